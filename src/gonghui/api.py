@@ -1,0 +1,69 @@
+"""The JSON API at /api/v1 (OpenAPI at /api/v1/docs).
+
+Errors always come back as RFC 9457 problem documents with a stable `code` and a message
+in the caller's language; a request never gets a bare 500 for bad input.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from gonghui.accounts.api import router as accounts_router
+from gonghui.cases.api import router as cases_router
+from gonghui.core.errors import DomainError
+from gonghui.members.api import cards_router
+from gonghui.members.api import router as members_router
+from gonghui.orgs.api import router as orgs_router
+from gonghui.stations.api import router as stations_router
+
+api = NinjaAPI(
+    title="职工之家 Gonghui API",
+    version="1",
+    description="工会数字服务平台接口。会话认证（页面）或 Bearer 令牌（合作方系统）。",
+    urls_namespace="api",
+)
+
+
+def problem(request: HttpRequest, status: int, code: str, title: str, **extra: Any) -> HttpResponse:
+    body = {"type": f"https://gonghui.example/errors/{code}", "title": title, "status": status, "code": code}
+    body.update(extra)
+    response = api.create_response(request, body, status=status)
+    response["Content-Type"] = "application/problem+json"
+    return response
+
+
+@api.exception_handler(DomainError)
+def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    return problem(request, exc.status, exc.code, str(exc.message), **({"field": exc.field} if exc.field else {}))
+
+
+@api.exception_handler(NinjaValidationError)
+def on_validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    errors = [
+        {"loc": [str(p) for p in e.get("loc", [])], "msg": str(e.get("msg", ""))} for e in exc.errors
+    ]
+    return problem(request, 422, "validation_failed", _("输入有误，请检查后重试。"), errors=errors)
+
+
+@api.exception_handler(AuthenticationError)
+def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return problem(request, 401, "unauthenticated", _("请先登录，或提供有效的接口令牌。"))
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return problem(request, exc.status_code, "http_error", str(exc))
+
+
+api.add_router("/accounts", accounts_router, tags=["账号"])
+api.add_router("/orgs", orgs_router, tags=["组织"])
+api.add_router("/members", members_router, tags=["会员"])
+api.add_router("/cards", cards_router, tags=["电子会员卡"])
+api.add_router("/cases", cases_router, tags=["诉求"])
+api.add_router("/stations", stations_router, tags=["站点"])

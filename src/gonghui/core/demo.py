@@ -1,0 +1,139 @@
+"""Demo data for `make run`: a small but realistic slice of the union tree.
+
+Two provincial branches (广东 → 深圳 → 南山; 四川 → 成都 → 锦江), an industrial union, a city
+new-form federation, employers with and without unions, staff at several levels, members,
+a pending application and a worker login. Idempotent: running it twice changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+
+from gonghui.accounts.models import RoleGrant, User
+from gonghui.core.pii import phone_index
+from gonghui.core.testdata import id_number_make, uscc_make
+from gonghui.members.models import EmploymentForm, MembershipApplication, NewFormKind, Person
+from gonghui.members.services import membership_application_approve, membership_application_submit
+from gonghui.orgs.models import Employer, Region, Union
+from gonghui.orgs.services import employer_create, regions_load, union_create
+
+DEMO_PASSWORD = "gonghui-demo-2025"  # noqa: S105 - printed on purpose, demo only
+WORKER_PHONE = "13800138000"
+
+
+@dataclass
+class Demo:
+    unions: dict[str, Union] = field(default_factory=dict)
+    employers: dict[str, Employer] = field(default_factory=dict)
+    logins: list[tuple[str, str, str]] = field(default_factory=list)
+
+
+def _union(demo: Demo, key: str, name: str, kind: str, parent: str | None, region: str | None, employer: str | None = None) -> Union:
+    parent_obj = demo.unions[parent] if parent else None
+    existing = Union.objects.filter(parent=parent_obj, name=name).first()
+    if existing is None:
+        existing = union_create(
+            name=name, kind=kind, parent=parent_obj,
+            region=Region.objects.get(code=region) if region else None,
+            employer=demo.employers[employer] if employer else None,
+        )
+    demo.unions[key] = existing
+    return existing
+
+
+def _employer(demo: Demo, key: str, serial: int, name: str, region: str, **kw: Any) -> Employer:
+    code = uscc_make(region=region[:4] + "00", serial=serial)
+    existing = Employer.objects.filter(uscc=code).first()
+    if existing is None:
+        existing = employer_create(uscc=code, name=name, region=Region.objects.get(code=region), **kw)
+    demo.employers[key] = existing
+    return existing
+
+
+def _staff(demo: Demo, username: str, full_name: str, union: str, role: str, superuser: bool = False) -> User:
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        if superuser:
+            user = User.objects.create_superuser(username=username, password=DEMO_PASSWORD, full_name=full_name)
+        else:
+            user = User.objects.create_user(username=username, password=DEMO_PASSWORD, full_name=full_name)
+    if union:
+        RoleGrant.objects.get_or_create(user=user, union=demo.unions[union], role=role)
+    demo.logins.append((username, full_name, demo.unions[union].name if union else "全部"))
+    return user
+
+
+def _worker_user(phone: str, name: str) -> User:
+    user = User.objects.filter(phone_index=phone_index(phone)).first()
+    if user is None:
+        user = User.objects.create_user(username=f"w{phone}", full_name=name, phone=phone, phone_index=phone_index(phone))
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    return user
+
+
+@transaction.atomic
+def demo_load() -> Demo:
+    if not Region.objects.exists():
+        regions_load()
+    demo = Demo()
+    _union(demo, "acftu", "中华全国总工会", Union.Kind.NATIONAL, None, None)
+    _union(demo, "seamen", "中国海员建设工会", Union.Kind.INDUSTRIAL, "acftu", None)
+    _union(demo, "gd", "广东省总工会", Union.Kind.PROVINCIAL, "acftu", "440000")
+    _union(demo, "sz", "深圳市总工会", Union.Kind.CITY, "gd", "440300")
+    _union(demo, "ns", "南山区总工会", Union.Kind.COUNTY, "sz", "440305")
+    _union(demo, "ft", "福田区总工会", Union.Kind.COUNTY, "sz", "440304")
+    _union(demo, "sz_nf", "深圳市新就业形态劳动者工会联合会", Union.Kind.FEDERATION_NEW_FORM, "sz", "440300")
+    _union(demo, "ns_yh", "粤海街道总工会", Union.Kind.TOWNSHIP, "ns", "440305")
+    _union(demo, "sc", "四川省总工会", Union.Kind.PROVINCIAL, "acftu", "510000")
+    _union(demo, "cd", "成都市总工会", Union.Kind.CITY, "sc", "510100")
+    _union(demo, "jj", "锦江区总工会", Union.Kind.COUNTY, "cd", "510104")
+    _union(demo, "cd_nf", "成都市新业态工会联合会", Union.Kind.FEDERATION_NEW_FORM, "cd", "510100")
+
+    _employer(demo, "tech", 1001, "深圳鹏城智能科技有限公司", "440305", industry="软件和信息技术服务业", headcount=860)
+    _employer(demo, "build", 1002, "深圳南山建工集团有限公司", "440305", ownership=Employer.Ownership.STATE, industry="建筑业", headcount=2300)
+    _employer(demo, "mall", 1003, "福田万家商贸有限公司", "440304", industry="批发和零售业", headcount=120)
+    platform = _employer(demo, "platform", 1004, "速达同城配送科技有限公司", "440305", industry="道路运输业", headcount=5000, is_platform=True)
+    _employer(demo, "platform_cd", 1005, "速达同城配送科技有限公司成都分公司", "510104", industry="道路运输业", headcount=800, is_platform=True, headquarters=platform)
+    _employer(demo, "shipping", 1006, "中远海运船员管理有限公司", "440305", ownership=Employer.Ownership.STATE, industry="水上运输业", headcount=3100)
+    _employer(demo, "noodle", 1007, "锦江小面餐饮店", "510104", industry="餐饮业", headcount=8)
+    _union(demo, "tech_u", "深圳鹏城智能科技有限公司工会", Union.Kind.GRASSROOTS, "ns_yh", "440305", "tech")
+    _union(demo, "build_u", "深圳南山建工集团有限公司工会委员会", Union.Kind.GRASSROOTS, "ns", "440305", "build")
+    _union(demo, "mall_u", "福田万家商贸有限公司工会", Union.Kind.GRASSROOTS, "ft", "440304", "mall")
+    _union(demo, "platform_u", "速达同城配送科技有限公司工会", Union.Kind.GRASSROOTS, "ns", "440305", "platform")
+    _union(demo, "shipping_u", "中远海运船员管理有限公司工会", Union.Kind.GRASSROOTS, "seamen", "440305", "shipping")
+
+    admin = _staff(demo, "admin", "系统管理员", "", "", superuser=True)
+    _staff(demo, "shenzhen", "深圳市总 张敏", "sz", RoleGrant.Role.ADMIN)
+    _staff(demo, "nanshan", "南山区总 李强", "ns", RoleGrant.Role.STAFF)
+    _staff(demo, "pengcheng", "鹏城科技工会 王芳", "tech_u", RoleGrant.Role.STAFF)
+    _staff(demo, "chengdu", "成都市总 刘洋", "cd", RoleGrant.Role.ADMIN)
+
+    people = [
+        ("陈建国", "build", EmploymentForm.STANDARD, "", True, dt.date(1978, 5, 12), "13900000001"),
+        ("林晓燕", "tech", EmploymentForm.STANDARD, "", False, dt.date(1992, 8, 3), "13900000002"),
+        ("黄志明", "tech", EmploymentForm.STANDARD, "", False, dt.date(1988, 11, 21), "13900000003"),
+        ("周海涛", "shipping", EmploymentForm.STANDARD, "", False, dt.date(1985, 2, 14), "13900000004"),
+        ("赵小龙", None, EmploymentForm.NEW_FORM, NewFormKind.FOOD_DELIVERY, True, dt.date(1997, 6, 30), "13900000005"),
+        ("孙丽娟", "mall", EmploymentForm.PART_TIME, "", False, dt.date(1990, 1, 9), "13900000006"),
+    ]
+    for seq, (name, emp, form, kind, migrant, birth, phone) in enumerate(people, start=1):
+        number = id_number_make(birth=birth, seq=seq, female=name in {"林晓燕", "孙丽娟"})
+        if Person.objects.filter(name=name).exists():
+            continue
+        user = _worker_user(phone, name)
+        application = membership_application_submit(
+            user=user, name=name, id_number=number, phone=phone, employment_form=form,
+            employer=demo.employers[emp] if emp else None,
+            union=demo.unions["sz_nf"] if not emp else None,
+            new_form_kind=kind, is_migrant_worker=migrant,
+        )
+        if name != "孙丽娟":  # one application stays pending for the approval demo
+            membership_application_approve(application=application, actor=admin)
+    _worker_user(WORKER_PHONE, "")
+    demo.logins.append((WORKER_PHONE, "职工（短信验证码登录）", "—"))
+    return demo

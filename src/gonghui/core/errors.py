@@ -1,0 +1,76 @@
+"""Domain errors: one code and one translatable message each.
+
+Services raise `DomainError`; the API maps it to an RFC 9457 problem response, forms to a
+form error and pages to a message (see `gonghui.api` and `gonghui.core.views`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+
+class DomainError(Exception):
+    """A rule of the domain said no. `code` is stable for clients, `message` is for people."""
+
+    status = 400
+    default_code = "invalid"
+    default_message = _("请求无法处理。")
+
+    def __init__(
+        self,
+        message: Any = None,
+        *,
+        code: str | None = None,
+        field: str | None = None,
+        params: dict[str, Any] | None = None,
+    ) -> None:
+        self.code = code or self.default_code
+        self.message = message if message is not None else self.default_message
+        self.field = field
+        self.params = params or {}
+        super().__init__(str(self.message))
+
+    def as_problem(self) -> dict[str, Any]:
+        body: dict[str, Any] = {
+            "type": f"https://gonghui.example/errors/{self.code}",
+            "title": str(self.message),
+            "status": self.status,
+            "code": self.code,
+        }
+        if self.field:
+            body["field"] = self.field
+        if self.params:
+            body["params"] = self.params
+        return body
+
+
+class ValidationFailed(DomainError):
+    status = 422
+    default_code = "validation_failed"
+    default_message = _("输入有误，请检查后重试。")
+
+
+class NotFound(DomainError):
+    status = 404
+    default_code = "not_found"
+    default_message = _("未找到，或您无权查看。")
+
+
+class PermissionDenied(DomainError):
+    status = 403
+    default_code = "forbidden"
+    default_message = _("您没有权限执行此操作。")
+
+
+class Conflict(DomainError):
+    status = 409
+    default_code = "conflict"
+    default_message = _("当前状态不允许此操作。")
+
+
+class RateLimited(DomainError):
+    status = 429
+    default_code = "rate_limited"
+    default_message = _("操作太频繁，请稍后再试。")

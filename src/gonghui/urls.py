@@ -1,0 +1,25 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from gonghui.api import api
+from gonghui.core.views import healthz
+
+admin.site.site_header = _("职工之家 · 系统管理")
+admin.site.site_title = _("职工之家")
+admin.site.index_title = _("系统管理")
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("healthz", healthz, name="healthz"),
+    path("console/", include("gonghui.console.urls")),
+    path("cases/", include("gonghui.cases.urls")),
+    path("stations/", include("gonghui.stations.urls")),
+    path("", include("gonghui.web.urls")),
+]
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
