@@ -86,7 +86,7 @@ ROOT_URLCONF = "gonghui.urls"
 WSGI_APPLICATION = "gonghui.wsgi.application"
 ASGI_APPLICATION = "gonghui.asgi.application"
 AUTH_USER_MODEL = "accounts.User"
-LOGIN_URL = "web:login"
+LOGIN_URL = "accounts:worker_login"
 LOGIN_REDIRECT_URL = "web:home"
 
 TEMPLATES = [

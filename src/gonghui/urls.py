@@ -16,6 +16,8 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", healthz, name="healthz"),
+    path("accounts/", include("gonghui.accounts.urls")),
+    path("console/roster/", include("gonghui.members.urls")),
     path("console/", include("gonghui.console.urls")),
     path("cases/", include("gonghui.cases.urls")),
     path("stations/", include("gonghui.stations.urls")),
