@@ -1,63 +1,96 @@
 # Gonghui — the two commands a new machine needs: `make run` and `make test`.
-PY ?= python3
+#
+#   make run       .venv + install + migrate SQLite + demo data, serves http://127.0.0.1:8000
+#   make test      ruff, manage.py check, makemigrations --check, mypy, pytest on SQLite;
+#                  with CI=true also pytest on PostgreSQL + Redis including the browser tests
+#   make messages  collect translatable strings, fill the English catalogue, compile it
+
+# The first Python >= 3.11 on PATH (override: make run PY=/opt/python3.12/bin/python3).
+PY ?= $(shell for p in python3 python3.13 python3.12 python3.11; do \
+        command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null \
+        && echo $$p && break; done)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/gonghui
+REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
+PYTEST := TASK_RUNNER_FALLBACK=sync $(BIN)/python -m pytest
 export PYTHONDONTWRITEBYTECODE := 1
+# Playwright drives Debian's chromium; it must never fetch a browser of its own.
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
-.PHONY: run test lint typecheck test-sqlite test-postgres test-browser browser-deps bench clean messages
+.PHONY: run test lint typecheck test-sqlite test-postgres test-browser browser-deps services \
+        bench messages clean
 
 $(STAMP): pyproject.toml
-	$(PY) -m venv $(VENV)
-	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[dev]'
-	touch $(STAMP)
+	@test -x $(BIN)/python || { \
+	  test -n "$(PY)" || { echo "Python 3.11 or newer is required (none found on PATH)"; exit 1; }; \
+	  $(PY) -m venv $(VENV) || { echo "could not create $(VENV): on Debian/Ubuntu install python3-venv"; exit 1; }; }
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	@touch $(STAMP)
 
+# The compiled English catalogue (.mo) is committed, so `run` needs no gettext tools.
 run: $(STAMP)
-	$(BIN)/python manage.py compilemessages -v0 --ignore=.venv || true
 	$(BIN)/python manage.py migrate -v0
 	$(BIN)/python manage.py seed_demo
-	@echo "职工之家: http://127.0.0.1:$(PORT)/   工作台: http://127.0.0.1:$(PORT)/console/"
+	@echo "职工之家: http://127.0.0.1:$(PORT)/   工作台 console: http://127.0.0.1:$(PORT)/console/"
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/python manage.py check
-	$(BIN)/python manage.py makemigrations --check --dry-run -v0
+	$(BIN)/python manage.py check --fail-level WARNING
+	$(BIN)/python manage.py makemigrations --check --dry-run -v1
 
 typecheck: $(STAMP)
 	$(BIN)/mypy src
 
+# Local runs include the browser tests when /usr/bin/chromium exists (skipped otherwise).
+# In CI the browser tests run once, in the PostgreSQL pass below.
+ifeq ($(CI),true)
 test-sqlite: $(STAMP)
-	TASK_RUNNER_FALLBACK=sync $(BIN)/python -m pytest -m "not browser"
+	$(PYTEST) -m "not browser"
+else
+test-sqlite: $(STAMP)
+	$(PYTEST)
+endif
 
-# In CI (CI=true) the suite also runs on PostgreSQL with Redis, and the browser journey runs
-# in Debian's chromium; a missing service or browser is a failure there, not a skip.
-test-postgres: $(STAMP)
-	TASK_RUNNER_FALLBACK=sync DATABASE_URL=$(PG_URL) REDIS_URL=redis://127.0.0.1:6379/15 \
-	  GONGHUI_REQUIRE_SERVICES=1 $(BIN)/python -m pytest -m "not browser"
-
-browser-deps:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  echo "installing Debian's chromium for the browser tests"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
+# A missing service is a failure here, not a skip (GONGHUI_REQUIRE_SERVICES=1).
+test-postgres: $(STAMP) browser-deps services
+	DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_TEST_URL) GONGHUI_REQUIRE_SERVICES=1 \
+	  $(PYTEST) --durations=10
 
 test-browser: $(STAMP) browser-deps
-	TASK_RUNNER_FALLBACK=sync $(BIN)/python -m pytest -m browser
+	GONGHUI_REQUIRE_SERVICES=0 $(PYTEST) -m browser
 
-test: $(STAMP) lint typecheck test-sqlite
+services: $(STAMP)
+	$(BIN)/python .ci/ensure_services.py $(PG_URL) $(REDIS_TEST_URL)
+
+browser-deps:
+	@test -x /usr/bin/chromium || { \
+	  echo "installing Debian's chromium for the browser tests"; \
+	  SUDO=$$(test "$$(id -u)" = 0 || echo sudo); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
+	    --no-install-recommends chromium fonts-noto-cjk >/dev/null; }
+
+# Order matters and is serial: cheap checks first, the pytest summary line last.
 ifeq ($(CI),true)
-	$(MAKE) test-postgres
-	$(MAKE) test-browser
+test: $(STAMP) lint typecheck test-sqlite test-postgres
+else
+test: $(STAMP) lint typecheck test-sqlite
 endif
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
 
+# Needs GNU gettext (xgettext/msgmerge/msgfmt): apt-get install gettext.
 messages: $(STAMP)
-	cd src/gonghui && ../../$(BIN)/python ../../manage.py makemessages -l en --no-obsolete
+	@command -v msgfmt >/dev/null 2>&1 || { echo "make messages needs GNU gettext: apt-get install gettext"; exit 1; }
+	cd src/gonghui && ../../$(BIN)/python ../../manage.py makemessages -l en --no-obsolete --add-location=file
+	$(BIN)/python scripts/i18n_fill.py
+	cd src/gonghui && ../../$(BIN)/python ../../manage.py compilemessages -l en
+	TASK_RUNNER_FALLBACK=sync $(BIN)/python -m pytest tests/test_project.py -k catalogue
 
 clean:
-	rm -rf $(VENV) db.sqlite3* staticfiles media
+	rm -rf $(VENV) db.sqlite3* staticfiles media test-artifacts

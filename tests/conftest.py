@@ -8,39 +8,50 @@ import os
 import pytest
 from django.conf import settings
 
+pytest_plugins = ["tests.browser_support"]
+
 
 def pytest_configure(config: pytest.Config) -> None:
     if os.environ.get("GONGHUI_REQUIRE_SERVICES") == "1":
         if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
             raise pytest.UsageError("CI run needs DATABASE_URL pointing at PostgreSQL")
+        if not os.environ.get("REDIS_URL"):
+            raise pytest.UsageError("CI run needs REDIS_URL")
         import redis
 
-        redis.Redis.from_url(os.environ["REDIS_URL"]).ping()
+        try:
+            redis.Redis.from_url(os.environ["REDIS_URL"], socket_connect_timeout=5).ping()
+        except redis.RedisError as exc:
+            raise pytest.UsageError(f"Redis at REDIS_URL is not answering: {exc}") from exc
 
 
 @pytest.fixture(autouse=True)
-def _isolated(settings, tmp_path):  # noqa: PT004
+def _isolated(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.TASK_RUNNER_FALLBACK = "sync"
+    # No Celery worker runs under pytest: even when REDIS_URL (CI) would make Redis the
+    # broker, background tasks run inline so tests see their effects.
+    settings.CELERY_BROKER_URL = ""
     settings.STAFF_REQUIRE_TOTP = False
     settings.SMS_SEND_INTERVAL_SECONDS = 0
+    # PBKDF2 at production strength costs ~0.3 s per staff user created or logged in; tests
+    # check who may log in, not how hard the hash is to crack.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     from django.core.cache import cache
 
     cache.clear()
-    yield
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):  # noqa: PT004
+def django_db_setup(django_db_setup, django_db_blocker):
     """Regions are reference data: load them once for the whole session."""
-    from gonghui.orgs.services import regions_load
+    from tests.browser_support import regions_bulk_load
 
     with django_db_blocker.unblock():
         from gonghui.orgs.models import Region
 
         if not Region.objects.exists():
-            regions_load()
-    yield
+            regions_bulk_load()
 
 
 __all__ = ["settings"]

@@ -19,6 +19,7 @@ from gonghui.cases.api import router as cases_router
 from gonghui.core.errors import DomainError
 from gonghui.members.api import cards_router
 from gonghui.members.api import router as members_router
+from gonghui.members.api_roster import router as roster_router
 from gonghui.orgs.api import router as orgs_router
 from gonghui.stations.api import router as stations_router
 
@@ -64,6 +65,7 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 api.add_router("/accounts", accounts_router, tags=["账号"])
 api.add_router("/orgs", orgs_router, tags=["组织"])
 api.add_router("/members", members_router, tags=["会员"])
+api.add_router("/members/imports", roster_router, tags=["花名册导入"])
 api.add_router("/cards", cards_router, tags=["电子会员卡"])
 api.add_router("/cases", cases_router, tags=["诉求"])
 api.add_router("/stations", stations_router, tags=["站点"])

@@ -2,26 +2,16 @@
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja.security import HttpBearer, SessionAuth
 
-from .models import ApiToken, User
+from .models import ApiToken
+from .services import api_token_create, token_hash
 
-
-def token_hash(key: str) -> str:
-    return hashlib.sha256(key.encode()).hexdigest()
-
-
-def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
-    """Create a token; the plain key is returned once and never stored."""
-    key = "gh_" + secrets.token_urlsafe(32)
-    token = ApiToken.objects.create(user=user, name=name, key_hash=token_hash(key), prefix=key[:8])
-    return token, key
+__all__ = ["TokenAuth", "api_token_create", "session_or_token", "token_hash"]
 
 
 class TokenAuth(HttpBearer):

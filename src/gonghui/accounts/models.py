@@ -75,6 +75,9 @@ class SmsCode(models.Model):
         verbose_name_plural = _("短信验证码")
         ordering = ["-created_at"]
 
+    def __str__(self) -> str:
+        return f"{self.phone_index[:8]}… {self.created_at:%Y-%m-%d %H:%M}" if self.created_at else self.phone_index[:8]
+
 
 class ApiToken(models.Model):
     """A partner system's bearer token; scoped like a user (it acts as `user`)."""

@@ -9,13 +9,14 @@ accounts:logout        POST only
 
 from django.contrib.auth.views import LogoutView
 from django.urls import path
-from django.views.generic import TemplateView
+
+from . import views
 
 app_name = "accounts"
 urlpatterns = [
-    path("login/", TemplateView.as_view(template_name="web/pages/home.html"), name="worker_login"),
-    path("staff-login/", TemplateView.as_view(template_name="web/pages/home.html"), name="staff_login"),
-    path("totp/setup/", TemplateView.as_view(template_name="web/pages/home.html"), name="totp_setup"),
-    path("totp/verify/", TemplateView.as_view(template_name="web/pages/home.html"), name="totp_verify"),
+    path("login/", views.worker_login, name="worker_login"),
+    path("staff-login/", views.staff_login, name="staff_login"),
+    path("totp/setup/", views.totp_setup, name="totp_setup"),
+    path("totp/verify/", views.totp_verify, name="totp_verify"),
     path("logout/", LogoutView.as_view(next_page="/"), name="logout"),
 ]

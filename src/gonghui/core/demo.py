@@ -16,7 +16,7 @@ from django.db import transaction
 from gonghui.accounts.models import RoleGrant, User
 from gonghui.core.pii import phone_index
 from gonghui.core.testdata import id_number_make, uscc_make
-from gonghui.members.models import EmploymentForm, MembershipApplication, NewFormKind, Person
+from gonghui.members.models import EmploymentForm, NewFormKind, Person
 from gonghui.members.services import membership_application_approve, membership_application_submit
 from gonghui.orgs.models import Employer, Region, Union
 from gonghui.orgs.services import employer_create, regions_load, union_create

@@ -10,12 +10,16 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.db.models import Q
 
 from .errors import NotFound
 
 M = TypeVar("M", bound=models.Model)
+# The concrete queryset class (e.g. UnionQuerySet) survives scoping, so chained custom
+# methods stay typed.
+QS = TypeVar("QS", bound="models.QuerySet[Any]")
 
 # What each role may do inside its subtree.
 ROLE_ACTIONS: dict[str, frozenset[str]] = {
@@ -67,8 +71,8 @@ def is_staff_user(user: Any) -> bool:
 
 
 def scope(
-    queryset: models.QuerySet[M], user: Any, *, path_field: str = "union__path", action: str = "view"
-) -> models.QuerySet[M]:
+    queryset: QS, user: Any, *, path_field: str = "union__path", action: str = "view"
+) -> QS:
     """Restrict `queryset` to rows whose union lies in one of the user's subtrees."""
     paths = union_paths_for(user, action)
     if paths is None:
@@ -84,5 +88,5 @@ def scope(
 def get_or_404(queryset: models.QuerySet[M], **lookup: Any) -> M:
     try:
         return queryset.get(**lookup)
-    except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:
+    except (ObjectDoesNotExist, ValueError, TypeError) as exc:
         raise NotFound() from exc

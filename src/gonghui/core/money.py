@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
+from django.utils.translation import gettext_lazy as _
+
 from .errors import ValidationFailed
 
 
@@ -11,9 +13,9 @@ def yuan_to_fen(value: str | int | Decimal) -> int:
     try:
         amount = Decimal(str(value).replace(",", "").strip())
     except InvalidOperation as exc:
-        raise ValidationFailed("金额格式不正确。", code="invalid_amount") from exc
+        raise ValidationFailed(_("金额格式不正确。"), code="invalid_amount") from exc
     if amount != amount.quantize(Decimal("0.01")):
-        raise ValidationFailed("金额最多保留两位小数。", code="invalid_amount")
+        raise ValidationFailed(_("金额最多保留两位小数。"), code="invalid_amount")
     return int(amount * 100)
 
 

@@ -256,3 +256,77 @@ class MemberCard(models.Model):
 
     def __str__(self) -> str:
         return self.serial
+
+
+# --- roster import (花名册导入) ---------------------------------------------------------------
+
+
+class ImportJob(models.Model):
+    """One uploaded roster file: validated row by row, then committed in one transaction."""
+
+    class Status(models.TextChoices):
+        VALIDATING = "validating", _("校验中")
+        VALIDATED = "validated", _("待确认导入")
+        INVALID = "invalid", _("文件无法读取")
+        COMMITTING = "committing", _("导入中")
+        DONE = "done", _("已导入")
+        FAILED = "failed", _("导入失败")
+
+    union = models.ForeignKey("orgs.Union", verbose_name=_("导入到工会"), on_delete=models.PROTECT, related_name="import_jobs")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("上传人"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    original_name = models.CharField(_("文件名"), max_length=200)
+    file = models.FileField(_("文件"), upload_to="roster_imports/", max_length=200)
+    file_format = models.CharField(_("格式"), max_length=8)  # csv / xlsx
+    encoding = models.CharField(_("编码"), max_length=20, blank=True)
+    staged_path = models.CharField(max_length=255, blank=True, editable=False)
+    status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.VALIDATING, db_index=True)
+    total_rows = models.PositiveIntegerField(_("数据行数"), default=0)
+    valid_rows = models.PositiveIntegerField(_("有效行数"), default=0)
+    error_rows = models.PositiveIntegerField(_("问题行数"), default=0)
+    imported_rows = models.PositiveIntegerField(_("已导入"), default=0)
+    message = models.CharField(_("说明"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    validated_at = models.DateTimeField(_("校验完成时间"), null=True, blank=True)
+    commit_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("确认导入人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    objects = ScopedByUnionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("花名册导入")
+        verbose_name_plural = _("花名册导入")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.original_name}"
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in {self.Status.VALIDATING, self.Status.COMMITTING}
+
+    @property
+    def can_commit(self) -> bool:
+        return self.status == self.Status.VALIDATED and self.valid_rows > 0
+
+
+class ImportRowError(models.Model):
+    """One problem in one row of an import file: row number as Excel shows it, column, reason."""
+
+    job = models.ForeignKey(ImportJob, verbose_name=_("导入任务"), on_delete=models.CASCADE, related_name="row_errors")
+    row_number = models.PositiveIntegerField(_("行号"))
+    column = models.CharField(_("列"), max_length=30, blank=True)
+    code = models.CharField(_("错误代码"), max_length=40)
+    message = models.CharField(_("原因"), max_length=300)
+
+    class Meta:
+        verbose_name = _("导入问题行")
+        verbose_name_plural = _("导入问题行")
+        ordering = ["job", "row_number", "pk"]
+        indexes = [models.Index(fields=["job", "row_number"])]
+
+    def __str__(self) -> str:
+        return f"{self.row_number} {self.column}: {self.message}"

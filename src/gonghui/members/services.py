@@ -5,28 +5,36 @@ Each function is one complete change in one transaction, with its audit record.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import logging
 import secrets
+from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core import signing
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gonghui.core import jurisdiction
 from gonghui.core.audit import audit_record
-from gonghui.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from gonghui.core.errors import Conflict, DomainError, NotFound, PermissionDenied, ValidationFailed
 from gonghui.core.pii import id_number_index, phone_index
 from gonghui.core.sequences import sequence_reserve
+from gonghui.core.tasks import enqueue
 from gonghui.core.text import pinyin_full, pinyin_initials
 from gonghui.core.validators import parse_id_number, parse_name, parse_phone
 from gonghui.orgs.models import Employer, Union
 
 from .models import (
     EmploymentForm,
+    ImportJob,
+    ImportRowError,
     MemberCard,
     Membership,
     MembershipApplication,
@@ -395,6 +403,22 @@ def card_revoke(*, card: MemberCard, actor: Any, reason: str) -> MemberCard:
     return card
 
 
+def card_reissue(*, membership: Membership, actor: Any, reason: str) -> MemberCard:
+    """Staff issue a replacement card (lost phone, suspected misuse); the old one is revoked."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed(_("请填写补发原因。"), code="reason_required", field="reason")
+    with transaction.atomic():
+        membership = Membership.objects.select_for_update().select_related("union").get(pk=membership.pk)
+        if not jurisdiction.has_action(actor, "change", membership.union.path):
+            raise NotFound()
+        if membership.status != Membership.Status.ACTIVE:
+            raise Conflict(_("只有在册的会员可以补发会员卡。"), code="membership_not_active")
+        card = card_issue(membership=membership)
+        audit_record(actor=actor, action="card.reissue", target=card, reason=reason[:200])
+    return card
+
+
 def card_token(card: MemberCard) -> str:
     """The QR payload: a signed, compact reference to the card serial. No personal data."""
     return signing.dumps(card.serial, salt=CARD_SALT)
@@ -423,3 +447,318 @@ def card_verify(*, token: str) -> CardVerification:
     if card.expires_at <= timezone.now():
         return CardVerification(status="expired", **base)
     return CardVerification(status="valid", **base)
+
+
+# --- roster import (花名册导入) -------------------------------------------------------------
+
+IMPORT_COMMIT_BATCH = 2000
+IMPORT_MAX_STORED_ERRORS = 200_000
+_roster_log = logging.getLogger("gonghui.members.roster")
+
+
+def roster_import_create(*, actor: Any, union_id: int, upload: UploadedFile) -> ImportJob:
+    """Store an uploaded roster for `union` and start checking it in the background.
+
+    The file's type, encoding, headers and size are checked here, so a wrong file is a clear
+    error at once; the rows are checked by `roster_import_validate` (a task).
+    """
+    from gonghui.orgs.selectors import union_get_for_user
+
+    from . import roster, tasks
+
+    union = union_get_for_user(user=actor, union_id=union_id, action="import")
+    if union.status != Union.Status.ACTIVE:
+        raise ValidationFailed(_("该工会已撤销，不能导入会员。"), code="union_inactive", field="union")
+    size = upload.size or 0
+    if size == 0:
+        raise roster.RosterFileError(_("文件是空的。"), code="roster_empty", field="file")
+    if size > settings.IMPORT_MAX_FILE_BYTES:
+        raise roster.RosterFileError(
+            _("文件超过大小上限（%(mb)s MB），请拆分后分批导入。") % {"mb": settings.IMPORT_MAX_FILE_BYTES // (1024 * 1024)},
+            code="roster_too_large", field="file",
+        )
+    original = Path(upload.name or "roster").name[:200]
+    suffix = Path(original).suffix.lower()
+    if suffix not in {".csv", ".xlsx", ".txt", ".xls"}:
+        raise roster.RosterFileError(_("请上传 .xlsx 或 .csv 格式的花名册。"), code="roster_file_type", field="file")
+    job = ImportJob(union=union, created_by=actor, original_name=original, status=ImportJob.Status.VALIDATING)
+    job.file.save(f"{secrets.token_hex(16)}{suffix}", upload, save=False)
+    try:
+        job.file_format, job.encoding = roster.roster_file_inspect(Path(job.file.path), filename=original)
+    except roster.RosterFileError:
+        job.file.delete(save=False)
+        raise
+    with transaction.atomic():
+        job.save()
+        audit_record(actor=actor, action="roster_import.upload", target=job, data={"file": original})
+        transaction.on_commit(lambda: enqueue(tasks.roster_import_validate_task, job.pk))
+    roster.progress_set(job.pk, phase="validate", done=0, total=0)
+    return job
+
+
+def roster_import_validate(*, job_id: int) -> ImportJob:
+    """Check every row of a stored roster; record each bad row's reason, stage the good rows.
+
+    Safe to run again: earlier results for the job are replaced. Never raises for a bad file:
+    the job ends `invalid` with the reason.
+    """
+    from . import roster
+
+    job = ImportJob.objects.select_related("union").get(pk=job_id)
+    if job.status != ImportJob.Status.VALIDATING:
+        return job
+    ImportRowError.objects.filter(job=job).delete()
+    source = Path(job.file.path)
+    staged = source.with_name(source.name + ".staged.csv")
+    estimate = roster.estimate_rows(source, file_format=job.file_format)
+    valid = bad_rows = stored = 0
+    try:
+        checker = roster.RosterChecker(union=job.union)
+        with open(staged, "w", encoding="utf-8", newline="") as out:
+            writer = csv.writer(out)
+            for columns, chunk, last in roster.iter_chunks(source, file_format=job.file_format, encoding=job.encoding):
+                good, problems = checker.check_chunk(chunk, columns)
+                roster.stage_rows(writer, good)
+                valid += len(good)
+                bad_rows += len({p.row_number for p in problems})
+                keep = problems[: max(IMPORT_MAX_STORED_ERRORS - stored, 0)]
+                ImportRowError.objects.bulk_create(
+                    [ImportRowError(job=job, row_number=p.row_number, column=p.column_label, code=p.code, message=p.message[:300])
+                     for p in keep]
+                )
+                stored += len(keep)
+                roster.progress_set(job.pk, phase="validate", done=min(last - 1, estimate), total=estimate)
+    except Exception as exc:  # noqa: BLE001 - a bad file must end the job, never crash the worker
+        if not isinstance(exc, roster.RosterFileError):
+            _roster_log.exception("roster import %s: validation failed", job.pk)
+        staged.unlink(missing_ok=True)
+        ImportRowError.objects.filter(job=job).delete()
+        message = str(exc.message) if isinstance(exc, roster.RosterFileError) else str(_("读取文件时出错，请检查文件后重新上传。"))
+        job.status = ImportJob.Status.INVALID
+        job.message = message[:500]
+        job.finished_at = timezone.now()
+        job.save(update_fields=["status", "message", "finished_at"])
+        roster.progress_set(job.pk, phase="validate", done=0, total=0, state="invalid")
+        return job
+    job.status = ImportJob.Status.VALIDATED
+    job.total_rows = valid + bad_rows
+    job.valid_rows = valid
+    job.error_rows = bad_rows
+    job.staged_path = str(staged)
+    job.validated_at = timezone.now()
+    job.message = (
+        str(_("问题较多，仅保存前 %(n)s 条问题明细。") % {"n": IMPORT_MAX_STORED_ERRORS}) if stored >= IMPORT_MAX_STORED_ERRORS else ""
+    )
+    job.save(update_fields=["status", "total_rows", "valid_rows", "error_rows", "staged_path", "validated_at", "message"])
+    roster.progress_set(job.pk, phase="validate", done=job.total_rows, total=job.total_rows, state="validated")
+    return job
+
+
+def roster_import_commit_request(*, job: ImportJob, actor: Any) -> ImportJob:
+    """Staff confirm the preview: the valid rows are imported by a background task."""
+    from . import roster, tasks
+
+    with transaction.atomic():
+        job = ImportJob.objects.select_for_update().select_related("union").get(pk=job.pk)
+        if not jurisdiction.has_action(actor, "import", job.union.path):
+            raise NotFound()
+        if job.status != ImportJob.Status.VALIDATED:
+            raise Conflict(_("该导入当前不能确认（正在处理或已结束）。"), code="import_state")
+        if job.valid_rows == 0:
+            raise Conflict(_("没有可导入的有效行。"), code="import_nothing")
+        job.status = ImportJob.Status.COMMITTING
+        job.commit_requested_by = actor
+        job.save(update_fields=["status", "commit_requested_by"])
+        audit_record(actor=actor, action="roster_import.commit_request", target=job, data={"rows": job.valid_rows})
+        transaction.on_commit(lambda: enqueue(tasks.roster_import_commit_task, job.pk))
+    roster.progress_set(job.pk, phase="commit", done=0, total=job.valid_rows)
+    return job
+
+
+def roster_import_commit_run(*, job_id: int) -> ImportJob:
+    """Import every staged row in ONE transaction: all of them, or (on any error) none.
+
+    People (encrypted fields already computed at validation), memberships (numbers reserved
+    in one block before the transaction, so other approvals are not blocked behind it) and
+    e-member cards are inserted with bulk_create in batches. Every batch is checked again
+    against the database; a row that went bad since validation fails the whole import.
+    """
+    from . import roster
+
+    job = ImportJob.objects.select_related("union", "commit_requested_by").get(pk=job_id)
+    if job.status != ImportJob.Status.COMMITTING:
+        return job
+    try:
+        numbers = iter(sequence_reserve("member_number", job.valid_rows))
+        with transaction.atomic():
+            imported = 0
+            context = _RosterCommitContext(job=job)
+            with open(job.staged_path, encoding="utf-8", newline="") as handle:
+                for batch in roster.iter_staged(handle, size=IMPORT_COMMIT_BATCH):
+                    imported += _roster_commit_chunk(context, batch, numbers)
+                    roster.progress_set(job.pk, phase="commit", done=imported, total=job.valid_rows)
+            job.status = ImportJob.Status.DONE
+            job.imported_rows = imported
+            job.finished_at = timezone.now()
+            job.message = ""
+            job.save(update_fields=["status", "imported_rows", "finished_at", "message"])
+            audit_record(actor=job.commit_requested_by, action="roster_import.commit", target=job, data={"rows": imported})
+    except Exception as exc:  # noqa: BLE001 - any failure rolls everything back and is reported
+        if not isinstance(exc, DomainError):
+            _roster_log.exception("roster import %s: commit failed", job.pk)
+        reason = str(exc.message) if isinstance(exc, DomainError) else str(_("导入过程中发生错误，已全部撤销，没有导入任何数据。请稍后重试或联系管理员。"))
+        ImportJob.objects.filter(pk=job.pk).update(
+            status=ImportJob.Status.FAILED, message=reason[:500], imported_rows=0, finished_at=timezone.now()
+        )
+        roster.progress_set(job.pk, phase="commit", done=0, total=job.valid_rows, state="failed")
+        job.refresh_from_db()
+        return job
+    Path(job.staged_path).unlink(missing_ok=True)
+    roster.progress_set(job.pk, phase="commit", done=imported, total=job.valid_rows, state="done")
+    return job
+
+
+@dataclass
+class _RosterCommitContext:
+    job: ImportJob
+    unions: dict[int, str | None] | None = None  # union id -> province prefix (None: not allowed)
+    employers: set[int] | None = None
+
+    def province(self, union_id: int) -> str | None:
+        if self.unions is None:
+            self.unions = {}
+        if union_id not in self.unions:
+            union = Union.objects.filter(pk=union_id, status=Union.Status.ACTIVE).first()
+            allowed = union is not None and union.takes_members and union.path.startswith(self.job.union.path)
+            self.unions[union_id] = (union.region_id[:2] if union and union.region_id else "00") if allowed else None
+        return self.unions[union_id]
+
+
+def _roster_insert(model: Any, rows: list[dict[str, Any]], *, returning: bool) -> list[int]:
+    """Multi-row INSERT of plain column values (… RETURNING id); the import's hot path.
+
+    The ORM's bulk_create spends most of its time preparing each value; these values are
+    already final (ciphertexts included), so they go to the database as they are. Columns
+    the caller leaves out get the field's default, so a field added later still works.
+    """
+    from django.db import connection
+
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    defaults = {f.attname: f.get_default() for f in fields}
+    ops = connection.ops
+    adapters: dict[str, Any] = {}
+    for f in fields:
+        kind = f.get_internal_type()
+        if kind == "DateTimeField":
+            adapters[f.attname] = ops.adapt_datetimefield_value
+        elif kind == "DateField":
+            adapters[f.attname] = ops.adapt_datefield_value
+    names = [f.attname for f in fields]
+    columns = ", ".join(ops.quote_name(f.column) for f in fields)
+    table = ops.quote_name(model._meta.db_table)
+    pk = ops.quote_name(model._meta.pk.column)
+    if connection.vendor == "postgresql":
+        # One array per column (as Django's own bulk_create does on PostgreSQL): a short
+        # statement whatever the batch size, so neither side spends time parsing it.
+        casts = ", ".join(f"%s::{f.db_type(connection)}[]" for f in fields)
+        sql = f"INSERT INTO {table} ({columns}) SELECT * FROM UNNEST({casts})"  # noqa: S608 - names from _meta
+        if returning:
+            sql += f" RETURNING {pk}"
+        with connection.cursor() as cursor:
+            arrays = [[row.get(name, defaults[name]) for row in rows] for name in names]
+            cursor.execute(sql, arrays)
+            return [r[0] for r in cursor.fetchall()] if returning else []
+    limit = 999
+    if connection.vendor == "sqlite":
+        import sqlite3
+
+        connection.ensure_connection()
+        limit = connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+    per_statement = max(1, min(1000, limit // len(fields)))
+    placeholder = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    ids: list[int] = []
+    adapted: dict[tuple[str, Any], Any] = {}
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), per_statement):
+            part = rows[start: start + per_statement]
+            params: list[Any] = []
+            for row in part:
+                for name in names:
+                    value = row.get(name, defaults[name])
+                    adapt = adapters.get(name)
+                    if adapt is not None and value is not None:
+                        key = (name, value)
+                        if key not in adapted:  # timestamps repeat: adapt each once
+                            adapted[key] = adapt(value)
+                        value = adapted[key]
+                    params.append(value)
+            sql = f"INSERT INTO {table} ({columns}) VALUES {', '.join([placeholder] * len(part))}"  # noqa: S608 - names from _meta
+            if returning:
+                cursor.execute(sql + f" RETURNING {pk}", params)
+                ids.extend(r[0] for r in cursor.fetchall())
+            else:
+                cursor.execute(sql, params)
+    return ids
+
+
+def _roster_commit_chunk(context: _RosterCommitContext, rows: list[Any], numbers: Iterator[int]) -> int:
+    """Re-check one batch against the database and insert its people, memberships and cards."""
+
+    def stale(row: Any, reason: Any) -> Conflict:
+        return Conflict(
+            _("第%(row)s行：%(reason)s 导入已全部撤销，请重新上传校验。") % {"row": row.row, "reason": reason},
+            code="import_stale",
+        )
+
+    existing = dict(Person.objects.filter(id_number_index__in=[r.id_index for r in rows]).values_list("id_number_index", "pk"))
+    live = set(
+        Membership.objects.filter(
+            person_id__in=list(existing.values()), status__in=[Membership.Status.ACTIVE, Membership.Status.TRANSFERRING]
+        ).values_list("person_id", flat=True)
+    )
+    if context.employers is None:
+        context.employers = set()
+    wanted = {r.employer_id for r in rows} - context.employers
+    if wanted:
+        context.employers |= set(Employer.objects.filter(pk__in=wanted).values_list("pk", flat=True))
+    for row in rows:
+        person_id = existing.get(row.id_index)
+        if person_id != row.person_id:
+            raise stale(row, _("该身份证号的登记情况在校验后发生了变化。"))
+        if person_id in live:
+            raise stale(row, _("此人在校验后已成为会员。"))
+        if row.employer_id not in context.employers or context.province(row.union_id) is None:
+            raise stale(row, _("单位或工会在校验后发生了变化。"))
+    now = timezone.now()
+    fresh = [r for r in rows if r.person_id is None]
+    known = [r for r in rows if r.person_id is not None]
+    # Ciphertexts and blind indexes were computed during validation: inserted as they are.
+    person_ids = _roster_insert(Person, [
+        {"name": r.name, "name_pinyin": r.name_pinyin, "name_initials": r.name_initials,
+         "id_number": r.id_cipher, "id_number_index": r.id_index, "phone": r.phone_cipher,
+         "phone_index": r.phone_index, "gender": r.gender, "birth_date": r.birth_date, "user_id": None,
+         "employer_id": r.employer_id, "employment_form": r.employment_form, "new_form_kind": r.new_form_kind,
+         "is_migrant_worker": r.migrant, "created_at": now, "updated_at": now}
+        for r in fresh
+    ], returning=True)
+    for row, person_id in zip(fresh, person_ids, strict=True):
+        row.person_id = person_id
+    if known:
+        Person.objects.bulk_update(
+            [Person(pk=r.person_id, employer_id=r.employer_id, employment_form=r.employment_form,
+                    new_form_kind=r.new_form_kind, is_migrant_worker=r.migrant, updated_at=now) for r in known],
+            ["employer", "employment_form", "new_form_kind", "is_migrant_worker", "updated_at"],
+        )
+    membership_ids = _roster_insert(Membership, [
+        {"person_id": r.person_id, "union_id": r.union_id, "employer_id": r.employer_id,
+         "number": f"{context.province(r.union_id)}{next(numbers):010d}", "status": Membership.Status.ACTIVE.value,
+         "joined_on": r.joined_on, "ended_on": None, "end_reason": "", "source": "import", "created_at": now}
+        for r in rows
+    ], returning=True)
+    expires = now + dt.timedelta(days=settings.CARD_VALIDITY_DAYS)
+    _roster_insert(MemberCard, [
+        {"membership_id": m, "serial": f"C{secrets.token_hex(8).upper()}", "issued_at": now, "expires_at": expires,
+         "revoked_at": None, "revoke_reason": ""}
+        for m in membership_ids
+    ], returning=False)
+    return len(rows)

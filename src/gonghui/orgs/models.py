@@ -132,7 +132,7 @@ class EmployerQuerySet(models.QuerySet["Employer"]):
         unorganized = models.Q()
         for code in Union.objects.filter(path__in=paths).values_list("region_id", flat=True):
             if code:
-                unorganized |= models.Q(union__isnull=True, region_id__startswith=region_prefix(code))
+                unorganized |= models.Q(union__isnull=True, region__code__startswith=region_prefix(code))
         return self.filter(in_subtree | unorganized)
 
 

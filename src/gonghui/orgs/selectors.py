@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
+from gonghui.core import jurisdiction
+from gonghui.core.errors import ValidationFailed
 from gonghui.core.jurisdiction import get_or_404
 
-from .models import Employer, Region, Union
+from .models import Employer, Region, Union, region_prefix
 
 
 def region_list(*, parent_code: str | None = None, level: str | None = None) -> QuerySet[Region]:
@@ -63,3 +66,118 @@ def union_get_for_user(*, user: Any, union_id: int, action: str = "view") -> Uni
 
 def employer_get_for_user(*, user: Any, employer_id: int, action: str = "view") -> Employer:
     return get_or_404(Employer.objects.visible_to(user, action), pk=employer_id)
+
+
+# --- staff reads (console and staff API) ------------------------------------------------
+
+
+def union_roots_for_user(*, user: Any) -> QuerySet[Union]:
+    """The unions the user's grants name (the tops of their subtrees)."""
+    paths = jurisdiction.union_paths_for(user, "view")
+    qs = Union.objects.select_related("region", "parent")
+    if paths is None:
+        return qs.filter(parent__isnull=True)
+    return qs.filter(path__in=paths)
+
+
+def union_children_for_user(*, user: Any, union: Union) -> QuerySet[Union]:
+    """Direct children of a union the user may see, with their own child counts."""
+    return (
+        Union.objects.visible_to(user)
+        .filter(parent=union)
+        .select_related("region", "employer")
+        .annotate(child_count=Count("children"))
+        .order_by("name")
+    )
+
+
+def employer_list_for_user(
+    *, user: Any, q: str = "", has_union: bool | None = None, region_code: str = ""
+) -> QuerySet[Employer]:
+    """Employers in the user's jurisdiction; `q` is a name, pinyin initials or a USCC."""
+    qs = Employer.objects.visible_to(user).select_related("region", "union")
+    q = (q or "").strip()[:100]
+    if q:
+        if len(q) == 18 and q.isalnum():
+            qs = qs.filter(uscc=q.upper())
+        elif q.isascii() and q.isalpha():
+            qs = qs.filter(name_initials__startswith=q.lower())
+        else:
+            qs = qs.filter(name__contains=q)
+    if has_union is not None:
+        qs = qs.filter(union__isnull=not has_union)
+    if region_code:
+        qs = qs.filter(region__code__startswith=region_prefix_checked(region_code))
+    return qs.order_by("name", "pk")
+
+
+def region_prefix_checked(code: str) -> str:
+    code = (code or "").strip()
+    if not (len(code) == 6 and code.isdigit()):
+        raise ValidationFailed(_("请选择有效的行政区划。"), code="region_invalid", field="region")
+    return region_prefix(code)
+
+
+def region_get(*, code: str) -> Region:
+    found = Region.objects.filter(code=(code or "").strip(), is_active=True).first()
+    if found is None:
+        raise ValidationFailed(_("请选择有效的行政区划。"), code="region_invalid", field="region")
+    return found
+
+
+def org_counts_for_user(*, user: Any) -> dict[str, int]:
+    """Dashboard figures for the user's subtree: unions, employers with and without a union."""
+    unions = Union.objects.visible_to(user).active().count()
+    employers = Employer.objects.visible_to(user).aggregate(
+        with_union=Count("pk", filter=Q(union__isnull=False)),
+        without_union=Count("pk", filter=Q(union__isnull=True)),
+    )
+    return {
+        "unions": unions,
+        "employers_with_union": employers["with_union"] or 0,
+        "employers_without_union": employers["without_union"] or 0,
+    }
+
+
+def role_grant_list_for_user(*, user: Any, union: Union | None = None) -> QuerySet[Any]:
+    """Grants the user may manage: on unions in the subtrees where they hold "manage_grants"."""
+    from gonghui.accounts.models import RoleGrant
+
+    qs = jurisdiction.scope(
+        RoleGrant.objects.select_related("user", "union", "granted_by"), user,
+        path_field="union__path", action="manage_grants",
+    )
+    if union is not None:
+        qs = qs.filter(union=union)
+    return qs.order_by("union__path", "user__username", "role")
+
+
+def role_grant_get_for_user(*, user: Any, grant_id: int) -> Any:
+    return get_or_404(role_grant_list_for_user(user=user), pk=grant_id)
+
+
+def user_get_by_username(*, username: str) -> Any:
+    """The account a grant is for; None when there is no active account of that name."""
+    from django.contrib.auth import get_user_model
+
+    username = (username or "").strip()
+    if not username:
+        return None
+    return get_user_model().objects.filter(username=username, is_active=True).first()
+
+
+def union_for_transfer(*, union_id: int) -> Union:
+    """A transfer may go to any active union in the country, not only the user's subtree."""
+    found = Union.objects.active().filter(pk=union_id).first()
+    if found is None:
+        raise ValidationFailed(_("未找到转入的工会。"), code="union_not_found", field="to_union")
+    return found
+
+
+def employer_for_transfer(*, employer_id: int | None) -> Employer | None:
+    if not employer_id:
+        return None
+    found = Employer.objects.filter(pk=employer_id).first()
+    if found is None:
+        raise ValidationFailed(_("未找到该单位。"), code="employer_not_found", field="to_employer")
+    return found

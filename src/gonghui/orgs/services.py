@@ -9,12 +9,13 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from gonghui.core import jurisdiction
 from gonghui.core.audit import audit_record
-from gonghui.core.errors import Conflict, ValidationFailed
+from gonghui.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from gonghui.core.text import pinyin_initials
 from gonghui.core.validators import parse_uscc
 
-from .models import Employer, Region, Union
+from .models import Employer, Region, Union, region_prefix
 
 REGIONS_CSV = Path(__file__).resolve().parent / "data" / "regions.csv"
 
@@ -104,3 +105,110 @@ def employer_create(
         )
         audit_record(actor=actor, action="employer.create", target=employer)
     return employer
+
+
+# --- staff writes (console and staff API) -----------------------------------------------
+
+
+def union_create_child(
+    *,
+    actor: Any,
+    parent: Union,
+    name: str,
+    kind: str,
+    region: Region | None = None,
+    employer: Employer | None = None,
+) -> Union:
+    """Staff create a union under `parent`, which must lie in their subtree with "change"."""
+    if not jurisdiction.has_action(actor, "view", parent.path):
+        raise NotFound()
+    if not jurisdiction.has_action(actor, "change", parent.path):
+        raise PermissionDenied(_("您的角色不能在该工会下建立组织。"), code="union_create_forbidden")
+    if kind in {Union.Kind.NATIONAL, Union.Kind.PROVINCIAL}:
+        raise ValidationFailed(_("不能在此建立该类型的工会。"), code="kind_invalid", field="kind")
+    if parent.kind == Union.Kind.GRASSROOTS:
+        raise ValidationFailed(_("基层工会下不能再建立下级工会。"), code="parent_is_grassroots", field="parent")
+    if region is not None and parent.region_id and not region.code.startswith(region_prefix(parent.region_id)):
+        raise ValidationFailed(_("所在地区须在上级工会的地区范围内。"), code="region_outside_parent", field="region")
+    if employer is not None:
+        if kind != Union.Kind.GRASSROOTS:
+            raise ValidationFailed(_("只有基层工会可以关联用人单位。"), code="employer_not_allowed", field="employer")
+        if hasattr(employer, "union"):
+            raise Conflict(_("该单位已建立工会。"), code="employer_has_union", field="employer")
+    return union_create(
+        name=name, kind=kind, parent=parent, region=region or parent.region, employer=employer, actor=actor
+    )
+
+
+def employer_register(
+    *,
+    actor: Any,
+    uscc: str,
+    name: str,
+    region: Region,
+    ownership: str = Employer.Ownership.PRIVATE,
+    industry: str = "",
+    address: str = "",
+    headcount: int = 0,
+    is_platform: bool = False,
+) -> Employer:
+    """Staff register an employer in a region their subtree covers (so they keep seeing it)."""
+    paths = jurisdiction.union_paths_for(actor, "change")
+    if paths is not None:
+        if not paths:
+            raise PermissionDenied()
+        prefixes = [
+            region_prefix(code)
+            for code in Union.objects.filter(path__in=paths).values_list("region_id", flat=True)
+            if code
+        ]
+        if not any(region.code.startswith(prefix) for prefix in prefixes):
+            raise ValidationFailed(
+                _("所在地区不在您负责的范围内。"), code="region_outside_jurisdiction", field="region"
+            )
+    return employer_create(
+        uscc=uscc, name=name, region=region, ownership=ownership, industry=industry, address=address,
+        headcount=headcount, is_platform=is_platform, actor=actor,
+    )
+
+
+def role_grant_create(*, actor: Any, user: Any, union: Union, role: str) -> Any:
+    """An admin grants a staff role over `union` (and its subtree), inside their own subtree."""
+    from gonghui.accounts.models import RoleGrant
+
+    if not jurisdiction.has_action(actor, "view", union.path):
+        raise NotFound()
+    if not jurisdiction.has_action(actor, "manage_grants", union.path):
+        raise PermissionDenied(_("只有管理员可以授权。"), code="grant_forbidden")
+    if role not in RoleGrant.Role.values:
+        raise ValidationFailed(_("角色无效。"), code="role_invalid", field="role")
+    if user is None or not user.is_active:
+        raise ValidationFailed(_("未找到该用户，或账号已停用。"), code="user_not_found", field="username")
+    if union.status != Union.Status.ACTIVE:
+        raise Conflict(_("该工会已撤销。"), code="union_dissolved")
+    with transaction.atomic():
+        if RoleGrant.objects.filter(user=user, union=union, role=role).exists():
+            raise Conflict(_("该用户已有此授权。"), code="grant_exists")
+        grant = RoleGrant.objects.create(user=user, union=union, role=role, granted_by=actor)
+        audit_record(
+            actor=actor, action="role_grant.create", target=grant,
+            data={"user": user.pk, "union": union.pk, "role": role},
+        )
+    return grant
+
+
+def role_grant_revoke(*, actor: Any, grant: Any) -> None:
+    """Remove a grant within the admin's subtree. Nobody revokes their own grant."""
+    from gonghui.accounts.models import RoleGrant
+
+    with transaction.atomic():
+        grant = RoleGrant.objects.select_for_update().select_related("union").filter(pk=grant.pk).first()
+        if grant is None or not jurisdiction.has_action(actor, "manage_grants", grant.union.path):
+            raise NotFound()
+        if grant.user_id == getattr(actor, "pk", None):
+            raise Conflict(_("不能撤销自己的授权，请联系上级管理员。"), code="grant_self")
+        audit_record(
+            actor=actor, action="role_grant.revoke", target=grant,
+            data={"user": grant.user_id, "union": grant.union_id, "role": grant.role},
+        )
+        grant.delete()

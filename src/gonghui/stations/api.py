@@ -1,3 +1,202 @@
-from ninja import Router
+"""Stations API: public nearby search and station details (partners' rider apps use these),
+worker check-in / rating / problem report, and the operators' registry."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from ninja import Query, Router, Status
+
+from gonghui.accounts.auth import session_or_token
+from gonghui.orgs import selectors as org_selectors
+from gonghui.orgs.models import Region
+
+from . import selectors, services
+from .models import StarApplication, Station
+from .schemas import (
+    CheckinIn,
+    CheckinOut,
+    NearbyOut,
+    RatingIn,
+    RatingOut,
+    RegionCentreOut,
+    ReportIn,
+    ReportOut,
+    ServiceRecordIn,
+    ServiceRecordOut,
+    StaffStationOut,
+    StarApplicationIn,
+    StarApplicationOut,
+    StarAssessIn,
+    StationIn,
+    StationOut,
+    VisitStatsOut,
+)
 
 router = Router()
+
+
+def _nearby_json(item: selectors.NearbyStation) -> dict[str, Any]:
+    return {
+        "id": item.id, "code": item.code, "name": item.name, "kind": item.kind, "kind_label": item.kind_label,
+        "address": item.address, "lat": item.lat, "lon": item.lon, "distance_km": item.distance_km,
+        "walk_minutes": item.walk_minutes, "hours_text": item.hours_text, "is_open": item.is_open,
+        "facilities": item.facilities, "star_level": item.star_level, "rating": item.rating,
+        "directions_url": item.directions_url,
+    }
+
+
+@router.get("/nearby", response=list[NearbyOut], auth=None, summary="附近的站点")
+def station_nearby(
+    request: HttpRequest,
+    lat: float,
+    lon: float,
+    kind: list[str] = Query(default=[]),  # noqa: B008 - ninja declares query lists this way
+    facility: list[str] = Query(default=[]),  # noqa: B008
+    open_now: bool = False,
+    limit: int = 20,
+    radius_km: float = 100.0,
+) -> HttpResponse:
+    """The nearest active stations by great-circle distance (GCJ-02 coordinates), filtered by
+    kind, facilities (all must be present) and "open now" (Asia/Shanghai time, statutory
+    holidays from the official calendar). Public: station locations are public information."""
+    found = selectors.station_list_nearby(
+        lat=lat, lon=lon, kinds=kind, facilities=facility, open_now=open_now, limit=limit, radius_km=radius_km
+    )
+    # Serialized directly: this is the hottest read in the system (see docs/stations.md).
+    body = json.dumps([_nearby_json(item) for item in found], ensure_ascii=False)
+    return HttpResponse(body, content_type="application/json")
+
+
+@router.get("/regions", response=list[RegionCentreOut], auth=None, summary="有站点的区县")
+def station_regions(request: HttpRequest) -> list[dict[str, Any]]:
+    return selectors.region_centres()
+
+
+def station_out(station: Station, *, staff: bool = False) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "id": station.pk, "code": station.code, "name": station.name, "kind": station.kind,
+        "kind_label": str(station.get_kind_display()), "union_name": station.union.name,
+        "address": station.address, "region_code": station.region_id, "lat": station.lat, "lon": station.lon,
+        "facilities": station.facility_codes, "hours_text": station.hours_text,
+        "is_open": selectors.station_is_open(station=station), "phone": station.phone,
+        "description": station.description, "star_level": station.star_level,
+        "star_valid_until": station.star_valid_until, "rating": station.rating_avg,
+        "rating_count": station.rating_count,
+        "directions_url": selectors.directions_url(lat=station.lat, lon=station.lon, name=station.name),
+        "photos": [p.image.url for p in station.photos.all() if p.application_id is None],
+    }
+    if staff:
+        data.update(
+            status=station.status, union_id=station.union_id, visit_count=station.visit_count,
+            review_flag=station.review_flag, review_reason=station.review_reason,
+        )
+    return data
+
+
+# --- workers -------------------------------------------------------------------------------
+
+
+@router.post("/checkin", response=CheckinOut, auth=session_or_token, summary="扫码签到")
+def station_checkin(request: HttpRequest, payload: CheckinIn) -> dict[str, Any]:
+    visit, counted = services.station_checkin(user=request.auth, token=payload.token)  # type: ignore[attr-defined]
+    return {"counted": counted, "station_id": visit.station_id, "station_name": visit.station.name, "visited_at": visit.at}
+
+
+@router.post("/{int:station_id}/ratings", response=RatingOut, auth=session_or_token, summary="评价站点")
+def station_rate(request: HttpRequest, station_id: int, payload: RatingIn) -> dict[str, Any]:
+    station = selectors.station_get_public(station_id=station_id)
+    rating = services.station_rate(user=request.auth, station=station, stars=payload.stars, comment=payload.comment)  # type: ignore[attr-defined]
+    station.refresh_from_db(fields=["rating_sum", "rating_count"])
+    return {"station_id": station.pk, "stars": rating.stars, "rating": station.rating_avg, "rating_count": station.rating_count}
+
+
+@router.post("/{int:station_id}/reports", response={201: ReportOut}, auth=session_or_token, summary="反映问题")
+def station_report(request: HttpRequest, station_id: int, payload: ReportIn) -> Status:
+    station = selectors.station_get_public(station_id=station_id)
+    report = services.station_report_submit(user=request.auth, station=station, category=payload.category, text=payload.text)  # type: ignore[attr-defined]
+    return Status(201, report)
+
+
+# --- operators and union staff --------------------------------------------------------------
+
+
+@router.get("/manage", response=list[StaffStationOut], auth=session_or_token, summary="管辖范围内的站点")
+def station_manage_list(request: HttpRequest, q: str = "", kind: str = "", status: str = "", limit: int = 100, offset: int = 0) -> list[dict[str, Any]]:
+    limit = max(1, min(limit, 500))
+    qs = selectors.station_list_for_user(user=request.auth, q=q, kind=kind, status=status).prefetch_related("photos")  # type: ignore[attr-defined]
+    return [station_out(s, staff=True) for s in qs[max(offset, 0): max(offset, 0) + limit]]
+
+
+def _region(code: str | None) -> Region | None:
+    return selectors.region_get(code=code) if code else None
+
+
+def _data(payload: StationIn) -> services.StationData:
+    return services.station_data_validate(
+        name=payload.name, kind=payload.kind, address=payload.address, lat=payload.lat, lon=payload.lon,
+        facilities=payload.facilities, hours_text=payload.hours_text, phone=payload.phone,
+        description=payload.description, region=_region(payload.region_code),
+    )
+
+
+@router.post("/manage", response={201: StaffStationOut}, auth=session_or_token, summary="登记站点")
+def station_manage_create(request: HttpRequest, payload: StationIn) -> Status:
+    union = org_selectors.union_get_for_user(user=request.auth, union_id=payload.union_id, action="change")  # type: ignore[attr-defined]
+    station = services.station_create(actor=request.auth, union=union, data=_data(payload))  # type: ignore[attr-defined]
+    return Status(201, station_out(station, staff=True))
+
+
+@router.get("/manage/{int:station_id}", response=StaffStationOut, auth=session_or_token, summary="站点详情（管理）")
+def station_manage_get(request: HttpRequest, station_id: int) -> dict[str, Any]:
+    return station_out(selectors.station_get_for_user(user=request.auth, station_id=station_id), staff=True)  # type: ignore[attr-defined]
+
+
+@router.put("/manage/{int:station_id}", response=StaffStationOut, auth=session_or_token, summary="修改站点")
+def station_manage_update(request: HttpRequest, station_id: int, payload: StationIn) -> dict[str, Any]:
+    station = selectors.station_get_for_user(user=request.auth, station_id=station_id, action="change")  # type: ignore[attr-defined]
+    station = services.station_update(actor=request.auth, station=station, data=_data(payload))  # type: ignore[attr-defined]
+    return station_out(station, staff=True)
+
+
+@router.get("/manage/{int:station_id}/visits", response=VisitStatsOut, auth=session_or_token, summary="到访统计")
+def station_manage_visits(request: HttpRequest, station_id: int, days: int = 30) -> dict[str, Any]:
+    station = selectors.station_get_for_user(user=request.auth, station_id=station_id)  # type: ignore[attr-defined]
+    days = max(1, min(days, 366))
+    return {
+        "by_day": selectors.station_visits_by_day(station=station, days=days),
+        "by_hour": selectors.station_visits_by_hour(station=station, days=days),
+    }
+
+
+@router.post("/manage/{int:station_id}/services", response={201: ServiceRecordOut}, auth=session_or_token, summary="登记服务人次")
+def station_manage_service(request: HttpRequest, station_id: int, payload: ServiceRecordIn) -> Status:
+    station = selectors.station_get_for_user(user=request.auth, station_id=station_id, action="change")  # type: ignore[attr-defined]
+    record = services.service_record_add(actor=request.auth, station=station, day=payload.day, kind=payload.kind, count=payload.count, note=payload.note)  # type: ignore[attr-defined]
+    return Status(201, record)
+
+
+@router.post("/manage/{int:station_id}/star-applications", response={201: StarApplicationOut}, auth=session_or_token, summary="申报星级")
+def star_application_submit(request: HttpRequest, station_id: int, payload: StarApplicationIn) -> Status:
+    station = selectors.station_get_for_user(user=request.auth, station_id=station_id, action="change")  # type: ignore[attr-defined]
+    application = services.star_application_submit(
+        actor=request.auth, station=station, requested_level=payload.requested_level, statement=payload.statement  # type: ignore[attr-defined]
+    )
+    return Status(201, application)
+
+
+@router.post("/star-applications/{int:application_id}/assess", response=StarApplicationOut, auth=session_or_token, summary="星级考评")
+def star_application_assess(request: HttpRequest, application_id: int, payload: StarAssessIn) -> StarApplication:
+    application = selectors.star_application_get_for_user(user=request.auth, application_id=application_id)  # type: ignore[attr-defined]
+    return services.star_application_assess(
+        actor=request.auth, application=application, scores=payload.scores, notes=payload.notes,  # type: ignore[attr-defined]
+        conclusion=payload.conclusion,
+    )
+
+
+@router.get("/{int:station_id}", response=StationOut, auth=None, summary="站点详情")
+def station_detail(request: HttpRequest, station_id: int) -> dict[str, Any]:
+    station = selectors.station_get_public(station_id=station_id)
+    return station_out(station)

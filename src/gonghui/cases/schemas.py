@@ -1,0 +1,236 @@
+"""Request and response shapes for the cases API."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from ninja import Schema
+from pydantic import Field
+
+from .models import Case, CaseEvent, Category, Status
+
+# Plain dicts: `get_FOO_display()` hashes lazy strings on every call, which shows up in lists.
+CATEGORY_LABELS = dict(Category.choices)
+STATUS_LABELS = dict(Status.choices)
+
+
+class CaseIn(Schema):
+    """A new case. Partners (12351 call-centre software) send the caller's phone and name;
+    a signed-in worker may leave them out."""
+
+    category: str
+    description: str = Field(max_length=2000)
+    reporter_name: str = Field("", max_length=50)
+    reporter_phone: str = Field("", max_length=20)
+    employer_id: int | None = None
+    employer_name: str = Field("", max_length=150)
+    region_code: str = Field("", max_length=6)
+    place: str = Field("", max_length=200)
+    amount_fen: int = Field(0, ge=0)
+    people_count: int = Field(1, ge=1, le=100000)
+    is_new_form: bool = False
+    employer_may_know_name: bool = False
+    union_id: int | None = None
+
+
+class CaseOut(Schema):
+    id: int
+    number: str
+    channel: str
+    category: str
+    category_label: str
+    status: str
+    status_label: str
+    union_id: int
+    union_name: str
+    employer_name: str
+    region_code: str | None
+    amount_fen: int
+    people_count: int
+    recovered_fen: int
+    people_paid: int
+    outcome: str
+    accept_due: dt.date
+    resolve_due: dt.date | None
+    due_on: dt.date
+    rating: str
+    created_at: dt.datetime
+
+    @staticmethod
+    def from_case(case: Case) -> dict[str, Any]:
+        """A plain dict (ninja validates the response once; building a schema here would
+        validate every row twice)."""
+        return {
+            "id": case.pk, "number": case.number, "channel": case.channel, "category": case.category,
+            "category_label": str(CATEGORY_LABELS.get(case.category, case.category)), "status": case.status,
+            "status_label": str(STATUS_LABELS.get(case.status, case.status)), "union_id": case.union_id,
+            "union_name": case.union.name, "employer_name": case.employer_name, "region_code": case.region_id,
+            "amount_fen": case.amount_fen, "people_count": case.people_count, "recovered_fen": case.recovered_fen,
+            "people_paid": case.people_paid, "outcome": case.outcome, "accept_due": case.accept_due,
+            "resolve_due": case.resolve_due, "due_on": case.due_on, "rating": case.rating,
+            "created_at": case.created_at,
+        }
+
+
+class EventOut(Schema):
+    kind: str
+    at: dt.datetime
+    actor: str
+    body: str
+    is_public: bool
+    from_status: str
+    to_status: str
+
+    @staticmethod
+    def from_event(event: CaseEvent) -> EventOut:
+        return EventOut(kind=event.kind, at=event.at, actor=event.actor_label, body=event.body,
+                        is_public=event.is_public, from_status=event.from_status, to_status=event.to_status)
+
+
+class CaseDetailOut(Schema):
+    case: CaseOut
+    reporter_name: str
+    reporter_phone_masked: str
+    employer_may_know_name: bool
+    description: str
+    assignee: str
+    timeline: list[EventOut]
+
+
+class WorkerCaseOut(Schema):
+    case: CaseOut
+    description: str
+    timeline: list[EventOut]
+
+
+class NoteIn(Schema):
+    body: str = Field(max_length=2000)
+    public: bool = False
+
+
+class TextIn(Schema):
+    text: str = Field(max_length=5000)
+
+
+class TransferIn(Schema):
+    to_union_id: int
+    reason: str = Field(max_length=500)
+
+
+class AssignIn(Schema):
+    assignee_id: int
+
+
+class ResolveIn(Schema):
+    outcome: str = Field(max_length=2000)
+    recovered_fen: int = Field(0, ge=0)
+    people_paid: int = Field(0, ge=0)
+
+
+class RateIn(Schema):
+    rating: str
+    comment: str = Field("", max_length=500)
+
+
+class SuperviseIn(Schema):
+    note: str = Field(max_length=500)
+    due_on: dt.date
+
+
+class SuperviseOut(Schema):
+    id: int
+    by_union_id: int
+    due_on: dt.date
+
+
+class SuggestionOut(Schema):
+    category: str | None
+    label: str
+    confidence: float
+    ranked: list[tuple[str, float]]
+
+
+class DuplicateOut(Schema):
+    number: str
+    status: str
+    union_name: str
+    created_at: dt.datetime
+
+
+class StatsOut(Schema):
+    total: int
+    by_channel: dict[str, int]
+    by_category: dict[str, int]
+    by_status: dict[str, int]
+    by_union_kind: dict[str, int]
+    resolved: int
+    on_time: int
+    on_time_rate: float | None
+    rated: int
+    satisfied: int
+    satisfaction_rate: float | None
+    amount_fen: int
+    recovered_fen: int
+    people_paid: int
+
+
+class LawyerOut(Schema):
+    id: int
+    name: str
+    kind: str
+    firm: str
+    specialities: str
+    union_id: int
+
+
+class LegalAidIn(Schema):
+    eligible: bool
+    reason: str = Field(max_length=500)
+    lawyer_id: int | None = None
+
+
+class MediationIn(Schema):
+    applicant: str = Field(max_length=120)
+    respondent: str = Field(max_length=150)
+    mediator_id: int | None = None
+    claim_fen: int = Field(0, ge=0)
+
+
+class MediationSessionIn(Schema):
+    held_on: dt.date
+    place: str = Field("", max_length=120)
+    notes: str = Field("", max_length=5000)
+
+
+class MediationConcludeIn(Schema):
+    outcome: str
+    agreement: str = Field("", max_length=5000)
+    agreed_fen: int = Field(0, ge=0)
+    arbitration_ref: str = Field("", max_length=60)
+
+
+class MediationOut(Schema):
+    id: int
+    outcome: str
+    agreed_fen: int
+    arbitration_ref: str
+    sessions: int
+
+
+class LetterIn(Schema):
+    kind: str
+    recipient: str = Field(max_length=150)
+    subject: str = Field(max_length=200)
+    body: str = Field(max_length=5000)
+    response_workdays: int = Field(10, ge=1, le=60)
+
+
+class LetterOut(Schema):
+    id: int
+    number: str
+    kind: str
+    status: str
+    recipient: str
+    response_due: dt.date | None
+    case_id: int | None

@@ -1,0 +1,606 @@
+"""Writes for cases: intake, the status machine, notes and messages, transfers, 督办, ratings,
+overdue escalation. Legal services and letters are in `legal_services`.
+
+Every status change goes through `case_transition`, which checks the allowed edge and writes
+the timeline row; nothing is ever deleted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from gonghui.accounts.models import RoleGrant
+from gonghui.core import jurisdiction
+from gonghui.core.audit import audit_record
+from gonghui.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from gonghui.core.pii import phone_index
+from gonghui.core.sequences import sequence_reserve
+from gonghui.core.tasks import enqueue
+from gonghui.core.validators import parse_phone
+from gonghui.members.models import Person
+from gonghui.orgs.models import Employer, Region, Union
+
+from . import routing
+from .models import (
+    OPEN_STATUSES,
+    Case,
+    CaseAttachment,
+    CaseEvent,
+    CaseNotification,
+    CaseRating,
+    Category,
+    Channel,
+    Rating,
+    Status,
+    Supervision,
+)
+
+# The state machine: from → allowed targets. NEW → NEW is a transfer to another union,
+# RESOLVED/CLOSED → ACCEPTED is a reopening after an unsatisfied rating.
+ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
+    Status.NEW: frozenset({Status.ACCEPTED, Status.NEW}),
+    Status.ACCEPTED: frozenset({Status.AWAITING_INFO, Status.RESOLVED, Status.NEW}),
+    Status.AWAITING_INFO: frozenset({Status.ACCEPTED, Status.RESOLVED, Status.NEW}),
+    Status.RESOLVED: frozenset({Status.CLOSED, Status.ACCEPTED}),
+    Status.CLOSED: frozenset({Status.ACCEPTED}),
+}
+
+MAX_AMOUNT_FEN = 10**12
+MAX_ATTACHMENTS = 5
+DUPLICATE_WINDOW_DAYS = 30
+# Declared type → the first bytes a genuine file of that type starts with.
+ATTACHMENT_TYPES: dict[str, tuple[tuple[str, ...], bytes]] = {
+    "image/jpeg": ((".jpg", ".jpeg"), b"\xff\xd8\xff"),
+    "image/png": ((".png",), b"\x89PNG\r\n\x1a\n"),
+    "application/pdf": ((".pdf",), b"%PDF-"),
+}
+
+
+def _attachment_max_bytes() -> int:
+    return int(getattr(settings, "CASES_ATTACHMENT_MAX_BYTES", 5 * 1024 * 1024))
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+def _actor_label(user: Any, case: Case) -> str:
+    if user is None:
+        return gettext("系统")
+    if case.reporter_user_id is not None and user.pk == case.reporter_user_id:
+        return gettext("反映人")
+    return str(user)
+
+
+def _require_staff(user: Any, case: Case, action: str = "change") -> None:
+    if not jurisdiction.has_action(user, action, case.union_path):
+        # Outside the branch the case does not exist for this user.
+        raise NotFound()
+
+
+def _require_reporter(user: Any, case: Case) -> None:
+    if user is None or case.reporter_user_id is None or case.reporter_user_id != user.pk:
+        raise NotFound()
+
+
+def _clean_text(value: str, *, field: str, min_len: int = 1, max_len: int = 2000) -> str:
+    text = (value or "").strip()
+    if len(text) < min_len:
+        raise ValidationFailed(_("请填写内容。") if min_len <= 1 else _("内容太短，请再具体一些。"), code="text_too_short", field=field)
+    if len(text) > max_len:
+        raise ValidationFailed(_("内容太长。"), code="text_too_long", field=field)
+    return text
+
+
+def _lock(case: Case) -> Case:
+    return Case.objects.select_for_update().select_related("union").get(pk=case.pk)
+
+
+def _event(
+    case: Case, *, kind: str, by: Any, body: str = "", public: bool = True, from_status: str = "",
+    to_status: str = "", data: dict[str, Any] | None = None,
+) -> CaseEvent:
+    return CaseEvent.objects.create(
+        case=case, kind=kind, is_public=public, actor=by if getattr(by, "is_authenticated", False) else None,
+        actor_label=_actor_label(by, case), from_status=from_status, to_status=to_status, body=body,
+        data=data or {},
+    )
+
+
+def _notify_reporter(case: Case, text: str) -> None:
+    """In-app notice now; the SMS after commit (through the pluggable backend)."""
+    if case.reporter_user_id is not None:
+        CaseNotification.objects.create(user_id=case.reporter_user_id, case=case, text=text[:300])
+    if case.reporter_phone:
+        from .tasks import case_sms_send
+
+        transaction.on_commit(lambda: enqueue(case_sms_send, case.pk, text))
+
+
+def _notify_union_staff(case: Case, union: Union, text: str) -> None:
+    user_ids = set(
+        RoleGrant.objects.filter(union=union, role__in=[RoleGrant.Role.ADMIN, RoleGrant.Role.STAFF])
+        .values_list("user_id", flat=True)
+    )
+    CaseNotification.objects.bulk_create(
+        [CaseNotification(user_id=uid, case=case, text=text[:300]) for uid in sorted(user_ids)]
+    )
+
+
+def _status_text(case: Case) -> str:
+    return gettext("您的诉求 %(number)s 状态更新为：%(status)s。") % {
+        "number": case.number, "status": case.get_status_display(),
+    }
+
+
+# --- attachments ----------------------------------------------------------------------
+
+
+def attachment_validate(upload: UploadedFile) -> str:
+    """Check size, extension and the file's real first bytes; return the content type."""
+    name = (upload.name or "").lower()
+    if upload.size is None or upload.size > _attachment_max_bytes():
+        raise ValidationFailed(
+            _("附件过大，单个文件不能超过 %(mb)s MB。") % {"mb": _attachment_max_bytes() // (1024 * 1024)},
+            code="attachment_too_large", field="attachments",
+        )
+    if upload.size == 0:
+        raise ValidationFailed(_("附件是空文件。"), code="attachment_empty", field="attachments")
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(0)
+    for content_type, (extensions, magic) in ATTACHMENT_TYPES.items():
+        if name.endswith(extensions) and head.startswith(magic):
+            return content_type
+    raise ValidationFailed(
+        _("附件只能是 JPG、PNG 图片或 PDF 文件。"), code="attachment_type", field="attachments"
+    )
+
+
+def _attachments_store(case: Case, uploads: Sequence[UploadedFile], by: Any, *, public: bool = True) -> list[CaseAttachment]:
+    if case.attachments.count() + len(uploads) > MAX_ATTACHMENTS * 2:
+        raise ValidationFailed(_("附件数量已达上限。"), code="attachment_count", field="attachments")
+    stored = []
+    for upload in uploads:
+        content_type = attachment_validate(upload)
+        attachment = CaseAttachment(
+            case=case, original_name=(upload.name or "")[-200:], content_type=content_type,
+            size=upload.size or 0, uploaded_by=by if getattr(by, "is_authenticated", False) else None,
+            is_public=public,
+        )
+        ext = ATTACHMENT_TYPES[content_type][0][0]
+        attachment.file.save(f"{case.number}-{case.attachments.count() + 1}{ext}", upload, save=False)
+        attachment.save()
+        stored.append(attachment)
+    return stored
+
+
+# --- intake ---------------------------------------------------------------------------
+
+
+def case_create(
+    *,
+    channel: str,
+    category: str,
+    description: str,
+    reporter_user: Any = None,
+    reporter_name: str = "",
+    reporter_phone: str = "",
+    employer: Employer | None = None,
+    employer_name: str = "",
+    region: Region | None = None,
+    place: str = "",
+    amount_fen: int = 0,
+    people_count: int = 1,
+    employer_may_know_name: bool = False,
+    is_new_form: bool = False,
+    attachments: Sequence[UploadedFile] = (),
+    created_by: Any = None,
+    union: Union | None = None,
+    suggested_category: str = "",
+) -> Case:
+    """Register a case, route it, set its acceptance deadline, and tell the reporter.
+
+    `union` overrides routing (an operator's one-key transfer at intake); it must lie in the
+    operator's jurisdiction or be the routed union's ancestor or descendant is not required.
+    """
+    if channel not in Channel.values:
+        raise ValidationFailed(_("渠道无效。"), code="channel_invalid", field="channel")
+    if category not in Category.values:
+        raise ValidationFailed(_("请选择问题类别。"), code="category_invalid", field="category")
+    if suggested_category and suggested_category not in Category.values:
+        suggested_category = ""
+    description = _clean_text(description, field="description", min_len=5)
+    place = (place or "").strip()[:200]
+    person = None
+    if channel == Channel.APP:
+        if reporter_user is None or not getattr(reporter_user, "is_authenticated", False):
+            raise PermissionDenied(_("请先登录后再反映问题。"), code="login_required")
+        person = Person.objects.filter(user=reporter_user).first()
+        reporter_name = reporter_name.strip() or (person.name if person else "") or reporter_user.full_name
+        reporter_phone = reporter_phone or (person.phone if person else "") or reporter_user.phone
+    if reporter_phone:
+        reporter_phone = parse_phone(reporter_phone, field="reporter_phone")
+    elif channel in (Channel.HOTLINE, Channel.PARTNER):
+        raise ValidationFailed(_("请填写来电人电话。"), code="phone_required", field="reporter_phone")
+    reporter_name = (reporter_name or "").strip()[:50] or gettext("匿名职工")
+    if any(ch in reporter_name for ch in "<>{}"):
+        raise ValidationFailed(_("姓名含有不允许的字符。"), code="name_invalid", field="reporter_name")
+    employer_name = (employer.name if employer else (employer_name or "").strip())[:150]
+    if not isinstance(amount_fen, int) or not 0 <= amount_fen <= MAX_AMOUNT_FEN:
+        raise ValidationFailed(_("金额无效。"), code="amount_invalid", field="amount")
+    if not isinstance(people_count, int) or not 1 <= people_count <= 100000:
+        raise ValidationFailed(_("涉及人数应在 1 到 100000 之间。"), code="people_invalid", field="people_count")
+    if category == Category.WAGE_ARREARS:
+        if amount_fen <= 0:
+            raise ValidationFailed(_("欠薪诉求请填写拖欠金额。"), code="amount_required", field="amount")
+        if not employer_name:
+            raise ValidationFailed(_("欠薪诉求请填写用人单位。"), code="employer_required", field="employer_name")
+    if len(attachments) > MAX_ATTACHMENTS:
+        raise ValidationFailed(
+            _("最多上传 %(n)s 个附件。") % {"n": MAX_ATTACHMENTS}, code="attachment_count", field="attachments"
+        )
+    for upload in attachments:
+        attachment_validate(upload)
+    if union is None:
+        union = routing.case_route(category=category, employer=employer, region=region, is_new_form=is_new_form)
+    elif union.status != Union.Status.ACTIVE:
+        raise ValidationFailed(_("所选工会已撤销。"), code="union_inactive", field="union")
+
+    with transaction.atomic():
+        today = _today()
+        (seq,) = sequence_reserve(f"case-{today.year}")
+        accept_due = routing.accept_due_for(today)
+        case = Case.objects.create(
+            number=f"12351-{today.year}-{seq:06d}", channel=channel, category=category,
+            suggested_category=suggested_category, status=Status.NEW, union=union, union_path=union.path,
+            reporter_user=reporter_user if channel == Channel.APP else None, reporter_person=person,
+            reporter_name=reporter_name, reporter_phone=reporter_phone,
+            reporter_phone_index=phone_index(reporter_phone) if reporter_phone else "",
+            employer_may_know_name=employer_may_know_name, is_new_form=is_new_form, employer=employer,
+            employer_name=employer_name, region=region, place=place, description=description,
+            amount_fen=amount_fen, people_count=people_count, accept_due=accept_due, due_on=accept_due,
+            created_by=created_by if getattr(created_by, "is_authenticated", False) else None,
+        )
+        _event(
+            case, kind=CaseEvent.Kind.CREATED, by=created_by or reporter_user, to_status=Status.NEW,
+            body=gettext("诉求已登记，转 %(union)s 办理。") % {"union": union.name},
+            data={"channel": channel, "union_id": union.pk},
+        )
+        if attachments:
+            _attachments_store(case, attachments, created_by or reporter_user)
+        _notify_reporter(
+            case,
+            gettext("您反映的问题已登记，编号 %(number)s，将于 %(due)s 前受理。") % {
+                "number": case.number, "due": accept_due.isoformat(),
+            },
+        )
+        audit_record(actor=created_by or reporter_user, action="case.create", target=case, data={"channel": channel})
+    return case
+
+
+# --- the state machine -----------------------------------------------------------------
+
+
+def case_transition(
+    *,
+    case: Case,
+    to: str,
+    by: Any,
+    note: str = "",
+    kind: str | None = None,
+    public: bool = True,
+    data: dict[str, Any] | None = None,
+    changes: dict[str, Any] | None = None,
+    expect_from: Iterable[str] | None = None,
+) -> Case:
+    """Move `case` to status `to` along an allowed edge, keep its deadlines right, write the
+    timeline row and notify the reporter. `changes` are extra field values set atomically
+    (the callers below use them for union, assignee, outcome). `expect_from` narrows the
+    edge to the states the caller's action makes sense from (accepting only a new case)."""
+    with transaction.atomic():
+        case = _lock(case)
+        allowed = to in ALLOWED_TRANSITIONS.get(case.status, frozenset())
+        if not allowed or (expect_from is not None and case.status not in set(expect_from)):
+            raise Conflict(
+                _("当前状态（%(status)s）不能执行此操作。") % {"status": case.get_status_display()},
+                code="transition_not_allowed",
+            )
+        now = timezone.now()
+        today = _today()
+        from_status = case.status
+        fields = {"status", "updated_at"}
+        for name, value in (changes or {}).items():
+            setattr(case, name, value)
+            fields.add(name)
+        if to == Status.NEW:  # transfer: a fresh acceptance clock at the new union
+            case.accept_due = routing.accept_due_for(today)
+            case.due_on = case.accept_due
+            case.accepted_at = None
+            case.escalated_at = None
+            fields |= {"accept_due", "due_on", "accepted_at", "escalated_at"}
+        elif to == Status.ACCEPTED and from_status in (Status.NEW, Status.RESOLVED, Status.CLOSED):
+            case.accepted_at = case.accepted_at if from_status != Status.NEW else now
+            case.resolve_due = routing.resolve_due_for(case.category, today)
+            case.due_on = case.resolve_due
+            case.resolved_at = None
+            case.closed_at = None
+            case.escalated_at = None
+            fields |= {"accepted_at", "resolve_due", "due_on", "resolved_at", "closed_at", "escalated_at"}
+        elif to == Status.RESOLVED:
+            case.resolved_at = now
+            fields.add("resolved_at")
+            Supervision.objects.filter(case=case, completed_at__isnull=True).update(completed_at=now)
+        elif to == Status.CLOSED:
+            case.closed_at = now
+            fields.add("closed_at")
+        case.status = to
+        case.save(update_fields=sorted(fields))
+        _event(
+            case, kind=kind or _KIND_FOR_STATUS[to], by=by, body=note, public=public,
+            from_status=from_status, to_status=to, data=data,
+        )
+        _notify_reporter(case, _status_text(case))
+        audit_record(actor=by, action=f"case.transition.{to}", target=case, reason=note[:500],
+                     data={"from": from_status, "to": to})
+    return case
+
+
+_KIND_FOR_STATUS: dict[str, str] = {
+    Status.NEW: CaseEvent.Kind.TRANSFERRED,
+    Status.ACCEPTED: CaseEvent.Kind.ACCEPTED,
+    Status.AWAITING_INFO: CaseEvent.Kind.INFO_REQUESTED,
+    Status.RESOLVED: CaseEvent.Kind.RESOLVED,
+    Status.CLOSED: CaseEvent.Kind.CLOSED,
+}
+
+
+def case_accept(*, case: Case, by: Any, note: str = "") -> Case:
+    """受理: the union takes the case on; the resolution clock starts. The acceptor becomes
+    the handler unless someone is already assigned."""
+    _require_staff(by, case)
+    changes = {} if case.assignee_id else {"assignee": by}
+    return case_transition(case=case, to=Status.ACCEPTED, by=by, note=note or gettext("已受理，正在办理。"),
+                           changes=changes, expect_from=[Status.NEW])
+
+
+def case_assign(*, case: Case, assignee: Any, by: Any) -> Case:
+    _require_staff(by, case)
+    if not jurisdiction.has_action(assignee, "change", case.union_path):
+        raise ValidationFailed(_("承办人不在该工会的工作人员中。"), code="assignee_invalid", field="assignee")
+    if not case.is_open:
+        raise Conflict(_("已办结的诉求不能再分派。"), code="case_not_open")
+    with transaction.atomic():
+        case = _lock(case)
+        case.assignee = assignee
+        case.save(update_fields=["assignee", "updated_at"])
+        _event(case, kind=CaseEvent.Kind.ASSIGNED, by=by, public=False,
+               body=gettext("分派给 %(name)s。") % {"name": str(assignee)}, data={"assignee_id": assignee.pk})
+        audit_record(actor=by, action="case.assign", target=case, data={"assignee_id": assignee.pk})
+    return case
+
+
+def case_note_add(*, case: Case, by: Any, body: str, public: bool = False) -> CaseEvent:
+    """A staff note: internal (staff only) or public (shown on the worker's timeline)."""
+    _require_staff(by, case)
+    body = _clean_text(body, field="body")
+    with transaction.atomic():
+        event = _event(case, kind=CaseEvent.Kind.NOTE, by=by, body=body, public=public)
+        if public:
+            _notify_reporter(case, gettext("您的诉求 %(number)s 有新的办理进展。") % {"number": case.number})
+    return event
+
+
+def case_message_add(
+    *, case: Case, by: Any, body: str, attachments: Sequence[UploadedFile] = ()
+) -> CaseEvent:
+    """A message between the worker and the handler (public on the timeline)."""
+    is_reporter = case.reporter_user_id is not None and by is not None and case.reporter_user_id == by.pk
+    if not is_reporter:
+        _require_staff(by, case)
+    body = _clean_text(body, field="body")
+    if len(attachments) > MAX_ATTACHMENTS:
+        raise ValidationFailed(_("最多上传 %(n)s 个附件。") % {"n": MAX_ATTACHMENTS}, code="attachment_count", field="attachments")
+    for upload in attachments:
+        attachment_validate(upload)
+    with transaction.atomic():
+        event = _event(case, kind=CaseEvent.Kind.MESSAGE, by=by, body=body, public=True)
+        if attachments:
+            _attachments_store(case, attachments, by)
+        if is_reporter:
+            if case.assignee_id:
+                CaseNotification.objects.create(
+                    user_id=case.assignee_id, case=case,
+                    text=gettext("诉求 %(number)s 有反映人的新留言。") % {"number": case.number},
+                )
+        else:
+            _notify_reporter(case, gettext("工会回复了您的诉求 %(number)s。") % {"number": case.number})
+    return event
+
+
+def case_request_info(*, case: Case, by: Any, note: str) -> Case:
+    _require_staff(by, case)
+    note = _clean_text(note, field="note")
+    return case_transition(case=case, to=Status.AWAITING_INFO, by=by, note=note)
+
+
+def case_provide_info(*, case: Case, by: Any, note: str, attachments: Sequence[UploadedFile] = ()) -> Case:
+    """The worker answers a request for information; the case goes back to the handler."""
+    _require_reporter(by, case)
+    note = _clean_text(note, field="note")
+    for upload in attachments:
+        attachment_validate(upload)
+    with transaction.atomic():
+        if attachments:
+            _attachments_store(case, attachments, by)
+        return case_transition(case=case, to=Status.ACCEPTED, by=by, note=note, kind=CaseEvent.Kind.INFO_PROVIDED,
+                               expect_from=[Status.AWAITING_INFO])
+
+
+def case_transfer(*, case: Case, to_union: Union, by: Any, reason: str) -> Case:
+    """转办 to the responsible union, with a reason; it must accept anew."""
+    _require_staff(by, case)
+    reason = _clean_text(reason, field="reason", max_len=500)
+    if to_union.status != Union.Status.ACTIVE:
+        raise ValidationFailed(_("目标工会已撤销。"), code="union_inactive", field="to_union")
+    if to_union.pk == case.union_id:
+        raise ValidationFailed(_("不能转办给当前承办工会。"), code="transfer_same_union", field="to_union")
+    from_union = case.union
+    updated = case_transition(
+        case=case, to=Status.NEW, by=by, kind=CaseEvent.Kind.TRANSFERRED,
+        note=gettext("由 %(src)s 转 %(dst)s 办理：%(reason)s") % {"src": from_union.name, "dst": to_union.name, "reason": reason},
+        data={"from_union_id": from_union.pk, "to_union_id": to_union.pk},
+        changes={"union": to_union, "union_path": to_union.path, "assignee": None},
+        expect_from=OPEN_STATUSES,
+    )
+    return updated
+
+
+def case_resolve(
+    *, case: Case, by: Any, outcome: str, recovered_fen: int = 0, people_paid: int = 0
+) -> Case:
+    """办结 with an outcome; for wage arrears the amount recovered and the people paid."""
+    _require_staff(by, case)
+    outcome = _clean_text(outcome, field="outcome", min_len=2)
+    if not isinstance(recovered_fen, int) or not 0 <= recovered_fen <= MAX_AMOUNT_FEN:
+        raise ValidationFailed(_("追回金额无效。"), code="amount_invalid", field="recovered")
+    if not isinstance(people_paid, int) or people_paid < 0 or people_paid > max(case.people_count, 1):
+        raise ValidationFailed(_("兑付人数不能超过涉及人数。"), code="people_invalid", field="people_paid")
+    return case_transition(
+        case=case, to=Status.RESOLVED, by=by, note=outcome,
+        changes={"outcome": outcome, "recovered_fen": recovered_fen, "people_paid": people_paid},
+        data={"recovered_fen": recovered_fen, "people_paid": people_paid},
+    )
+
+
+def case_close(*, case: Case, by: Any, note: str = "") -> Case:
+    """结案 after the follow-up (回访)."""
+    _require_staff(by, case)
+    return case_transition(case=case, to=Status.CLOSED, by=by, note=note or gettext("已回访，结案。"))
+
+
+def case_rate(*, case: Case, by: Any, rating: str, comment: str = "") -> CaseRating:
+    """The worker (or staff recording a phone follow-up) rates the result."""
+    is_reporter = case.reporter_user_id is not None and by is not None and case.reporter_user_id == by.pk
+    if not is_reporter:
+        _require_staff(by, case)
+    if rating not in Rating.values:
+        raise ValidationFailed(_("请选择评价。"), code="rating_invalid", field="rating")
+    comment = (comment or "").strip()[:500]
+    with transaction.atomic():
+        case = _lock(case)
+        if case.status not in (Status.RESOLVED, Status.CLOSED):
+            raise Conflict(_("办结后才能评价。"), code="not_resolved")
+        if case.ratings.filter(at__gte=case.resolved_at or case.created_at).exists():
+            raise Conflict(_("本次办理结果已评价。"), code="already_rated")
+        row = CaseRating.objects.create(case=case, rating=rating, comment=comment, rated_by=by)
+        case.rating = rating
+        case.save(update_fields=["rating", "updated_at"])
+        _event(case, kind=CaseEvent.Kind.RATED, by=by, public=True,
+               body=f"{Rating(rating).label}{'：' + comment if comment else ''}", data={"rating": rating})
+    return row
+
+
+def case_reopen(*, case: Case, by: Any, reason: str) -> Case:
+    """Not satisfied: the worker sends the case back to the handler with a reason."""
+    _require_reporter(by, case)
+    reason = _clean_text(reason, field="reason", max_len=500)
+    if Case.objects.filter(pk=case.pk).values_list("rating", flat=True).get() != Rating.DISSATISFIED:
+        raise Conflict(_("评价为“不满意”后才能申请重新办理。"), code="reopen_needs_dissatisfied")
+    return case_transition(case=case, to=Status.ACCEPTED, by=by, note=reason, kind=CaseEvent.Kind.REOPENED,
+                           expect_from=[Status.RESOLVED, Status.CLOSED])
+
+
+# --- escalation and 督办 --------------------------------------------------------------
+
+
+def supervision_create(*, case: Case, by: Any, note: str, due_on: dt.date) -> Supervision:
+    """督办: a union above the handling union marks the case, with its own deadline."""
+    note = _clean_text(note, field="note", max_len=500)
+    parent = case.union.parent
+    parent_path = parent.path if parent is not None else None
+    grants = RoleGrant.objects.filter(
+        user=by, role__in=[RoleGrant.Role.ADMIN, RoleGrant.Role.STAFF], union__status=Union.Status.ACTIVE
+    ).select_related("union")
+    by_union = None
+    if getattr(by, "is_superuser", False) and parent is not None:
+        by_union = parent
+    for grant in grants:
+        # Only a strict ancestor of the handling union may supervise it.
+        if case.union_path.startswith(grant.union.path) and grant.union.path != case.union_path:
+            by_union = grant.union
+            break
+    if not jurisdiction.has_action(by, "view", case.union_path):
+        raise NotFound()
+    if by_union is None or parent_path is None:
+        raise PermissionDenied(_("只有上级工会可以督办。"), code="supervise_forbidden")
+    if not case.is_open:
+        raise Conflict(_("已办结的诉求无需督办。"), code="case_not_open")
+    if due_on < _today():
+        raise ValidationFailed(_("督办期限不能早于今天。"), code="due_invalid", field="due_on")
+    with transaction.atomic():
+        row = Supervision.objects.create(case=case, by_union=by_union, by_user=by, note=note, due_on=due_on)
+        _event(case, kind=CaseEvent.Kind.SUPERVISED, by=by, public=False,
+               body=gettext("%(union)s 督办：%(note)s（期限 %(due)s）") % {"union": by_union.name, "note": note, "due": due_on.isoformat()},
+               data={"supervision_id": row.pk, "by_union_id": by_union.pk})
+        _notify_union_staff(case, case.union, gettext("诉求 %(number)s 被上级工会督办，请于 %(due)s 前办结。") % {
+            "number": case.number, "due": due_on.isoformat()})
+        audit_record(actor=by, action="case.supervise", target=case, reason=note)
+    return row
+
+
+def cases_escalate_overdue(*, today: dt.date | None = None) -> int:
+    """Flag open cases past their deadline and tell the parent union (once per deadline)."""
+    today = today or _today()
+    count = 0
+    overdue = Case.objects.filter(status__in=OPEN_STATUSES, due_on__lt=today, escalated_at__isnull=True).select_related("union__parent")
+    for case_id in overdue.values_list("pk", flat=True).iterator():
+        with transaction.atomic():
+            case = _lock(Case(pk=case_id))
+            if case.escalated_at is not None or case.status not in OPEN_STATUSES:
+                continue
+            case.escalated_at = timezone.now()
+            case.save(update_fields=["escalated_at"])
+            parent = case.union.parent
+            _event(case, kind=CaseEvent.Kind.ESCALATED, by=None, public=False,
+                   body=gettext("已超过期限 %(due)s，上报 %(union)s。") % {
+                       "due": case.due_on.isoformat(), "union": parent.name if parent else case.union.name},
+                   data={"parent_union_id": parent.pk if parent else None})
+            _notify_union_staff(case, parent or case.union, gettext("下级工会诉求 %(number)s 已超期。") % {"number": case.number})
+            count += 1
+    return count
+
+
+def cases_remind_due(*, today: dt.date | None = None) -> int:
+    """Remind the handler (or the union's staff) of open cases due on the next working day."""
+    today = today or _today()
+    due_soon = routing.accept_due_for(today)
+    count = 0
+    for case in Case.objects.filter(status__in=OPEN_STATUSES, due_on__lte=due_soon, due_on__gte=today).exclude(
+        reminded_on=today
+    ).select_related("union"):
+        with transaction.atomic():
+            text = gettext("诉求 %(number)s 将于 %(due)s 到期。") % {"number": case.number, "due": case.due_on.isoformat()}
+            if case.assignee_id:
+                CaseNotification.objects.create(user_id=case.assignee_id, case=case, text=text)
+            else:
+                _notify_union_staff(case, case.union, text)
+            Case.objects.filter(pk=case.pk).update(reminded_on=today)
+            count += 1
+    return count
+
+
+def case_notifications_mark_read(*, user: Any, ids: Iterable[int] | None = None) -> int:
+    qs = CaseNotification.objects.filter(user=user, read_at__isnull=True)
+    if ids is not None:
+        qs = qs.filter(pk__in=list(ids))
+    return qs.update(read_at=timezone.now())

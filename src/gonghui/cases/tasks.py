@@ -1,0 +1,31 @@
+"""Background work for cases: SMS notices, overdue escalation and due-date reminders."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from celery import shared_task
+from django.conf import settings
+from django.utils.module_loading import import_string
+
+
+def sms_backend() -> Any:
+    return import_string(settings.SMS_BACKEND)()
+
+
+@shared_task(name="cases.case_sms_send")
+def case_sms_send(case_id: int, text: str) -> None:
+    from .models import Case
+
+    case = Case.objects.filter(pk=case_id).only("reporter_phone").first()
+    if case is not None and case.reporter_phone:
+        sms_backend().send(case.reporter_phone, f"【职工之家】{text}")
+
+
+@shared_task(name="cases.cases_escalate_overdue")
+def cases_escalate_overdue_task() -> int:
+    """Run daily (Celery beat) or by `manage.py cases_escalate`."""
+    from .services import cases_escalate_overdue, cases_remind_due
+
+    cases_remind_due()
+    return cases_escalate_overdue()

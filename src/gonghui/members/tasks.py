@@ -1,0 +1,19 @@
+"""Background work for members: checking and importing rosters."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+
+@shared_task(name="members.roster_import_validate", acks_late=True)
+def roster_import_validate_task(job_id: int) -> None:
+    from .services import roster_import_validate
+
+    roster_import_validate(job_id=job_id)
+
+
+@shared_task(name="members.roster_import_commit", acks_late=True)
+def roster_import_commit_task(job_id: int) -> None:
+    from .services import roster_import_commit_run
+
+    roster_import_commit_run(job_id=job_id)

@@ -1,0 +1,109 @@
+"""The cases API: partner intake by token, status reads, staff actions, worker follow-up,
+errors as problem JSON."""
+
+from __future__ import annotations
+
+import pytest
+
+from gonghui.accounts.auth import api_token_create
+from gonghui.cases.models import Case, Channel, Status
+from tests.factories import Tree, make_staff, make_worker_user
+
+from .helpers import app_case
+
+pytestmark = pytest.mark.django_db
+BASE = "/api/v1/cases"
+
+
+def partner(tree):
+    account = make_staff(union=tree.province, role="operator")
+    _, key = api_token_create(user=account, name="12351 呼叫中心")
+    return {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+
+
+def test_partner_creates_a_case_and_reads_its_status(client):
+    tree = Tree()
+    auth = partner(tree)
+    response = client.post(f"{BASE}/", {
+        "category": "wage_arrears", "description": "来电人反映单位拖欠工资两个月。", "reporter_name": "周女士",
+        "reporter_phone": "13511112222", "employer_id": tree.grassroots_a.employer.pk, "amount_fen": 500000,
+        "people_count": 2,
+    }, content_type="application/json", **auth)
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["channel"] == Channel.PARTNER and body["union_id"] == tree.grassroots_a.pk
+    status = client.get(f"{BASE}/by-number/{body['number']}", **auth).json()
+    assert status["case"]["status"] == Status.NEW and status["reporter_phone_masked"] == "135****2222"
+    assert status["timeline"][0]["kind"] == "created"
+
+
+def test_partner_input_errors_are_problem_json(client):
+    tree = Tree()
+    auth = partner(tree)
+    response = client.post(f"{BASE}/", {"category": "nonsense", "description": "太短", "reporter_phone": "123"},
+                           content_type="application/json", **auth)
+    assert response.status_code == 422 and response["Content-Type"] == "application/problem+json"
+    response = client.post(f"{BASE}/", {"category": "other", "description": "没有电话号码的来电记录。"},
+                           content_type="application/json", **auth)
+    assert response.status_code == 422 and response.json()["code"] == "phone_required"
+    response = client.post(f"{BASE}/", {"category": "other", "description": "x" * 3000, "reporter_phone": "13511112222"},
+                           content_type="application/json", **auth)
+    assert response.status_code == 422
+    assert not Case.objects.exists()
+
+
+def test_unauthenticated_request_is_401(client):
+    assert client.get(f"{BASE}/").status_code == 401
+
+
+def test_staff_handles_a_case_through_the_api(client):
+    tree = Tree()
+    worker = make_worker_user()
+    case = app_case(tree, user=worker)
+    client.force_login(tree.staff_a)
+    queue = client.get(f"{BASE}/?queue=new").json()
+    assert [c["number"] for c in queue] == [case.number]
+    assert client.post(f"{BASE}/{case.pk}/accept").json()["case"]["status"] == Status.ACCEPTED
+    assert client.post(f"{BASE}/{case.pk}/notes", {"body": "内部备注", "public": False}, content_type="application/json").status_code == 200
+    resolved = client.post(f"{BASE}/{case.pk}/resolve", {"outcome": "已追回", "recovered_fen": 1_200_000, "people_paid": 3},
+                           content_type="application/json").json()
+    assert resolved["case"]["status"] == Status.RESOLVED
+    again = client.post(f"{BASE}/{case.pk}/accept")
+    assert again.status_code == 409 and again.json()["code"] == "transition_not_allowed"
+
+    client.force_login(worker)
+    mine = client.get(f"{BASE}/mine/{case.pk}").json()
+    assert all(e["is_public"] for e in mine["timeline"])
+    assert "内部备注" not in str(mine)
+    rated = client.post(f"{BASE}/mine/{case.pk}/rate", {"rating": "satisfied"}, content_type="application/json")
+    assert rated.json()["case"]["rating"] == "satisfied"
+    client.force_login(tree.staff_a)
+    stats = client.get(f"{BASE}/stats").json()
+    assert stats["satisfaction_rate"] == 1.0 and stats["recovered_fen"] == 1_200_000
+
+
+def test_workers_cannot_use_staff_endpoints(client):
+    tree = Tree()
+    case = app_case(tree)
+    client.force_login(make_worker_user())
+    assert client.get(f"{BASE}/").status_code == 403
+    assert client.get(f"{BASE}/{case.pk}").status_code == 403
+    assert client.post(f"{BASE}/{case.pk}/accept").status_code == 404
+    assert client.get(f"{BASE}/mine/{case.pk}").status_code == 404
+
+
+def test_worker_creates_an_app_case_through_the_api(client):
+    Tree()
+    worker = make_worker_user(name="钱七")
+    client.force_login(worker)
+    response = client.post(f"{BASE}/", {"category": "working_hours", "description": "每天加班到十点没有加班费。",
+                                        "region_code": "440305"}, content_type="application/json")
+    assert response.status_code == 201
+    case = Case.objects.get()
+    assert case.channel == Channel.APP and case.reporter_user == worker and case.reporter_name == "钱七"
+
+
+def test_suggest_endpoint(client):
+    client.force_login(make_worker_user())
+    body = client.get(f"{BASE}/suggest", {"text": "工地老板欠我们工钱不给"}).json()
+    assert body["category"] == "wage_arrears"

@@ -1,0 +1,58 @@
+"""Deadlines count working days on the official calendar: 春节 does not, 调休 Saturdays do."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from gonghui.cases import services
+from gonghui.cases.models import Category, CategoryDeadline
+from gonghui.cases.services import case_accept
+from tests.factories import Tree
+
+from .helpers import app_case
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def on_day(monkeypatch):
+    def set_day(day: dt.date) -> None:
+        monkeypatch.setattr(services, "_today", lambda: day)
+
+    return set_day
+
+
+def test_case_filed_on_the_eve_of_spring_festival_is_due_after_the_holiday(on_day):
+    tree = Tree()
+    on_day(dt.date(2025, 1, 27))  # Monday before 除夕 (2025-01-28); holiday runs to 02-04
+    case = app_case(tree)
+    assert case.accept_due == dt.date(2025, 2, 5)
+    assert case.due_on == case.accept_due
+
+
+def test_tiaoxiu_saturday_counts_as_a_working_day(on_day):
+    tree = Tree()
+    on_day(dt.date(2025, 2, 7))  # Friday; Saturday 2025-02-08 is a 调休 working day
+    case = app_case(tree)
+    assert case.accept_due == dt.date(2025, 2, 8)
+
+
+def test_wage_arrears_resolution_due_in_five_working_days(on_day):
+    tree = Tree()
+    on_day(dt.date(2025, 1, 27))
+    case = case_accept(case=app_case(tree), by=tree.staff_a)
+    # 01-28…02-04 holiday; 02-05, 06, 07, 08 (调休), 10.
+    assert case.resolve_due == dt.date(2025, 2, 10)
+    assert case.due_on == case.resolve_due
+
+
+def test_resolution_deadline_is_configurable_per_category(on_day):
+    tree = Tree()
+    on_day(dt.date(2025, 3, 3))  # Monday
+    consultation = case_accept(case=app_case(tree, category=Category.LEGAL_CONSULTATION), by=tree.staff_a)
+    assert consultation.resolve_due == dt.date(2025, 3, 6)
+    CategoryDeadline.objects.create(category=Category.LEGAL_CONSULTATION, resolve_workdays=1)
+    faster = case_accept(case=app_case(tree, category=Category.LEGAL_CONSULTATION), by=tree.staff_a)
+    assert faster.resolve_due == dt.date(2025, 3, 4)

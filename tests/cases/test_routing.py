@@ -1,0 +1,68 @@
+"""Routing: employer's union, new-form federation, union of the place, rules, county fallback."""
+
+from __future__ import annotations
+
+import pytest
+
+from gonghui.cases.models import Category, Channel, RoutingRule
+from gonghui.cases.routing import case_route
+from gonghui.cases.services import case_create
+from gonghui.orgs.models import Region, Union
+from tests.factories import Tree, make_employer, make_union
+
+pytestmark = pytest.mark.django_db
+
+
+def region(code: str) -> Region:
+    return Region.objects.get(code=code)
+
+
+def test_case_goes_to_the_employers_union():
+    tree = Tree()
+    union = case_route(category=Category.WAGE_ARREARS, employer=tree.grassroots_a.employer, region=region("440103"), is_new_form=False)
+    assert union == tree.grassroots_a
+
+
+def test_employer_without_union_goes_to_the_county_union_of_its_place():
+    tree = Tree()
+    employer = make_employer(region="440305")
+    assert case_route(category=Category.WAGE_ARREARS, employer=employer, region=None, is_new_form=False) == tree.county_a
+
+
+def test_unrouted_case_lands_with_the_county_union_of_the_place():
+    tree = Tree()
+    assert case_route(category=Category.OTHER, employer=None, region=region("440305"), is_new_form=False) == tree.county_a
+
+
+def test_place_without_county_union_climbs_to_the_city():
+    tree = Tree()
+    # 440106 (天河) has no county union in the tree; 440100's city union (乙市) takes it.
+    assert case_route(category=Category.OTHER, employer=None, region=region("440106"), is_new_form=False) == tree.city_b
+
+
+def test_new_form_worker_goes_to_the_new_form_federation():
+    tree = Tree()
+    federation = make_union(name="甲市新业态工会联合会", kind=Union.Kind.FEDERATION_NEW_FORM, parent=tree.city_a, region="440300")
+    got = case_route(category=Category.WORKING_HOURS, employer=None, region=region("440305"), is_new_form=True)
+    assert got == federation
+    # …but not an ordinary worker in the same place.
+    assert case_route(category=Category.WORKING_HOURS, employer=None, region=region("440305"), is_new_form=False) == tree.county_a
+
+
+def test_routing_rule_for_a_category_wins_and_narrower_region_first():
+    tree = Tree()
+    legal_centre = make_union(name="市职工法律服务中心", kind=Union.Kind.GRASSROOTS, parent=tree.city_a, region="440300")
+    RoutingRule.objects.create(category=Category.LEGAL_AID, region=None, union=tree.province)
+    RoutingRule.objects.create(category=Category.LEGAL_AID, region=region("440300"), union=legal_centre)
+    assert case_route(category=Category.LEGAL_AID, employer=tree.grassroots_a.employer, region=region("440305"), is_new_form=False) == legal_centre
+    assert case_route(category=Category.LEGAL_AID, employer=None, region=region("440103"), is_new_form=False) == tree.province
+
+
+def test_hotline_case_routed_on_creation():
+    tree = Tree()
+    case = case_create(
+        channel=Channel.HOTLINE, category=Category.OTHER, description="来电反映单位食堂卫生差。",
+        reporter_name="李先生", reporter_phone="13712345678", region=region("440305"), created_by=tree.staff_a,
+    )
+    assert case.union == tree.county_a and case.union_path == tree.county_a.path
+    assert case.reporter_phone_masked == "137****5678"

@@ -1,0 +1,161 @@
+"""The stations API: public nearby search and details, worker actions, staff registry."""
+
+from __future__ import annotations
+
+import pytest
+from django.test.utils import CaptureQueriesContext
+from django.db import connection
+
+from gonghui.accounts.auth import api_token_create
+from gonghui.stations import selectors
+from tests.factories import Tree, make_worker_user
+
+from .helpers import make_station
+
+pytestmark = pytest.mark.django_db
+
+
+def test_nearby_is_public_and_ordered_by_distance(client):
+    tree = Tree()
+    far = make_station(union=tree.grassroots_a, name="远", lat=22.60, lon=113.94)
+    near = make_station(union=tree.grassroots_a, name="近", lat=22.541, lon=113.94)
+    response = client.get("/api/v1/stations/nearby", {"lat": 22.54, "lon": 113.94})
+    assert response.status_code == 200
+    body = response.json()
+    assert [s["id"] for s in body] == [near.pk, far.pk]
+    first = body[0]
+    assert first["distance_km"] == pytest.approx(0.111, abs=0.001)
+    assert first["walk_minutes"] == 2
+    assert first["is_open"] is True
+    assert first["facilities"] == ["water", "charging"]
+    assert first["directions_url"].startswith("https://uri.amap.com/navigation?to=113.940000,22.541000,")
+
+
+def test_nearby_serves_from_memory_without_queries(client):
+    tree = Tree()
+    make_station(union=tree.grassroots_a)
+    client.get("/api/v1/stations/nearby", {"lat": 22.54, "lon": 113.94})  # builds the index
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/api/v1/stations/nearby", {"lat": 22.54, "lon": 113.94}).status_code == 200
+    assert len(queries) == 0
+
+
+def test_nearby_filters(client):
+    tree = Tree()
+    make_station(union=tree.grassroots_a, name="驿站", kind="yizhan", facilities=["water"])
+    make_station(union=tree.grassroots_a, name="哺乳室", kind="nursing", facilities=["mother_baby"], hours_text="周一 00:00-00:01")
+    body = client.get("/api/v1/stations/nearby?lat=22.54&lon=113.94&kind=nursing&kind=drivers").json()
+    assert [s["name"] for s in body] == ["哺乳室"]
+    body = client.get("/api/v1/stations/nearby?lat=22.54&lon=113.94&facility=water").json()
+    assert [s["name"] for s in body] == ["驿站"]
+    body = client.get("/api/v1/stations/nearby?lat=22.54&lon=113.94&open_now=true").json()
+    assert [s["name"] for s in body] == ["驿站"]
+
+
+@pytest.mark.parametrize(("query", "code"), [
+    ("lat=91&lon=113", "lat_out_of_range"),
+    ("lat=22&lon=-181", "lon_out_of_range"),
+    ("lat=abc&lon=113", "validation_failed"),
+    ("lon=113", "validation_failed"),
+    ("lat=22&lon=113&kind=castle", "kind_invalid"),
+    ("lat=22&lon=113&limit=500", "limit_out_of_range"),
+    ("lat=22&lon=113&radius_km=0", "radius_out_of_range"),
+])
+def test_nearby_bad_input_is_a_problem_document(client, query, code):
+    response = client.get(f"/api/v1/stations/nearby?{query}")
+    assert response.status_code == 422
+    assert response["Content-Type"].startswith("application/problem+json")
+    assert response.json()["code"] == code
+
+
+def test_station_detail_is_public_but_hides_inactive(client):
+    tree = Tree()
+    station = make_station(union=tree.grassroots_a, hours_text="周一至周五 08:00-20:00")
+    body = client.get(f"/api/v1/stations/{station.pk}").json()
+    assert body["name"] == station.name
+    assert body["union_name"] == tree.grassroots_a.name
+    from gonghui.stations import services
+
+    services.station_set_status(actor=tree.staff_a, station=station, status="closed")
+    assert client.get(f"/api/v1/stations/{station.pk}").status_code == 404
+
+
+def test_partner_checkin_rating_and_report_with_token(client):
+    tree = Tree()
+    station = make_station(union=tree.grassroots_a)
+    worker = make_worker_user()
+    _token, key = api_token_create(user=worker, name="骑手App")
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+    qr = selectors.station_checkin_token(station=station)
+    response = client.post("/api/v1/stations/checkin", {"token": qr}, content_type="application/json", **auth)
+    assert response.status_code == 200
+    assert response.json()["counted"] is True
+    response = client.post("/api/v1/stations/checkin", {"token": qr}, content_type="application/json", **auth)
+    assert response.json()["counted"] is False
+    response = client.post(f"/api/v1/stations/{station.pk}/ratings", {"stars": 4}, content_type="application/json", **auth)
+    assert response.json() == {"station_id": station.pk, "stars": 4, "rating": 4.0, "rating_count": 1}
+    response = client.post(f"/api/v1/stations/{station.pk}/reports", {"category": "broken", "text": "充电柜坏了"}, content_type="application/json", **auth)
+    assert response.status_code == 201
+    assert response.json()["status"] == "open"
+
+
+def test_checkin_needs_authentication(client):
+    tree = Tree()
+    station = make_station(union=tree.grassroots_a)
+    qr = selectors.station_checkin_token(station=station)
+    assert client.post("/api/v1/stations/checkin", {"token": qr}, content_type="application/json").status_code == 401
+    client.force_login(make_worker_user())
+    response = client.post("/api/v1/stations/checkin", {"token": "forged"}, content_type="application/json")
+    assert response.status_code == 404
+    assert response.json()["code"] == "checkin_token_invalid"
+
+
+def test_staff_registers_and_edits_through_api(client):
+    tree = Tree()
+    client.force_login(tree.staff_a)
+    payload = {"union_id": tree.grassroots_a.pk, "name": "API驿站", "kind": "drivers", "address": "南山区", "lat": 22.5,
+               "lon": 113.9, "facilities": ["parking"], "hours_text": "每天 22:00-06:00", "region_code": "440305"}
+    response = client.post("/api/v1/stations/manage", payload, content_type="application/json")
+    assert response.status_code == 201, response.content
+    pk = response.json()["id"]
+    response = client.put(f"/api/v1/stations/manage/{pk}", {**payload, "hours_text": "周八"}, content_type="application/json")
+    assert response.status_code == 422
+    assert response.json()["field"] == "hours_text"
+    response = client.put(f"/api/v1/stations/manage/{pk}", {**payload, "lat": 95}, content_type="application/json")
+    assert response.json()["code"] == "lat_out_of_range"
+    response = client.put(f"/api/v1/stations/manage/{pk}", {**payload, "region_code": "000000"}, content_type="application/json")
+    assert response.status_code == 404
+    listed = client.get("/api/v1/stations/manage").json()
+    assert [s["name"] for s in listed] == ["API驿站"]
+    visits = client.get(f"/api/v1/stations/manage/{pk}/visits").json()
+    assert visits["by_hour"] == [0] * 24
+
+
+def test_star_workflow_through_api(client):
+    tree = Tree()
+    station = make_station(union=tree.grassroots_a)
+    client.force_login(tree.staff_a)
+    response = client.post(f"/api/v1/stations/manage/{station.pk}/star-applications", {"requested_level": 3}, content_type="application/json")
+    assert response.status_code == 201
+    app_id = response.json()["id"]
+    from gonghui.stations.models import StarApplication
+
+    items = StarApplication.objects.get(pk=app_id).sheet.items.all()
+    scores = {str(i.pk): i.weight for i in items}
+    response = client.post(f"/api/v1/stations/star-applications/{app_id}/assess", {"scores": scores}, content_type="application/json")
+    assert response.status_code == 200, response.content
+    assert response.json()["awarded_level"] == 3
+    client.force_login(tree.staff_b)
+    response = client.post(f"/api/v1/stations/star-applications/{app_id}/assess", {"scores": scores}, content_type="application/json")
+    assert response.status_code == 404
+
+
+def test_regions_lists_district_centres(client):
+    tree = Tree()
+    from gonghui.orgs.models import Region
+
+    region = Region.objects.get(code="440305")
+    make_station(union=tree.grassroots_a, lat=22.50, lon=113.90, region=region)
+    make_station(union=tree.grassroots_a, lat=22.60, lon=114.00, region=region)
+    body = client.get("/api/v1/stations/regions").json()
+    assert body == [{"code": "440305", "name": "深圳市南山区", "lat": 22.55, "lon": 113.95, "stations": 2}]

@@ -1,0 +1,173 @@
+"""The nearby index returns exactly what a brute-force haversine scan returns."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import random
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from gonghui.stations import selectors
+from gonghui.stations.hours import hours_compile, hours_parse, is_open
+from gonghui.stations.index import ID, LAT, LON, MASK, SCHEDULE, StationIndex, row_from_values
+from gonghui.stations.models import FACILITY_BITS, KIND_CODES, Kind
+from tests.factories import Tree
+
+from .helpers import make_station
+
+KINDS = Kind.values
+HOURS = [{"always": True, "week": [], "holiday": None}, hours_parse("周一至周五 08:00-20:00"), hours_parse("每天 22:00-06:00")]
+
+
+def brute_haversine(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """An independent haversine (spherical law via atan2), for checking the index."""
+    r = 6371.0088
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    a = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    return 2 * r * math.atan2(math.sqrt(a), math.sqrt(1 - a))
+
+
+def make_rows(seed: int, n: int, centres: list[tuple[float, float]], spread: float) -> list[tuple]:
+    rnd = random.Random(seed)
+    rows = []
+    for i in range(n):
+        if centres and rnd.random() < 0.8:
+            c = rnd.choice(centres)
+            lat = max(-89.9, min(89.9, c[0] + rnd.gauss(0, spread)))
+            lon = ((c[1] + rnd.gauss(0, spread)) + 180) % 360 - 180
+        else:
+            lat, lon = rnd.uniform(-89, 89), rnd.uniform(-180, 180)
+        values = (i + 1, f"ZD{i:07d}", f"站点{i}", rnd.choice(KINDS), lat, lon, rnd.getrandbits(12), rnd.choice(HOURS), "", "", 0, 0, 0)
+        rows.append(row_from_values(values))
+    return rows
+
+
+def brute_force(rows, lat, lon, k, kinds, facilities, radius_km, open_at=None):
+    found = []
+    for row in rows:
+        if kinds and not (row[4] & kinds):
+            continue
+        if (row[MASK] & facilities) != facilities:
+            continue
+        if open_at is not None and not is_open(row[SCHEDULE], open_at):
+            continue
+        d = brute_haversine(lat, lon, row[LAT], row[LON])
+        if d <= radius_km:
+            found.append((d, row[ID]))
+    found.sort()
+    return found[:k]
+
+
+def assert_same(hits, expected):
+    assert len(hits) == len(expected)
+    for hit, (d, pk) in zip(hits, expected, strict=True):
+        assert hit.distance_km == pytest.approx(d, abs=1e-6)
+        if hit.id != pk:
+            # Only a tie (equal distance to rounding) may swap two stations.
+            assert any(abs(e[0] - d) < 1e-6 and e[1] == hit.id for e in expected)
+
+
+CENTRES = [(22.54, 113.94), (30.65, 104.08), (39.9, 116.4), (31.23, 121.47), (0.0, 179.95), (0.0, -179.95), (71.0, 25.0)]
+INDEXES = {seed: make_rows(seed, 3000, CENTRES, spread) for seed, spread in ((1, 0.05), (2, 0.5), (3, 3.0))}
+BUILT = {seed: StationIndex(rows) for seed, rows in INDEXES.items()}
+
+points = st.one_of(
+    st.tuples(st.floats(-90, 90), st.floats(-180, 180)),
+    st.sampled_from(CENTRES).flatmap(
+        lambda c: st.tuples(st.floats(max(-90, c[0] - 1), min(90, c[0] + 1)), st.floats(c[1] - 1, c[1] + 1).map(lambda x: (x + 180) % 360 - 180))
+    ),
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    seed=st.sampled_from(sorted(INDEXES)),
+    point=points,
+    k=st.integers(1, 30),
+    kinds=st.sets(st.sampled_from(KINDS), max_size=3),
+    facilities=st.sets(st.sampled_from(list(FACILITY_BITS)), max_size=3),
+    radius_km=st.sampled_from([0.5, 5.0, 50.0, 100.0, 20000.0]),
+)
+def test_nearest_matches_brute_force_haversine(seed, point, k, kinds, facilities, radius_km):
+    lat, lon = point
+    kind_bits = sum(1 << KIND_CODES[c] for c in kinds)
+    mask = sum(FACILITY_BITS[c] for c in facilities)
+    hits = BUILT[seed].nearest(lat=lat, lon=lon, k=k, kinds=kind_bits, facilities=mask, radius_km=radius_km)
+    assert_same(hits, brute_force(INDEXES[seed], lat, lon, k, kind_bits, mask, radius_km))
+
+
+@settings(max_examples=60, deadline=None)
+@given(point=points, minute=st.integers(0, 7 * 1440 - 1))
+def test_open_now_filter_matches_brute_force(point, minute):
+    lat, lon = point
+    at = dt.datetime(2025, 3, 3) + dt.timedelta(minutes=minute)  # a week with no holidays
+    hits = BUILT[2].nearest(lat=lat, lon=lon, k=10, open_at=at, radius_km=20000)
+    assert_same(hits, brute_force(INDEXES[2], lat, lon, 10, 0, 0, 20000, open_at=at))
+
+
+def test_empty_index_returns_nothing():
+    assert StationIndex([]).nearest(lat=22.5, lon=113.9) == []
+
+
+def test_schedules_are_shared_between_identical_hours():
+    schedules: dict = {}
+    a = row_from_values((1, "c", "n", "yizhan", 1.0, 1.0, 0, hours_parse("每天 08:00-20:00"), "", "", 0, 0, 0), schedules)
+    b = row_from_values((2, "c", "n", "yizhan", 1.0, 1.0, 0, hours_parse("周一至周日 08:00-20:00"), "", "", 0, 0, 0), schedules)
+    assert a[SCHEDULE] is b[SCHEDULE]
+    assert hours_compile({}) [0] is True
+
+
+@pytest.mark.django_db
+def test_selector_finds_new_station_and_forgets_closed_one():
+    from gonghui.stations import services
+
+    from .helpers import superuser
+
+    tree = Tree()
+    near = make_station(union=tree.grassroots_a, name="近的驿站", lat=22.5400, lon=113.9400)
+    far = make_station(union=tree.grassroots_a, name="远的驿站", lat=22.5600, lon=113.9600)
+    found = selectors.station_list_nearby(lat=22.541, lon=113.941)
+    assert [s.id for s in found] == [near.pk, far.pk]
+    assert found[0].distance_km < found[1].distance_km
+    assert found[0].walk_minutes >= 1
+    assert "uri.amap.com/navigation" in found[0].directions_url
+    services.station_set_status(actor=superuser(), station=near, status="closed")
+    assert [s.id for s in selectors.station_list_nearby(lat=22.541, lon=113.941)] == [far.pk]
+
+
+@pytest.mark.django_db
+def test_selector_filters_by_kind_and_facility():
+    tree = Tree()
+    nursing = make_station(union=tree.grassroots_a, name="哺乳室", kind="nursing", facilities=["mother_baby", "rest"])
+    make_station(union=tree.grassroots_a, name="驿站", kind="yizhan", facilities=["water", "charging"], lat=22.5401)
+    assert [s.id for s in selectors.station_list_nearby(lat=22.54, lon=113.94, kinds=["nursing"])] == [nursing.pk]
+    assert [s.name for s in selectors.station_list_nearby(lat=22.54, lon=113.94, facilities=["water", "charging"])] == ["驿站"]
+    assert selectors.station_list_nearby(lat=22.54, lon=113.94, facilities=["water", "mother_baby"]) == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("lat", "lon", "code"), [
+    (91, 113.9, "lat_out_of_range"), (-90.5, 0, "lat_out_of_range"), (22.5, 180.01, "lon_out_of_range"),
+    ("abc", 113.9, "coordinates_invalid"), (float("nan"), 113.9, "lat_out_of_range"), (22.5, float("inf"), "lon_out_of_range"),
+])
+def test_coordinates_out_of_range_are_rejected(lat, lon, code):
+    from gonghui.core.errors import ValidationFailed
+
+    with pytest.raises(ValidationFailed) as info:
+        selectors.station_list_nearby(lat=lat, lon=lon)
+    assert info.value.code == code
+
+
+@pytest.mark.django_db
+def test_unknown_filters_are_rejected():
+    from gonghui.core.errors import ValidationFailed
+
+    with pytest.raises(ValidationFailed):
+        selectors.station_list_nearby(lat=22.5, lon=113.9, kinds=["spaceport"])
+    with pytest.raises(ValidationFailed):
+        selectors.station_list_nearby(lat=22.5, lon=113.9, facilities=["jacuzzi"])
+    with pytest.raises(ValidationFailed):
+        selectors.station_list_nearby(lat=22.5, lon=113.9, limit=0)
