@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-BENCHMARKS = ("roster",)
+BENCHMARKS = ("roster", "cases")
 
 
 def main(argv: list[str]) -> int:

@@ -129,12 +129,23 @@ def bulk_cases(total: int, counties: list[Any]) -> float:
         cursor.execute("CREATE TEMP TABLE bench_u (i integer PRIMARY KEY, id bigint, path varchar(255))")
         cursor.executemany("INSERT INTO bench_u VALUES (%s, %s, %s)", [(i, u.pk, u.path) for i, u in enumerate(counties)])
     k = len(counties)
-    category = "CASE g.x % 7 " + " ".join(f"WHEN {i} THEN '{c}'" for i, c in enumerate(CATEGORIES)) + " END"
-    status = "CASE g.x % 8 " + " ".join(f"WHEN {i} THEN '{s}'" for i, s in enumerate(STATUSES)) + " END"
-    due = "current_date + ((g.x % 61) - 30)" if pg else "date('now', ((g.x % 61) - 30) || ' days')"
+    # Integer division decorrelates the columns from the union (chosen by g % k).
+    category = f"CASE (g.x / {k * 8}) % 7 " + " ".join(f"WHEN {i} THEN '{c}'" for i, c in enumerate(CATEGORIES)) + " END"
+    status = f"CASE (g.x / {k}) % 8 " + " ".join(f"WHEN {i} THEN '{s}'" for i, s in enumerate(STATUSES)) + " END"
+    due = "current_date + (((g.x / 7) % 61) - 30)" if pg else "date('now', (((g.x / 7) % 61) - 30) || ' days')"
     now = "now()" if pg else "datetime('now')"
     chunk = 1_000_000
     started = time.perf_counter()
+    indexes: list[str] = []
+    if pg:
+        # Build the secondary indexes once after loading, as a restore would, not row by row.
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'cases_case' "
+                           "AND indexdef NOT LIKE '%%UNIQUE%%'")
+            rows = cursor.fetchall()
+            for name, definition in rows:
+                cursor.execute(f'DROP INDEX "{name}"')
+                indexes.append(definition)
     for low in range(0, total, chunk):
         high = min(total, low + chunk)
         series = (f"(SELECT generate_series({low + 1}, {high}) AS x) g" if pg else
@@ -153,6 +164,10 @@ def bulk_cases(total: int, counties: list[Any]) -> float:
             cursor.execute(sql)
         print(f"  inserted {high:,} cases ({time.perf_counter() - started:.0f} s)", flush=True)
     with connection.cursor() as cursor:
+        for definition in indexes:
+            cursor.execute(definition)
+        if indexes:
+            print(f"  rebuilt {len(indexes)} indexes ({time.perf_counter() - started:.0f} s)", flush=True)
         cursor.execute("ANALYZE")
     return time.perf_counter() - started
 
@@ -174,6 +189,15 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--intake", type=int, default=500, help="cases created through the API")
     parser.add_argument("--queries", type=int, default=200, help="queue requests per queue")
     args = parser.parse_args(argv)
+    from django.conf import settings
+
+    if settings.configured:
+        # Another benchmark already set Django up in this process (`python -m bench` runs them
+        # all): start clean in a child so our database settings apply.
+        import subprocess
+
+        root = Path(__file__).resolve().parent.parent
+        return subprocess.call([sys.executable, "-m", "bench.cases", *argv], cwd=root)  # noqa: S603 - our own module
 
     # Accuracy first: it needs no database.
     src = Path(__file__).resolve().parent.parent / "src"

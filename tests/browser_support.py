@@ -5,8 +5,8 @@ Registered as a pytest plugin from tests/conftest.py. What it gives a test:
 - `browser_page`: a Playwright `Page` in a fresh chromium profile, phone-sized (390x844),
   Chinese locale. Any test that uses it is marked `browser` automatically. When the test
   fails, a screenshot lands in ``test-artifacts/<test name>.png``.
-- `browser_page_factory()`: one more page in its own profile, for a second person in the
-  story (worker and staff never share cookies).
+- `browser_page_factory(desktop=False)`: one more page in its own profile, for a second
+  person in the story (worker and staff never share cookies); `desktop=True` for staff.
 - `live_site`: the `live_server` URL with the GB/T 2260 regions loaded. Browser tests run
   against a live server thread, so they are transactional: every table is emptied after each
   test and the session-wide region load is gone; this fixture reloads it.
@@ -38,6 +38,7 @@ os.environ.setdefault("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
 CHROMIUM = os.environ.get("GONGHUI_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 VIEWPORT = {"width": 390, "height": 844}
+DESKTOP_VIEWPORT = {"width": 1366, "height": 900}
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -105,19 +106,22 @@ def _playwright() -> Iterator[Any]:
         playwright.stop()
 
 
-def _launch(playwright: Any, profile_dir: Path) -> Any:
-    """One chromium process with its own fresh profile: a phone, in Chinese, in Shanghai."""
+def _launch(playwright: Any, profile_dir: Path, *, desktop: bool = False) -> Any:
+    """One chromium process with its own fresh profile, in Chinese, in Shanghai: a phone
+    (workers) or, with `desktop`, an office screen (staff at the console)."""
+    device: dict[str, Any] = (
+        {"viewport": DESKTOP_VIEWPORT, "device_scale_factor": 1, "is_mobile": False, "has_touch": False}
+        if desktop
+        else {"viewport": VIEWPORT, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
+    )
     context = playwright.chromium.launch_persistent_context(
         user_data_dir=str(profile_dir),
         executable_path=CHROMIUM,
         headless=True,
         args=CHROMIUM_ARGS,
-        viewport=VIEWPORT,
-        device_scale_factor=2,
-        is_mobile=True,
-        has_touch=True,
         locale="zh-CN",
         timezone_id="Asia/Shanghai",
+        **device,
     )
     context.set_default_timeout(DEFAULT_TIMEOUT_MS)
     return context
@@ -138,13 +142,14 @@ def browser_page_factory(
     _playwright: Any, tmp_path: Path, request: pytest.FixtureRequest
 ) -> Iterator[Any]:
     """Call it for one more page in its own browser profile: a second person in the story
-    (a worker on a phone and a staff member at the console do not share cookies)."""
+    (a worker on a phone and a staff member at the console do not share cookies).
+    ``browser_page_factory(desktop=True)`` gives an office-sized screen."""
     contexts: list[Any] = []
     pages: list[Any] = []
     request.node._gonghui_extra_pages = pages  # for the failure screenshot hook
 
-    def new_page() -> Any:
-        context = _launch(_playwright, tmp_path / f"chromium-profile-{len(contexts) + 1}")
+    def new_page(*, desktop: bool = False) -> Any:
+        context = _launch(_playwright, tmp_path / f"chromium-profile-{len(contexts) + 1}", desktop=desktop)
         contexts.append(context)
         page = context.pages[0] if context.pages else context.new_page()
         pages.append(page)

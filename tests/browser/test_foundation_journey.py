@@ -60,7 +60,7 @@ def test_worker_joins_staff_approves_worker_carries_a_card(
 
     # 3. Staff of the city federation (whose subtree holds the employer's union) logs in
     #    with a password (TOTP is off in tests) and approves it in the console.
-    staff = browser_page_factory()
+    staff = browser_page_factory(desktop=True)
     staff.goto(f"{live_site}/accounts/staff-login/")
     staff.get_by_label("用户名").fill(tree.staff_a.username)
     staff.get_by_label("密码").fill(STAFF_PASSWORD)

@@ -226,3 +226,40 @@ def test_non_admin_cannot_grant(client, tree):
     response = client.post(reverse("console:grant_create", args=[tree.county_a.pk]), {"username": newcomer.username, "role": "admin"}, follow=True)
     assert "只有管理员可以授权" in response.content.decode()
     assert not RoleGrant.objects.filter(user=newcomer).exists()
+
+
+def test_htmx_reject_without_reason_returns_row_with_error(staff_a, tree):
+    application = make_application(union=tree.grassroots_a)
+    response = staff_a.post(reverse("console:application_reject", args=[application.pk]), {"reason": ""}, **HTMX)
+    html = response.content.decode()
+    assert response.status_code == 200 and "<html" not in html
+    assert f'id="application-{application.pk}"' in html and "请填写不予通过的理由" in html
+
+
+@pytest.mark.parametrize(("name", "params"), [
+    ("console:home", {}),
+    ("console:applications", {"status": ""}),
+    ("console:applications", {"status": "bogus", "page": "x"}),
+    ("console:people", {}),
+    ("console:people", {"q": "x" * 80}),
+    ("console:transfers", {"direction": "sideways"}),
+    ("console:unions", {"q": "jia"}),
+    ("console:employers", {"has_union": "yes", "page": "999"}),
+    ("console:employer_create", {}),
+    ("console:grants", {}),
+])
+def test_console_pages_render_and_survive_odd_input(staff_a, tree, name, params):
+    make_member(union=tree.grassroots_a)
+    make_transfer(tree=tree)
+    response = staff_a.get(reverse(name), params)
+    assert response.status_code == 200
+    partial = staff_a.get(reverse(name), params, **HTMX)
+    assert partial.status_code == 200
+
+
+def test_union_pick_finds_target_union_in_any_branch(staff_a, tree):
+    response = staff_a.get(reverse("console:union_pick"), {"q": tree.grassroots_b.name[:6]}, **HTMX)
+    assert tree.grassroots_b.name in response.content.decode()
+    assert tree.city_b.name not in response.content.decode()  # leading bodies take no members
+    by_id = staff_a.get(reverse("console:union_pick"), {"q": str(tree.grassroots_b.pk)}, **HTMX)
+    assert tree.grassroots_b.name in by_id.content.decode()

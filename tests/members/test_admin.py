@@ -101,3 +101,25 @@ def test_admin_is_scoped_for_non_superuser_staff(client):
     client.force_login(tree.staff_b)
     html = client.get("/admin/members/person/").content.decode()
     assert "乙方会员" in html and "甲方会员" not in html
+
+
+def test_change_pages_load_read_only(root):
+    tree = Tree()
+    transfer = make_transfer(tree=tree)
+    application = make_application(union=tree.grassroots_b)
+    card = transfer.membership.cards.first()
+    for url in [
+        f"/admin/orgs/union/{tree.grassroots_a.pk}/change/",
+        f"/admin/orgs/employer/{tree.grassroots_a.employer_id}/change/",
+        f"/admin/members/membershipapplication/{application.pk}/change/",
+        f"/admin/members/membership/{transfer.membership_id}/change/",
+        f"/admin/members/membershiptransfer/{transfer.pk}/change/",
+        f"/admin/members/membercard/{card.pk}/change/",
+        "/admin/orgs/union/add/",
+        "/admin/orgs/employer/add/",
+    ]:
+        assert root.get(url).status_code == 200, url
+    path_before = tree.grassroots_a.path
+    root.post(f"/admin/orgs/union/{tree.grassroots_a.pk}/change/", {"name": "改名"})
+    tree.grassroots_a.refresh_from_db()
+    assert tree.grassroots_a.path == path_before and tree.grassroots_a.name != "改名"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.urls import reverse
 
 from gonghui.accounts.models import RoleGrant
 from gonghui.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
@@ -173,3 +174,20 @@ def test_employer_api_create_and_list(client, tree):
     rows = client.get("/api/v1/orgs/staff/employers", {"has_union": "false"}).json()
     assert created.json()["id"] in [r["id"] for r in rows]
     assert Employer.objects.get(uscc=code).headcount == 30
+
+
+@pytest.mark.parametrize("count", [1, 6])
+def test_employer_and_union_lists_query_count_is_flat(client, django_assert_max_num_queries, tree, count):
+    for i in range(count):
+        make_employer(region="440305")
+        services.union_create(name=f"街道工会{i}", kind="township", parent=tree.county_a)
+    client.force_login(tree.staff_a)
+    client.get("/api/v1/orgs/unions")
+    with django_assert_max_num_queries(6):
+        employers = client.get("/api/v1/orgs/staff/employers").json()
+    assert len(employers) == count + 1
+    with django_assert_max_num_queries(5):
+        children = client.get(f"/api/v1/orgs/unions/{tree.county_a.pk}/children").json()
+    assert len(children) == count + 1
+    with django_assert_max_num_queries(8):
+        assert client.get(reverse("console:employers")).status_code == 200

@@ -300,3 +300,32 @@ def test_fast_id_check_agrees_with_the_full_validator():
         except ValidationFailed as exc:
             got = exc.code
         assert got == expected, number
+
+
+def test_title_rows_above_the_header_are_skipped(tree, django_capture_on_commit_callbacks):
+    from .helpers import HEADER
+
+    employer = tree.grassroots_a.employer
+    content = xlsx_bytes([HEADER, row(uscc=employer.uscc)], header=["某某有限公司职工花名册（2025年）"])
+    job = _import(tree, content, name="r.xlsx", capture=django_capture_on_commit_callbacks)
+    assert (job.status, job.valid_rows, job.error_rows) == (ImportJob.Status.VALIDATED, 1, 0)
+    assert ImportJob.objects.get(pk=job.pk).total_rows == 1
+
+
+def test_encoding_breaking_mid_file_ends_the_job_invalid_with_the_reason(tree, django_capture_on_commit_callbacks, monkeypatch):
+    # A file whose first megabyte is UTF-8 and whose tail is GBK: detected as UTF-8 at upload.
+    monkeypatch.setattr(roster, "detect_encoding", lambda head: "utf-8")
+    uscc = tree.grassroots_a.employer.uscc
+    good = csv_bytes([row(uscc=uscc) for _ in range(300)])  # past the decoder's read-ahead
+    content = good + csv_bytes([row(name="王五", uscc=uscc)], encoding="gbk").split(b"\n", 1)[1]
+    job = _import(tree, content, capture=django_capture_on_commit_callbacks)
+    assert job.status == ImportJob.Status.INVALID
+    assert "编码" in job.message
+    assert not ImportRowError.objects.filter(job=job).exists()
+
+
+def test_undecodable_file_is_refused_at_upload(tree):
+    with pytest.raises(ValidationFailed) as caught:
+        roster_import_create(actor=tree.staff_a, union_id=tree.grassroots_a.pk,
+                             upload=upload(csv_bytes([row()]) + b"\xff\xff\xff\n"))
+    assert caught.value.code == "roster_encoding"

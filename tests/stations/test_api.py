@@ -159,3 +159,26 @@ def test_regions_lists_district_centres(client):
     make_station(union=tree.grassroots_a, lat=22.60, lon=114.00, region=region)
     body = client.get("/api/v1/stations/regions").json()
     assert body == [{"code": "440305", "name": "深圳市南山区", "lat": 22.55, "lon": 113.95, "stations": 2}]
+
+
+def test_nearby_json_matches_the_documented_schema_and_the_page_selector(client):
+    from gonghui.stations.schemas import NearbyOut
+
+    tree = Tree()
+    make_station(union=tree.grassroots_a, name="甲", hours_text="周一 00:00-00:01", facilities=["wifi"])
+    make_station(union=tree.grassroots_a, name="乙", lat=22.55)
+    body = client.get("/api/v1/stations/nearby?lat=22.54&lon=113.94").json()
+    expected = selectors.station_list_nearby(lat=22.54, lon=113.94)
+    assert len(body) == 2
+    for item, station in zip(body, expected, strict=True):
+        NearbyOut.model_validate(item)
+        assert item == {**station._asdict(), "directions_url": station.directions_url}
+
+
+def test_nearby_kind_labels_follow_the_language(client):
+    tree = Tree()
+    make_station(union=tree.grassroots_a)
+    zh = client.get("/api/v1/stations/nearby?lat=22.54&lon=113.94").json()[0]["kind_label"]
+    en = client.get("/api/v1/stations/nearby?lat=22.54&lon=113.94", HTTP_ACCEPT_LANGUAGE="en").json()[0]["kind_label"]
+    assert zh == "工会驿站"
+    assert en != zh

@@ -213,3 +213,14 @@ def test_transfer_to_employer_without_union_or_same_union_is_explained(client, w
     same = client.post("/me/transfer/", {"employer": tree.grassroots_a.employer.pk, "action": "submit"})
     assert same.status_code == 200 and "转入工会与现工会相同" in same.content.decode()
     assert not MembershipTransfer.objects.exists()
+
+
+def test_federations_of_the_employers_city_are_suggested_first(client, worker, tree):
+    local = make_union(name="本市新业态工会联合会", kind=Union.Kind.FEDERATION_NEW_FORM, parent=tree.city_a, region="440300")
+    make_union(name="外地新业态工会联合会", kind=Union.Kind.FEDERATION_NEW_FORM, parent=tree.city_b, region="440100")
+    platform = make_employer(name="同城配送平台有限公司", region="440305", is_platform=True)
+    response = client.post(JOIN, _join_data(action="search", employment_form="new_form", employer=platform.pk))
+    federations = [u.pk for u in response.context["federations"]]
+    assert federations == [local.pk]
+    by_code = client.get("/join/federations/", {"fed_q": "440305"}).content.decode()
+    assert local.name in by_code and "外地新业态工会联合会" not in by_code

@@ -90,14 +90,15 @@ class Case(models.Model):
     """One worker's problem, from intake to follow-up."""
 
     number = models.CharField(_("诉求编号"), max_length=24, unique=True, editable=False)
-    channel = models.CharField(_("渠道"), max_length=10, choices=Channel.choices, db_index=True)
-    category = models.CharField(_("类别"), max_length=20, choices=Category.choices, db_index=True)
+    channel = models.CharField(_("渠道"), max_length=10, choices=Channel.choices)
+    category = models.CharField(_("类别"), max_length=20, choices=Category.choices)
     suggested_category = models.CharField(_("系统建议类别"), max_length=20, choices=Category.choices, blank=True)
-    status = models.CharField(_("状态"), max_length=14, choices=Status.choices, default=Status.NEW, db_index=True)
+    status = models.CharField(_("状态"), max_length=14, choices=Status.choices, default=Status.NEW)
     union = models.ForeignKey(
         "orgs.Union", verbose_name=_("承办工会"), on_delete=models.PROTECT, related_name="cases"
     )
-    union_path = models.CharField(_("承办工会路径"), max_length=255, db_index=True, editable=False)
+    # Copied from the union so queues filter one table (indexed below with status and deadline).
+    union_path = models.CharField(_("承办工会路径"), max_length=255, editable=False)
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("承办人"), null=True, blank=True, on_delete=models.PROTECT,
         related_name="assigned_cases",
@@ -113,7 +114,7 @@ class Case(models.Model):
     )
     reporter_name = models.CharField(_("反映人姓名"), max_length=50)
     reporter_phone = EncryptedTextField(_("联系电话"), blank=True, default="")
-    reporter_phone_index = models.CharField(max_length=32, blank=True, db_index=True, editable=False)
+    reporter_phone_index = models.CharField(max_length=32, blank=True, editable=False)
     employer_may_know_name = models.BooleanField(_("同意向用人单位透露姓名"), default=False)
     is_new_form = models.BooleanField(_("新就业形态劳动者"), default=False)
     employer = models.ForeignKey(
@@ -122,7 +123,8 @@ class Case(models.Model):
     )
     employer_name = models.CharField(_("用人单位名称"), max_length=150, blank=True)
     region = models.ForeignKey(
-        "orgs.Region", verbose_name=_("发生地区"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "orgs.Region", verbose_name=_("发生地区"), null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        db_index=False,
     )
     place = models.CharField(_("详细地点"), max_length=200, blank=True)
     description = models.TextField(_("事情经过"))
@@ -133,7 +135,7 @@ class Case(models.Model):
     outcome = models.TextField(_("办理结果"), blank=True)
     lawyer = models.ForeignKey(
         "Lawyer", verbose_name=_("承办律师/法律志愿者"), null=True, blank=True, on_delete=models.PROTECT,
-        related_name="cases",
+        related_name="cases", db_index=False,
     )
     accept_due = models.DateField(_("受理期限"))
     resolve_due = models.DateField(_("办结期限"), null=True, blank=True)
@@ -143,7 +145,7 @@ class Case(models.Model):
     reminded_on = models.DateField(_("到期提醒日期"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("登记人"), null=True, blank=True, on_delete=models.PROTECT,
-        related_name="+",
+        related_name="+", db_index=False,
     )
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True, db_index=True)
     accepted_at = models.DateTimeField(_("受理时间"), null=True, blank=True)

@@ -21,6 +21,7 @@ urlpatterns = [
     path("transfers/<int:transfer_id>/", views.transfer_detail, name="transfer_detail"),
     path("transfers/<int:transfer_id>/<slug:action>/", views.transfer_action, name="transfer_action"),
     path("unions/", views.union_list, name="unions"),
+    path("unions/pick/", views.union_pick, name="union_pick"),
     path("unions/<int:union_id>/", views.union_detail, name="union_detail"),
     path("unions/<int:union_id>/grants/", views.grant_create, name="grant_create"),
     path("employers/", views.employer_list, name="employers"),

@@ -266,6 +266,15 @@ def membership_transfer_start(request: HttpRequest, membership_id: int) -> HttpR
 
 
 @console_view
+def union_pick(request: HttpRequest) -> HttpResponse:
+    """htmx: unions a member may be transferred to, for the transfer form."""
+    form = forms.SearchForm(request.GET)
+    q = form.cleaned_data["q"] if form.is_valid() else ""
+    unions = org_selectors.union_search_for_transfer(q=q)
+    return render(request, "console/partials/_union_pick.html", {"unions": unions, "q": q})
+
+
+@console_view
 def card_detail(request: HttpRequest, card_id: int) -> HttpResponse:
     card = member_selectors.card_get_for_user(user=request.user, card_id=card_id)
     return render(request, "console/pages/card_detail.html", {

@@ -143,8 +143,9 @@ def iter_raw_rows(path: Path, *, file_format: str, encoding: str = "") -> Genera
             number += 1
             yield number, list(cells)
     except UnicodeDecodeError as exc:
+        # The decoder reads ahead, so the row number would be a guess: say what to do instead.
         raise RosterFileError(
-            _("第%(row)s行附近的文字编码有误，请将整个文件另存为 UTF-8 或 GBK 编码后重新上传。") % {"row": number + 1},
+            _("文件中混用了不同的文字编码，无法读取。请将整个文件另存为 UTF-8 或 GBK 编码的 CSV 后重新上传。"),
             code="roster_encoding", field="file",
         ) from exc
     except csv.Error as exc:
@@ -182,20 +183,44 @@ def roster_file_inspect(path: Path, *, filename: str) -> tuple[str, str]:
     encoding = detect_encoding(head) if file_format == "csv" else ""
     rows = iter_raw_rows(path, file_format=file_format, encoding=encoding)
     try:
-        header: list[Any] | None = None
+        finder = _HeaderFinder()
         for _number, cells in rows:
-            if header is None:
-                if any(_text(c) for c in cells):
-                    header = cells
-                    header_map(header)
+            if not any(_text(c) for c in cells):
                 continue
-            if any(_text(c) for c in cells):
-                return file_format, encoding
+            if finder.columns is None:
+                finder.offer(cells)
+                continue
+            return file_format, encoding
     finally:
         rows.close()
-    if header is None:
-        raise RosterFileError(_("文件是空的。"), code="roster_empty", field="file")
+    finder.give_up()
     raise RosterFileError(_("文件只有表头，没有数据行。"), code="roster_empty", field="file")
+
+
+class _HeaderFinder:
+    """The header is the first non-blank row naming the columns; Chinese rosters often put a
+    title row (“某某公司职工花名册”) or two above it, so a few rows before it are skipped."""
+
+    LOOK_AHEAD = 5
+
+    def __init__(self) -> None:
+        self.columns: dict[str, int] | None = None
+        self.tried = 0
+        self.first_error: RosterFileError | None = None
+
+    def offer(self, cells: list[Any]) -> None:
+        self.tried += 1
+        try:
+            self.columns = header_map(cells)
+        except RosterFileError as exc:
+            self.first_error = self.first_error or exc
+            if self.tried >= self.LOOK_AHEAD:
+                raise self.first_error from None
+
+    def give_up(self) -> None:
+        """At the end of the file: no header found is an error (empty file, or wrong headers)."""
+        if self.columns is None:
+            raise self.first_error or RosterFileError(_("文件是空的。"), code="roster_empty", field="file")
 
 
 def estimate_rows(path: Path, *, file_format: str) -> int:
@@ -565,24 +590,23 @@ class RosterChecker:
 
 def iter_chunks(path: Path, *, file_format: str, encoding: str) -> Iterator[tuple[dict[str, int], list[tuple[int, list[Any]]], int]]:
     """(columns, non-blank data rows, last row number read) per chunk of CHUNK_ROWS rows."""
-    columns: dict[str, int] | None = None
+    finder = _HeaderFinder()
     chunk: list[tuple[int, list[Any]]] = []
     last = 0
     for number, cells in iter_raw_rows(path, file_format=file_format, encoding=encoding):
         last = number
         if not any(_text(c) for c in cells):
             continue
-        if columns is None:
-            columns = header_map(cells)
+        if finder.columns is None:
+            finder.offer(cells)
             continue
         chunk.append((number, cells))
         if len(chunk) >= CHUNK_ROWS:
-            yield columns, chunk, last
+            yield finder.columns, chunk, last
             chunk = []
-    if columns is None:
-        raise RosterFileError(_("文件是空的。"), code="roster_empty", field="file")
-    if chunk:
-        yield columns, chunk, last
+    finder.give_up()
+    if chunk and finder.columns is not None:
+        yield finder.columns, chunk, last
 
 
 # --- staging: the checked rows with their encryption already done -----------------------------
@@ -708,13 +732,14 @@ def bad_rows_workbook(path: Path, *, file_format: str, encoding: str, reasons: d
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("问题行")
-    header_done = False
+    finder = _HeaderFinder()
     for number, cells in iter_raw_rows(path, file_format=file_format, encoding=encoding):
         values = [_text(c) for c in cells]
-        if not header_done:
+        if finder.columns is None:
             if any(values):
-                sheet.append(["原行号", "问题", *values])
-                header_done = True
+                finder.offer(cells)
+                if finder.columns is not None:
+                    sheet.append(["原行号", "问题", *values])
             continue
         if number in reasons:
             sheet.append([number, "；".join(reasons[number]), *values])

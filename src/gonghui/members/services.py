@@ -441,7 +441,7 @@ def card_verify(*, token: str) -> CardVerification:
     card = MemberCard.objects.select_related("membership__union").filter(serial=serial).first()
     if card is None:
         return CardVerification(status="invalid")
-    base = {"union_name": card.membership.union.name, "expires_at": card.expires_at, "serial_tail": card.serial[-4:]}
+    base: dict[str, Any] = {"union_name": card.membership.union.name, "expires_at": card.expires_at, "serial_tail": card.serial[-4:]}
     if card.revoked_at is not None or not card.membership.is_live:
         return CardVerification(status="revoked", **base)
     if card.expires_at <= timezone.now():
@@ -538,6 +538,7 @@ def roster_import_validate(*, job_id: int) -> ImportJob:
         job.message = message[:500]
         job.finished_at = timezone.now()
         job.save(update_fields=["status", "message", "finished_at"])
+        source.unlink(missing_ok=True)  # an unreadable roster is of no further use; it holds personal data
         roster.progress_set(job.pk, phase="validate", done=0, total=0, state="invalid")
         return job
     job.status = ImportJob.Status.VALIDATED

@@ -181,3 +181,19 @@ def employer_for_transfer(*, employer_id: int | None) -> Employer | None:
     if found is None:
         raise ValidationFailed(_("未找到该单位。"), code="employer_not_found", field="to_employer")
     return found
+
+
+def union_search_for_transfer(*, q: str, limit: int = 20) -> QuerySet[Union]:
+    """Unions a member can be transferred to (any branch): active, taking members, by name,
+    pinyin initials or id."""
+    q = (q or "").strip()[:50]
+    if not q:
+        return Union.objects.none()
+    qs = Union.objects.active().filter(kind__in=Union.MEMBER_KINDS).select_related("region")
+    if q.isdigit():
+        qs = qs.filter(pk=int(q))
+    elif q.isascii() and q.isalpha():
+        qs = qs.filter(name_initials__startswith=q.lower())
+    else:
+        qs = qs.filter(name__contains=q)
+    return qs.order_by("name")[:limit]

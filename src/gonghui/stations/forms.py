@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -44,7 +44,7 @@ class StationForm(forms.Form):
     def __init__(self, *args: Any, unions: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if unions is not None:
-            self.fields["union"].queryset = unions
+            cast(forms.ModelChoiceField, self.fields["union"]).queryset = unions
 
 
 class PhotoForm(forms.Form):
@@ -70,7 +70,7 @@ class ImportForm(forms.Form):
     def __init__(self, *args: Any, unions: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if unions is not None:
-            self.fields["union"].queryset = unions
+            cast(forms.ModelChoiceField, self.fields["union"]).queryset = unions
 
 
 class StarApplyForm(forms.Form):

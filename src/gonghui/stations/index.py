@@ -86,6 +86,8 @@ class StationIndex:
 
     def __init__(self, rows: Iterable[Row], version: str = "") -> None:
         self.version = version
+        # Encoded JSON of each station's fixed fields, filled by the API on first use.
+        self.fragments: dict[tuple[int, str], str] = {}
         self.levels = [_Level(size) for size in LEVELS]
         self.count = 0
         for row in rows:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
-from dataclasses import dataclass
-from typing import Any
+from functools import lru_cache
+from typing import Any, NamedTuple
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
@@ -13,6 +14,7 @@ from django.core import signing
 from django.db.models import Avg, Count, Q, QuerySet, Sum
 from django.db.models.functions import ExtractHour, TruncDate
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from gonghui.core import jurisdiction
@@ -33,6 +35,7 @@ from .index import (
     SCHEDULE,
     STAR,
     Hit,
+    StationIndex,
     index_get,
 )
 from .models import (
@@ -57,12 +60,12 @@ DETOUR = 1.25
 MAX_LIMIT = 50
 MAX_RADIUS_KM = 100.0
 
-_KIND_LABELS = dict(Kind.choices)
 _KIND_BY_POSITION = {position: code for code, position in KIND_CODES.items()}
 
 
-@dataclass(frozen=True)
-class NearbyStation:
+class NearbyStation(NamedTuple):
+    """One search result (a named tuple: built twenty times per request on the hottest path)."""
+
     id: int
     code: str
     name: str
@@ -101,10 +104,32 @@ def walk_minutes(distance_km: float) -> int:
 
 def directions_url(*, lat: float, lon: float, name: str) -> str:
     """A link that opens the phone's map app (AutoNavi URI API; falls back to its web page)."""
+    return _directions_url(lat, lon, name)
+
+
+@lru_cache(maxsize=20_000)
+def _directions_url(lat: float, lon: float, name: str) -> str:
     return (
         f"https://uri.amap.com/navigation?to={lon:.6f},{lat:.6f},{quote(name)}"
         "&mode=walk&coordinate=gaode&callnative=1"
     )
+
+
+@lru_cache(maxsize=4096)
+def _facility_codes(mask: int) -> tuple[str, ...]:
+    return tuple(mask_to_facilities(mask))
+
+
+def _kind_labels() -> dict[str, str]:
+    """Kind labels in the active language, resolved once per language."""
+    language = get_language() or ""
+    labels = _KIND_LABEL_CACHE.get(language)
+    if labels is None:
+        labels = _KIND_LABEL_CACHE[language] = {code: str(label) for code, label in Kind.choices}
+    return labels
+
+
+_KIND_LABEL_CACHE: dict[str, dict[str, str]] = {}
 
 
 def parse_coordinates(lat: Any, lon: Any) -> tuple[float, float]:
@@ -142,16 +167,41 @@ def local_now() -> dt.datetime:
     return timezone.now().astimezone(LOCAL_TZ)
 
 
-def _nearby_from_hit(hit: Hit, now: dt.datetime) -> NearbyStation:
-    row = hit.row
-    kind = _KIND_BY_POSITION[row[4].bit_length() - 1]
-    return NearbyStation(
-        id=row[ID], code=row[CODE], name=row[NAME], kind=kind, kind_label=str(_KIND_LABELS[kind]),
-        address=row[ADDRESS], lat=row[LAT], lon=row[LON], distance_km=round(hit.distance_km, 3),
-        walk_minutes=walk_minutes(hit.distance_km), hours_text=row[HOURS_TEXT],
-        is_open=is_open(row[SCHEDULE], now), facilities=mask_to_facilities(row[MASK]),
-        star_level=row[STAR], rating=row[RATING],
+def _nearby_from_hits(hits: list[Hit], now: dt.datetime) -> list[NearbyStation]:
+    labels = _kind_labels()
+    open_cache: dict[Any, bool] = {}
+    out = []
+    for hit in hits:
+        row = hit.row
+        kind = _KIND_BY_POSITION[row[4].bit_length() - 1]
+        schedule = row[SCHEDULE]
+        open_now = open_cache.get(schedule)
+        if open_now is None:
+            open_now = open_cache[schedule] = is_open(schedule, now)
+        out.append(NearbyStation(
+            row[ID], row[CODE], row[NAME], kind, labels[kind], row[ADDRESS], row[LAT], row[LON],
+            round(hit.distance_km, 3), walk_minutes(hit.distance_km), row[HOURS_TEXT], open_now,
+            list(_facility_codes(row[MASK])), row[STAR], row[RATING],
+        ))
+    return out
+
+
+def _nearby_search(
+    *, lat: Any, lon: Any, kinds: list[str] | None, facilities: list[str] | None, open_now: bool,
+    limit: int, radius_km: float, at: dt.datetime | None,
+) -> tuple[StationIndex, list[Hit], dt.datetime]:
+    lat_f, lon_f = parse_coordinates(lat, lon)
+    if not 1 <= limit <= MAX_LIMIT:
+        raise ValidationFailed(_("返回数量应在 1 到 50 之间。"), code="limit_out_of_range", field="limit")
+    if not 0 < radius_km <= MAX_RADIUS_KM:
+        raise ValidationFailed(_("搜索半径应在 0 到 100 公里之间。"), code="radius_out_of_range", field="radius_km")
+    now = (at or timezone.now()).astimezone(LOCAL_TZ)
+    index = index_get()
+    hits = index.nearest(
+        lat=lat_f, lon=lon_f, k=limit, kinds=parse_kinds(kinds), facilities=parse_facilities(facilities),
+        open_at=now if open_now else None, radius_km=radius_km,
     )
+    return index, hits, now
 
 
 def station_list_nearby(
@@ -166,17 +216,68 @@ def station_list_nearby(
     at: dt.datetime | None = None,
 ) -> list[NearbyStation]:
     """The nearest active stations to a point, by great-circle distance, with filters."""
-    lat_f, lon_f = parse_coordinates(lat, lon)
-    if not 1 <= limit <= MAX_LIMIT:
-        raise ValidationFailed(_("返回数量应在 1 到 50 之间。"), code="limit_out_of_range", field="limit")
-    if not 0 < radius_km <= MAX_RADIUS_KM:
-        raise ValidationFailed(_("搜索半径应在 0 到 100 公里之间。"), code="radius_out_of_range", field="radius_km")
-    now = (at or timezone.now()).astimezone(LOCAL_TZ)
-    hits = index_get().nearest(
-        lat=lat_f, lon=lon_f, k=limit, kinds=parse_kinds(kinds), facilities=parse_facilities(facilities),
-        open_at=now if open_now else None, radius_km=radius_km,
+    _index, hits, now = _nearby_search(
+        lat=lat, lon=lon, kinds=kinds, facilities=facilities, open_now=open_now, limit=limit,
+        radius_km=radius_km, at=at,
     )
-    return [_nearby_from_hit(hit, now) for hit in hits]
+    return _nearby_from_hits(hits, now)
+
+
+def station_list_nearby_json(
+    *,
+    lat: Any,
+    lon: Any,
+    kinds: list[str] | None = None,
+    facilities: list[str] | None = None,
+    open_now: bool = False,
+    limit: int = 20,
+    radius_km: float = MAX_RADIUS_KM,
+    at: dt.datetime | None = None,
+) -> str:
+    """`station_list_nearby` as a JSON array, for the API: the hottest read in the system.
+
+    The fields that do not depend on the query are encoded once per station and language and
+    kept with the index (so any change to stations, which rebuilds the index, drops them)."""
+    index, hits, now = _nearby_search(
+        lat=lat, lon=lon, kinds=kinds, facilities=facilities, open_now=open_now, limit=limit,
+        radius_km=radius_km, at=at,
+    )
+    language = get_language() or ""
+    fragments = index.fragments
+    open_cache: dict[Any, bool] = {}
+    parts = []
+    for hit in hits:
+        row = hit.row
+        key = (row[ID], language)
+        fragment = fragments.get(key)
+        if fragment is None:
+            if len(fragments) >= FRAGMENT_CACHE_SIZE:
+                fragments.clear()
+            fragment = fragments[key] = _static_fragment(row)
+        schedule = row[SCHEDULE]
+        open_now_value = open_cache.get(schedule)
+        if open_now_value is None:
+            open_now_value = open_cache[schedule] = is_open(schedule, now)
+        distance = hit.distance_km
+        parts.append(
+            f'{{"distance_km":{round(distance, 3)!r},"walk_minutes":{walk_minutes(distance)},'
+            f'"is_open":{"true" if open_now_value else "false"},{fragment}}}'
+        )
+    return "[" + ",".join(parts) + "]"
+
+
+FRAGMENT_CACHE_SIZE = 50_000
+
+
+def _static_fragment(row: tuple[Any, ...]) -> str:
+    kind = _KIND_BY_POSITION[row[4].bit_length() - 1]
+    data = {
+        "id": row[ID], "code": row[CODE], "name": row[NAME], "kind": kind, "kind_label": _kind_labels()[kind],
+        "address": row[ADDRESS], "lat": row[LAT], "lon": row[LON], "hours_text": row[HOURS_TEXT],
+        "facilities": list(_facility_codes(row[MASK])), "star_level": row[STAR], "rating": row[RATING],
+        "directions_url": _directions_url(row[LAT], row[LON], row[NAME]),
+    }
+    return json.dumps(data, ensure_ascii=False)[1:-1]
 
 
 # --- one station -----------------------------------------------------------------------

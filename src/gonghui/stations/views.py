@@ -270,7 +270,6 @@ def console_qr(request: HttpRequest, station_id: int) -> HttpResponse:
     return HttpResponse(svg, content_type="image/svg+xml")
 
 
-@domain_errors
 def _post_action(request: HttpRequest, station_id: int, action: str = "change") -> Station:
     return selectors.station_get_for_user(user=request.user, station_id=station_id, action=action)
 

@@ -42,8 +42,17 @@ def _employer_results(q: str, selected: Any = None) -> list[Any]:
     return results
 
 
-def _federation_results(q: str, selected: Any = None) -> list[Any]:
-    results = list(org_selectors.new_form_federation_list(q=q[:50], limit=30))
+def _federation_results(q: str, selected: Any = None, region_code: str = "") -> list[Any]:
+    """Federations matching `q` (name or city); a 6-digit region code, or the picked
+    employer's region, lists the federations of that county, city and province first."""
+    q = q.strip()[:50]
+    if len(q) == 6 and q.isdigit():
+        region_code, q = q, ""
+    results: list[Any] = []
+    if region_code and not q:
+        results = list(org_selectors.new_form_federations_for_region(region_code=region_code).select_related("region"))
+    if not results:
+        results = list(org_selectors.new_form_federation_list(q=q, limit=30))
     if selected is not None and all(u.pk != selected.pk for u in results):
         results.insert(0, selected)
     return results
@@ -71,7 +80,7 @@ def _picker_context(form: EmployerPickMixin, employer: Any, union: Any) -> dict[
         "employers": _employer_results(employer_q, employer),
         "employer_q": employer_q,
         "selected_employer": employer.pk if employer else None,
-        "federations": _federation_results(fed_q, union),
+        "federations": _federation_results(fed_q, union, employer.region_id if employer else ""),
         "selected_union": union.pk if union else None,
     }
 
