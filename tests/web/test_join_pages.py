@@ -12,12 +12,6 @@ pytestmark = pytest.mark.django_db
 JOIN = "/join/"
 
 
-@pytest.fixture(autouse=True)
-def _own_urls(settings):
-    # Only this module's URLs (and a stand-in console): other modules' pages are not needed here.
-    settings.ROOT_URLCONF = "tests.accounts.urls_isolated"
-
-
 @pytest.fixture
 def tree():
     return Tree()

@@ -14,11 +14,6 @@ pytestmark = pytest.mark.django_db
 API = "/api/v1"
 
 
-@pytest.fixture(autouse=True)
-def _own_urls(settings):
-    settings.ROOT_URLCONF = "tests.accounts.urls_isolated"
-
-
 @pytest.fixture
 def tree():
     return Tree()
