@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-BENCHMARKS = ("roster", "cases")
+BENCHMARKS = ("roster", "cases", "stations")
 
 
 def main(argv: list[str]) -> int:

@@ -107,3 +107,33 @@ def test_suggest_endpoint(client):
     client.force_login(make_worker_user())
     body = client.get(f"{BASE}/suggest", {"text": "工地老板欠我们工钱不给"}).json()
     assert body["category"] == "wage_arrears"
+
+
+def test_attachments_through_the_api_are_type_checked(client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from .helpers import png
+
+    tree = Tree()
+    worker = make_worker_user()
+    case = app_case(tree, user=worker)
+    client.force_login(worker)
+    ok = client.post(f"{BASE}/mine/{case.pk}/attachments", {"files": [png()]})
+    assert ok.status_code == 201 and ok.json()[0]["content_type"] == "image/png"
+    bad = client.post(f"{BASE}/mine/{case.pk}/attachments",
+                      {"files": [SimpleUploadedFile("x.pdf", b"#!/bin/sh\nrm -rf /", content_type="application/pdf")]})
+    assert bad.status_code == 422 and bad.json()["code"] == "attachment_type"
+    assert case.attachments.count() == 1
+    client.force_login(tree.staff_b)
+    assert client.post(f"{BASE}/{case.pk}/attachments", {"files": [png()]}).status_code == 404
+
+
+def test_queue_endpoint_query_count_does_not_grow_with_rows(client, django_assert_max_num_queries):
+    tree = Tree()
+    for _ in range(12):
+        app_case(tree)
+    client.force_login(tree.staff_a)
+    with django_assert_max_num_queries(6):
+        assert len(client.get(f"{BASE}/?queue=new").json()) == 12
+    with django_assert_max_num_queries(12):
+        assert client.get("/cases/console/?queue=new").status_code == 200

@@ -23,6 +23,7 @@ def test_worker_reports_staff_resolves_worker_rates(browser_page: Any, live_site
     # 1. The worker reports a wage-arrears problem from the phone.
     browser_login(page, worker, live_site)
     page.goto(live_site + "/cases/new/")
+    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0  # fits the phone
     page.select_option("select[name=category]", "wage_arrears")
     page.fill("textarea[name=description]", "饭店老板拖欠我两个月工资，共六千元。<b>急</b>")
     page.fill("input[name=employer_name]", "南山某某饭店")

@@ -204,3 +204,18 @@ def test_stats_page_renders(client):
     app_case(tree)
     client.force_login(tree.staff_a)
     assert "诉求统计" in client.get(reverse("cases:console_stats")).content.decode()
+
+
+def test_revealing_the_reporters_phone_is_audit_logged_and_needs_the_role(client):
+    from gonghui.core.models import AuditEvent
+
+    tree = Tree()
+    case = app_case(tree, user=make_worker_user(phone="13912345678"))
+    viewer = make_staff(union=tree.city_a, role="viewer")
+    client.force_login(viewer)
+    response = client.post(reverse("cases:console_action", args=[case.pk, "reveal"]), {"reason": "电话回访"})
+    assert "13912345678" not in response.content.decode()
+    client.force_login(tree.staff_a)  # admin of city A: may reveal
+    response = client.post(reverse("cases:console_action", args=[case.pk, "reveal"]), {"reason": "电话回访"}, follow=True)
+    assert "13912345678" in response.content.decode()
+    assert AuditEvent.objects.filter(action="case.reveal.reporter_phone", target_id=str(case.pk), reason="电话回访").exists()

@@ -17,6 +17,7 @@ from gonghui.cases.services import (
     supervision_create,
 )
 from gonghui.core.errors import NotFound, PermissionDenied, ValidationFailed
+from gonghui.core.workdays import is_workday
 from tests.factories import Tree, make_staff
 
 from .helpers import app_case
@@ -92,3 +93,25 @@ def test_handling_union_cannot_supervise_itself_and_other_branch_gets_404():
         supervision_create(case=case, by=handler, note="自己督办自己", due_on=case.due_on)
     with pytest.raises(NotFound):
         supervision_create(case=case, by=tree.staff_b, note="跨区督办", due_on=case.due_on)
+
+
+def test_handler_is_reminded_the_day_before_the_deadline_once():
+    from gonghui.cases.services import cases_remind_due
+
+    tree = Tree()
+    handler = make_staff(union=tree.grassroots_a)
+    case = case_accept(case=app_case(tree), by=handler)
+    day_before = case.due_on - dt.timedelta(days=1)
+    while not is_workday(day_before):
+        day_before -= dt.timedelta(days=1)
+    assert cases_remind_due(today=day_before) == 1
+    assert cases_remind_due(today=day_before) == 0
+    assert CaseNotification.objects.filter(user=handler, case=case, text__contains="到期").count() == 1
+
+
+def test_celery_task_runs_reminders_and_escalation():
+    from gonghui.cases.tasks import cases_escalate_overdue_task
+
+    tree = Tree()
+    app_case(tree)
+    assert cases_escalate_overdue_task.apply().get() == 0

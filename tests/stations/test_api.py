@@ -55,7 +55,9 @@ def test_nearby_filters(client):
 @pytest.mark.parametrize(("query", "code"), [
     ("lat=91&lon=113", "lat_out_of_range"),
     ("lat=22&lon=-181", "lon_out_of_range"),
-    ("lat=abc&lon=113", "validation_failed"),
+    ("lat=abc&lon=113", "coordinates_invalid"),
+    ("lat=22&lon=113&limit=x", "validation_failed"),
+    ("lat=22&lon=113&radius_km=1e999", "radius_out_of_range"),
     ("lon=113", "validation_failed"),
     ("lat=22&lon=113&kind=castle", "kind_invalid"),
     ("lat=22&lon=113&limit=500", "limit_out_of_range"),
@@ -182,3 +184,11 @@ def test_nearby_kind_labels_follow_the_language(client):
     en = client.get("/api/v1/stations/nearby?lat=22.54&lon=113.94", HTTP_ACCEPT_LANGUAGE="en").json()[0]["kind_label"]
     assert zh == "工会驿站"
     assert en != zh
+
+
+def test_nearby_parameters_are_documented_in_openapi(client):
+    schema = client.get("/api/v1/openapi.json").json()
+    operation = schema["paths"]["/api/v1/stations/nearby"]["get"]
+    names = [p["name"] for p in operation["parameters"]]
+    assert names == ["lat", "lon", "kind", "facility", "open_now", "limit", "radius_km"]
+    assert "NearbyOut" in str(operation["responses"]["200"])

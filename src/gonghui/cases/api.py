@@ -6,7 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Status
+from ninja import File, Router, Status
+from ninja.files import UploadedFile
 
 from gonghui.accounts.auth import session_or_token
 from gonghui.core.errors import NotFound, PermissionDenied, ValidationFailed
@@ -16,6 +17,7 @@ from . import classifier, legal_services, selectors, services
 from .models import Case, Category, Channel
 from .schemas import (
     AssignIn,
+    AttachmentOut,
     CaseDetailOut,
     CaseIn,
     CaseOut,
@@ -127,6 +129,16 @@ def case_message_mine(request: HttpRequest, case_id: int, payload: NoteIn) -> St
     return Status(201, EventOut.from_event(services.case_message_add(case=case, by=request.user, body=payload.body)))
 
 
+def _attachments_out(rows: list[Any]) -> list[AttachmentOut]:
+    return [AttachmentOut(id=a.pk, original_name=a.original_name, content_type=a.content_type, size=a.size) for a in rows]
+
+
+@router.post("/mine/{case_id}/attachments", response={201: list[AttachmentOut]}, summary="上传附件（职工）")
+def case_attachments_mine(request: HttpRequest, case_id: int, files: list[UploadedFile] = File(...)) -> Status[list[AttachmentOut]]:  # noqa: B008
+    case = selectors.case_get_for_worker(user=request.user, case_id=case_id)
+    return Status(201, _attachments_out(services.case_attachment_add(case=case, by=request.user, uploads=files)))
+
+
 @router.post("/mine/{case_id}/info", response=WorkerCaseOut, summary="补充材料")
 def case_info_mine(request: HttpRequest, case_id: int, payload: NoteIn) -> WorkerCaseOut:
     case = selectors.case_get_for_worker(user=request.user, case_id=case_id)
@@ -234,6 +246,12 @@ def case_assign(request: HttpRequest, case_id: int, payload: AssignIn) -> CaseDe
 def case_note(request: HttpRequest, case_id: int, payload: NoteIn) -> CaseDetailOut:
     services.case_note_add(case=_fresh(request, case_id), by=request.user, body=payload.body, public=payload.public)
     return _detail(_fresh(request, case_id))
+
+
+@router.post("/{case_id}/attachments", response={201: list[AttachmentOut]}, summary="上传附件（工作人员）")
+def case_attachments(request: HttpRequest, case_id: int, files: list[UploadedFile] = File(...)) -> Status[list[AttachmentOut]]:  # noqa: B008
+    rows = services.case_attachment_add(case=_fresh(request, case_id), by=request.user, uploads=files)
+    return Status(201, _attachments_out(rows))
 
 
 @router.post("/{case_id}/request-info", response=CaseDetailOut, summary="请职工补充材料")

@@ -105,7 +105,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
 ACTIONS: dict[str, type[Any] | None] = {
     "accept": None, "close": None, "note": NoteForm, "request_info": ReasonForm, "transfer": TransferForm,
     "resolve": ResolveForm, "supervise": SuperviseForm, "assign": AssignForm, "rate": FollowUpRateForm,
-    "message": NoteForm,
+    "message": NoteForm, "reveal": ReasonForm,
 }
 FORM_CONTEXT_NAMES: dict[type[Any], str] = {
     NoteForm: "note_form", ReasonForm: "reason_form", TransferForm: "transfer_form", ResolveForm: "resolve_form",
@@ -136,6 +136,9 @@ def _run_action(request: HttpRequest, case: Case, action: str, data: dict[str, A
     elif action == "assign":
         assignee = selectors.assignee_for_case(case=case, user_id=data["assignee"])
         services.case_assign(case=case, assignee=assignee, by=user)
+    elif action == "reveal":
+        phone = services.case_reporter_phone_reveal(case=case, by=user, reason=data["reason"])
+        messages.info(request, _("反映人电话：%(phone)s（已记录查看事由）") % {"phone": phone})
     elif action == "rate":
         services.case_rate(case=case, by=user, rating=data["rating"], comment=data.get("comment") or "")
 

@@ -234,3 +234,10 @@ class LetterOut(Schema):
     recipient: str
     response_due: dt.date | None
     case_id: int | None
+
+
+class AttachmentOut(Schema):
+    id: int
+    original_name: str
+    content_type: str
+    size: int

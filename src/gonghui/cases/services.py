@@ -427,6 +427,34 @@ def case_message_add(
     return event
 
 
+def case_attachment_add(*, case: Case, by: Any, uploads: Sequence[UploadedFile]) -> list[CaseAttachment]:
+    """The reporter or a handler adds files to a case (type- and size-checked)."""
+    is_reporter = case.reporter_user_id is not None and by is not None and case.reporter_user_id == by.pk
+    if not is_reporter:
+        _require_staff(by, case)
+    if not uploads:
+        raise ValidationFailed(_("请选择文件。"), code="attachment_missing", field="attachments")
+    if len(uploads) > MAX_ATTACHMENTS:
+        raise ValidationFailed(_("最多上传 %(n)s 个附件。") % {"n": MAX_ATTACHMENTS}, code="attachment_count", field="attachments")
+    for upload in uploads:
+        attachment_validate(upload)
+    with transaction.atomic():
+        stored = _attachments_store(case, uploads, by)
+        _event(case, kind=CaseEvent.Kind.ATTACHMENT, by=by, public=True,
+               body="、".join(a.original_name for a in stored), data={"attachment_ids": [a.pk for a in stored]})
+    return stored
+
+
+def case_reporter_phone_reveal(*, case: Case, by: Any, reason: str) -> str:
+    """The full phone number for a call-back, to a role allowed to see it; audit-logged."""
+    _require_staff(by, case, "view")
+    if not jurisdiction.has_action(by, "reveal_pii", case.union_path):
+        raise PermissionDenied(_("您的角色不能查看完整个人信息。"), code="reveal_forbidden")
+    reason = _clean_text(reason, field="reason", max_len=500)
+    audit_record(actor=by, action="case.reveal.reporter_phone", target=case, reason=reason)
+    return case.reporter_phone
+
+
 def case_request_info(*, case: Case, by: Any, note: str) -> Case:
     _require_staff(by, case)
     note = _clean_text(note, field="note")

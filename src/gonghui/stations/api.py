@@ -6,9 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Query, Router, Status
+from django.utils.translation import gettext_lazy as _
+from ninja import Router, Status
 
 from gonghui.accounts.auth import session_or_token
+from gonghui.core.errors import ValidationFailed
 from gonghui.orgs import selectors as org_selectors
 from gonghui.orgs.models import Region
 
@@ -37,24 +39,50 @@ from .schemas import (
 router = Router()
 
 
-@router.get("/nearby", response=list[NearbyOut], auth=None, summary="附近的站点")
-def station_nearby(
-    request: HttpRequest,
-    lat: float,
-    lon: float,
-    kind: list[str] = Query(default=[]),  # noqa: B008 - ninja declares query lists this way
-    facility: list[str] = Query(default=[]),  # noqa: B008
-    open_now: bool = False,
-    limit: int = 20,
-    radius_km: float = 100.0,
-) -> HttpResponse:
+def _param(name: str, kind: str, description: str, *, required: bool = False, array: bool = False, default: Any = None) -> dict[str, Any]:
+    schema: dict[str, Any] = {"type": kind}
+    if array:
+        schema = {"type": "array", "items": {"type": kind}}
+    if default is not None:
+        schema["default"] = default
+    return {"in": "query", "name": name, "required": required, "schema": schema, "description": description,
+            **({"style": "form", "explode": True} if array else {})}
+
+
+NEARBY_PARAMETERS = [
+    _param("lat", "number", "纬度（GCJ-02），-90 到 90", required=True),
+    _param("lon", "number", "经度（GCJ-02），-180 到 180", required=True),
+    _param("kind", "string", "站点类型，可重复：yizhan, outdoor, nursing, drivers, palace, bookhouse", array=True),
+    _param("facility", "string", "须具备的设施，可重复：water, meal, charging, toilet, rest, climate, first_aid, wifi, mother_baby, reading, repair, parking", array=True),
+    _param("open_now", "boolean", "只返回现在开放的站点（北京时间，含法定节假日安排）", default=False),
+    _param("limit", "integer", "返回数量，1 到 50", default=20),
+    _param("radius_km", "number", "搜索半径（公里），最大 100", default=100),
+]
+_TRUE = {"1", "true", "yes", "on"}
+
+
+@router.get(
+    "/nearby", response=list[NearbyOut], auth=None, summary="附近的站点",
+    openapi_extra={"parameters": NEARBY_PARAMETERS},
+)
+def station_nearby(request: HttpRequest) -> HttpResponse:
     """The nearest active stations by great-circle distance (GCJ-02 coordinates), filtered by
     kind, facilities (all must be present) and "open now" (Asia/Shanghai time, statutory
     holidays from the official calendar). Public: station locations are public information."""
-    # Encoded by the selector, bypassing schema validation of the output: this is the
-    # hottest read in the system (see docs/stations.md); tests check it against NearbyOut.
+    # This is the hottest read in the system (docs/stations.md): the query string is read
+    # directly (the parameters are documented above) and the selector returns encoded JSON;
+    # tests check the output against NearbyOut and the bad-input answers.
+    query = request.GET
+    if "lat" not in query or "lon" not in query:
+        raise ValidationFailed(_("请提供经纬度 lat 和 lon。"), code="validation_failed", field="lat")
+    try:
+        limit = int(query.get("limit", "20"))
+        radius_km = float(query.get("radius_km", "100"))
+    except ValueError as exc:
+        raise ValidationFailed(code="validation_failed", field="limit") from exc
     body = selectors.station_list_nearby_json(
-        lat=lat, lon=lon, kinds=kind, facilities=facility, open_now=open_now, limit=limit, radius_km=radius_km
+        lat=query["lat"], lon=query["lon"], kinds=query.getlist("kind"), facilities=query.getlist("facility"),
+        open_now=query.get("open_now", "").lower() in _TRUE, limit=limit, radius_km=radius_km,
     )
     return HttpResponse(body, content_type="application/json")
 

@@ -21,8 +21,7 @@ import threading
 import time
 import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.core.cache import cache
@@ -33,17 +32,22 @@ from .models import KIND_CODES, Station
 
 EARTH_RADIUS_KM = 6371.0088
 CACHE_KEY = "stations:index:token"
-# Cell sizes in degrees, finest first (~2 km, ~9 km, ~36 km, ~160 km); each divides 360
-# exactly, so columns wrap cleanly at the antimeridian.
-LEVELS: tuple[float, ...] = (0.02, 0.08, 0.32, 1.44)
-# Rings searched at one level before moving to the next coarser one.
-RING_LIMIT = 4
+FINEST = 0.02  # degrees (~2 km); every coarser cell is an exact block of finest cells
+# (cell size in degrees, finest cells per side): ~180 km, ~36 km, ~9 km, ~2 km. Each size
+# divides 360, so columns wrap cleanly at the antimeridian.
+LEVELS: tuple[tuple[float, int], ...] = ((1.6, 80), (0.32, 16), (0.08, 4), (0.02, 1))
+FINEST_COLS = round(360 / FINEST)
+# A cell with at most this many stations is scanned rather than split into its children.
+LEAF_SIZE = 100
+KM_PER_DEGREE = math.pi / 180 * EARTH_RADIUS_KM
 
 _asin = math.asin
 _sqrt = math.sqrt
 _sin = math.sin
 _cos = math.cos
 _radians = math.radians
+_heappush = heapq.heappush
+_heappop = heapq.heappop
 
 # Row layout (a tuple, for memory and speed):
 LAT_RAD, LON_RAD, COS_LAT, ID, KIND_BIT, MASK, SCHEDULE, LAT, LON, NAME, ADDRESS, HOURS_TEXT, STAR, RATING, CODE = range(15)
@@ -59,8 +63,7 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * EARTH_RADIUS_KM * _asin(min(1.0, _sqrt(a)))
 
 
-@dataclass(frozen=True)
-class Hit:
+class Hit(NamedTuple):
     distance_km: float
     row: Row
 
@@ -69,32 +72,40 @@ class Hit:
         return int(self.row[ID])
 
 
-class _Level:
-    __slots__ = ("size", "cols", "cells")
+def _finest_key(lat: float, lon: float) -> tuple[int, int]:
+    return (math.floor(lat / FINEST), math.floor((lon + 180.0) / FINEST) % FINEST_COLS)
 
-    def __init__(self, size: float) -> None:
+
+class _Level:
+    __slots__ = ("size", "cols", "per", "cells")
+
+    def __init__(self, size: float, per: int) -> None:
         self.size = size
-        self.cols = round(360 / size)
+        self.per = per
+        self.cols = FINEST_COLS // per
         self.cells: dict[tuple[int, int], list[Row]] = {}
 
     def key(self, lat: float, lon: float) -> tuple[int, int]:
-        return (math.floor(lat / self.size), math.floor((lon + 180.0) / self.size) % self.cols)
+        # Derived from the finest key by integer division, so a cell's stations are exactly
+        # the union of its children's (no float disagreement at cell edges).
+        i, j = _finest_key(lat, lon)
+        return (i // self.per, j // self.per)
 
 
 class StationIndex:
-    """All active stations, bucketed at several grid resolutions."""
+    """All active stations, bucketed in a hierarchy of grid cells (coarsest first)."""
 
     def __init__(self, rows: Iterable[Row], version: str = "") -> None:
         self.version = version
         # Encoded JSON of each station's fixed fields, filled by the API on first use.
         self.fragments: dict[tuple[int, str], str] = {}
-        self.levels = [_Level(size) for size in LEVELS]
+        self.levels = [_Level(size, per) for size, per in LEVELS]
         self.count = 0
         for row in rows:
             self.count += 1
-            lat, lon = row[LAT], row[LON]
+            i, j = _finest_key(row[LAT], row[LON])
             for level in self.levels:
-                level.cells.setdefault(level.key(lat, lon), []).append(row)
+                level.cells.setdefault((i // level.per, j // level.per), []).append(row)
 
     # -- query -----------------------------------------------------------------------------
     def nearest(
@@ -112,6 +123,10 @@ class StationIndex:
 
         `kinds` is a bit set of kind positions (0 = any kind); `facilities` a facility mask
         that a station must fully contain; `open_at` a local time the station must be open.
+
+        Best-first search: cells wait in a priority queue ordered by the nearest point they
+        could hold; a crowded cell is replaced by its children, a small one is scanned. The
+        top level is entered ring by ring, so the queue only holds what is near.
         """
         if k <= 0 or self.count == 0:
             return []
@@ -122,85 +137,102 @@ class StationIndex:
         # inner loop needs no asin; the distance is derived once per result.
         a_max = _sin(min(radius_km, math.pi * EARTH_RADIUS_KM) / (2 * EARTH_RADIUS_KM)) ** 2
         open_cache: dict[Compiled, bool] = {}
-        level_index = self._choose_level(lat, lon, k)
+        levels = self.levels
+        last = len(levels) - 1
+        top = levels[0]
+        ci, cj = top.key(lat, lon)
+        cell_bound = self._cell_bound
+        x = lon + 180.0
+        queue: list[tuple[float, int, int, int]] = []  # (lower bound km, level, i, j)
+        heap: list[tuple[float, int, Row]] = []  # the k best so far, max-heap via negation
+        full = False
+        worst_a = worst_km = worst_dphi = math.inf
+        ring = 0
+        outer = -1.0  # lower bound for every top-level cell not yet queued
+        exhausted = False
         while True:
-            level = self.levels[level_index]
-            last = level_index == len(self.levels) - 1
-            heap: list[tuple[float, int, Row]] = []  # max-heap via negated keys
-            full = False
-            worst_a = worst_km = worst_dphi = math.inf
-            ci, cj = level.key(lat, lon)
-            ring = 0
-            done = False
-            while True:
-                for cell in self._ring(level, ci, cj, ring):
-                    rows = level.cells.get(cell)
-                    if not rows:
-                        continue
-                    if full and self._cell_bound(level, lat, lon, cos_p, cell) > worst_km:
-                        continue
-                    for row in rows:
-                        if kinds and not (row[KIND_BIT] & kinds):
-                            continue
-                        if facilities and (row[MASK] & facilities) != facilities:
-                            continue
-                        dphi = row[LAT_RAD] - p_lat
-                        if full and (dphi > worst_dphi or -dphi > worst_dphi):
-                            continue
-                        a = _sin(dphi / 2) ** 2 + cos_p * row[COS_LAT] * _sin((row[LON_RAD] - p_lon) / 2) ** 2
-                        if a > a_max or (full and (a > worst_a or (a == worst_a and row[ID] > -heap[0][1]))):
-                            continue
-                        if open_at is not None:
-                            schedule = row[SCHEDULE]
-                            is_open_now = open_cache.get(schedule)
-                            if is_open_now is None:
-                                is_open_now = open_cache[schedule] = is_open(schedule, open_at)
-                            if not is_open_now:
-                                continue
-                        if full:
-                            heapq.heapreplace(heap, (-a, -row[ID], row))
-                        else:
-                            heapq.heappush(heap, (-a, -row[ID], row))
-                            full = len(heap) >= k
-                        if full:
-                            worst_a = -heap[0][0]
-                            worst_dphi = 2 * _asin(min(1.0, _sqrt(worst_a)))
-                            worst_km = worst_dphi * EARTH_RADIUS_KM
-                bound = self._bound(level, lat, lon, cos_p, ci, cj, ring)
-                if bound > radius_km or (full and worst_km < bound):
-                    done = True
+            # Queue further rings of top-level cells while they could hold something nearer
+            # than the nearest queued cell.
+            while not exhausted and (not queue or queue[0][0] >= outer):
+                if outer > radius_km or (full and outer > worst_km):
                     break
-                if ring * 2 + 1 >= level.cols and self._covers_all_rows(level, ci, ring):
-                    done = True  # every cell of the globe has been searched
-                    break
+                for cell in self._ring(top, ci, cj, ring):
+                    if cell in top.cells:
+                        _heappush(queue, (cell_bound(top, lat, lon, cos_p, cell), 0, cell[0], cell[1]))
+                if ring * 2 + 1 >= top.cols and self._covers_all_rows(top, ci, ring):
+                    exhausted = True
+                    outer = math.inf
+                else:
+                    outer = self._bound(top, lat, lon, cos_p, ci, cj, ring)
                 ring += 1
-                if ring > RING_LIMIT and not last:
-                    break
-            if done:
-                hits = sorted(heap, key=lambda item: (-item[0], -item[1]))
-                return [
-                    Hit(2 * EARTH_RADIUS_KM * _asin(min(1.0, _sqrt(-neg_a))), row) for neg_a, _neg_id, row in hits
-                ]
-            level_index += 1
-
-    def _choose_level(self, lat: float, lon: float, k: int) -> int:
-        for index, level in enumerate(self.levels):
-            ci, cj = level.key(lat, lon)
-            found = 0
-            for cell in self._square(level, ci, cj, 1):
-                rows = level.cells.get(cell)
-                if rows:
-                    found += len(rows)
-            if found >= k:
-                return index
-        return len(self.levels) - 1
-
-    @staticmethod
-    def _square(level: _Level, ci: int, cj: int, r: int) -> Iterable[tuple[int, int]]:
-        cols = level.cols
-        for i in range(ci - r, ci + r + 1):
-            for j in range(cj - r, cj + r + 1):
-                yield (i, j % cols)
+            if not queue:
+                break
+            bound, li, i, j = _heappop(queue)
+            if bound > radius_km or (full and bound > worst_km):
+                break
+            level = levels[li]
+            rows = level.cells[(i, j)]
+            if li < last and len(rows) > LEAF_SIZE:
+                child = levels[li + 1]
+                q = level.per // child.per
+                cells = child.cells
+                # A child's bound is the larger of its row's and its column's gap, so q + q
+                # gaps serve all q × q children.
+                size = child.size
+                rows_gap = []
+                for ii in range(i * q, i * q + q):
+                    south = ii * size
+                    if lat < south:
+                        rows_gap.append((south - lat) * KM_PER_DEGREE)
+                    elif lat > south + size:
+                        rows_gap.append((lat - south - size) * KM_PER_DEGREE)
+                    else:
+                        rows_gap.append(0.0)
+                cols_gap = []
+                for jj in range(j * q, j * q + q):
+                    west = jj * size
+                    if west <= x <= west + size:
+                        cols_gap.append(0.0)
+                    else:
+                        offset = min((west - x) % 360.0, (x - west - size) % 360.0)
+                        cols_gap.append(0.0 if offset >= 90 else _asin(_sin(_radians(offset)) * cos_p) * EARTH_RADIUS_KM)
+                for a_index, ii in enumerate(range(i * q, i * q + q)):
+                    row_gap = rows_gap[a_index]
+                    for b_index, jj in enumerate(range(j * q, j * q + q)):
+                        key = (ii, jj)
+                        if key in cells:
+                            col_gap = cols_gap[b_index]
+                            _heappush(queue, (row_gap if row_gap > col_gap else col_gap, li + 1, ii, jj))
+                continue
+            for row in rows:
+                if kinds and not (row[KIND_BIT] & kinds):
+                    continue
+                if facilities and (row[MASK] & facilities) != facilities:
+                    continue
+                dphi = row[LAT_RAD] - p_lat
+                if full and (dphi > worst_dphi or -dphi > worst_dphi):
+                    continue
+                a = _sin(dphi / 2) ** 2 + cos_p * row[COS_LAT] * _sin((row[LON_RAD] - p_lon) / 2) ** 2
+                if a > a_max or (full and (a > worst_a or (a == worst_a and row[ID] > -heap[0][1]))):
+                    continue
+                if open_at is not None:
+                    schedule = row[SCHEDULE]
+                    is_open_now = open_cache.get(schedule)
+                    if is_open_now is None:
+                        is_open_now = open_cache[schedule] = is_open(schedule, open_at)
+                    if not is_open_now:
+                        continue
+                if full:
+                    heapq.heapreplace(heap, (-a, -row[ID], row))
+                else:
+                    _heappush(heap, (-a, -row[ID], row))
+                    full = len(heap) >= k
+                if full:
+                    worst_a = -heap[0][0]
+                    worst_dphi = 2 * _asin(min(1.0, _sqrt(worst_a)))
+                    worst_km = worst_dphi * EARTH_RADIUS_KM
+        hits = sorted(heap, key=lambda item: (-item[0], -item[1]))
+        return [Hit(2 * EARTH_RADIUS_KM * _asin(min(1.0, _sqrt(-neg_a))), row) for neg_a, _neg_id, row in hits]
 
     @staticmethod
     def _ring(level: _Level, ci: int, cj: int, r: int) -> Iterable[tuple[int, int]]:
