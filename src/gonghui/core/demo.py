@@ -20,6 +20,7 @@ from gonghui.members.models import EmploymentForm, NewFormKind, Person
 from gonghui.members.services import membership_application_approve, membership_application_submit
 from gonghui.orgs.models import Employer, Region, Union
 from gonghui.orgs.services import employer_create, regions_load, union_create
+from gonghui.stations.demo import stations_demo_load
 
 DEMO_PASSWORD = "gonghui-demo-2025"  # noqa: S105 - printed on purpose, demo only
 WORKER_PHONE = "13800138000"
@@ -135,5 +136,39 @@ def demo_load() -> Demo:
         if name != "孙丽娟":  # one application stays pending for the approval demo
             membership_application_approve(application=application, actor=admin)
     _worker_user(WORKER_PHONE, "")
+    demo.logins.extend(stations_demo_load())
+    _cases_demo(demo, admin)
     demo.logins.append((WORKER_PHONE, "职工（短信验证码登录）", "—"))
     return demo
+
+
+def _cases_demo(demo: Demo, admin: User) -> None:
+    """A few 12351 cases in different states, so the queues and 我的诉求 are not empty."""
+    from gonghui.cases.models import Case, Category, Channel
+    from gonghui.cases.services import case_accept, case_create, case_resolve
+
+    if Case.objects.exists():
+        return
+    rider = Person.objects.get(name="赵小龙")
+    builder = Person.objects.get(name="陈建国")
+    case_create(
+        channel=Channel.APP, category=Category.WAGE_ARREARS, reporter_user=builder.user,
+        description="工地两个月工资没有发，班组12个人都没拿到，老板说等项目结算。",
+        employer=demo.employers["build"], region=Region.objects.get(code="440305"),
+        place="南山区西丽工地", amount_fen=12 * 2 * 650000, people_count=12,
+    )
+    accepted = case_create(
+        channel=Channel.APP, category=Category.WORK_INJURY, reporter_user=rider.user,
+        description="送餐途中摔伤，平台说我不是员工不给报工伤，想咨询怎么办。",
+        region=Region.objects.get(code="440305"), place="南山区科技园", is_new_form=True,
+    )
+    case_accept(case=accepted, by=admin, note="已受理，将联系平台企业工会核实。")
+    resolved = case_create(
+        channel=Channel.HOTLINE, category=Category.WAGE_ARREARS, reporter_name="马师傅",
+        reporter_phone="13700000009", description="装修队拖欠三个工人的工钱，共一万八千元。",
+        employer_name="锦江某装饰工程队", region=Region.objects.get(code="510104"),
+        amount_fen=1800000, people_count=3, created_by=admin,
+    )
+    case_accept(case=resolved, by=admin)
+    case_resolve(case=resolved, by=admin, outcome="经工会协调，工程队已全额支付欠薪。", recovered_fen=1800000, people_paid=3)
+
