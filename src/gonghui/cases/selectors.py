@@ -47,7 +47,9 @@ def case_get_by_number_for_user(*, user: Any, number: str) -> Case:
 def case_queue(*, user: Any, queue: str = "new", today: dt.date | None = None, q: str = "") -> QuerySet[Case]:
     """The staff queues, each ordered by the deadline that matters."""
     today = today or timezone.localdate()
-    qs = _base(Case.objects.visible_to(user))
+    # Lists need the union's name, not the handler or employer rows, and never the
+    # encrypted phone (decrypting it per row would dominate a 50-row page).
+    qs = Case.objects.visible_to(user).select_related("union").defer("reporter_phone")
     if queue == "new":
         qs = qs.filter(status=Status.NEW).order_by("due_on", "pk")
     elif queue == "mine":
