@@ -9,7 +9,8 @@ database next to the named one). Per database it prints:
 
 - how long building the in-process index from the database takes, and its memory;
 - server time of `station_list_nearby_json`, what the API endpoint runs (nearest 20, with
-  and without filters, first call per station included): mean, p50,
+  and without filters; a first pass encodes each station's JSON once, the table is the
+  second pass): mean, p50,
   p95, p99 — and that every answer in a sample equals a brute-force haversine scan;
 - requests per second of `GET /api/v1/stations/nearby` and of a bare Django JSON view
   (`JsonResponse({"ok": True})`, the same middleware) called through the WSGI handler in
@@ -325,15 +326,27 @@ def run_one(url: str, stations: int, queries: int, seconds: float, seed: int) ->
             print(f"index build from the database: {build_s:.2f} s ({memory})")
 
             qs = _queries(queries, seed)
+            cold = _search_times(qs)
+            cold_all = [v for values in cold.values() for v in values]
             groups = _search_times(qs)
             everything = [v for values in groups.values() for v in values]
-            print("station_list_nearby_json (what the API runs), nearest 20, server time in ms:")
+            print(f"first pass (each station's JSON encoded on first use): mean {statistics.mean(cold_all):.3f} ms, "
+                  f"p95 {_percentile(cold_all, .95):.3f} ms")
+            print("station_list_nearby_json (what the API runs), nearest 20, server time in ms, second pass:")
             for name, values in [*groups.items(), ("all", everything)]:
                 print(f"  {name:18s} n={len(values):5d}  mean {statistics.mean(values):.3f}  p50 {_percentile(values, .5):.3f}"
                       f"  p95 {_percentile(values, .95):.3f}  p99 {_percentile(values, .99):.3f}")
             checked, bad = _check_exact(qs[:40])
             print(f"exact against brute-force haversine: {checked - bad}/{checked} answers identical")
 
+            from django.urls import resolve
+
+            for path in ("/bench/bare", "/api/v1/stations/nearby"):
+                resolve(path)  # the first call compiles the URL patterns
+                started = time.perf_counter()
+                for _ in range(2000):
+                    resolve(path)
+                print(f"URL resolution of {path}: {(time.perf_counter() - started) / 2000 * 1e6:.0f} µs")
             api_rps, bare_rps = _throughput(qs, seconds)
             ratio = api_rps / bare_rps
             print(f"throughput through the WSGI handler, one thread: nearby API {api_rps:,.0f} req/s, "

@@ -7,7 +7,7 @@ import math
 import random
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from gonghui.stations import selectors
@@ -91,6 +91,11 @@ points = st.one_of(
     facilities=st.sets(st.sampled_from(list(FACILITY_BITS)), max_size=3),
     radius_km=st.sampled_from([0.5, 5.0, 50.0, 100.0, 20000.0]),
 )
+# On the antimeridian, from both sides: lon 180 and -180 are the same column.
+@example(seed=1, point=(0.125, 180.0), k=1, kinds=set(), facilities=set(), radius_km=5.0)
+@example(seed=1, point=(0.125, -180.0), k=3, kinds=set(), facilities=set(), radius_km=5.0)
+@example(seed=3, point=(-55.0, 0.0), k=16, kinds={"yizhan"}, facilities={"meal", "water", "charging"}, radius_km=20000.0)
+@example(seed=2, point=(90.0, 0.0), k=5, kinds=set(), facilities=set(), radius_km=20000.0)
 def test_nearest_matches_brute_force_haversine(seed, point, k, kinds, facilities, radius_km):
     lat, lon = point
     kind_bits = sum(1 << KIND_CODES[c] for c in kinds)

@@ -12,7 +12,13 @@ from PIL import Image
 
 from gonghui.orgs.models import Region
 from gonghui.stations import selectors, services
-from gonghui.stations.models import ServiceRecord, StarApplication, Station, StationPhoto, StationReport
+from gonghui.stations.models import (
+    ServiceRecord,
+    StarApplication,
+    Station,
+    StationPhoto,
+    StationReport,
+)
 from tests.factories import Tree, make_worker_user
 
 from .helpers import make_station
@@ -206,3 +212,17 @@ def test_demo_loader_is_idempotent():
     assert Station.objects.get(name="粤海街道科技园工会驿站").star_level == 5
     found = selectors.station_list_nearby(lat=30.6548, lon=104.0822, limit=3)
     assert found[0].name == "春熙路工会驿站"
+
+
+def test_starred_station_shows_its_stars_in_list_and_details(client):
+    tree = Tree()
+    station = make_station(union=tree.grassroots_a, name="三星驿站")
+    application = services.star_application_submit(actor=tree.staff_a, station=station, requested_level=3)
+    services.star_application_assess(
+        actor=tree.staff_a, application=application,
+        scores={item.pk: item.weight for item in application.sheet.items.all()},
+    )
+    assert "★★★" in client.get(reverse("stations:detail", args=[station.pk])).content.decode()
+    listing = client.get(reverse("stations:nearby"), {"lat": 22.54, "lon": 113.94}, HTTP_HX_REQUEST="true").content.decode()
+    assert "★★★" in listing
+    assert "★★★★" not in listing

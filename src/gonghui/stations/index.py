@@ -99,6 +99,9 @@ class StationIndex:
         self.version = version
         # Encoded JSON of each station's fixed fields, filled by the API on first use.
         self.fragments: dict[tuple[int, str], str] = {}
+        # Other reads derived from the same stations (e.g. district centres), kept until the
+        # next rebuild.
+        self.derived: dict[str, Any] = {}
         self.levels = [_Level(size, per) for size, per in LEVELS]
         self.count = 0
         for row in rows:
@@ -142,7 +145,7 @@ class StationIndex:
         top = levels[0]
         ci, cj = top.key(lat, lon)
         cell_bound = self._cell_bound
-        x = lon + 180.0
+        x = (lon + 180.0) % 360.0  # lon = 180 is column 0, like -180
         queue: list[tuple[float, int, int, int]] = []  # (lower bound km, level, i, j)
         heap: list[tuple[float, int, Row]] = []  # the k best so far, max-heap via negation
         full = False
@@ -271,7 +274,7 @@ class StationIndex:
             lat_gap = _radians(lat - south - size) * EARTH_RADIUS_KM
         else:
             lat_gap = 0.0
-        x = lon + 180.0
+        x = (lon + 180.0) % 360.0  # lon = 180 is column 0, like -180
         west = j * size
         if west <= x <= west + size:
             return lat_gap
@@ -297,7 +300,7 @@ class StationIndex:
         if north < 90:
             best = min(best, _radians(north - lat) * EARTH_RADIUS_KM)
         if 2 * r + 1 < level.cols:
-            x = lon + 180.0
+            x = (lon + 180.0) % 360.0  # lon = 180 is column 0, like -180
             west = x - (cj - r) * size
             east = (cj + r + 1) * size - x
             for offset in (west, east):
@@ -316,6 +319,8 @@ def row_from_values(values: tuple[Any, ...], schedules: dict[Any, Compiled] | No
     compiled = hours_compile(hours)
     if schedules is not None:
         compiled = schedules.setdefault(compiled, compiled)
+        # The written hours repeat as much as the schedules do: keep one copy of each.
+        hours_text = schedules.setdefault(hours_text, hours_text)  # type: ignore[arg-type]
     lat_rad = _radians(lat)
     rating = round(rating_sum / rating_count, 1) if rating_count else None
     return (
@@ -342,6 +347,7 @@ class _Holder:
         self.index: StationIndex | None = None
         self.stale = True
         self.checked = 0.0
+        self.recheck = 2.0
         self.lock = threading.Lock()
 
 
@@ -361,10 +367,10 @@ def index_get() -> StationIndex:
     holder = _holder
     index = holder.index
     now = time.monotonic()
-    recheck = float(getattr(settings, "STATIONS_INDEX_RECHECK_SECONDS", 2.0))
-    if index is not None and not holder.stale and now - holder.checked < recheck:
+    if index is not None and not holder.stale and now - holder.checked < holder.recheck:
         return index
     with holder.lock:
+        holder.recheck = float(getattr(settings, "STATIONS_INDEX_RECHECK_SECONDS", 2.0))
         token = _shared_token()
         if holder.index is None or holder.stale or holder.index.version != token:
             holder.stale = False

@@ -364,7 +364,16 @@ def station_service_totals(*, station: Station, days: int = 365) -> list[tuple[s
 
 def region_centres() -> list[dict[str, Any]]:
     """Districts that have active stations, with the centre of their stations: the fallback
-    location when a worker refuses to share theirs."""
+    location when a worker refuses to share theirs. Kept with the nearby index, so it is
+    computed once per change of stations, not on every page view."""
+    derived = index_get().derived
+    centres = derived.get("region_centres")
+    if centres is None:
+        centres = derived["region_centres"] = _region_centres()
+    return list(centres)
+
+
+def _region_centres() -> list[dict[str, Any]]:
     rows = (
         Station.objects.public().exclude(region=None).values("region_id")
         .annotate(lat=Avg("lat"), lon=Avg("lon"), n=Count("id")).order_by("region_id")
