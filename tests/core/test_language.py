@@ -1,0 +1,19 @@
+import pytest
+from django.conf import settings
+
+pytestmark = pytest.mark.django_db
+
+
+def test_pages_are_chinese_even_when_the_browser_asks_for_english(client):
+    response = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert response["Content-Language"] == "zh-hans"
+    assert "手机号" in response.content.decode()
+
+
+def test_the_language_switch_turns_english_on(client):
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    response = client.get("/accounts/login/")
+    assert response["Content-Language"] == "en"
+    assert "Mobile number" in response.content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "xx-bogus"
+    assert client.get("/accounts/login/")["Content-Language"] == "zh-hans"
