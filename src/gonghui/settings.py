@@ -141,6 +141,13 @@ CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TIMEZONE = "Asia/Shanghai"
+# Periodic jobs, run by `celery -A gonghui beat`. All are idempotent: a missed or doubled
+# run does no harm.
+CELERY_BEAT_SCHEDULE = {
+    "cases-escalate-overdue": {"task": "cases.cases_escalate_overdue", "schedule": 24 * 3600.0},
+    "stations-star-validity": {"task": "stations.star_validity_sweep", "schedule": 24 * 3600.0},
+    "roster-files-purge": {"task": "members.roster_import_files_purge", "schedule": 24 * 3600.0},
+}
 # "thread" runs background jobs in a daemon thread when there is no broker (make run);
 # "sync" runs them inline (tests).
 TASK_RUNNER_FALLBACK = env("TASK_RUNNER_FALLBACK", "thread")

@@ -329,3 +329,25 @@ def test_undecodable_file_is_refused_at_upload(tree):
         roster_import_create(actor=tree.staff_a, union_id=tree.grassroots_a.pk,
                              upload=upload(csv_bytes([row()]) + b"\xff\xff\xff\n"))
     assert caught.value.code == "roster_encoding"
+
+
+def test_purge_removes_old_roster_files_but_keeps_the_job(tree, django_capture_on_commit_callbacks):
+    import datetime as dt
+    from pathlib import Path
+
+    from django.utils import timezone
+
+    from gonghui.core.models import AuditEvent
+    from gonghui.members.services import roster_import_files_purge
+
+    uscc = tree.grassroots_a.employer.uscc
+    job = _import(tree, csv_bytes([row(uscc=uscc)]), capture=django_capture_on_commit_callbacks)
+    path = Path(job.file.path)
+    assert path.exists()
+    assert roster_import_files_purge(older_than_days=7) == 0  # too recent
+    assert roster_import_files_purge(older_than_days=7, now=timezone.now() + dt.timedelta(days=8)) == 1
+    job.refresh_from_db()
+    assert not path.exists()
+    assert job.file.name == ""
+    assert job.valid_rows == 1  # the record of the import stays
+    assert AuditEvent.objects.filter(action="roster_import.file_purge", target_id=str(job.pk)).exists()

@@ -763,3 +763,24 @@ def _roster_commit_chunk(context: _RosterCommitContext, rows: list[Any], numbers
         for m in membership_ids
     ], returning=False)
     return len(rows)
+
+
+def roster_import_files_purge(*, older_than_days: int = 7, now: dt.datetime | None = None) -> int:
+    """Delete uploaded roster files (they hold plain ID numbers) of finished jobs.
+
+    The job row, its counts and its row errors stay; only the file on disk goes. Returns
+    the number of files removed. Run daily (Celery beat or `manage.py roster_purge`).
+    """
+    if older_than_days < 0:
+        raise ValidationFailed(_("保留天数不能为负数。"), code="days_invalid")
+    cutoff = (now or timezone.now()) - dt.timedelta(days=older_than_days)
+    finished = [ImportJob.Status.DONE, ImportJob.Status.FAILED, ImportJob.Status.INVALID, ImportJob.Status.VALIDATED]
+    removed = 0
+    for job in ImportJob.objects.filter(status__in=finished, created_at__lt=cutoff).exclude(file=""):
+        job.file.delete(save=False)
+        if job.staged_path:
+            Path(job.staged_path).unlink(missing_ok=True)
+        ImportJob.objects.filter(pk=job.pk).update(file="", staged_path="")
+        audit_record(actor=None, action="roster_import.file_purge", target=job)
+        removed += 1
+    return removed

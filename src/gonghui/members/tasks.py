@@ -17,3 +17,10 @@ def roster_import_commit_task(job_id: int) -> None:
     from .services import roster_import_commit_run
 
     roster_import_commit_run(job_id=job_id)
+
+
+@shared_task(name="members.roster_import_files_purge")
+def roster_import_files_purge_task() -> int:
+    from .services import roster_import_files_purge
+
+    return roster_import_files_purge()
