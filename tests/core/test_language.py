@@ -17,3 +17,11 @@ def test_the_language_switch_turns_english_on(client):
     assert "Mobile number" in response.content.decode()
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "xx-bogus"
     assert client.get("/accounts/login/")["Content-Language"] == "zh-hans"
+
+
+def test_api_clients_get_the_language_they_ask_for(client):
+    zh = client.get("/api/v1/members/me")
+    en = client.get("/api/v1/members/me", HTTP_ACCEPT_LANGUAGE="en")
+    assert zh.status_code == en.status_code == 401
+    assert zh.json()["title"] != en.json()["title"]
+    assert zh["Content-Language"] == "zh-hans" and en["Content-Language"] == "en"

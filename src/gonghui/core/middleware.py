@@ -1,8 +1,10 @@
-"""Chinese first: the language is zh-Hans unless the user picked another with the switch.
+"""Chinese first: pages are zh-Hans unless the user picked another with the switch.
 
 Django's LocaleMiddleware follows the browser's Accept-Language, which shows English to a
 worker whose phone happens to be set to English. Our users asked for Chinese by default, so
-only an explicit choice (the language cookie set by /i18n/setlang/) changes it.
+on pages only an explicit choice (the language cookie set by /i18n/setlang/) changes it.
+The JSON API is different: a partner system sets Accept-Language on purpose, so it is
+honoured there (and Chinese is still the default).
 """
 
 from __future__ import annotations
@@ -21,7 +23,12 @@ class ChineseFirstLocaleMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
-        language = chosen if chosen in self.supported else settings.LANGUAGE_CODE
+        if chosen in self.supported:
+            language = chosen
+        elif request.path.startswith("/api/"):
+            language = translation.get_language_from_request(request)
+        else:
+            language = settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = language
         response = self.get_response(request)
