@@ -104,14 +104,16 @@ def test_compiled_english_catalogue_matches_po():
 
 
 @pytest.mark.django_db
-def test_pages_switch_to_english(client):
+def test_pages_switch_to_english_by_explicit_choice(client, settings):
     from django.utils import translation
 
     with translation.override("en"):
         assert str(translation.gettext("职工之家")) != "职工之家"
-    response = client.get("/", HTTP_ACCEPT_LANGUAGE="en")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # what the EN button sets
+    response = client.get("/")
     assert response.status_code == 200
     assert b'lang="en"' in response.content
+    assert "职工之家".encode() not in response.content.split(b"</title>")[0]
 
 
 def test_default_language_is_simplified_chinese(settings):
