@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Router, Status
 
 from gonghui.accounts.auth import session_or_token
 
@@ -102,7 +102,7 @@ def staff_union_children(request: HttpRequest, union_id: int) -> list[UnionOut]:
 
 
 @router.post("/unions/{union_id}/children", response={201: UnionOut}, auth=session_or_token, summary="建立下级工会")
-def staff_union_create_child(request: HttpRequest, union_id: int, payload: UnionChildIn) -> tuple[int, UnionOut]:
+def staff_union_create_child(request: HttpRequest, union_id: int, payload: UnionChildIn) -> Status[UnionOut]:
     parent = selectors.union_get_for_user(user=request.user, union_id=union_id)
     region = selectors.region_get(code=payload.region_code) if payload.region_code else None
     employer = (
@@ -112,7 +112,7 @@ def staff_union_create_child(request: HttpRequest, union_id: int, payload: Union
     union = services.union_create_child(
         actor=request.user, parent=parent, name=payload.name, kind=payload.kind, region=region, employer=employer
     )
-    return 201, union_out(selectors.union_get_for_user(user=request.user, union_id=union.pk))
+    return Status(201, union_out(selectors.union_get_for_user(user=request.user, union_id=union.pk)))
 
 
 @router.get("/staff/employers", response=list[EmployerOut], auth=session_or_token, summary="本辖区用人单位（可按是否建会筛选）")
@@ -131,11 +131,11 @@ def staff_employer_detail(request: HttpRequest, employer_id: int) -> EmployerOut
 
 
 @router.post("/employers", response={201: EmployerOut}, auth=session_or_token, summary="登记用人单位（校验统一社会信用代码）")
-def staff_employer_create(request: HttpRequest, payload: EmployerIn) -> tuple[int, EmployerOut]:
+def staff_employer_create(request: HttpRequest, payload: EmployerIn) -> Status[EmployerOut]:
     employer = services.employer_register(
         actor=request.user, uscc=payload.uscc, name=payload.name,
         region=selectors.region_get(code=payload.region_code), ownership=payload.ownership,
         industry=payload.industry, address=payload.address, headcount=payload.headcount,
         is_platform=payload.is_platform,
     )
-    return 201, employer_out(selectors.employer_get_for_user(user=request.user, employer_id=employer.pk))
+    return Status(201, employer_out(selectors.employer_get_for_user(user=request.user, employer_id=employer.pk)))
