@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import File, Router, Status
+from ninja import File, Query, Router, Status
 from ninja.files import UploadedFile
 
 from gonghui.accounts.auth import session_or_token
@@ -32,6 +32,9 @@ from .schemas import (
     MediationOut,
     MediationSessionIn,
     NoteIn,
+    NotificationListOut,
+    NotificationOut,
+    NotificationsReadOut,
     RateIn,
     ResolveIn,
     StatsOut,
@@ -116,6 +119,32 @@ def case_list(request: HttpRequest, queue: str = "new", q: str = "", limit: int 
 @router.get("/mine", response=list[CaseOut], summary="我的诉求")
 def case_list_mine(request: HttpRequest) -> list[dict[str, Any]]:
     return [CaseOut.from_case(c) for c in selectors.case_list_for_worker(user=request.user)[:100]]
+
+
+def _notifications(user: Any) -> tuple[Any, int]:
+    """Staff: their own notices about cases in their jurisdiction (我的提醒); a worker: their own."""
+    if is_staff_user(user):
+        return selectors.staff_notification_list(user=user), selectors.staff_notification_unread_count(user=user)
+    return selectors.notification_list_for_user(user=user, limit=200), selectors.notification_unread_count(user=user)
+
+
+@router.get("/notifications", response=NotificationListOut, summary="我的提醒")
+def notification_list(request: HttpRequest, limit: int = 50, offset: int = 0) -> NotificationListOut:
+    rows, unread = _notifications(request.user)
+    offset = max(offset, 0)
+    page = list(rows[offset : offset + max(1, min(limit, 200))])
+    return NotificationListOut(unread=unread, items=[
+        NotificationOut(id=n.pk, case_id=n.case_id, case_number=n.case.number, text=n.text, created_at=n.created_at,
+                        read_at=n.read_at, unread=n.read_at is None)
+        for n in page
+    ])
+
+
+@router.post("/notifications/read", response=NotificationsReadOut, summary="标为已读")
+def notification_mark_read(request: HttpRequest, ids: list[int] | None = Query(None)) -> NotificationsReadOut:  # noqa: B008
+    """`?ids=1&ids=2` marks those notices; without `ids`, all of them (全部标为已读). No body."""
+    marked = services.case_notifications_mark_read(user=request.user, ids=ids)
+    return NotificationsReadOut(marked=marked, unread=_notifications(request.user)[1])
 
 
 @router.get("/mine/{case_id}", response=WorkerCaseOut, summary="我的诉求详情")

@@ -69,10 +69,31 @@ def queue(request: HttpRequest) -> HttpResponse:
     context = {
         "queue": name, "labels": QUEUE_LABELS, "page": page, "today": timezone.localdate(),
         "counts": selectors.case_queue_counts(user=request.user), "q": request.GET.get("q", ""),
+        "unread_notices": selectors.staff_notification_unread_count(user=request.user),
     }
     if getattr(request, "htmx", False):
         return render(request, "cases/partials/_queue_table.html", context)
     return render(request, "cases/pages/console_queue.html", context)
+
+
+@console_view
+@require_GET
+def notifications(request: HttpRequest) -> HttpResponse:
+    """我的提醒: the staff user's own notices, newest first, unread ones highlighted."""
+    qs = selectors.staff_notification_list(user=request.user)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "cases/pages/console_notifications.html", {
+        "page": page, "unread": selectors.staff_notification_unread_count(user=request.user),
+    })
+
+
+@console_view
+@require_POST
+def notifications_read(request: HttpRequest) -> HttpResponse:
+    """全部标为已读."""
+    count = services.case_notifications_mark_read(user=request.user)
+    messages.success(request, _("已将 %(n)s 条提醒标为已读。") % {"n": count})
+    return redirect("cases:console_notifications")
 
 
 def _staff_detail_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str, Any]:

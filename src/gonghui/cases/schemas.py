@@ -241,3 +241,23 @@ class AttachmentOut(Schema):
     original_name: str
     content_type: str
     size: int
+
+
+class NotificationOut(Schema):
+    id: int
+    case_id: int
+    case_number: str
+    text: str
+    created_at: dt.datetime
+    read_at: dt.datetime | None
+    unread: bool
+
+
+class NotificationListOut(Schema):
+    unread: int
+    items: list[NotificationOut]
+
+
+class NotificationsReadOut(Schema):
+    marked: int
+    unread: int

@@ -10,6 +10,7 @@ from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from gonghui.core import jurisdiction
 from gonghui.core.errors import NotFound, ValidationFailed
 from gonghui.core.jurisdiction import get_or_404
 from gonghui.core.pii import phone_index
@@ -193,6 +194,22 @@ def notification_list_for_user(*, user: Any, limit: int = 30) -> QuerySet[CaseNo
 
 def notification_unread_count(*, user: Any) -> int:
     return CaseNotification.objects.filter(user=user, read_at__isnull=True).count()
+
+
+def staff_notification_list(*, user: Any) -> QuerySet[CaseNotification]:
+    """我的提醒: the staff user's own notices (escalations, 督办, reminders, messages), newest
+    first, only about cases still in their jurisdiction (a case transferred to another
+    branch drops out, as it would 404)."""
+    if not getattr(user, "is_authenticated", False):
+        return CaseNotification.objects.none()
+    qs = CaseNotification.objects.filter(user=user)
+    return jurisdiction.scope(qs, user, path_field="case__union_path").select_related("case", "case__union").order_by(
+        "-created_at", "-pk"
+    )
+
+
+def staff_notification_unread_count(*, user: Any) -> int:
+    return staff_notification_list(user=user).filter(read_at__isnull=True).count()
 
 
 # --- legal --------------------------------------------------------------------------------

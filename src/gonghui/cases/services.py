@@ -232,6 +232,15 @@ def case_create(
         reporter_phone = parse_phone(reporter_phone, field="reporter_phone")
     elif channel in (Channel.HOTLINE, Channel.PARTNER):
         raise ValidationFailed(_("请填写来电人电话。"), code="phone_required", field="reporter_phone")
+    reporter_user_linked = reporter_user if channel == Channel.APP else None
+    if channel != Channel.APP and reporter_phone:
+        # A caller or a partner's ticket: link it to the member record with that phone, if
+        # exactly one has it (never guessed from the name), so it shows in their 我的诉求.
+        matches = list(Person.objects.filter(phone_index=phone_index(reporter_phone)).select_related("user")[:2])
+        if len(matches) == 1:
+            person = matches[0]
+            if person.user is not None and person.user.is_active:
+                reporter_user_linked = person.user
     reporter_name = (reporter_name or "").strip()[:50] or gettext("匿名职工")
     if any(ch in reporter_name for ch in "<>{}"):
         raise ValidationFailed(_("姓名含有不允许的字符。"), code="name_invalid", field="reporter_name")
@@ -263,7 +272,7 @@ def case_create(
         case = Case.objects.create(
             number=f"12351-{today.year}-{seq:06d}", channel=channel, category=category,
             suggested_category=suggested_category, status=Status.NEW, union=union, union_path=union.path,
-            reporter_user=reporter_user if channel == Channel.APP else None, reporter_person=person,
+            reporter_user=reporter_user_linked, reporter_person=person,
             reporter_name=reporter_name, reporter_phone=reporter_phone,
             reporter_phone_index=phone_index(reporter_phone) if reporter_phone else "",
             employer_may_know_name=employer_may_know_name, is_new_form=is_new_form, employer=employer,
@@ -284,7 +293,8 @@ def case_create(
                 "number": case.number, "due": accept_due.isoformat(),
             },
         )
-        audit_record(actor=created_by or reporter_user, action="case.create", target=case, data={"channel": channel})
+        audit_record(actor=created_by or reporter_user, action="case.create", target=case,
+                     data={"channel": channel, "reporter_person_id": person.pk if person else None})
     return case
 
 
