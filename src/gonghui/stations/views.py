@@ -274,21 +274,36 @@ def _post_action(request: HttpRequest, station_id: int, action: str = "change") 
     return selectors.station_get_for_user(user=request.user, station_id=station_id, action=action)
 
 
+def _station_form_post(
+    request: HttpRequest,
+    station: Station,
+    form: Any,
+    write: Callable[[dict[str, Any]], object],
+    success: str,
+    invalid: str | None = None,
+) -> HttpResponse:
+    """The shape every small console form on a station takes: validate, call one service,
+    report the outcome as a page message, and return to the station."""
+    if form.is_valid():
+        try:
+            write(form.cleaned_data)
+            messages.success(request, success)
+        except DomainError as exc:
+            apply_domain_error(exc, request=request)
+    else:
+        messages.error(request, invalid or _("输入有误，请检查后重试。"))
+    return redirect("stations:console_detail", station_id=station.pk)
+
+
 @staff_required
 @require_POST
 @domain_errors
 def console_service_add(request: HttpRequest, station_id: int) -> HttpResponse:
     station = _post_action(request, station_id)
     form = ServiceRecordForm(request.POST)
-    if form.is_valid():
-        try:
-            services.service_record_add(actor=request.user, station=station, **form.cleaned_data)
-            messages.success(request, _("服务记录已登记。"))
-        except DomainError as exc:
-            apply_domain_error(exc, request=request)
-    else:
-        messages.error(request, _("输入有误，请检查后重试。"))
-    return redirect("stations:console_detail", station_id=station.pk)
+    return _station_form_post(
+        request, station, form, lambda data: services.service_record_add(actor=request.user, station=station, **data), _("服务记录已登记。")
+    )
 
 
 @staff_required
@@ -297,15 +312,9 @@ def console_service_add(request: HttpRequest, station_id: int) -> HttpResponse:
 def console_photo_add(request: HttpRequest, station_id: int) -> HttpResponse:
     station = _post_action(request, station_id)
     form = PhotoForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            services.station_photo_add(actor=request.user, station=station, image=form.cleaned_data["image"], caption=form.cleaned_data["caption"])
-            messages.success(request, _("照片已上传。"))
-        except DomainError as exc:
-            apply_domain_error(exc, request=request)
-    else:
-        messages.error(request, _("请上传有效的图片文件。"))
-    return redirect("stations:console_detail", station_id=station.pk)
+    return _station_form_post(
+        request, station, form, lambda data: services.station_photo_add(actor=request.user, station=station, image=data["image"], caption=data["caption"]), _("照片已上传。"), _("请上传有效的图片文件。")
+    )
 
 
 @staff_required
@@ -314,15 +323,9 @@ def console_photo_add(request: HttpRequest, station_id: int) -> HttpResponse:
 def console_honour_add(request: HttpRequest, station_id: int) -> HttpResponse:
     station = _post_action(request, station_id, action="view")
     form = HonourForm(request.POST)
-    if form.is_valid():
-        try:
-            services.station_honour_record(actor=request.user, station=station, **form.cleaned_data)
-            messages.success(request, _("荣誉已登记。"))
-        except DomainError as exc:
-            apply_domain_error(exc, request=request)
-    else:
-        messages.error(request, _("输入有误，请检查后重试。"))
-    return redirect("stations:console_detail", station_id=station.pk)
+    return _station_form_post(
+        request, station, form, lambda data: services.station_honour_record(actor=request.user, station=station, **data), _("荣誉已登记。")
+    )
 
 
 @staff_required
@@ -385,15 +388,9 @@ def console_import(request: HttpRequest) -> HttpResponse:
 def console_star_apply(request: HttpRequest, station_id: int) -> HttpResponse:
     station = _post_action(request, station_id)
     form = StarApplyForm(request.POST)
-    if form.is_valid():
-        try:
-            services.star_application_submit(actor=request.user, station=station, **form.cleaned_data)
-            messages.success(request, _("星级申报已提交，等待上级工会考评。"))
-        except DomainError as exc:
-            apply_domain_error(exc, request=request)
-    else:
-        messages.error(request, _("输入有误，请检查后重试。"))
-    return redirect("stations:console_detail", station_id=station.pk)
+    return _station_form_post(
+        request, station, form, lambda data: services.star_application_submit(actor=request.user, station=station, **data), _("星级申报已提交，等待上级工会考评。")
+    )
 
 
 @staff_required
