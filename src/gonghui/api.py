@@ -16,7 +16,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from gonghui.accounts.api import router as accounts_router
 from gonghui.cases.api import router as cases_router
-from gonghui.core.errors import DomainError
+from gonghui.core.errors import DomainError, problem_response
 from gonghui.members.api import cards_router
 from gonghui.members.api import router as members_router
 from gonghui.members.api_roster import router as roster_router
@@ -32,16 +32,12 @@ api = NinjaAPI(
 
 
 def problem(request: HttpRequest, status: int, code: str, title: str, **extra: Any) -> HttpResponse:
-    body = {"type": f"https://gonghui.example/errors/{code}", "title": title, "status": status, "code": code}
-    body.update(extra)
-    response = api.create_response(request, body, status=status)
-    response["Content-Type"] = "application/problem+json"
-    return response
+    return problem_response(status, code, title, **extra)
 
 
 @api.exception_handler(DomainError)
 def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
-    return problem(request, exc.status, exc.code, str(exc.message), **({"field": exc.field} if exc.field else {}))
+    return exc.as_response()
 
 
 @api.exception_handler(NinjaValidationError)

@@ -6,12 +6,15 @@ from django.utils.translation import gettext_lazy as _
 
 from gonghui.api import api
 from gonghui.core.views import healthz
+from gonghui.stations.api import station_nearby_view
 
 admin.site.site_header = _("职工之家 · 系统管理")
 admin.site.site_title = _("职工之家")
 admin.site.index_title = _("系统管理")
 
 urlpatterns = [
+    # The hottest read, routed first and outside Ninja's dispatch (docs/stations.md).
+    path("api/v1/stations/nearby", station_nearby_view, name="stations_nearby_api"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),

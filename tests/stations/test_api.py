@@ -192,3 +192,58 @@ def test_nearby_parameters_are_documented_in_openapi(client):
     names = [p["name"] for p in operation["parameters"]]
     assert names == ["lat", "lon", "kind", "facility", "open_now", "limit", "radius_km"]
     assert "NearbyOut" in str(operation["responses"]["200"])
+
+
+def test_nearby_is_served_by_the_plain_view_before_ninja():
+    from django.urls import resolve
+
+    from gonghui.stations.api import station_nearby_view
+
+    assert resolve("/api/v1/stations/nearby").func is station_nearby_view
+
+
+def test_nearby_ninja_operation_gives_the_same_answer(rf, client):
+    from gonghui.stations.api import station_nearby
+
+    tree = Tree()
+    make_station(union=tree.grassroots_a, name="甲")
+    make_station(union=tree.grassroots_a, name="乙", lat=22.55)
+    fast = client.get("/api/v1/stations/nearby?lat=22.54&lon=113.94&kind=yizhan").content
+    request = rf.get("/api/v1/stations/nearby?lat=22.54&lon=113.94&kind=yizhan")
+    request.LANGUAGE_CODE = "zh-hans"
+    assert station_nearby(request).content == fast
+
+
+@pytest.mark.parametrize("method", ["post", "put", "delete"])
+def test_nearby_refuses_other_methods_with_a_problem_document(client, method):
+    response = getattr(client, method)("/api/v1/stations/nearby?lat=22.54&lon=113.94")
+    assert response.status_code == 405
+    assert response["Allow"] == "GET, HEAD"
+    assert response.json()["code"] == "method_not_allowed"
+
+
+def test_nearby_query_string_decoding(client):
+    tree = Tree()
+    make_station(union=tree.grassroots_a, name="驿站", kind="yizhan", facilities=["water", "meal"])
+    make_station(union=tree.grassroots_a, name="司机之家", kind="drivers", facilities=["water"], lat=22.541)
+    # Percent-encoded names and values, unknown and blank parameters are all fine.
+    body = client.get("/api/v1/stations/nearby?l%61t=22.54&lon=%31%313.94&kind=yizhan&kind=drivers&x=&facility=").json()
+    assert [s["name"] for s in body] == ["驿站", "司机之家"]
+    body = client.get("/api/v1/stations/nearby?lat=22.54&lon=113.94&facility=water&facility=meal&open_now=TRUE").json()
+    assert [s["name"] for s in body] == ["驿站"]
+    response = client.get("/api/v1/stations/nearby?lat=22.54&lon=113.94&kind=%E9%A9%BF%E7%AB%99")
+    assert response.status_code == 422
+    assert response.json()["code"] == "kind_invalid"
+
+
+def test_nearby_json_stays_right_when_the_encoded_cache_starts_over(client, monkeypatch):
+    tree = Tree()
+    for i in range(5):
+        make_station(union=tree.grassroots_a, name=f"站{i}", lat=22.54 + i / 1000)
+    first = client.get("/api/v1/stations/nearby?lat=22.54&lon=113.94").json()
+    monkeypatch.setattr(selectors, "FRAGMENT_CACHE_SIZE", 2)
+    selectors.index_get().fragments.clear()
+    again = client.get("/api/v1/stations/nearby?lat=22.54&lon=113.94").json()
+    assert again == first
+    assert [s["name"] for s in again] == [f"站{i}" for i in range(5)]
+    assert sum(f is not None for f in selectors.index_get().fragments["zh-hans"]) < 5

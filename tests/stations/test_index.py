@@ -176,3 +176,49 @@ def test_unknown_filters_are_rejected():
         selectors.station_list_nearby(lat=22.5, lon=113.9, facilities=["jacuzzi"])
     with pytest.raises(ValidationFailed):
         selectors.station_list_nearby(lat=22.5, lon=113.9, limit=0)
+
+
+def test_equally_distant_stations_come_in_id_order():
+    # Stations on the same spot: the tree may return them in any order; the answer may not.
+    rows = [row_from_values((pk, f"ZD{pk}", "n", "yizhan", 22.5, 113.9, 1, HOURS[0], "", "", 0, 0, 0)) for pk in (9, 3, 7, 1, 5)]
+    rows += [row_from_values((pk, f"ZD{pk}", "n", "nursing", 22.6, 113.9, 1, HOURS[0], "", "", 0, 0, 0)) for pk in (8, 2)]
+    index = StationIndex(rows)
+    assert [hit.id for hit in index.nearest(lat=22.5, lon=113.9, k=3)] == [1, 3, 5]
+    assert [hit.id for hit in index.nearest(lat=22.5, lon=113.9, k=7, radius_km=100)] == [1, 3, 5, 7, 9, 2, 8]
+    assert [hit.id for hit in index.nearest(lat=22.6, lon=113.9, k=1, kinds=1 << KIND_CODES["nursing"])] == [2]
+
+
+def test_a_filter_that_fails_nearby_widens_the_search_until_k_pass():
+    # Half the stations have the facility, but none of the near ones: the first round, sized
+    # by the overall pass rate, finds nothing and the search must widen (several times).
+    rnd = random.Random(5)
+    near = [(pk, 22.54 + rnd.uniform(-0.05, 0.05), 113.94 + rnd.uniform(-0.05, 0.05), 0) for pk in range(1, 301)]
+    far = [(pk, -33.9 + rnd.uniform(-0.5, 0.5), 151.2 + rnd.uniform(-0.5, 0.5), 1) for pk in range(301, 601)]
+    rows = [row_from_values((pk, f"ZD{pk}", "n", "yizhan", lat, lon, bit, HOURS[0], "", "", 0, 0, 0)) for pk, lat, lon, bit in near + far]
+    index = StationIndex(rows)
+    queried = []
+    original = index.all.tree.query
+    index.all.tree = type("Spy", (), {"query": lambda self, *a, **kw: queried.append(kw["k"]) or original(*a, **kw)})()
+    hits = index.nearest(lat=22.54, lon=113.94, k=5, facilities=1, radius_km=20000)
+    assert_same(hits, brute_force(rows, 22.54, 113.94, 5, 0, 1, 20000))
+    assert all(hit.id > 300 for hit in hits)
+    assert len(queried) > 1 and queried == sorted(queried)
+
+
+@settings(max_examples=40, deadline=None)
+@given(point=points, minute=st.integers(0, 7 * 1440 - 1), kinds=st.sets(st.sampled_from(KINDS), max_size=2))
+def test_open_now_with_too_many_schedules_to_evaluate_matches_brute_force(point, minute, kinds):
+    """Past OPEN_SHARE_SCHEDULES distinct hours, stations are checked one by one."""
+    import gonghui.stations.index as index_module
+
+    lat, lon = point
+    at = dt.datetime(2025, 3, 3) + dt.timedelta(minutes=minute)
+    kind_bits = sum(1 << KIND_CODES[c] for c in kinds)
+    saved = index_module.OPEN_SHARE_SCHEDULES
+    index_module.OPEN_SHARE_SCHEDULES = 1
+    try:
+        index = StationIndex(INDEXES[1])
+        hits = index.nearest(lat=lat, lon=lon, k=10, kinds=kind_bits, open_at=at, radius_km=20000)
+    finally:
+        index_module.OPEN_SHARE_SCHEDULES = saved
+    assert_same(hits, brute_force(INDEXES[1], lat, lon, 10, kind_bits, 0, 20000, open_at=at))

@@ -6,9 +6,22 @@ form error and pages to a message (see `gonghui.api` and `gonghui.core.views`).
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
+
+
+def problem_response(status: int, code: str, title: str, **extra: Any) -> HttpResponse:
+    """An RFC 9457 problem document: what every API error looks like."""
+    body = {"type": f"https://gonghui.example/errors/{code}", "title": title, "status": status, "code": code}
+    body.update(extra)
+    return HttpResponse(
+        json.dumps(body, ensure_ascii=False, cls=DjangoJSONEncoder), status=status,
+        content_type="application/problem+json",
+    )
 
 
 class DomainError(Exception):
@@ -32,18 +45,9 @@ class DomainError(Exception):
         self.params = params or {}
         super().__init__(str(self.message))
 
-    def as_problem(self) -> dict[str, Any]:
-        body: dict[str, Any] = {
-            "type": f"https://gonghui.example/errors/{self.code}",
-            "title": str(self.message),
-            "status": self.status,
-            "code": self.code,
-        }
-        if self.field:
-            body["field"] = self.field
-        if self.params:
-            body["params"] = self.params
-        return body
+    def as_response(self) -> HttpResponse:
+        """This error as a problem document (the API's answer to it)."""
+        return problem_response(self.status, self.code, str(self.message), **({"field": self.field} if self.field else {}))
 
 
 class ValidationFailed(DomainError):

@@ -4,13 +4,14 @@ worker check-in / rating / problem report, and the operators' registry."""
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import unquote_plus
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from ninja import Router, Status
 
 from gonghui.accounts.auth import session_or_token
-from gonghui.core.errors import ValidationFailed
+from gonghui.core.errors import DomainError, ValidationFailed, problem_response
 from gonghui.orgs import selectors as org_selectors
 from gonghui.orgs.models import Region
 
@@ -61,6 +62,56 @@ NEARBY_PARAMETERS = [
 _TRUE = {"1", "true", "yes", "on"}
 
 
+def _nearby_body(request: HttpRequest) -> bytes:
+    # The query string is read in one pass (a QueryDict costs more than the search).
+    single: dict[str, str] = {}
+    kinds: list[str] = []
+    facilities: list[str] = []
+    for part in request.META.get("QUERY_STRING", "").split("&"):
+        name, _sep, value = part.partition("=")
+        if "%" in part or "+" in part:
+            name, value = unquote_plus(name), unquote_plus(value)
+        if name == "kind":
+            kinds.append(value)
+        elif name == "facility":
+            facilities.append(value)
+        else:
+            single[name] = value
+    if "lat" not in single or "lon" not in single:
+        raise ValidationFailed(_("请提供经纬度 lat 和 lon。"), code="validation_failed", field="lat")
+    try:
+        limit = int(single.get("limit", "20"))
+    except ValueError as exc:
+        raise ValidationFailed(_("返回数量应为整数。"), code="validation_failed", field="limit") from exc
+    try:
+        radius_km = float(single.get("radius_km", "100"))
+    except ValueError as exc:
+        raise ValidationFailed(_("搜索半径应为数字。"), code="validation_failed", field="radius_km") from exc
+    return selectors.station_list_nearby_json(
+        lat=single["lat"], lon=single["lon"], kinds=kinds, facilities=facilities,
+        open_now=single.get("open_now", "").lower() in _TRUE, limit=limit, radius_km=radius_km,
+        language=getattr(request, "LANGUAGE_CODE", None),
+    )
+
+
+def station_nearby_view(request: HttpRequest) -> HttpResponse:
+    """GET /api/v1/stations/nearby, served by a plain Django view.
+
+    This is the hottest read in the system (docs/stations.md): it is routed before the rest
+    of the API so it skips Django Ninja's dispatch. The answer is the one documented by the
+    Ninja operation below (same parameters, NearbyOut items, problem documents on bad
+    input); tests hold the two to the same schema."""
+    if request.method not in ("GET", "HEAD"):
+        response = problem_response(405, "method_not_allowed", str(_("不支持该请求方法。")))
+        response["Allow"] = "GET, HEAD"
+        return response
+    try:
+        body = _nearby_body(request)
+    except DomainError as exc:
+        return exc.as_response()
+    return HttpResponse(body, content_type="application/json")
+
+
 @router.get(
     "/nearby", response=list[NearbyOut], auth=None, summary="附近的站点",
     openapi_extra={"parameters": NEARBY_PARAMETERS},
@@ -69,22 +120,9 @@ def station_nearby(request: HttpRequest) -> HttpResponse:
     """The nearest active stations by great-circle distance (GCJ-02 coordinates), filtered by
     kind, facilities (all must be present) and "open now" (Asia/Shanghai time, statutory
     holidays from the official calendar). Public: station locations are public information."""
-    # This is the hottest read in the system (docs/stations.md): the query string is read
-    # directly (the parameters are documented above) and the selector returns encoded JSON;
-    # tests check the output against NearbyOut and the bad-input answers.
-    query = request.GET
-    if "lat" not in query or "lon" not in query:
-        raise ValidationFailed(_("请提供经纬度 lat 和 lon。"), code="validation_failed", field="lat")
-    try:
-        limit = int(query.get("limit", "20"))
-        radius_km = float(query.get("radius_km", "100"))
-    except ValueError as exc:
-        raise ValidationFailed(code="validation_failed", field="limit") from exc
-    body = selectors.station_list_nearby_json(
-        lat=query["lat"], lon=query["lon"], kinds=query.getlist("kind"), facilities=query.getlist("facility"),
-        open_now=query.get("open_now", "").lower() in _TRUE, limit=limit, radius_km=radius_km,
-    )
-    return HttpResponse(body, content_type="application/json")
+    # Requests are answered by `station_nearby_view` (routed first, see gonghui/urls.py);
+    # this operation documents the endpoint in OpenAPI and gives the same answer if reached.
+    return HttpResponse(_nearby_body(request), content_type="application/json")
 
 
 @router.get("/regions", response=list[RegionCentreOut], auth=None, summary="有站点的区县")

@@ -1,11 +1,19 @@
 """The in-process spatial index behind "nearest to me" (see docs/stations.md for the choice).
 
-A multi-resolution grid over latitude/longitude: each level buckets every active station by
-cell; a query picks the finest level whose neighbourhood of the point holds enough stations,
-then searches rings of cells outwards, computing the exact haversine distance for each
-candidate that passes the filters, and stops once the k-th best distance is closer than the
-nearest point any unsearched cell could hold. The result is exactly what a brute-force
-haversine scan over all stations returns (ties broken by station id).
+Every active station becomes a point on the unit sphere (x, y, z). The straight-line
+(chord) distance between two such points grows strictly with their great-circle distance,
+so the k points nearest in 3-D are the k stations nearest on the Earth: a k-d tree over
+them (SciPy's cKDTree, written in C) answers "the nearest 20" exactly, with no special
+case for the antimeridian or the poles. There is one tree for all stations and one per
+kind, so a rare kind never wades through other kinds. Facility, kind and "open now"
+filters are applied to the nearest candidates in numpy; the first round asks for as many
+candidates as the filters' pass rate suggests, and when too few pass the search widens
+until k pass or the radius is exhausted. The distance is 2R·asin(chord/2); candidates
+that tie with the k-th to rounding are all kept and ordered by station id. The result is
+what a brute-force haversine scan returns (tests/stations/test_index.py checks it).
+
+Stations are stored in each tree's own leaf order, so that a query reads neighbouring
+memory: at 200,000 stations this alone is worth about a tenth of the endpoint's time.
 
 Each process holds one index. Writes mark it stale in-process at once and, after commit,
 replace a token in the shared cache; other processes compare that token at most every
@@ -15,39 +23,47 @@ replace a token in the shared cache; other processes compare that token at most 
 from __future__ import annotations
 
 import datetime as dt
-import heapq
 import math
 import threading
 import time
 import uuid
+from collections import Counter
 from collections.abc import Iterable
 from typing import Any, NamedTuple
 
+import numpy as np
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from scipy.spatial import cKDTree
 
 from .hours import Compiled, hours_compile, is_open
 from .models import KIND_CODES, Station
 
 EARTH_RADIUS_KM = 6371.0088
 CACHE_KEY = "stations:index:token"
-FINEST = 0.02  # degrees (~2 km); every coarser cell is an exact block of finest cells
-# (cell size in degrees, finest cells per side): ~180 km, ~36 km, ~9 km, ~2 km. Each size
-# divides 360, so columns wrap cleanly at the antimeridian.
-LEVELS: tuple[tuple[float, int], ...] = ((1.6, 80), (0.32, 16), (0.08, 4), (0.02, 1))
-FINEST_COLS = round(360 / FINEST)
-# A cell with at most this many stations is scanned rather than split into its children.
-LEAF_SIZE = 100
-KM_PER_DEGREE = math.pi / 180 * EARTH_RADIUS_KM
+# Candidates whose chord distance is within this relative margin of the k-th are treated as
+# possible ties: all of them are looked at before the k nearest are chosen.
+TIE_MARGIN = 1e-9
+# The first round asks for this many times the candidates the filters' pass rate suggests.
+HEADROOM = 1.25
+# At most this factor more candidates in each further round.
+WIDEN = 4
+# Stations per k-d tree leaf.
+LEAF_SIZE = 16
+# Several kinds that together hold at least this share of the stations are searched in the
+# one tree of all stations (one query, kind checked per candidate) rather than kind by kind.
+SHARED_TREE_SHARE = 0.4
+# Above this many distinct weekly schedules, "open now" is assumed to pass half the stations
+# when sizing the first round (the search widens if fewer pass).
+OPEN_SHARE_SCHEDULES = 2000
+_DISTANCE_PER_HALF_CHORD = 2 * EARTH_RADIUS_KM
 
 _asin = math.asin
 _sqrt = math.sqrt
 _sin = math.sin
 _cos = math.cos
 _radians = math.radians
-_heappush = heapq.heappush
-_heappop = heapq.heappop
 
 # Row layout (a tuple, for memory and speed):
 LAT_RAD, LON_RAD, COS_LAT, ID, KIND_BIT, MASK, SCHEDULE, LAT, LON, NAME, ADDRESS, HOURS_TEXT, STAR, RATING, CODE = range(15)
@@ -72,43 +88,162 @@ class Hit(NamedTuple):
         return int(self.row[ID])
 
 
-def _finest_key(lat: float, lon: float) -> tuple[int, int]:
-    return (math.floor(lat / FINEST), math.floor((lon + 180.0) / FINEST) % FINEST_COLS)
+def _unit_vectors(lat_rad: np.ndarray, lon_rad: np.ndarray) -> np.ndarray:
+    cos_lat = np.cos(lat_rad)
+    return np.column_stack((cos_lat * np.cos(lon_rad), cos_lat * np.sin(lon_rad), np.sin(lat_rad)))
 
 
-class _Level:
-    __slots__ = ("size", "cols", "per", "cells")
+class _Tree:
+    """A k-d tree over some of the stations.
 
-    def __init__(self, size: float, per: int) -> None:
-        self.size = size
-        self.per = per
-        self.cols = FINEST_COLS // per
-        self.cells: dict[tuple[int, int], list[Row]] = {}
+    `positions`, `masks`, `kinds` and `schedule_numbers` have one extra entry at the end (position
+    -1, no facilities, no kind, never open):
+    the tree reports a missing neighbour as index `size`, which then needs no special case.
+    """
 
-    def key(self, lat: float, lon: float) -> tuple[int, int]:
-        # Derived from the finest key by integer division, so a cell's stations are exactly
-        # the union of its children's (no float disagreement at cell edges).
-        i, j = _finest_key(lat, lon)
-        return (i // self.per, j // self.per)
+    __slots__ = ("tree", "positions", "masks", "kinds", "schedule_numbers", "size", "pass_rates", "identity")
+
+    def __init__(
+        self, points: np.ndarray, positions: np.ndarray, masks: np.ndarray, kinds: np.ndarray, schedules: np.ndarray,
+        schedule_count: int,
+    ) -> None:
+        if len(points) > LEAF_SIZE:
+            # Store the stations in the tree's own leaf order, so that a query reads
+            # neighbouring memory rather than points scattered over the whole array.
+            order = cKDTree(points, leafsize=LEAF_SIZE).indices
+            points, positions, masks, kinds, schedules = (
+                points[order], positions[order], masks[order], kinds[order], schedules[order]
+            )
+        self.tree = cKDTree(points, leafsize=LEAF_SIZE)
+        self.size = len(positions)
+        self.positions = np.append(positions, -1)
+        self.masks = np.append(masks, 0)
+        self.kinds = np.append(kinds, 0)
+        # The sentinel is the schedule number one past the last: open arrays hold False there.
+        self.schedule_numbers = np.append(schedules, schedule_count)
+        # The tree of all stations numbers them as `rows` does: no translation needed.
+        self.identity = bool(self.size and positions[0] == 0 and positions[-1] == self.size - 1)
+        self.pass_rates: dict[int, float] = {}
+
+    def pass_rate(self, facilities: int) -> float:
+        """The share of this tree's stations that have every facility in the mask."""
+        rate = self.pass_rates.get(facilities)
+        if rate is None:
+            if len(self.pass_rates) > 4096:
+                self.pass_rates.clear()
+            passing = int(np.count_nonzero((self.masks[:-1] & facilities) == facilities))
+            rate = self.pass_rates[facilities] = passing / self.size
+        return rate
+
+
+class _OpenState:
+    """Which schedules are open in one minute (hours have minute precision)."""
+
+    __slots__ = ("key", "flags", "share", "array")
+
+    def __init__(self, key: tuple[dt.date, int], schedules: int) -> None:
+        self.key = key
+        self.flags: list[bool | None] = [None] * schedules
+        self.share: float | None = None
+        # Every schedule's flag as a numpy array (sentinel False last), once all are known.
+        self.array: np.ndarray | None = None
 
 
 class StationIndex:
-    """All active stations, bucketed in a hierarchy of grid cells (coarsest first)."""
+    """All active stations: one k-d tree over all of them and one per kind.
+
+    A station is known by its position in `rows` (rows are in id order, so that a tie
+    between equally distant stations goes to the lower id)."""
 
     def __init__(self, rows: Iterable[Row], version: str = "") -> None:
         self.version = version
-        # Encoded JSON of each station's fixed fields, filled by the API on first use.
-        self.fragments: dict[tuple[int, str], str] = {}
+        self.rows: list[Row] = sorted(rows, key=lambda row: row[ID])
+        self.count = len(self.rows)
+        # Encoded JSON of each station's fixed fields, per language and position, filled by
+        # the API on first use (see selectors.station_list_nearby_json).
+        self.fragments: dict[str, list[bytes | None]] = {}
+        self.fragments_filled: dict[str, int] = {}
         # Other reads derived from the same stations (e.g. district centres), kept until the
         # next rebuild.
         self.derived: dict[str, Any] = {}
-        self.levels = [_Level(size, per) for size, per in LEVELS]
-        self.count = 0
-        for row in rows:
-            self.count += 1
-            i, j = _finest_key(row[LAT], row[LON])
-            for level in self.levels:
-                level.cells.setdefault((i // level.per, j // level.per), []).append(row)
+        # Distinct weekly schedules, numbered; each station's number; which are open now.
+        numbers: dict[Compiled, int] = {}
+        self.schedules: list[Compiled] = []
+        self.schedule_of: list[int] = []
+        for row in self.rows:
+            number = numbers.get(row[SCHEDULE])
+            if number is None:
+                number = numbers[row[SCHEDULE]] = len(self.schedules)
+                self.schedules.append(row[SCHEDULE])
+            self.schedule_of.append(number)
+        self.schedule_counts = Counter(self.schedule_of)
+        self._open: _OpenState | None = None
+        self.all: _Tree | None = None
+        self.by_kind: dict[int, _Tree] = {}
+        if not self.rows:
+            return
+        rows = self.rows
+        points = _unit_vectors(
+            np.fromiter((r[LAT_RAD] for r in rows), dtype=np.float64, count=self.count),
+            np.fromiter((r[LON_RAD] for r in rows), dtype=np.float64, count=self.count),
+        )
+        masks = np.fromiter((r[MASK] for r in rows), dtype=np.int64, count=self.count)
+        kind_bits = np.fromiter((r[KIND_BIT] for r in rows), dtype=np.int64, count=self.count)
+        positions = np.arange(self.count, dtype=np.int64)
+        schedule_numbers = np.array(self.schedule_of, dtype=np.int64)
+        self.all = _Tree(points, positions, masks, kind_bits, schedule_numbers, len(self.schedules))
+        for bit in np.unique(kind_bits).tolist():
+            chosen = kind_bits == bit
+            self.by_kind[int(bit)] = _Tree(
+                points[chosen], positions[chosen], masks[chosen], kind_bits[chosen], schedule_numbers[chosen],
+                len(self.schedules),
+            )
+
+    # -- "open now" --------------------------------------------------------------------------
+    def open_flags(self, at: dt.datetime) -> list[bool | None]:
+        """Open (True) or closed per schedule number at `at`'s minute; None = not yet known.
+
+        Fill a None with `is_open(index.schedules[n], at)`: one list serves every query in
+        the same minute."""
+        key = (at.date(), at.hour * 60 + at.minute)
+        state = self._open
+        if state is None or state.key != key:
+            state = self._open = _OpenState(key, len(self.schedules))
+        return state.flags
+
+    def is_open_at(self, position: int, at: dt.datetime) -> bool:
+        flags = self.open_flags(at)
+        number = self.schedule_of[position]
+        flag = flags[number]
+        if flag is None:
+            flag = flags[number] = is_open(self.schedules[number], at)
+        return flag
+
+    def open_share(self, at: dt.datetime) -> float:
+        """The share of stations open at `at` (an estimate where schedules are too varied)."""
+        state = self._open_state_for(at)
+        if state.share is None:
+            self._open_evaluate(state, at)
+        return state.share if state.share is not None else 0.5
+
+    def _open_state_for(self, at: dt.datetime) -> _OpenState:
+        self.open_flags(at)
+        state = self._open
+        assert state is not None
+        return state
+
+    def _open_evaluate(self, state: _OpenState, at: dt.datetime) -> None:
+        """Evaluate every schedule for this minute, where there are few enough of them."""
+        if len(self.schedules) > OPEN_SHARE_SCHEDULES or not self.count:
+            state.share = 0.5
+            return
+        flags = state.flags
+        for number, flag in enumerate(flags):
+            if flag is None:
+                flags[number] = is_open(self.schedules[number], at)
+        state.array = np.array([*flags, False], dtype=bool)
+        open_count = sum(count for number, count in self.schedule_counts.items() if flags[number])
+        state.share = open_count / self.count
 
     # -- query -----------------------------------------------------------------------------
     def nearest(
@@ -126,191 +261,156 @@ class StationIndex:
 
         `kinds` is a bit set of kind positions (0 = any kind); `facilities` a facility mask
         that a station must fully contain; `open_at` a local time the station must be open.
-
-        Best-first search: cells wait in a priority queue ordered by the nearest point they
-        could hold; a crowded cell is replaced by its children, a small one is scanned. The
-        top level is entered ring by ring, so the queue only holds what is near.
+        Equally distant stations come in id order.
         """
-        if k <= 0 or self.count == 0:
-            return []
+        distances, positions = self.nearest_positions(
+            lat=lat, lon=lon, k=k, kinds=kinds, facilities=facilities, open_at=open_at, radius_km=radius_km
+        )
+        rows = self.rows
+        return [Hit(distance, rows[position]) for distance, position in zip(distances, positions, strict=True)]
+
+    def nearest_positions(
+        self,
+        *,
+        lat: float,
+        lon: float,
+        k: int = 20,
+        kinds: int = 0,
+        facilities: int = 0,
+        open_at: dt.datetime | None = None,
+        radius_km: float = 50.0,
+    ) -> tuple[list[float], list[int]]:
+        """`nearest` for the hot path: distances in km and positions in `rows`, nearest first.
+
+        The candidates stay in numpy arrays until the answer is known, so the work per
+        candidate is done in C."""
+        if k <= 0 or self.all is None:
+            return [], []
+        by_kind = self.by_kind
+        kind_filter = 0
+        share = 1.0
+        if kinds and any(not (bit & kinds) for bit in by_kind):
+            trees = [tree for bit, tree in by_kind.items() if bit & kinds]
+            if not trees:
+                return [], []
+            share = sum(tree.size for tree in trees) / self.count
+            if len(trees) > 1 and share >= SHARED_TREE_SHARE:
+                # Most stations are of these kinds: one query of the whole tree beats several.
+                trees = [self.all]
+                kind_filter = kinds
+        else:
+            trees = [self.all]
+        if facilities:
+            trees = [tree for tree in trees if tree.pass_rate(facilities) > 0]
+            if not trees:
+                return [], []
+        open_array = None
+        open_share = 1.0
+        if open_at is not None:
+            state = self._open_state_for(open_at)
+            if state.share is None:
+                self._open_evaluate(state, open_at)
+            open_share = state.share if state.share is not None else 0.5
+            if open_share == 0:
+                return [], []
+            open_array = state.array
+            if open_array is None:
+                # Too many distinct schedules to evaluate each minute: check one by one.
+                return self._nearest_checking_hours(
+                    lat=lat, lon=lon, k=k, kinds=kinds, facilities=facilities, open_at=open_at, radius_km=radius_km
+                )
         p_lat = _radians(lat)
         p_lon = _radians(lon)
         cos_p = _cos(p_lat)
-        # Candidates are compared by the haversine term `a` (monotonic in distance), so the
-        # inner loop needs no asin; the distance is derived once per result.
-        a_max = _sin(min(radius_km, math.pi * EARTH_RADIUS_KM) / (2 * EARTH_RADIUS_KM)) ** 2
-        open_cache: dict[Compiled, bool] = {}
-        levels = self.levels
-        last = len(levels) - 1
-        top = levels[0]
-        ci, cj = top.key(lat, lon)
-        cell_bound = self._cell_bound
-        x = (lon + 180.0) % 360.0  # lon = 180 is column 0, like -180
-        queue: list[tuple[float, int, int, int]] = []  # (lower bound km, level, i, j)
-        heap: list[tuple[float, int, Row]] = []  # the k best so far, max-heap via negation
-        full = False
-        worst_a = worst_km = worst_dphi = math.inf
-        ring = 0
-        outer = -1.0  # lower bound for every top-level cell not yet queued
-        exhausted = False
-        while True:
-            # Queue further rings of top-level cells while they could hold something nearer
-            # than the nearest queued cell.
-            while not exhausted and (not queue or queue[0][0] >= outer):
-                if outer > radius_km or (full and outer > worst_km):
-                    break
-                for cell in self._ring(top, ci, cj, ring):
-                    if cell in top.cells:
-                        _heappush(queue, (cell_bound(top, lat, lon, cos_p, cell), 0, cell[0], cell[1]))
-                if ring * 2 + 1 >= top.cols and self._covers_all_rows(top, ci, ring):
-                    exhausted = True
-                    outer = math.inf
-                else:
-                    outer = self._bound(top, lat, lon, cos_p, ci, cj, ring)
-                ring += 1
-            if not queue:
-                break
-            bound, li, i, j = _heappop(queue)
-            if bound > radius_km or (full and bound > worst_km):
-                break
-            level = levels[li]
-            rows = level.cells[(i, j)]
-            if li < last and len(rows) > LEAF_SIZE:
-                child = levels[li + 1]
-                q = level.per // child.per
-                cells = child.cells
-                # A child's bound is the larger of its row's and its column's gap, so q + q
-                # gaps serve all q × q children.
-                size = child.size
-                rows_gap = []
-                for ii in range(i * q, i * q + q):
-                    south = ii * size
-                    if lat < south:
-                        rows_gap.append((south - lat) * KM_PER_DEGREE)
-                    elif lat > south + size:
-                        rows_gap.append((lat - south - size) * KM_PER_DEGREE)
-                    else:
-                        rows_gap.append(0.0)
-                cols_gap = []
-                for jj in range(j * q, j * q + q):
-                    west = jj * size
-                    if west <= x <= west + size:
-                        cols_gap.append(0.0)
-                    else:
-                        offset = min((west - x) % 360.0, (x - west - size) % 360.0)
-                        cols_gap.append(0.0 if offset >= 90 else _asin(_sin(_radians(offset)) * cos_p) * EARTH_RADIUS_KM)
-                for a_index, ii in enumerate(range(i * q, i * q + q)):
-                    row_gap = rows_gap[a_index]
-                    for b_index, jj in enumerate(range(j * q, j * q + q)):
-                        key = (ii, jj)
-                        if key in cells:
-                            col_gap = cols_gap[b_index]
-                            _heappush(queue, (row_gap if row_gap > col_gap else col_gap, li + 1, ii, jj))
-                continue
-            for row in rows:
-                if kinds and not (row[KIND_BIT] & kinds):
-                    continue
-                if facilities and (row[MASK] & facilities) != facilities:
-                    continue
-                dphi = row[LAT_RAD] - p_lat
-                if full and (dphi > worst_dphi or -dphi > worst_dphi):
-                    continue
-                a = _sin(dphi / 2) ** 2 + cos_p * row[COS_LAT] * _sin((row[LON_RAD] - p_lon) / 2) ** 2
-                if a > a_max or (full and (a > worst_a or (a == worst_a and row[ID] > -heap[0][1]))):
-                    continue
-                if open_at is not None:
-                    schedule = row[SCHEDULE]
-                    is_open_now = open_cache.get(schedule)
-                    if is_open_now is None:
-                        is_open_now = open_cache[schedule] = is_open(schedule, open_at)
-                    if not is_open_now:
-                        continue
-                if full:
-                    heapq.heapreplace(heap, (-a, -row[ID], row))
-                else:
-                    _heappush(heap, (-a, -row[ID], row))
-                    full = len(heap) >= k
-                if full:
-                    worst_a = -heap[0][0]
-                    worst_dphi = 2 * _asin(min(1.0, _sqrt(worst_a)))
-                    worst_km = worst_dphi * EARTH_RADIUS_KM
-        hits = sorted(heap, key=lambda item: (-item[0], -item[1]))
-        return [Hit(2 * EARTH_RADIUS_KM * _asin(min(1.0, _sqrt(-neg_a))), row) for neg_a, _neg_id, row in hits]
-
-    @staticmethod
-    def _ring(level: _Level, ci: int, cj: int, r: int) -> Iterable[tuple[int, int]]:
-        cols = level.cols
-        if r == 0:
-            yield (ci, cj % cols)
-            return
-        if 2 * r + 1 > cols:
-            # The ring wrapped around the globe: the two new rows in full, and on the rows in
-            # between only the column(s) the earlier rings (2r - 1 columns wide) missed.
-            for j in range(cols):
-                yield (ci - r, j)
-                yield (ci + r, j)
-            if 2 * r - 1 < cols:
-                sides = {(cj - r) % cols, (cj + r) % cols}
-                for i in range(ci - r + 1, ci + r):
-                    for j in sides:
-                        yield (i, j)
-            return
-        for j in range(cj - r, cj + r + 1):
-            yield (ci - r, j % cols)
-            yield (ci + r, j % cols)
-        for i in range(ci - r + 1, ci + r):
-            yield (i, (cj - r) % cols)
-            yield (i, (cj + r) % cols)
-
-    @staticmethod
-    def _cell_bound(level: _Level, lat: float, lon: float, cos_p: float, cell: tuple[int, int]) -> float:
-        """A lower bound on the distance from the point to anything inside `cell`."""
-        size = level.size
-        i, j = cell
-        south = i * size
-        if lat < south:
-            lat_gap = _radians(south - lat) * EARTH_RADIUS_KM
-        elif lat > south + size:
-            lat_gap = _radians(lat - south - size) * EARTH_RADIUS_KM
+        point = np.array((cos_p * _cos(p_lon), cos_p * _sin(p_lon), _sin(p_lat)))
+        chord_max = 2 * _sin(min(radius_km, math.pi * EARTH_RADIUS_KM) / (2 * EARTH_RADIUS_KM))
+        # cKDTree keeps neighbours strictly closer than its bound: pad it; `chord_max` decides.
+        bound = chord_max * (1 + TIE_MARGIN) + 1e-12
+        filtered = bool(facilities or kind_filter or open_array is not None)
+        if not filtered and len(trees) == 1:
+            # Unfiltered: one more than k shows whether anything unseen ties with the k-th.
+            asked = [min(trees[0].size, k + 1)]
         else:
-            lat_gap = 0.0
-        x = (lon + 180.0) % 360.0  # lon = 180 is column 0, like -180
-        west = j * size
-        if west <= x <= west + size:
-            return lat_gap
-        offset = min((west - x) % 360.0, (x - west - size) % 360.0)
-        if offset >= 90:
-            return lat_gap
-        lon_gap = _asin(min(1.0, _sin(_radians(offset)) * cos_p)) * EARTH_RADIUS_KM
-        return lat_gap if lat_gap > lon_gap else lon_gap
+            asked = []
+            for tree in trees:
+                rate = (tree.pass_rate(facilities) if facilities else 1.0) * open_share
+                if kind_filter:
+                    rate *= share
+                asked.append(min(tree.size, max(k, int(k * HEADROOM / (rate * len(trees))) + 4)))
+        while True:
+            # Every station nearer (by chord) than `known` has been seen.
+            known = math.inf
+            parts = []
+            for tree, count in zip(trees, asked, strict=True):
+                chords, found = tree.tree.query(point, k=count, distance_upper_bound=bound)
+                if count == 1:
+                    chords, found = np.atleast_1d(chords), np.atleast_1d(found)
+                if count < tree.size:
+                    last = float(chords[-1])
+                    if last < known:
+                        known = last
+                if filtered:
+                    keep = (tree.masks[found] & facilities) == facilities
+                    if kind_filter:
+                        keep &= (tree.kinds[found] & kind_filter) != 0
+                    if open_array is not None:
+                        keep &= open_array[tree.schedule_numbers[found]]
+                    chords, found = chords[keep], found[keep]
+                parts.append((chords, found if tree.identity else tree.positions[found]))
+            if len(parts) == 1:
+                chords, positions = parts[0]
+            else:
+                chords = np.concatenate([chords for chords, _positions in parts])
+                positions = np.concatenate([positions for _chords, positions in parts])
+                order = np.argsort(chords, kind="stable")
+                chords, positions = chords[order], positions[order]
+            end = int(chords.searchsorted(chord_max, side="right"))
+            limit = chord_max
+            if end >= k:
+                # Whatever is as near as the k-th, to rounding, may still tie with it.
+                limit = min(chord_max, float(chords[k - 1]) * (1 + TIE_MARGIN) + 1e-15)
+                end = int(chords.searchsorted(limit, side="right"))
+            # Done when nothing unseen can be as near as the k-th, or nothing is unseen.
+            if known == math.inf or (end >= k and limit < known):
+                break
+            # Too few passed: ask again for as many as the pass rate seen so far suggests.
+            seen = sum(asked)
+            grow = WIDEN if not end else max(2.0, min(WIDEN, k * HEADROOM / end))
+            asked = [min(tree.size, int(count * grow) + 4) for tree, count in zip(trees, asked, strict=True)]
+            if sum(asked) <= seen:
+                break  # every tree is exhausted
+        chord_list = chords[:end].tolist()
+        position_list = positions[:end].tolist()
+        if end > k or len(set(chord_list)) < end:
+            # Ties: equally distant stations in id order (positions follow ids).
+            best = sorted(zip(chord_list, position_list, strict=True))[:k]
+            chord_list = [chord for chord, _position in best]
+            position_list = [position for _chord, position in best]
+        scale = _DISTANCE_PER_HALF_CHORD
+        return [scale * _asin(chord * 0.5 if chord < 2 else 1.0) for chord in chord_list], position_list
 
-    @staticmethod
-    def _covers_all_rows(level: _Level, ci: int, ring: int) -> bool:
-        return (ci - ring) * level.size <= -90 and (ci + ring + 1) * level.size >= 90
-
-    @staticmethod
-    def _bound(level: _Level, lat: float, lon: float, cos_p: float, ci: int, cj: int, r: int) -> float:
-        """A lower bound on the distance from the point to anything outside the searched cells."""
-        size = level.size
-        best = math.inf
-        south = (ci - r) * size
-        north = (ci + r + 1) * size
-        if south > -90:
-            best = min(best, _radians(lat - south) * EARTH_RADIUS_KM)
-        if north < 90:
-            best = min(best, _radians(north - lat) * EARTH_RADIUS_KM)
-        if 2 * r + 1 < level.cols:
-            x = (lon + 180.0) % 360.0  # lon = 180 is column 0, like -180
-            west = x - (cj - r) * size
-            east = (cj + r + 1) * size - x
-            for offset in (west, east):
-                if offset >= 90:
-                    # Past a quarter turn the nearest point of a meridian is a pole.
-                    angle = _radians(90 - abs(lat))
-                else:
-                    angle = _asin(min(1.0, _sin(_radians(offset)) * cos_p))
-                best = min(best, angle * EARTH_RADIUS_KM)
-        return best
+    def _nearest_checking_hours(
+        self, *, lat: float, lon: float, k: int, kinds: int, facilities: int, open_at: dt.datetime, radius_km: float
+    ) -> tuple[list[float], list[int]]:
+        """"Open now" where the schedules are too many to evaluate each minute: take nearest
+        candidates without the hours filter, growing, until k of them are open."""
+        asked = k * 2
+        while True:
+            distances, positions = self.nearest_positions(
+                lat=lat, lon=lon, k=asked, kinds=kinds, facilities=facilities, radius_km=radius_km
+            )
+            kept_distances: list[float] = []
+            kept_positions: list[int] = []
+            for distance, position in zip(distances, positions, strict=True):
+                if self.is_open_at(position, open_at):
+                    kept_distances.append(distance)
+                    kept_positions.append(position)
+                    if len(kept_distances) == k:
+                        break
+            # Enough open ones, or every candidate in the radius was looked at.
+            if len(kept_distances) == k or len(distances) < asked:
+                return kept_distances, kept_positions
+            asked *= WIDEN
 
 
 def row_from_values(values: tuple[Any, ...], schedules: dict[Any, Compiled] | None = None) -> Row:
