@@ -98,7 +98,10 @@ def test_partner_checkin_rating_and_report_with_token(client):
     assert response.json() == {"station_id": station.pk, "stars": 4, "rating": 4.0, "rating_count": 1}
     response = client.post(f"/api/v1/stations/{station.pk}/reports", {"category": "broken", "text": "充电柜坏了"}, content_type="application/json", **auth)
     assert response.status_code == 201
-    assert response.json()["status"] == "open"
+    body = response.json()
+    assert body["status"] == "forwarded"
+    assert body["case_number"].startswith("12351-")
+    assert client.get(f"/api/v1/cases/mine/{body['case_id']}", **auth).json()["case"]["number"] == body["case_number"]
 
 
 def test_checkin_needs_authentication(client):

@@ -186,17 +186,35 @@ def test_console_import_reports_row_errors_and_export_downloads(client):
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
 
 
-def test_console_reports_resolve(client):
+def test_console_reports_link_cases_and_resolve_older_reports(client):
+    from gonghui.stations.models import StationReport
+
     tree = Tree()
     station = make_station(union=tree.grassroots_a)
     report = services.station_report_submit(user=make_worker_user(), station=station, category="dirty", text="脏")
+    old = StationReport.objects.create(station=station, category="broken", text="旧的反映")
     client.force_login(tree.staff_a)
-    assert "脏" in client.get(reverse("stations:console_reports")).content.decode()
-    client.post(reverse("stations:console_report_resolve", args=[report.pk]), {"resolution": "已清洁"})
-    report.refresh_from_db()
-    assert report.status == "resolved"
+    html = client.get(reverse("stations:console_reports")).content.decode()
+    assert "脏" in html and report.case.number in html
+    assert reverse("cases:console_detail", args=[report.case_id]) in html
+    client.post(reverse("stations:console_report_resolve", args=[old.pk]), {"resolution": "已修好"})
+    old.refresh_from_db()
+    assert old.status == "resolved"
+    response = client.post(reverse("stations:console_report_resolve", args=[report.pk]), {"resolution": "x"}, follow=True)
+    assert "请在诉求办理中处理" in response.content.decode()
     client.force_login(tree.staff_b)
-    assert client.post(reverse("stations:console_report_resolve", args=[report.pk]), {"resolution": "x"}).status_code == 404
+    assert client.post(reverse("stations:console_report_resolve", args=[old.pk]), {"resolution": "x"}).status_code == 404
+
+
+def test_worker_report_page_files_a_case_and_shows_it(client):
+    tree = Tree()
+    station = make_station(union=tree.grassroots_a)
+    worker = make_worker_user()
+    client.force_login(worker)
+    response = client.post(reverse("stations:report", args=[station.pk]), {"category": "broken", "text": "充电口坏了"}, follow=True)
+    html = response.content.decode()
+    assert "12351-" in html and "我的诉求" in html
+    assert response.redirect_chain[-1][0].startswith("/cases/")
 
 
 def test_demo_loader_is_idempotent():

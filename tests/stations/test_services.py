@@ -124,19 +124,68 @@ def test_low_ratings_flag_station_for_review(settings):
     assert not station.review_flag
 
 
-def test_open_problem_reports_flag_station_for_review():
+def test_a_problem_report_becomes_a_case_for_the_operating_union():
+    from gonghui.cases.models import CaseNotification
+
+    tree = Tree()
+    station = make_station(union=tree.grassroots_a, name="科技园驿站")
+    worker = make_worker_user()
+    report = services.station_report_submit(user=worker, station=station, category="broken", text="饮水机坏了")
+    case = report.case
+    assert report.status == "forwarded"
+    assert case.category == "station" and case.channel == "app"
+    assert case.union_id == tree.grassroots_a.pk
+    assert case.reporter_user_id == worker.pk
+    assert "科技园驿站" in case.description and "饮水机坏了" in case.description and station.code in case.description
+    assert case.place == station.address
+    # The worker is told the number; the case has its acceptance deadline like any other.
+    assert CaseNotification.objects.filter(user=worker, case=case).exists()
+    assert case.accept_due is not None
+
+
+def test_a_report_on_a_dissolved_unions_station_is_routed_by_place():
     tree = Tree()
     station = make_station(union=tree.grassroots_a)
+    tree.grassroots_a.status = "dissolved"
+    tree.grassroots_a.save(update_fields=["status"])
+    report = services.station_report_submit(user=make_worker_user(), station=station, category="closed", text="白天也关门")
+    assert report.case.union_id != tree.grassroots_a.pk
+    assert report.case.union.status == "active"
+
+
+def test_open_problem_reports_flag_station_for_review_until_their_cases_are_resolved():
+    from gonghui.cases import services as case_services
+
+    tree = Tree()
+    station = make_station(union=tree.grassroots_a)
+    quiet = make_station(union=tree.grassroots_a, name="安静驿站", lat=22.6)
     for _ in range(3):
         services.station_report_submit(user=make_worker_user(), station=station, category="dirty", text="地面很脏")
     station.refresh_from_db()
     assert station.review_flag
-    report = StationReport.objects.filter(station=station).first()
-    services.station_report_resolve(actor=tree.staff_a, report=report, resolution="已安排保洁")
-    report.refresh_from_db()
-    assert report.status == "resolved"
+    # Reports whose cases were resolved no longer count towards the threshold.
+    for _ in range(2):
+        report = services.station_report_submit(user=make_worker_user(), station=quiet, category="dirty", text="地面很脏")
+        case_services.case_accept(case=report.case, by=tree.staff_a)
+        case_services.case_resolve(case=report.case, by=tree.staff_a, outcome="已安排保洁")
+    services.station_report_submit(user=make_worker_user(), station=quiet, category="dirty", text="地面很脏")
+    quiet.refresh_from_db()
+    assert not quiet.review_flag
+
+
+def test_a_report_filed_as_a_case_is_handled_in_the_case_console_and_old_ones_here():
+    tree = Tree()
+    station = make_station(union=tree.grassroots_a)
+    report = services.station_report_submit(user=make_worker_user(), station=station, category="dirty", text="地面很脏")
+    with pytest.raises(Conflict) as info:
+        services.station_report_resolve(actor=tree.staff_a, report=report, resolution="已安排保洁")
+    assert info.value.code == "report_is_case"
+    old = StationReport.objects.create(station=station, category="dirty", text="旧的反映")
+    services.station_report_resolve(actor=tree.staff_a, report=old, resolution="已安排保洁")
+    old.refresh_from_db()
+    assert old.status == "resolved"
     with pytest.raises(PermissionDenied):
-        services.station_report_resolve(actor=tree.staff_b, report=StationReport.objects.filter(status="open").first(), resolution="x")
+        services.station_report_resolve(actor=tree.staff_b, report=old, resolution="x")
 
 
 def test_problem_report_rejects_bad_category_and_empty_text():

@@ -36,6 +36,7 @@ class Category(models.TextChoices):
     LEGAL_CONSULTATION = "legal_consultation", _("法律咨询")
     LEGAL_AID = "legal_aid", _("法律援助")
     MEDIATION = "mediation", _("劳动争议调解")
+    STATION = "station", _("站点服务")
     OTHER = "other", _("其他")
 
 
@@ -56,6 +57,7 @@ DEFAULT_RESOLVE_WORKDAYS: dict[str, int] = {
     Category.LEGAL_CONSULTATION: 3,
     Category.LEGAL_AID: 5,
     Category.MEDIATION: 15,
+    Category.STATION: 5,
 }
 DEFAULT_RESOLVE_WORKDAYS_OTHER = 10
 ACCEPT_WORKDAYS = 1

@@ -79,10 +79,10 @@ class StationVisitAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 @admin.register(StationReport)
 class StationReportAdmin(ReadOnlyMixin, admin.ModelAdmin):
-    list_display = ("station", "category", "status", "created_at", "case_ref")
+    list_display = ("station", "category", "status", "created_at", "case")
     list_filter = ("category", "status")
     search_fields = ("station__name", "text")
-    list_select_related = ("station",)
+    list_select_related = ("station", "case")
 
 
 @admin.register(ServiceRecord)

@@ -216,8 +216,9 @@ class StationReportQuerySet(models.QuerySet["StationReport"]):
 
 
 class StationReport(models.Model):
-    """A problem a worker reports about a station. Becomes a case for the operating union once
-    the case module takes it over (`case_ref`); until then it is kept and handled here."""
+    """A problem a worker reports about a station. It is filed as a 12351 case (category
+    站点服务) for the operating union, which handles it in the case console; reports made
+    before that, or whose case could not be filed, are handled here."""
 
     class Category(models.TextChoices):
         CLOSED = "closed", _("开放时间未开门")
@@ -238,7 +239,10 @@ class StationReport(models.Model):
     category = models.CharField(_("问题类型"), max_length=10, choices=Category.choices)
     text = models.TextField(_("问题描述"), max_length=1000)
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.OPEN, db_index=True)
-    case_ref = models.CharField(_("诉求编号"), max_length=40, blank=True)
+    case = models.OneToOneField(
+        "cases.Case", verbose_name=_("诉求"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="station_report",
+    )
     resolution = models.CharField(_("处理结果"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("反映时间"), auto_now_add=True, db_index=True)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from ninja import Schema
 from pydantic import Field
@@ -115,6 +116,12 @@ class ReportOut(Schema):
     category: str
     status: str
     created_at: dt.datetime
+    case_id: int | None = Field(None, description="登记的诉求（12351）id，职工本人可在 /api/v1/cases/mine/{case_id} 查看")
+    case_number: str | None = Field(None, description="诉求编号")
+
+    @staticmethod
+    def resolve_case_number(obj: Any) -> str | None:
+        return obj.case.number if obj.case_id else None
 
 
 class VisitStatsOut(Schema):

@@ -441,7 +441,7 @@ def _region_centres() -> list[dict[str, Any]]:
 
 
 def station_report_list_for_user(*, user: Any, status: str = "") -> QuerySet[StationReport]:
-    qs = StationReport.objects.visible_to(user).select_related("station")
+    qs = StationReport.objects.visible_to(user).select_related("station", "case")
     if status:
         qs = qs.filter(status=status)
     return qs

@@ -16,10 +16,15 @@ from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from gonghui.cases.models import OPEN_STATUSES as CASE_OPEN_STATUSES
+from gonghui.cases.models import Category as CaseCategory
+from gonghui.cases.models import Channel
+from gonghui.cases.services import case_create
 from gonghui.core import jurisdiction
 from gonghui.core.audit import audit_record
 from gonghui.core.errors import Conflict, DomainError, PermissionDenied, ValidationFailed
@@ -240,8 +245,10 @@ def _review_evaluate(station: Station) -> None:
     if station.rating_count >= min_ratings and station.rating_sum / station.rating_count < min_avg:
         reasons.append(str(_("平均评分低于 %(avg)s 分") % {"avg": min_avg}))
     since = timezone.now() - dt.timedelta(days=90)
-    open_reports = StationReport.objects.filter(
-        station=station, created_at__gte=since, status=StationReport.Status.OPEN
+    # Open: not handled at the station, and not yet resolved as a case.
+    open_reports = StationReport.objects.filter(station=station, created_at__gte=since).filter(
+        Q(status=StationReport.Status.OPEN)
+        | Q(status=StationReport.Status.FORWARDED, case__status__in=CASE_OPEN_STATUSES)
     ).count()
     if open_reports >= max_reports:
         reasons.append(str(_("90 天内待处理问题反映达到 %(n)s 条") % {"n": open_reports}))
@@ -280,21 +287,42 @@ def station_rate(*, user: Any, station: Station, stars: int, comment: str = "") 
 
 
 def station_report_submit(*, user: Any, station: Station, category: str, text: str) -> StationReport:
-    """Store a worker's problem report for the operating union (and the case module)."""
+    """Store a worker's problem report and file it as a 12351 case (站点服务) for the union
+    that operates the station: the worker follows it in 我的诉求, the union handles it in the
+    case console with its deadlines, and the case engine notifies the worker."""
     if not getattr(user, "is_authenticated", False):
         raise PermissionDenied(_("请先登录。"), code="login_required")
     if category not in StationReport.Category.values:
         raise ValidationFailed(_("问题类型无效。"), code="category_invalid", field="category")
     text = _clean_text(text, field="text", max_length=1000, required=True)
+    label = StationReport.Category(category).label
+    description = gettext("【站点问题】%(station)s（%(code)s）· %(category)s：%(text)s") % {
+        "station": station.name, "code": station.code, "category": label, "text": text,
+    }
+    # The operating union takes it; if that union was dissolved, the usual routing by place.
+    union = station.union if station.union.status == Union.Status.ACTIVE else None
     with transaction.atomic():
-        report = StationReport.objects.create(station=station, user=user, category=category, text=text)
-        audit_record(actor=user, action="station.report", target=station, data={"report": report.pk})
+        case = case_create(
+            channel=Channel.APP, category=CaseCategory.STATION, description=description, reporter_user=user,
+            region=station.region, place=(station.address or station.name)[:200], union=union, created_by=user,
+        )
+        report = StationReport.objects.create(
+            station=station, user=user, category=category, text=text, case=case,
+            status=StationReport.Status.FORWARDED,
+        )
+        audit_record(actor=user, action="station.report", target=station, data={"report": report.pk, "case": case.number})
         _review_evaluate(station)
     return report
 
 
 def station_report_resolve(*, actor: Any, report: StationReport, resolution: str) -> StationReport:
+    """Close a report handled at the station (one that has no case: older reports)."""
     _require(actor, "change", report.station.union)
+    if report.case is not None:
+        raise Conflict(
+            _("该问题已转为诉求 %(number)s，请在诉求办理中处理。") % {"number": report.case.number},
+            code="report_is_case",
+        )
     if report.status == StationReport.Status.RESOLVED:
         raise Conflict(_("该问题已处理。"), code="report_resolved")
     resolution = _clean_text(resolution, field="resolution", max_length=500, required=True)

@@ -151,9 +151,12 @@ def report(request: HttpRequest, station_id: int) -> HttpResponse:
     form = ReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.station_report_submit(user=request.user, station=station, **form.cleaned_data)
-            messages.success(request, _("已收到您的反映，运营工会将尽快处理。"))
-            return redirect("stations:detail", station_id=station.pk)
+            report_item = services.station_report_submit(user=request.user, station=station, **form.cleaned_data)
+            assert report_item.case is not None
+            messages.success(request, _("已收到您的反映，登记为诉求 %(number)s，运营工会将按时限处理，进度可在“我的诉求”查看。") % {
+                "number": report_item.case.number,
+            })
+            return redirect("cases:detail", pk=report_item.case.pk)
         except DomainError as exc:
             apply_domain_error(exc, form=form)
     return render(request, "stations/pages/report.html", {"station": station, "form": form})
@@ -436,7 +439,7 @@ def console_star_assess(request: HttpRequest, application_id: int) -> HttpRespon
 @staff_required
 @domain_errors
 def console_reports(request: HttpRequest) -> HttpResponse:
-    status = request.GET.get("status", StationReport.Status.OPEN)
+    status = request.GET.get("status", "")
     return render(request, "stations/pages/console_reports.html", {
         "reports": selectors.station_report_list_for_user(
             user=request.user, status=status if status in StationReport.Status.values else ""
