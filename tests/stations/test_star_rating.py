@@ -126,6 +126,44 @@ def test_expired_levels_are_swept_and_due_stations_listed():
     assert services.star_validity_sweep(today=timezone.localdate() + dt.timedelta(days=30)) == 0
 
 
+def test_staff_are_reminded_once_to_reassess_before_the_level_expires(client):
+    from gonghui.cases.models import CaseNotification
+
+    tree = Tree()
+    station = make_station(union=tree.grassroots_a, name="提醒驿站")
+    operator = make_staff(union=tree.grassroots_a, role="station")
+    assessor = make_staff(union=tree.county_a, role="staff")
+    elsewhere = make_staff(union=tree.city_b, role="admin")
+    application = services.star_application_submit(actor=tree.staff_a, station=station, requested_level=3)
+    services.star_application_assess(actor=tree.staff_a, application=application, scores=full_marks(application))
+    station.refresh_from_db()
+    valid_until = station.star_valid_until
+    # Not yet within the 30 days.
+    assert services.star_reassessment_remind(today=valid_until - dt.timedelta(days=31)) == 0
+    assert services.star_reassessment_remind(today=valid_until - dt.timedelta(days=30)) == 1
+    notices = CaseNotification.objects.filter(case__isnull=True)
+    assert set(notices.values_list("user_id", flat=True)) == {operator.pk, assessor.pk}
+    assert not notices.filter(user=elsewhere).exists()
+    notice = notices.get(user=operator)
+    assert "提醒驿站" in notice.text and valid_until.isoformat() in notice.text
+    # Once per rating: the next days send nothing more.
+    assert services.star_reassessment_remind(today=valid_until - dt.timedelta(days=10)) == 0
+    # The reminder shows in 我的提醒 and leads to the station.
+    client.force_login(operator)
+    html = client.get("/cases/console/notifications/").content.decode()
+    assert "提醒驿站" in html and f"/stations/console/{station.pk}/" in html
+    body = client.get("/api/v1/cases/notifications").json()
+    assert body["items"][0]["case_id"] is None and body["items"][0]["link"] == f"/stations/console/{station.pk}/"
+    # A new rating (re-assessed) gets its own reminder later.
+    again = services.star_application_submit(actor=tree.staff_a, station=station, requested_level=4)
+    services.star_application_assess(
+        actor=tree.staff_a, application=again, scores=full_marks(again), on=valid_until - dt.timedelta(days=5)
+    )
+    station.refresh_from_db()
+    assert station.star_valid_until > valid_until
+    assert services.star_reassessment_remind(today=station.star_valid_until - dt.timedelta(days=1)) == 1
+
+
 def test_honours_need_approve_rights_above_city_level():
     tree = Tree()
     station = make_station(union=tree.grassroots_a)

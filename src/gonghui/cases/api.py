@@ -134,8 +134,8 @@ def notification_list(request: HttpRequest, limit: int = 50, offset: int = 0) ->
     offset = max(offset, 0)
     page = list(rows[offset : offset + max(1, min(limit, 200))])
     return NotificationListOut(unread=unread, items=[
-        NotificationOut(id=n.pk, case_id=n.case_id, case_number=n.case.number, text=n.text, created_at=n.created_at,
-                        read_at=n.read_at, unread=n.read_at is None)
+        NotificationOut(id=n.pk, case_id=n.case_id, case_number=n.case.number if n.case else None, link=n.link,
+                        text=n.text, created_at=n.created_at, read_at=n.read_at, unread=n.read_at is None)
         for n in page
     ])
 

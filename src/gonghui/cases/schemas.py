@@ -245,8 +245,9 @@ class AttachmentOut(Schema):
 
 class NotificationOut(Schema):
     id: int
-    case_id: int
-    case_number: str
+    case_id: int | None = Field(None, description="关于某件诉求的提醒；其他提醒（站点星级到期等）为空")
+    case_number: str | None = None
+    link: str = Field("", description="没有诉求的提醒所指向的页面")
     text: str
     created_at: dt.datetime
     read_at: dt.datetime | None

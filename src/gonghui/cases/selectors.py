@@ -189,7 +189,7 @@ def _ancestor_paths(path: str) -> list[str]:
 
 
 def notification_list_for_user(*, user: Any, limit: int = 30) -> QuerySet[CaseNotification]:
-    return CaseNotification.objects.filter(user=user).select_related("case").order_by("-created_at")[:limit]
+    return CaseNotification.objects.filter(user=user, case__isnull=False).select_related("case").order_by("-created_at")[:limit]
 
 
 def notification_unread_count(*, user: Any) -> int:
@@ -203,8 +203,11 @@ def staff_notification_list(*, user: Any) -> QuerySet[CaseNotification]:
     if not getattr(user, "is_authenticated", False):
         return CaseNotification.objects.none()
     qs = CaseNotification.objects.filter(user=user)
-    return jurisdiction.scope(qs, user, path_field="case__union_path").select_related("case", "case__union").order_by(
-        "-created_at", "-pk"
+    about_cases = jurisdiction.scope(qs.filter(case__isnull=False), user, path_field="case__union_path")
+    # Reminders without a case were addressed to this user by their own module's rules.
+    return (
+        qs.filter(Q(pk__in=about_cases.values("pk")) | Q(case__isnull=True))
+        .select_related("case", "case__union").order_by("-created_at", "-pk")
     )
 
 

@@ -136,6 +136,14 @@ def _notify_union_staff(case: Case, union: Union, text: str) -> None:
     )
 
 
+def staff_reminder_send(*, user_ids: Iterable[int], text: str, link: str = "") -> int:
+    """A reminder in the staff's 我的提醒 that is not about a case (other modules use this:
+    a station's star level about to expire). Returns how many were sent."""
+    notices = [CaseNotification(user_id=uid, case=None, link=link[:200], text=text[:300]) for uid in sorted(set(user_ids))]
+    CaseNotification.objects.bulk_create(notices)
+    return len(notices)
+
+
 def _status_text(case: Case) -> str:
     return gettext("您的诉求 %(number)s 状态更新为：%(status)s。") % {
         "number": case.number, "status": case.get_status_display(),

@@ -93,6 +93,8 @@ class Station(models.Model):
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.ACTIVE, db_index=True)
     star_level = models.PositiveSmallIntegerField(_("星级"), default=0)
     star_valid_until = models.DateField(_("星级有效期至"), null=True, blank=True)
+    # The validity date the last re-assessment reminder was about (one reminder per rating).
+    star_reminded_for = models.DateField(_("已提醒复评的有效期"), null=True, blank=True, editable=False)
     rating_sum = models.PositiveIntegerField(_("评分合计"), default=0, editable=False)
     rating_count = models.PositiveIntegerField(_("评分人数"), default=0, editable=False)
     visit_count = models.PositiveIntegerField(_("累计到访"), default=0, editable=False)

@@ -540,6 +540,48 @@ def star_validity_sweep(*, today: dt.date | None = None) -> int:
     return len(expired)
 
 
+def star_reassessment_remind(*, today: dt.date | None = None) -> int:
+    """Remind staff to re-assess starred stations whose level expires within
+    `STATIONS_REASSESS_REMIND_DAYS` (30) days (run daily). The operating union's staff (to
+    apply) and the assessing union's staff (the parent, who rates) each get one reminder per
+    rating in 我的提醒. Returns how many stations were reminded about."""
+    from django.urls import reverse
+
+    from gonghui.accounts.models import RoleGrant
+    from gonghui.cases.services import staff_reminder_send
+
+    today = today or timezone.localdate()
+    limit = today + dt.timedelta(days=int(getattr(settings, "STATIONS_REASSESS_REMIND_DAYS", 30)))
+    staff_roles = [RoleGrant.Role.ADMIN, RoleGrant.Role.STAFF]
+    operator_roles = [*staff_roles, RoleGrant.Role.STATION]
+    reminded = 0
+    with transaction.atomic():
+        due = (
+            Station.objects.select_for_update().filter(
+                status=Station.Status.ACTIVE, star_level__gt=0, star_valid_until__gte=today, star_valid_until__lte=limit
+            ).exclude(star_reminded_for=F("star_valid_until"))
+            .select_related("union")
+        )
+        for station in due:
+            assert station.star_valid_until is not None
+            grants = Q(union_id=station.union_id, role__in=operator_roles)
+            if station.union.parent_id:
+                grants |= Q(union_id=station.union.parent_id, role__in=staff_roles)
+            user_ids = RoleGrant.objects.filter(grants).values_list("user_id", flat=True)
+            text = gettext("%(station)s 的 %(level)s 星级将于 %(date)s 到期，请及时申请复评。") % {
+                "station": station.name, "level": station.star_level, "date": station.star_valid_until.isoformat(),
+            }
+            staff_reminder_send(
+                user_ids=user_ids, text=text, link=reverse("stations:console_detail", args=[station.pk])
+            )
+            station.star_reminded_for = station.star_valid_until
+            station.save(update_fields=["star_reminded_for"])
+            audit_record(actor=None, action="station.star_reassess_reminded", target=station,
+                         data={"valid_until": str(station.star_valid_until)})
+            reminded += 1
+    return reminded
+
+
 def station_honour_record(
     *, actor: Any, station: Station, title: str, level: str, year: int, awarded_by: str = ""
 ) -> StationHonour:
