@@ -264,3 +264,19 @@ def _gonghui_app_labels() -> set[str]:
     from django.apps import apps
 
     return {c.label for c in apps.get_app_configs() if c.name.startswith("gonghui.")}
+
+
+def test_compiled_libraries_run_single_threaded_in_a_worker():
+    """The station search's k-d tree (OpenMP) must not start a thread pool per request:
+    importing the project sets OMP_NUM_THREADS=1 unless the environment chose a value."""
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "OMP_NUM_THREADS"}
+    code = "import gonghui, os; print(os.environ['OMP_NUM_THREADS'])"
+    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)  # noqa: S603
+    assert result.stdout.strip() == "1"
+    env["OMP_NUM_THREADS"] = "3"
+    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)  # noqa: S603
+    assert result.stdout.strip() == "3"

@@ -186,11 +186,14 @@ def test_equally_distant_stations_come_in_id_order():
     assert [hit.id for hit in index.nearest(lat=22.5, lon=113.9, k=3)] == [1, 3, 5]
     assert [hit.id for hit in index.nearest(lat=22.5, lon=113.9, k=7, radius_km=100)] == [1, 3, 5, 7, 9, 2, 8]
     assert [hit.id for hit in index.nearest(lat=22.6, lon=113.9, k=1, kinds=1 << KIND_CODES["nursing"])] == [2]
+    # More ties than one extra neighbour can show: the search widens until it has them all.
+    crowd = [row_from_values((pk, f"ZD{pk}", "n", "yizhan", 30.0, 104.0, 1, HOURS[0], "", "", 0, 0, 0)) for pk in range(100, 40, -1)]
+    assert [hit.id for hit in StationIndex(crowd).nearest(lat=30.0, lon=104.0, k=4)] == [41, 42, 43, 44]
 
 
-def test_a_filter_that_fails_nearby_widens_the_search_until_k_pass():
-    # Half the stations have the facility, but none of the near ones: the first round, sized
-    # by the overall pass rate, finds nothing and the search must widen (several times).
+def test_a_filter_that_fails_nearby_is_skipped_inside_the_tree_search():
+    # Half the stations have the facility, but none of the near ones: the filter is a mask
+    # the tree search skips, so one search for k + 1 finds the far ones.
     rnd = random.Random(5)
     near = [(pk, 22.54 + rnd.uniform(-0.05, 0.05), 113.94 + rnd.uniform(-0.05, 0.05), 0) for pk in range(1, 301)]
     far = [(pk, -33.9 + rnd.uniform(-0.5, 0.5), 151.2 + rnd.uniform(-0.5, 0.5), 1) for pk in range(301, 601)]
@@ -202,7 +205,7 @@ def test_a_filter_that_fails_nearby_widens_the_search_until_k_pass():
     hits = index.nearest(lat=22.54, lon=113.94, k=5, facilities=1, radius_km=20000)
     assert_same(hits, brute_force(rows, 22.54, 113.94, 5, 0, 1, 20000))
     assert all(hit.id > 300 for hit in hits)
-    assert len(queried) > 1 and queried == sorted(queried)
+    assert queried == [6]
 
 
 @settings(max_examples=40, deadline=None)
@@ -222,3 +225,16 @@ def test_open_now_with_too_many_schedules_to_evaluate_matches_brute_force(point,
     finally:
         index_module.OPEN_SHARE_SCHEDULES = saved
     assert_same(hits, brute_force(INDEXES[1], lat, lon, 10, kind_bits, 0, 20000, open_at=at))
+
+
+def test_filter_masks_are_cached_within_their_budget_and_stay_correct(monkeypatch):
+    import gonghui.stations.index as index_module
+
+    monkeypatch.setattr(index_module, "SKIP_MASK_BYTES", 1)  # room for the minimum (4) only
+    index = StationIndex(INDEXES[3])
+    for facility_set in ({"water"}, {"meal"}, {"charging"}, {"toilet"}, {"rest"}, {"water", "meal"}, {"water"}):
+        mask = sum(FACILITY_BITS[c] for c in facility_set)
+        hits = index.nearest(lat=30.65, lon=104.08, k=7, facilities=mask, radius_km=20000)
+        assert_same(hits, brute_force(INDEXES[3], 30.65, 104.08, 7, 0, mask, 20000))
+    assert len(index.all.skip_masks) == 4
+    assert next(reversed(index.all.skip_masks))[0] == FACILITY_BITS["water"]

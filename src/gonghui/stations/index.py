@@ -3,17 +3,14 @@
 Every active station becomes a point on the unit sphere (x, y, z). The straight-line
 (chord) distance between two such points grows strictly with their great-circle distance,
 so the k points nearest in 3-D are the k stations nearest on the Earth: a k-d tree over
-them (SciPy's cKDTree, written in C) answers "the nearest 20" exactly, with no special
-case for the antimeridian or the poles. There is one tree for all stations and one per
-kind, so a rare kind never wades through other kinds. Facility, kind and "open now"
-filters are applied to the nearest candidates in numpy; the first round asks for as many
-candidates as the filters' pass rate suggests, and when too few pass the search widens
-until k pass or the radius is exhausted. The distance is 2R·asin(chord/2); candidates
-that tie with the k-th to rounding are all kept and ordered by station id. The result is
-what a brute-force haversine scan returns (tests/stations/test_index.py checks it).
-
-Stations are stored in each tree's own leaf order, so that a query reads neighbouring
-memory: at 200,000 stations this alone is worth about a tenth of the endpoint's time.
+them (pykdtree, written in C) answers "the nearest 20" exactly, with no special case for
+the antimeridian or the poles. There is one tree for all stations and one per kind, so a
+rare kind never wades through other kinds. Facility, kind and "open now" filters become a
+mask of stations the tree search skips (built once per filter and kept), so each search
+asks for exactly k + 1 neighbours; the extra one shows whether anything ties with the k-th
+(then the search looks further). The distance is 2R·asin(chord/2); stations that tie to
+rounding are ordered by id. The result is what a brute-force haversine scan returns
+(tests/stations/test_index.py checks it with hypothesis).
 
 Each process holds one index. Writes mark it stale in-process at once and, after commit,
 replace a token in the shared cache; other processes compare that token at most every
@@ -27,7 +24,7 @@ import math
 import threading
 import time
 import uuid
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Iterable
 from typing import Any, NamedTuple
 
@@ -35,7 +32,7 @@ import numpy as np
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from scipy.spatial import cKDTree
+from pykdtree.kdtree import KDTree
 
 from .hours import Compiled, hours_compile, is_open
 from .models import KIND_CODES, Station
@@ -45,10 +42,10 @@ CACHE_KEY = "stations:index:token"
 # Candidates whose chord distance is within this relative margin of the k-th are treated as
 # possible ties: all of them are looked at before the k nearest are chosen.
 TIE_MARGIN = 1e-9
-# The first round asks for this many times the candidates the filters' pass rate suggests.
-HEADROOM = 1.25
-# At most this factor more candidates in each further round.
+# When the (k + 1)-th ties with the k-th, ask for this many times more.
 WIDEN = 4
+# Room for cached filter masks, per tree (one byte per station each).
+SKIP_MASK_BYTES = 16 * 2**20
 # Stations per k-d tree leaf.
 LEAF_SIZE = 16
 # Several kinds that together hold at least this share of the stations are searched in the
@@ -93,47 +90,63 @@ def _unit_vectors(lat_rad: np.ndarray, lon_rad: np.ndarray) -> np.ndarray:
     return np.column_stack((cos_lat * np.cos(lon_rad), cos_lat * np.sin(lon_rad), np.sin(lat_rad)))
 
 
-class _Tree:
-    """A k-d tree over some of the stations.
+def _spread_bits(values: np.ndarray) -> np.ndarray:
+    """Put a zero bit between each of the low 16 bits (for a Morton key)."""
+    v = values.astype(np.uint64) & np.uint64(0xFFFF)
+    v = (v | (v << np.uint64(8))) & np.uint64(0x00FF00FF)
+    v = (v | (v << np.uint64(4))) & np.uint64(0x0F0F0F0F)
+    v = (v | (v << np.uint64(2))) & np.uint64(0x33333333)
+    return (v | (v << np.uint64(1))) & np.uint64(0x55555555)
 
-    `positions`, `masks`, `kinds` and `schedule_numbers` have one extra entry at the end (position
-    -1, no facilities, no kind, never open):
-    the tree reports a missing neighbour as index `size`, which then needs no special case.
+
+def _morton_order(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
+    """An order of the points along a Z-curve over latitude and longitude: neighbours on the
+    map become neighbours in memory."""
+    y = np.clip((lat + 90.0) / 180.0 * 65535.0, 0, 65535)
+    x = np.clip((lon + 180.0) / 360.0 * 65535.0, 0, 65535)
+    return np.argsort(_spread_bits(x) | (_spread_bits(y) << np.uint64(1)), kind="stable")
+
+
+class _Tree:
+    """A k-d tree over some of the stations (pykdtree, in C).
+
+    `positions`, `masks`, `kinds` and `schedule_numbers` describe the tree's points in its
+    own order; the tree reports a missing neighbour as index `size`.
     """
 
-    __slots__ = ("tree", "positions", "masks", "kinds", "schedule_numbers", "size", "pass_rates", "identity")
+    __slots__ = ("tree", "positions", "masks", "kinds", "schedule_numbers", "size", "skip_masks")
 
     def __init__(
         self, points: np.ndarray, positions: np.ndarray, masks: np.ndarray, kinds: np.ndarray, schedules: np.ndarray,
-        schedule_count: int,
     ) -> None:
-        if len(points) > LEAF_SIZE:
-            # Store the stations in the tree's own leaf order, so that a query reads
-            # neighbouring memory rather than points scattered over the whole array.
-            order = cKDTree(points, leafsize=LEAF_SIZE).indices
-            points, positions, masks, kinds, schedules = (
-                points[order], positions[order], masks[order], kinds[order], schedules[order]
-            )
-        self.tree = cKDTree(points, leafsize=LEAF_SIZE)
+        self.tree = KDTree(np.ascontiguousarray(points), leafsize=LEAF_SIZE)
         self.size = len(positions)
+        # One extra entry answers for "no neighbour" (index `size`).
         self.positions = np.append(positions, -1)
-        self.masks = np.append(masks, 0)
-        self.kinds = np.append(kinds, 0)
-        # The sentinel is the schedule number one past the last: open arrays hold False there.
-        self.schedule_numbers = np.append(schedules, schedule_count)
-        # The tree of all stations numbers them as `rows` does: no translation needed.
-        self.identity = bool(self.size and positions[0] == 0 and positions[-1] == self.size - 1)
-        self.pass_rates: dict[int, float] = {}
+        self.masks = masks
+        self.kinds = kinds
+        self.schedule_numbers = schedules
+        # Filter → the points the search must skip (True = skip), most recently used last.
+        self.skip_masks: OrderedDict[tuple[int, int, Any], np.ndarray] = OrderedDict()
 
-    def pass_rate(self, facilities: int) -> float:
-        """The share of this tree's stations that have every facility in the mask."""
-        rate = self.pass_rates.get(facilities)
-        if rate is None:
-            if len(self.pass_rates) > 4096:
-                self.pass_rates.clear()
-            passing = int(np.count_nonzero((self.masks[:-1] & facilities) == facilities))
-            rate = self.pass_rates[facilities] = passing / self.size
-        return rate
+    def skip_mask(self, *, facilities: int, kinds: int, open_key: Any, open_array: np.ndarray | None) -> np.ndarray:
+        """The points that fail the filters, built once per filter (and minute, for "open now")
+        and kept while there is room (`SKIP_MASK_BYTES` per tree)."""
+        key = (facilities, kinds, open_key)
+        cached = self.skip_masks.get(key)
+        if cached is not None:
+            self.skip_masks.move_to_end(key)
+            return cached
+        passing = (self.masks & facilities) == facilities
+        if kinds:
+            passing &= (self.kinds & kinds) != 0
+        if open_array is not None:
+            passing &= open_array[self.schedule_numbers]
+        skip = ~passing
+        self.skip_masks[key] = skip
+        while len(self.skip_masks) > max(4, SKIP_MASK_BYTES // max(1, self.size)):
+            self.skip_masks.popitem(last=False)
+        return skip
 
 
 class _OpenState:
@@ -183,20 +196,22 @@ class StationIndex:
         if not self.rows:
             return
         rows = self.rows
-        points = _unit_vectors(
-            np.fromiter((r[LAT_RAD] for r in rows), dtype=np.float64, count=self.count),
-            np.fromiter((r[LON_RAD] for r in rows), dtype=np.float64, count=self.count),
-        )
-        masks = np.fromiter((r[MASK] for r in rows), dtype=np.int64, count=self.count)
-        kind_bits = np.fromiter((r[KIND_BIT] for r in rows), dtype=np.int64, count=self.count)
-        positions = np.arange(self.count, dtype=np.int64)
-        schedule_numbers = np.array(self.schedule_of, dtype=np.int64)
-        self.all = _Tree(points, positions, masks, kind_bits, schedule_numbers, len(self.schedules))
+        count = self.count
+        lat = np.fromiter((r[LAT] for r in rows), dtype=np.float64, count=count)
+        lon = np.fromiter((r[LON] for r in rows), dtype=np.float64, count=count)
+        # The trees hold the stations in Z-curve order, so that a query reads neighbouring
+        # memory rather than points scattered over the whole array (about a tenth of the
+        # endpoint's time at 200,000 stations); `positions` leads back to `rows`.
+        order = _morton_order(lat, lon)
+        points = _unit_vectors(np.radians(lat[order]), np.radians(lon[order]))
+        masks = np.fromiter((r[MASK] for r in rows), dtype=np.int64, count=count)[order]
+        kind_bits = np.fromiter((r[KIND_BIT] for r in rows), dtype=np.int64, count=count)[order]
+        schedule_numbers = np.array(self.schedule_of, dtype=np.int64)[order]
+        self.all = _Tree(points, order, masks, kind_bits, schedule_numbers)
         for bit in np.unique(kind_bits).tolist():
             chosen = kind_bits == bit
             self.by_kind[int(bit)] = _Tree(
-                points[chosen], positions[chosen], masks[chosen], kind_bits[chosen], schedule_numbers[chosen],
-                len(self.schedules),
+                points[chosen], order[chosen], masks[chosen], kind_bits[chosen], schedule_numbers[chosen]
             )
 
     # -- "open now" --------------------------------------------------------------------------
@@ -282,81 +297,62 @@ class StationIndex:
     ) -> tuple[list[float], list[int]]:
         """`nearest` for the hot path: distances in km and positions in `rows`, nearest first.
 
-        The candidates stay in numpy arrays until the answer is known, so the work per
-        candidate is done in C."""
+        The filters become a mask the tree search skips (in C), so each tree is asked for
+        exactly k + 1 neighbours: the extra one shows whether anything ties with the k-th."""
         if k <= 0 or self.all is None:
             return [], []
         by_kind = self.by_kind
         kind_filter = 0
-        share = 1.0
         if kinds and any(not (bit & kinds) for bit in by_kind):
             trees = [tree for bit, tree in by_kind.items() if bit & kinds]
             if not trees:
                 return [], []
-            share = sum(tree.size for tree in trees) / self.count
-            if len(trees) > 1 and share >= SHARED_TREE_SHARE:
-                # Most stations are of these kinds: one query of the whole tree beats several.
+            if len(trees) > 1 and sum(tree.size for tree in trees) >= SHARED_TREE_SHARE * self.count:
+                # Most stations are of these kinds: one search of the whole tree beats several.
                 trees = [self.all]
                 kind_filter = kinds
         else:
             trees = [self.all]
-        if facilities:
-            trees = [tree for tree in trees if tree.pass_rate(facilities) > 0]
-            if not trees:
-                return [], []
         open_array = None
-        open_share = 1.0
+        open_key = None
         if open_at is not None:
             state = self._open_state_for(open_at)
             if state.share is None:
                 self._open_evaluate(state, open_at)
-            open_share = state.share if state.share is not None else 0.5
-            if open_share == 0:
-                return [], []
             open_array = state.array
             if open_array is None:
                 # Too many distinct schedules to evaluate each minute: check one by one.
                 return self._nearest_checking_hours(
                     lat=lat, lon=lon, k=k, kinds=kinds, facilities=facilities, open_at=open_at, radius_km=radius_km
                 )
+            open_key = state.key
+        filtered = bool(facilities or kind_filter or open_array is not None)
+        skips = [
+            tree.skip_mask(facilities=facilities, kinds=kind_filter, open_key=open_key, open_array=open_array)
+            if filtered else None
+            for tree in trees
+        ]
         p_lat = _radians(lat)
         p_lon = _radians(lon)
         cos_p = _cos(p_lat)
-        point = np.array((cos_p * _cos(p_lon), cos_p * _sin(p_lon), _sin(p_lat)))
+        point = np.array(((cos_p * _cos(p_lon), cos_p * _sin(p_lon), _sin(p_lat)),))
         chord_max = 2 * _sin(min(radius_km, math.pi * EARTH_RADIUS_KM) / (2 * EARTH_RADIUS_KM))
-        # cKDTree keeps neighbours strictly closer than its bound: pad it; `chord_max` decides.
+        # The tree keeps neighbours strictly nearer than its bound: pad it; `chord_max` decides.
         bound = chord_max * (1 + TIE_MARGIN) + 1e-12
-        filtered = bool(facilities or kind_filter or open_array is not None)
-        if not filtered and len(trees) == 1:
-            # Unfiltered: one more than k shows whether anything unseen ties with the k-th.
-            asked = [min(trees[0].size, k + 1)]
-        else:
-            asked = []
-            for tree in trees:
-                rate = (tree.pass_rate(facilities) if facilities else 1.0) * open_share
-                if kind_filter:
-                    rate *= share
-                asked.append(min(tree.size, max(k, int(k * HEADROOM / (rate * len(trees))) + 4)))
+        count = k + 1
         while True:
             # Every station nearer (by chord) than `known` has been seen.
             known = math.inf
             parts = []
-            for tree, count in zip(trees, asked, strict=True):
-                chords, found = tree.tree.query(point, k=count, distance_upper_bound=bound)
-                if count == 1:
-                    chords, found = np.atleast_1d(chords), np.atleast_1d(found)
-                if count < tree.size:
+            for tree, skip in zip(trees, skips, strict=True):
+                asked = min(count, tree.size)
+                chords, found = tree.tree.query(point, k=asked, distance_upper_bound=bound, mask=skip)
+                chords, found = chords.ravel(), found.ravel()
+                if asked < tree.size:
                     last = float(chords[-1])
                     if last < known:
                         known = last
-                if filtered:
-                    keep = (tree.masks[found] & facilities) == facilities
-                    if kind_filter:
-                        keep &= (tree.kinds[found] & kind_filter) != 0
-                    if open_array is not None:
-                        keep &= open_array[tree.schedule_numbers[found]]
-                    chords, found = chords[keep], found[keep]
-                parts.append((chords, found if tree.identity else tree.positions[found]))
+                parts.append((chords, tree.positions[found]))
             if len(parts) == 1:
                 chords, positions = parts[0]
             else:
@@ -371,14 +367,9 @@ class StationIndex:
                 limit = min(chord_max, float(chords[k - 1]) * (1 + TIE_MARGIN) + 1e-15)
                 end = int(chords.searchsorted(limit, side="right"))
             # Done when nothing unseen can be as near as the k-th, or nothing is unseen.
-            if known == math.inf or (end >= k and limit < known):
+            if known == math.inf or (end >= k and limit < known) or end < k:
                 break
-            # Too few passed: ask again for as many as the pass rate seen so far suggests.
-            seen = sum(asked)
-            grow = WIDEN if not end else max(2.0, min(WIDEN, k * HEADROOM / end))
-            asked = [min(tree.size, int(count * grow) + 4) for tree, count in zip(trees, asked, strict=True)]
-            if sum(asked) <= seen:
-                break  # every tree is exhausted
+            count *= WIDEN  # a tie at the k-th: look further
         chord_list = chords[:end].tolist()
         position_list = positions[:end].tolist()
         if end > k or len(set(chord_list)) < end:
