@@ -42,6 +42,8 @@ MISSING_PK = 2_000_000_000
 class CrossBranchAccess:
     page_url_name: str | None = None
     api_path: str | None = None
+    # The key of the answer that carries the object's id.
+    api_id_key: str = "id"
 
     # --- what a subclass provides -----------------------------------------------------------
 
@@ -105,7 +107,7 @@ class CrossBranchAccess:
         client.force_login(self.own_staff(tree))
         response = client.get(self.api_url(obj.pk))
         assert response.status_code == 200, response.content
-        assert response.json()["id"] == obj.pk
+        assert response.json()[self.api_id_key] == obj.pk
 
     def test_other_branch_api_returns_404_problem(self, client: Any, tree: Tree, obj: models.Model) -> None:
         self._need("api_path")

@@ -31,6 +31,8 @@ class TestStationEditAccess(CrossBranchAccess):
 
 class TestStationVisitsAccess(CrossBranchAccess):
     page_url_name = "stations:console_qr"
+    api_path = "/api/v1/stations/manage/{pk}/visits"
+    api_id_key = "station_id"
 
     def make_object(self, tree):
         return make_station(union=tree.grassroots_a)
@@ -38,6 +40,7 @@ class TestStationVisitsAccess(CrossBranchAccess):
 
 class TestStarApplicationAccess(CrossBranchAccess):
     page_url_name = "stations:console_star_assess"
+    api_path = "/api/v1/stations/star-applications/{pk}"
 
     def make_object(self, tree):
         station = make_station(union=tree.grassroots_a)

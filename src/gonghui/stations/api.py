@@ -221,6 +221,7 @@ def station_manage_visits(request: HttpRequest, station_id: int, days: int = 30)
     station = selectors.station_get_for_user(user=request.auth, station_id=station_id)  # type: ignore[attr-defined]
     days = max(1, min(days, 366))
     return {
+        "station_id": station.pk,
         "by_day": selectors.station_visits_by_day(station=station, days=days),
         "by_hour": selectors.station_visits_by_hour(station=station, days=days),
     }
@@ -240,6 +241,13 @@ def star_application_submit(request: HttpRequest, station_id: int, payload: Star
         actor=request.auth, station=station, requested_level=payload.requested_level, statement=payload.statement  # type: ignore[attr-defined]
     )
     return Status(201, application)
+
+
+@router.get("/star-applications/{int:application_id}", response=StarApplicationOut, auth=session_or_token, summary="星级申报详情")
+def star_application_get(request: HttpRequest, application_id: int) -> StarApplication:
+    """An application with its status, score and the level awarded (staff of the station's
+    union or above; another branch's application is a 404)."""
+    return selectors.star_application_get_for_user(user=request.auth, application_id=application_id)  # type: ignore[attr-defined]
 
 
 @router.post("/star-applications/{int:application_id}/assess", response=StarApplicationOut, auth=session_or_token, summary="星级考评")

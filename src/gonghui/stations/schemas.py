@@ -125,6 +125,7 @@ class ReportOut(Schema):
 
 
 class VisitStatsOut(Schema):
+    station_id: int
     by_day: list[tuple[dt.date, int]]
     by_hour: list[int]
 
