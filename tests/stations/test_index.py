@@ -238,3 +238,61 @@ def test_filter_masks_are_cached_within_their_budget_and_stay_correct(monkeypatc
         assert_same(hits, brute_force(INDEXES[3], 30.65, 104.08, 7, 0, mask, 20000))
     assert len(index.all.skip_masks) == 4
     assert next(reversed(index.all.skip_masks))[0] == FACILITY_BITS["water"]
+
+
+def _another_process_adds_a_station(union, name: str, lat: float, lon: float):
+    """What another app server's write looks like from here: a row and a new shared token."""
+    import uuid
+
+    from django.core.cache import cache
+
+    from gonghui.stations import index as index_module
+    from gonghui.stations.models import Station
+
+    station = Station.objects.create(
+        code=f"ZX{uuid.uuid4().hex[:6].upper()}", name=name, kind="yizhan", union=union, address="某路1号",
+        lat=lat, lon=lon, facilities=1, hours_text="24小时", hours={},
+    )
+    cache.set(index_module.CACHE_KEY, uuid.uuid4().hex, timeout=None)
+    return station
+
+
+@pytest.mark.django_db
+def test_a_change_announced_by_another_process_is_seen_after_the_recheck(settings):
+    settings.STATIONS_INDEX_RECHECK_SECONDS = 0
+    tree = Tree()
+    make_station(union=tree.grassroots_a, name="原有驿站")
+    assert [s.name for s in selectors.station_list_nearby(lat=22.54, lon=113.94)] == ["原有驿站"]
+    _another_process_adds_a_station(tree.grassroots_a, "新驿站", 22.5401, 113.9401)
+    names = [s.name for s in selectors.station_list_nearby(lat=22.5401, lon=113.9401)]
+    assert names == ["新驿站", "原有驿站"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_another_process_change_is_rebuilt_in_the_background_while_searches_answer(settings):
+    from gonghui.stations import index as index_module
+
+    settings.STATIONS_INDEX_RECHECK_SECONDS = 0
+    settings.TASK_RUNNER_FALLBACK = "thread"
+    tree = Tree()
+    make_station(union=tree.grassroots_a, name="原有驿站")
+    first = index_module.index_get()
+    _another_process_adds_a_station(tree.grassroots_a, "新驿站", 22.5401, 113.9401)
+    # The search does not wait for the rebuild: it answers from the index it has.
+    assert index_module.index_get() is first
+    builder = index_module._holder.building
+    assert builder is not None
+    builder.join(timeout=30)
+    names = [s.name for s in selectors.station_list_nearby(lat=22.5401, lon=113.9401)]
+    assert names == ["新驿站", "原有驿站"]
+    assert index_module.index_get() is not first
+
+
+@pytest.mark.django_db
+def test_a_change_in_this_process_is_seen_by_the_next_search_at_once(settings):
+    settings.STATIONS_INDEX_RECHECK_SECONDS = 3600
+    tree = Tree()
+    make_station(union=tree.grassroots_a, name="原有驿站")
+    selectors.station_list_nearby(lat=22.54, lon=113.94)
+    make_station(union=tree.grassroots_a, name="新驿站", lat=22.5401, lon=113.9401)
+    assert [s.name for s in selectors.station_list_nearby(lat=22.5401, lon=113.9401)] == ["新驿站", "原有驿站"]

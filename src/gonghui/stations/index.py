@@ -20,6 +20,7 @@ replace a token in the shared cache; other processes compare that token at most 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import math
 import threading
 import time
@@ -36,6 +37,8 @@ from pykdtree.kdtree import KDTree
 
 from .hours import Compiled, hours_compile, is_open
 from .models import KIND_CODES, Station
+
+logger = logging.getLogger(__name__)
 
 EARTH_RADIUS_KM = 6371.0088
 CACHE_KEY = "stations:index:token"
@@ -440,6 +443,7 @@ class _Holder:
         self.checked = 0.0
         self.recheck = 2.0
         self.lock = threading.Lock()
+        self.building: threading.Thread | None = None
 
 
 _holder = _Holder()
@@ -454,12 +458,25 @@ def _shared_token() -> str:
 
 
 def index_get() -> StationIndex:
-    """The current index, rebuilt when this process or another one changed stations."""
+    """The current index.
+
+    A change made in this process (`index_invalidate`) is rebuilt before the next search
+    answers, so its author sees it at once. A change another process announced (the shared
+    token moved) is rebuilt in a background thread while searches keep answering from the
+    current index: at national scale a rebuild takes seconds, and every app server would
+    otherwise stall its searches for that long after each edit anywhere."""
     holder = _holder
     index = holder.index
     now = time.monotonic()
-    if index is not None and not holder.stale and now - holder.checked < holder.recheck:
-        return index
+    if index is not None and not holder.stale:
+        if now - holder.checked < holder.recheck:
+            return index
+        holder.checked = now
+        token = _shared_token()
+        if token == index.version:
+            return index
+        _rebuild_in_background(token)
+        return holder.index or index
     with holder.lock:
         holder.recheck = float(getattr(settings, "STATIONS_INDEX_RECHECK_SECONDS", 2.0))
         token = _shared_token()
@@ -468,6 +485,35 @@ def index_get() -> StationIndex:
             holder.index = index_build(version=token)
         holder.checked = now
         return holder.index
+
+
+def _rebuild_in_background(token: str) -> None:
+    """Build the index for `token` off the request path (inline when background work runs
+    synchronously, as in tests) and swap it in unless this process changed stations since."""
+    holder = _holder
+
+    def build(in_thread: bool) -> None:
+        from django.db import connection
+
+        try:
+            fresh = index_build(version=token)
+            with holder.lock:
+                if not holder.stale:
+                    holder.index = fresh
+        except Exception:
+            logger.exception("stations index rebuild failed; still answering from the previous one")
+        finally:
+            if in_thread:
+                connection.close()  # this thread's own connection
+
+    if getattr(settings, "TASK_RUNNER_FALLBACK", "thread") == "sync":
+        build(in_thread=False)
+        return
+    with holder.lock:
+        if holder.building is not None and holder.building.is_alive():
+            return
+        holder.building = threading.Thread(target=build, args=(True,), name="stations-index-rebuild", daemon=True)
+        holder.building.start()
 
 
 def index_invalidate() -> None:
