@@ -221,3 +221,52 @@ def test_member_without_an_account_is_linked_as_the_person_only(client):
     Person.objects.filter(pk=person.pk).update(user=None)
     case = partner_case(client, tree, person.phone)
     assert case.reporter_person == person and case.reporter_user is None
+
+
+def test_hotline_cases_from_a_phone_join_my_cases_when_its_holder_signs_in_later(client):
+    from django.utils import timezone
+
+    from gonghui.accounts import services as account_services
+
+    tree = Tree()
+    operator = make_staff(union=tree.province, role="operator")
+    phone = "13788889999"
+
+    def hotline(description):
+        return case_create(
+            channel=Channel.HOTLINE, category="labor_contract", description=description,
+            reporter_name="来电人", reporter_phone=phone, created_by=operator,
+        )
+
+    recent = hotline("单位一直不签劳动合同，来电反映。")
+    old = hotline("很久以前的来电，号码可能已换人。")
+    Case.objects.filter(pk=old.pk).update(created_at=timezone.now() - dt.timedelta(days=120))
+    someone_elses = hotline("另一件已有主人的诉求。")
+    other_user = make_worker_user()
+    Case.objects.filter(pk=someone_elses.pk).update(reporter_user=other_user)
+    assert recent.reporter_user is None
+
+    # The holder of the phone signs in for the first time, with an SMS code.
+    user = account_services.sms_code_verify(phone=phone, code=account_services.sms_code_send(phone=phone).code)
+    client.force_login(user)
+    assert [c["number"] for c in client.get(f"{BASE}/mine").json()] == [recent.number]
+    assert client.get(f"{BASE}/mine/{recent.pk}").status_code == 200
+    assert client.get(f"{BASE}/mine/{old.pk}").status_code == 404
+    assert Case.objects.get(pk=someone_elses.pk).reporter_user == other_user
+    assert CaseNotification.objects.filter(user=user, text__contains="1 件诉求").exists()
+    # Signing in again claims nothing twice.
+    account_services.sms_code_verify(phone=phone, code=account_services.sms_code_send(phone=phone).code)
+    assert CaseNotification.objects.filter(user=user, text__contains="件诉求已放入").count() == 1
+
+
+def test_a_failing_claim_never_stops_a_sign_in(monkeypatch):
+    from gonghui.accounts import services as account_services
+    from gonghui.cases import services as case_services
+
+    def broken(**kwargs):
+        raise RuntimeError("database hiccup")
+
+    monkeypatch.setattr(case_services, "cases_claim_by_phone", broken)
+    phone = "13788880000"
+    user = account_services.sms_code_verify(phone=phone, code=account_services.sms_code_send(phone=phone).code)
+    assert user.phone == phone

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import logging
 import secrets
 from dataclasses import dataclass
 from functools import lru_cache
@@ -31,6 +32,9 @@ from gonghui.core.validators import parse_phone
 from gonghui.orgs.models import Union
 
 from .models import ApiToken, RoleGrant, SmsCode, User
+from .signals import phone_verified
+
+logger = logging.getLogger(__name__)
 
 # Caps that stop one phone or one address from draining the SMS budget.
 SMS_PHONE_DAILY_LIMIT = 10
@@ -150,7 +154,13 @@ def sms_code_verify(*, phone: str, code: str) -> User:
     # Raised outside the block so the counted attempt is committed, not rolled back.
     if failure is not None:
         raise failure
-    return worker_user_get_or_create(phone=phone)
+    user = worker_user_get_or_create(phone=phone)
+    # Listeners (the case module claims earlier hotline cases from this phone) must never
+    # stop a sign-in: their errors are logged, not raised.
+    for receiver, result in phone_verified.send_robust(sender=User, user=user, phone=phone):
+        if isinstance(result, Exception):
+            logger.error("phone_verified receiver %r failed", receiver, exc_info=result)
+    return user
 
 
 def worker_user_get_or_create(*, phone: str) -> User:

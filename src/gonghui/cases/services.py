@@ -144,6 +144,31 @@ def staff_reminder_send(*, user_ids: Iterable[int], text: str, link: str = "") -
     return len(notices)
 
 
+def cases_claim_by_phone(*, user: Any, phone: str) -> int:
+    """Put the cases someone reported from this phone (hotline, partner) before they had an
+    account into their 我的诉求, once they proved they hold the phone (SMS code).
+
+    Only cases of the last `CASES_CLAIM_BY_PHONE_DAYS` (90) days: carriers give a cancelled
+    number to someone else after a while, and the new holder must not see the old one's
+    cases. Returns how many cases were linked."""
+    days = int(getattr(settings, "CASES_CLAIM_BY_PHONE_DAYS", 90))
+    since = timezone.now() - dt.timedelta(days=days)
+    with transaction.atomic():
+        claimed = list(
+            Case.objects.select_for_update().filter(
+                reporter_user__isnull=True, reporter_phone_index=phone_index(phone), created_at__gte=since
+            ).only("pk", "number").order_by("created_at")
+        )
+        if not claimed:
+            return 0
+        Case.objects.filter(pk__in=[case.pk for case in claimed]).update(reporter_user=user)
+        for case in claimed:
+            audit_record(actor=user, action="case.claim_by_phone", target=case)
+        text = gettext("您此前用本手机号反映的 %(n)s 件诉求已放入“我的诉求”。") % {"n": len(claimed)}
+        CaseNotification.objects.create(user=user, case=claimed[-1], text=text[:300])
+    return len(claimed)
+
+
 def _status_text(case: Case) -> str:
     return gettext("您的诉求 %(number)s 状态更新为：%(status)s。") % {
         "number": case.number, "status": case.get_status_display(),
