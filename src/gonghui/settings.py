@@ -45,6 +45,9 @@ if not DEBUG:
         )
 
 ALLOWED_HOSTS = [h for h in env("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver").split(",") if h]
+# Addresses or networks of the reverse proxies whose X-Forwarded-For names the client
+# (rate limits and the audit log; see core/net.py), e.g. "127.0.0.1,10.0.0.0/8".
+TRUSTED_PROXIES = [p.strip() for p in env("TRUSTED_PROXIES", "").split(",") if p.strip()]
 CSRF_TRUSTED_ORIGINS = [o for o in env("CSRF_TRUSTED_ORIGINS").split(",") if o]
 
 INSTALLED_APPS = [

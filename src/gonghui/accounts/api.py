@@ -9,10 +9,12 @@ from django.contrib.auth import login
 from django.http import HttpRequest
 from ninja import Router, Status
 
+from gonghui.core.net import client_ip
+
 from . import selectors, services
 from .auth import session_or_token
 from .schemas import SmsCodeIn, SmsCodeOut, SmsLoginIn, UserSelfOut
-from .views import MODEL_BACKEND, client_ip
+from .views import MODEL_BACKEND
 
 router = Router()
 

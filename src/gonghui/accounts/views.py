@@ -15,6 +15,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
 from gonghui.core.errors import DomainError
+from gonghui.core.net import client_ip
 from gonghui.core.web import apply_domain_error
 
 from . import selectors, services
@@ -22,11 +23,6 @@ from .forms import PhoneForm, SmsCodeForm, StaffLoginForm, TotpForm
 from .middleware import totp_is_verified, totp_mark_verified
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
-
-
-def client_ip(request: HttpRequest) -> str | None:
-    # REMOTE_ADDR only: X-Forwarded-For is trivially forged unless a trusted proxy sets it.
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def safe_next(request: HttpRequest, default: str) -> str:
