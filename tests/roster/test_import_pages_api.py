@@ -151,3 +151,30 @@ def test_admin_shows_import_jobs_read_only(client, tree, django_capture_on_commi
     detail = client.get(reverse("admin:members_importjob_change", args=[job.pk]))
     assert detail.status_code == 200 and "请输入11位中国大陆手机号" in detail.content.decode()
     assert client.get(reverse("admin:members_importjob_add")).status_code == 403
+
+
+def test_a_large_subtree_gets_a_union_search_box_instead_of_a_list(client, tree, monkeypatch, django_capture_on_commit_callbacks):
+    from gonghui.members import roster_selectors
+
+    monkeypatch.setattr(roster_selectors, "UNION_PICKER_LIMIT", 2)
+    client.force_login(tree.staff_a)
+    html = client.get(reverse("roster:index")).content.decode()
+    assert 'name="union_q"' in html and "<select" not in html
+    # The search lists matching unions of the staff's own subtree only.
+    found = client.get(reverse("roster:union_search"), {"union_q": tree.grassroots_a.name[:4]}).content.decode()
+    assert f'value="{tree.grassroots_a.pk}"' in found
+    assert f'value="{tree.grassroots_b.pk}"' not in client.get(
+        reverse("roster:union_search"), {"union_q": tree.grassroots_b.name[:4]}
+    ).content.decode()
+    assert "至少两个字" in client.get(reverse("roster:union_search"), {"union_q": "x"}).content.decode()
+    # The chosen union is posted as before.
+    uscc = tree.grassroots_a.employer.uscc
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _upload_page(client, tree, csv_bytes([row(uscc=uscc)]))
+    assert response.status_code == 302
+
+
+def test_a_small_subtree_gets_the_list(client, tree):
+    client.force_login(tree.staff_a)
+    html = client.get(reverse("roster:index")).content.decode()
+    assert "<select" in html and tree.grassroots_a.name in html and tree.grassroots_b.name not in html

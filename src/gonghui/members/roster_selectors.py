@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from gonghui.core.jurisdiction import get_or_404
 from gonghui.orgs.models import Union
@@ -33,6 +33,23 @@ def import_bad_row_reasons(*, job: ImportJob) -> dict[int, list[str]]:
     return reasons
 
 
-def import_target_unions_for_user(*, user: Any, limit: int = 500) -> QuerySet[Union]:
+# Up to this many target unions the upload form offers a list; past it, a search box.
+UNION_PICKER_LIMIT = 500
+
+
+def import_target_unions_for_user(*, user: Any, limit: int = UNION_PICKER_LIMIT) -> QuerySet[Union]:
     """Unions the user may import into (their subtree, active), for the upload form."""
     return Union.objects.visible_to(user, "import").active().order_by("path")[:limit]
+
+
+def import_target_unions_search(*, user: Any, q: str, limit: int = 20) -> QuerySet[Union]:
+    """The upload form's search box: target unions whose name contains `q`, or whose pinyin
+    initials start with it (a province admin's subtree has thousands)."""
+    q = (q or "").strip()[:50]
+    if len(q) < 2:
+        return Union.objects.none()
+    return (
+        Union.objects.visible_to(user, "import").active()
+        .filter(Q(name__contains=q) | Q(name_initials__startswith=q.lower()))
+        .order_by("depth", "path")[:limit]
+    )

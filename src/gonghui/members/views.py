@@ -27,8 +27,10 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @require_http_methods(["GET", "POST"])
 def roster_index(request: HttpRequest) -> HttpResponse:
     """Upload a roster, and the list of recent imports in the staff user's subtree."""
-    unions = roster_selectors.import_target_unions_for_user(user=request.user)
-    form = RosterUploadForm(request.POST or None, request.FILES or None, unions=unions)
+    limit = roster_selectors.UNION_PICKER_LIMIT
+    unions = list(roster_selectors.import_target_unions_for_user(user=request.user, limit=limit + 1))
+    searching = len(unions) > limit  # too many for a list: the form offers a search box
+    form = RosterUploadForm(request.POST or None, request.FILES or None, unions=[] if searching else unions)
     if request.method == "POST" and form.is_valid():
         try:
             job = services.roster_import_create(
@@ -42,7 +44,17 @@ def roster_index(request: HttpRequest) -> HttpResponse:
             return HttpResponseRedirect(reverse("roster:detail", args=[job.pk]))
     jobs = roster_selectors.import_job_list_for_user(user=request.user)[:20]
     status = 400 if request.method == "POST" else 200
-    return render(request, "members/pages/roster_index.html", {"form": form, "jobs": jobs}, status=status)
+    return render(
+        request, "members/pages/roster_index.html", {"form": form, "jobs": jobs, "searching": searching}, status=status
+    )
+
+
+@staff_required
+@require_http_methods(["GET"])
+def roster_union_search(request: HttpRequest) -> HttpResponse:
+    """The upload form's union search (htmx): matching target unions as choices."""
+    unions = roster_selectors.import_target_unions_search(user=request.user, q=request.GET.get("union_q", ""))
+    return render(request, "members/partials/_union_choices.html", {"unions": unions})
 
 
 @staff_required
