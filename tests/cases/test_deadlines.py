@@ -56,3 +56,20 @@ def test_resolution_deadline_is_configurable_per_category(on_day):
     CategoryDeadline.objects.create(category=Category.LEGAL_CONSULTATION, resolve_workdays=1)
     faster = case_accept(case=app_case(tree, category=Category.LEGAL_CONSULTATION), by=tree.staff_a)
     assert faster.resolve_due == dt.date(2025, 3, 4)
+
+
+@pytest.mark.django_db
+def test_open_deadline_is_computed_by_the_database_and_follows_the_status():
+    """`open_due_on` (what the overdue and due-soon queues read) is the deadline while the
+    case is open and empty once it is resolved; reopening brings it back."""
+    from gonghui.cases import services as case_services
+    from gonghui.cases.models import Case
+
+    tree = Tree()
+    case = app_case(tree)
+    case.refresh_from_db()
+    assert case.open_due_on == case.due_on
+    case_services.case_accept(case=case, by=tree.staff_a)
+    case_services.case_resolve(case=case, by=tree.staff_a, outcome="已协调解决")
+    assert Case.objects.get(pk=case.pk).open_due_on is None
+    assert not Case.objects.filter(pk=case.pk, open_due_on__isnull=False).exists()

@@ -56,9 +56,9 @@ def case_queue(*, user: Any, queue: str = "new", today: dt.date | None = None, q
     elif queue == "mine":
         qs = qs.filter(status__in=OPEN_STATUSES, assignee=user).order_by("due_on", "pk")
     elif queue == "due_soon":
-        qs = qs.filter(status__in=OPEN_STATUSES, due_on__gte=today, due_on__lte=add_workdays(today, 2)).order_by("due_on", "pk")
+        qs = qs.filter(open_due_on__gte=today, open_due_on__lte=add_workdays(today, 2)).order_by("open_due_on", "pk")
     elif queue == "overdue":
-        qs = qs.filter(status__in=OPEN_STATUSES, due_on__lt=today).order_by("due_on", "pk")
+        qs = qs.filter(open_due_on__lt=today).order_by("open_due_on", "pk")
     elif queue == "follow_up":
         qs = qs.filter(status=Status.RESOLVED).order_by("resolved_at", "pk")
     elif queue == "supervised":
@@ -77,8 +77,8 @@ def case_queue_counts(*, user: Any, today: dt.date | None = None) -> dict[str, i
     return {
         "new": base.filter(status=Status.NEW).count(),
         "mine": base.filter(status__in=OPEN_STATUSES, assignee=user).count(),
-        "due_soon": base.filter(status__in=OPEN_STATUSES, due_on__gte=today, due_on__lte=add_workdays(today, 2)).count(),
-        "overdue": base.filter(status__in=OPEN_STATUSES, due_on__lt=today).count(),
+        "due_soon": base.filter(open_due_on__gte=today, open_due_on__lte=add_workdays(today, 2)).count(),
+        "overdue": base.filter(open_due_on__lt=today).count(),
         "follow_up": base.filter(status=Status.RESOLVED).count(),
     }
 

@@ -633,7 +633,7 @@ def cases_escalate_overdue(*, today: dt.date | None = None) -> int:
     """Flag open cases past their deadline and tell the parent union (once per deadline)."""
     today = today or _today()
     count = 0
-    overdue = Case.objects.filter(status__in=OPEN_STATUSES, due_on__lt=today, escalated_at__isnull=True).select_related("union__parent")
+    overdue = Case.objects.filter(open_due_on__lt=today, escalated_at__isnull=True).select_related("union__parent")
     for case_id in overdue.values_list("pk", flat=True).iterator():
         with transaction.atomic():
             case = _lock(Case(pk=case_id))
@@ -656,7 +656,7 @@ def cases_remind_due(*, today: dt.date | None = None) -> int:
     today = today or _today()
     due_soon = routing.accept_due_for(today)
     count = 0
-    for case in Case.objects.filter(status__in=OPEN_STATUSES, due_on__lte=due_soon, due_on__gte=today).exclude(
+    for case in Case.objects.filter(open_due_on__lte=due_soon, open_due_on__gte=today).exclude(
         reminded_on=today
     ).select_related("union"):
         with transaction.atomic():
