@@ -137,3 +137,36 @@ def test_queue_endpoint_query_count_does_not_grow_with_rows(client, django_asser
         assert len(client.get(f"{BASE}/?queue=new").json()) == 12
     with django_assert_max_num_queries(12):
         assert client.get("/cases/console/?queue=new").status_code == 200
+
+
+def test_queue_items_match_the_documented_case_schema(client):
+    """The queue is encoded from database rows (no models, no pydantic per row): every item
+    must still be exactly what CaseOut says, in the caller's language."""
+    import datetime as dt
+
+    from gonghui.cases.models import Case
+    from gonghui.cases.schemas import CaseOut
+
+    tree = Tree()
+    cases = [app_case(tree) for _ in range(3)]
+    client.force_login(tree.staff_a)
+    body = client.get(f"{BASE}/?queue=new").json()
+    assert [item["id"] for item in body] == [c.pk for c in sorted(cases, key=lambda c: (c.due_on, c.pk))]
+    for item in body:
+        case = Case.objects.select_related("union").get(pk=item["id"])
+        expected = CaseOut(**CaseOut.from_case(case)).model_dump(mode="json")
+        assert set(item) == set(expected)
+        CaseOut.model_validate(item)
+        for key, value in expected.items():
+            if key == "created_at":
+                got = dt.datetime.fromisoformat(item[key].replace("Z", "+00:00"))
+                want = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+                assert abs(got - want) < dt.timedelta(milliseconds=1)
+            else:
+                assert item[key] == value, key
+    english = client.get(f"{BASE}/?queue=new", HTTP_ACCEPT_LANGUAGE="en").json()[0]
+    assert english["status_label"] != body[0]["status_label"]
+    # Paging and bad input behave as before.
+    assert len(client.get(f"{BASE}/?queue=new&limit=2").json()) == 2
+    assert len(client.get(f"{BASE}/?queue=new&limit=2&offset=2").json()) == 1
+    assert client.get(f"{BASE}/?queue=nope").status_code == 422

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+from collections.abc import Iterable
 from typing import Any
 
+from django.core.serializers.json import DjangoJSONEncoder
 from ninja import Schema
 from pydantic import Field
 
@@ -71,6 +74,31 @@ class CaseOut(Schema):
             "resolve_due": case.resolve_due, "due_on": case.due_on, "rating": case.rating,
             "created_at": case.created_at,
         }
+
+
+# The fields of CaseOut read straight from the database for list pages, in CaseOut's order.
+CASE_LIST_FIELDS = (
+    "id", "number", "channel", "category", "status", "union_id", "union__name", "employer_name", "region_id",
+    "amount_fen", "people_count", "recovered_fen", "people_paid", "outcome", "accept_due", "resolve_due",
+    "due_on", "rating", "created_at",
+)
+
+
+def case_rows_json(rows: Iterable[dict[str, Any]]) -> bytes:
+    """CaseOut items as a JSON array, from `.values(*CASE_LIST_FIELDS)` rows: a queue page of
+    50 cases without building 100 model instances and validating 50 schemas (tests hold the
+    output to CaseOut)."""
+    categories = {code: str(label) for code, label in CATEGORY_LABELS.items()}
+    statuses = {code: str(label) for code, label in STATUS_LABELS.items()}
+    items = []
+    for row in rows:
+        item = dict(row)
+        item["category_label"] = categories.get(row["category"], row["category"])
+        item["status_label"] = statuses.get(row["status"], row["status"])
+        item["union_name"] = item.pop("union__name")
+        item["region_code"] = item.pop("region_id")
+        items.append(item)
+    return json.dumps(items, ensure_ascii=False, cls=DjangoJSONEncoder).encode()
 
 
 class EventOut(Schema):
