@@ -170,8 +170,13 @@ class Case(models.Model):
         verbose_name_plural = _("诉求")
         ordering = ["-created_at", "-pk"]
         indexes = [
-            # The staff queues: open cases of a subtree ordered by deadline.
-            models.Index(fields=["union_path", "status", "due_on"], name="case_queue_idx"),
+            # The staff queues of a small branch: its cases by status and deadline. Branches
+            # are found by `union_path LIKE '/1/7/%'`; on PostgreSQL only a pattern operator
+            # class serves that under a non-C collation (zh_CN.UTF-8, en_US.UTF-8).
+            models.Index(
+                fields=["union_path", "status", "due_on"], name="case_queue_idx",
+                opclasses=["varchar_pattern_ops", "varchar_pattern_ops", "date_ops"],
+            ),
             models.Index(fields=["status", "due_on"], name="case_status_due_idx"),
             # Overdue and due-soon queues: open cases by deadline; walk it, filter by branch.
             models.Index(fields=["open_due_on", "id"], name="case_open_due_idx"),
