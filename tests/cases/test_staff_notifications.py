@@ -270,3 +270,56 @@ def test_a_failing_claim_never_stops_a_sign_in(monkeypatch):
     phone = "13788880000"
     user = account_services.sms_code_verify(phone=phone, code=account_services.sms_code_send(phone=phone).code)
     assert user.phone == phone
+
+
+# --- text messages to staff ----------------------------------------------------------------
+
+STAFF_SMS: list[tuple[str, str]] = []
+
+
+class StaffSmsBackend:
+    def send(self, phone: str, text: str) -> None:
+        STAFF_SMS.append((phone, text))
+
+
+def _staff_with_phone(union, phone):
+    from gonghui.accounts.models import User
+
+    user = make_staff(union=union)
+    User.objects.filter(pk=user.pk).update(phone=phone, phone_index=phone_index(phone))
+    return user
+
+
+def test_overdue_cases_reach_the_parent_unions_staff_as_one_text_per_run(settings, django_capture_on_commit_callbacks):
+    settings.SMS_BACKEND = "tests.cases.test_staff_notifications.StaffSmsBackend"
+    STAFF_SMS.clear()
+    tree = Tree()
+    _staff_with_phone(tree.county_a, "13911112222")
+    make_staff(union=tree.county_a)  # no phone: in-app only
+    first, second = app_case(tree), app_case(tree)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert cases_escalate_overdue(today=max(first.due_on, second.due_on) + dt.timedelta(days=3)) == 2
+    county_texts = [text for phone, text in STAFF_SMS if phone == "13911112222"]
+    assert len(county_texts) == 1 and "2 件诉求超期" in county_texts[0]
+    # Reporters are texted by their own path; nobody else in the county got one.
+    assert {phone for phone, _text in STAFF_SMS} <= {"13911112222", first.reporter_phone, second.reporter_phone}
+
+
+def test_supervision_texts_the_handling_unions_staff_unless_switched_off(settings, django_capture_on_commit_callbacks):
+    settings.SMS_BACKEND = "tests.cases.test_staff_notifications.StaffSmsBackend"
+    STAFF_SMS.clear()
+    tree = Tree()
+    handler = _staff_with_phone(tree.grassroots_a, "13933334444")
+    case = app_case(tree)
+    with django_capture_on_commit_callbacks(execute=True):
+        supervision_create(case=case, by=tree.staff_a, note="请尽快办理", due_on=dt.date.today() + dt.timedelta(days=5))
+    assert [text for phone, text in STAFF_SMS if phone == "13933334444"] == [
+        f"【职工之家】诉求 {case.number} 被上级工会督办，请于 {(dt.date.today() + dt.timedelta(days=5)).isoformat()} 前办结。"
+    ]
+    assert handler.case_notifications.filter(case=case).exists()
+    settings.CASES_STAFF_SMS = False
+    STAFF_SMS.clear()
+    other = app_case(tree)
+    with django_capture_on_commit_callbacks(execute=True):
+        supervision_create(case=other, by=tree.staff_a, note="请尽快办理", due_on=dt.date.today() + dt.timedelta(days=5))
+    assert not [1 for phone, _text in STAFF_SMS if phone == "13933334444"]

@@ -126,14 +126,32 @@ def _notify_reporter(case: Case, text: str) -> None:
         transaction.on_commit(lambda: enqueue(case_sms_send, case.pk, text))
 
 
-def _notify_union_staff(case: Case, union: Union, text: str) -> None:
-    user_ids = set(
+def _union_staff_ids(union: Union) -> set[int]:
+    return set(
         RoleGrant.objects.filter(union=union, role__in=[RoleGrant.Role.ADMIN, RoleGrant.Role.STAFF])
         .values_list("user_id", flat=True)
     )
+
+
+def _notify_union_staff(case: Case, union: Union, text: str, *, sms: bool = False) -> set[int]:
+    """In-app notices to the union's staff; with `sms`, a text message too (after commit,
+    when `CASES_STAFF_SMS` is on) for what cannot wait for them to open the console."""
+    user_ids = _union_staff_ids(union)
     CaseNotification.objects.bulk_create(
         [CaseNotification(user_id=uid, case=case, text=text[:300]) for uid in sorted(user_ids)]
     )
+    if sms:
+        _staff_sms_after_commit(user_ids, text)
+    return user_ids
+
+
+def _staff_sms_after_commit(user_ids: Iterable[int], text: str) -> None:
+    if not user_ids or not getattr(settings, "CASES_STAFF_SMS", True):
+        return
+    from .tasks import staff_sms_send
+
+    ids = sorted(set(user_ids))
+    transaction.on_commit(lambda: enqueue(staff_sms_send, ids, text))
 
 
 def staff_reminder_send(*, user_ids: Iterable[int], text: str, link: str = "") -> int:
@@ -624,15 +642,17 @@ def supervision_create(*, case: Case, by: Any, note: str, due_on: dt.date) -> Su
                body=gettext("%(union)s 督办：%(note)s（期限 %(due)s）") % {"union": by_union.name, "note": note, "due": due_on.isoformat()},
                data={"supervision_id": row.pk, "by_union_id": by_union.pk})
         _notify_union_staff(case, case.union, gettext("诉求 %(number)s 被上级工会督办，请于 %(due)s 前办结。") % {
-            "number": case.number, "due": due_on.isoformat()})
+            "number": case.number, "due": due_on.isoformat()}, sms=True)
         audit_record(actor=by, action="case.supervise", target=case, reason=note)
     return row
 
 
 def cases_escalate_overdue(*, today: dt.date | None = None) -> int:
-    """Flag open cases past their deadline and tell the parent union (once per deadline)."""
+    """Flag open cases past their deadline and tell the parent union (once per deadline):
+    a notice per case, and one text message per staff member for the whole run."""
     today = today or _today()
     count = 0
+    told: dict[int, int] = {}
     overdue = Case.objects.filter(open_due_on__lt=today, escalated_at__isnull=True).select_related("union__parent")
     for case_id in overdue.values_list("pk", flat=True).iterator():
         with transaction.atomic():
@@ -646,8 +666,14 @@ def cases_escalate_overdue(*, today: dt.date | None = None) -> int:
                    body=gettext("已超过期限 %(due)s，上报 %(union)s。") % {
                        "due": case.due_on.isoformat(), "union": parent.name if parent else case.union.name},
                    data={"parent_union_id": parent.pk if parent else None})
-            _notify_union_staff(case, parent or case.union, gettext("下级工会诉求 %(number)s 已超期。") % {"number": case.number})
+            for uid in _notify_union_staff(
+                case, parent or case.union, gettext("下级工会诉求 %(number)s 已超期。") % {"number": case.number}
+            ):
+                told[uid] = told.get(uid, 0) + 1
             count += 1
+    for uid, cases in told.items():
+        with transaction.atomic():
+            _staff_sms_after_commit([uid], gettext("您管辖范围内有 %(n)s 件诉求超期，请登录职工之家工作台查看“我的提醒”。") % {"n": cases})
     return count
 
 

@@ -22,6 +22,19 @@ def case_sms_send(case_id: int, text: str) -> None:
         sms_backend().send(case.reporter_phone, f"【职工之家】{text}")
 
 
+@shared_task(name="cases.staff_sms_send")
+def staff_sms_send(user_ids: list[int], text: str) -> int:
+    """Text union staff (督办, overdue digest); those without a phone number are skipped."""
+    from gonghui.accounts.models import User
+
+    sent = 0
+    for user in User.objects.filter(pk__in=user_ids, is_active=True).only("phone"):
+        if user.phone:
+            sms_backend().send(user.phone, f"【职工之家】{text}")
+            sent += 1
+    return sent
+
+
 @shared_task(name="cases.cases_escalate_overdue")
 def cases_escalate_overdue_task() -> int:
     """Run daily (Celery beat) or by `manage.py cases_escalate`."""
