@@ -300,3 +300,26 @@ def test_a_change_in_this_process_is_seen_by_the_next_search_at_once(settings):
     selectors.station_list_nearby(lat=22.54, lon=113.94)
     make_station(union=tree.grassroots_a, name="新驿站", lat=22.5401, lon=113.9401)
     assert [s.name for s in selectors.station_list_nearby(lat=22.5401, lon=113.9401)] == ["新驿站", "原有驿站"]
+
+
+@pytest.mark.django_db
+def test_while_one_thread_rebuilds_the_others_answer_from_the_current_index():
+    from gonghui.stations import index as index_module
+
+    tree = Tree()
+    make_station(union=tree.grassroots_a, name="原有驿站")
+    current = index_module.index_get()
+    make_station(union=tree.grassroots_a, name="新驿站", lat=22.5401, lon=113.9401)  # marks it stale
+    holder = index_module._holder
+    assert holder.stale
+    import threading
+
+    answers = []
+    with holder.lock:  # another thread is rebuilding
+        searcher = threading.Thread(target=lambda: answers.append(index_module.index_get()))
+        searcher.start()
+        searcher.join(timeout=10)
+        assert not searcher.is_alive(), "a search waited for another thread's rebuild"
+    assert answers == [current]
+    rebuilt = index_module.index_get()  # nobody is: this search rebuilds and waits
+    assert rebuilt is not current and rebuilt.count == 2

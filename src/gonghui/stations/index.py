@@ -460,8 +460,9 @@ def _shared_token() -> str:
 def index_get() -> StationIndex:
     """The current index.
 
-    A change made in this process (`index_invalidate`) is rebuilt before the next search
-    answers, so its author sees it at once. A change another process announced (the shared
+    A change made in this process (`index_invalidate`) is rebuilt by the next search, which
+    waits for it (so its author sees the change at once); searches on other threads keep
+    answering from the current index meanwhile. A change another process announced (the shared
     token moved) is rebuilt in a background thread while searches keep answering from the
     current index: at national scale a rebuild takes seconds, and every app server would
     otherwise stall its searches for that long after each edit anywhere."""
@@ -477,7 +478,11 @@ def index_get() -> StationIndex:
             return index
         _rebuild_in_background(token)
         return holder.index or index
-    with holder.lock:
+    # Only one thread rebuilds; while it does, the others answer from the index there is
+    # (the first build, with nothing to answer from, is waited for).
+    if not holder.lock.acquire(blocking=index is None):
+        return index  # type: ignore[return-value]
+    try:
         holder.recheck = float(getattr(settings, "STATIONS_INDEX_RECHECK_SECONDS", 2.0))
         token = _shared_token()
         if holder.index is None or holder.stale or holder.index.version != token:
@@ -485,6 +490,8 @@ def index_get() -> StationIndex:
             holder.index = index_build(version=token)
         holder.checked = now
         return holder.index
+    finally:
+        holder.lock.release()
 
 
 def _rebuild_in_background(token: str) -> None:
