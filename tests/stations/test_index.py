@@ -211,19 +211,19 @@ def test_a_filter_that_fails_nearby_is_skipped_inside_the_tree_search():
 @settings(max_examples=40, deadline=None)
 @given(point=points, minute=st.integers(0, 7 * 1440 - 1), kinds=st.sets(st.sampled_from(KINDS), max_size=2))
 def test_open_now_with_too_many_schedules_to_evaluate_matches_brute_force(point, minute, kinds):
-    """Past OPEN_SHARE_SCHEDULES distinct hours, stations are checked one by one."""
+    """Past OPEN_EVALUATE_SCHEDULES distinct hours, stations are checked one by one."""
     import gonghui.stations.index as index_module
 
     lat, lon = point
     at = dt.datetime(2025, 3, 3) + dt.timedelta(minutes=minute)
     kind_bits = sum(1 << KIND_CODES[c] for c in kinds)
-    saved = index_module.OPEN_SHARE_SCHEDULES
-    index_module.OPEN_SHARE_SCHEDULES = 1
+    saved = index_module.OPEN_EVALUATE_SCHEDULES
+    index_module.OPEN_EVALUATE_SCHEDULES = 1
     try:
         index = StationIndex(INDEXES[1])
         hits = index.nearest(lat=lat, lon=lon, k=10, kinds=kind_bits, open_at=at, radius_km=20000)
     finally:
-        index_module.OPEN_SHARE_SCHEDULES = saved
+        index_module.OPEN_EVALUATE_SCHEDULES = saved
     assert_same(hits, brute_force(INDEXES[1], lat, lon, 10, kind_bits, 0, 20000, open_at=at))
 
 

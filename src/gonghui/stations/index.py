@@ -25,7 +25,7 @@ import math
 import threading
 import time
 import uuid
-from collections import Counter, OrderedDict
+from collections import OrderedDict
 from collections.abc import Iterable
 from typing import Any, NamedTuple
 
@@ -54,13 +54,13 @@ LEAF_SIZE = 16
 # Several kinds that together hold at least this share of the stations are searched in the
 # one tree of all stations (one query, kind checked per candidate) rather than kind by kind.
 SHARED_TREE_SHARE = 0.4
-# Above this many distinct weekly schedules, "open now" is assumed to pass half the stations
-# when sizing the first round (the search widens if fewer pass).
-OPEN_SHARE_SCHEDULES = 2000
+# Up to this many distinct weekly schedules, "open now" is evaluated for all of them once a
+# minute and becomes part of the search mask; past it, the nearest stations are checked one
+# by one.
+OPEN_EVALUATE_SCHEDULES = 2000
 _DISTANCE_PER_HALF_CHORD = 2 * EARTH_RADIUS_KM
 
 _asin = math.asin
-_sqrt = math.sqrt
 _sin = math.sin
 _cos = math.cos
 _radians = math.radians
@@ -68,15 +68,6 @@ _radians = math.radians
 # Row layout (a tuple, for memory and speed):
 LAT_RAD, LON_RAD, COS_LAT, ID, KIND_BIT, MASK, SCHEDULE, LAT, LON, NAME, ADDRESS, HOURS_TEXT, STAR, RATING, CODE = range(15)
 Row = tuple[Any, ...]
-
-
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in kilometres between two points in degrees."""
-    p1, p2 = _radians(lat1), _radians(lat2)
-    dp = p2 - p1
-    dl = _radians(lon2 - lon1)
-    a = _sin(dp / 2) ** 2 + _cos(p1) * _cos(p2) * _sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * _asin(min(1.0, _sqrt(a)))
 
 
 class Hit(NamedTuple):
@@ -155,12 +146,12 @@ class _Tree:
 class _OpenState:
     """Which schedules are open in one minute (hours have minute precision)."""
 
-    __slots__ = ("key", "flags", "share", "array")
+    __slots__ = ("key", "flags", "evaluated", "array")
 
     def __init__(self, key: tuple[dt.date, int], schedules: int) -> None:
         self.key = key
         self.flags: list[bool | None] = [None] * schedules
-        self.share: float | None = None
+        self.evaluated = False
         # Every schedule's flag as a numpy array (sentinel False last), once all are known.
         self.array: np.ndarray | None = None
 
@@ -192,7 +183,6 @@ class StationIndex:
                 number = numbers[row[SCHEDULE]] = len(self.schedules)
                 self.schedules.append(row[SCHEDULE])
             self.schedule_of.append(number)
-        self.schedule_counts = Counter(self.schedule_of)
         self._open: _OpenState | None = None
         self.all: _Tree | None = None
         self.by_kind: dict[int, _Tree] = {}
@@ -237,13 +227,6 @@ class StationIndex:
             flag = flags[number] = is_open(self.schedules[number], at)
         return flag
 
-    def open_share(self, at: dt.datetime) -> float:
-        """The share of stations open at `at` (an estimate where schedules are too varied)."""
-        state = self._open_state_for(at)
-        if state.share is None:
-            self._open_evaluate(state, at)
-        return state.share if state.share is not None else 0.5
-
     def _open_state_for(self, at: dt.datetime) -> _OpenState:
         self.open_flags(at)
         state = self._open
@@ -251,17 +234,16 @@ class StationIndex:
         return state
 
     def _open_evaluate(self, state: _OpenState, at: dt.datetime) -> None:
-        """Evaluate every schedule for this minute, where there are few enough of them."""
-        if len(self.schedules) > OPEN_SHARE_SCHEDULES or not self.count:
-            state.share = 0.5
+        """Evaluate every schedule for this minute into `state.array`, where there are few
+        enough of them (else the hours are checked station by station)."""
+        state.evaluated = True
+        if len(self.schedules) > OPEN_EVALUATE_SCHEDULES or not self.count:
             return
         flags = state.flags
         for number, flag in enumerate(flags):
             if flag is None:
                 flags[number] = is_open(self.schedules[number], at)
         state.array = np.array([*flags, False], dtype=bool)
-        open_count = sum(count for number, count in self.schedule_counts.items() if flags[number])
-        state.share = open_count / self.count
 
     # -- query -----------------------------------------------------------------------------
     def nearest(
@@ -320,7 +302,7 @@ class StationIndex:
         open_key = None
         if open_at is not None:
             state = self._open_state_for(open_at)
-            if state.share is None:
+            if not state.evaluated:
                 self._open_evaluate(state, open_at)
             open_array = state.array
             if open_array is None:
