@@ -165,6 +165,7 @@ def test_module_console_pages_and_admin_logout(client, settings):
     client.force_login(make_staff(union=Tree().city_a))
     guarded = client.get("/cases/console/")
     assert guarded.status_code == 302 and guarded["Location"].startswith(reverse("accounts:totp_setup"))
-    # Public worker pages stay reachable, and leaving through the admin is always possible.
-    assert client.get("/").status_code == 200
+    # Every path waits for the TOTP step (worker pages too: the session is a staff one),
+    # but leaving through the admin is always possible.
+    assert client.get("/")["Location"].startswith(reverse("accounts:totp_setup"))
     assert client.post("/admin/logout/").status_code in {200, 302}
