@@ -28,7 +28,7 @@ def test_worker_login_in_two_steps_without_javascript(client, settings):
     assert code in body  # demo mode shows the code it sent
     done = client.post(LOGIN, {"step": "code", "phone": PHONE, "code": code, "next": "/me/"})
     assert done.status_code == 302 and done["Location"] == "/me/"
-    assert client.get(reverse("web:home")).context["user"].username == "w" + PHONE
+    assert client.get(reverse("web:home")).context["user"].phone == PHONE
 
 
 def test_worker_login_with_htmx_returns_fragments_and_hx_redirect(client, settings):
