@@ -15,6 +15,7 @@ from django.core.exceptions import (
     TooManyFieldsSent,
     TooManyFilesSent,
 )
+from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse, UnreadablePostError
 from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
@@ -95,6 +96,18 @@ def on_bad_request(request: HttpRequest, exc: SuspiciousOperation) -> HttpRespon
 @api.exception_handler(BadRequest)
 def on_bad_request_plain(request: HttpRequest, exc: BadRequest) -> HttpResponse:
     return problem(request, 400, "request_invalid", _("请求无法处理。"))
+
+
+@api.exception_handler(OverflowError)
+def on_number_overflow(request: HttpRequest, exc: OverflowError) -> HttpResponse:
+    # An id or number larger than the database's integers (SQLite raises this one).
+    return problem(request, 422, "number_out_of_range", _("输入的数值超出范围。"))
+
+
+@api.exception_handler(DataError)
+def on_data_error(request: HttpRequest, exc: DataError) -> HttpResponse:
+    # The database refused a value for its column type (PostgreSQL: integer out of range).
+    return problem(request, 422, "number_out_of_range", _("输入的数值超出范围。"))
 
 
 @api.exception_handler(Http404)

@@ -17,6 +17,7 @@ import os
 import pytest
 import schemathesis
 from django.core.handlers.wsgi import WSGIHandler
+from django.db import transaction
 from django.test import Client
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis.errors import Unsatisfiable
@@ -115,7 +116,7 @@ def _session_cookies(user) -> dict[str, str]:
     return {"sessionid": client.cookies["sessionid"].value, "csrftoken": CSRF}
 
 
-def _fuzz(cookies: dict[str, str], *, examples: int) -> list[tuple[str, str, int]]:
+def _fuzz(cookies: dict[str, str], *, examples: int) -> list[tuple[str, str, int, str]]:
     # The session is the credential here: without the security schemes schemathesis does
     # not invent Authorization headers (a wrong one is a 401 before any input is read).
     raw = copy.deepcopy(_schema())
@@ -125,7 +126,7 @@ def _fuzz(cookies: dict[str, str], *, examples: int) -> list[tuple[str, str, int
             operation.pop("security", None)
     schema = schemathesis.openapi.from_dict(raw)
     app = WSGIHandler()
-    failures: list[tuple[str, str, int]] = []
+    failures: list[tuple[str, str, int, str]] = []
     for result in schema.get_all_operations():
         operation = result.ok()
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
@@ -135,8 +136,11 @@ def _fuzz(cookies: dict[str, str], *, examples: int) -> list[tuple[str, str, int
                       phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
             @given(case=strategy)
             def send(case) -> None:
-                response = case.call(base_url="http://localhost", app=app, cookies=cookies,
-                                     headers={"X-CSRFToken": CSRF})
+                # A savepoint per request, as each real request has its own transaction: one
+                # refused write must not poison the test's transaction for the next request.
+                with transaction.atomic():
+                    response = case.call(base_url="http://localhost", app=app, cookies=cookies,
+                                         headers={"X-CSRFToken": CSRF})
                 if response.status_code >= 500:
                     failures.append((case.method, case.formatted_path, response.status_code, response.text[-300:]))
 
