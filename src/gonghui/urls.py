@@ -1,10 +1,9 @@
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from gonghui.api import api
+from gonghui.core.files import protected_file
 from gonghui.core.views import healthz
 from gonghui.stations.api import station_nearby_view
 
@@ -24,7 +23,7 @@ urlpatterns = [
     path("console/", include("gonghui.console.urls")),
     path("cases/", include("gonghui.cases.urls")),
     path("stations/", include("gonghui.stations.urls")),
+    # Uploads: never a static /media/ directory; this view checks access (core/files.py).
+    path("files/<path:name>", protected_file, name="protected_file"),
     path("", include("gonghui.web.urls")),
 ]
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
