@@ -126,6 +126,10 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL")
+# SMS codes' send limits, sign-in lockouts, TOTP replay guards and import progress live in
+# the cache, so every app-server process must share it: Redis, or the database cache
+# (CACHE_DATABASE=1 after `manage.py createcachetable`) where Redis is not available.
+CACHE_DATABASE = env_bool("CACHE_DATABASE")
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -134,8 +138,16 @@ if REDIS_URL:
             "KEY_PREFIX": "gonghui",
         }
     }
+elif CACHE_DATABASE:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "gonghui_cache"}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+if not DEBUG and not (REDIS_URL or CACHE_DATABASE):
+    raise ImproperlyConfigured(
+        "A cache shared by every process is required in production (rate limits and one-time "
+        "codes would otherwise be counted per process): set REDIS_URL, or CACHE_DATABASE=1 "
+        "and run `manage.py createcachetable`."
+    )
 
 # Celery: a real broker when CELERY_BROKER_URL (or REDIS_URL) is set; otherwise tasks run
 # in-process (see gonghui.core.tasks.enqueue).
