@@ -30,6 +30,7 @@ from gonghui.core.tasks import enqueue
 from gonghui.core.text import pinyin_full, pinyin_initials
 from gonghui.core.validators import parse_id_number, parse_name, parse_phone
 from gonghui.orgs.models import Employer, Union
+from gonghui.orgs.selectors import union_allows_printed_cards
 
 from .models import (
     EmploymentForm,
@@ -419,32 +420,79 @@ def card_reissue(*, membership: Membership, actor: Any, reason: str) -> MemberCa
     return card
 
 
+CARD_DYNAMIC_SALT = "gonghui.members.card.dynamic"
+# The card page's QR changes every CARD_QR_STEP_SECONDS; a scanned code is accepted within
+# CARD_QR_TOLERANCE_STEPS steps either side (phone and scanner clocks differ a little), so a
+# screenshot stops working after two or three minutes.
+CARD_QR_STEP_SECONDS = 60
+CARD_QR_TOLERANCE_STEPS = 1
+
+
+def card_qr_step(at: dt.datetime | None = None) -> int:
+    return int((at or timezone.now()).timestamp()) // CARD_QR_STEP_SECONDS
+
+
 def card_token(card: MemberCard) -> str:
-    """The QR payload: a signed, compact reference to the card serial. No personal data."""
+    """The fixed QR payload of a *printed* card: a signed reference to the card serial, no
+    personal data. It verifies only where the card's union allows printed cards."""
     return signing.dumps(card.serial, salt=CARD_SALT)
+
+
+def card_token_dynamic(card: MemberCard, *, at: dt.datetime | None = None) -> str:
+    """The card page's QR payload: the serial and the current time step, signed. It changes
+    every CARD_QR_STEP_SECONDS, so a copied picture of the card soon stops verifying."""
+    return signing.Signer(salt=CARD_DYNAMIC_SALT).sign_object([card.serial, card_qr_step(at)])
 
 
 @dataclass(frozen=True)
 class CardVerification:
-    status: str  # valid / revoked / expired / invalid
+    # valid / revoked / expired / invalid; stale (a dynamic code too old or too new: a
+    # screenshot); printed_not_allowed (a printed card's fixed code where the union only
+    # accepts the dynamic one)
+    status: str
+    kind: str = ""  # dynamic / printed: which kind of code was presented
     union_name: str = ""
     expires_at: dt.datetime | None = None
     serial_tail: str = ""
 
 
-def card_verify(*, token: str) -> CardVerification:
-    """What a station or partner learns from scanning: status and issuing union only."""
+def _card_token_read(token: str) -> tuple[str, str, int | None] | None:
+    """(kind, serial, step) of a signed token, or None."""
     try:
-        serial = signing.loads((token or "").strip(), salt=CARD_SALT)
-    except signing.BadSignature:
+        value = signing.Signer(salt=CARD_DYNAMIC_SALT).unsign_object(token)
+    except (signing.BadSignature, ValueError, TypeError):
+        value = None
+    if value is not None:
+        if (isinstance(value, list) and len(value) == 2 and isinstance(value[0], str)
+                and isinstance(value[1], int) and not isinstance(value[1], bool)):
+            return "dynamic", value[0], value[1]
+        return None
+    try:
+        serial = signing.loads(token, salt=CARD_SALT)
+    except (signing.BadSignature, ValueError, TypeError):
+        return None
+    return ("printed", serial, None) if isinstance(serial, str) else None
+
+
+def card_verify(*, token: str, at: dt.datetime | None = None) -> CardVerification:
+    """What a station or partner learns from scanning: status, which kind of code, and the
+    issuing union only."""
+    read = _card_token_read((token or "").strip())
+    if read is None:
         return CardVerification(status="invalid")
+    kind, serial, step = read
+    if step is not None and abs(card_qr_step(at) - step) > CARD_QR_TOLERANCE_STEPS:
+        return CardVerification(status="stale", kind=kind)
     card = MemberCard.objects.select_related("membership__union").filter(serial=serial).first()
     if card is None:
-        return CardVerification(status="invalid")
-    base: dict[str, Any] = {"union_name": card.membership.union.name, "expires_at": card.expires_at, "serial_tail": card.serial[-4:]}
+        return CardVerification(status="invalid", kind=kind)
+    union = card.membership.union
+    if kind == "printed" and not union_allows_printed_cards(union=union):
+        return CardVerification(status="printed_not_allowed", kind=kind)
+    base: dict[str, Any] = {"kind": kind, "union_name": union.name, "expires_at": card.expires_at, "serial_tail": card.serial[-4:]}
     if card.revoked_at is not None or not card.membership.is_live:
         return CardVerification(status="revoked", **base)
-    if card.expires_at <= timezone.now():
+    if card.expires_at <= (at or timezone.now()):
         return CardVerification(status="expired", **base)
     return CardVerification(status="valid", **base)
 

@@ -91,6 +91,12 @@ class Union(models.Model):
     depth = models.PositiveSmallIntegerField(_("层级"), default=0, editable=False)
     status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.ACTIVE)
     name_initials = models.CharField(_("拼音首字母"), max_length=120, blank=True, db_index=True)
+    # E-member cards show a QR that changes every minute. A union that still hands out
+    # printed cards allows their fixed QR (for itself and every union below it).
+    printed_cards_allowed = models.BooleanField(
+        _("允许印制会员卡"), default=False,
+        help_text=_("开启后，本工会及下级工会会员卡的固定二维码（印制卡）可以核验；否则只认每分钟更新的动态二维码。"),
+    )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     objects = UnionQuerySet.as_manager()

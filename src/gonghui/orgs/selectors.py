@@ -197,3 +197,9 @@ def union_search_for_transfer(*, q: str, limit: int = 20) -> QuerySet[Union]:
     else:
         qs = qs.filter(name__contains=q)
     return qs.order_by("name")[:limit]
+
+
+def union_allows_printed_cards(*, union: Union) -> bool:
+    """Whether `union` or one of its ancestors accepts the fixed QR of printed member cards."""
+    ancestor_ids = [int(part) for part in union.path.strip("/").split("/") if part.isdigit()] or [union.pk]
+    return Union.objects.filter(pk__in=ancestor_ids, printed_cards_allowed=True).exists()

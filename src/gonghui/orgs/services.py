@@ -212,3 +212,16 @@ def role_grant_revoke(*, actor: Any, grant: Any) -> None:
             data={"user": grant.user_id, "union": grant.union_id, "role": grant.role},
         )
         grant.delete()
+
+
+def union_printed_cards_set(*, union: Union, allowed: bool, actor: Any) -> Union:
+    """Allow (or stop) the fixed QR of printed member cards for `union` and its subtree."""
+    if not jurisdiction.has_action(actor, "change", union.path):
+        raise NotFound()
+    with transaction.atomic():
+        locked = Union.objects.select_for_update().get(pk=union.pk)
+        if locked.printed_cards_allowed != allowed:
+            locked.printed_cards_allowed = allowed
+            locked.save(update_fields=["printed_cards_allowed"])
+            audit_record(actor=actor, action="union.printed_cards", target=locked, data={"allowed": allowed})
+    return locked

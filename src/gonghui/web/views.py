@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlencode
 
-import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -18,6 +15,7 @@ from gonghui.core.errors import DomainError
 from gonghui.core.web import apply_domain_error
 from gonghui.members import selectors as member_selectors
 from gonghui.members import services as member_services
+from gonghui.members.card_qr import card_qr
 from gonghui.members.models import EmploymentForm, MembershipTransfer
 from gonghui.orgs import selectors as org_selectors
 
@@ -179,10 +177,10 @@ def card(request: HttpRequest) -> HttpResponse:
     current = member_selectors.card_current_for_worker(user=request.user)
     context: dict[str, Any] = {"card": current}
     if current is not None:
-        token = member_services.card_token(current)
-        verify_url = request.build_absolute_uri(reverse("api:card_verify") + "?" + urlencode({"token": token}))
-        context["qr_svg"] = segno.make(verify_url, error="m").svg_inline(scale=4, dark="#1f2329")
+        context["qr"] = card_qr(request, current)  # dynamic: changes every minute
         context["membership"] = current.membership
+        if getattr(request, "htmx", False) and request.GET.get("part") == "qr":
+            return render(request, "members/partials/_card_qr.html", context)
     else:
         context["pending"] = member_selectors.application_list_for_worker(user=request.user).filter(status="submitted").first()
     return render(request, "web/pages/card.html", context)
