@@ -1,10 +1,10 @@
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
+from django.views.generic import RedirectView
 
 from gonghui.api import api
+from gonghui.core.modules import modules
 from gonghui.core.views import healthz
 from gonghui.stations.api import station_nearby_view
 
@@ -19,12 +19,9 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", healthz, name="healthz"),
-    path("accounts/", include("gonghui.accounts.urls")),
-    path("console/roster/", include("gonghui.members.urls")),
+    path("favicon.ico", RedirectView.as_view(url="/static/favicon.svg", permanent=True)),
     path("console/", include("gonghui.console.urls")),
-    path("cases/", include("gonghui.cases.urls")),
-    path("stations/", include("gonghui.stations.urls")),
-    path("", include("gonghui.web.urls")),
 ]
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Each module's worker pages at /<module>/ (core/navigation.py); the app shell at /.
+urlpatterns += [path(f"{m.name}/", include(m.worker_urls)) for m in modules() if m.worker_urls]
+urlpatterns += [path("", include("gonghui.web.urls"))]

@@ -14,7 +14,7 @@ from . import selectors
 
 TOTP_SESSION_KEY = "gonghui_totp_verified"
 GUARDED_PREFIXES = ("/console/", "/admin/")
-# Modules mount their staff pages under their own prefix too, e.g. /cases/console/.
+# Modules mount their staff pages under their own prefix too, e.g. /console/cases/.
 GUARDED_SEGMENT = "/console/"
 # Leaving must always be possible.
 EXEMPT_PATHS = ("/admin/logout/",)
