@@ -1,11 +1,10 @@
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import RedirectView
 
 from gonghui.api import api
 from gonghui.core.modules import modules
-from gonghui.core.views import healthz
+from gonghui.core.views import favicon, healthz
 from gonghui.stations.api import station_nearby_view
 
 admin.site.site_header = _("职工之家 · 系统管理")
@@ -19,7 +18,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", healthz, name="healthz"),
-    path("favicon.ico", RedirectView.as_view(url="/static/favicon.svg", permanent=True)),
+    path("favicon.ico", favicon, name="favicon"),
     path("console/", include("gonghui.console.urls")),
 ]
 # Each module's worker pages at /<module>/ (core/navigation.py); the app shell at /.

@@ -309,7 +309,7 @@ def roster_index(request: HttpRequest) -> HttpResponse:
     jobs = roster_selectors.import_job_list_for_user(user=request.user)[:20]
     status = 400 if request.method == "POST" else 200
     return render(
-        request, "members/pages/roster_index.html", {"form": form, "jobs": jobs, "searching": searching}, status=status
+        request, "members/pages/console_roster_index.html", {"form": form, "jobs": jobs, "searching": searching}, status=status
     )
 
 
@@ -351,7 +351,7 @@ def roster_detail(request: HttpRequest, job_id: int) -> HttpResponse:
         return response
     page = Paginator(roster_selectors.import_row_errors(job=job), 50).get_page(request.GET.get("page"))
     context = {"job": job, "progress": progress, "page": page, "errors": page.object_list, "querystring": ""}
-    return render(request, "members/pages/roster_detail.html", context)
+    return render(request, "members/pages/console_roster_detail.html", context)
 
 
 @staff_required
