@@ -8,13 +8,13 @@ from ninja import Query, Router
 
 from gonghui.accounts.auth import session_or_token
 from gonghui.core.errors import ValidationFailed
+from gonghui.core.paging import Limit200, Offset
 
 from . import selectors, services
 from .models import Audience
 from .schemas import NoticeListOut, NoticeOut, NoticesReadOut
 
 router = Router(auth=session_or_token)
-MAX_LIMIT = 200
 
 
 def _audience(value: str) -> str:
@@ -25,12 +25,10 @@ def _audience(value: str) -> str:
 
 @router.get("/", response=NoticeListOut, summary="我的消息")
 def notice_list(
-    request: HttpRequest, audience: str = Audience.WORKER, limit: int = 50, offset: int = 0
+    request: HttpRequest, audience: str = Audience.WORKER, limit: Limit200 = 50, offset: Offset = 0
 ) -> NoticeListOut:
     """Newest first; `audience=staff` for a staff member's 我的提醒 (scoped to their branch)."""
     audience = _audience(audience)
-    if not 1 <= limit <= MAX_LIMIT or not 0 <= offset <= 1_000_000:
-        raise ValidationFailed(_("分页参数超出范围。"), code="validation_failed", field="limit")
     rows = selectors.notice_list_for_user(user=request.user, audience=audience)[offset : offset + limit]
     return NoticeListOut(
         unread=selectors.notice_unread_count(user=request.user, audience=audience),
