@@ -29,6 +29,7 @@ from gonghui.core.errors import DomainError, problem_response
 from gonghui.members.api import cards_router
 from gonghui.members.api import router as members_router
 from gonghui.members.api_roster import router as roster_router
+from gonghui.notices.api import router as notices_router
 from gonghui.orgs.api import router as orgs_router
 from gonghui.stations.api import router as stations_router
 
@@ -127,3 +128,4 @@ api.add_router("/members/imports", roster_router, tags=["花名册导入"])
 api.add_router("/cards", cards_router, tags=["电子会员卡"])
 api.add_router("/cases", cases_router, tags=["诉求"])
 api.add_router("/stations", stations_router, tags=["站点"])
+api.add_router("/notices", notices_router, tags=["消息"])

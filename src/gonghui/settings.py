@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "gonghui.members",
     "gonghui.cases",
     "gonghui.stations",
+    "gonghui.notices",
     "gonghui.web",
     "gonghui.console",
 ]
@@ -105,6 +106,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "gonghui.core.context_processors.site",
+                "gonghui.core.context_processors.shells",
             ],
         },
     },

@@ -163,7 +163,7 @@ def test_logout_is_post_only_and_clears_session(client):
 def test_module_console_pages_and_admin_logout(client, settings):
     settings.STAFF_REQUIRE_TOTP = True
     client.force_login(make_staff(union=Tree().city_a))
-    guarded = client.get("/cases/console/")
+    guarded = client.get("/console/cases/")
     assert guarded.status_code == 302 and guarded["Location"].startswith(reverse("accounts:totp_setup"))
     # Every path waits for the TOTP step (worker pages too: the session is a staff one),
     # but leaving through the admin is always possible.

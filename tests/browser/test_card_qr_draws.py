@@ -7,6 +7,7 @@ import io
 from typing import Any
 
 import pytest
+from django.urls import reverse
 from PIL import Image
 
 from tests.browser_support import browser_login
@@ -18,7 +19,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def test_card_qr_is_drawn_dark_on_white(browser_page: Any, live_site: str) -> None:
     membership = make_member(union=Tree().grassroots_a)
     browser_login(browser_page, membership.person.user, live_site)
-    browser_page.goto(f"{live_site}/me/card/")
+    card_url = reverse("members:card")
+    browser_page.goto(f"{live_site}{card_url}")
     qr = browser_page.locator("[data-testid=card-qr] svg")
     qr.wait_for(state="visible")
     box = qr.bounding_box()
@@ -31,7 +33,7 @@ def test_card_qr_is_drawn_dark_on_white(browser_page: Any, live_site: str) -> No
     # The refresh: the partial the element asks for replaces it in place (outerHTML).
     with browser_page.expect_response(lambda r: "part=qr" in r.url) as refreshed:
         browser_page.evaluate(
-            "htmx.ajax('GET', '/me/card/?part=qr', {target: '#card-qr', swap: 'outerHTML'})"
+            f"htmx.ajax('GET', '{card_url}?part=qr', {{target: '#card-qr', swap: 'outerHTML'}})"
         )
     assert refreshed.value.status == 200
     browser_page.wait_for_function("document.querySelectorAll('[data-testid=card-qr] svg').length === 1")

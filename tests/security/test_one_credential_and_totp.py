@@ -125,7 +125,7 @@ def test_a_valid_token_acts_as_its_own_user_not_the_session(client, settings):
 def test_staff_without_totp_cannot_download_a_case_attachment_or_export(client, settings):
     staff, tree = _password_only_staff_client(settings)
     make_member(union=tree.grassroots_a)
-    for name in ("stations:console_export", "roster:template"):
+    for name in ("console:stations:export", "console:members:roster_template"):
         response = staff.get(reverse(name))
         assert _is_totp_answer(response, reverse(name)), name
 

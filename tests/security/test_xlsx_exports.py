@@ -37,7 +37,7 @@ HOSTILE = [
     "=cmd|' /C calc'!A0",
     "＝1+1",
 ]
-TESTED_ROUTES = {"stations:console_export", "roster:template", "roster:bad_rows"}
+TESTED_ROUTES = {"console:stations:export", "console:members:roster_template", "console:members:roster_bad_rows"}
 
 
 def _formula_cells(content: bytes) -> list[tuple[str, str, object]]:
@@ -66,7 +66,7 @@ def test_stations_export_keeps_hostile_names_as_text(client):
     for index, text in enumerate(HOSTILE):
         make_station(union=tree.city_a, name=f"{text}{index}"[:60], address=text)
     client.force_login(tree.staff_a)
-    response = client.get(reverse("stations:console_export"))
+    response = client.get(reverse("console:stations:export"))
     assert response.status_code == 200
     content = _body(response)
     assert _formula_cells(content) == []
@@ -88,7 +88,7 @@ def test_roster_problem_rows_file_keeps_uploaded_cells_as_text(client, django_ca
     # empty, so only the csv file has every hostile row.
     assert job.error_rows == len(HOSTILE) if file_format == "csv" else job.error_rows >= 4
     client.force_login(tree.staff_a)
-    response = client.get(reverse("roster:bad_rows", args=[job.pk]))
+    response = client.get(reverse("console:members:roster_bad_rows", args=[job.pk]))
     assert response.status_code == 200
     body = _body(response)
     assert _formula_cells(body) == []
@@ -98,7 +98,7 @@ def test_roster_problem_rows_file_keeps_uploaded_cells_as_text(client, django_ca
 def test_roster_template_has_no_formula_cells_and_text_id_columns(client):
     tree = Tree()
     client.force_login(tree.staff_a)
-    content = client.get(reverse("roster:template")).content
+    content = client.get(reverse("console:members:roster_template")).content
     assert _formula_cells(content) == []
     sheet = openpyxl.load_workbook(io.BytesIO(content)).worksheets[0]
     assert sheet.column_dimensions["B"].number_format == "@"

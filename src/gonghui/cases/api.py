@@ -138,7 +138,8 @@ def notification_list(request: HttpRequest, limit: Limit200 = 50, offset: Offset
     offset = max(offset, 0)
     page = list(rows[offset : offset + max(1, min(limit, 200))])
     return NotificationListOut(unread=unread, items=[
-        NotificationOut(id=n.pk, case_id=n.case_id, case_number=n.case.number if n.case else None, link=n.link,
+        NotificationOut(id=n.pk, case_id=n.object_id if n.module == "cases" else None,
+                        case_number=(n.ref or None) if n.module == "cases" else None, link=n.link,
                         text=n.text, created_at=n.created_at, read_at=n.read_at, unread=n.read_at is None)
         for n in page
     ])

@@ -358,31 +358,6 @@ class CategoryDeadline(models.Model):
         return f"{self.get_category_display()}: {self.resolve_workdays}"
 
 
-class CaseNotification(models.Model):
-    """An in-app notice to a user: about a case (the SMS goes out at the same time), or, with
-    no case, a staff reminder from another module (a station's star level about to expire)
-    that links to its own page."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("接收人"), on_delete=models.CASCADE, related_name="case_notifications"
-    )
-    case = models.ForeignKey(
-        Case, verbose_name=_("诉求"), null=True, blank=True, on_delete=models.PROTECT, related_name="notifications"
-    )
-    link = models.CharField(_("链接"), max_length=200, blank=True)
-    text = models.CharField(_("内容"), max_length=300)
-    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
-    read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("诉求通知")
-        verbose_name_plural = _("诉求通知")
-        ordering = ["-created_at"]
-
-    def __str__(self) -> str:
-        return self.text
-
-
 # --- legal services --------------------------------------------------------------------
 
 

@@ -98,7 +98,7 @@ def application_submit(request: HttpRequest, payload: ApplicationIn) -> Status[A
     return Status(201, application_out(selectors.application_get_for_worker(user=user, application_id=application.pk)))
 
 
-@router.post("/me/applications/{application_id}/withdraw", response=ApplicationOut, auth=session_or_token, summary="撤回入会申请")
+@router.post("/members/applications/{application_id}/withdraw", response=ApplicationOut, auth=session_or_token, summary="撤回入会申请")
 def application_withdraw(request: HttpRequest, application_id: int) -> ApplicationOut:
     application = selectors.application_get_for_worker(user=request.user, application_id=application_id)
     services.membership_application_withdraw(application=application, user=request.user)
