@@ -116,3 +116,18 @@ def test_card_qr_is_a_standalone_svg_of_a_verifying_dynamic_code():
     assert qr.verify_url.endswith(urlencode({"token": qr.token}))
     assert services.card_verify(token=qr.token, at=NOW).status == "valid"
     assert qr.refresh_in == 30  # NOW is 30 s into its minute: refresh at the step boundary
+
+
+def test_every_qr_is_drawn_by_core_qr_as_a_standalone_svg():
+    """segno's svg_inline() has no xmlns: served as an image it is a broken picture (the
+    station check-in QR was). Only core/qr.py may call segno."""
+    from pathlib import Path
+
+    from gonghui.core.qr import qr_svg
+
+    src = Path(__file__).resolve().parents[2] / "src" / "gonghui"
+    users = [str(p.relative_to(src)) for p in src.rglob("*.py")
+             if "segno" in p.read_text(encoding="utf-8") and p != src / "core" / "qr.py"]
+    assert users == []
+    svg = qr_svg("https://example.cn/x")
+    assert svg.startswith('<svg xmlns="http://www.w3.org/2000/svg"') and 'fill="#fff"' in svg

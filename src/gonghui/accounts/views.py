@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
-import segno
 from django.conf import settings
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -16,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from gonghui.core.errors import DomainError
 from gonghui.core.net import client_ip
+from gonghui.core.qr import qr_svg as make_qr_svg
 from gonghui.core.web import apply_domain_error
 
 from . import selectors, services
@@ -144,7 +144,7 @@ def totp_setup(request: HttpRequest) -> HttpResponse:
             totp_mark_verified(request)
             return redirect(next_url)
     uri = services.totp_provisioning_uri(user=user)
-    qr_svg = segno.make(uri, error="m").svg_inline(scale=4, dark="#1f2329")
+    qr_svg = make_qr_svg(uri, scale=4)
     grouped = " ".join(secret[i:i + 4] for i in range(0, len(secret), 4))
     return render(request, "accounts/pages/totp_setup.html", {
         "form": form, "qr_svg": qr_svg, "secret": grouped, "next": next_url,

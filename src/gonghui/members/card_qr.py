@@ -8,14 +8,14 @@ with htmx (`members/partials/_card_qr.html`) at the next step boundary.
 from __future__ import annotations
 
 import datetime as dt
-import io
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-import segno
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
+
+from gonghui.core.qr import qr_svg
 
 from . import services
 from .models import MemberCard
@@ -36,9 +36,5 @@ def card_qr(request: HttpRequest, card: MemberCard, *, at: dt.datetime | None = 
     verify_url = request.build_absolute_uri(reverse("api:card_verify") + "?" + urlencode({"token": token}))
     step_seconds = services.CARD_QR_STEP_SECONDS
     refresh_in = step_seconds - int(now.timestamp()) % step_seconds
-    out = io.BytesIO()
-    segno.make(verify_url, error="m").save(
-        out, kind="svg", xmldecl=False, scale=4, border=2, dark="#1f2329", light="#ffffff",
-    )
     return CardQr(token=token, verify_url=verify_url, step=services.card_qr_step(now),
-                  refresh_in=max(1, refresh_in), svg=out.getvalue().decode())
+                  refresh_in=max(1, refresh_in), svg=qr_svg(verify_url, scale=4))

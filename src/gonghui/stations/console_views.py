@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import segno
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -18,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from gonghui.console.decorators import staff_required
 from gonghui.core.errors import DomainError, ValidationFailed
+from gonghui.core.qr import qr_svg
 from gonghui.core.web import apply_domain_error, domain_errors
 
 from . import selectors, services
@@ -139,7 +139,7 @@ def station_qr(request: HttpRequest, station_id: int) -> HttpResponse:
     url = request.build_absolute_uri(
         reverse("stations:checkin", kwargs={"token": selectors.station_checkin_token(station=station)})
     )
-    svg = segno.make(url, error="m").svg_inline(scale=6)
+    svg = qr_svg(url, scale=6, dark="#000000")  # standalone (xmlns): it is served as an image
     return HttpResponse(svg, content_type="image/svg+xml")
 
 
