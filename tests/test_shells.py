@@ -232,3 +232,14 @@ def test_notices_api_lists_only_the_callers_notices_and_marks_them_read(client):
         assert client.get(f"/api/v1/notices/{bad}").status_code == 422, bad
     client.logout()
     assert client.get("/api/v1/notices/").status_code == 401
+
+
+def test_a_labels_colon_follows_the_page_language(client):
+    from django.template import Context, Template
+    from django.utils import translation
+
+    template = Template('{% load i18n %}{% translate "设施" %}{% colon %}x')
+    with translation.override("zh-hans"):
+        assert template.render(Context()) == "设施：x"
+    with translation.override("en"):
+        assert template.render(Context()) == "Facilities: x"
