@@ -243,3 +243,19 @@ def test_a_labels_colon_follows_the_page_language(client):
         assert template.render(Context()) == "设施：x"
     with translation.override("en"):
         assert template.render(Context()) == "Facilities: x"
+
+
+def test_a_member_is_not_offered_to_join_and_a_non_member_not_to_transfer(client):
+    from tests.factories import make_member
+
+    tree = Tree()
+    member = make_member(union=tree.grassroots_a).person.user
+    outsider = make_worker_user()
+    client.force_login(member)
+    for url in ("/", "/services/"):
+        html = client.get(url).content.decode()
+        assert 'href="/members/join/"' not in html and 'href="/members/transfer/"' in html, url
+    client.force_login(outsider)
+    for url in ("/", "/services/"):
+        html = client.get(url).content.decode()
+        assert 'href="/members/join/"' in html and 'href="/members/transfer/"' not in html, url
