@@ -15,7 +15,7 @@ import re
 from pathlib import Path
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 
 import gonghui
 from gonghui.core import modules as registry
@@ -259,3 +259,18 @@ def test_a_member_is_not_offered_to_join_and_a_non_member_not_to_transfer(client
     for url in ("/", "/services/"):
         html = client.get(url).content.decode()
         assert 'href="/members/join/"' in html and 'href="/members/transfer/"' not in html, url
+
+
+@pytest.mark.parametrize(("old", "new"), [
+    ("/cases/console/?queue=overdue", "/console/cases/?queue=overdue"),
+    ("/stations/console/12/", "/console/stations/12/"),
+    ("/console/roster/", "/console/members/roster/"),
+    ("/console/people/5/", "/console/members/people/5/"),
+    ("/console/unions/3/", "/console/orgs/unions/3/"),
+    ("/join/", "/members/join/"),
+    ("/me/card/", "/members/card/"),
+])
+def test_old_addresses_redirect_to_where_the_page_lives_now(client, old, new):
+    response = client.get(old)
+    assert response.status_code == 301 and response["Location"] == new
+    assert resolve(new.split("?")[0])
