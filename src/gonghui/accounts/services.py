@@ -313,14 +313,21 @@ def token_hash(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-def api_token_create(*, user: User, name: str, actor: Any = None) -> tuple[ApiToken, str]:
-    """Create a token; the plain key is returned once and never stored."""
+def api_token_create(
+    *, user: User, name: str, actor: Any = None, expires_at: dt.datetime | None = None
+) -> tuple[ApiToken, str]:
+    """Create a token; the plain key is returned once and never stored. With `expires_at`
+    it stops authenticating at that time (401), like a revoked one."""
     name = (name or "").strip()
     if not name:
         raise ValidationFailed(_("请填写令牌名称（如合作方系统名）。"), code="name_required", field="name")
+    if expires_at is not None and expires_at <= timezone.now():
+        raise ValidationFailed(_("到期时间须晚于现在。"), code="expires_in_past", field="expires_at")
     key = "gh_" + secrets.token_urlsafe(32)
     with transaction.atomic():
-        token = ApiToken.objects.create(user=user, name=name[:80], key_hash=token_hash(key), prefix=key[:8])
+        token = ApiToken.objects.create(
+            user=user, name=name[:80], key_hash=token_hash(key), prefix=key[:8], expires_at=expires_at,
+        )
         audit_record(actor=actor or user, action="api_token.create", target=token, data={"user": user.pk})
     return token, key
 
