@@ -115,6 +115,8 @@ def test_production_install_checks_collects_migrates_and_serves(tmp_path):
         port = _listening_port(proc)
         status, _headers, body = _get(port, "/healthz")
         assert status == 200, body
+        status, _headers, body = _get(port, "/livez")
+        assert status == 200, body
         status, _headers, body = _get(port, "/")
         assert status == 200, body[:500]
         assert f"/static/{hashed_css}".encode() in body  # pages name the hashed files

@@ -115,6 +115,22 @@ DATABASES = {
         conn_max_age=int(env("DB_CONN_MAX_AGE", "60")),
     )
 }
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # A stalled or unreachable database must fail a request in seconds, not hold a worker
+    # thread forever: connect timeout, and a server-side limit on each statement (and on
+    # waiting for a lock). Long maintenance runs lift it: DB_STATEMENT_TIMEOUT_MS=0 manage.py migrate.
+    DATABASES["default"]["OPTIONS"] = {
+        "connect_timeout": int(env("DB_CONNECT_TIMEOUT", "5")),
+        "options": "-c statement_timeout={} -c lock_timeout={} -c idle_in_transaction_session_timeout={}".format(
+            int(env("DB_STATEMENT_TIMEOUT_MS", "30000")),
+            int(env("DB_LOCK_TIMEOUT_MS", "10000")),
+            int(env("DB_IDLE_IN_TRANSACTION_TIMEOUT_MS", "60000")),
+        ),
+        # Notice a dead server on an idle pooled connection instead of hanging on it.
+        "keepalives": 1, "keepalives_idle": 30, "keepalives_interval": 10, "keepalives_count": 3,
+    }
+    # Check a kept-alive connection before reusing it (it may have died with the server).
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # WAL lets the background import thread write while pages keep reading.
     DATABASES["default"]["OPTIONS"] = {
@@ -131,10 +147,18 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "gonghui",
+            # Redis away must cost a request a second, not a hang (see docs/operations.md).
+            "OPTIONS": {
+                "socket_connect_timeout": float(env("REDIS_CONNECT_TIMEOUT", "1")),
+                "socket_timeout": float(env("REDIS_SOCKET_TIMEOUT", "1")),
+            },
         }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# /healthz gives each dependency this long before reporting it "timeout".
+HEALTHZ_TIMEOUT_SECONDS = float(env("HEALTHZ_TIMEOUT_SECONDS", "2"))
 
 # Celery: a real broker when CELERY_BROKER_URL (or REDIS_URL) is set; otherwise tasks run
 # in-process (see gonghui.core.tasks.enqueue).
