@@ -83,7 +83,12 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "gonghui.core.idempotency.IdempotencyMiddleware",
 ]
+# POSTs that create something and accept an `Idempotency-Key` header (core/idempotency.py):
+# a retried request gets the first answer instead of creating a second case or visit.
+IDEMPOTENT_VIEWS = {"api:case_create", "api:station_checkin"}
+IDEMPOTENCY_KEY_TTL_HOURS = int(env("IDEMPOTENCY_KEY_TTL_HOURS", "24"))
 
 ROOT_URLCONF = "gonghui.urls"
 WSGI_APPLICATION = "gonghui.wsgi.application"
@@ -168,12 +173,18 @@ CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TIMEZONE = "Asia/Shanghai"
+# Publishing from a request (core.tasks.enqueue, after commit) gives up within a few seconds
+# when the broker is away and runs the task in-process instead, never failing the request.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1}
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_keepalive": True, "retry_on_timeout": True}
 # Periodic jobs, run by `celery -A gonghui beat`. All are idempotent: a missed or doubled
 # run does no harm.
 CELERY_BEAT_SCHEDULE = {
     "cases-escalate-overdue": {"task": "cases.cases_escalate_overdue", "schedule": 24 * 3600.0},
     "stations-star-validity": {"task": "stations.star_validity_sweep", "schedule": 24 * 3600.0},
     "roster-files-purge": {"task": "members.roster_import_files_purge", "schedule": 24 * 3600.0},
+    "idempotency-keys-purge": {"task": "core.idempotency_keys_purge", "schedule": 24 * 3600.0},
 }
 # "thread" runs background jobs in a daemon thread when there is no broker (make run);
 # "sync" runs them inline (tests).

@@ -102,3 +102,24 @@ class HolidayDay(models.Model):
             raise ValidationError({"date": _("日期不在 %(year)s 年。") % {"year": self.calendar.year}})
         if self.date and self.kind == self.Kind.WORK and self.date.weekday() < 5:
             raise ValidationError({"date": _("周一至周五本来就是工作日，不需要登记为调休上班。")})
+
+
+class IdempotencyKey(models.Model):
+    """The first answer to a POST sent with an `Idempotency-Key` header, kept so a retry
+    (the client never saw the answer) gets the same answer instead of a second case."""
+
+    owner = models.CharField(max_length=64)  # a hash of the caller's credential
+    key = models.CharField(max_length=200)
+    fingerprint = models.CharField(max_length=64)  # method, path and body of the first request
+    status_code = models.PositiveSmallIntegerField(default=0)
+    content_type = models.CharField(max_length=100, blank=True)
+    body = models.BinaryField(default=b"")
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("幂等键")
+        verbose_name_plural = _("幂等键")
+        constraints = [models.UniqueConstraint(fields=["owner", "key"], name="idempotency_owner_key_uniq")]
+
+    def __str__(self) -> str:
+        return f"{self.key} → {self.status_code}"
