@@ -23,7 +23,7 @@ from gonghui.core import jurisdiction
 from gonghui.core.audit import audit_record
 from gonghui.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from gonghui.core.pii import phone_index
-from gonghui.core.sequences import sequence_reserve
+from gonghui.core.sequences import sequence_next
 from gonghui.core.tasks import enqueue
 from gonghui.core.validators import parse_phone
 from gonghui.members.models import Person
@@ -316,11 +316,13 @@ def case_create(
     elif union.status != Union.Status.ACTIVE:
         raise ValidationFailed(_("所选工会已撤销。"), code="union_inactive", field="union")
 
+    # Pure work and the number before the transaction: the number comes from a database
+    # sequence (no lock held while the case is written; a failed intake leaves a gap).
+    today = _today()
+    seq = sequence_next(f"case-{today.year}")
+    accept = routing.accept_deadline_for(today)
+    accept_due = accept.on
     with transaction.atomic():
-        today = _today()
-        (seq,) = sequence_reserve(f"case-{today.year}")
-        accept = routing.accept_deadline_for(today)
-        accept_due = accept.on
         case = Case.objects.create(
             number=f"12351-{today.year}-{seq:06d}", channel=channel, category=category,
             suggested_category=suggested_category, status=Status.NEW, union=union, union_path=union.path,
