@@ -185,7 +185,11 @@ CELERY_BEAT_SCHEDULE = {
     "stations-star-validity": {"task": "stations.star_validity_sweep", "schedule": 24 * 3600.0},
     "roster-files-purge": {"task": "members.roster_import_files_purge", "schedule": 24 * 3600.0},
     "idempotency-keys-purge": {"task": "core.idempotency_keys_purge", "schedule": 24 * 3600.0},
+    # Roster imports whose worker died are queued again or ended cleanly (members/roster_jobs.py).
+    "roster-imports-reap": {"task": "members.roster_imports_reap", "schedule": 300.0},
 }
+ROSTER_JOB_LEASE_SECONDS = int(env("ROSTER_JOB_LEASE_SECONDS", "600"))
+ROSTER_JOB_MAX_ATTEMPTS = int(env("ROSTER_JOB_MAX_ATTEMPTS", "3"))
 # "thread" runs background jobs in a daemon thread when there is no broker (make run);
 # "sync" runs them inline (tests).
 TASK_RUNNER_FALLBACK = env("TASK_RUNNER_FALLBACK", "thread")
