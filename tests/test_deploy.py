@@ -135,3 +135,14 @@ def test_production_install_checks_collects_migrates_and_serves(tmp_path):
             proc.wait()
         if proc.stderr is not None:
             proc.stderr.close()
+
+
+def test_systemd_units_restart_the_services_whatever_ends_them():
+    """deploy/*.service: a crashed web server, worker or beat is started again, forever."""
+    units = sorted((ROOT / "deploy").glob("*.service"))
+    assert {u.name for u in units} >= {"gonghui-web.service", "gonghui-worker.service", "gonghui-beat.service"}
+    for unit in units:
+        text = unit.read_text("utf-8")
+        assert "\nRestart=always\n" in text, unit.name
+        assert "\nStartLimitIntervalSec=0\n" in text, unit.name  # never give up restarting
+        assert "EnvironmentFile=/etc/gonghui.env" in text, unit.name

@@ -177,7 +177,23 @@ CELERY_TIMEZONE = "Asia/Shanghai"
 # when the broker is away and runs the task in-process instead, never failing the request.
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1}
-CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_keepalive": True, "retry_on_timeout": True}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": 2, "socket_keepalive": True, "retry_on_timeout": True,
+    # An unacknowledged task (acks_late) whose worker vanished is delivered again after this
+    # long; longer than the longest task (a big roster commit), so a slow task is never run
+    # twice at once. Roster jobs are also recovered by their own lease (members/roster_jobs.py).
+    "visibility_timeout": int(env("CELERY_VISIBILITY_TIMEOUT", str(2 * 3600))),
+}
+# Workers keep trying to reach the broker, at start and after losing it, and survive a
+# Redis restart (gonghui.celery.ReconnectingConsumer); run them under a supervisor that
+# restarts them anyway (deploy/gonghui-worker.service: Restart=always).
+CELERY_BROKER_CONNECTION_RETRY = True
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+CELERY_WORKER_CONSUMER = "gonghui.celery:ReconnectingConsumer"
+# A task whose child process was killed is acknowledged (not redelivered in a loop); the
+# roster jobs' reaper runs such imports again.
+CELERY_TASK_REJECT_ON_WORKER_LOST = False
 # Periodic jobs, run by `celery -A gonghui beat`. All are idempotent: a missed or doubled
 # run does no harm.
 CELERY_BEAT_SCHEDULE = {
