@@ -17,7 +17,7 @@ from django.db.backends.utils import CursorWrapper
 from django.urls import reverse
 
 from gonghui.core import health
-from tests.factories import make_worker_user
+from tests.factories import Tree, make_worker_user
 
 pytestmark = pytest.mark.django_db
 
@@ -133,3 +133,25 @@ def test_postgres_session_runs_with_the_statement_timeout():
     with connection.cursor() as cursor:
         cursor.execute("SHOW statement_timeout")
         assert cursor.fetchone()[0] == "30s"
+
+
+def test_nearby_search_answers_from_memory_while_the_database_is_unreachable(client, settings, monkeypatch):
+    """Signed-in staff (production requires TOTP) and workers alike: no session lookup."""
+    from gonghui.stations.index import index_reset
+    from tests.stations.helpers import make_station
+
+    settings.STAFF_REQUIRE_TOTP = True
+    index_reset()
+    tree = Tree()
+    station = make_station(union=tree.grassroots_a, lat=22.541, lon=113.94)
+    client.force_login(tree.staff_a)
+    assert client.get("/api/v1/stations/nearby", {"lat": 22.54, "lon": 113.94}).status_code == 200  # index built
+
+    def refuse(self, sql, params=None):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(CursorWrapper, "execute", refuse)
+    response = client.get("/api/v1/stations/nearby", {"lat": 22.54, "lon": 113.94})
+    assert response.status_code == 200
+    assert [s["id"] for s in response.json()] == [station.pk]
+    index_reset()

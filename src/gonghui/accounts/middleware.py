@@ -16,8 +16,9 @@ TOTP_SESSION_KEY = "gonghui_totp_verified"
 GUARDED_PREFIXES = ("/console/", "/admin/")
 # Modules mount their staff pages under their own prefix too, e.g. /cases/console/.
 GUARDED_SEGMENT = "/console/"
-# Leaving must always be possible.
-EXEMPT_PATHS = ("/admin/logout/",)
+# Leaving must always be possible; the public nearby search needs no login at all (and so
+# keeps answering from its in-memory index while the database, and so the session, is away).
+EXEMPT_PATHS = ("/admin/logout/", "/api/v1/stations/nearby")
 
 
 def totp_mark_verified(request: HttpRequest) -> None:
