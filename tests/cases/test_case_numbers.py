@@ -52,3 +52,10 @@ def test_a_case_number_is_taken_while_another_intake_is_still_open():
         with connection.cursor() as cursor:
             cursor.execute("RESET lock_timeout")
     assert len(set(numbers)) == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_first_numbers_of_a_year_outside_a_transaction():
+    assert connection.in_atomic_block is False
+    first = sequence_next("case-2034")
+    assert sequence_next("case-2034") == first + 1

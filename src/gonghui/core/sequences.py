@@ -64,7 +64,10 @@ def sequence_next(name: str) -> int:
     sequence = _pg_sequence_name(name)
     for _attempt in range(3):
         try:
-            with transaction.atomic(), connection.cursor() as cursor:
+            if not connection.in_atomic_block:  # autocommit: one round trip, nothing to spoil
+                with connection.cursor() as cursor:
+                    return _pg_nextval(cursor, sequence)
+            with transaction.atomic(), connection.cursor() as cursor:  # a savepoint keeps the caller's transaction usable
                 return _pg_nextval(cursor, sequence)
         except DatabaseError:  # the sequence does not exist yet (first number of the year)
             pass
