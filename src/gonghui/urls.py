@@ -1,11 +1,11 @@
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from gonghui.api import api
-from gonghui.core.views import healthz, livez
+from gonghui.core.files import protected_file
+from gonghui.core.modules import modules
+from gonghui.core.views import favicon, healthz, livez
 from gonghui.stations.api import station_nearby_view
 
 admin.site.site_header = _("职工之家 · 系统管理")
@@ -23,12 +23,11 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", healthz, name="healthz"),
     path("livez", livez, name="livez"),
-    path("accounts/", include("gonghui.accounts.urls")),
-    path("console/roster/", include("gonghui.members.urls")),
+    path("favicon.ico", favicon, name="favicon"),
     path("console/", include("gonghui.console.urls")),
-    path("cases/", include("gonghui.cases.urls")),
-    path("stations/", include("gonghui.stations.urls")),
-    path("", include("gonghui.web.urls")),
+    # Uploads: never a static /media/ directory; this view checks access (core/files.py).
+    path("files/<path:name>", protected_file, name="protected_file"),
 ]
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Each module's worker pages at /<module>/ (core/modules.py); the app shell at /.
+urlpatterns += [path(f"{m.name}/", include(m.worker_urls)) for m in modules() if m.worker_urls]
+urlpatterns += [path("", include("gonghui.web.urls"))]
