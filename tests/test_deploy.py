@@ -29,6 +29,7 @@ PRODUCTION_ENV = {
     "BLIND_INDEX_KEY": "blind-index-key-for-the-deploy-check-0123456789",
     "ALLOWED_HOSTS": HOST,
     "CSRF_TRUSTED_ORIGINS": f"https://{HOST}",
+    "SMS_CONSOLE_ALLOWED": "1",  # no SMS gateway in a test install
 }
 
 
