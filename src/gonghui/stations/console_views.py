@@ -4,6 +4,7 @@ Views are thin: selectors read, services write."""
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from typing import Any
 
@@ -139,8 +140,11 @@ def station_qr(request: HttpRequest, station_id: int) -> HttpResponse:
     url = request.build_absolute_uri(
         reverse("stations:checkin", kwargs={"token": selectors.station_checkin_token(station=station)})
     )
-    svg = segno.make(url, error="m").svg_inline(scale=6)
-    return HttpResponse(svg, content_type="image/svg+xml")
+    # A standalone SVG document (with its xmlns): `svg_inline` omits it, and a browser then
+    # shows the <img> of this URL as broken.
+    out = io.BytesIO()
+    segno.make(url, error="m").save(out, kind="svg", scale=6, xmldecl=False)
+    return HttpResponse(out.getvalue(), content_type="image/svg+xml")
 
 
 def _post_action(request: HttpRequest, station_id: int, action: str = "change") -> Station:
