@@ -8,7 +8,8 @@ Chinese and in English. On each page:
   or full-width colon in the interface of English pages (headers, labels, buttons, menus);
 - no horizontal overflow on a 360 px wide phone;
 - a worker page transfers at most 150 KB compressed (map tiles excluded);
-- axe-core finds no serious or critical WCAG 2.1 A/AA violation on worker pages.
+- axe-core finds no serious or critical WCAG 2.1 A/AA violation on worker pages, and every
+  control on a worker page is at least 44 px tall (适老化).
 
 Demo data comes from `seed_demo`, exactly what `make run` shows a new user.
 """
@@ -41,6 +42,7 @@ MAX_PAGES = 90
 # Links the crawler never follows: signing out, downloads, other systems, language switching.
 SKIP = re.compile(r"^/(admin|api|i18n|static|media)/|logout|\.(xlsx|pdf|svg|csv)$|/accounts/")
 CJK = re.compile(r"[\u3400-\u9fff]")
+MIXED = re.compile(r"\b[A-Za-z]{2,} ?：|\b[A-Za-z]{2,} \d+ ?[\u3400-\u9fff]")
 CHROME_SELECTOR = "th, label, button, legend, summary, dt, nav a, .tabbar a, .sidenav a, .badge"
 
 
@@ -92,6 +94,7 @@ class Crawl:
         if self.worker:
             self._check_weight(where)
             self._check_axe(where)
+            self._check_targets(where)
         hrefs = self.page.eval_on_selector_all("a[href]", "els => els.map(e => e.getAttribute('href'))")
         return [h for h in hrefs if h]
 
@@ -105,6 +108,11 @@ class Crawl:
             for text in chrome:
                 if CJK.search(text) or "：" in text:
                     self.problems.append(f"{where}: untranslated interface text {text[:60]!r}")
+            # Half-translated text anywhere: an English word glued to Chinese ("Open 24小时") or an
+            # English label with a full-width colon ("Reporter："). Data (names) is Chinese alone.
+            body = self.page.inner_text("body")
+            for match in MIXED.finditer(body):
+                self.problems.append(f"{where}: half-translated text {match.group(0)!r}")
         else:
             body = self.page.inner_text("body")
             for word in set(re.findall(r"\b[a-z][a-z_]{3,}\b", body)) & self.enums:
@@ -120,6 +128,20 @@ class Crawl:
             total += len(gzip.compress(r.body(), 6))
         if total > WORKER_PAGE_BUDGET:
             self.problems.append(f"{where}: {total // 1024} KB compressed (budget 150 KB)")
+
+    def _check_targets(self, where: str) -> None:
+        """适老化: every control a thumb must hit is at least 44 px tall (a check box or radio
+        counts by the label around it); links inside running text are exempt, as in WCAG."""
+        small = self.page.evaluate(
+            """() => [...document.querySelectorAll('button, .btn, select, textarea, input, nav a, .service-list a')]
+                 .filter(e => e.type !== 'hidden' && e.offsetParent !== null)
+                 .map(e => [e, (e.type === 'checkbox' || e.type === 'radio') ? (e.closest('label') || e) : e])
+                 .filter(([e, hit]) => hit.getBoundingClientRect().height < 44)
+                 .map(([e, hit]) => e.tagName.toLowerCase() + (e.name ? '[name=' + e.name + ']' : '') + ' '
+                      + (e.innerText || e.value || '').trim().slice(0, 20) + ' ' + Math.round(hit.getBoundingClientRect().height) + 'px')"""
+        )
+        for item in small:
+            self.problems.append(f"{where}: touch target under 44px: {item}")
 
     def _check_axe(self, where: str) -> None:
         self.page.add_script_tag(path=str(AXE))
