@@ -1,6 +1,7 @@
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
+from gonghui.accounts.models import User
 from gonghui.cases.models import Case
 from gonghui.members.models import Membership, MembershipApplication
 from gonghui.orgs.models import Union
@@ -9,7 +10,8 @@ from gonghui.stations.models import Station
 pytestmark = pytest.mark.django_db
 
 
-def test_seed_demo_builds_every_module_and_is_idempotent(capsys):
+def test_seed_demo_builds_every_module_and_is_idempotent(capsys, settings):
+    settings.DEBUG = True  # the development profile (`make run`)
     call_command("seed_demo")
     counts = (Union.objects.count(), Membership.objects.count(), Station.objects.count(), Case.objects.count())
     assert Union.objects.filter(kind=Union.Kind.FEDERATION_NEW_FORM).exists()
@@ -21,3 +23,22 @@ def test_seed_demo_builds_every_module_and_is_idempotent(capsys):
 
     call_command("seed_demo")
     assert counts == (Union.objects.count(), Membership.objects.count(), Station.objects.count(), Case.objects.count())
+
+
+def test_seed_demo_refuses_in_production_without_the_demo_flag(settings, monkeypatch):
+    """The demo creates the superuser `admin` with a published password: never by accident
+    on a production installation (DEBUG=0)."""
+    settings.DEBUG = False
+    monkeypatch.delenv("DEMO_INSTALL", raising=False)
+    with pytest.raises(CommandError, match="DEMO_INSTALL"):
+        call_command("seed_demo")
+    assert not User.objects.filter(username="admin").exists()
+    assert not Union.objects.exists()
+
+
+def test_seed_demo_runs_in_production_when_told_it_is_a_demo(settings, monkeypatch):
+    settings.DEBUG = False
+    call_command("seed_demo", "--i-know-this-is-a-demo")
+    assert User.objects.filter(username="admin", is_superuser=True).exists()
+    monkeypatch.setenv("DEMO_INSTALL", "1")
+    call_command("seed_demo")  # the environment variable says the same

@@ -31,10 +31,11 @@ def _password_only_staff_client(settings) -> tuple[Client, Tree]:
     return client, tree
 
 
-# What a staff member may reach before the TOTP step; everything else is guarded.
+# What a staff member may reach before the TOTP step; everything else is guarded. The probes
+# and the public nearby search show nothing a signed-out visitor does not see.
 SIGN_IN_STEPS = (
     "accounts:worker_login", "accounts:staff_login", "accounts:totp_setup", "accounts:totp_verify",
-    "accounts:logout", "admin:logout", "set_language", "healthz",
+    "accounts:logout", "admin:logout", "set_language", "healthz", "livez", "stations_nearby_api",
 )
 
 

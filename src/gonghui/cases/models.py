@@ -143,6 +143,11 @@ class Case(models.Model):
     accept_due = models.DateField(_("受理期限"))
     resolve_due = models.DateField(_("办结期限"), null=True, blank=True)
     due_on = models.DateField(_("当前期限"))
+    # The day the current deadline's clock started, and whether the deadline is a guess
+    # (counted Monday–Friday through a year whose holidays nobody has entered yet).
+    # `cases_deadlines_recount` counts it again once the year is entered.
+    due_from = models.DateField(_("期限起算日"), null=True, blank=True)
+    due_provisional = models.BooleanField(_("期限暂定"), default=False)
     # The deadline while the case is open, NULL once resolved or closed: computed by the
     # database, so "open and overdue / due soon, by deadline" is one ordered index range
     # (a partial index on status IN (…) is not used by SQLite when the values are

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from gonghui.core.workdays import add_workdays
+from gonghui.core.workdays import Deadline, deadline_after
 from gonghui.orgs.models import Employer, Region, Union, region_prefix
 from gonghui.orgs.selectors import new_form_federations_for_region
 
@@ -88,9 +88,17 @@ def resolve_workdays_for(category: str) -> int:
     return DEFAULT_RESOLVE_WORKDAYS.get(category, DEFAULT_RESOLVE_WORKDAYS_OTHER)
 
 
+def accept_deadline_for(day: dt.date) -> Deadline:
+    return deadline_after(day, ACCEPT_WORKDAYS)
+
+
+def resolve_deadline_for(category: str, day: dt.date) -> Deadline:
+    return deadline_after(day, resolve_workdays_for(category))
+
+
 def accept_due_for(day: dt.date) -> dt.date:
-    return add_workdays(day, ACCEPT_WORKDAYS)
+    return accept_deadline_for(day).on
 
 
 def resolve_due_for(category: str, day: dt.date) -> dt.date:
-    return add_workdays(day, resolve_workdays_for(category))
+    return resolve_deadline_for(category, day).on

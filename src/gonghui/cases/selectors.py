@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from gonghui.core.errors import NotFound, ValidationFailed
 from gonghui.core.jurisdiction import get_or_404
 from gonghui.core.pii import phone_index
-from gonghui.core.workdays import add_workdays
+from gonghui.core.workdays import add_workdays, calendar_years_missing
 from gonghui.notices.models import Audience, Notice
 from gonghui.notices.selectors import notice_list_for_user, notice_unread_count
 from gonghui.orgs.models import Employer, Region, Union
@@ -81,6 +81,26 @@ def case_queue_counts(*, user: Any, today: dt.date | None = None) -> dict[str, i
         "overdue": base.filter(open_due_on__lt=today).count(),
         "follow_up": base.filter(status=Status.RESOLVED).count(),
     }
+
+
+@dataclass(frozen=True)
+class HolidayCalendarWarning:
+    """Staff must know when deadlines are counted without the official holiday calendar."""
+
+    missing_years: list[int]
+    provisional_cases: int
+
+
+def holiday_calendar_warning(*, user: Any, today: dt.date | None = None) -> HolidayCalendarWarning | None:
+    """Years that deadlines set now can reach and whose 放假/调休 days nobody has entered,
+    and how many of the user's open cases carry a provisional (Monday–Friday) deadline.
+    None when there is nothing to warn about."""
+    today = today or timezone.localdate()
+    missing = calendar_years_missing(today)
+    provisional = Case.objects.visible_to(user).filter(due_provisional=True, status__in=OPEN_STATUSES).count()
+    if not missing and not provisional:
+        return None
+    return HolidayCalendarWarning(missing_years=missing, provisional_cases=provisional)
 
 
 def case_timeline(*, case: Case, public_only: bool) -> QuerySet[CaseEvent]:

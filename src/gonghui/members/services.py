@@ -17,7 +17,8 @@ from typing import Any
 from django.conf import settings
 from django.core import signing
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, InterfaceError, OperationalError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -43,6 +44,7 @@ from .models import (
     NewFormKind,
     Person,
 )
+from .roster_jobs import RosterHeartbeat, roster_job_claim
 
 CARD_SALT = "gonghui.members.card"
 
@@ -501,6 +503,8 @@ def card_verify(*, token: str, at: dt.datetime | None = None) -> CardVerificatio
 
 IMPORT_COMMIT_BATCH = 2000
 IMPORT_MAX_STORED_ERRORS = 200_000
+# The database being away is a retry, never the file's or the user's fault.
+INFRASTRUCTURE_ERRORS = (OperationalError, InterfaceError)
 _roster_log = logging.getLogger("gonghui.members.roster")
 
 
@@ -529,7 +533,8 @@ def roster_import_create(*, actor: Any, union_id: int, upload: UploadedFile) -> 
     suffix = Path(original).suffix.lower()
     if suffix not in {".csv", ".xlsx", ".txt", ".xls"}:
         raise roster.RosterFileError(_("请上传 .xlsx 或 .csv 格式的花名册。"), code="roster_file_type", field="file")
-    job = ImportJob(union=union, created_by=actor, original_name=original, status=ImportJob.Status.VALIDATING)
+    job = ImportJob(union=union, created_by=actor, original_name=original, status=ImportJob.Status.VALIDATING,
+                    queued_at=timezone.now())
     job.file.save(f"{secrets.token_hex(16)}{suffix}", upload, save=False)
     try:
         job.file_format, job.encoding = roster.roster_file_inspect(Path(job.file.path), filename=original)
@@ -555,6 +560,9 @@ def roster_import_validate(*, job_id: int) -> ImportJob:
     job = ImportJob.objects.select_related("union").get(pk=job_id)
     if job.status != ImportJob.Status.VALIDATING:
         return job
+    if not roster_job_claim(job_id=job.pk, status=ImportJob.Status.VALIDATING):
+        return job  # another worker is validating it right now
+    heartbeat = RosterHeartbeat(job.pk)
     ImportRowError.objects.filter(job=job).delete()
     source = Path(job.file.path)
     staged = source.with_name(source.name + ".staged.csv")
@@ -576,6 +584,12 @@ def roster_import_validate(*, job_id: int) -> ImportJob:
                 )
                 stored += len(keep)
                 roster.progress_set(job.pk, phase="validate", done=min(last - 1, estimate), total=estimate)
+                heartbeat.beat()
+    except INFRASTRUCTURE_ERRORS:
+        # The database went away: not the file's fault. The job stays `validating`; the
+        # reaper (roster_jobs) runs it again once its lease runs out.
+        staged.unlink(missing_ok=True)
+        raise
     except Exception as exc:  # noqa: BLE001 - a bad file must end the job, never crash the worker
         if not isinstance(exc, roster.RosterFileError):
             _roster_log.exception("roster import %s: validation failed", job.pk)
@@ -617,7 +631,8 @@ def roster_import_commit_request(*, job: ImportJob, actor: Any) -> ImportJob:
             raise Conflict(_("没有可导入的有效行。"), code="import_nothing")
         job.status = ImportJob.Status.COMMITTING
         job.commit_requested_by = actor
-        job.save(update_fields=["status", "commit_requested_by"])
+        job.queued_at, job.heartbeat_at = timezone.now(), None
+        job.save(update_fields=["status", "commit_requested_by", "queued_at", "heartbeat_at"])
         audit_record(actor=actor, action="roster_import.commit_request", target=job, data={"rows": job.valid_rows})
         transaction.on_commit(lambda: enqueue(tasks.roster_import_commit_task, job.pk))
     roster.progress_set(job.pk, phase="commit", done=0, total=job.valid_rows)
@@ -637,9 +652,20 @@ def roster_import_commit_run(*, job_id: int) -> ImportJob:
     job = ImportJob.objects.select_related("union", "commit_requested_by").get(pk=job_id)
     if job.status != ImportJob.Status.COMMITTING:
         return job
+    ImportJob.objects.filter(pk=job.pk).update(heartbeat_at=timezone.now(), attempts=F("attempts") + 1)
     try:
-        numbers = iter(sequence_reserve("member_number", job.valid_rows))
+        if job.member_numbers_start is None:
+            # Reserved once per job: a retry after a lost worker reuses them (nothing was
+            # imported then), instead of burning valid_rows numbers per attempt.
+            job.member_numbers_start = sequence_reserve("member_number", job.valid_rows).start
+            ImportJob.objects.filter(pk=job.pk).update(member_numbers_start=job.member_numbers_start)
+        numbers = iter(range(job.member_numbers_start, job.member_numbers_start + job.valid_rows))
         with transaction.atomic():
+            # Held until commit: a second copy of this task waits here, then finds the job
+            # done; the reaper sees the lock and knows the commit is alive (PostgreSQL).
+            locked = ImportJob.objects.select_for_update().filter(pk=job.pk).values_list("status", flat=True).first()
+            if locked != ImportJob.Status.COMMITTING:
+                return ImportJob.objects.get(pk=job.pk)
             imported = 0
             context = _RosterCommitContext(job=job)
             with open(job.staged_path, encoding="utf-8", newline="") as handle:
@@ -652,6 +678,10 @@ def roster_import_commit_run(*, job_id: int) -> ImportJob:
             job.message = ""
             job.save(update_fields=["status", "imported_rows", "finished_at", "message"])
             audit_record(actor=job.commit_requested_by, action="roster_import.commit", target=job, data={"rows": imported})
+    except INFRASTRUCTURE_ERRORS:
+        # Rolled back; the job stays `committing` and the reaper runs it again.
+        _roster_log.exception("roster import %s: database unavailable during commit", job.pk)
+        raise
     except Exception as exc:  # noqa: BLE001 - any failure rolls everything back and is reported
         if not isinstance(exc, DomainError):
             _roster_log.exception("roster import %s: commit failed", job.pk)

@@ -24,3 +24,11 @@ def roster_import_files_purge_task() -> int:
     from .services import roster_import_files_purge
 
     return roster_import_files_purge()
+
+
+@shared_task(name="members.roster_imports_reap")
+def roster_imports_reap_task() -> int:
+    """Every few minutes (Celery beat): jobs whose worker died are queued again or ended."""
+    from .roster_jobs import roster_imports_reap
+
+    return roster_imports_reap()
