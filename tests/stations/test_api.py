@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from gonghui.accounts.auth import api_token_create
 from gonghui.stations import selectors
+from tests.conftest import SHANGHAI
 from tests.factories import Tree, make_worker_user
 
 from .helpers import make_station
@@ -40,7 +43,8 @@ def test_nearby_serves_from_memory_without_queries(client):
     assert len(queries) == 0
 
 
-def test_nearby_filters(client):
+def test_nearby_filters(client, frozen_clock):
+    frozen_clock(dt.datetime(2025, 3, 4, 10, 0, tzinfo=SHANGHAI))  # a Tuesday morning
     tree = Tree()
     make_station(union=tree.grassroots_a, name="驿站", kind="yizhan", facilities=["water"])
     make_station(union=tree.grassroots_a, name="哺乳室", kind="nursing", facilities=["mother_baby"], hours_text="周一 00:00-00:01")
@@ -48,6 +52,19 @@ def test_nearby_filters(client):
     assert [s["name"] for s in body] == ["哺乳室"]
     body = client.get("/api/v1/stations/nearby?lat=22.54&lon=113.94&facility=water").json()
     assert [s["name"] for s in body] == ["驿站"]
+    body = client.get("/api/v1/stations/nearby?lat=22.54&lon=113.94&open_now=true").json()
+    assert [s["name"] for s in body] == ["驿站"]
+
+
+def test_nearby_open_now_follows_the_clock_in_shanghai(client, frozen_clock):
+    tree = Tree()
+    make_station(union=tree.grassroots_a, name="驿站", kind="yizhan")
+    make_station(union=tree.grassroots_a, name="哺乳室", kind="nursing", hours_text="周一 00:00-00:01")
+    # Monday 00:00:30 in Shanghai is Sunday 16:00:30 UTC: the one-minute room is open.
+    frozen_clock(dt.datetime(2025, 3, 2, 16, 0, 30, tzinfo=dt.UTC))
+    body = client.get("/api/v1/stations/nearby?lat=22.54&lon=113.94&open_now=true").json()
+    assert sorted(s["name"] for s in body) == ["哺乳室", "驿站"]
+    frozen_clock(dt.datetime(2025, 3, 3, 0, 1, 30, tzinfo=SHANGHAI))
     body = client.get("/api/v1/stations/nearby?lat=22.54&lon=113.94&open_now=true").json()
     assert [s["name"] for s in body] == ["驿站"]
 
