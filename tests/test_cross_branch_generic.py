@@ -48,8 +48,15 @@ from gonghui.cases.models import (
     Supervision,
     SupervisionLetter,
 )
-from gonghui.members.models import ImportJob, MemberCard, Membership, MembershipApplication, MembershipTransfer, Person
-from gonghui.members.models import EmploymentForm
+from gonghui.members.models import (
+    EmploymentForm,
+    ImportJob,
+    MemberCard,
+    Membership,
+    MembershipApplication,
+    MembershipTransfer,
+    Person,
+)
 from gonghui.members.services import membership_application_submit, roster_import_create
 from gonghui.orgs.models import Employer, Union
 from gonghui.stations import services as station_services
