@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from gonghui.accounts.auth import api_token_create
 from gonghui.stations import selectors
 from tests.conftest import SHANGHAI
-from tests.factories import Tree, make_worker_user
+from tests.factories import Tree, make_staff, make_worker_user
 
 from .helpers import make_station
 
@@ -267,3 +267,24 @@ def test_nearby_json_stays_right_when_the_encoded_cache_starts_over(client, monk
     assert again == first
     assert [s["name"] for s in again] == [f"站{i}" for i in range(5)]
     assert sum(f is not None for f in selectors.index_get().fragments["zh-hans"]) < 5
+
+
+def test_staff_record_services_given_at_a_station_through_the_api(client):
+    from gonghui.stations.models import ServiceRecord
+
+    tree = Tree()
+    station = make_station(union=tree.grassroots_a)
+    client.force_login(tree.staff_a)
+    url = f"/api/v1/stations/manage/{station.pk}/services"
+    response = client.post(url, {"day": "2025-03-03", "kind": "meal", "count": 40, "note": "午餐"}, content_type="application/json")
+    assert response.status_code == 201, response.content
+    assert response.json() | {"id": 0} == {"id": 0, "day": "2025-03-03", "kind": "meal", "count": 40}
+    record = ServiceRecord.objects.get(pk=response.json()["id"])
+    assert record.station == station and record.recorded_by == tree.staff_a
+    bad = client.post(url, {"day": "2025-03-03", "kind": "meal", "count": 0}, content_type="application/json")
+    assert bad.status_code == 422 and bad.json()["code"] == "count_invalid"
+    # A viewer may look but not record.
+    client.force_login(make_staff(union=tree.grassroots_a, role="viewer"))
+    refused = client.post(url, {"day": "2025-03-03", "kind": "meal", "count": 1}, content_type="application/json")
+    assert refused.status_code in (403, 404)
+    assert ServiceRecord.objects.filter(station=station).count() == 1
