@@ -69,6 +69,7 @@ TARGETS: dict[str, Target] = {
     "core/workdays.py": Target(tests=("tests/core/test_workdays.py", "tests/cases/test_deadlines.py")),
     "members/services.py": Target(
         tests=(
+            "tests/members/test_transfer_and_card_rules.py",
             "tests/members/test_staff_services.py",
             "tests/members/test_staff_api.py",
             "tests/web/test_member_api.py",
@@ -77,15 +78,14 @@ TARGETS: dict[str, Target] = {
         only=r"transfer|card|CARD_",
     ),
     "accounts/services.py": Target(
-        tests=("tests/accounts/test_sms_login.py", "tests/accounts/test_login_pages.py"),
+        tests=("tests/accounts/test_sign_in_limits.py", "tests/accounts/test_sms_login.py",
+               "tests/accounts/test_login_pages.py"),
         only=r"sms|code|_count|staff_authenticate|totp|worker_user|SMS_|STAFF_LOGIN|TOTP_",
     ),
     "core/pii.py": Target(
         tests=("tests/core/test_pii.py", "tests/members/test_admin.py", "tests/members/test_staff_services.py")
     ),
-    "core/validators.py": Target(
-        tests=("tests/core/test_validators.py", "tests/members/test_staff_services.py", "tests/web/test_join_pages.py")
-    ),
+    "core/validators.py": Target(tests=("tests/core/test_validators.py", "tests/members/test_staff_services.py")),
     "stations/hours.py": Target(tests=("tests/stations/test_hours.py",)),
 }
 

@@ -215,3 +215,20 @@ def test_closed_case_cannot_be_transferred(client):
     response = post(client, f"{BASE}/{case.pk}/transfer", {"to_union_id": tree.grassroots_b.pk, "reason": "改派"})
     assert response.status_code == 409
     assert Case.objects.get(pk=case.pk).union == tree.grassroots_a
+
+
+def test_supplying_information_takes_at_most_five_files_per_upload():
+    from gonghui.cases.services import case_provide_info
+    from gonghui.core.errors import ValidationFailed
+
+    from .helpers import png
+
+    tree = Tree()
+    case = case_request_info(case=case_accept(case=app_case(tree), by=tree.staff_a), by=tree.staff_a, note="请提供材料")
+    with pytest.raises(ValidationFailed) as info:
+        case_provide_info(case=case, by=case.reporter_user, note="材料如下", attachments=[png(f"p{i}.png") for i in range(6)])
+    assert info.value.code == "attachment_count"
+    assert not case.attachments.exists()
+    assert Case.objects.get(pk=case.pk).status == Status.AWAITING_INFO
+    done = case_provide_info(case=case, by=case.reporter_user, note="材料如下", attachments=[png(f"p{i}.png") for i in range(5)])
+    assert done.status == Status.ACCEPTED and case.attachments.count() == 5
