@@ -396,6 +396,14 @@ def _module_level_statements(tree: ast.Module) -> list[ast.stmt]:
     return keep
 
 
+def _clear_caches(module: Any) -> None:
+    """`lru_cache`d functions must not answer from what the previous mutant (or the
+    original) computed."""
+    for value in list(vars(module).values()):
+        if callable(getattr(value, "cache_clear", None)):
+            value.cache_clear()
+
+
 class Patch:
     """Swap a mutant into the live module; `undo()` puts the original back."""
 
@@ -438,9 +446,7 @@ class Patch:
                     if getattr(other, "__name__", "").startswith("gonghui") and getattr(other, name, None) is old:
                         self.undos.append((other, name, old))
                         setattr(other, name, new_value)
-        for func in _functions_of(module):
-            if hasattr(func, "cache_clear"):
-                func.cache_clear()
+        _clear_caches(module)
         self.module = module
 
     def undo(self) -> None:
@@ -452,9 +458,7 @@ class Patch:
             else:
                 obj, name, value = entry
                 setattr(obj, name, value)
-        for func in _functions_of(self.module):
-            if hasattr(func, "cache_clear"):
-                func.cache_clear()
+        _clear_caches(self.module)
 
 
 # ------------------------------------------------------------------------------------------
@@ -514,6 +518,7 @@ def pytest_runtestloop(session: Any) -> bool | None:
                 return local
             return None
 
+        _clear_caches(module)  # so every test that needs a cached function is seen running it
         start = time.monotonic()
         sys.settrace(tracer)
         try:

@@ -249,3 +249,109 @@ def test_reset_clears_the_authenticator_and_is_audited():
     fresh = User.objects.get(pk=user.pk)
     assert fresh.totp_secret == "" and not fresh.totp_confirmed
     assert AuditEvent.objects.get(action="user.totp_reset").actor == admin
+
+
+# --- how long each counter and lock lasts -------------------------------------------------------
+
+
+@pytest.fixture
+def counted(monkeypatch):
+    """The (key prefix, lifetime in seconds) of every counter the services start."""
+    seen: list[tuple[str, int]] = []
+    real = services._count
+
+    def spy(key, timeout):
+        seen.append((key.split(":")[0] + ":" + key.split(":")[1], timeout))
+        return real(key, timeout)
+
+    monkeypatch.setattr(services, "_count", spy)
+    return seen
+
+
+def test_sms_counters_last_an_hour_per_address_and_a_day_per_phone(counted):
+    services.sms_code_send(phone=PHONE, ip="10.0.0.1")
+    assert counted == [("sms:ip", 3600), ("sms:day", 86400)]
+
+
+def test_a_staff_lock_lasts_fifteen_minutes_and_an_authenticator_lock_five(counted):
+    make_staff(union=None, username="wangwu")
+    error_code(services.staff_authenticate, username="wangwu", password="wrong")
+    user = bound_staff()
+    wrong = "000000" if pyotp.TOTP(user.totp_secret).now() != "000000" else "111111"
+    error_code(services.totp_verify, user=user, code=wrong)
+    assert counted == [("staff-login:" + counted[0][0].split(":")[1], 900), ("totp-fail:" + str(user.pk), 300)]
+
+
+def test_a_one_second_interval_still_limits_resending(settings):
+    settings.SMS_SEND_INTERVAL_SECONDS = 1
+    services.sms_code_send(phone=PHONE)
+    assert error_code(services.sms_code_send, phone=PHONE) == "sms_too_frequent"
+
+
+def test_sending_a_new_code_leaves_used_codes_as_they_were():
+    first = services.sms_code_send(phone=PHONE)
+    services.sms_code_verify(phone=PHONE, code=first.code)
+    used_at = SmsCode.objects.get().used_at
+    services.sms_code_send(phone=PHONE)
+    services.sms_code_send(phone=PHONE)
+    assert SmsCode.objects.filter(used_at=used_at).count() == 1
+    assert SmsCode.objects.filter(used_at__isnull=True).count() == 1  # only the newest waits
+
+
+def test_a_failing_listener_is_logged(caplog):
+    def broken(**kwargs):
+        raise RuntimeError("listener down")
+
+    phone_verified.connect(broken, dispatch_uid="test.broken.log", weak=False)
+    try:
+        services.sms_code_verify(phone=PHONE, code=services.sms_code_send(phone=PHONE).code)
+    finally:
+        phone_verified.disconnect(dispatch_uid="test.broken.log")
+    assert any("phone_verified receiver" in r.getMessage() and r.levelname == "ERROR" for r in caplog.records)
+
+
+def test_a_first_sign_in_gets_its_own_account_when_others_exist():
+    make_staff(union=None)
+    services.worker_user_get_or_create(phone=OTHER)
+    user = services.sms_code_verify(phone=PHONE, code=services.sms_code_send(phone=PHONE).code)
+    assert user.username == "w" + PHONE and user.phone == PHONE
+
+
+def test_two_first_sign_ins_at_once_end_with_one_account(monkeypatch):
+    from tests.factories import make_worker_user
+
+    winner = make_worker_user(phone=PHONE)  # the other request committed first …
+    monkeypatch.setattr(User.objects, "filter", lambda **kw: User.objects.none())  # … after we looked
+    assert services.worker_user_get_or_create(phone=PHONE) == winner
+
+
+def test_a_disabled_worker_is_told_so():
+    user = services.worker_user_get_or_create(phone=PHONE)
+    User.objects.filter(pk=user.pk).update(is_active=False)
+    assert error_code(services.worker_user_get_or_create, phone=PHONE) == "user_inactive"
+
+
+def test_a_failed_staff_sign_in_is_audited_with_the_name_tried():
+    error_code(services.staff_authenticate, username="nobody", password="wrong", ip="10.1.2.3")
+    event = AuditEvent.objects.get(action="user.login_failed")
+    assert event.data == {"username": "nobody"}
+
+
+def test_the_previous_authenticator_code_works_but_not_the_one_before(monkeypatch):
+    import types
+
+    import pyotp.totp
+
+    now = 1_741_000_005.0  # 15 s into a 30-s window, frozen for pyotp only
+    monkeypatch.setattr(pyotp.totp, "time", types.SimpleNamespace(time=lambda: now))
+    user = bound_staff()
+    totp = pyotp.TOTP(user.totp_secret)
+    services.totp_verify(user=user, code=totp.at(now - 30))
+    assert error_code(services.totp_verify, user=user, code=totp.at(now - 60)) == "totp_wrong"
+
+
+def test_confirm_and_reset_return_the_user():
+    user = make_staff(union=None)
+    secret = services.totp_secret_ensure(user=user)
+    assert services.totp_confirm(user=user, code=pyotp.TOTP(secret).now()) == user
+    assert services.totp_reset(user=user, actor=None) == user

@@ -141,3 +141,19 @@ def test_place_without_any_union_and_no_place_at_all_go_to_the_root_union():
     tree = Tree()
     assert case_route(category=Category.OTHER, employer=None, region=region("510104"), is_new_form=False) == tree.national
     assert case_route(category=Category.OTHER, employer=None, region=None, is_new_form=False) == tree.national
+
+
+def test_the_root_union_is_the_one_without_a_parent():
+    tree = Tree()
+    # The national union is replaced: the new one (a later id than the province) is the root.
+    Union.objects.filter(pk=tree.national.pk).update(status=Union.Status.DISSOLVED)
+    new_root = Union.objects.create(name="新全国总工会", kind=Union.Kind.NATIONAL, path="/", depth=0)
+    Union.objects.filter(pk=new_root.pk).update(path=f"/{new_root.pk}/")
+    assert case_route(category=Category.OTHER, employer=None, region=None, is_new_form=False) == new_root
+
+
+def test_without_an_active_root_union_routing_fails_loudly():
+    tree = Tree()
+    Union.objects.filter(pk=tree.national.pk).update(status=Union.Status.DISSOLVED)
+    with pytest.raises(RuntimeError, match="^no root union configured$"):
+        case_route(category=Category.OTHER, employer=None, region=None, is_new_form=False)

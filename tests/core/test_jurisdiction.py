@@ -143,6 +143,7 @@ def test_anonymous_user_has_no_jurisdiction():
     from django.contrib.auth.models import AnonymousUser
 
     assert union_paths_for(AnonymousUser()) == []
+    assert union_paths_for(None) == []  # an API request without credentials
     assert not has_action(AnonymousUser(), "view", "/1/")
 
 

@@ -129,3 +129,25 @@ def test_encrypted_field_leaves_empty_values_alone(keys):
     token = field.get_prep_value("13800138000")
     assert token != "13800138000" and field.from_db_value(token, None, None) == "13800138000"
     assert decrypt(field.get_prep_value(12345)) == "12345"
+
+
+def test_stored_indexes_keep_their_format(keys):
+    # Indexes are stored: the "kind:value" message format may never change, or every lookup
+    # of existing rows would miss.
+    keys.BLIND_INDEX_KEY = "index-key-for-tests"
+    key = b"index-key-for-tests"
+    assert id_number_index("11010519491231002X") == hmac.new(key, b"id:11010519491231002X", hashlib.sha256).hexdigest()[:32]
+    assert phone_index("13800138000") == hmac.new(key, b"phone:13800138000", hashlib.sha256).hexdigest()[:32]
+
+
+def test_id_numbers_lose_tabs_and_line_breaks_from_pasting():
+    assert normalize_id_number("\t11010519491231002x\n") == "11010519491231002X"
+
+
+def test_the_wrong_key_message_names_the_setting(keys):
+    keys.FIELD_ENCRYPTION_KEY = Fernet.generate_key().decode()
+    token = encrypt("x")
+    pii._fernet.cache_clear()
+    keys.FIELD_ENCRYPTION_KEY = Fernet.generate_key().decode()
+    with pytest.raises(ValueError, match=r"^cannot decrypt personal data: wrong FIELD_ENCRYPTION_KEY\?$"):
+        decrypt(token)

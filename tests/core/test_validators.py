@@ -92,3 +92,17 @@ def test_names_are_two_to_fifty_characters():
 @pytest.mark.parametrize("char", list("<>{}\\/@#$%^&*=+|;\"'"))
 def test_names_with_markup_or_symbols_are_refused(char):
     assert code_of(parse_name, f"张{char}三")[0] == "name_invalid"
+
+
+@pytest.mark.parametrize(("digit", "gender"), [(str(d), "M" if d % 2 else "F") for d in range(10)])
+def test_gender_is_the_parity_of_the_seventeenth_digit(digit, gender):
+    assert parse_id_number(_id(dt.date(1990, 1, 1), order="00" + digit)).gender == gender
+
+
+def test_no_name_is_no_name():
+    assert code_of(parse_name, None)[0] == "name_invalid"
+
+
+@pytest.mark.parametrize("name", ["Maria Chen", "阿依古丽·买买提", "XU Lei", "李-Xx"])
+def test_names_in_latin_letters_and_minority_names_are_fine(name):
+    assert parse_name(name) == name

@@ -299,3 +299,121 @@ def test_a_token_signed_for_something_else_is_invalid():
     assert services.card_verify(token=signing.dumps("C0000000000000000", salt=services.CARD_SALT)).status == "invalid"
     verified = services.card_verify(token=f"  {services.card_token(card)}  ")
     assert verified.status == "valid" and verified.serial_tail == card.serial[-4:]
+
+
+# --- each step touches its own member only, and says why it refused ---------------------------
+
+
+def test_every_step_leaves_other_members_and_their_cards_alone():
+    tree = Tree()
+    bystander = make_member(union=tree.grassroots_a, name="旁观者")
+    lost = MemberCard.objects.create(membership=bystander, serial="CLOSTCARD0000001",
+                                     expires_at=timezone.now() + dt.timedelta(days=1),
+                                     revoked_at=timezone.now() - dt.timedelta(days=9), revoke_reason="遗失")
+    bystander_card = live_card(bystander)
+    transfer = make_transfer(tree=tree, to_union=tree.grassroots_b)
+    services.membership_transfer_release(transfer=transfer, actor=tree.staff_a)
+    assert Membership.objects.get(pk=bystander.pk).status == Membership.Status.ACTIVE
+    services.membership_transfer_accept(transfer=transfer, actor=tree.staff_b)
+    services.card_reissue(membership=make_member(union=tree.grassroots_a), actor=tree.staff_a, reason="手机丢失")
+    again = make_transfer(tree=tree, to_union=tree.grassroots_b)
+    services.membership_transfer_reject(transfer=again, actor=tree.staff_a, reason="不同意")
+    assert Membership.objects.get(pk=bystander.pk).status == Membership.Status.ACTIVE
+    assert live_card(bystander) == bystander_card
+    lost_before = lost.revoked_at
+    lost.refresh_from_db()
+    assert lost.revoke_reason == "遗失" and lost.revoked_at == lost_before
+
+
+def test_reissue_keeps_the_reason_of_a_card_revoked_earlier():
+    tree = Tree()
+    membership = make_member(union=tree.grassroots_a)
+    old = live_card(membership)
+    services.card_revoke(card=old, actor=tree.staff_a, reason="冒用")
+    services.card_reissue(membership=membership, actor=tree.staff_a, reason="补办")
+    old.refresh_from_db()
+    assert old.revoke_reason == "冒用"
+
+
+def test_refusals_carry_their_codes():
+    tree = Tree()
+    transfer = make_transfer(tree=tree, to_union=tree.grassroots_b)
+    with pytest.raises(Conflict) as info:
+        request(tree, transfer.membership)
+    assert info.value.code == "transfer_open"
+    with pytest.raises(Conflict) as info:
+        services.membership_transfer_accept(transfer=transfer, actor=tree.staff_b)
+    assert info.value.code == "transfer_state"
+    with pytest.raises(ValidationFailed) as info:
+        services.membership_transfer_reject(transfer=transfer, actor=tree.staff_a, reason=" ")
+    assert (info.value.code, info.value.field) == ("reason_required", "reason")
+    services.membership_transfer_release(transfer=transfer, actor=tree.staff_a)
+    for step in (
+        lambda: services.membership_transfer_release(transfer=transfer, actor=tree.staff_a),
+        lambda: services.membership_transfer_cancel(transfer=transfer, actor=tree.staff_a),
+    ):
+        with pytest.raises(Conflict) as info:
+            step()
+        assert info.value.code == "transfer_state"
+    services.membership_transfer_accept(transfer=transfer, actor=tree.staff_b)
+    with pytest.raises(Conflict) as info:
+        services.membership_transfer_reject(transfer=transfer, actor=tree.staff_b, reason="晚了")
+    assert info.value.code == "transfer_state"
+    card = live_card(make_member(union=tree.grassroots_a))
+    for call in (lambda: services.card_revoke(card=card, actor=tree.staff_a, reason=""),
+                 lambda: services.card_reissue(membership=card.membership, actor=tree.staff_a, reason="   ")):
+        with pytest.raises(ValidationFailed) as info:
+            call()
+        assert (info.value.code, info.value.field) == ("reason_required", "reason")
+
+
+def test_notes_and_reasons_are_kept_to_their_length():
+    tree = Tree()
+    long = "很" * 400
+    transfer = make_transfer(tree=tree, to_union=tree.grassroots_b)
+    services.membership_transfer_release(transfer=transfer, actor=tree.staff_a, note=long)
+    transfer.refresh_from_db()
+    assert len(transfer.note) == 300
+    services.membership_transfer_accept(transfer=transfer, actor=tree.staff_b, note=long + "!")
+    transfer.refresh_from_db()
+    assert transfer.note == long[:300]
+    rejected = services.membership_transfer_reject(
+        transfer=make_transfer(tree=tree, to_union=tree.grassroots_b), actor=tree.staff_a, reason=long
+    )
+    assert len(rejected.note) == 300 and rejected.status == MembershipTransfer.Status.REJECTED
+    membership = make_member(union=tree.grassroots_a)
+    card = services.card_reissue(membership=membership, actor=tree.staff_a, reason=long)
+    assert len(AuditEvent.objects.get(action="card.reissue", target_id=str(card.pk)).reason) == 200
+
+
+def test_transfer_without_a_reason_stores_an_empty_one():
+    tree = Tree()
+    transfer = request(tree, make_member(union=tree.grassroots_a), reason=None)
+    assert transfer.reason == ""
+
+
+def test_accepted_member_starts_a_transfer_membership_and_it_is_audited():
+    tree = Tree()
+    transfer = make_transfer(tree=tree, to_union=tree.grassroots_b)
+    services.membership_transfer_release(transfer=transfer, actor=tree.staff_a)
+    new = services.membership_transfer_accept(transfer=transfer, actor=tree.staff_b)
+    assert new.source == "transfer"
+    assert AuditEvent.objects.filter(action="membership_transfer.accept", target_id=str(transfer.pk)).exists()
+
+
+def test_a_viewer_of_the_receiving_union_cannot_send_the_transfer_back():
+    tree = Tree()
+    transfer = make_transfer(tree=tree, to_union=tree.grassroots_b)
+    with pytest.raises(NotFound):
+        services.membership_transfer_reject(transfer=transfer, actor=make_staff(union=tree.city_b, role="viewer"), reason="x")
+
+
+def test_cards_already_printed_keep_verifying(frozen_clock):
+    # The salt is part of every QR code handed out: changing it would void them all.
+    frozen_clock(dt.datetime(2025, 3, 3, 10, tzinfo=SHANGHAI))
+    tree = Tree()
+    card = live_card(make_member(union=tree.grassroots_a))
+    printed = signing.dumps(card.serial, salt="gonghui.members.card")
+    assert services.card_verify(token=printed).status == "valid"
+    MemberCard.objects.filter(pk=card.pk).update(expires_at=timezone.now())
+    assert services.card_verify(token=printed).status == "expired"  # at the very moment

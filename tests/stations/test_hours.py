@@ -218,3 +218,43 @@ def test_summaries():
     assert hours_summary(hours_parse("周一 休息")) == "休息"
     assert hours_summary(hours_parse("周一 08:30-17:45；周五 22:00-06:00")) == "周一 08:30-17:45；周五 22:00-06:00"
     assert hours_summary(hours_parse("周六 09:00-12:00,14:00-18:00")) == "周六 09:00-12:00,14:00-18:00"
+
+
+@pytest.mark.parametrize("text", ["周一,周三, 08:00-09:00", "周一至周一,周三 08:00-09:00"])
+def test_day_lists_with_a_trailing_separator_or_a_one_day_range(text):
+    assert [bool(d) for d in hours_parse(text)["week"]] == [True, False, True, False, False, False, False]
+
+
+@pytest.mark.parametrize("text", ["周五至周一,周三 08:00-09:00", "， 08:00-09:00", "周一 08:60-10:00", "周一 08:00-09:60"])
+def test_a_backwards_range_or_no_day_or_minute_sixty_is_refused_even_beside_good_parts(text):
+    with pytest.raises(ValidationFailed):
+        hours_parse(text)
+
+
+def test_spaces_after_commas_and_around_segments_are_fine():
+    hours = hours_parse("  周一 08:00-09:00, 10:00-11:00; ; 周二 休息  ")
+    assert hours == {"always": False, "week": [[[480, 540], [600, 660]]] + [[]] * 6, "holiday": None}
+    assert hours_parse("  24小时 ")["always"] is True
+
+
+def test_the_error_quotes_at_most_forty_characters():
+    text = "坏" * 50
+    with pytest.raises(ValidationFailed) as info:
+        hours_parse(text)
+    message = str(info.value.message)
+    assert "坏" * 40 in message and "坏" * 41 not in message
+
+
+def test_compiled_form_of_no_hours_at_all_is_always_open():
+    always = (True, tuple(((0, 1440),) for _ in range(7)), None)
+    assert hours_compile(None) == always
+    assert hours_compile({"always": True}) == always
+
+
+def test_a_shift_ending_one_minute_after_midnight():
+    assert opened("周一 23:00-00:01", "2025-03-04 00:00")  # Tuesday 00:00, Monday's shift
+    assert not opened("周一 23:00-00:01", "2025-03-04 00:01")
+
+
+def test_summary_of_a_sunday():
+    assert hours_summary(hours_parse("周日 09:00-12:00")) == "周日 09:00-12:00"
