@@ -86,7 +86,7 @@ TARGETS: dict[str, Target] = {
         tests=("tests/core/test_pii.py", "tests/members/test_admin.py", "tests/members/test_staff_services.py")
     ),
     "core/validators.py": Target(tests=("tests/core/test_validators.py", "tests/members/test_staff_services.py")),
-    "stations/hours.py": Target(tests=("tests/stations/test_hours.py",)),
+    "stations/hours.py": Target(tests=("tests/stations/test_hours.py", "tests/stations/test_api.py")),
 }
 
 # Actions a role may perform; a mutated action string becomes a weaker one.

@@ -320,6 +320,7 @@ def test_a_first_sign_in_gets_its_own_account_when_others_exist():
 def test_two_first_sign_ins_at_once_end_with_one_account(monkeypatch):
     from tests.factories import make_worker_user
 
+    make_worker_user(phone=OTHER)
     winner = make_worker_user(phone=PHONE)  # the other request committed first …
     monkeypatch.setattr(User.objects, "filter", lambda **kw: User.objects.none())  # … after we looked
     assert services.worker_user_get_or_create(phone=PHONE) == winner

@@ -325,6 +325,18 @@ def test_every_step_leaves_other_members_and_their_cards_alone():
     assert lost.revoke_reason == "遗失" and lost.revoked_at == lost_before
 
 
+def test_accept_keeps_the_reason_of_a_card_the_member_lost_earlier():
+    tree = Tree()
+    transfer = make_transfer(tree=tree, to_union=tree.grassroots_b)
+    lost = services.card_revoke(card=live_card(transfer.membership), actor=tree.staff_a, reason="遗失")
+    services.card_issue(membership=transfer.membership)
+    services.membership_transfer_release(transfer=transfer, actor=tree.staff_a)
+    services.membership_transfer_accept(transfer=transfer, actor=tree.staff_b)
+    revoked_at = lost.revoked_at
+    lost.refresh_from_db()
+    assert lost.revoke_reason == "遗失" and lost.revoked_at == revoked_at
+
+
 def test_reissue_keeps_the_reason_of_a_card_revoked_earlier():
     tree = Tree()
     membership = make_member(union=tree.grassroots_a)

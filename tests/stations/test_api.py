@@ -288,3 +288,13 @@ def test_staff_record_services_given_at_a_station_through_the_api(client):
     refused = client.post(url, {"day": "2025-03-03", "kind": "meal", "count": 1}, content_type="application/json")
     assert refused.status_code in (403, 404)
     assert ServiceRecord.objects.filter(station=station).count() == 1
+
+
+def test_station_detail_says_closed_as_false_not_unknown(client, frozen_clock):
+    frozen_clock(dt.datetime(2025, 3, 4, 10, 0, tzinfo=SHANGHAI))  # Tuesday morning
+    tree = Tree()
+    closed = make_station(union=tree.grassroots_a, hours_text="周一 08:00-09:00")
+    body = client.get(f"/api/v1/stations/{closed.pk}").json()
+    assert body["is_open"] is False
+    opened = make_station(union=tree.grassroots_a, hours_text="周二 08:00-12:00")
+    assert client.get(f"/api/v1/stations/{opened.pk}").json()["is_open"] is True
