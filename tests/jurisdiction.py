@@ -5,7 +5,7 @@ every object type gets them by subclassing. A subclass says how to make one obje
 branch A of `tests.factories.Tree` and where its console page and API endpoint are:
 
     class TestUnionAccess(CrossBranchAccess):
-        page_url_name = "console:union_detail"       # reversed with the object's pk
+        page_url_name = "console:orgs:union_detail"       # reversed with the object's pk
         api_path = "/api/v1/orgs/unions/{pk}"
 
         def make_object(self, tree):

@@ -1,11 +1,11 @@
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 
 from gonghui.api import api
-from gonghui.core.views import healthz
+from gonghui.core.files import protected_file
+from gonghui.core.modules import modules
+from gonghui.core.views import favicon, healthz, moved
 from gonghui.stations.api import station_nearby_view
 
 admin.site.site_header = _("职工之家 · 系统管理")
@@ -19,12 +19,20 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", healthz, name="healthz"),
-    path("accounts/", include("gonghui.accounts.urls")),
-    path("console/roster/", include("gonghui.members.urls")),
+    path("favicon.ico", favicon, name="favicon"),
     path("console/", include("gonghui.console.urls")),
-    path("cases/", include("gonghui.cases.urls")),
-    path("stations/", include("gonghui.stations.urls")),
-    path("", include("gonghui.web.urls")),
+    # Uploads: never a static /media/ directory; this view checks access (core/files.py).
+    path("files/<path:name>", protected_file, name="protected_file"),
+    # Addresses from before the staff pages moved under /console/<module>/ (bookmarks).
+    re_path(r"^cases/console/(?P<rest>.*)$", moved, {"to": "/console/cases/"}),
+    re_path(r"^stations/console/(?P<rest>.*)$", moved, {"to": "/console/stations/"}),
+    re_path(r"^console/roster/(?P<rest>.*)$", moved, {"to": "/console/members/roster/"}),
+    re_path(r"^console/(?P<rest>(applications|people|memberships|cards|transfers)/.*)$", moved, {"to": "/console/members/"}),
+    re_path(r"^console/(?P<rest>(unions|employers|grants)/.*)$", moved, {"to": "/console/orgs/"}),
+    re_path(r"^join/(?P<rest>.*)$", moved, {"to": "/members/join/"}),
+    re_path(r"^me/card/$", moved, {"to": "/members/card/"}),
+    re_path(r"^me/transfer/$", moved, {"to": "/members/transfer/"}),
 ]
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Each module's worker pages at /<module>/ (core/modules.py); the app shell at /.
+urlpatterns += [path(f"{m.name}/", include(m.worker_urls)) for m in modules() if m.worker_urls]
+urlpatterns += [path("", include("gonghui.web.urls"))]

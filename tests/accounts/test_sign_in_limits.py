@@ -78,7 +78,7 @@ def test_a_code_lives_five_minutes_and_says_so(frozen_clock, django_capture_on_c
     assert SmsCode.objects.get().expires_at == sent_at + dt.timedelta(minutes=5)
     assert SENT == [(PHONE, f"【职工之家】您的登录验证码是{sent.code}，5分钟内有效。请勿告诉他人。")]
     frozen_clock(sent_at + dt.timedelta(seconds=299))
-    assert services.sms_code_verify(phone=PHONE, code=sent.code).username == "w" + PHONE
+    assert services.sms_code_verify(phone=PHONE, code=sent.code).phone == PHONE
 
 
 def test_a_code_is_dead_at_its_expiry_moment(frozen_clock):
@@ -99,7 +99,7 @@ def test_a_short_lifetime_still_says_one_minute(settings, django_capture_on_comm
 def test_a_code_for_phone_b_leaves_phone_a_code_valid():
     first = services.sms_code_send(phone=PHONE)
     services.sms_code_send(phone=OTHER)
-    assert services.sms_code_verify(phone=PHONE, code=first.code).username == "w" + PHONE
+    assert services.sms_code_verify(phone=PHONE, code=first.code).phone == PHONE
 
 
 def test_the_code_hash_is_bound_to_the_phone():
@@ -118,13 +118,13 @@ def test_codes_are_six_ascii_digits(code):
 
 def test_a_code_with_spaces_around_is_accepted():
     sent = services.sms_code_send(phone=PHONE)
-    assert services.sms_code_verify(phone=PHONE, code=f" {sent.code} ").username == "w" + PHONE
+    assert services.sms_code_verify(phone=PHONE, code=f" {sent.code} ").phone == PHONE
 
 
 def test_a_code_typed_in_full_width_digits_is_accepted():
     sent = services.sms_code_send(phone=PHONE)
     full_width = "".join(chr(ord(d) + 0xFEE0) for d in sent.code)  # "１２３４５６"
-    assert services.sms_code_verify(phone=PHONE, code=full_width).username == "w" + PHONE
+    assert services.sms_code_verify(phone=PHONE, code=full_width).phone == PHONE
 
 
 def test_wrong_guesses_say_how_many_are_left(settings):
@@ -145,7 +145,7 @@ def test_a_failing_listener_never_stops_a_sign_in():
         user = services.sms_code_verify(phone=PHONE, code=services.sms_code_send(phone=PHONE).code)
     finally:
         phone_verified.disconnect(dispatch_uid="test.broken")
-    assert user.username == "w" + PHONE
+    assert user.phone == PHONE
 
 
 def test_first_sign_in_is_audited_once():
@@ -314,7 +314,7 @@ def test_a_first_sign_in_gets_its_own_account_when_others_exist():
     make_staff(union=None)
     services.worker_user_get_or_create(phone=OTHER)
     user = services.sms_code_verify(phone=PHONE, code=services.sms_code_send(phone=PHONE).code)
-    assert user.username == "w" + PHONE and user.phone == PHONE
+    assert user.phone == PHONE and user.phone == PHONE
 
 
 def test_two_first_sign_ins_at_once_end_with_one_account(monkeypatch):

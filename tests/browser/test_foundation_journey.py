@@ -42,7 +42,7 @@ def test_worker_joins_staff_approves_worker_carries_a_card(
     worker = browser_page
 
     # 1. The worker logs in with a code sent to her phone and lands on the join form.
-    worker_logs_in_with_sms(worker, live_site, sms_outbox, "/join/")
+    worker_logs_in_with_sms(worker, live_site, sms_outbox, "/members/join/")
 
     # 2. She applies, choosing her employer from the search.
     worker.get_by_label("姓名").fill("林晓燕")
@@ -66,14 +66,14 @@ def test_worker_joins_staff_approves_worker_carries_a_card(
     staff.get_by_label("密码").fill(STAFF_PASSWORD)
     staff.get_by_role("button", name="登录", exact=True).click()
     staff.wait_for_url(f"{live_site}/console/")
-    staff.goto(f"{live_site}/console/applications/")
+    staff.goto(f"{live_site}/console/members/applications/")
     row = staff.get_by_role("row").filter(has_text="林晓燕")
     expect(row).to_have_count(1)
     row.get_by_role("button", name="批准").click()
     expect(staff.get_by_role("row").filter(has_text="林晓燕")).to_contain_text("已通过")
 
     # 4. Back on her phone, the worker's e-member card shows her name, number and QR code.
-    worker.goto(f"{live_site}/me/card/")
+    worker.goto(f"{live_site}/members/card/")
     expect(worker.get_by_role("heading", name="林晓燕")).to_be_visible()
     expect(worker.get_by_test_id("member-number")).not_to_be_empty()
     expect(worker.locator(".qr svg")).to_be_visible()

@@ -44,7 +44,7 @@ def test_worker_reports_staff_resolves_worker_rates(browser_page: Any, live_site
     # 2. Staff of the county union accept and resolve it in the console.
     page.context.clear_cookies()
     browser_login(page, handler, live_site)
-    page.goto(live_site + "/cases/console/?queue=new")
+    page.goto(live_site + "/console/cases/?queue=new")
     page.get_by_role("link", name=case.number).click()
     page.locator("#accept").click()
     page.wait_for_selector("text=办理中")

@@ -49,14 +49,14 @@ class TestCase(CrossBranchCase):
 
     def urls(self, case):
         return [
-            ("get", reverse("cases:console_detail", args=[case.pk])),
+            ("get", reverse("console:cases:detail", args=[case.pk])),
             ("get", f"/api/v1/cases/{case.pk}"),
             ("get", f"/api/v1/cases/by-number/{case.number}"),
-            ("post", reverse("cases:console_action", args=[case.pk, "accept"])),
-            ("post", reverse("cases:console_action", args=[case.pk, "transfer"])),
+            ("post", reverse("console:cases:action", args=[case.pk, "accept"])),
+            ("post", reverse("console:cases:action", args=[case.pk, "transfer"])),
             ("post", f"/api/v1/cases/{case.pk}/accept"),
             ("post", f"/api/v1/cases/{case.pk}/close"),
-            ("get", reverse("cases:console_letter_new", args=[case.pk])),
+            ("get", reverse("console:cases:letter_new", args=[case.pk])),
         ]
 
 
@@ -65,7 +65,7 @@ class TestAttachment(CrossBranchCase):
         return app_case(tree, attachments=[png()]).attachments.get()
 
     def urls(self, attachment):
-        return [("get", reverse("cases:console_attachment", args=[attachment.case_id, attachment.pk]))]
+        return [("get", reverse("console:cases:attachment", args=[attachment.case_id, attachment.pk]))]
 
 
 class TestLetter(CrossBranchCase):
@@ -76,10 +76,10 @@ class TestLetter(CrossBranchCase):
 
     def urls(self, letter):
         return [
-            ("get", reverse("cases:console_letter", args=[letter.pk])),
-            ("get", reverse("cases:console_letter_pdf", args=[letter.pk])),
+            ("get", reverse("console:cases:letter", args=[letter.pk])),
+            ("get", reverse("console:cases:letter_pdf", args=[letter.pk])),
             ("get", f"/api/v1/cases/letters/{letter.pk}"),
-            ("post", reverse("cases:console_letter_action", args=[letter.pk, "deliver"])),
+            ("post", reverse("console:cases:letter_action", args=[letter.pk, "deliver"])),
         ]
 
 
@@ -94,9 +94,9 @@ class TestLawyerOnCase(CrossBranchCase):
         tree = Tree()
         lawyer = self.build(tree)
         client.force_login(tree.staff_a)
-        assert lawyer.name in client.get(reverse("cases:console_lawyers")).content.decode()
+        assert lawyer.name in client.get(reverse("console:cases:lawyers")).content.decode()
         client.force_login(tree.staff_b)
-        assert lawyer.name not in client.get(reverse("cases:console_lawyers")).content.decode()
+        assert lawyer.name not in client.get(reverse("console:cases:lawyers")).content.decode()
 
 
 def test_other_branch_queues_and_stats_do_not_show_the_case(client):
@@ -105,6 +105,6 @@ def test_other_branch_queues_and_stats_do_not_show_the_case(client):
     supervision_create(case=case, by=tree.staff_a, note="督办", due_on=case.due_on + dt.timedelta(days=3))
     client.force_login(tree.staff_b)
     for queue in ("new", "overdue", "supervised", "all"):
-        assert case.number not in client.get(reverse("cases:console_queue") + f"?queue={queue}").content.decode()
+        assert case.number not in client.get(reverse("console:cases:queue") + f"?queue={queue}").content.decode()
     assert client.get("/api/v1/cases/stats").json()["total"] == 0
     assert client.get("/api/v1/cases/?queue=all").json() == []

@@ -20,16 +20,16 @@ pytestmark = pytest.mark.django_db
 def test_lawyer_roster_and_assignment_to_a_consultation(client):
     tree = Tree()
     client.force_login(tree.staff_a)
-    response = client.post(reverse("cases:console_lawyers"), {
+    response = client.post(reverse("console:cases:lawyers"), {
         "name": "王律师", "kind": "lawyer", "firm": "鹏城律师事务所", "specialities": "劳动争议、工伤", "phone": "13800001111",
         "union": str(tree.city_a.pk),
     })
     assert response.status_code == 302
-    page = client.get(reverse("cases:console_lawyers") + "?speciality=工伤").content.decode()
+    page = client.get(reverse("console:cases:lawyers") + "?speciality=工伤").content.decode()
     assert "王律师" in page
     lawyer = tree.city_a.lawyers.get()
     case = app_case(tree, category=Category.LEGAL_CONSULTATION)
-    response = client.post(reverse("cases:console_legal_action", args=[case.pk, "assign_lawyer"]), {"lawyer": str(lawyer.pk)})
+    response = client.post(reverse("console:cases:legal_action", args=[case.pk, "assign_lawyer"]), {"lawyer": str(lawyer.pk)})
     assert response.status_code == 302
     case.refresh_from_db()
     assert case.lawyer == lawyer
@@ -90,23 +90,23 @@ def test_letter_is_a_chinese_pdf_and_follows_delivery_response_follow_up(client)
     tree = Tree()
     case = app_case(tree, employer_may_know_name=False)
     client.force_login(tree.staff_a)
-    response = client.post(reverse("cases:console_letter_new", args=[case.pk]), {
+    response = client.post(reverse("console:cases:letter_new", args=[case.pk]), {
         "kind": "notice", "recipient": case.employer_name, "subject": "拖欠工资", "body": "你单位拖欠三名职工工资。",
         "response_days": "5",
     })
     letter = SupervisionLetter.objects.get()
     assert response.status_code == 302 and letter.number.startswith("提示函〔")
     assert letter.response_due is not None
-    pdf_response = client.get(reverse("cases:console_letter_pdf", args=[letter.pk]))
+    pdf_response = client.get(reverse("console:cases:letter_pdf", args=[letter.pk]))
     content = b"".join(pdf_response.streaming_content)
     assert content.startswith(b"%PDF") and b"STSong-Light" in content
     for action, text in (("deliver", "专人送达"), ("respond", "已补发工资"), ("follow_up", "回访确认已到账")):
-        r = client.post(reverse("cases:console_letter_action", args=[letter.pk, action]), {"text": text})
+        r = client.post(reverse("console:cases:letter_action", args=[letter.pk, action]), {"text": text})
         assert r.status_code == 302, action
     letter.refresh_from_db()
     assert letter.status == SupervisionLetter.Status.FOLLOWED_UP and letter.response == "已补发工资"
     assert case.events.filter(kind="letter", is_public=False).exists()
-    assert letter.number in client.get(reverse("cases:console_letters")).content.decode()
+    assert letter.number in client.get(reverse("console:cases:letters")).content.decode()
 
 
 def test_letter_response_before_delivery_is_refused():

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from gonghui.cases.models import CaseEvent, CaseNotification, Rating, Status
+from gonghui.cases.models import CaseEvent, Rating, Status
 from gonghui.cases.services import (
     case_accept,
     case_assign,
@@ -23,6 +23,7 @@ from gonghui.cases.services import (
 )
 from gonghui.core.errors import Conflict, NotFound
 from gonghui.core.models import AuditEvent
+from gonghui.notices.models import Notice
 from tests.factories import Tree, make_staff, make_worker_user
 
 from .helpers import app_case, png
@@ -72,7 +73,7 @@ def test_full_lifecycle_writes_timeline_and_notifies_reporter(settings, django_c
         assert kind in kinds
     assert all(e.actor_label for e in case.events.all())
     assert not case.events.get(kind="note").is_public
-    assert CaseNotification.objects.filter(user=worker, case=case).count() >= 8
+    assert Notice.objects.filter(user=worker, object_id=case.pk).count() >= 8
     assert any(case.number in text for _, text in RecordingSms.sent)
     assert AuditEvent.objects.filter(target_id=str(case.pk), action__startswith="case.transition").count() >= 6
     assert case.attachments.count() == 2

@@ -78,9 +78,9 @@ def test_script_in_text_is_shown_escaped(client):
     body = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
     assert "<script>alert(" not in body and "&lt;script&gt;" in body
     client.force_login(tree.staff_a)
-    staff_body = client.get(reverse("cases:console_detail", args=[case.pk])).content.decode()
+    staff_body = client.get(reverse("console:cases:detail", args=[case.pk])).content.decode()
     assert "<script>alert(" not in staff_body and "&lt;script&gt;" in staff_body
-    queue = client.get(reverse("cases:console_queue") + "?queue=new").content.decode()
+    queue = client.get(reverse("console:cases:queue") + "?queue=new").content.decode()
     assert "<script>alert(" not in queue
 
 
@@ -108,11 +108,11 @@ def test_staff_handles_case_from_queue_and_worker_rates_then_reopens(client):
     case = app_case(tree, user=worker)
     handler = make_staff(union=tree.grassroots_a)
     client.force_login(handler)
-    assert case.number in client.get(reverse("cases:console_queue")).content.decode()
-    assert client.post(reverse("cases:console_action", args=[case.pk, "accept"])).status_code == 302
-    assert case.number in client.get(reverse("cases:console_queue") + "?queue=mine").content.decode()
-    client.post(reverse("cases:console_action", args=[case.pk, "note"]), {"body": "内部：单位负责人电话 123", "public": ""})
-    response = client.post(reverse("cases:console_action", args=[case.pk, "resolve"]),
+    assert case.number in client.get(reverse("console:cases:queue")).content.decode()
+    assert client.post(reverse("console:cases:action", args=[case.pk, "accept"])).status_code == 302
+    assert case.number in client.get(reverse("console:cases:queue") + "?queue=mine").content.decode()
+    client.post(reverse("console:cases:action", args=[case.pk, "note"]), {"body": "内部：单位负责人电话 123", "public": ""})
+    response = client.post(reverse("console:cases:action", args=[case.pk, "resolve"]),
                            {"outcome": "已协调补发工资", "recovered": "12000", "people_paid": "3"})
     assert response.status_code == 302
     case.refresh_from_db()
@@ -133,17 +133,17 @@ def test_staff_action_with_bad_input_shows_errors(client):
     tree = Tree()
     case = case_accept(case=app_case(tree), by=tree.staff_a)
     client.force_login(tree.staff_a)
-    response = client.post(reverse("cases:console_action", args=[case.pk, "resolve"]), {"outcome": "", "recovered": "x"})
+    response = client.post(reverse("console:cases:action", args=[case.pk, "resolve"]), {"outcome": "", "recovered": "x"})
     assert response.status_code == 422
     html = response.content.decode()
     assert "这个字段是必填项。" in html and "金额格式不正确。" in html
-    response = client.post(reverse("cases:console_action", args=[case.pk, "transfer"]), {"to_union": "999999", "reason": "x"})
+    response = client.post(reverse("console:cases:action", args=[case.pk, "transfer"]), {"to_union": "999999", "reason": "x"})
     assert response.status_code == 422
     assert "未找到，或您无权查看。" in response.content.decode()
-    response = client.post(reverse("cases:console_action", args=[case.pk, "accept"]))
+    response = client.post(reverse("console:cases:action", args=[case.pk, "accept"]))
     assert response.status_code == 422  # already accepted: a message, not a 500
     assert "当前状态（办理中）不能执行此操作。" in response.content.decode()
-    assert client.post(reverse("cases:console_action", args=[case.pk, "explode"])).status_code == 404
+    assert client.post(reverse("console:cases:action", args=[case.pk, "explode"])).status_code == 404
     # Nothing was written by any of the refused actions.
     case.refresh_from_db()
     assert case.status == Status.ACCEPTED and case.union == tree.grassroots_a and case.outcome == ""
@@ -156,7 +156,7 @@ def test_worker_sends_message_and_provides_requested_info(client):
     case = app_case(tree, user=worker)
     case = case_accept(case=case, by=tree.staff_a)
     client.force_login(tree.staff_a)
-    client.post(reverse("cases:console_action", args=[case.pk, "request_info"]), {"reason": "请提供工资条"})
+    client.post(reverse("console:cases:action", args=[case.pk, "request_info"]), {"reason": "请提供工资条"})
     client.force_login(worker)
     client.post(reverse("cases:message", args=[case.pk]), {"body": "工资条见附件", "attachments": [png("gzt.png")]})
     case.refresh_from_db()
@@ -169,7 +169,9 @@ def test_notifications_page_lists_status_changes(client):
     worker = make_worker_user()
     case = case_resolve(case=case_accept(case=app_case(tree, user=worker), by=tree.staff_a), by=tree.staff_a, outcome="已处理好")
     client.force_login(worker)
-    body = client.get(reverse("cases:notifications")).content.decode()
+    response = client.get(reverse("cases:notifications"), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("web:inbox")
+    body = response.content.decode()
     assert case.number in body and "已办结待回访" in body
 
 
@@ -177,21 +179,21 @@ def test_hotline_quick_entry_with_lookup_suggestion_and_duplicate_warning(client
     tree = Tree()
     operator = make_staff(union=tree.province, role="operator")
     client.force_login(operator)
-    assert client.get(reverse("cases:console_hotline")).status_code == 200
+    assert client.get(reverse("console:cases:hotline")).status_code == 200
     data = {
         "reporter_phone": "13612345678", "reporter_name": "赵先生", "category": "wage_arrears",
         "description": "来电反映工地包工头拖欠工资三个月。", "employer": str(tree.grassroots_a.employer.pk),
         "employer_name": "", "region": "440305", "amount": "30000", "people_count": "5",
     }
-    check = client.get(reverse("cases:console_hotline_check"), data).content.decode()
+    check = client.get(reverse("console:cases:hotline_check"), data).content.decode()
     assert "欠薪讨薪" in check and "可能重复" not in check
-    response = client.post(reverse("cases:console_hotline"), data)
+    response = client.post(reverse("console:cases:hotline"), data)
     assert response.status_code == 302
     case = Case.objects.get()
     assert case.channel == Channel.HOTLINE and case.union == tree.grassroots_a and case.created_by == operator
-    lookup = client.get(reverse("cases:console_hotline_caller"), {"reporter_phone": "136 1234 5678"}).content.decode()
+    lookup = client.get(reverse("console:cases:hotline_caller"), {"reporter_phone": "136 1234 5678"}).content.decode()
     assert case.number in lookup
-    check = client.get(reverse("cases:console_hotline_check"), data).content.decode()
+    check = client.get(reverse("console:cases:hotline_check"), data).content.decode()
     assert "可能重复" in check and case.number in check
 
 
@@ -199,7 +201,7 @@ def test_hotline_one_key_transfer_to_a_chosen_union(client):
     tree = Tree()
     operator = make_staff(union=tree.province, role="operator")
     client.force_login(operator)
-    response = client.post(reverse("cases:console_hotline"), {
+    response = client.post(reverse("console:cases:hotline"), {
         "reporter_phone": "13612345679", "category": "other", "description": "来电咨询职工疗休养政策。",
         "people_count": "1", "union": str(tree.city_b.pk),
     })
@@ -211,7 +213,7 @@ def test_stats_page_renders(client):
     tree = Tree()
     app_case(tree)
     client.force_login(tree.staff_a)
-    assert "诉求统计" in client.get(reverse("cases:console_stats")).content.decode()
+    assert "诉求统计" in client.get(reverse("console:cases:stats")).content.decode()
 
 
 def test_revealing_the_reporters_phone_is_audit_logged_and_needs_the_role(client):
@@ -221,9 +223,9 @@ def test_revealing_the_reporters_phone_is_audit_logged_and_needs_the_role(client
     case = app_case(tree, user=make_worker_user(phone="13912345678"))
     viewer = make_staff(union=tree.city_a, role="viewer")
     client.force_login(viewer)
-    response = client.post(reverse("cases:console_action", args=[case.pk, "reveal"]), {"reason": "电话回访"})
+    response = client.post(reverse("console:cases:action", args=[case.pk, "reveal"]), {"reason": "电话回访"})
     assert "13912345678" not in response.content.decode()
     client.force_login(tree.staff_a)  # admin of city A: may reveal
-    response = client.post(reverse("cases:console_action", args=[case.pk, "reveal"]), {"reason": "电话回访"}, follow=True)
+    response = client.post(reverse("console:cases:action", args=[case.pk, "reveal"]), {"reason": "电话回访"}, follow=True)
     assert "13912345678" in response.content.decode()
     assert AuditEvent.objects.filter(action="case.reveal.reporter_phone", target_id=str(case.pk), reason="电话回访").exists()

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from gonghui.accounts.auth import api_token_create
-from gonghui.cases.models import Case, CaseNotification, Channel
+from gonghui.cases.models import Case, Channel
 from gonghui.cases.services import (
     case_create,
     case_transfer,
@@ -18,6 +18,7 @@ from gonghui.cases.services import (
 )
 from gonghui.core.pii import phone_index
 from gonghui.members.models import Person
+from gonghui.notices.models import Notice
 from tests.factories import Tree, make_member, make_staff, make_worker_user
 
 from .helpers import app_case
@@ -41,13 +42,13 @@ def test_escalation_notice_is_listed_for_the_parent_union_staff_with_unread_badg
     tree = Tree()
     case, county_staff = escalated(tree)
     client.force_login(county_staff)
-    page = client.get(reverse("cases:console_notifications"))
+    page = client.get(reverse("console:notices"))
     assert page.status_code == 200
     html = page.content.decode()
     assert "我的提醒" in html and f"下级工会诉求 {case.number} 已超期" in html
-    assert reverse("cases:console_detail", args=[case.pk]) in html
+    assert reverse("console:cases:detail", args=[case.pk]) in html
     assert 'class="unread"' in html and "全部标为已读" in html
-    queue = client.get(reverse("cases:console_queue")).content.decode()
+    queue = client.get(reverse("console:cases:queue")).content.decode()
     assert 'id="unread-notices">1<' in queue
 
 
@@ -57,13 +58,13 @@ def test_notices_are_listed_newest_first(client):
     handler = make_staff(union=tree.grassroots_a)
     supervision_create(case=case, by=county_staff, note="请尽快办理", due_on=dt.date.today() + dt.timedelta(days=5))
     client.force_login(handler)
-    html = client.get(reverse("cases:console_notifications")).content.decode()
+    html = client.get(reverse("console:notices")).content.decode()
     assert "被上级工会督办" in html
     # The county staff got the escalation only; a later 督办 by someone else would come first.
-    older = CaseNotification.objects.create(user=county_staff, case=case, text="较早的提醒")
-    CaseNotification.objects.filter(pk=older.pk).update(created_at=dt.datetime(2020, 1, 1, tzinfo=dt.UTC))
+    older = Notice.objects.create(user=county_staff, module="cases", audience="staff", object_id=case.pk, union_path=case.union_path, text="较早的提醒")
+    Notice.objects.filter(pk=older.pk).update(created_at=dt.datetime(2020, 1, 1, tzinfo=dt.UTC))
     client.force_login(county_staff)
-    html = client.get(reverse("cases:console_notifications")).content.decode()
+    html = client.get(reverse("console:notices")).content.decode()
     assert html.index("已超期") < html.index("较早的提醒")
 
 
@@ -72,9 +73,9 @@ def test_staff_of_another_branch_and_of_other_unions_see_nothing(client):
     case, _ = escalated(tree)
     for user in (tree.staff_b, tree.staff_a):  # another branch; the city above (not notified)
         client.force_login(user)
-        html = client.get(reverse("cases:console_notifications")).content.decode()
+        html = client.get(reverse("console:notices")).content.decode()
         assert case.number not in html and "暂无提醒" in html
-        assert 'id="unread-notices"' not in client.get(reverse("cases:console_queue")).content.decode()
+        assert 'id="unread-notices"' not in client.get(reverse("console:cases:queue")).content.decode()
 
 
 def test_notice_about_a_case_transferred_to_another_branch_drops_out(client):
@@ -82,31 +83,31 @@ def test_notice_about_a_case_transferred_to_another_branch_drops_out(client):
     case, county_staff = escalated(tree)
     case_transfer(case=case, to_union=tree.grassroots_b, by=tree.staff_a, reason="单位实际在乙市")
     client.force_login(county_staff)
-    assert case.number not in client.get(reverse("cases:console_notifications")).content.decode()
+    assert case.number not in client.get(reverse("console:notices")).content.decode()
 
 
 def test_mark_all_read(client):
     tree = Tree()
     case, county_staff = escalated(tree)
-    other = CaseNotification.objects.create(user=tree.staff_b, case=case, text="别人的提醒")
+    other = Notice.objects.create(user=tree.staff_b, module="cases", audience="staff", object_id=case.pk, union_path=case.union_path, text="别人的提醒")
     client.force_login(county_staff)
-    response = client.post(reverse("cases:console_notifications_read"))
-    assert response.status_code == 302 and response.url == reverse("cases:console_notifications")
-    assert not CaseNotification.objects.filter(user=county_staff, read_at__isnull=True).exists()
+    response = client.post(reverse("console:notices_read"))
+    assert response.status_code == 302 and response.url == reverse("console:notices")
+    assert not Notice.objects.filter(user=county_staff, read_at__isnull=True).exists()
     other.refresh_from_db()
     assert other.read_at is None
-    html = client.get(reverse("cases:console_notifications")).content.decode()
+    html = client.get(reverse("console:notices")).content.decode()
     assert case.number in html and 'class="unread"' not in html
-    assert 'id="unread-notices"' not in client.get(reverse("cases:console_queue")).content.decode()
+    assert 'id="unread-notices"' not in client.get(reverse("console:cases:queue")).content.decode()
 
 
 def test_notifications_page_is_for_staff_only_and_mark_read_needs_post(client):
     tree = Tree()
     _, county_staff = escalated(tree)
     client.force_login(make_worker_user())
-    assert client.get(reverse("cases:console_notifications")).status_code in (302, 403)
+    assert client.get(reverse("console:notices")).status_code in (302, 403)
     client.force_login(county_staff)
-    assert client.get(reverse("cases:console_notifications_read")).status_code == 405
+    assert client.get(reverse("console:notices_read")).status_code == 405
 
 
 # --- API -------------------------------------------------------------------------------------
@@ -175,7 +176,7 @@ def test_partner_case_is_linked_to_the_member_with_that_phone_and_shows_in_my_ca
     assert [c["number"] for c in client.get(f"{BASE}/mine").json()] == [case.number]
     assert client.get(f"{BASE}/mine/{case.pk}").status_code == 200
     # The worker is told in the app as well.
-    assert CaseNotification.objects.filter(user=worker, case=case).exists()
+    assert Notice.objects.filter(user=worker, object_id=case.pk).exists()
 
 
 def test_hotline_case_is_linked_by_phone_not_by_name():
@@ -253,10 +254,10 @@ def test_hotline_cases_from_a_phone_join_my_cases_when_its_holder_signs_in_later
     assert client.get(f"{BASE}/mine/{recent.pk}").status_code == 200
     assert client.get(f"{BASE}/mine/{old.pk}").status_code == 404
     assert Case.objects.get(pk=someone_elses.pk).reporter_user == other_user
-    assert CaseNotification.objects.filter(user=user, text__contains="1 件诉求").exists()
+    assert Notice.objects.filter(user=user, text__contains="1 件诉求").exists()
     # Signing in again claims nothing twice.
     account_services.sms_code_verify(phone=phone, code=account_services.sms_code_send(phone=phone).code)
-    assert CaseNotification.objects.filter(user=user, text__contains="件诉求已放入").count() == 1
+    assert Notice.objects.filter(user=user, text__contains="件诉求已放入").count() == 1
 
 
 def test_a_failing_claim_never_stops_a_sign_in(monkeypatch):
@@ -316,7 +317,7 @@ def test_supervision_texts_the_handling_unions_staff_unless_switched_off(setting
     assert [text for phone, text in STAFF_SMS if phone == "13933334444"] == [
         f"【职工之家】诉求 {case.number} 被上级工会督办，请于 {(dt.date.today() + dt.timedelta(days=5)).isoformat()} 前办结。"
     ]
-    assert handler.case_notifications.filter(case=case).exists()
+    assert handler.notices.filter(object_id=case.pk).exists()
     settings.CASES_STAFF_SMS = False
     STAFF_SMS.clear()
     other = app_case(tree)

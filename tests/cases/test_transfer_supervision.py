@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from django.core.management import call_command
 
-from gonghui.cases.models import CaseEvent, CaseNotification, Status
+from gonghui.cases.models import CaseEvent, Status
 from gonghui.cases.selectors import case_queue
 from gonghui.cases.services import (
     case_accept,
@@ -18,6 +18,7 @@ from gonghui.cases.services import (
 )
 from gonghui.core.errors import NotFound, PermissionDenied, ValidationFailed
 from gonghui.core.workdays import is_workday
+from gonghui.notices.models import Notice
 from tests.factories import Tree, make_staff
 
 from .helpers import app_case
@@ -62,7 +63,7 @@ def test_overdue_case_escalates_to_parent_union_once():
     assert case.escalated_at is not None
     event = case.events.get(kind=CaseEvent.Kind.ESCALATED)
     assert not event.is_public and event.data["parent_union_id"] == tree.county_a.pk
-    assert CaseNotification.objects.filter(user=county_staff, case=case).exists()
+    assert Notice.objects.filter(user=county_staff, object_id=case.pk).exists()
     assert case_queue(user=county_staff, queue="overdue", today=later).filter(pk=case.pk).exists()
 
 
@@ -93,7 +94,7 @@ def test_parent_union_supervises_a_child_case():
     row = supervision_create(case=case, by=tree.staff_a, note="请加快办理", due_on=due)
     assert row.by_union == tree.city_a
     assert case.events.filter(kind=CaseEvent.Kind.SUPERVISED).exists()
-    assert CaseNotification.objects.filter(user=handler, case=case).exists()
+    assert Notice.objects.filter(user=handler, object_id=case.pk).exists()
     assert case_queue(user=handler, queue="supervised").filter(pk=case.pk).exists()
     case = case_resolve(case=case_accept(case=case, by=handler), by=handler, outcome="已办结完毕")
     row.refresh_from_db()
@@ -121,7 +122,7 @@ def test_handler_is_reminded_the_day_before_the_deadline_once():
         day_before -= dt.timedelta(days=1)
     assert cases_remind_due(today=day_before) == 1
     assert cases_remind_due(today=day_before) == 0
-    assert CaseNotification.objects.filter(user=handler, case=case, text__contains="到期").count() == 1
+    assert Notice.objects.filter(user=handler, object_id=case.pk, text__contains="到期").count() == 1
 
 
 def test_celery_task_runs_reminders_and_escalation():

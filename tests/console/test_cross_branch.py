@@ -9,7 +9,7 @@ from tests.members.helpers import make_application, make_transfer
 
 
 class TestUnionAccess(CrossBranchAccess):
-    page_url_name = "console:union_detail"
+    page_url_name = "console:orgs:union_detail"
     api_path = "/api/v1/orgs/unions/{pk}"
 
     def make_object(self, tree):
@@ -17,7 +17,7 @@ class TestUnionAccess(CrossBranchAccess):
 
 
 class TestEmployerAccess(CrossBranchAccess):
-    page_url_name = "console:employer_detail"
+    page_url_name = "console:orgs:employer_detail"
     api_path = "/api/v1/orgs/employers/{pk}"
 
     def make_object(self, tree):
@@ -25,7 +25,7 @@ class TestEmployerAccess(CrossBranchAccess):
 
 
 class TestPersonAccess(CrossBranchAccess):
-    page_url_name = "console:person_detail"
+    page_url_name = "console:members:person_detail"
     api_path = "/api/v1/members/people/{pk}"
 
     def make_object(self, tree):
@@ -33,7 +33,7 @@ class TestPersonAccess(CrossBranchAccess):
 
 
 class TestApplicationAccess(CrossBranchAccess):
-    page_url_name = "console:application_detail"
+    page_url_name = "console:members:application_detail"
     api_path = "/api/v1/members/applications/{pk}"
 
     def make_object(self, tree):
@@ -41,7 +41,7 @@ class TestApplicationAccess(CrossBranchAccess):
 
 
 class TestMembershipAccess(CrossBranchAccess):
-    page_url_name = "console:membership_detail"
+    page_url_name = "console:members:membership_detail"
     api_path = "/api/v1/members/memberships/{pk}"
 
     def make_object(self, tree):
@@ -49,7 +49,7 @@ class TestMembershipAccess(CrossBranchAccess):
 
 
 class TestTransferAccess(CrossBranchAccess):
-    page_url_name = "console:transfer_detail"
+    page_url_name = "console:members:transfer_detail"
     api_path = "/api/v1/members/transfers/{pk}"
 
     def make_object(self, tree):
@@ -57,7 +57,7 @@ class TestTransferAccess(CrossBranchAccess):
 
 
 class TestCardAccess(CrossBranchAccess):
-    page_url_name = "console:card_detail"
+    page_url_name = "console:members:card_detail"
     api_path = "/api/v1/members/cards/{pk}"
 
     def make_object(self, tree):

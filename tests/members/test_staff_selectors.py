@@ -120,9 +120,9 @@ def test_console_application_queue_query_count_is_flat(client, django_assert_max
     for _ in range(count):
         make_application(union=tree.grassroots_a)
     client.force_login(tree.staff_a)
-    client.get("/console/applications/")
+    client.get("/console/members/applications/")
     with django_assert_max_num_queries(10):
-        response = client.get("/console/applications/")
+        response = client.get("/console/members/applications/")
     assert response.status_code == 200
 
 

@@ -23,12 +23,12 @@ def tree():
 
 
 def _upload_page(client, tree, content, name="roster.csv", union=None):
-    return client.post(reverse("roster:index"), {"union": (union or tree.grassroots_a).pk, "file": upload(content, name)})
+    return client.post(reverse("console:members:roster"), {"union": (union or tree.grassroots_a).pk, "file": upload(content, name)})
 
 
 def test_staff_uploads_previews_and_commits_on_the_console(client, tree, django_capture_on_commit_callbacks):
     client.force_login(tree.staff_a)
-    assert client.get(reverse("roster:index")).status_code == 200
+    assert client.get(reverse("console:members:roster")).status_code == 200
     uscc = tree.grassroots_a.employer.uscc
     with django_capture_on_commit_callbacks(execute=True):
         response = _upload_page(client, tree, csv_bytes([row(uscc=uscc), row(name="李", uscc=uscc)]))
@@ -39,7 +39,7 @@ def test_staff_uploads_previews_and_commits_on_the_console(client, tree, django_
     assert page.status_code == 200
     assert "请输入2到50个字的姓名" in content and "确认导入" in content
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("roster:commit", args=[job.pk]))
+        client.post(reverse("console:members:roster_commit", args=[job.pk]))
     job.refresh_from_db()
     assert job.status == ImportJob.Status.DONE
     assert Membership.objects.filter(source="import").count() == 1
@@ -50,7 +50,7 @@ def test_progress_partial_polls_while_running_and_refreshes_when_done(client, tr
     with django_capture_on_commit_callbacks(execute=False):  # the task has not run yet
         _upload_page(client, tree, csv_bytes([row(uscc=tree.grassroots_a.employer.uscc)]))
     job = ImportJob.objects.get()
-    url = reverse("roster:detail", args=[job.pk]) + "?part=progress"
+    url = reverse("console:members:roster_detail", args=[job.pk]) + "?part=progress"
     running = client.get(url, HTTP_HX_REQUEST="true")
     assert 'hx-trigger="every 1s"' in running.content.decode() and "<progress" in running.content.decode()
     from gonghui.members.services import roster_import_validate
@@ -68,7 +68,7 @@ def test_bad_rows_download_is_an_xlsx_with_reasons(client, tree, django_capture_
     with django_capture_on_commit_callbacks(execute=True):
         _upload_page(client, tree, csv_bytes([row(uscc=uscc), row(phone="123", uscc=uscc)], encoding="gbk"))
     job = ImportJob.objects.get()
-    response = client.get(reverse("roster:bad_rows", args=[job.pk]))
+    response = client.get(reverse("console:members:roster_bad_rows", args=[job.pk]))
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     values = list(sheet.iter_rows(values_only=True))
@@ -80,7 +80,7 @@ def test_template_download_has_the_headers(client, tree):
     from openpyxl import load_workbook
 
     client.force_login(tree.staff_a)
-    response = client.get(reverse("roster:template"))
+    response = client.get(reverse("console:members:roster_template"))
     sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
     assert [c.value for c in sheet[1]] == HEADER
 
@@ -99,9 +99,9 @@ def test_other_branch_cannot_upload_see_or_commit(client, tree, django_capture_o
     job = ImportJob.objects.get()
     client.force_login(tree.staff_b)
     assert _upload_page(client, tree, csv_bytes([row()])).status_code == 404
-    assert client.get(reverse("roster:detail", args=[job.pk])).status_code == 404
-    assert client.post(reverse("roster:commit", args=[job.pk])).status_code == 404
-    assert client.get(reverse("roster:bad_rows", args=[job.pk])).status_code == 404
+    assert client.get(reverse("console:members:roster_detail", args=[job.pk])).status_code == 404
+    assert client.post(reverse("console:members:roster_commit", args=[job.pk])).status_code == 404
+    assert client.get(reverse("console:members:roster_bad_rows", args=[job.pk])).status_code == 404
     assert client.get(f"{API}/{job.pk}").status_code == 404
     assert client.post(f"{API}/{job.pk}/commit").status_code == 404
     response = client.post(API, {"union_id": tree.grassroots_a.pk, "file": upload(csv_bytes([row()]))})
@@ -158,15 +158,15 @@ def test_a_large_subtree_gets_a_union_search_box_instead_of_a_list(client, tree,
 
     monkeypatch.setattr(roster_selectors, "UNION_PICKER_LIMIT", 2)
     client.force_login(tree.staff_a)
-    html = client.get(reverse("roster:index")).content.decode()
+    html = client.get(reverse("console:members:roster")).content.decode()
     assert 'name="union_q"' in html and "<select" not in html
     # The search lists matching unions of the staff's own subtree only.
-    found = client.get(reverse("roster:union_search"), {"union_q": tree.grassroots_a.name[:4]}).content.decode()
+    found = client.get(reverse("console:members:roster_union_search"), {"union_q": tree.grassroots_a.name[:4]}).content.decode()
     assert f'value="{tree.grassroots_a.pk}"' in found
     assert f'value="{tree.grassroots_b.pk}"' not in client.get(
-        reverse("roster:union_search"), {"union_q": tree.grassroots_b.name[:4]}
+        reverse("console:members:roster_union_search"), {"union_q": tree.grassroots_b.name[:4]}
     ).content.decode()
-    assert "至少两个字" in client.get(reverse("roster:union_search"), {"union_q": "x"}).content.decode()
+    assert "至少两个字" in client.get(reverse("console:members:roster_union_search"), {"union_q": "x"}).content.decode()
     # The chosen union is posted as before.
     uscc = tree.grassroots_a.employer.uscc
     with django_capture_on_commit_callbacks(execute=True):
@@ -176,5 +176,5 @@ def test_a_large_subtree_gets_a_union_search_box_instead_of_a_list(client, tree,
 
 def test_a_small_subtree_gets_the_list(client, tree):
     client.force_login(tree.staff_a)
-    html = client.get(reverse("roster:index")).content.decode()
+    html = client.get(reverse("console:members:roster")).content.decode()
     assert "<select" in html and tree.grassroots_a.name in html and tree.grassroots_b.name not in html

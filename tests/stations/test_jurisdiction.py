@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 
 class TestStationAccess(CrossBranchAccess):
-    page_url_name = "stations:console_detail"
+    page_url_name = "console:stations:detail"
     api_path = "/api/v1/stations/manage/{pk}"
 
     def make_object(self, tree):
@@ -24,7 +24,7 @@ class TestStationAccess(CrossBranchAccess):
 
 
 class TestStationEditAccess(CrossBranchAccess):
-    page_url_name = "stations:console_edit"
+    page_url_name = "console:stations:edit"
     api_path = "/api/v1/stations/manage/{pk}"
     api_method = "put"
 
@@ -37,7 +37,7 @@ class TestStationEditAccess(CrossBranchAccess):
 
 
 class TestStationVisitsAccess(CrossBranchAccess):
-    page_url_name = "stations:console_qr"
+    page_url_name = "console:stations:qr"
     api_path = "/api/v1/stations/manage/{pk}/visits"
     api_id_key = "station_id"
 
@@ -46,7 +46,7 @@ class TestStationVisitsAccess(CrossBranchAccess):
 
 
 class TestStarApplicationAccess(CrossBranchAccess):
-    page_url_name = "stations:console_star_assess"
+    page_url_name = "console:stations:star_assess"
     api_path = "/api/v1/stations/star-applications/{pk}"
 
     def make_object(self, tree):
@@ -72,10 +72,10 @@ def test_staff_of_other_branch_cannot_post_to_a_station(client):
     tree = Tree()
     station = make_station(union=tree.grassroots_a)
     client.force_login(tree.staff_b)
-    for name in ("console_service_add", "console_photo_add", "console_honour_add", "console_star_apply", "console_qr_rotate"):
+    for name in ("service_add", "photo_add", "honour_add", "star_apply", "qr_rotate"):
         from django.urls import reverse
 
-        assert client.post(reverse(f"stations:{name}", args=[station.pk]), {}).status_code == 404, name
+        assert client.post(reverse(f"console:stations:{name}", args=[station.pk]), {}).status_code == 404, name
     station.refresh_from_db()
     assert station.qr_nonce == 1
 

@@ -110,24 +110,24 @@ def test_console_create_edit_and_detail(client):
     client.force_login(tree.staff_a)
     form = {"union": tree.grassroots_a.pk, "name": "页面驿站", "kind": "outdoor", "region": "440305", "address": "南山区",
             "lat": "22.53", "lon": "113.93", "facilities": ["water", "toilet"], "hours_text": "周一至周五 07:00-19:00"}
-    response = client.post(reverse("stations:console_create"), {**form, "hours_text": "工作日"})
+    response = client.post(reverse("console:stations:create"), {**form, "hours_text": "工作日"})
     assert response.status_code == 200
     assert "开放时间格式不正确" in response.content.decode()
-    response = client.post(reverse("stations:console_create"), form)
+    response = client.post(reverse("console:stations:create"), form)
     station = Station.objects.get(name="页面驿站")
-    assert response["Location"] == reverse("stations:console_detail", args=[station.pk])
-    response = client.post(reverse("stations:console_edit", args=[station.pk]), {**form, "name": "改名驿站", "status": "suspended"})
+    assert response["Location"] == reverse("console:stations:detail", args=[station.pk])
+    response = client.post(reverse("console:stations:edit", args=[station.pk]), {**form, "name": "改名驿站", "status": "suspended"})
     assert response.status_code == 302
     station.refresh_from_db()
     assert (station.name, station.status) == ("改名驿站", "suspended")
-    html = client.get(reverse("stations:console_detail", args=[station.pk])).content.decode()
+    html = client.get(reverse("console:stations:detail", args=[station.pk])).content.decode()
     assert "签到二维码" in html
-    assert client.get(reverse("stations:console_qr", args=[station.pk]))["Content-Type"] == "image/svg+xml"
-    listing = client.get(reverse("stations:console_list"), {"q": "改名"}, HTTP_HX_REQUEST="true").content.decode()
+    assert client.get(reverse("console:stations:qr", args=[station.pk]))["Content-Type"] == "image/svg+xml"
+    listing = client.get(reverse("console:stations:list"), {"q": "改名"}, HTTP_HX_REQUEST="true").content.decode()
     assert "改名驿站" in listing and "<html" not in listing
     # The other branch's staff cannot register under branch A's union.
     client.force_login(tree.staff_b)
-    response = client.post(reverse("stations:console_create"), {**form, "name": "越权驿站"})
+    response = client.post(reverse("console:stations:create"), {**form, "name": "越权驿站"})
     assert response.status_code == 200
     assert not Station.objects.filter(name="越权驿站").exists()
 
@@ -142,26 +142,26 @@ def test_console_services_photos_honours_and_star(client):
     tree = Tree()
     station = make_station(union=tree.grassroots_a)
     client.force_login(tree.staff_a)
-    client.post(reverse("stations:console_service_add", args=[station.pk]), {"day": "2025-01-02", "kind": "checkup", "count": 12})
+    client.post(reverse("console:stations:service_add", args=[station.pk]), {"day": "2025-01-02", "kind": "checkup", "count": 12})
     assert ServiceRecord.objects.get().count == 12
-    client.post(reverse("stations:console_photo_add", args=[station.pk]), {"image": _png(), "caption": "门口"})
+    client.post(reverse("console:stations:photo_add", args=[station.pk]), {"image": _png(), "caption": "门口"})
     assert StationPhoto.objects.get().caption == "门口"
     bad = SimpleUploadedFile("x.png", b"not an image", content_type="image/png")
-    client.post(reverse("stations:console_photo_add", args=[station.pk]), {"image": bad})
+    client.post(reverse("console:stations:photo_add", args=[station.pk]), {"image": bad})
     assert StationPhoto.objects.count() == 1
-    client.post(reverse("stations:console_honour_add", args=[station.pk]), {"title": "最美工会驿站", "level": "national", "year": 2024})
+    client.post(reverse("console:stations:honour_add", args=[station.pk]), {"title": "最美工会驿站", "level": "national", "year": 2024})
     assert station.honours.get().level == "national"
-    client.post(reverse("stations:console_star_apply", args=[station.pk]), {"requested_level": 2, "statement": "申请"})
+    client.post(reverse("console:stations:star_apply", args=[station.pk]), {"requested_level": 2, "statement": "申请"})
     application = StarApplication.objects.get()
-    page = client.get(reverse("stations:console_star_assess", args=[application.pk]))
+    page = client.get(reverse("console:stations:star_assess", args=[application.pk]))
     assert "组织实施" in page.content.decode()
     form = {f"score_{item.pk}": item.weight for item in application.sheet.items.all()}
-    response = client.post(reverse("stations:console_star_assess", args=[application.pk]), {**form, "conclusion": "好", "photo": _png()})
+    response = client.post(reverse("console:stations:star_assess", args=[application.pk]), {**form, "conclusion": "好", "photo": _png()})
     assert response.status_code == 302
     application.refresh_from_db()
     assert application.awarded_level == 2
     assert application.photos.count() == 1
-    assert "星级评定" in client.get(reverse("stations:console_star_list")).content.decode()
+    assert "星级评定" in client.get(reverse("console:stations:star_list")).content.decode()
 
 
 def test_console_import_reports_row_errors_and_export_downloads(client):
@@ -175,14 +175,14 @@ def test_console_import_reports_row_errors_and_export_downloads(client):
     out = io.BytesIO()
     wb.save(out)
     upload = SimpleUploadedFile("s.xlsx", out.getvalue())
-    response = client.post(reverse("stations:console_import"), {"union": tree.grassroots_a.pk, "file": upload})
+    response = client.post(reverse("console:stations:import"), {"union": tree.grassroots_a.pk, "file": upload})
     assert response.status_code == 200
     assert "经度应在" in response.content.decode()
     assert not Station.objects.exists()
     garbage = SimpleUploadedFile("s.xlsx", b"garbage")
-    response = client.post(reverse("stations:console_import"), {"union": tree.grassroots_a.pk, "file": garbage})
+    response = client.post(reverse("console:stations:import"), {"union": tree.grassroots_a.pk, "file": garbage})
     assert "无法读取文件" in response.content.decode()
-    response = client.get(reverse("stations:console_export"))
+    response = client.get(reverse("console:stations:export"))
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
 
 
@@ -194,16 +194,16 @@ def test_console_reports_link_cases_and_resolve_older_reports(client):
     report = services.station_report_submit(user=make_worker_user(), station=station, category="dirty", text="脏")
     old = StationReport.objects.create(station=station, category="broken", text="旧的反映")
     client.force_login(tree.staff_a)
-    html = client.get(reverse("stations:console_reports")).content.decode()
+    html = client.get(reverse("console:stations:reports")).content.decode()
     assert "脏" in html and report.case.number in html
-    assert reverse("cases:console_detail", args=[report.case_id]) in html
-    client.post(reverse("stations:console_report_resolve", args=[old.pk]), {"resolution": "已修好"})
+    assert reverse("console:cases:detail", args=[report.case_id]) in html
+    client.post(reverse("console:stations:report_resolve", args=[old.pk]), {"resolution": "已修好"})
     old.refresh_from_db()
     assert old.status == "resolved"
-    response = client.post(reverse("stations:console_report_resolve", args=[report.pk]), {"resolution": "x"}, follow=True)
+    response = client.post(reverse("console:stations:report_resolve", args=[report.pk]), {"resolution": "x"}, follow=True)
     assert "请在诉求办理中处理" in response.content.decode()
     client.force_login(tree.staff_b)
-    assert client.post(reverse("stations:console_report_resolve", args=[old.pk]), {"resolution": "x"}).status_code == 404
+    assert client.post(reverse("console:stations:report_resolve", args=[old.pk]), {"resolution": "x"}).status_code == 404
 
 
 def test_worker_report_page_files_a_case_and_shows_it(client):

@@ -126,7 +126,7 @@ def test_low_ratings_flag_station_for_review(settings):
 
 
 def test_a_problem_report_becomes_a_case_for_the_operating_union():
-    from gonghui.cases.models import CaseNotification
+    from gonghui.notices.models import Notice
 
     tree = Tree()
     station = make_station(union=tree.grassroots_a, name="科技园驿站")
@@ -140,7 +140,7 @@ def test_a_problem_report_becomes_a_case_for_the_operating_union():
     assert "科技园驿站" in case.description and "饮水机坏了" in case.description and station.code in case.description
     assert case.place == station.address
     # The worker is told the number; the case has its acceptance deadline like any other.
-    assert CaseNotification.objects.filter(user=worker, case=case).exists()
+    assert Notice.objects.filter(user=worker, object_id=case.pk).exists()
     assert case.accept_due is not None
 
 

@@ -131,7 +131,7 @@ def test_expired_levels_are_swept_and_due_stations_listed(frozen_clock):
 
 
 def test_staff_are_reminded_once_to_reassess_before_the_level_expires(client):
-    from gonghui.cases.models import CaseNotification
+    from gonghui.notices.models import Notice
 
     tree = Tree()
     station = make_station(union=tree.grassroots_a, name="提醒驿站")
@@ -145,7 +145,7 @@ def test_staff_are_reminded_once_to_reassess_before_the_level_expires(client):
     # Not yet within the 30 days.
     assert services.star_reassessment_remind(today=valid_until - dt.timedelta(days=31)) == 0
     assert services.star_reassessment_remind(today=valid_until - dt.timedelta(days=30)) == 1
-    notices = CaseNotification.objects.filter(case__isnull=True)
+    notices = Notice.objects.filter(object_id__isnull=True)
     assert set(notices.values_list("user_id", flat=True)) == {operator.pk, assessor.pk}
     assert not notices.filter(user=elsewhere).exists()
     notice = notices.get(user=operator)
@@ -154,10 +154,10 @@ def test_staff_are_reminded_once_to_reassess_before_the_level_expires(client):
     assert services.star_reassessment_remind(today=valid_until - dt.timedelta(days=10)) == 0
     # The reminder shows in 我的提醒 and leads to the station.
     client.force_login(operator)
-    html = client.get("/cases/console/notifications/").content.decode()
-    assert "提醒驿站" in html and f"/stations/console/{station.pk}/" in html
+    html = client.get("/console/notices/").content.decode()
+    assert "提醒驿站" in html and f"/console/stations/{station.pk}/" in html
     body = client.get("/api/v1/cases/notifications").json()
-    assert body["items"][0]["case_id"] is None and body["items"][0]["link"] == f"/stations/console/{station.pk}/"
+    assert body["items"][0]["case_id"] is None and body["items"][0]["link"] == f"/console/stations/{station.pk}/"
     # A new rating (re-assessed) gets its own reminder later.
     again = services.star_application_submit(actor=tree.staff_a, station=station, requested_level=4)
     services.star_application_assess(
@@ -178,3 +178,13 @@ def test_honours_need_approve_rights_above_city_level():
     assert honour.level == "provincial"
     with pytest.raises(Conflict):
         services.station_honour_record(actor=tree.staff_a, station=station, title="最美驿站", level="provincial", year=2024)
+
+
+def test_star_history_shows_status_labels_not_stored_codes(client):
+    """The assessment page's history reads 已申报 → 考评中, never "submitted → assessing"."""
+    from gonghui.stations.models import StarApplicationEvent
+
+    event = StarApplicationEvent(from_status="submitted", to_status="assessing")
+    assert (event.from_label, event.to_label) == ("已申报", "考评中")
+    assert str(event) == "已申报 → 考评中"
+    assert StarApplicationEvent(from_status="", to_status="rated").from_label == ""

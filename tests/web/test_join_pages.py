@@ -9,7 +9,7 @@ from tests.factories import Tree, make_employer, make_id_number, make_union, mak
 
 pytestmark = pytest.mark.django_db
 
-JOIN = "/join/"
+JOIN = "/members/join/"
 
 
 @pytest.fixture
@@ -34,14 +34,21 @@ def _join_data(**over):
 
 
 def test_pages_need_sign_in(client):
-    for url in (JOIN, "/me/", "/me/card/", "/me/transfer/"):
+    for url in (JOIN, "/me/", "/members/card/", "/members/transfer/"):
         response = client.get(url)
         assert response.status_code == 302 and response["Location"].startswith(reverse("accounts:worker_login"))
 
 
-def test_home_shows_tiles_for_join_card_cases_and_stations(client):
+def test_home_invites_sign_in_and_offers_the_nearest_station_and_all_services(client):
     body = client.get("/").content.decode()
-    for text in ("入会", "我的会员卡", "诉求12351", "附近驿站", 'href="/cases/"', 'href="/stations/"'):
+    for text in ("手机号登录", "附近驿站", 'href="/stations/"', 'href="/services/"'):
+        assert text in body
+
+
+def test_services_page_lists_every_modules_services(client):
+    body = client.get("/services/").content.decode()
+    for text in ("申请入会", "电子会员卡", "我要反映（12351）", "法律援助", "附近驿站",
+                 'href="/members/join/"', 'href="/cases/new/?category=legal_aid"', 'href="/stations/"'):
         assert text in body
 
 
@@ -53,7 +60,7 @@ def test_join_form_prefills_phone_from_login(client, worker):
 def test_employer_search_as_you_type_by_name_initials_and_uscc(client, worker, tree):
     employer = tree.grassroots_a.employer
     for q in (employer.name[:4], employer.uscc):
-        fragment = client.get("/join/employers/", {"employer_q": q}, HTTP_HX_REQUEST="true").content.decode()
+        fragment = client.get("/members/join/employers/", {"employer_q": q}, HTTP_HX_REQUEST="true").content.decode()
         assert employer.name in fragment and "<html" not in fragment
         assert f'value="{employer.pk}"' in fragment
 
@@ -80,7 +87,7 @@ def test_worker_applies_through_employer_union_and_sees_status(client, worker, t
 
 def test_new_form_worker_applies_to_city_federation(client, worker, tree):
     federation = make_union(name="测试市新业态工会联合会", kind=Union.Kind.FEDERATION_NEW_FORM, parent=tree.city_a, region="440300")
-    listing = client.get("/join/federations/", {"fed_q": "新业态"}).content.decode()
+    listing = client.get("/members/join/federations/", {"fed_q": "新业态"}).content.decode()
     assert federation.name in listing
     response = client.post(JOIN, _join_data(employment_form="new_form", new_form_kind="rider", union=federation.pk))
     assert response.status_code == 302
@@ -125,7 +132,7 @@ def test_employer_without_union_is_explained(client, worker):
     employer = make_employer(name="无工会测试有限公司")
     response = client.post(JOIN, _join_data(employer=employer.pk))
     assert response.status_code == 200 and "该单位尚未建立工会" in response.content.decode()
-    search = client.get("/join/employers/", {"employer_q": "无工会测试"}).content.decode()
+    search = client.get("/members/join/employers/", {"employer_q": "无工会测试"}).content.decode()
     assert "尚未建立工会" in search
 
 
@@ -139,7 +146,7 @@ def test_second_application_while_one_is_pending_is_refused(client, worker, tree
 def test_withdraw_and_rejection_reason_are_shown(client, worker, tree):
     client.post(JOIN, _join_data(employer=tree.grassroots_a.employer.pk))
     application = MembershipApplication.objects.get()
-    response = client.post(f"/me/applications/{application.pk}/withdraw/")
+    response = client.post(f"/members/applications/{application.pk}/withdraw/")
     assert response.status_code == 302
     application.refresh_from_db()
     assert application.status == "withdrawn"
@@ -156,7 +163,7 @@ def test_cannot_withdraw_someone_elses_application(client, tree):
     client.post(JOIN, _join_data(employer=tree.grassroots_a.employer.pk, phone=owner.phone))
     application = MembershipApplication.objects.get()
     client.force_login(make_worker_user())
-    response = client.post(f"/me/applications/{application.pk}/withdraw/", follow=True)
+    response = client.post(f"/members/applications/{application.pk}/withdraw/", follow=True)
     assert response.status_code == 200 and "未找到" in response.content.decode()
     application.refresh_from_db()
     assert application.status == "submitted"
@@ -165,7 +172,7 @@ def test_cannot_withdraw_someone_elses_application(client, tree):
 def test_approved_member_sees_card_with_qr_code(client, worker, tree):
     client.post(JOIN, _join_data(employer=tree.grassroots_a.employer.pk))
     membership = member_services.membership_application_approve(application=MembershipApplication.objects.get(), actor=tree.staff_a)
-    response = client.get("/me/card/")
+    response = client.get("/members/card/")
     body = response.content.decode()
     assert response.status_code == 200
     assert "<svg" in body and membership.number in body and "王小明" in body and tree.grassroots_a.name in body
@@ -173,27 +180,27 @@ def test_approved_member_sees_card_with_qr_code(client, worker, tree):
     assert timezone.localtime(card.expires_at).strftime("%Y-%m-%d") in body
     assert membership.person.id_number not in body and "13800001111" not in body
     # Members go to their card instead of the join form.
-    assert client.get(JOIN)["Location"] == "/me/card/"
+    assert client.get(JOIN)["Location"] == "/members/card/"
 
 
 def test_card_page_without_membership_points_to_join(client, worker):
-    body = client.get("/me/card/").content.decode()
-    assert "申请入会" in body and "<svg" not in body
+    body = client.get("/members/card/").content.decode()
+    assert "申请入会" in body and 'class="qr' not in body
 
 
 def test_member_requests_transfer_to_new_employer_union_and_can_cancel(client, worker, tree):
     client.post(JOIN, _join_data(employer=tree.grassroots_a.employer.pk))
     member_services.membership_application_approve(application=MembershipApplication.objects.get(), actor=tree.staff_a)
     target = tree.grassroots_b.employer
-    page = client.get("/me/transfer/")
+    page = client.get("/members/transfer/")
     assert page.status_code == 200
-    response = client.post("/me/transfer/", {"employer": target.pk, "reason": "换工作", "action": "submit"})
+    response = client.post("/members/transfer/", {"employer": target.pk, "reason": "换工作", "action": "submit"})
     assert response.status_code == 302
     transfer = MembershipTransfer.objects.get()
     assert transfer.to_union == tree.grassroots_b and transfer.status == "requested"
     me = client.get("/me/").content.decode()
     assert tree.grassroots_b.name in me and "待转出" in me
-    client.post(f"/me/transfers/{transfer.pk}/cancel/")
+    client.post(f"/members/transfers/{transfer.pk}/cancel/")
     transfer.refresh_from_db()
     assert transfer.status == "cancelled"
 
@@ -202,9 +209,9 @@ def test_transfer_to_employer_without_union_or_same_union_is_explained(client, w
     client.post(JOIN, _join_data(employer=tree.grassroots_a.employer.pk))
     member_services.membership_application_approve(application=MembershipApplication.objects.get(), actor=tree.staff_a)
     no_union = make_employer()
-    response = client.post("/me/transfer/", {"employer": no_union.pk, "action": "submit"})
+    response = client.post("/members/transfer/", {"employer": no_union.pk, "action": "submit"})
     assert response.status_code == 200 and "新单位尚未建立工会" in response.content.decode()
-    same = client.post("/me/transfer/", {"employer": tree.grassroots_a.employer.pk, "action": "submit"})
+    same = client.post("/members/transfer/", {"employer": tree.grassroots_a.employer.pk, "action": "submit"})
     assert same.status_code == 200 and "转入工会与现工会相同" in same.content.decode()
     assert not MembershipTransfer.objects.exists()
 
@@ -216,5 +223,5 @@ def test_federations_of_the_employers_city_are_suggested_first(client, worker, t
     response = client.post(JOIN, _join_data(action="search", employment_form="new_form", employer=platform.pk))
     federations = [u.pk for u in response.context["federations"]]
     assert federations == [local.pk]
-    by_code = client.get("/join/federations/", {"fed_q": "440305"}).content.decode()
+    by_code = client.get("/members/join/federations/", {"fed_q": "440305"}).content.decode()
     assert local.name in by_code and "外地新业态工会联合会" not in by_code

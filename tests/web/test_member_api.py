@@ -44,9 +44,9 @@ def test_worker_applies_withdraws_and_reads_me_through_api(client, worker, tree)
     me = client.get(f"{API}/members/me").json()
     assert me["person"]["name"] == "李四" and me["person"]["phone_masked"] == "138****2222"
     assert "*" in me["person"]["id_number_masked"] and me["membership"] is None
-    withdrawn = client.post(f"{API}/members/me/applications/{body['id']}/withdraw")
+    withdrawn = client.post(f"{API}/members/members/applications/{body['id']}/withdraw")
     assert withdrawn.status_code == 200 and withdrawn.json()["status"] == "withdrawn"
-    again = client.post(f"{API}/members/me/applications/{body['id']}/withdraw")
+    again = client.post(f"{API}/members/members/applications/{body['id']}/withdraw")
     assert again.status_code == 409 and again.json()["code"] == "application_decided"
 
 
@@ -72,7 +72,7 @@ def test_someone_elses_application_is_not_found(client, tree):
     client.force_login(owner)
     app_id = _apply(client, tree).json()["id"]
     client.force_login(make_worker_user())
-    assert client.post(f"{API}/members/me/applications/{app_id}/withdraw").status_code == 404
+    assert client.post(f"{API}/members/members/applications/{app_id}/withdraw").status_code == 404
 
 
 def test_worker_endpoints_need_authentication(client):

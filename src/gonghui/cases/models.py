@@ -15,6 +15,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from gonghui.core import jurisdiction
+from gonghui.core.files import random_upload_name
 from gonghui.core.pii import EncryptedTextField, mask_name, mask_phone
 
 
@@ -250,7 +251,8 @@ class CaseEvent(models.Model):
 
 
 def attachment_path(instance: CaseAttachment, filename: str) -> str:
-    return f"cases/{instance.case.number}/{filename}"
+    # Random, not the case number: a path seen once reveals nothing about other files.
+    return random_upload_name("cases", filename)
 
 
 class CaseAttachment(models.Model):
@@ -354,31 +356,6 @@ class CategoryDeadline(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_category_display()}: {self.resolve_workdays}"
-
-
-class CaseNotification(models.Model):
-    """An in-app notice to a user: about a case (the SMS goes out at the same time), or, with
-    no case, a staff reminder from another module (a station's star level about to expire)
-    that links to its own page."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("接收人"), on_delete=models.CASCADE, related_name="case_notifications"
-    )
-    case = models.ForeignKey(
-        Case, verbose_name=_("诉求"), null=True, blank=True, on_delete=models.PROTECT, related_name="notifications"
-    )
-    link = models.CharField(_("链接"), max_length=200, blank=True)
-    text = models.CharField(_("内容"), max_length=300)
-    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
-    read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("诉求通知")
-        verbose_name_plural = _("诉求通知")
-        ordering = ["-created_at"]
-
-    def __str__(self) -> str:
-        return self.text
 
 
 # --- legal services --------------------------------------------------------------------

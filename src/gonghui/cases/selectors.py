@@ -10,18 +10,18 @@ from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from gonghui.core import jurisdiction
 from gonghui.core.errors import NotFound, ValidationFailed
 from gonghui.core.jurisdiction import get_or_404
 from gonghui.core.pii import phone_index
 from gonghui.core.workdays import add_workdays
+from gonghui.notices.models import Audience, Notice
+from gonghui.notices.selectors import notice_list_for_user, notice_unread_count
 from gonghui.orgs.models import Employer, Region, Union
 
 from .models import (
     OPEN_STATUSES,
     Case,
     CaseEvent,
-    CaseNotification,
     Lawyer,
     Rating,
     Status,
@@ -93,6 +93,15 @@ def case_list_for_worker(*, user: Any) -> QuerySet[Case]:
     if not getattr(user, "is_authenticated", False):
         return Case.objects.none()
     return Case.objects.filter(reporter_user=user).select_related("union").order_by("-created_at", "-pk")
+
+
+def case_waiting_for_worker(*, user: Any, limit: int = 5) -> list[Case]:
+    """The worker's cases that wait on them: material requested, or a result to rate."""
+    return list(
+        case_list_for_worker(user=user).filter(
+            Q(status=Status.AWAITING_INFO) | Q(status=Status.RESOLVED, rating="")
+        )[:limit]
+    )
 
 
 def case_get_for_worker(*, user: Any, case_id: int) -> Case:
@@ -188,31 +197,24 @@ def _ancestor_paths(path: str) -> list[str]:
     return ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
 
 
-def notification_list_for_user(*, user: Any, limit: int = 30) -> QuerySet[CaseNotification]:
-    return CaseNotification.objects.filter(user=user, case__isnull=False).select_related("case").order_by("-created_at")[:limit]
+def notification_list_for_user(*, user: Any, limit: int = 30) -> QuerySet[Notice]:
+    """The worker's notices about their cases (the app shell's 消息 shows every module's)."""
+    return notice_list_for_user(user=user, audience=Audience.WORKER, module="cases")[:limit]
 
 
 def notification_unread_count(*, user: Any) -> int:
-    return CaseNotification.objects.filter(user=user, read_at__isnull=True).count()
+    return notice_unread_count(user=user, audience=Audience.WORKER)
 
 
-def staff_notification_list(*, user: Any) -> QuerySet[CaseNotification]:
+def staff_notification_list(*, user: Any) -> QuerySet[Notice]:
     """我的提醒: the staff user's own notices (escalations, 督办, reminders, messages), newest
     first, only about cases still in their jurisdiction (a case transferred to another
-    branch drops out, as it would 404)."""
-    if not getattr(user, "is_authenticated", False):
-        return CaseNotification.objects.none()
-    qs = CaseNotification.objects.filter(user=user)
-    about_cases = jurisdiction.scope(qs.filter(case__isnull=False), user, path_field="case__union_path")
-    # Reminders without a case were addressed to this user by their own module's rules.
-    return (
-        qs.filter(Q(pk__in=about_cases.values("pk")) | Q(case__isnull=True))
-        .select_related("case", "case__union").order_by("-created_at", "-pk")
-    )
+    branch drops out, as it would 404), and reminders from other modules."""
+    return notice_list_for_user(user=user, audience=Audience.STAFF)
 
 
 def staff_notification_unread_count(*, user: Any) -> int:
-    return staff_notification_list(user=user).filter(read_at__isnull=True).count()
+    return notice_unread_count(user=user, audience=Audience.STAFF)
 
 
 # --- legal --------------------------------------------------------------------------------

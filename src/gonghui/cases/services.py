@@ -14,6 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -22,11 +23,14 @@ from gonghui.accounts.models import RoleGrant
 from gonghui.core import jurisdiction
 from gonghui.core.audit import audit_record
 from gonghui.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from gonghui.core.jurisdiction import is_staff_user
 from gonghui.core.pii import phone_index
 from gonghui.core.sequences import sequence_reserve
 from gonghui.core.tasks import enqueue
 from gonghui.core.validators import parse_phone
 from gonghui.members.models import Person
+from gonghui.notices.models import Audience
+from gonghui.notices.services import notice_mark_read, notice_rescope, notice_send
 from gonghui.orgs.models import Employer, Region, Union
 
 from . import routing
@@ -35,7 +39,6 @@ from .models import (
     Case,
     CaseAttachment,
     CaseEvent,
-    CaseNotification,
     CaseRating,
     Category,
     Channel,
@@ -116,10 +119,25 @@ def _event(
     )
 
 
+def _notice_worker(case: Case, user_id: int, text: str, *, link: str = "") -> None:
+    notice_send(
+        user_ids=[user_id], module="cases", audience=Audience.WORKER, text=text,
+        link=link or reverse("cases:detail", args=[case.pk]), object_id=case.pk, ref=case.number,
+    )
+
+
+def _notice_staff(case: Case, user_ids: Iterable[int], text: str) -> None:
+    notice_send(
+        user_ids=user_ids, module="cases", audience=Audience.STAFF, text=text,
+        link=reverse("console:cases:detail", args=[case.pk]), object_id=case.pk, ref=case.number,
+        union_path=case.union_path,
+    )
+
+
 def _notify_reporter(case: Case, text: str) -> None:
     """In-app notice now; the SMS after commit (through the pluggable backend)."""
     if case.reporter_user_id is not None:
-        CaseNotification.objects.create(user_id=case.reporter_user_id, case=case, text=text[:300])
+        _notice_worker(case, case.reporter_user_id, text)
     if case.reporter_phone:
         from .tasks import case_sms_send
 
@@ -137,9 +155,7 @@ def _notify_union_staff(case: Case, union: Union, text: str, *, sms: bool = Fals
     """In-app notices to the union's staff; with `sms`, a text message too (after commit,
     when `CASES_STAFF_SMS` is on) for what cannot wait for them to open the console."""
     user_ids = _union_staff_ids(union)
-    CaseNotification.objects.bulk_create(
-        [CaseNotification(user_id=uid, case=case, text=text[:300]) for uid in sorted(user_ids)]
-    )
+    _notice_staff(case, user_ids, text)
     if sms:
         _staff_sms_after_commit(user_ids, text)
     return user_ids
@@ -157,9 +173,7 @@ def _staff_sms_after_commit(user_ids: Iterable[int], text: str) -> None:
 def staff_reminder_send(*, user_ids: Iterable[int], text: str, link: str = "") -> int:
     """A reminder in the staff's 我的提醒 that is not about a case (other modules use this:
     a station's star level about to expire). Returns how many were sent."""
-    notices = [CaseNotification(user_id=uid, case=None, link=link[:200], text=text[:300]) for uid in sorted(set(user_ids))]
-    CaseNotification.objects.bulk_create(notices)
-    return len(notices)
+    return len(notice_send(user_ids=user_ids, module="cases", audience=Audience.STAFF, text=text, link=link))
 
 
 def cases_claim_by_phone(*, user: Any, phone: str) -> int:
@@ -183,7 +197,7 @@ def cases_claim_by_phone(*, user: Any, phone: str) -> int:
         for case in claimed:
             audit_record(actor=user, action="case.claim_by_phone", target=case)
         text = gettext("您此前用本手机号反映的 %(n)s 件诉求已放入“我的诉求”。") % {"n": len(claimed)}
-        CaseNotification.objects.create(user=user, case=claimed[-1], text=text[:300])
+        _notice_worker(claimed[-1], user.pk, text, link=reverse("cases:my_cases"))
     return len(claimed)
 
 
@@ -229,7 +243,7 @@ def _attachments_store(case: Case, uploads: Sequence[UploadedFile], by: Any, *, 
             is_public=public,
         )
         ext = ATTACHMENT_TYPES[content_type][0][0]
-        attachment.file.save(f"{case.number}-{case.attachments.count() + 1}{ext}", upload, save=False)
+        attachment.file.save(f"attachment{ext}", upload, save=False)  # stored under a random name
         attachment.save()
         stored.append(attachment)
     return stored
@@ -479,10 +493,7 @@ def case_message_add(
             _attachments_store(case, attachments, by)
         if is_reporter:
             if case.assignee_id:
-                CaseNotification.objects.create(
-                    user_id=case.assignee_id, case=case,
-                    text=gettext("诉求 %(number)s 有反映人的新留言。") % {"number": case.number},
-                )
+                _notice_staff(case, [case.assignee_id], gettext("诉求 %(number)s 有反映人的新留言。") % {"number": case.number})
         else:
             _notify_reporter(case, gettext("工会回复了您的诉求 %(number)s。") % {"number": case.number})
     return event
@@ -553,6 +564,7 @@ def case_transfer(*, case: Case, to_union: Union, by: Any, reason: str) -> Case:
         changes={"union": to_union, "union_path": to_union.path, "assignee": None},
         expect_from=OPEN_STATUSES,
     )
+    notice_rescope(module="cases", object_id=case.pk, union_path=to_union.path)
     return updated
 
 
@@ -690,7 +702,7 @@ def cases_remind_due(*, today: dt.date | None = None) -> int:
         with transaction.atomic():
             text = gettext("诉求 %(number)s 将于 %(due)s 到期。") % {"number": case.number, "due": case.due_on.isoformat()}
             if case.assignee_id:
-                CaseNotification.objects.create(user_id=case.assignee_id, case=case, text=text)
+                _notice_staff(case, [case.assignee_id], text)
             else:
                 _notify_union_staff(case, case.union, text)
             Case.objects.filter(pk=case.pk).update(reminded_on=today)
@@ -699,7 +711,5 @@ def cases_remind_due(*, today: dt.date | None = None) -> int:
 
 
 def case_notifications_mark_read(*, user: Any, ids: Iterable[int] | None = None) -> int:
-    qs = CaseNotification.objects.filter(user=user, read_at__isnull=True)
-    if ids is not None:
-        qs = qs.filter(pk__in=list(ids))
-    return qs.update(read_at=timezone.now())
+    audience = Audience.STAFF if is_staff_user(user) else Audience.WORKER
+    return notice_mark_read(user=user, audience=audience, ids=ids)

@@ -194,8 +194,8 @@ def _serve(attachment: CaseAttachment) -> FileResponse:
     return response
 
 
-@worker_required
+
+
 def notifications(request: HttpRequest) -> HttpResponse:
-    rows = list(selectors.notification_list_for_user(user=request.user))
-    services.case_notifications_mark_read(user=request.user, ids=[n.pk for n in rows if n.read_at is None])
-    return render(request, "cases/pages/notifications.html", {"notifications": rows})
+    """The old address of the case notices: every module's notices are under 消息 now."""
+    return redirect("web:inbox")

@@ -1,4 +1,7 @@
-"""Access to the staff console: signed in, and holding at least one role grant."""
+"""The console's shared decorators: signed in, and holding at least one role grant.
+
+Every module's `console_views.py` wraps its views in `console_view`.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +10,11 @@ from functools import wraps
 from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 
 from gonghui.core.jurisdiction import is_staff_user
+from gonghui.core.web import domain_errors
 
 
 def staff_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -23,3 +27,8 @@ def staff_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespo
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+def console_view(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponse]:
+    """`staff_required`, and domain errors that escape the view become 404 / 403 pages."""
+    return staff_required(domain_errors(view))

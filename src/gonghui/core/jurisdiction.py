@@ -32,12 +32,8 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
 }
 
 
-def union_paths_for(user: Any, action: str = "view") -> list[str] | None:
-    """Paths of the subtrees `user` may act on; None means everywhere (superuser)."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return []
-    if user.is_superuser:
-        return None
+def _grants(user: Any) -> list[tuple[str, str]]:
+    """The user's (role, union path) grants on active unions, read once per request."""
     cache_attr = "_gonghui_grant_paths"
     grants: list[tuple[str, str]] | None = getattr(user, cache_attr, None)
     if grants is None:
@@ -49,6 +45,23 @@ def union_paths_for(user: Any, action: str = "view") -> list[str] | None:
             )
         )
         setattr(user, cache_attr, grants)
+    return grants
+
+
+def roles_of(user: Any) -> frozenset[str]:
+    """The roles the user holds anywhere (for menus: which entries to show)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return frozenset()
+    return frozenset(role for role, _path in _grants(user))
+
+
+def union_paths_for(user: Any, action: str = "view") -> list[str] | None:
+    """Paths of the subtrees `user` may act on; None means everywhere (superuser)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    if user.is_superuser:
+        return None
+    grants = _grants(user)
     paths = sorted({path for role, path in grants if action in ROLE_ACTIONS.get(role, ())})
     # Drop paths already covered by an ancestor path: fewer OR terms in every query.
     minimal: list[str] = []

@@ -1,13 +1,16 @@
+"""Worker pages of the members module, at /members/ (names: members:join, members:card, …)."""
+
 from django.urls import path
 
 from . import views
 
-app_name = "roster"
+app_name = "members"
 urlpatterns = [
-    path("", views.roster_index, name="index"),
-    path("template.xlsx", views.roster_template, name="template"),
-    path("unions/", views.roster_union_search, name="union_search"),
-    path("<int:job_id>/", views.roster_detail, name="detail"),
-    path("<int:job_id>/commit/", views.roster_commit, name="commit"),
-    path("<int:job_id>/bad-rows.xlsx", views.roster_bad_rows, name="bad_rows"),
+    path("join/", views.join, name="join"),
+    path("join/employers/", views.join_employers, name="join_employers"),
+    path("join/federations/", views.join_federations, name="join_federations"),
+    path("applications/<int:application_id>/withdraw/", views.application_withdraw, name="application_withdraw"),
+    path("card/", views.card, name="card"),
+    path("transfer/", views.transfer, name="transfer"),
+    path("transfers/<int:transfer_id>/cancel/", views.transfer_cancel, name="transfer_cancel"),
 ]

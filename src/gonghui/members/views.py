@@ -1,125 +1,205 @@
-"""Staff console pages for the members app: roster import (花名册导入)."""
+"""Worker pages of the members module, under /members/: join the union, the e-member card,
+membership transfers and withdrawing an application. They render inside the app shell."""
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
-from typing import cast
+from typing import Any
+from urllib.parse import urlencode
 
-from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import render
+import segno
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods, require_POST
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from gonghui.console.decorators import staff_required
-from gonghui.core.errors import DomainError, NotFound
+from gonghui.core.errors import DomainError
 from gonghui.core.web import apply_domain_error
+from gonghui.orgs import selectors as org_selectors
 
-from . import roster, roster_selectors, services
-from .forms import RosterUploadForm
-from .models import ImportJob
+from . import selectors as member_selectors
+from . import services as member_services
+from .forms import EmployerPickMixin, JoinForm, TransferForm
+from .models import EmploymentForm
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+def _employer_results(q: str, selected: Any = None) -> list[Any]:
+    results = list(org_selectors.employer_search(q=q[:100]))
+    if selected is not None and all(e.pk != selected.pk for e in results):
+        results.insert(0, selected)
+    return results
 
 
-@staff_required
+def _federation_results(q: str, selected: Any = None, region_code: str = "") -> list[Any]:
+    """Federations matching `q` (name or city); a 6-digit region code, or the picked
+    employer's region, lists the federations of that county, city and province first."""
+    q = q.strip()[:50]
+    if len(q) == 6 and q.isdigit():
+        region_code, q = q, ""
+    results: list[Any] = []
+    if region_code and not q:
+        results = list(org_selectors.new_form_federations_for_region(region_code=region_code).select_related("region"))
+    if not results:
+        results = list(org_selectors.new_form_federation_list(q=q, limit=30))
+    if selected is not None and all(u.pk != selected.pk for u in results):
+        results.insert(0, selected)
+    return results
+
+
+def _picked(form: EmployerPickMixin) -> tuple[Any, Any]:
+    """The employer / union a worker picked, as objects; bad ids become form errors."""
+    employer = union = None
+    try:
+        employer = member_selectors.employer_for_application(employer_id=form.cleaned_data.get("employer"))
+    except DomainError as exc:
+        apply_domain_error(exc, form=form)
+    try:
+        union = member_selectors.union_for_application(union_id=form.cleaned_data.get("union"))
+    except DomainError as exc:
+        apply_domain_error(exc, form=form)
+    return employer, union
+
+
+def _picker_context(form: EmployerPickMixin, employer: Any, union: Any) -> dict[str, Any]:
+    data = form.cleaned_data if form.is_bound and hasattr(form, "cleaned_data") else {}
+    employer_q = data.get("employer_q") or ""
+    fed_q = data.get("fed_q") or ""
+    return {
+        "employers": _employer_results(employer_q, employer),
+        "employer_q": employer_q,
+        "selected_employer": employer.pk if employer else None,
+        "federations": _federation_results(fed_q, union, employer.region_id if employer else ""),
+        "selected_union": union.pk if union else None,
+    }
+
+
+@require_GET
+def join_employers(request: HttpRequest) -> HttpResponse:
+    """htmx search-as-you-type: employers by name, pinyin initials or USCC."""
+    q = request.GET.get("employer_q", "")
+    return render(request, "members/partials/_employer_results.html", {
+        "employers": _employer_results(q), "employer_q": q, "selected_employer": None,
+    })
+
+
+@require_GET
+def join_federations(request: HttpRequest) -> HttpResponse:
+    q = request.GET.get("fed_q", "")
+    return render(request, "members/partials/_federation_results.html", {"federations": _federation_results(q), "selected_union": None})
+
+
+@login_required
 @require_http_methods(["GET", "POST"])
-def roster_index(request: HttpRequest) -> HttpResponse:
-    """Upload a roster, and the list of recent imports in the staff user's subtree."""
-    limit = roster_selectors.UNION_PICKER_LIMIT
-    unions = list(roster_selectors.import_target_unions_for_user(user=request.user, limit=limit + 1))
-    searching = len(unions) > limit  # too many for a list: the form offers a search box
-    form = RosterUploadForm(request.POST or None, request.FILES or None, unions=[] if searching else unions)
-    if request.method == "POST" and form.is_valid():
-        try:
-            job = services.roster_import_create(
-                actor=request.user, union_id=form.cleaned_data["union"], upload=form.cleaned_data["file"]
-            )
-        except NotFound as exc:
-            raise Http404() from exc
-        except DomainError as exc:
-            apply_domain_error(exc, form=form)
-        else:
-            return HttpResponseRedirect(reverse("roster:detail", args=[job.pk]))
-    jobs = roster_selectors.import_job_list_for_user(user=request.user)[:20]
-    status = 400 if request.method == "POST" else 200
-    return render(
-        request, "members/pages/roster_index.html", {"form": form, "jobs": jobs, "searching": searching}, status=status
-    )
+def join(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    if member_selectors.membership_live_for_worker(user=user) is not None:
+        messages.info(request, _("您已是工会会员。"))
+        return redirect("members:card")
+    person = member_selectors.person_for_user(user=user)
+    employer = union = None
+    if request.method == "POST":
+        form = JoinForm(request.POST)
+        valid = form.is_valid()
+        employer, union = _picked(form)
+        if valid and request.POST.get("action") != "search" and not form.errors:
+            try:
+                member_services.membership_application_submit(
+                    user=user, name=form.cleaned_data["name"], id_number=form.cleaned_data["id_number"],
+                    phone=form.cleaned_data["phone"], employment_form=form.cleaned_data["employment_form"],
+                    new_form_kind=form.cleaned_data["new_form_kind"] or "",
+                    is_migrant_worker=form.cleaned_data["is_migrant_worker"],
+                    employer=employer, union=union,
+                )
+            except DomainError as exc:
+                apply_domain_error(exc, form=form)
+            else:
+                messages.success(request, _("入会申请已提交，工会审核后会通知您。"))
+                return redirect("web:me")
+    else:
+        initial = {"phone": user.phone}
+        if person is not None:
+            initial.update(name=person.name, employment_form=person.employment_form,
+                           new_form_kind=person.new_form_kind, is_migrant_worker=person.is_migrant_worker)
+        form = JoinForm(initial=initial)
+        form.cleaned_data = {}
+    context = {"form": form, "new_form_value": EmploymentForm.NEW_FORM}
+    context.update(_picker_context(form, employer, union))
+    return render(request, "members/pages/join.html", context)
 
 
-@staff_required
-@require_http_methods(["GET"])
-def roster_union_search(request: HttpRequest) -> HttpResponse:
-    """The upload form's union search (htmx): matching target unions as choices."""
-    unions = roster_selectors.import_target_unions_search(user=request.user, q=request.GET.get("union_q", ""))
-    return render(request, "members/partials/_union_choices.html", {"unions": unions})
-
-
-@staff_required
-def roster_template(request: HttpRequest) -> HttpResponse:
-    response = HttpResponse(roster.template_workbook(), content_type=XLSX)
-    response["Content-Disposition"] = "attachment; filename*=UTF-8''%E8%8A%B1%E5%90%8D%E5%86%8C%E6%A8%A1%E6%9D%BF.xlsx"
-    return response
-
-
-def _job_or_404(request: HttpRequest, job_id: int) -> ImportJob:
-    try:
-        return roster_selectors.import_job_get_for_user(user=request.user, job_id=job_id)
-    except NotFound as exc:
-        raise Http404() from exc
-
-
-@staff_required
-def roster_detail(request: HttpRequest, job_id: int) -> HttpResponse:
-    """The preview (totals + bad rows, paginated) and, while a task runs, its progress bar.
-
-    An htmx poll gets only the progress partial; once the task has finished it asks the
-    browser to reload, so the page shows the result.
-    """
-    job = _job_or_404(request, job_id)
-    progress = roster.progress_get(job.pk)
-    if getattr(request, "htmx", False) and request.GET.get("part") == "progress":
-        response = render(request, "members/partials/_roster_progress.html", {"job": job, "progress": progress})
-        if not job.is_running:
-            response["HX-Refresh"] = "true"
-        return response
-    page = Paginator(roster_selectors.import_row_errors(job=job), 50).get_page(request.GET.get("page"))
-    context = {"job": job, "progress": progress, "page": page, "errors": page.object_list, "querystring": ""}
-    return render(request, "members/pages/roster_detail.html", context)
-
-
-@staff_required
+@login_required
 @require_POST
-def roster_commit(request: HttpRequest, job_id: int) -> HttpResponse:
-    job = _job_or_404(request, job_id)
+def application_withdraw(request: HttpRequest, application_id: int) -> HttpResponse:
     try:
-        services.roster_import_commit_request(job=job, actor=request.user)
-    except NotFound as exc:
-        raise Http404() from exc
+        application = member_selectors.application_get_for_worker(user=request.user, application_id=application_id)
+        member_services.membership_application_withdraw(application=application, user=request.user)
     except DomainError as exc:
         apply_domain_error(exc, request=request)
-    return HttpResponseRedirect(reverse("roster:detail", args=[job.pk]))
+    else:
+        messages.success(request, _("入会申请已撤回。"))
+    return redirect("web:me")
 
 
-@staff_required
-def roster_bad_rows(request: HttpRequest, job_id: int) -> HttpResponse:
-    """The file's bad rows as xlsx, with the reason in front, for staff to fix and re-upload."""
-    job = _job_or_404(request, job_id)
-    if job.status not in {ImportJob.Status.VALIDATED, ImportJob.Status.COMMITTING, ImportJob.Status.DONE,
-                          ImportJob.Status.FAILED} or not job.error_rows:
-        raise Http404()
-    reasons = roster_selectors.import_bad_row_reasons(job=job)
-    target = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
+@login_required
+def card(request: HttpRequest) -> HttpResponse:
+    """The e-member card; its QR code links to the public verification endpoint."""
+    current = member_selectors.card_current_for_worker(user=request.user)
+    context: dict[str, Any] = {"card": current}
+    if current is not None:
+        token = member_services.card_token(current)
+        verify_url = request.build_absolute_uri(reverse("api:card_verify") + "?" + urlencode({"token": token}))
+        context["qr_svg"] = segno.make(verify_url, error="m").svg_inline(scale=4, dark="#1f2329")
+        context["membership"] = current.membership
+    else:
+        context["pending"] = member_selectors.application_list_for_worker(user=request.user).filter(status="submitted").first()
+    return render(request, "members/pages/card.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def transfer(request: HttpRequest) -> HttpResponse:
+    """Ask to move the membership to a new employer's union (or a federation)."""
+    membership = member_selectors.membership_live_for_worker(user=request.user)
+    if membership is None:
+        messages.info(request, _("您还不是工会会员，请先申请入会。"))
+        return redirect("members:join")
+    employer = union = None
+    if request.method == "POST":
+        form = TransferForm(request.POST)
+        valid = form.is_valid()
+        employer, union = _picked(form)
+        if valid and request.POST.get("action") != "search" and not form.errors:
+            try:
+                to_employer, to_union = member_selectors.transfer_target_for_worker(
+                    employer_id=employer.pk if employer else None, union_id=union.pk if union else None
+                )
+                member_services.membership_transfer_request(
+                    membership=membership, to_union=to_union, to_employer=to_employer,
+                    reason=form.cleaned_data["reason"], actor=request.user,
+                )
+            except DomainError as exc:
+                apply_domain_error(exc, form=form)
+            else:
+                messages.success(request, _("接转申请已提交，原工会和新工会办理后即完成。"))
+                return redirect("web:me")
+    else:
+        form = TransferForm()
+        form.cleaned_data = {}
+    context: dict[str, Any] = {"form": form, "membership": membership}
+    context.update(_picker_context(form, employer, union))
+    return render(request, "members/pages/transfer.html", context)
+
+
+@login_required
+@require_POST
+def transfer_cancel(request: HttpRequest, transfer_id: int) -> HttpResponse:
     try:
-        roster.bad_rows_workbook(Path(job.file.path), file_format=job.file_format, encoding=job.encoding,
-                                 reasons=reasons, target=target)
-    except (DomainError, OSError) as exc:
-        target.close()
-        raise Http404() from exc
-    target.seek(0)
-    name = f"import-{job.pk}-bad-rows.xlsx"
-    # A streaming response; typed as HttpResponse for the decorator like every page view.
-    return cast(HttpResponse, FileResponse(target, as_attachment=True, filename=name, content_type=XLSX))
-
+        found = member_selectors.transfer_get_for_worker(user=request.user, transfer_id=transfer_id)
+        member_services.membership_transfer_cancel(transfer=found, actor=request.user)
+    except DomainError as exc:
+        apply_domain_error(exc, request=request)
+    else:
+        messages.success(request, _("接转申请已取消。"))
+    return redirect("web:me")

@@ -572,7 +572,7 @@ def star_reassessment_remind(*, today: dt.date | None = None) -> int:
                 "station": station.name, "level": station.star_level, "date": station.star_valid_until.isoformat(),
             }
             staff_reminder_send(
-                user_ids=user_ids, text=text, link=reverse("stations:console_detail", args=[station.pk])
+                user_ids=user_ids, text=text, link=reverse("console:stations:detail", args=[station.pk])
             )
             station.star_reminded_for = station.star_valid_until
             station.save(update_fields=["star_reminded_for"])

@@ -1,4 +1,5 @@
-"""Member app pages. Names are a contract: other modules link to web:home, web:join, web:card."""
+"""The worker app shell: 首页 / 服务 / 消息 / 我的 (names: web:home, web:services, web:inbox,
+web:me). Each module's worker pages are served at /<module>/ from its own URL module."""
 
 from django.urls import path
 
@@ -7,12 +8,9 @@ from . import views
 app_name = "web"
 urlpatterns = [
     path("", views.home, name="home"),
-    path("join/", views.join, name="join"),
-    path("join/employers/", views.join_employers, name="join_employers"),
-    path("join/federations/", views.join_federations, name="join_federations"),
+    path("services/", views.services, name="services"),
+    path("messages/", views.inbox, name="inbox"),
+    path("messages/read/", views.inbox_read, name="inbox_read"),
     path("me/", views.me, name="me"),
-    path("me/applications/<int:application_id>/withdraw/", views.application_withdraw, name="application_withdraw"),
-    path("me/card/", views.card, name="card"),
-    path("me/transfer/", views.transfer, name="transfer"),
-    path("me/transfers/<int:transfer_id>/cancel/", views.transfer_cancel, name="transfer_cancel"),
+    path("me/text-size/", views.text_size, name="text_size"),
 ]

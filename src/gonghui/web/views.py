@@ -1,236 +1,104 @@
-"""Member app pages: home, join the union, my membership, my e-member card, transfers."""
+"""The worker app shell: 首页, 服务, 消息 and 我的. Each module's own pages live in its app and
+plug in through its navigation declaration (core/modules.py)."""
 
 from __future__ import annotations
 
-from typing import Any
-from urllib.parse import urlencode
-
-import segno
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
-from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_POST
 
-from gonghui.core.errors import DomainError
-from gonghui.core.web import apply_domain_error
+from gonghui.core import modules as navigation
 from gonghui.members import selectors as member_selectors
-from gonghui.members import services as member_services
-from gonghui.members.models import EmploymentForm, MembershipTransfer
-from gonghui.orgs import selectors as org_selectors
+from gonghui.members.models import MembershipTransfer
+from gonghui.notices import selectors as notice_selectors
+from gonghui.notices import services as notice_services
+from gonghui.notices.models import Audience
 
-from .forms import EmployerPickMixin, JoinForm, TransferForm
+worker_login_required = login_required(login_url="accounts:worker_login")
+
+# How many services 首页 shows as tiles (the rest are one tap away under 服务).
+HOME_QUICK_SERVICES = 8
+
+# How long the large-text choice is remembered (a year; it is a preference, not a secret).
+TEXT_SIZE_COOKIE_AGE = 365 * 24 * 3600
 
 
+@require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    context: dict[str, Any] = {}
-    if request.user.is_authenticated:
-        context["membership"] = member_selectors.membership_live_for_worker(user=request.user)
-        context["pending"] = member_selectors.application_list_for_worker(user=request.user).filter(status="submitted").first()
+    """首页: the member card one tap away, what waits for me, the nearest station, news."""
+    context: dict[str, object] = {
+        "home_cards": [card for module in navigation.modules() for card in module.home_cards],
+        "quick": [e for g in navigation.worker_services(user=request.user) for e in g.entries][:HOME_QUICK_SERVICES],
+    }
+    user = request.user
+    if user.is_authenticated:
+        context["membership"] = member_selectors.membership_live_for_worker(user=user)
+        context["pending"] = (
+            member_selectors.application_list_for_worker(user=user).filter(status="submitted").first()
+        )
+        context["waiting"] = navigation.waiting_for(user)
+        context["latest_notices"] = list(
+            notice_selectors.notice_list_for_user(user=user, audience=Audience.WORKER).filter(read_at__isnull=True)[:3]
+        )
     return render(request, "web/pages/home.html", context)
 
 
-# --- pickers shared by the join and transfer forms ------------------------------------------
-
-
-def _employer_results(q: str, selected: Any = None) -> list[Any]:
-    results = list(org_selectors.employer_search(q=q[:100]))
-    if selected is not None and all(e.pk != selected.pk for e in results):
-        results.insert(0, selected)
-    return results
-
-
-def _federation_results(q: str, selected: Any = None, region_code: str = "") -> list[Any]:
-    """Federations matching `q` (name or city); a 6-digit region code, or the picked
-    employer's region, lists the federations of that county, city and province first."""
-    q = q.strip()[:50]
-    if len(q) == 6 and q.isdigit():
-        region_code, q = q, ""
-    results: list[Any] = []
-    if region_code and not q:
-        results = list(org_selectors.new_form_federations_for_region(region_code=region_code).select_related("region"))
-    if not results:
-        results = list(org_selectors.new_form_federation_list(q=q, limit=30))
-    if selected is not None and all(u.pk != selected.pk for u in results):
-        results.insert(0, selected)
-    return results
-
-
-def _picked(form: EmployerPickMixin) -> tuple[Any, Any]:
-    """The employer / union a worker picked, as objects; bad ids become form errors."""
-    employer = union = None
-    try:
-        employer = member_selectors.employer_for_application(employer_id=form.cleaned_data.get("employer"))
-    except DomainError as exc:
-        apply_domain_error(exc, form=form)
-    try:
-        union = member_selectors.union_for_application(union_id=form.cleaned_data.get("union"))
-    except DomainError as exc:
-        apply_domain_error(exc, form=form)
-    return employer, union
-
-
-def _picker_context(form: EmployerPickMixin, employer: Any, union: Any) -> dict[str, Any]:
-    data = form.cleaned_data if form.is_bound and hasattr(form, "cleaned_data") else {}
-    employer_q = data.get("employer_q") or ""
-    fed_q = data.get("fed_q") or ""
-    return {
-        "employers": _employer_results(employer_q, employer),
-        "employer_q": employer_q,
-        "selected_employer": employer.pk if employer else None,
-        "federations": _federation_results(fed_q, union, employer.region_id if employer else ""),
-        "selected_union": union.pk if union else None,
-    }
-
-
 @require_GET
-def join_employers(request: HttpRequest) -> HttpResponse:
-    """htmx search-as-you-type: employers by name, pinyin initials or USCC."""
-    q = request.GET.get("employer_q", "")
-    return render(request, "web/partials/_employer_results.html", {
-        "employers": _employer_results(q), "employer_q": q, "selected_employer": None,
-    })
+def services(request: HttpRequest) -> HttpResponse:
+    """服务: every module's services, grouped, searchable (the search also works without JS)."""
+    q = (request.GET.get("q") or "")[:30]
+    return render(request, "web/pages/services.html", {"groups": navigation.worker_services(q, user=request.user), "q": q})
 
 
+@worker_login_required
 @require_GET
-def join_federations(request: HttpRequest) -> HttpResponse:
-    q = request.GET.get("fed_q", "")
-    return render(request, "web/partials/_federation_results.html", {"federations": _federation_results(q), "selected_union": None})
+def inbox(request: HttpRequest) -> HttpResponse:
+    """消息: one inbox for every module's notices. Opening it marks the shown page read."""
+    qs = notice_selectors.notice_list_for_user(user=request.user, audience=Audience.WORKER)
+    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    rows = list(page.object_list)
+    unread_ids = [n.pk for n in rows if n.read_at is None]
+    response = render(request, "web/pages/inbox.html", {"page": page, "notices": rows})
+    notice_services.notice_mark_read(user=request.user, audience=Audience.WORKER, ids=unread_ids)
+    return response
 
 
-# --- join ------------------------------------------------------------------------------------
+@worker_login_required
+@require_POST
+def inbox_read(request: HttpRequest) -> HttpResponse:
+    notice_services.notice_mark_read(user=request.user, audience=Audience.WORKER)
+    return redirect("web:inbox")
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def join(request: HttpRequest) -> HttpResponse:
-    user: Any = request.user
-    if member_selectors.membership_live_for_worker(user=user) is not None:
-        messages.info(request, _("您已是工会会员。"))
-        return redirect("web:card")
-    person = member_selectors.person_for_user(user=user)
-    employer = union = None
-    if request.method == "POST":
-        form = JoinForm(request.POST)
-        valid = form.is_valid()
-        employer, union = _picked(form)
-        if valid and request.POST.get("action") != "search" and not form.errors:
-            try:
-                member_services.membership_application_submit(
-                    user=user, name=form.cleaned_data["name"], id_number=form.cleaned_data["id_number"],
-                    phone=form.cleaned_data["phone"], employment_form=form.cleaned_data["employment_form"],
-                    new_form_kind=form.cleaned_data["new_form_kind"] or "",
-                    is_migrant_worker=form.cleaned_data["is_migrant_worker"],
-                    employer=employer, union=union,
-                )
-            except DomainError as exc:
-                apply_domain_error(exc, form=form)
-            else:
-                messages.success(request, _("入会申请已提交，工会审核后会通知您。"))
-                return redirect("web:me")
-    else:
-        initial = {"phone": user.phone}
-        if person is not None:
-            initial.update(name=person.name, employment_form=person.employment_form,
-                           new_form_kind=person.new_form_kind, is_migrant_worker=person.is_migrant_worker)
-        form = JoinForm(initial=initial)
-        form.cleaned_data = {}
-    context = {"form": form, "new_form_value": EmploymentForm.NEW_FORM}
-    context.update(_picker_context(form, employer, union))
-    return render(request, "web/pages/join.html", context)
-
-
-# --- my membership ------------------------------------------------------------------------------
-
-
-@login_required
+@worker_login_required
+@require_GET
 def me(request: HttpRequest) -> HttpResponse:
+    """我的: profile, card, applications, transfers, settings."""
     user = request.user
     membership = member_selectors.membership_live_for_worker(user=user)
     transfers = list(member_selectors.transfer_list_for_worker(user=user)[:10])
-    open_transfer = next((t for t in transfers if t.status in {MembershipTransfer.Status.REQUESTED, MembershipTransfer.Status.RELEASED}), None)
+    open_statuses = {MembershipTransfer.Status.REQUESTED, MembershipTransfer.Status.RELEASED}
     return render(request, "web/pages/me.html", {
         "person": member_selectors.person_for_user(user=user),
         "applications": member_selectors.application_list_for_worker(user=user)[:10],
         "membership": membership,
         "transfers": transfers,
-        "open_transfer": open_transfer,
+        "open_transfer": next((t for t in transfers if t.status in open_statuses), None),
     })
 
 
-@login_required
 @require_POST
-def application_withdraw(request: HttpRequest, application_id: int) -> HttpResponse:
-    try:
-        application = member_selectors.application_get_for_worker(user=request.user, application_id=application_id)
-        member_services.membership_application_withdraw(application=application, user=request.user)
-    except DomainError as exc:
-        apply_domain_error(exc, request=request)
+def text_size(request: HttpRequest) -> HttpResponse:
+    """适老化: switch large text on or off; remembered in a cookie on this phone."""
+    target = request.POST.get("next") or ""
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = "/me/"
+    response = redirect(target)
+    if request.POST.get("size") == "large":
+        response.set_cookie("text_size", "large", max_age=TEXT_SIZE_COOKIE_AGE, samesite="Lax")
     else:
-        messages.success(request, _("入会申请已撤回。"))
-    return redirect("web:me")
-
-
-@login_required
-def card(request: HttpRequest) -> HttpResponse:
-    """The e-member card; its QR code links to the public verification endpoint."""
-    current = member_selectors.card_current_for_worker(user=request.user)
-    context: dict[str, Any] = {"card": current}
-    if current is not None:
-        token = member_services.card_token(current)
-        verify_url = request.build_absolute_uri(reverse("api:card_verify") + "?" + urlencode({"token": token}))
-        context["qr_svg"] = segno.make(verify_url, error="m").svg_inline(scale=4, dark="#1f2329")
-        context["membership"] = current.membership
-    else:
-        context["pending"] = member_selectors.application_list_for_worker(user=request.user).filter(status="submitted").first()
-    return render(request, "web/pages/card.html", context)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def transfer(request: HttpRequest) -> HttpResponse:
-    """Ask to move the membership to a new employer's union (or a federation)."""
-    membership = member_selectors.membership_live_for_worker(user=request.user)
-    if membership is None:
-        messages.info(request, _("您还不是工会会员，请先申请入会。"))
-        return redirect("web:join")
-    employer = union = None
-    if request.method == "POST":
-        form = TransferForm(request.POST)
-        valid = form.is_valid()
-        employer, union = _picked(form)
-        if valid and request.POST.get("action") != "search" and not form.errors:
-            try:
-                to_employer, to_union = member_selectors.transfer_target_for_worker(
-                    employer_id=employer.pk if employer else None, union_id=union.pk if union else None
-                )
-                member_services.membership_transfer_request(
-                    membership=membership, to_union=to_union, to_employer=to_employer,
-                    reason=form.cleaned_data["reason"], actor=request.user,
-                )
-            except DomainError as exc:
-                apply_domain_error(exc, form=form)
-            else:
-                messages.success(request, _("接转申请已提交，原工会和新工会办理后即完成。"))
-                return redirect("web:me")
-    else:
-        form = TransferForm()
-        form.cleaned_data = {}
-    context: dict[str, Any] = {"form": form, "membership": membership}
-    context.update(_picker_context(form, employer, union))
-    return render(request, "web/pages/transfer.html", context)
-
-
-@login_required
-@require_POST
-def transfer_cancel(request: HttpRequest, transfer_id: int) -> HttpResponse:
-    try:
-        found = member_selectors.transfer_get_for_worker(user=request.user, transfer_id=transfer_id)
-        member_services.membership_transfer_cancel(transfer=found, actor=request.user)
-    except DomainError as exc:
-        apply_domain_error(exc, request=request)
-    else:
-        messages.success(request, _("接转申请已取消。"))
-    return redirect("web:me")
+        response.delete_cookie("text_size")
+    return response
