@@ -83,7 +83,8 @@ TARGETS: dict[str, Target] = {
         only=r"sms|code|_count|staff_authenticate|totp|worker_user|SMS_|STAFF_LOGIN|TOTP_",
     ),
     "core/pii.py": Target(
-        tests=("tests/core/test_pii.py", "tests/members/test_admin.py", "tests/members/test_staff_services.py")
+        tests=("tests/core/test_pii.py", "tests/security/test_logs_and_sms.py", "tests/members/test_admin.py",
+               "tests/members/test_staff_services.py")
     ),
     "core/validators.py": Target(tests=("tests/core/test_validators.py", "tests/members/test_staff_services.py")),
     "stations/hours.py": Target(tests=("tests/stations/test_hours.py", "tests/stations/test_api.py")),

@@ -356,3 +356,10 @@ def test_confirm_and_reset_return_the_user():
     secret = services.totp_secret_ensure(user=user)
     assert services.totp_confirm(user=user, code=pyotp.TOTP(secret).now()) == user
     assert services.totp_reset(user=user, actor=None) == user
+
+
+def test_a_worker_username_is_random_and_carries_no_phone():
+    import re
+
+    user = services.worker_user_get_or_create(phone=PHONE)
+    assert re.fullmatch(r"w_[0-9a-f]{12}", user.username) and PHONE not in user.username

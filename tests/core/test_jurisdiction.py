@@ -175,3 +175,17 @@ def test_get_or_404_of_another_branch_is_not_found():
     with pytest.raises(NotFound):
         get_or_404(Union.objects.visible_to(tree.staff_b), pk=tree.grassroots_a.pk)
     assert get_or_404(Union.objects.visible_to(tree.staff_a), pk=tree.grassroots_a.pk) == tree.grassroots_a
+
+
+def test_roles_of_lists_the_roles_held_and_none_for_inactive_or_anonymous_users():
+    from django.contrib.auth.models import AnonymousUser
+
+    from gonghui.core.jurisdiction import roles_of
+
+    tree = Tree()
+    user = make_staff(union=tree.city_a, role="viewer")
+    RoleGrant.objects.create(user=user, union=tree.grassroots_b, role="legal")
+    assert roles_of(user) == {"viewer", "legal"}
+    assert roles_of(AnonymousUser()) == frozenset() and roles_of(None) == frozenset()
+    user.is_active = False
+    assert roles_of(user) == frozenset()

@@ -151,3 +151,14 @@ def test_the_wrong_key_message_names_the_setting(keys):
     keys.FIELD_ENCRYPTION_KEY = Fernet.generate_key().decode()
     with pytest.raises(ValueError, match=r"^cannot decrypt personal data: wrong FIELD_ENCRYPTION_KEY\?$"):
         decrypt(token)
+
+
+def test_numbers_inside_free_text_are_masked():
+    from gonghui.core.pii import mask_personal_numbers
+
+    text = "来电 +86 138-1234-5678，身份证 11010519491231002x，工号 A11010519491231002X1，订单 213812345678"
+    assert mask_personal_numbers(text) == (
+        "来电 138****5678，身份证 110***********002x，工号 A11010519491231002X1，订单 213812345678"
+    )
+    assert mask_personal_numbers("13812345678") == "138****5678"
+    assert mask_personal_numbers("") == "" and mask_personal_numbers(None) is None
