@@ -4,6 +4,8 @@
 #   make test      ruff, manage.py check, makemigrations --check, mypy, pytest on SQLite;
 #                  with CI=true also pytest on PostgreSQL + Redis including the browser tests
 #   make messages  collect translatable strings, fill the English catalogue, compile it
+#   make mutation  mutation score of the modules guarding access, personal data and deadlines
+#                  (minutes; not part of `make test`): make mutation MODULES=core/pii.py
 
 # The first Python >= 3.11 on PATH (override: make run PY=/opt/python3.12/bin/python3).
 PY ?= $(shell for p in python3 python3.13 python3.12 python3.11; do \
@@ -21,7 +23,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
 .PHONY: run test lint typecheck test-sqlite test-postgres test-browser browser-deps services \
-        bench messages clean
+        bench messages mutation clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || { \
@@ -95,6 +97,11 @@ endif
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
+
+# One module at a time under `nice` (the machine is shared); see docs/testing.md.
+MODULES ?=
+mutation: $(STAMP)
+	nice -n 10 $(BIN)/python scripts/mutation.py $(MODULES)
 
 # Needs GNU gettext (xgettext/msgmerge/msgfmt): apt-get install gettext.
 messages: $(STAMP)

@@ -3,10 +3,17 @@ with GONGHUI_REQUIRE_SERVICES=1 (CI) an unreachable service fails the run at onc
 
 from __future__ import annotations
 
+import datetime as dt
 import os
+import sys
+import types
+from collections.abc import Callable
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.conf import settings
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 pytest_plugins = ["tests.browser_support"]
 
@@ -56,6 +63,49 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
         if not Region.objects.exists():
             regions_bulk_load()
+
+
+class _PassesForReal(type):
+    """`isinstance(x, FrozenDateTime)` stays true for every real datetime (and date)."""
+
+    def __instancecheck__(cls, obj: object) -> bool:
+        return isinstance(obj, cls.__mro__[1])
+
+
+class _ClockShim(types.SimpleNamespace):
+    """The datetime module as a frozen module sees it."""
+
+
+@pytest.fixture
+def frozen_clock(monkeypatch: pytest.MonkeyPatch) -> Callable[[dt.datetime], None]:
+    """Freeze "now" for the code under test: ``frozen_clock(dt.datetime(2025, 3, 4, 10, tzinfo=SHANGHAI))``.
+
+    Covers `timezone.now()` / `localtime()` / `localdate()` and, in every `gonghui` module that
+    imports the datetime module as ``dt``, `dt.datetime.now()` and `dt.date.today()`. A test
+    that checks what is open, due or expired *now* uses it, so it cannot fail at some hour.
+    """
+    from django.utils import timezone
+
+    def freeze(moment: dt.datetime) -> None:
+        assert moment.tzinfo is not None, "freeze an aware moment"
+
+        class FrozenDateTime(dt.datetime, metaclass=_PassesForReal):
+            @classmethod
+            def now(cls, tz: dt.tzinfo | None = None) -> dt.datetime:  # type: ignore[override]
+                return moment.astimezone(tz) if tz else moment.astimezone(SHANGHAI).replace(tzinfo=None)
+
+        class FrozenDate(dt.date, metaclass=_PassesForReal):
+            @classmethod
+            def today(cls) -> dt.date:  # type: ignore[override]
+                return moment.astimezone(SHANGHAI).date()
+
+        monkeypatch.setattr(timezone, "now", lambda: moment.astimezone(dt.UTC))
+        shim = _ClockShim(**{**vars(dt), "datetime": FrozenDateTime, "date": FrozenDate})
+        for name, module in list(sys.modules.items()):
+            if name.startswith("gonghui.") and (getattr(module, "dt", None) is dt or isinstance(getattr(module, "dt", None), _ClockShim)):
+                monkeypatch.setattr(module, "dt", shim)
+
+    return freeze
 
 
 __all__ = ["settings"]

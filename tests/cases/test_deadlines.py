@@ -73,6 +73,45 @@ def test_open_deadline_is_computed_by_the_database_and_follows_the_status():
     case_services.case_resolve(case=case, by=tree.staff_a, outcome="已协调解决")
     assert Case.objects.get(pk=case.pk).open_due_on is None
     assert not Case.objects.filter(pk=case.pk, open_due_on__isnull=False).exists()
+    # The worker is not satisfied and reopens it: the deadline is open again.
+    reporter = case.reporter_user
+    case_services.case_rate(case=case, by=reporter, rating="dissatisfied", comment="没解决")
+    case_services.case_reopen(case=Case.objects.get(pk=case.pk), by=reporter, reason="工资还差一个月")
+    reopened = Case.objects.get(pk=case.pk)
+    assert reopened.status == "accepted"
+    assert reopened.open_due_on is not None and reopened.open_due_on == reopened.due_on
+    assert Case.objects.filter(pk=case.pk, open_due_on__isnull=False).exists()
+
+
+# Monday 2025-03-03 begins three weeks without a holiday: n working days later is plain counting.
+@pytest.mark.parametrize(("category", "due"), [
+    (Category.WAGE_ARREARS, dt.date(2025, 3, 10)),        # 5 working days
+    (Category.LEGAL_CONSULTATION, dt.date(2025, 3, 6)),   # 3
+    (Category.LEGAL_AID, dt.date(2025, 3, 10)),           # 5
+    (Category.MEDIATION, dt.date(2025, 3, 24)),           # 15
+    (Category.STATION, dt.date(2025, 3, 10)),             # 5
+    (Category.WORK_INJURY, dt.date(2025, 3, 17)),         # others: 10
+    (Category.OTHER, dt.date(2025, 3, 17)),
+])
+def test_default_resolution_deadline_per_category(category, due):
+    from gonghui.cases.routing import resolve_due_for
+
+    assert resolve_due_for(category, dt.date(2025, 3, 3)) == due
+
+
+def test_acceptance_is_due_the_next_working_day():
+    from gonghui.cases.routing import accept_due_for
+
+    assert accept_due_for(dt.date(2025, 3, 3)) == dt.date(2025, 3, 4)
+    assert accept_due_for(dt.date(2025, 3, 7)) == dt.date(2025, 3, 10)  # Friday → Monday
+
+
+def test_configured_deadline_of_one_category_leaves_the_others_alone():
+    from gonghui.cases.routing import resolve_workdays_for
+
+    CategoryDeadline.objects.create(category=Category.LEGAL_CONSULTATION, resolve_workdays=1)
+    assert resolve_workdays_for(Category.LEGAL_CONSULTATION) == 1
+    assert resolve_workdays_for(Category.WAGE_ARREARS) == 5
 
 
 # --- years the chinese-calendar package does not know (2027 on) ------------------------

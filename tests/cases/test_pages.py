@@ -135,11 +135,19 @@ def test_staff_action_with_bad_input_shows_errors(client):
     client.force_login(tree.staff_a)
     response = client.post(reverse("console:cases:action", args=[case.pk, "resolve"]), {"outcome": "", "recovered": "x"})
     assert response.status_code == 422
+    html = response.content.decode()
+    assert "这个字段是必填项。" in html and "金额格式不正确。" in html
     response = client.post(reverse("console:cases:action", args=[case.pk, "transfer"]), {"to_union": "999999", "reason": "x"})
     assert response.status_code == 422
+    assert "未找到，或您无权查看。" in response.content.decode()
     response = client.post(reverse("console:cases:action", args=[case.pk, "accept"]))
     assert response.status_code == 422  # already accepted: a message, not a 500
+    assert "当前状态（办理中）不能执行此操作。" in response.content.decode()
     assert client.post(reverse("console:cases:action", args=[case.pk, "explode"])).status_code == 404
+    # Nothing was written by any of the refused actions.
+    case.refresh_from_db()
+    assert case.status == Status.ACCEPTED and case.union == tree.grassroots_a and case.outcome == ""
+    assert not case.events.filter(kind__in=[CaseEvent.Kind.RESOLVED, CaseEvent.Kind.TRANSFERRED]).exists()
 
 
 def test_worker_sends_message_and_provides_requested_info(client):

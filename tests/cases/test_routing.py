@@ -66,3 +66,94 @@ def test_hotline_case_routed_on_creation():
     )
     assert case.union == tree.county_a and case.union_path == tree.county_a.path
     assert case.reporter_phone_masked == "137****5678"
+
+
+def test_routing_rule_applies_only_to_its_own_category():
+    tree = Tree()
+    RoutingRule.objects.create(category=Category.LEGAL_AID, region=None, union=tree.province)
+    got = case_route(category=Category.WAGE_ARREARS, employer=None, region=region("440305"), is_new_form=False)
+    assert got == tree.county_a
+
+
+def test_inactive_rule_and_rule_to_a_dissolved_union_are_ignored():
+    tree = Tree()
+    RoutingRule.objects.create(category=Category.LEGAL_AID, region=None, union=tree.province, is_active=False)
+    RoutingRule.objects.create(category=Category.LEGAL_AID, region=None, union=tree.city_b)
+    Union.objects.filter(pk=tree.city_b.pk).update(status=Union.Status.DISSOLVED)
+    got = case_route(category=Category.LEGAL_AID, employer=None, region=region("440305"), is_new_form=False)
+    assert got == tree.county_a
+
+
+def test_among_rules_for_the_same_region_the_lower_priority_number_wins():
+    tree = Tree()
+    RoutingRule.objects.create(category=Category.MEDIATION, region=region("440300"), union=tree.city_a, priority=50)
+    RoutingRule.objects.create(category=Category.MEDIATION, region=region("440300"), union=tree.county_a, priority=10)
+    RoutingRule.objects.create(category=Category.MEDIATION, region=region("440300"), union=tree.province, priority=10)
+    # Same priority: the older rule (lower pk) wins.
+    assert case_route(category=Category.MEDIATION, employer=None, region=region("440305"), is_new_form=False) == tree.county_a
+
+
+def test_rule_for_a_region_does_not_apply_outside_it_nor_without_a_region():
+    tree = Tree()
+    RoutingRule.objects.create(category=Category.MEDIATION, region=region("440300"), union=tree.city_a)
+    assert case_route(category=Category.MEDIATION, employer=None, region=region("440103"), is_new_form=False) == tree.city_b
+    assert case_route(category=Category.MEDIATION, employer=None, region=None, is_new_form=False) == tree.national
+
+
+def test_dissolved_employer_union_sends_the_case_to_the_place():
+    tree = Tree()
+    Union.objects.filter(pk=tree.grassroots_a.pk).update(status=Union.Status.DISSOLVED)
+    got = case_route(category=Category.WAGE_ARREARS, employer=tree.grassroots_a.employer, region=None, is_new_form=False)
+    assert got == tree.county_a
+
+
+def test_place_given_in_the_case_wins_over_the_employers_registered_place():
+    tree = Tree()
+    employer = make_employer(region="440305")
+    got = case_route(category=Category.WAGE_ARREARS, employer=employer, region=region("440103"), is_new_form=False)
+    assert got == tree.city_b
+
+
+def test_new_form_worker_without_a_federation_goes_to_the_county_union():
+    tree = Tree()
+    assert case_route(category=Category.WORKING_HOURS, employer=None, region=region("440305"), is_new_form=True) == tree.county_a
+
+
+def test_grassroots_union_of_the_place_is_not_a_place_union():
+    tree = Tree()
+    make_union(parent=tree.city_b, region="440106")  # a grassroots union registered in 天河
+    assert case_route(category=Category.OTHER, employer=None, region=region("440106"), is_new_form=False) == tree.city_b
+
+
+def test_dissolved_county_union_passes_the_case_to_the_city():
+    tree = Tree()
+    Union.objects.filter(pk=tree.county_a.pk).update(status=Union.Status.DISSOLVED)
+    assert case_route(category=Category.OTHER, employer=None, region=region("440305"), is_new_form=False) == tree.city_a
+
+
+def test_place_without_city_or_county_union_climbs_to_the_province():
+    tree = Tree()
+    # 佛山 (440600) and 禅城 (440604) have no union in the tree; 广东 (440000) has.
+    assert case_route(category=Category.OTHER, employer=None, region=region("440604"), is_new_form=False) == tree.province
+
+
+def test_place_without_any_union_and_no_place_at_all_go_to_the_root_union():
+    tree = Tree()
+    assert case_route(category=Category.OTHER, employer=None, region=region("510104"), is_new_form=False) == tree.national
+    assert case_route(category=Category.OTHER, employer=None, region=None, is_new_form=False) == tree.national
+
+
+def test_the_root_union_is_the_one_without_a_parent():
+    tree = Tree()
+    # The national union is replaced: the new one (a later id than the province) is the root.
+    Union.objects.filter(pk=tree.national.pk).update(status=Union.Status.DISSOLVED)
+    new_root = Union.objects.create(name="新全国总工会", kind=Union.Kind.NATIONAL, path="/", depth=0)
+    Union.objects.filter(pk=new_root.pk).update(path=f"/{new_root.pk}/")
+    assert case_route(category=Category.OTHER, employer=None, region=None, is_new_form=False) == new_root
+
+
+def test_without_an_active_root_union_routing_fails_loudly():
+    tree = Tree()
+    Union.objects.filter(pk=tree.national.pk).update(status=Union.Status.DISSOLVED)
+    with pytest.raises(RuntimeError, match="^no root union configured$"):
+        case_route(category=Category.OTHER, employer=None, region=None, is_new_form=False)

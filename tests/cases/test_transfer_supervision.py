@@ -67,8 +67,23 @@ def test_overdue_case_escalates_to_parent_union_once():
     assert case_queue(user=county_staff, queue="overdue", today=later).filter(pk=case.pk).exists()
 
 
-def test_escalation_command_runs():
-    call_command("cases_escalate")
+def test_escalation_command_escalates_overdue_cases_once(monkeypatch):
+    from io import StringIO
+
+    from gonghui.cases import services
+
+    tree = Tree()
+    case = app_case(tree)
+    monkeypatch.setattr(services, "_today", lambda: case.due_on + dt.timedelta(days=3))
+    out = StringIO()
+    call_command("cases_escalate", stdout=out)
+    assert "escalated=1" in out.getvalue()
+    case.refresh_from_db()
+    assert case.escalated_at is not None
+    assert case.events.filter(kind=CaseEvent.Kind.ESCALATED).count() == 1
+    again = StringIO()
+    call_command("cases_escalate", stdout=again)
+    assert "escalated=0" in again.getvalue()
 
 
 def test_parent_union_supervises_a_child_case():

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.db import connection
 
 from gonghui.accounts.models import User
 from gonghui.core.models import AuditEvent
+from gonghui.core.pii import decrypt
 from gonghui.members.models import MembershipApplication, Person
 from tests.factories import Tree, make_member
 from tests.members.helpers import make_application, make_transfer
@@ -36,14 +38,21 @@ def test_changelists_load(root, model):
 def test_person_admin_never_shows_plain_or_encrypted_id(root):
     tree = Tree()
     person = make_member(union=tree.grassroots_a).person
-    raw = Person.objects.filter(pk=person.pk).values_list("id_number", flat=True)
     listing = root.get("/admin/members/person/").content.decode()
     detail = root.get(f"/admin/members/person/{person.pk}/change/").content.decode()
     for html in (listing, detail):
         assert person.id_number not in html and person.phone not in html
         assert person.id_number_masked in html
         assert person.id_number_index not in html
-    assert raw  # the column is there, encrypted; the admin shows neither form of it
+    # What the database holds is Fernet ciphertext, neither the value nor its index.
+    table = connection.ops.quote_name(Person._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT id_number, phone FROM {table} WHERE id = %s", [person.pk])  # noqa: S608
+        raw_id, raw_phone = cursor.fetchone()
+    for raw, plain in ((raw_id, person.id_number), (raw_phone, person.phone)):
+        assert raw.startswith("gAAAAA")  # the Fernet version byte, base64
+        assert plain not in raw and raw not in (listing + detail)
+        assert decrypt(raw) == plain
 
 
 def test_person_admin_search_by_exact_id_number(root):

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from gonghui.accounts.auth import api_token_create
 from gonghui.stations import selectors
-from tests.factories import Tree, make_worker_user
+from tests.conftest import SHANGHAI
+from tests.factories import Tree, make_staff, make_worker_user
 
 from .helpers import make_station
 
@@ -40,7 +43,8 @@ def test_nearby_serves_from_memory_without_queries(client):
     assert len(queries) == 0
 
 
-def test_nearby_filters(client):
+def test_nearby_filters(client, frozen_clock):
+    frozen_clock(dt.datetime(2025, 3, 4, 10, 0, tzinfo=SHANGHAI))  # a Tuesday morning
     tree = Tree()
     make_station(union=tree.grassroots_a, name="驿站", kind="yizhan", facilities=["water"])
     make_station(union=tree.grassroots_a, name="哺乳室", kind="nursing", facilities=["mother_baby"], hours_text="周一 00:00-00:01")
@@ -48,6 +52,19 @@ def test_nearby_filters(client):
     assert [s["name"] for s in body] == ["哺乳室"]
     body = client.get("/api/v1/stations/nearby?lat=22.54&lon=113.94&facility=water").json()
     assert [s["name"] for s in body] == ["驿站"]
+    body = client.get("/api/v1/stations/nearby?lat=22.54&lon=113.94&open_now=true").json()
+    assert [s["name"] for s in body] == ["驿站"]
+
+
+def test_nearby_open_now_follows_the_clock_in_shanghai(client, frozen_clock):
+    tree = Tree()
+    make_station(union=tree.grassroots_a, name="驿站", kind="yizhan")
+    make_station(union=tree.grassroots_a, name="哺乳室", kind="nursing", hours_text="周一 00:00-00:01")
+    # Monday 00:00:30 in Shanghai is Sunday 16:00:30 UTC: the one-minute room is open.
+    frozen_clock(dt.datetime(2025, 3, 2, 16, 0, 30, tzinfo=dt.UTC))
+    body = client.get("/api/v1/stations/nearby?lat=22.54&lon=113.94&open_now=true").json()
+    assert sorted(s["name"] for s in body) == ["哺乳室", "驿站"]
+    frozen_clock(dt.datetime(2025, 3, 3, 0, 1, 30, tzinfo=SHANGHAI))
     body = client.get("/api/v1/stations/nearby?lat=22.54&lon=113.94&open_now=true").json()
     assert [s["name"] for s in body] == ["驿站"]
 
@@ -250,3 +267,34 @@ def test_nearby_json_stays_right_when_the_encoded_cache_starts_over(client, monk
     assert again == first
     assert [s["name"] for s in again] == [f"站{i}" for i in range(5)]
     assert sum(f is not None for f in selectors.index_get().fragments["zh-hans"]) < 5
+
+
+def test_staff_record_services_given_at_a_station_through_the_api(client):
+    from gonghui.stations.models import ServiceRecord
+
+    tree = Tree()
+    station = make_station(union=tree.grassroots_a)
+    client.force_login(tree.staff_a)
+    url = f"/api/v1/stations/manage/{station.pk}/services"
+    response = client.post(url, {"day": "2025-03-03", "kind": "meal", "count": 40, "note": "午餐"}, content_type="application/json")
+    assert response.status_code == 201, response.content
+    assert response.json() | {"id": 0} == {"id": 0, "day": "2025-03-03", "kind": "meal", "count": 40}
+    record = ServiceRecord.objects.get(pk=response.json()["id"])
+    assert record.station == station and record.recorded_by == tree.staff_a
+    bad = client.post(url, {"day": "2025-03-03", "kind": "meal", "count": 0}, content_type="application/json")
+    assert bad.status_code == 422 and bad.json()["code"] == "count_invalid"
+    # A viewer may look but not record.
+    client.force_login(make_staff(union=tree.grassroots_a, role="viewer"))
+    refused = client.post(url, {"day": "2025-03-03", "kind": "meal", "count": 1}, content_type="application/json")
+    assert refused.status_code in (403, 404)
+    assert ServiceRecord.objects.filter(station=station).count() == 1
+
+
+def test_station_detail_says_closed_as_false_not_unknown(client, frozen_clock):
+    frozen_clock(dt.datetime(2025, 3, 4, 10, 0, tzinfo=SHANGHAI))  # Tuesday morning
+    tree = Tree()
+    closed = make_station(union=tree.grassroots_a, hours_text="周一 08:00-09:00")
+    body = client.get(f"/api/v1/stations/{closed.pk}").json()
+    assert body["is_open"] is False
+    opened = make_station(union=tree.grassroots_a, hours_text="周二 08:00-12:00")
+    assert client.get(f"/api/v1/stations/{opened.pk}").json()["is_open"] is True

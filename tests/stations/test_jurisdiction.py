@@ -6,6 +6,7 @@ import pytest
 
 from gonghui.core.errors import NotFound
 from gonghui.stations import selectors, services
+from gonghui.stations.models import Station
 from tests.factories import Tree, make_worker_user
 from tests.jurisdiction import CrossBranchAccess
 
@@ -24,9 +25,15 @@ class TestStationAccess(CrossBranchAccess):
 
 class TestStationEditAccess(CrossBranchAccess):
     page_url_name = "console:stations:edit"
+    api_path = "/api/v1/stations/manage/{pk}"
+    api_method = "put"
 
     def make_object(self, tree):
         return make_station(union=tree.grassroots_a)
+
+    def api_payload(self, tree, obj):
+        return {"union_id": tree.grassroots_a.pk, "name": "改名的驿站", "kind": "yizhan", "address": "新地址",
+                "lat": 22.55, "lon": 113.95}
 
 
 class TestStationVisitsAccess(CrossBranchAccess):
@@ -78,10 +85,14 @@ def test_api_update_of_other_branch_station_is_404(client):
     station = make_station(union=tree.grassroots_a)
     client.force_login(tree.staff_b)
     payload = {"union_id": tree.grassroots_b.pk, "name": "x", "kind": "yizhan", "address": "x", "lat": 22.5, "lon": 113.9}
+    before = Station.objects.values().get(pk=station.pk)
     response = client.put(f"/api/v1/stations/manage/{station.pk}", payload, content_type="application/json")
     assert response.status_code == 404
     response = client.post("/api/v1/stations/manage", {**payload, "union_id": tree.grassroots_a.pk}, content_type="application/json")
     assert response.status_code == 404
+    # The refused update changed nothing, and the refused create made nothing.
+    assert Station.objects.values().get(pk=station.pk) == before
+    assert Station.objects.count() == 1
 
 
 def test_staff_list_shows_only_own_branch():

@@ -14,6 +14,7 @@ from gonghui.core.models import AuditEvent
 from gonghui.stations import selectors, services
 from gonghui.stations.excel import stations_read_xlsx, stations_write_xlsx
 from gonghui.stations.models import Station, StationReport, StationVisit
+from tests.conftest import SHANGHAI
 from tests.factories import Tree, make_staff, make_worker_user
 
 from .helpers import make_station
@@ -198,7 +199,8 @@ def test_problem_report_rejects_bad_category_and_empty_text():
         services.station_report_submit(user=worker, station=station, category="dirty", text="   ")
 
 
-def test_service_records_and_visit_statistics():
+def test_service_records_and_visit_statistics(frozen_clock):
+    frozen_clock(dt.datetime(2025, 6, 1, 23, 59, 59, tzinfo=SHANGHAI))  # "today" must not turn over
     tree = Tree()
     station = make_station(union=tree.grassroots_a)
     today = timezone.localdate()

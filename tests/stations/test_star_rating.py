@@ -10,6 +10,7 @@ from django.utils import timezone
 from gonghui.core.errors import Conflict, PermissionDenied, ValidationFailed
 from gonghui.stations import selectors, services
 from gonghui.stations.models import AssessmentItem, StarApplication
+from tests.conftest import SHANGHAI
 from tests.factories import Tree, make_staff
 
 from .helpers import make_station
@@ -29,7 +30,9 @@ def test_default_sheet_covers_the_six_areas():
     assert services.assessment_sheet_default().pk == sheet.pk
 
 
-def test_operator_applies_and_higher_union_rates():
+def test_operator_applies_and_higher_union_rates(frozen_clock):
+    # The level is valid for a year from the day it is awarded: that day must not move.
+    frozen_clock(dt.datetime(2025, 12, 31, 23, 59, 59, tzinfo=SHANGHAI))
     tree = Tree()
     operator = make_staff(union=tree.grassroots_a, role="station")
     station = make_station(union=tree.grassroots_a)
@@ -47,7 +50,7 @@ def test_operator_applies_and_higher_union_rates():
     assert application.total_score == 100
     assert application.awarded_level == 4  # capped at the level applied for
     assert station.star_level == 4
-    assert station.star_valid_until == timezone.localdate() + dt.timedelta(days=365)
+    assert station.star_valid_until == dt.date(2026, 12, 31)
     assert [e.to_status for e in application.events.all()] == ["submitted", "assessing", "rated"]
 
 
@@ -112,7 +115,8 @@ def test_withdrawn_application_cannot_be_assessed():
         services.star_application_assess(actor=tree.staff_a, application=application, scores=full_marks(application))
 
 
-def test_expired_levels_are_swept_and_due_stations_listed():
+def test_expired_levels_are_swept_and_due_stations_listed(frozen_clock):
+    frozen_clock(dt.datetime(2025, 6, 1, 9, tzinfo=SHANGHAI))
     tree = Tree()
     station = make_station(union=tree.grassroots_a)
     application = services.star_application_submit(actor=tree.staff_a, station=station, requested_level=3)

@@ -11,6 +11,7 @@ import hashlib
 import hmac
 import logging
 import secrets
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -74,6 +75,13 @@ def _code_hash(index: str, code: str) -> str:
     return hmac.new(settings.SECRET_KEY.encode(), f"sms:{index}:{code}".encode(), hashlib.sha256).hexdigest()
 
 
+def _digits(code: str | None) -> str:
+    """A typed code with full-width digits (a Chinese IME's １２３) read as ASCII; any other
+    kind of digit stays as it is and fails the format check instead of costing an attempt."""
+    code = unicodedata.normalize("NFKC", code or "").strip()
+    return code if code.isascii() else "?"
+
+
 def _count(key: str, timeout: int) -> int:
     cache.add(key, 0, timeout=timeout)
     try:
@@ -127,7 +135,7 @@ def sms_code_verify(*, phone: str, code: str) -> User:
     worker must ask for a new one.
     """
     phone = parse_phone(phone)
-    code = (code or "").strip()
+    code = _digits(code)
     if not (len(code) == 6 and code.isdigit()):
         raise ValidationFailed(_("请输入6位数字验证码。"), code="sms_code_format", field="code")
     index = phone_index(phone)
@@ -244,7 +252,7 @@ def _totp_check(user: User, code: str) -> None:
 
 
 def _totp_check_guarded(user: User, code: str) -> None:
-    code = (code or "").strip().replace(" ", "")
+    code = _digits(code).replace(" ", "")
     lock_key = f"totp-fail:{user.pk}"
     if int(cache.get(lock_key, 0)) >= TOTP_MAX_FAILURES:
         raise RateLimited(_("动态口令错误次数过多，请5分钟后再试。"), code="totp_locked", field="code")

@@ -546,6 +546,8 @@ def case_provide_info(*, case: Case, by: Any, note: str, attachments: Sequence[U
     """The worker answers a request for information; the case goes back to the handler."""
     _require_reporter(by, case)
     note = _clean_text(note, field="note")
+    if len(attachments) > MAX_ATTACHMENTS:
+        raise ValidationFailed(_("最多上传 %(n)s 个附件。") % {"n": MAX_ATTACHMENTS}, code="attachment_count", field="attachments")
     for upload in attachments:
         attachment_validate(upload)
     with transaction.atomic():

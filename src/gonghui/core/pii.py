@@ -84,7 +84,8 @@ def mask_id_number(value: str | None) -> str:
 def mask_phone(value: str | None) -> str:
     if not value:
         return ""
-    if len(value) < 7:
+    # Seven characters would show 3 + 4 = all of them: mask the whole value instead.
+    if len(value) <= 7:
         return "*" * len(value)
     return value[:3] + "*" * (len(value) - 7) + value[-4:]
 

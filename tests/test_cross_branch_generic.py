@@ -1,0 +1,522 @@
+"""Cross-branch access, discovered rather than listed: every branch object, every id in a URL.
+
+Nothing here names a page or an endpoint. At collection time the test walks:
+
+- the models: every model whose rows belong to a union — a foreign key to `Union`, a
+  `union_path`, a `visible_to()` queryset, or a chain of required foreign keys that ends at
+  one of those (a mediation session → its mediation → its case → its union);
+- the console URLs: every pattern in the URL resolver with a ``console`` path segment and an
+  integer parameter (so `/console/<module>/…` and `<app>/console/…` are both found);
+- the API: every operation of the ninja OpenAPI schema with a path parameter.
+
+Then, for each model, it makes one object in branch A of `tests.factories.Tree` with the
+factory registered below and checks that staff of branch B get 404 from every URL and API
+operation that takes its id — while the owner (branch A's staff, or the worker for `/mine/`
+and `/me/` operations) does not — and that the refused calls wrote nothing. A model, URL
+parameter or operation the test cannot place FAILS with its name: register a factory in
+`FACTORIES` (or a reason in `NOT_BRANCH_OBJECTS` / `PUBLIC_OPERATIONS`) and the new module is
+covered without writing a new test.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.apps import apps
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import models, transaction
+from django.test import Client, TestCase
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from gonghui.accounts.models import RoleGrant
+from gonghui.cases import legal_services
+from gonghui.cases import services as case_services
+from gonghui.cases.models import (
+    Case,
+    CaseAttachment,
+    Category,
+    Lawyer,
+    LegalAidDecision,
+    Mediation,
+    MediationSession,
+    RoutingRule,
+    Supervision,
+    SupervisionLetter,
+)
+from gonghui.members.models import (
+    EmploymentForm,
+    ImportJob,
+    MemberCard,
+    Membership,
+    MembershipApplication,
+    MembershipTransfer,
+    Person,
+)
+from gonghui.members.services import membership_application_submit, roster_import_create
+from gonghui.orgs.models import Employer, Union
+from gonghui.stations import services as station_services
+from gonghui.stations.models import (
+    ServiceRecord,
+    StarApplication,
+    Station,
+    StationHonour,
+    StationPhoto,
+    StationRating,
+    StationReport,
+    StationVisit,
+)
+from gonghui.stations.selectors import station_checkin_token
+from tests.cases.helpers import PNG, app_case, png
+from tests.factories import Tree, make_id_number, make_member, make_staff, make_worker_user
+from tests.members.helpers import make_transfer
+from tests.roster.helpers import csv_bytes, row, upload
+from tests.stations.helpers import make_station
+
+pytestmark = pytest.mark.django_db
+
+
+# --- the world of branch A ---------------------------------------------------------------------
+
+
+class World:
+    """Objects of branch A, made on demand and once each (children share their parents)."""
+
+    def __init__(self) -> None:
+        self.tree = Tree()
+        self.worker = make_worker_user(name="王小明")
+        self._made: dict[type[models.Model], models.Model] = {}
+
+    def get(self, model: type[models.Model]) -> models.Model:
+        if model not in self._made:
+            factory = FACTORIES.get(model)
+            if factory is None:
+                pytest.fail(f"no factory for {model._meta.label}: add one to FACTORIES in {__name__}")
+            self._made[model] = factory(self)
+        return self._made[model]
+
+
+def _legal_case(w: World, category: str) -> Case:
+    return app_case(w.tree, user=w.worker, category=category)
+
+
+def _mediation(w: World) -> Mediation:
+    case = _legal_case(w, Category.MEDIATION)
+    return legal_services.mediation_open(case=case, applicant="王小明", respondent="某某公司", by=w.tree.staff_a)
+
+
+def _import_job(w: World) -> ImportJob:
+    with TestCase.captureOnCommitCallbacks(execute=True):  # validation runs after commit
+        job = roster_import_create(
+            actor=w.tree.staff_a, union_id=w.tree.grassroots_a.pk,
+            upload=upload(csv_bytes([row(), row(id_number="110101199001011234")])),  # one bad row
+        )
+    job.refresh_from_db()
+    return job
+
+
+# One object in branch A per model; the test fails for a discovered model that has none.
+FACTORIES: dict[type[models.Model], Callable[[World], Any]] = {
+    Union: lambda w: w.tree.grassroots_a,
+    Employer: lambda w: w.tree.grassroots_a.employer,
+    RoleGrant: lambda w: make_staff(union=w.tree.grassroots_a).grants.get(),
+    Person: lambda w: w.get(Membership).person,
+    Membership: lambda w: make_member(union=w.tree.grassroots_a),
+    # The worker's own application, so the worker's /me/ operations have an owner.
+    MembershipApplication: lambda w: membership_application_submit(
+        user=w.worker, name="王小明", id_number=make_id_number(), phone=w.worker.phone,
+        employment_form=EmploymentForm.STANDARD, employer=w.tree.grassroots_a.employer,
+    ),
+    MembershipTransfer: lambda w: make_transfer(tree=w.tree),
+    MemberCard: lambda w: MemberCard.objects.filter(membership=w.get(Membership)).latest("pk"),
+    ImportJob: _import_job,
+    Case: lambda w: app_case(w.tree, user=w.worker),
+    CaseAttachment: lambda w: case_services.case_attachment_add(case=w.get(Case), by=w.worker, uploads=[png()])[0],
+    Supervision: lambda w: case_services.supervision_create(
+        case=w.get(Case), by=w.tree.staff_a, note="请加快办理", due_on=w.get(Case).due_on + dt.timedelta(days=5)
+    ),
+    Lawyer: lambda w: legal_services.lawyer_create(union=w.tree.city_a, name="甲律师", by=w.tree.staff_a),
+    LegalAidDecision: lambda w: legal_services.legal_aid_decide(
+        case=_legal_case(w, Category.LEGAL_AID), eligible=False, reason="收入超过援助标准", by=w.tree.staff_a
+    ),
+    Mediation: _mediation,
+    MediationSession: lambda w: legal_services.mediation_session_add(
+        case=w.get(Mediation).case, held_on=dt.date(2025, 3, 3), by=w.tree.staff_a, place="调解室"
+    ),
+    SupervisionLetter: lambda w: legal_services.letter_issue(
+        case=w.get(Case), kind=SupervisionLetter.Kind.NOTICE, recipient="某某公司", subject="关于拖欠工资",
+        body="请依法支付拖欠的工资。", by=w.tree.staff_a,
+    ),
+    Station: lambda w: make_station(union=w.tree.grassroots_a),
+    StationPhoto: lambda w: station_services.station_photo_add(
+        actor=w.tree.staff_a, station=w.get(Station), image=SimpleUploadedFile("p.png", PNG, content_type="image/png")
+    ),
+    StationVisit: lambda w: station_services.station_checkin(
+        user=w.worker, token=station_checkin_token(station=w.get(Station))
+    )[0],
+    StationRating: lambda w: w.get(StationVisit) and station_services.station_rate(
+        user=w.worker, station=w.get(Station), stars=5
+    ),
+    StationReport: lambda w: station_services.station_report_submit(
+        user=w.worker, station=w.get(Station), category="dirty", text="卫生间很脏"
+    ),
+    ServiceRecord: lambda w: station_services.service_record_add(
+        actor=w.tree.staff_a, station=w.get(Station), day=dt.date(2025, 3, 3), kind="meal", count=3
+    ),
+    StarApplication: lambda w: station_services.star_application_submit(
+        actor=w.tree.staff_a, station=w.get(Station), requested_level=3
+    ),
+    StationHonour: lambda w: station_services.station_honour_record(
+        actor=w.tree.staff_a, station=w.get(Station), title="最美驿站", level="city", year=2024
+    ),
+}
+
+# Rows that belong to a union but are no branch object of their own, and why.
+NOT_BRANCH_OBJECTS: dict[str, str] = {
+    "cases.RoutingRule": "routing configuration, kept by superusers in the Django admin",
+    "cases.CaseEvent": "a case's timeline: read only through its case",
+    "cases.CaseRating": "read only through its case",
+    "cases.CaseNotification": "a staff member's own inbox, never addressed by id",
+    "notices.Notice": "one user's own inbox, read by recipient (its union_path only narrows it)",
+    "members.ImportRowError": "read only through its import job",
+    "stations.StarApplicationEvent": "read only through its star application",
+    "stations.AssessmentScore": "read only through its star application",
+}
+
+# Operations with an id that anyone may call, and why.
+PUBLIC_OPERATIONS: dict[str, str] = {
+    "station_detail": "a station's public page: the map is open to everyone",
+    "station_rate": "any worker rates any station",
+    "station_report": "any worker reports a problem at any station",
+}
+
+# Values for path parameters that are not ids. Refused calls try them all; the owner's
+# call must succeed (not 404) with at least one.
+STRING_PARAMS: dict[str, Callable[[models.Model], list[str]]] = {
+    "action": lambda obj: ["note", "assign_lawyer", "deliver", "release"],
+    "number": lambda obj: [obj.number],
+}
+
+# --- discovery -------------------------------------------------------------------------------
+
+
+def _snake(name: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+
+
+def _gonghui_models() -> list[type[models.Model]]:
+    return [m for m in apps.get_models() if m.__module__.startswith("gonghui.")]
+
+
+def _is_direct_branch_model(model: type[models.Model]) -> bool:
+    fields = model._meta.concrete_fields
+    return (
+        model is Union
+        or hasattr(model._default_manager, "visible_to")
+        or any(f.name == "union_path" for f in fields)
+        or any(f.is_relation and f.related_model is Union and not f.null for f in fields)
+    )
+
+
+def branch_models() -> list[type[models.Model]]:
+    """Models whose rows belong to a union, directly or through required foreign keys."""
+    found = {m for m in _gonghui_models() if _is_direct_branch_model(m)}
+    grew = True
+    while grew:
+        grew = False
+        for model in _gonghui_models():
+            if model in found:
+                continue
+            if any(f.is_relation and not f.null and f.related_model in found for f in model._meta.concrete_fields
+                   if f.many_to_one or f.one_to_one):
+                found.add(model)
+                grew = True
+    return sorted(found, key=lambda m: m._meta.label)
+
+
+def _model_for_param(param: str, app_label: str, route: str) -> type[models.Model] | str:
+    """The model an id parameter names: `station_id` → Station, `application_id` in stations →
+    StarApplication, `pk` → the model named by the path segment before it, else the app's own."""
+    if param == "pk":
+        before = route.split("<")[0].rstrip("/").split("/")[-1]
+        base = before[:-1] if before.endswith("s") else before
+        if base in {"console", ""}:
+            base = app_label[:-1] if app_label.endswith("s") else app_label
+    elif param.endswith("_id"):
+        base = param[: -len("_id")]
+    else:
+        return f"parameter {param!r} names no model"
+    candidates = [m for m in _gonghui_models() if _snake(m.__name__) == base or _snake(m.__name__).endswith("_" + base)]
+    exact = [m for m in candidates if _snake(m.__name__) == base]
+    own_app = [m for m in candidates if m._meta.app_label == app_label]
+    for group in (exact, own_app, candidates):
+        if len(group) == 1:
+            return group[0]
+    # The console app holds the member pages until they move to members/console_views.py.
+    members = [m for m in candidates if m._meta.app_label == "members"]
+    if app_label == "console" and len(members) == 1:
+        return members[0]
+    return f"cannot tell which model {param!r} names (candidates: {[m.__name__ for m in candidates]})"
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    kind: str  # "console" or "api"
+    name: str  # URL name or operation name, for messages
+    route: str  # with {param} placeholders
+    method: str  # for the API; console pages are tried with GET and POST
+    params: tuple[tuple[str, Any], ...]  # (name, model or "str")
+    owner: str  # "staff" or "worker"
+    body: dict[str, Any] | None = None
+    multipart: bool = False
+
+    def label(self) -> str:
+        return f"{self.kind} {self.method.upper()} {self.route} ({self.name})"
+
+
+def _walk(resolver: URLResolver, prefix: str = "", namespace: str = "") -> list[tuple[str, str, URLPattern]]:
+    out = []
+    for p in resolver.url_patterns:
+        if isinstance(p, URLResolver):
+            ns = ":".join(filter(None, [namespace, p.namespace])) if p.namespace else namespace
+            out.extend(_walk(p, prefix + str(p.pattern), ns))
+        elif isinstance(p, URLPattern):
+            out.append((prefix + str(p.pattern), ":".join(filter(None, [namespace, p.name or ""])), p))
+    return out
+
+
+def console_endpoints() -> tuple[list[Endpoint], list[str]]:
+    found, problems = [], []
+    for route, name, pattern in _walk(get_resolver()):
+        segments = route.split("/")
+        if "console" not in segments or "<int:" not in route:
+            continue
+        app_label = pattern.callback.__module__.split(".")[1]
+        params = []
+        for conv, param in re.findall(r"<(\w+):(\w+)>", route):
+            if conv == "int":
+                model = _model_for_param(param, app_label, route[: route.index(f"<{conv}:{param}>") + 1])
+                if isinstance(model, str):
+                    problems.append(f"console URL {name} ({route}): {model}")
+                    model = None
+                params.append((param, model))
+            elif param in STRING_PARAMS:
+                params.append((param, "str"))
+            else:
+                problems.append(f"console URL {name} ({route}): no value for parameter {param!r} in STRING_PARAMS")
+        placeholder = re.sub(r"<\w+:(\w+)>", r"{\1}", route)
+        found.append(Endpoint("console", name, "/" + placeholder, "get+post", tuple(params), "staff"))
+    return found, problems
+
+
+def _example(schema: dict[str, Any], defs: dict[str, Any]) -> Any:
+    """A value the schema accepts (the handler may still refuse it: that is fine for the owner)."""
+    if "$ref" in schema:
+        return _example(defs[schema["$ref"].split("/")[-1]], defs)
+    if "anyOf" in schema:
+        options = [s for s in schema["anyOf"] if s.get("type") != "null"]
+        return _example(options[0], defs) if options else None
+    if "allOf" in schema:
+        return _example(schema["allOf"][0], defs)
+    if "enum" in schema:
+        return schema["enum"][0]
+    if "default" in schema:
+        return schema["default"]
+    kind = schema.get("type")
+    if kind == "object":
+        return {key: _example(sub, defs) for key, sub in schema.get("properties", {}).items()
+                if key in schema.get("required", [])}
+    if kind == "array":
+        return [_example(schema.get("items", {}), defs) for _ in range(schema.get("minItems", 0))]
+    if kind == "integer":
+        return max(1, schema.get("minimum", 1))
+    if kind == "number":
+        return float(max(1, schema.get("minimum", 1)))
+    if kind == "boolean":
+        return False
+    if schema.get("format") == "date":
+        return dt.date.today().isoformat()
+    if schema.get("format") == "date-time":
+        return dt.datetime.now(dt.UTC).isoformat()
+    return "测试内容，请核对"[: max(schema.get("minLength", 8), 8)][: schema.get("maxLength", 100)]
+
+
+def api_endpoints() -> tuple[list[Endpoint], list[str]]:
+    from gonghui.api import api
+
+    schema = api.get_openapi_schema()
+    defs = schema.get("components", {}).get("schemas", {})
+    found, problems = [], []
+    for path, operations in schema["paths"].items():
+        for method, op in operations.items():
+            path_params = [p["name"] for p in op.get("parameters", []) if p["in"] == "path"]
+            if not path_params:
+                continue
+            module, func = op["operationId"].split("_api_")[0], op["operationId"].split("_api_")[-1]
+            if func in PUBLIC_OPERATIONS:
+                continue
+            app_label = module.split("_")[-1]
+            params = []
+            for param in path_params:
+                spec = next(p for p in op["parameters"] if p["name"] == param)
+                if spec.get("schema", {}).get("type") == "integer":
+                    model = _model_for_param(param, app_label, path.split("{" + param)[0])
+                    if isinstance(model, str):
+                        problems.append(f"API {func} ({path}): {model}")
+                        model = None
+                    params.append((param, model))
+                elif param in STRING_PARAMS:
+                    params.append((param, "str"))
+                else:
+                    problems.append(f"API {func} ({path}): no value for parameter {param!r} in STRING_PARAMS")
+            body, multipart = None, False
+            content = op.get("requestBody", {}).get("content", {})
+            if "application/json" in content:
+                body = _example(content["application/json"]["schema"], defs)
+            elif "multipart/form-data" in content:
+                multipart = True
+                body = {}
+            segments = path.split("/")
+            owner = "worker" if "mine" in segments or "me" in segments else "staff"
+            found.append(Endpoint("api", func, path, method, tuple(params), owner, body, multipart))
+    return found, problems
+
+
+MODELS = branch_models()
+CONSOLE, CONSOLE_PROBLEMS = console_endpoints()
+API, API_PROBLEMS = api_endpoints()
+ENDPOINTS = CONSOLE + API
+
+
+def _first_model(endpoint: Endpoint) -> Any:
+    return next((model for _, model in endpoint.params if model not in (None, "str")), None)
+
+
+# --- the checks --------------------------------------------------------------------------------
+
+
+def test_discovery_finds_the_known_object_types_and_endpoints():
+    """Guards the discovery itself: if it found nothing, every check below would pass."""
+    labels = {m._meta.label for m in MODELS}
+    assert {"cases.Case", "cases.MediationSession", "stations.ServiceRecord", "members.MemberCard"} <= labels
+    assert len(CONSOLE) >= 20 and len(API) >= 40
+    assert any(e.name.endswith("union_detail") for e in CONSOLE)
+
+
+def test_every_discovered_url_parameter_is_understood():
+    assert CONSOLE_PROBLEMS + API_PROBLEMS == []
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda m: m._meta.label)
+def test_every_branch_model_has_a_factory_and_is_hidden_from_other_branches(model):
+    label = model._meta.label
+    if label in NOT_BRANCH_OBJECTS:
+        return
+    assert model in FACTORIES, (
+        f"{label} belongs to a union but has no factory: add one to FACTORIES in {__name__} "
+        f"(or, if it is no branch object of its own, a reason to NOT_BRANCH_OBJECTS)"
+    )
+    world = World()
+    obj = world.get(model)
+    if hasattr(model._default_manager, "visible_to"):
+        assert not model._default_manager.visible_to(world.tree.staff_b).filter(pk=obj.pk).exists(), label
+        assert model._default_manager.visible_to(world.tree.staff_a).filter(pk=obj.pk).exists(), label
+
+
+def _counts() -> dict[str, int]:
+    return {m._meta.label: m._default_manager.count() for m in _gonghui_models() if m._meta.label != "core.AuditEvent"}
+
+
+def _urls(endpoint: Endpoint, world: World) -> list[str]:
+    values: dict[str, list[str]] = {}
+    main = world.get(_first_model(endpoint)) if _first_model(endpoint) else None
+    for param, model in endpoint.params:
+        if model == "str":
+            values[param] = STRING_PARAMS[param](main)
+        else:
+            values[param] = [str(world.get(model).pk)]
+    urls = [endpoint.route]
+    for param, options in values.items():
+        urls = [u.replace("{" + param + "}", option) for u in urls for option in options]
+    return urls
+
+
+def _call(client: Client, endpoint: Endpoint, url: str, method: str) -> Any:
+    if endpoint.kind == "console":
+        return getattr(client, method)(url)
+    if endpoint.multipart:
+        return client.post(url, {"files": SimpleUploadedFile("p.png", PNG, content_type="image/png")})
+    if endpoint.body is None:
+        return getattr(client, method)(url)
+    return getattr(client, method)(url, endpoint.body, content_type="application/json")
+
+
+def _methods(endpoint: Endpoint) -> list[str]:
+    return ["get", "post"] if endpoint.kind == "console" else [endpoint.method]
+
+
+ENDPOINT_MODELS = sorted({_first_model(e) for e in ENDPOINTS if _first_model(e)}, key=lambda m: m._meta.label)
+
+
+@pytest.mark.parametrize("model", ENDPOINT_MODELS, ids=lambda m: m._meta.label)
+def test_every_url_and_api_operation_with_an_id_hides_other_branches(model):
+    """Staff of branch B get 404 (a `not_found` problem from the API) for branch A's object,
+    from every page and operation that takes its id, and their calls write nothing; the owner
+    gets past the lookup."""
+    world = World()
+    endpoints = [e for e in ENDPOINTS if _first_model(e) is model]
+    other, owner_staff, owner_worker = Client(), Client(), Client()
+    other.force_login(world.tree.staff_b)
+    owner_staff.force_login(world.tree.staff_a)
+    owner_worker.force_login(world.worker)
+    plans = [(e, url) for e in endpoints for url in _urls(e, world)]
+    failures: list[str] = []
+
+    before = _counts()
+    refused: dict[tuple[str, str], set[str]] = {}
+    for endpoint, url in plans:
+        for method in _methods(endpoint):
+            response = _call(other, endpoint, url, method)
+            status = response.status_code
+            if endpoint.kind == "api":
+                ok = status == 404 and response.json().get("code") == "not_found"
+            else:
+                ok = status in (404, 405)
+            if not ok:
+                failures.append(f"{endpoint.label()} {method.upper()} {url}: branch B got {status}, expected 404")
+            refused.setdefault((endpoint.name, url), set()).add(method if status == 404 else "")
+    after = _counts()
+    if after != before:
+        changed = {k: (before[k], after[k]) for k in before if before[k] != after[k]}
+        failures.append(f"refused calls wrote rows: {changed}")
+
+    for endpoint in endpoints:
+        # The owner is branch A's staff, or the worker whose case or application it is (the
+        # `/mine/` and `/me/` operations, wherever they live): the first one that gets in.
+        owners = [owner_worker, owner_staff] if endpoint.owner == "worker" else [owner_staff, owner_worker]
+        found = False
+        for client in owners:
+            for url in _urls(endpoint, world):
+                for method in _methods(endpoint):
+                    # The owner's call may change the object (accept, transfer…): undo it so
+                    # the next endpoint starts from the same object.
+                    with transaction.atomic():
+                        status = _call(client, endpoint, url, method).status_code
+                        transaction.set_rollback(True)
+                    if status not in (404, 405) and method in refused[(endpoint.name, url)]:
+                        found = True
+            if found:
+                break
+        if not found:
+            failures.append(f"{endpoint.label()}: the owner got 404/405 too, so the 404 proves nothing "
+                            f"(fix its factory or STRING_PARAMS)")
+    assert failures == [], "\n".join(failures)
+
+
+def test_routing_rules_are_configuration_not_branch_objects():
+    # Listed in NOT_BRANCH_OBJECTS: if the model stops having a union, the entry must go.
+    assert any(f.related_model is Union for f in RoutingRule._meta.concrete_fields if f.is_relation)
