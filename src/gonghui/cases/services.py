@@ -326,7 +326,10 @@ def case_create(
     for upload in attachments:
         attachment_validate(upload)
     if union is None:
-        union = routing.case_route(category=category, employer=employer, region=region, is_new_form=is_new_form)
+        union = routing.case_route(
+            category=category, employer=employer, region=region, is_new_form=is_new_form,
+            member_union=routing.member_union_for(person) if employer is None and region is None else None,
+        )
     elif union.status != Union.Status.ACTIVE:
         raise ValidationFailed(_("所选工会已撤销。"), code="union_inactive", field="union")
 
