@@ -153,6 +153,15 @@ def employer_for_case(*, employer_id: Any) -> Employer | None:
     return Employer.objects.select_related("union").filter(pk=pk).first()
 
 
+def region_full_name(*, region: Region | None) -> str:
+    """"广东省 深圳市 南山区": the region with its province and city, as the worker picked it."""
+    if region is None:
+        return ""
+    codes = list(dict.fromkeys([region.code[:2] + "0000", region.code[:4] + "00", region.code]))
+    names = dict(Region.objects.filter(code__in=codes).values_list("code", "name"))
+    return " ".join(names[code] for code in codes if code in names)
+
+
 def region_for_case(*, code: str) -> Region | None:
     code = (code or "").strip()
     return Region.objects.filter(code=code, is_active=True).first() if code.isdigit() and len(code) == 6 else None

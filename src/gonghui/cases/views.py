@@ -106,6 +106,7 @@ def _detail_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str,
     rated_now = case.ratings.filter(at__gte=case.resolved_at).exists() if case.resolved_at else False
     return {
         "case": case,
+        "region_name": selectors.region_full_name(region=case.region),
         "timeline": selectors.case_timeline(case=case, public_only=True),
         "attachments": case.attachments.filter(is_public=True),
         "message_form": forms.get("message_form") or MessageForm(),
