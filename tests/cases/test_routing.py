@@ -10,7 +10,14 @@ from gonghui.cases.services import case_create
 from gonghui.members.models import EmploymentForm
 from gonghui.members.services import membership_application_submit
 from gonghui.orgs.models import Region, Union
-from tests.factories import Tree, make_employer, make_id_number, make_member, make_union, make_worker_user
+from tests.factories import (
+    Tree,
+    make_employer,
+    make_id_number,
+    make_member,
+    make_union,
+    make_worker_user,
+)
 
 pytestmark = pytest.mark.django_db
 
