@@ -103,6 +103,15 @@ def test_worker_creates_an_app_case_through_the_api(client):
     assert case.channel == Channel.APP and case.reporter_user == worker and case.reporter_name == "钱七"
 
 
+def test_worker_cannot_skip_the_legal_aid_eligibility_declaration_through_the_api(client):
+    Tree()
+    client.force_login(make_worker_user())
+    response = client.post(f"{BASE}/", {"category": "legal_aid", "description": "想请工会律师代理仲裁。"},
+                           content_type="application/json")
+    assert response.status_code == 422 and response.json()["code"] == "legal_aid_form_required"
+    assert not Case.objects.exists()
+
+
 def test_suggest_endpoint(client):
     client.force_login(make_worker_user())
     body = client.get(f"{BASE}/suggest", {"text": "工地老板欠我们工钱不给"}).json()

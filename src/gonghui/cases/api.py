@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext_lazy as _
 from ninja import File, Query, Router, Status
 from ninja.files import UploadedFile
 
@@ -91,6 +92,10 @@ def case_create(request: HttpRequest, payload: CaseIn) -> Status[dict[str, Any]]
         channel = Channel.PARTNER if via_token else Channel.HOTLINE
     else:
         channel = Channel.APP
+        if payload.category == Category.LEGAL_AID:
+            # A worker's legal aid goes through the eligibility declaration (the 法律援助 form).
+            raise ValidationFailed(_("申请法律援助请填写法律援助申请表（/cases/legal/aid/），以便核对援助条件。"),
+                                   code="legal_aid_form_required", field="category")
     region = selectors.region_for_case(code=payload.region_code)
     if payload.region_code and region is None:
         raise ValidationFailed("地区代码无效。", code="region_invalid", field="region_code")
