@@ -224,6 +224,18 @@ def test_hardship_claim_needs_the_household_income_and_a_true_declaration(client
     assert not Case.objects.exists()
 
 
+def test_a_worker_the_union_does_not_know_must_say_where_so_nothing_lands_at_the_root(client):
+    tree = Tree()
+    client.force_login(make_worker_user())
+    data = {"description": "试用期被辞退，单位不给补偿，合法吗？"}
+    page = client.post(reverse("cases:legal_consultation"), data).content.decode()
+    assert "请选择您所在的地区" in page and not Case.objects.exists()
+    client.post(reverse("cases:legal_consultation"), {**data, "region": "440305"})
+    assert Case.objects.get().union == tree.county_a
+    page = client.post(reverse("cases:legal_aid"), aid_post()).content.decode()
+    assert "请选择您所在的地区" in page and Case.objects.count() == 1
+
+
 def test_bad_choices_are_a_clear_error_not_a_500(client):
     client.force_login(make_worker_user())
     response = client.post(reverse("cases:legal_aid"), aid_post(hardship="rich", stage="x", dispute_type="y"))

@@ -23,7 +23,7 @@ from gonghui.core.validators import parse_name, parse_phone
 from gonghui.core.workdays import add_workdays
 from gonghui.orgs.models import Employer, Region, Union
 
-from . import pdf
+from . import pdf, routing
 from .legal_aid import AidAnswers, legal_aid_check
 from .models import (
     Case,
@@ -85,6 +85,19 @@ def _clean_fen(value: int, field: str) -> int:
 # --- the worker's legal-help requests ----------------------------------------------------
 
 
+def _require_place_or_union(user: Any, employer: Employer | None, region: Region | None) -> None:
+    """A member (or applicant) without place or employer is served by their own union; someone
+    the union does not know yet must say where, or the request would land at the root."""
+    if employer is not None or region is not None:
+        return
+    from gonghui.members.models import Person
+
+    person = Person.objects.filter(user_id=getattr(user, "pk", None)).first() if user is not None else None
+    if routing.member_union_for(person) is None:
+        raise ValidationFailed(_("请选择您所在的地区（或填写用人单位），工会才能安排就近办理。"), code="region_required",
+                               field="region")
+
+
 def legal_consultation_request(
     *, user: Any, description: str, dispute_type: str = "", employer: Employer | None = None,
     employer_name: str = "", region: Region | None = None, place: str = "",
@@ -94,6 +107,7 @@ def legal_consultation_request(
     number of people. Routed like any case (a member without place goes to their union)."""
     if dispute_type and dispute_type not in DisputeType.values:
         raise ValidationFailed(_("请选择咨询的事项。"), code="dispute_type_invalid", field="dispute_type")
+    _require_place_or_union(user, employer, region)
     with transaction.atomic():
         case = case_create(
             channel=Channel.APP, category=Category.LEGAL_CONSULTATION, description=description, reporter_user=user,
@@ -134,6 +148,7 @@ def legal_aid_apply(
     reasons = legal_aid_check(answers)
     if reasons:
         raise LegalAidNotEligible(reasons)
+    _require_place_or_union(user, employer, region)
     with transaction.atomic():
         case = case_create(
             channel=Channel.APP, category=Category.LEGAL_AID, description=description, reporter_user=user,
@@ -161,6 +176,7 @@ def mediation_request(
     if not consent:
         raise ValidationFailed(_("调解要由工会联系单位、双方自愿参加，请同意工会以您的名义联系单位。"),
                                code="consent_required", field="consent")
+    _require_place_or_union(user, employer, region)
     return case_create(
         channel=Channel.APP, category=Category.MEDIATION, description=description, reporter_user=user,
         employer=employer, employer_name=employer_name, region=region, place=place,
