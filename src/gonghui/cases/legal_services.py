@@ -92,7 +92,8 @@ def _require_place_or_union(user: Any, employer: Employer | None, region: Region
         return
     from gonghui.members.models import Person
 
-    person = Person.objects.filter(user_id=getattr(user, "pk", None)).first() if user is not None else None
+    pk = getattr(user, "pk", None)
+    person = Person.objects.filter(user_id=pk).first() if pk is not None else None
     if routing.member_union_for(person) is None:
         raise ValidationFailed(_("请选择您所在的地区（或填写用人单位），工会才能安排就近办理。"), code="region_required",
                                field="region")
