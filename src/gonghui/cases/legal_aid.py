@@ -25,6 +25,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .models import DisputeType, Hardship, Stage
 
@@ -96,5 +97,6 @@ def legal_aid_check(answers: AidAnswers) -> list[str]:
     labels = dict(Document.choices)
     missing = [str(labels[d]) for d in documents_required(answers) if d not in answers.documents]
     if missing:
-        reasons.append(str(_("申请法律援助需要这些材料，您还不能提供：%(missing)s。")) % {"missing": "；".join(missing)})
+        separator = str(pgettext_lazy("list separator", "；"))
+        reasons.append(str(_("申请法律援助需要这些材料，您还不能提供：%(missing)s。")) % {"missing": separator.join(missing)})
     return reasons
