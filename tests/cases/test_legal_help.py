@@ -330,3 +330,29 @@ def test_staff_add_a_public_station_with_its_service_area_on_the_roster_page(cli
         "name": "乙站", "kind": Lawyer.Kind.STATION, "union": tree.city_a.pk, "service_region": "12",
     }).content.decode()
     assert "服务地区代码无效" in page
+
+
+def test_demo_scenario_of_the_issue_shenzhen_member_and_applicant_reach_their_unions_not_the_root(client):
+    """As reported: no region given, the application was with a 深圳 union; 深圳 and 南山 staff
+    could not see the request. Now it lands with their union; 成都 staff get 404."""
+    from django.core.management import call_command
+
+    from gonghui.accounts.models import User
+    from gonghui.members.models import Person
+
+    call_command("seed_demo")
+    member = Person.objects.get(name="林晓燕").user  # member of 深圳鹏城智能科技有限公司工会 (南山)
+    applicant = Person.objects.get(name="孙丽娟").user  # application pending with 福田万家商贸有限公司工会
+    for worker, union_name, viewers in (
+        (member, "深圳鹏城智能科技有限公司工会", ("pengcheng", "nanshan", "shenzhen")),
+        (applicant, "福田万家商贸有限公司工会", ("shenzhen",)),
+    ):
+        client.force_login(worker)
+        client.post(reverse("cases:legal_aid"), aid_post())
+        case = Case.objects.filter(reporter_user=worker).latest("pk")
+        assert case.union.name == union_name
+        for username in viewers:
+            client.force_login(User.objects.get(username=username))
+            assert client.get(reverse("console:cases:detail", args=[case.pk])).status_code == 200
+        client.force_login(User.objects.get(username="chengdu"))
+        assert client.get(reverse("console:cases:detail", args=[case.pk])).status_code == 404
