@@ -11,13 +11,14 @@ from typing import Any
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from gonghui.core import jurisdiction
 from gonghui.core.audit import audit_record
-from gonghui.core.errors import Conflict, NotFound, ValidationFailed
+from gonghui.core.errors import Conflict, NotFound, ValidationFailed, problem_response
 from gonghui.core.sequences import sequence_reserve
 from gonghui.core.validators import parse_name, parse_phone
 from gonghui.core.workdays import add_workdays
@@ -61,6 +62,9 @@ class LegalAidNotEligible(ValidationFailed):
             _("暂不符合工会法律援助条件：%(reasons)s 您可以改为申请法律咨询，工会律师会免费解答。") % {"reasons": " ".join(reasons)},
             code=self.default_code,
         )
+
+    def as_response(self) -> HttpResponse:
+        return problem_response(self.status, self.code, str(self.message), reasons=self.reasons)
 
 
 def _require_union(user: Any, union: Union) -> None:
