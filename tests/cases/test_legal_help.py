@@ -188,6 +188,21 @@ def test_ineligible_applicant_is_told_why_and_offered_legal_consultation(client,
     assert not Case.objects.exists() and not LegalAidApplication.objects.exists()
 
 
+def test_refused_applicant_switches_to_consultation_keeping_what_they_wrote(client):
+    tree = Tree()
+    member = make_member(union=tree.grassroots_a)
+    client.force_login(member.person.user)
+    page = client.post(reverse("cases:legal_aid"), aid_post(has_lawyer="1", place="科技园")).content.decode()
+    assert 'name="prefill"' in page
+    page = client.post(reverse("cases:legal_consultation"), {
+        "prefill": "1", "description": "公司拖欠我三个月加班费，想请工会律师代理仲裁。", "dispute_type": "wages",
+        "place": "科技园",
+    }).content.decode()
+    assert "公司拖欠我三个月加班费" in page and 'value="科技园"' in page
+    assert 'value="wages" selected' in page
+    assert not Case.objects.exists()  # nothing is submitted until the worker sends the form
+
+
 def test_migrant_worker_claiming_pay_needs_no_hardship_proof():
     assert legal_aid_check(answers(hardship=Hardship.MIGRANT_PAY_INJURY, documents=[Document.ID, Document.DISPUTE])) == []
     assert legal_aid_check(answers(hardship=Hardship.MIGRANT_PAY_INJURY, dispute_type=DisputeType.WORK_INJURY,

@@ -32,7 +32,7 @@ from .forms import (
 )
 from .legal_aid import RULES as LEGAL_AID_RULES
 from .legal_aid import Document
-from .models import Case, CaseAttachment, Category, Channel, Rating, Status
+from .models import Case, CaseAttachment, Category, Channel, DisputeType, Rating, Status
 
 # The legal services' own forms, by the category the general report form used to take.
 LEGAL_FORM_URLS: dict[str, str] = {
@@ -140,7 +140,14 @@ def _submitted(request: HttpRequest, case: Case) -> HttpResponse:
 
 @worker_required
 def legal_consultation(request: HttpRequest) -> HttpResponse:
-    """法律咨询: ask the union's lawyers a question."""
+    """法律咨询: ask the union's lawyers a question. A refused legal-aid applicant arrives with
+    `prefill`: the form opens with what they already wrote."""
+    if request.method == "POST" and request.POST.get("prefill"):
+        carried = {k: request.POST.get(k, "")[:2000] for k in ("description", "employer_name", "place")}
+        if request.POST.get("dispute_type") in DisputeType.values and request.POST["dispute_type"] != DisputeType.NOT_LABOUR:
+            carried["dispute_type"] = request.POST["dispute_type"]
+        form = LegalConsultationForm(initial=carried)
+        return _legal_page(request, "cases/pages/legal_consultation.html", form, Category.LEGAL_CONSULTATION)
     form = LegalConsultationForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -178,8 +185,10 @@ def legal_aid(request: HttpRequest) -> HttpResponse:
             apply_domain_error(exc, form=form)
         else:
             return _submitted(request, case)
+    carried = {k: request.POST.get(k, "") for k in ("description", "dispute_type", "employer_name", "place")}
     return _legal_page(request, "cases/pages/legal_aid.html", form, Category.LEGAL_AID,
-                       rules=LEGAL_AID_RULES, documents=Document.choices, ineligible_reasons=reasons)
+                       rules=LEGAL_AID_RULES, documents=Document.choices, ineligible_reasons=reasons,
+                       carried=carried if reasons else {})
 
 
 @worker_required
