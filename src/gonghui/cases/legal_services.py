@@ -5,6 +5,7 @@ assignment, legal-aid decisions, mediation, and 一函两书 letters (with their
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -370,7 +371,8 @@ def letter_issue(
         content = pdf.letter_pdf(
             letter=letter, worker_name=case.reporter_name if case.employer_may_know_name else "", issued_on=today,
         )
-        letter.pdf.save(f"letter-{today.year}-{seq}.pdf", ContentFile(content), save=False)
+        # Stored under letters/<year>/<random>.pdf; downloads are named by the letter number.
+        letter.pdf.save(f"{secrets.token_urlsafe(18)}.pdf", ContentFile(content), save=False)
         letter.save()
         _event(case, kind=CaseEvent.Kind.LETTER, by=by, public=False,
                body=gettext("制发%(kind)s %(number)s，送达 %(to)s。") % {"kind": letter.get_kind_display(), "number": letter.number, "to": recipient},
