@@ -122,3 +122,25 @@ def test_member_asks_for_legal_aid_from_services_and_their_unions_staff_see_it(
     desk.get_by_role("link", name=case.number).click()
     desk.wait_for_selector("#aid-application")
     assert "家庭人均月收入" in desk.locator("#aid-application").inner_text()
+
+
+@pytest.mark.parametrize("english", [False, True], ids=["zh", "en"])
+def test_legal_help_pages_pass_the_crawlers_checks(browser_page: Any, live_site: str, english: bool) -> None:
+    """The four legal pages, as a demo member on a 360 px phone: no error, no overflow, no
+    untranslated interface text, 44 px targets, axe-core clean (the checks of tests/browser)."""
+    from django.core.management import call_command
+
+    from gonghui.members.models import Person
+    from tests.browser.test_crawl import _crawl, _require_axe
+
+    _require_axe()
+    call_command("seed_demo", verbosity=0)
+    page = browser_page
+    page.set_viewport_size({"width": 360, "height": 740})
+    browser_login(page, Person.objects.get(name="林晓燕").user, live_site)
+    if english:
+        page.context.add_cookies([{"name": "django_language", "value": "en", "url": live_site}])
+    starts = ["/cases/legal/aid/", "/cases/legal/consultation/", "/cases/legal/mediation/", "/cases/legal/stations/",
+              "/cases/legal/stations/?region=510104"]
+    problems = _crawl(page, live_site, starts, worker=True, english=english, within="/cases/legal/")
+    assert not problems, "\n".join(problems)
