@@ -15,7 +15,7 @@ import re
 from pathlib import Path
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 
 import gonghui
 from gonghui.core import modules as registry
@@ -232,3 +232,45 @@ def test_notices_api_lists_only_the_callers_notices_and_marks_them_read(client):
         assert client.get(f"/api/v1/notices/{bad}").status_code == 422, bad
     client.logout()
     assert client.get("/api/v1/notices/").status_code == 401
+
+
+def test_a_labels_colon_follows_the_page_language(client):
+    from django.template import Context, Template
+    from django.utils import translation
+
+    template = Template('{% load i18n %}{% translate "设施" %}{% colon %}x')
+    with translation.override("zh-hans"):
+        assert template.render(Context()) == "设施：x"
+    with translation.override("en"):
+        assert template.render(Context()) == "Facilities: x"
+
+
+def test_a_member_is_not_offered_to_join_and_a_non_member_not_to_transfer(client):
+    from tests.factories import make_member
+
+    tree = Tree()
+    member = make_member(union=tree.grassroots_a).person.user
+    outsider = make_worker_user()
+    client.force_login(member)
+    for url in ("/", "/services/"):
+        html = client.get(url).content.decode()
+        assert 'href="/members/join/"' not in html and 'href="/members/transfer/"' in html, url
+    client.force_login(outsider)
+    for url in ("/", "/services/"):
+        html = client.get(url).content.decode()
+        assert 'href="/members/join/"' in html and 'href="/members/transfer/"' not in html, url
+
+
+@pytest.mark.parametrize(("old", "new"), [
+    ("/cases/console/?queue=overdue", "/console/cases/?queue=overdue"),
+    ("/stations/console/12/", "/console/stations/12/"),
+    ("/console/roster/", "/console/members/roster/"),
+    ("/console/people/5/", "/console/members/people/5/"),
+    ("/console/unions/3/", "/console/orgs/unions/3/"),
+    ("/join/", "/members/join/"),
+    ("/me/card/", "/members/card/"),
+])
+def test_old_addresses_redirect_to_where_the_page_lives_now(client, old, new):
+    response = client.get(old)
+    assert response.status_code == 301 and response["Location"] == new
+    assert resolve(new.split("?")[0])

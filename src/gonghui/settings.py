@@ -100,6 +100,8 @@ TEMPLATES = [
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
+            # {% colon %}: a label's colon in the page's language (core/templatetags/punctuation.py).
+            "builtins": ["gonghui.core.templatetags.punctuation"],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",

@@ -1,11 +1,11 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 
 from gonghui.api import api
 from gonghui.core.files import protected_file
 from gonghui.core.modules import modules
-from gonghui.core.views import favicon, healthz
+from gonghui.core.views import favicon, healthz, moved
 from gonghui.stations.api import station_nearby_view
 
 admin.site.site_header = _("职工之家 · 系统管理")
@@ -23,6 +23,15 @@ urlpatterns = [
     path("console/", include("gonghui.console.urls")),
     # Uploads: never a static /media/ directory; this view checks access (core/files.py).
     path("files/<path:name>", protected_file, name="protected_file"),
+    # Addresses from before the staff pages moved under /console/<module>/ (bookmarks).
+    re_path(r"^cases/console/(?P<rest>.*)$", moved, {"to": "/console/cases/"}),
+    re_path(r"^stations/console/(?P<rest>.*)$", moved, {"to": "/console/stations/"}),
+    re_path(r"^console/roster/(?P<rest>.*)$", moved, {"to": "/console/members/roster/"}),
+    re_path(r"^console/(?P<rest>(applications|people|memberships|cards|transfers)/.*)$", moved, {"to": "/console/members/"}),
+    re_path(r"^console/(?P<rest>(unions|employers|grants)/.*)$", moved, {"to": "/console/orgs/"}),
+    re_path(r"^join/(?P<rest>.*)$", moved, {"to": "/members/join/"}),
+    re_path(r"^me/card/$", moved, {"to": "/members/card/"}),
+    re_path(r"^me/transfer/$", moved, {"to": "/members/transfer/"}),
 ]
 # Each module's worker pages at /<module>/ (core/modules.py); the app shell at /.
 urlpatterns += [path(f"{m.name}/", include(m.worker_urls)) for m in modules() if m.worker_urls]

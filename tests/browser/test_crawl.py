@@ -42,6 +42,7 @@ MAX_PAGES = 90
 # Links the crawler never follows: signing out, downloads, other systems, language switching.
 SKIP = re.compile(r"^/(admin|api|i18n|static|media)/|logout|\.(xlsx|pdf|svg|csv)$|/accounts/")
 CJK = re.compile(r"[\u3400-\u9fff]")
+MIXED = re.compile(r"\b[A-Za-z]{2,} ?：|\b[A-Za-z]{2,} \d+ ?[\u3400-\u9fff]")
 CHROME_SELECTOR = "th, label, button, legend, summary, dt, nav a, .tabbar a, .sidenav a, .badge"
 
 
@@ -107,6 +108,11 @@ class Crawl:
             for text in chrome:
                 if CJK.search(text) or "：" in text:
                     self.problems.append(f"{where}: untranslated interface text {text[:60]!r}")
+            # Half-translated text anywhere: an English word glued to Chinese ("Open 24小时") or an
+            # English label with a full-width colon ("Reporter："). Data (names) is Chinese alone.
+            body = self.page.inner_text("body")
+            for match in MIXED.finditer(body):
+                self.problems.append(f"{where}: half-translated text {match.group(0)!r}")
         else:
             body = self.page.inner_text("body")
             for word in set(re.findall(r"\b[a-z][a-z_]{3,}\b", body)) & self.enums:

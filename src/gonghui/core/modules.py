@@ -54,6 +54,9 @@ class Link:
     badge: Callable[[Any], int] | None = None
     # Worker: the entry needs a signed-in worker (the shell still shows it, marked).
     login_required: bool = False
+    # Worker: whether this worker is offered the entry (入会 is not offered to a member);
+    # called with the user, signed in or not.
+    offered: Callable[[Any], bool] | None = None
 
     @property
     def url(self) -> str:
@@ -152,13 +155,16 @@ def console_menu(user: Any, path: str = "") -> list[MenuGroup]:
     return groups
 
 
-def worker_services(q: str = "") -> list[MenuGroup]:
-    """The 服务 page: every module's worker services, grouped; `q` filters by words."""
+def worker_services(q: str = "", user: Any = None) -> list[MenuGroup]:
+    """The 服务 page: every module's worker services offered to `user`, grouped; `q` filters
+    by words."""
     q = q.strip().lower()
     groups = []
     for module in modules():
         entries = []
         for link in module.services:
+            if link.offered is not None and user is not None and not link.offered(user):
+                continue
             haystack = " ".join(str(s) for s in (link.label, link.description, link.keywords, module.label)).lower()
             if q and q not in haystack:
                 continue

@@ -13,3 +13,12 @@ def healthz(request: HttpRequest) -> JsonResponse:
 def favicon(request: HttpRequest) -> HttpResponse:
     """Browsers ask for /favicon.ico whatever the page says; send them to the static icon."""
     return HttpResponsePermanentRedirect(static("favicon.svg"))
+
+
+def moved(request: HttpRequest, rest: str = "", *, to: str) -> HttpResponse:
+    """An address from before the modules moved into the shells (bookmarks, printed guides):
+    a permanent redirect to where the page lives now, query string kept."""
+    target = to + rest
+    if request.META.get("QUERY_STRING"):
+        target += "?" + request.META["QUERY_STRING"]
+    return HttpResponsePermanentRedirect(target)

@@ -25,6 +25,17 @@ def _incoming_transfers(user: Any) -> int:
     return selectors.transfer_list(user=user, direction="in", status="open").count()
 
 
+def _is_member(user: Any) -> bool:
+    """Asked by two entries on every 服务 and 首页 render: read once per request's user."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    cached = getattr(user, "_gonghui_is_member", None)
+    if cached is None:
+        cached = selectors.membership_live_for_worker(user=user) is not None
+        user._gonghui_is_member = cached
+    return bool(cached)
+
+
 def _waiting(user: Any) -> Iterable[Waiting]:
     """A rejected application the worker can correct and send again."""
     latest = selectors.application_list_for_worker(user=user).first()
@@ -43,11 +54,12 @@ MODULE = Module(
     console_urls="gonghui.members.console_urls",
     services=(
         Link(_("申请入会"), "members:join", icon="join", description=_("加入所在单位或行业的工会"),
-             keywords=_("入会 加入工会 会员 新就业形态"), login_required=True),
+             keywords=_("入会 加入工会 会员 新就业形态"), login_required=True,
+             offered=lambda user: not _is_member(user)),
         Link(_("电子会员卡"), "members:card", icon="card", description=_("出示会员身份，享受会员服务"),
              keywords=_("会员卡 会员证 二维码"), login_required=True),
         Link(_("会员关系接转"), "members:transfer", icon="transfer", description=_("换了单位，把会员关系转过去"),
-             keywords=_("转会 接转 换工作"), login_required=True),
+             keywords=_("转会 接转 换工作"), login_required=True, offered=_is_member),
     ),
     console=(
         Link(_("入会审核"), "console:members:applications", icon="join", roles=MEMBER_ROLES, badge=_pending_applications),

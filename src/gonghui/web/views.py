@@ -31,7 +31,7 @@ def home(request: HttpRequest) -> HttpResponse:
     """首页: the member card one tap away, what waits for me, the nearest station, news."""
     context: dict[str, object] = {
         "home_cards": [card for module in navigation.modules() for card in module.home_cards],
-        "quick": [entry for group in navigation.worker_services() for entry in group.entries][:HOME_QUICK_SERVICES],
+        "quick": [e for g in navigation.worker_services(user=request.user) for e in g.entries][:HOME_QUICK_SERVICES],
     }
     user = request.user
     if user.is_authenticated:
@@ -50,7 +50,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def services(request: HttpRequest) -> HttpResponse:
     """服务: every module's services, grouped, searchable (the search also works without JS)."""
     q = (request.GET.get("q") or "")[:30]
-    return render(request, "web/pages/services.html", {"groups": navigation.worker_services(q), "q": q})
+    return render(request, "web/pages/services.html", {"groups": navigation.worker_services(q, user=request.user), "q": q})
 
 
 @worker_login_required
