@@ -326,7 +326,10 @@ def case_create(
     for upload in attachments:
         attachment_validate(upload)
     if union is None:
-        union = routing.case_route(category=category, employer=employer, region=region, is_new_form=is_new_form)
+        union = routing.case_route(
+            category=category, employer=employer, region=region, is_new_form=is_new_form,
+            member_union=routing.member_union_for(person) if employer is None and region is None else None,
+        )
     elif union.status != Union.Status.ACTIVE:
         raise ValidationFailed(_("所选工会已撤销。"), code="union_inactive", field="union")
 
@@ -601,7 +604,9 @@ def case_close(*, case: Case, by: Any, note: str = "") -> Case:
 
 
 def case_rate(*, case: Case, by: Any, rating: str, comment: str = "") -> CaseRating:
-    """The worker (or staff recording a phone follow-up) rates the result."""
+    """The worker (or staff recording a phone follow-up) rates the result. The rating is the
+    回访: 满意 or 基本满意 closes a resolved case (结案); 不满意 leaves it resolved, so the
+    worker can ask for it to be handled again (`case_reopen`)."""
     is_reporter = case.reporter_user_id is not None and by is not None and case.reporter_user_id == by.pk
     if not is_reporter:
         _require_staff(by, case)
@@ -619,6 +624,9 @@ def case_rate(*, case: Case, by: Any, rating: str, comment: str = "") -> CaseRat
         case.save(update_fields=["rating", "updated_at"])
         _event(case, kind=CaseEvent.Kind.RATED, by=by, public=True,
                body=f"{Rating(rating).label}{'：' + comment if comment else ''}", data={"rating": rating})
+        if rating != Rating.DISSATISFIED and case.status == Status.RESOLVED:
+            case_transition(case=case, to=Status.CLOSED, by=by, expect_from=[Status.RESOLVED],
+                            note=gettext("回访评价为“%(rating)s”，结案。") % {"rating": Rating(rating).label})
     return row
 
 
