@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import segno
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -139,8 +138,15 @@ def station_qr(request: HttpRequest, station_id: int) -> HttpResponse:
     url = request.build_absolute_uri(
         reverse("stations:checkin", kwargs={"token": selectors.station_checkin_token(station=station)})
     )
-    svg = segno.make(url, error="m").svg_inline(scale=6)
-    return HttpResponse(svg, content_type="image/svg+xml")
+    return HttpResponse(selectors.station_checkin_qr_svg(url=url), content_type="image/svg+xml")
+
+
+@staff_required
+@domain_errors
+def station_qr_poster(request: HttpRequest, station_id: int) -> HttpResponse:
+    """A printable A4 poster: the check-in QR code, the station, and how to check in."""
+    station = selectors.station_get_for_user(user=request.user, station_id=station_id)
+    return render(request, "stations/pages/console_qr_poster.html", {"station": station})
 
 
 def _post_action(request: HttpRequest, station_id: int, action: str = "change") -> Station:
