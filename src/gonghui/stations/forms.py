@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from gonghui.core.forms import DateField
 from gonghui.orgs.models import Region, Union
 
 from .models import AssessmentSheet, Facility, Kind, ServiceRecord, StationHonour, StationReport
@@ -53,7 +54,7 @@ class PhotoForm(forms.Form):
 
 
 class ServiceRecordForm(forms.Form):
-    day = forms.DateField(label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    day = DateField(label=_("日期"))
     kind = forms.ChoiceField(label=_("服务类型"), choices=ServiceRecord.Kind.choices)
     count = forms.IntegerField(label=_("人次"), min_value=1, max_value=100000)
     note = forms.CharField(label=_("备注"), max_length=200, required=False)
