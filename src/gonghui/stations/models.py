@@ -397,6 +397,14 @@ class StarApplicationEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.from_status or '—'} → {self.to_status}"
 
+    @property
+    def from_label(self) -> str:
+        return str(StarApplication.Status(self.from_status).label) if self.from_status else ""
+
+    @property
+    def to_label(self) -> str:
+        return str(StarApplication.Status(self.to_status).label)
+
 
 class AssessmentScore(models.Model):
     application = models.ForeignKey(StarApplication, on_delete=models.CASCADE, related_name="scores")

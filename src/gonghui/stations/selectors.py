@@ -491,6 +491,18 @@ def station_list_reassessment_due(*, user: Any, within_days: int = 30) -> QueryS
     )
 
 
+def star_application_assessor_union(*, application: StarApplication) -> Any:
+    """The union that assesses: the one above the station's operating union (None at the top)."""
+    return application.station.union.parent
+
+
+def star_application_can_assess(*, user: Any, application: StarApplication) -> bool:
+    """Whether `user` is an assessor of this application: staff with `approve` on the union
+    above the operating union (or further up). The applying union itself never assesses."""
+    parent = star_application_assessor_union(application=application)
+    return parent is not None and jurisdiction.has_action(user, "approve", parent.path)
+
+
 def assessment_sheet_for(*, application: StarApplication) -> AssessmentSheet | None:
     return application.sheet or AssessmentSheet.objects.filter(is_default=True, is_active=True).first()
 
