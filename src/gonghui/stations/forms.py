@@ -114,8 +114,17 @@ class ReportForm(forms.Form):
     text = forms.CharField(label=_("问题描述"), widget=forms.Textarea(attrs={"rows": 4}), max_length=1000)
 
 
+# What each number of stars means, read out with the star (the stars themselves are drawn).
+STAR_MEANINGS = {1: _("很不满意"), 2: _("不满意"), 3: _("一般"), 4: _("满意"), 5: _("很满意")}
+
+
 class RatingForm(forms.Form):
-    stars = forms.TypedChoiceField(label=_("评分"), coerce=int, choices=[(i, "★" * i) for i in range(5, 0, -1)])
+    # Tappable stars (stations/partials/_star_rating.html): five radio buttons, each with a label.
+    stars = forms.TypedChoiceField(
+        label=_("评分"), coerce=int, widget=forms.RadioSelect,
+        choices=[(i, STAR_MEANINGS[i]) for i in range(1, 6)],
+        error_messages={"required": _("请选择 1 到 5 星。")},
+    )
     comment = forms.CharField(label=_("评价"), max_length=300, required=False)
 
 
