@@ -48,11 +48,13 @@ typecheck: $(STAMP)
 
 # Local runs include the browser tests when /usr/bin/chromium exists (skipped otherwise).
 # In CI the browser tests run once, in the PostgreSQL pass below.
+# axe-core for the accessibility checks, when npm is there to install it (CI always has it).
+AXE := $(if $(shell command -v npm 2>/dev/null),node_modules/axe-core/axe.min.js,)
 ifeq ($(CI),true)
 test-sqlite: $(STAMP)
 	$(PYTEST) -m "not browser"
 else
-test-sqlite: $(STAMP)
+test-sqlite: $(STAMP) $(AXE)
 	$(PYTEST)
 endif
 
@@ -67,12 +69,22 @@ test-browser: $(STAMP) browser-deps
 services: $(STAMP)
 	$(BIN)/python .ci/ensure_services.py $(PG_URL) $(REDIS_TEST_URL)
 
-browser-deps:
+browser-deps: node_modules/axe-core/axe.min.js
 	@test -x /usr/bin/chromium || { \
 	  echo "installing Debian's chromium for the browser tests"; \
 	  SUDO=$$(test "$$(id -u)" = 0 || echo sudo); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
 	    --no-install-recommends chromium fonts-noto-cjk >/dev/null; }
+
+# axe-core (accessibility rules the browser tests run in each page), from the npm registry,
+# pinned by package-lock.json; npm itself comes with Debian's npm package if missing.
+node_modules/axe-core/axe.min.js: package.json package-lock.json
+	@command -v npm >/dev/null 2>&1 || { \
+	  SUDO=$$(test "$$(id -u)" = 0 || echo sudo); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
+	    --no-install-recommends npm >/dev/null; }
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
 
 # Order matters and is serial: cheap checks first, the pytest summary line last.
 ifeq ($(CI),true)

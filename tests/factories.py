@@ -6,6 +6,7 @@ import itertools
 from typing import Any
 
 from gonghui.accounts.models import RoleGrant, User
+from gonghui.accounts.services import worker_username_new
 from gonghui.core.pii import phone_index
 from gonghui.core.testdata import id_number_make, uscc_make
 from gonghui.members.models import EmploymentForm, Membership
@@ -58,7 +59,7 @@ def make_staff(*, union: Union | None, role: str = RoleGrant.Role.STAFF, usernam
 def make_worker_user(*, phone: str | None = None, name: str = "") -> User:
     phone = phone or f"139{next_seq():08d}"
     return User.objects.create_user(
-        username=f"w{phone}", full_name=name, phone=phone, phone_index=phone_index(phone)
+        username=worker_username_new(), full_name=name, phone=phone, phone_index=phone_index(phone)
     )
 
 

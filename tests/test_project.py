@@ -229,6 +229,7 @@ PRODUCTION_ENV = {
     "BLIND_INDEX_KEY": "blind-index-key-for-the-deploy-check-0123456789",
     "ALLOWED_HOSTS": "gonghui.example.cn",
     "CSRF_TRUSTED_ORIGINS": "https://gonghui.example.cn",
+    "SMS_CONSOLE_ALLOWED": "1",
 }
 
 

@@ -8,7 +8,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import (
+    BadRequest,
+    RequestDataTooBig,
+    SuspiciousOperation,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
+from django.db import DataError
+from django.http import Http404, HttpRequest, HttpResponse, UnreadablePostError
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
@@ -20,6 +29,7 @@ from gonghui.core.errors import DomainError, problem_response
 from gonghui.members.api import cards_router
 from gonghui.members.api import router as members_router
 from gonghui.members.api_roster import router as roster_router
+from gonghui.notices.api import router as notices_router
 from gonghui.orgs.api import router as orgs_router
 from gonghui.stations.api import router as stations_router
 
@@ -53,6 +63,59 @@ def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpRespons
     return problem(request, 401, "unauthenticated", _("请先登录，或提供有效的接口令牌。"))
 
 
+@api.exception_handler(MultiPartParserError)
+def on_multipart_error(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
+    # No boundary, a damaged body, oversized part headers: the client's request, not our bug.
+    return problem(request, 400, "multipart_invalid", _("上传的表单格式不正确，请重新选择文件后提交。"))
+
+
+@api.exception_handler(RequestDataTooBig)
+def on_request_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    return problem(request, 413, "request_too_large", _("提交的内容过大。"))
+
+
+@api.exception_handler(TooManyFieldsSent)
+def on_too_many_fields(request: HttpRequest, exc: TooManyFieldsSent) -> HttpResponse:
+    return problem(request, 413, "request_too_large", _("提交的内容过大。"))
+
+
+@api.exception_handler(TooManyFilesSent)
+def on_too_many_files(request: HttpRequest, exc: TooManyFilesSent) -> HttpResponse:
+    return problem(request, 413, "request_too_large", _("提交的内容过大。"))
+
+
+@api.exception_handler(UnreadablePostError)
+def on_unreadable_body(request: HttpRequest, exc: UnreadablePostError) -> HttpResponse:
+    return problem(request, 400, "request_invalid", _("请求内容无法读取，请重试。"))
+
+
+@api.exception_handler(SuspiciousOperation)
+def on_bad_request(request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse:
+    return problem(request, 400, "request_invalid", _("请求无法处理。"))
+
+
+@api.exception_handler(BadRequest)
+def on_bad_request_plain(request: HttpRequest, exc: BadRequest) -> HttpResponse:
+    return problem(request, 400, "request_invalid", _("请求无法处理。"))
+
+
+@api.exception_handler(OverflowError)
+def on_number_overflow(request: HttpRequest, exc: OverflowError) -> HttpResponse:
+    # An id or number larger than the database's integers (SQLite raises this one).
+    return problem(request, 422, "number_out_of_range", _("输入的数值超出范围。"))
+
+
+@api.exception_handler(DataError)
+def on_data_error(request: HttpRequest, exc: DataError) -> HttpResponse:
+    # The database refused a value for its column type (PostgreSQL: integer out of range).
+    return problem(request, 422, "number_out_of_range", _("输入的数值超出范围。"))
+
+
+@api.exception_handler(Http404)
+def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return problem(request, 404, "not_found", _("未找到，或您无权查看。"))
+
+
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return problem(request, exc.status_code, "http_error", str(exc))
@@ -65,3 +128,4 @@ api.add_router("/members/imports", roster_router, tags=["花名册导入"])
 api.add_router("/cards", cards_router, tags=["电子会员卡"])
 api.add_router("/cases", cases_router, tags=["诉求"])
 api.add_router("/stations", stations_router, tags=["站点"])
+api.add_router("/notices", notices_router, tags=["消息"])

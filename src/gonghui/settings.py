@@ -80,6 +80,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "gonghui.accounts.middleware.ApiCredentialMiddleware",
     "gonghui.accounts.middleware.StaffTotpMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -177,7 +178,8 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(PROJECT_DIR / "media")))
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Uploads are served only through gonghui.core.files.protected_file (access checked).
+    "default": {"BACKEND": "gonghui.core.files.ProtectedStorage"},
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
@@ -204,7 +206,16 @@ if not DEBUG:
 SITE_NAME = _("职工之家")
 # Demo mode shows the SMS code on the login page; never on in production.
 DEMO_MODE = env_bool("DEMO_MODE", default=DEBUG)
-SMS_BACKEND = env("SMS_BACKEND", "gonghui.accounts.sms.ConsoleSmsBackend")
+CONSOLE_SMS_BACKEND = "gonghui.accounts.sms.ConsoleSmsBackend"
+SMS_BACKEND = env("SMS_BACKEND", CONSOLE_SMS_BACKEND)
+# The console backend sends nothing. Production must plug in a gateway, or say on purpose
+# that it runs without one (a closed pilot, a staging copy).
+SMS_CONSOLE_ALLOWED = env_bool("SMS_CONSOLE_ALLOWED", default=DEBUG)
+if not DEBUG and SMS_BACKEND == CONSOLE_SMS_BACKEND and not SMS_CONSOLE_ALLOWED:
+    raise ImproperlyConfigured(
+        "SMS_BACKEND is the console backend, which sends no text messages: set SMS_BACKEND to "
+        "your SMS gateway class, or SMS_CONSOLE_ALLOWED=1 to run without one on purpose."
+    )
 SMS_CODE_TTL_SECONDS = 300
 SMS_CODE_MAX_ATTEMPTS = 5
 SMS_SEND_INTERVAL_SECONDS = int(env("SMS_SEND_INTERVAL_SECONDS", "60"))
@@ -216,7 +227,9 @@ IMPORT_MAX_FILE_BYTES = int(env("IMPORT_MAX_FILE_BYTES", str(200 * 1024 * 1024))
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Every handler masks phone and ID numbers in what it writes (core/logmask.py).
+    "filters": {"personal_numbers": {"()": "gonghui.core.logmask.PersonalNumberFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["personal_numbers"]}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }

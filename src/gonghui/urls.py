@@ -1,11 +1,11 @@
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import RedirectView
 
 from gonghui.api import api
+from gonghui.core.files import protected_file
 from gonghui.core.modules import modules
-from gonghui.core.views import healthz
+from gonghui.core.views import favicon, healthz
 from gonghui.stations.api import station_nearby_view
 
 admin.site.site_header = _("职工之家 · 系统管理")
@@ -19,9 +19,11 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", healthz, name="healthz"),
-    path("favicon.ico", RedirectView.as_view(url="/static/favicon.svg", permanent=True)),
+    path("favicon.ico", favicon, name="favicon"),
     path("console/", include("gonghui.console.urls")),
+    # Uploads: never a static /media/ directory; this view checks access (core/files.py).
+    path("files/<path:name>", protected_file, name="protected_file"),
 ]
-# Each module's worker pages at /<module>/ (core/navigation.py); the app shell at /.
+# Each module's worker pages at /<module>/ (core/modules.py); the app shell at /.
 urlpatterns += [path(f"{m.name}/", include(m.worker_urls)) for m in modules() if m.worker_urls]
 urlpatterns += [path("", include("gonghui.web.urls"))]

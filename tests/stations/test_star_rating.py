@@ -174,3 +174,13 @@ def test_honours_need_approve_rights_above_city_level():
     assert honour.level == "provincial"
     with pytest.raises(Conflict):
         services.station_honour_record(actor=tree.staff_a, station=station, title="最美驿站", level="provincial", year=2024)
+
+
+def test_star_history_shows_status_labels_not_stored_codes(client):
+    """The assessment page's history reads 已申报 → 考评中, never "submitted → assessing"."""
+    from gonghui.stations.models import StarApplicationEvent
+
+    event = StarApplicationEvent(from_status="submitted", to_status="assessing")
+    assert (event.from_label, event.to_label) == ("已申报", "考评中")
+    assert str(event) == "已申报 → 考评中"
+    assert StarApplicationEvent(from_status="", to_status="rated").from_label == ""

@@ -28,7 +28,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gonghui.core.audit import audit_record
 from gonghui.core.errors import Conflict, NotFound, PermissionDenied, RateLimited, ValidationFailed
-from gonghui.core.pii import phone_index
+from gonghui.core.pii import mask_personal_numbers, phone_index
 from gonghui.core.validators import parse_phone
 from gonghui.orgs.models import Union
 
@@ -170,15 +170,27 @@ def sms_code_verify(*, phone: str, code: str) -> User:
     return user
 
 
+def worker_username_new() -> str:
+    """A username for a worker account: random, so it carries no personal data.
+
+    Workers never type it (they sign in by phone); it only has to be unique. Earlier
+    accounts were named "w" + phone number; migration accounts 0002 renamed them.
+    """
+    return f"w_{secrets.token_hex(6)}"
+
+
 def worker_user_get_or_create(*, phone: str) -> User:
-    """The worker account for a verified phone: username "w"+phone, no usable password."""
+    """The worker account for a verified phone: a random username, no usable password.
+
+    The phone is kept only encrypted and as a blind index, never in clear (not even in
+    the username)."""
     phone = parse_phone(phone)
     index = phone_index(phone)
     user = User.objects.filter(phone_index=index).first()
     if user is None:
         try:
             with transaction.atomic():
-                user = User(username=f"w{phone}", phone=phone, phone_index=index)
+                user = User(username=worker_username_new(), phone=phone, phone_index=index)
                 user.set_unusable_password()
                 user.save()
                 audit_record(actor=user, action="user.create_by_sms", target=user)
@@ -203,7 +215,8 @@ def staff_authenticate(*, username: str, password: str, ip: str | None = None, r
     user = authenticate(request, username=username, password=password)
     if user is None:
         _count(key, STAFF_LOGIN_LOCK_SECONDS)
-        audit_record(actor=None, action="user.login_failed", data={"username": username}, ip=ip)
+        # Workers sometimes type their phone here: the audit log keeps it masked.
+        audit_record(actor=None, action="user.login_failed", data={"username": mask_personal_numbers(username)}, ip=ip)
         raise ValidationFailed(_("用户名或密码不正确。"), code="credentials_invalid")
     cache.delete(key)
     return user  # type: ignore[return-value]

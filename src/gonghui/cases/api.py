@@ -12,6 +12,7 @@ from ninja.files import UploadedFile
 from gonghui.accounts.auth import session_or_token
 from gonghui.core.errors import NotFound, PermissionDenied, ValidationFailed
 from gonghui.core.jurisdiction import is_staff_user
+from gonghui.core.paging import Limit200, Offset
 
 from . import classifier, legal_services, selectors, services
 from .models import Case, Category, Channel
@@ -109,7 +110,7 @@ def case_create(request: HttpRequest, payload: CaseIn) -> Status[dict[str, Any]]
 
 
 @router.get("/", response=list[CaseOut], summary="诉求队列（工作人员）")
-def case_list(request: HttpRequest, queue: str = "new", q: str = "", limit: int = 50, offset: int = 0) -> HttpResponse:
+def case_list(request: HttpRequest, queue: str = "new", q: str = "", limit: Limit200 = 50, offset: Offset = 0) -> HttpResponse:
     user = _staff(request)
     if queue not in selectors.QUEUES:
         raise ValidationFailed("队列无效。", code="queue_invalid", field="queue")
@@ -132,7 +133,7 @@ def _notifications(user: Any) -> tuple[Any, int]:
 
 
 @router.get("/notifications", response=NotificationListOut, summary="我的提醒")
-def notification_list(request: HttpRequest, limit: int = 50, offset: int = 0) -> NotificationListOut:
+def notification_list(request: HttpRequest, limit: Limit200 = 50, offset: Offset = 0) -> NotificationListOut:
     rows, unread = _notifications(request.user)
     offset = max(offset, 0)
     page = list(rows[offset : offset + max(1, min(limit, 200))])

@@ -10,7 +10,9 @@ class CasesConfig(AppConfig):
     def ready(self) -> None:
         from gonghui.accounts.signals import phone_verified
 
-        from . import services
+        from . import files, services
+
+        files.register()  # who may read stored attachments and letter PDFs
 
         def claim(sender: object, *, user: object, phone: str, **kwargs: object) -> None:
             services.cases_claim_by_phone(user=user, phone=phone)

@@ -4,6 +4,7 @@ mediation, and 一函两书 letters (with their Chinese PDF)."""
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from typing import Any
 
 from django.core.files.base import ContentFile
@@ -206,7 +207,8 @@ def letter_issue(
         content = pdf.letter_pdf(
             letter=letter, worker_name=case.reporter_name if case.employer_may_know_name else "", issued_on=today,
         )
-        letter.pdf.save(f"letter-{today.year}-{seq}.pdf", ContentFile(content), save=False)
+        # Stored under letters/<year>/<random>.pdf; downloads are named by the letter number.
+        letter.pdf.save(f"{secrets.token_urlsafe(18)}.pdf", ContentFile(content), save=False)
         letter.save()
         _event(case, kind=CaseEvent.Kind.LETTER, by=by, public=False,
                body=gettext("制发%(kind)s %(number)s，送达 %(to)s。") % {"kind": letter.get_kind_display(), "number": letter.number, "to": recipient},

@@ -15,6 +15,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from gonghui.core import jurisdiction
+from gonghui.core.files import random_upload_name
 from gonghui.core.pii import EncryptedTextField, mask_name, mask_phone
 
 
@@ -250,7 +251,8 @@ class CaseEvent(models.Model):
 
 
 def attachment_path(instance: CaseAttachment, filename: str) -> str:
-    return f"cases/{instance.case.number}/{filename}"
+    # Random, not the case number: a path seen once reveals nothing about other files.
+    return random_upload_name("cases", filename)
 
 
 class CaseAttachment(models.Model):

@@ -243,7 +243,7 @@ def _attachments_store(case: Case, uploads: Sequence[UploadedFile], by: Any, *, 
             is_public=public,
         )
         ext = ATTACHMENT_TYPES[content_type][0][0]
-        attachment.file.save(f"{case.number}-{case.attachments.count() + 1}{ext}", upload, save=False)
+        attachment.file.save(f"attachment{ext}", upload, save=False)  # stored under a random name
         attachment.save()
         stored.append(attachment)
     return stored

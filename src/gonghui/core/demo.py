@@ -14,6 +14,7 @@ from typing import Any
 from django.db import transaction
 
 from gonghui.accounts.models import RoleGrant, User
+from gonghui.accounts.services import worker_user_get_or_create
 from gonghui.core.pii import phone_index
 from gonghui.core.testdata import id_number_make, uscc_make
 from gonghui.members.models import EmploymentForm, NewFormKind, Person
@@ -71,9 +72,9 @@ def _staff(demo: Demo, username: str, full_name: str, union: str, role: str, sup
 def _worker_user(phone: str, name: str) -> User:
     user = User.objects.filter(phone_index=phone_index(phone)).first()
     if user is None:
-        user = User.objects.create_user(username=f"w{phone}", full_name=name, phone=phone, phone_index=phone_index(phone))
-        user.set_unusable_password()
-        user.save(update_fields=["password"])
+        user = worker_user_get_or_create(phone=phone)
+        user.full_name = name
+        user.save(update_fields=["full_name"])
     return user
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import re
 from functools import lru_cache
 from typing import Any
 
@@ -86,6 +87,21 @@ def mask_phone(value: str | None) -> str:
     if len(value) < 7:
         return "*" * len(value)
     return value[:3] + "*" * (len(value) - 7) + value[-4:]
+
+
+# A mainland mobile number or an 18-character resident ID number inside free text, not
+# glued to other digits/letters.
+_PHONE_IN_TEXT = re.compile(r"(?<!\d)(?:\+?86[ -]?)?(1[3-9]\d)[ -]?(\d{4})[ -]?(\d{4})(?!\d)")
+_ID_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])(\d{3})\d{11}(\d{3}[0-9Xx])(?![0-9A-Za-z])")
+
+
+def mask_personal_numbers(text: str) -> str:
+    """Mask every phone and ID number found in free text (logs, audit data, messages we did
+    not write ourselves): 138****5678, 110***********002X."""
+    if not text:
+        return text
+    text = _ID_IN_TEXT.sub(lambda m: f"{m.group(1)}{'*' * 11}{m.group(2)}", text)
+    return _PHONE_IN_TEXT.sub(lambda m: f"{m.group(1)}****{m.group(3)}", text)
 
 
 def mask_name(value: str | None) -> str:

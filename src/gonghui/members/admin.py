@@ -53,7 +53,7 @@ class PersonAdmin(ScopedReadOnlyAdmin):
     fields = PERSON_FIELDS
     readonly_fields = PERSON_FIELDS
 
-    # The linked account is not shown: worker usernames may carry the phone number.
+    # The linked account is not shown: its username (random for workers) tells staff nothing.
     @admin.display(description=_("已绑定账号"), boolean=True)
     def has_account(self, obj: Person) -> bool:
         return obj.user_id is not None

@@ -9,6 +9,7 @@ from ninja import Router, Status
 
 from gonghui.accounts.auth import session_or_token
 from gonghui.core.errors import NotFound, ValidationFailed
+from gonghui.core.paging import Limit200, Offset
 from gonghui.orgs import selectors as org_selectors
 
 from . import selectors, services
@@ -219,7 +220,7 @@ def _page(limit: int, offset: int) -> slice:
 
 @router.get("/applications", response=list[StaffApplicationOut], auth=session_or_token, summary="入会申请（本辖区）")
 def staff_application_list(
-    request: HttpRequest, status: str = "", q: str = "", limit: int = 50, offset: int = 0
+    request: HttpRequest, status: str = "", q: str = "", limit: Limit200 = 50, offset: Offset = 0
 ) -> list[StaffApplicationOut]:
     qs = selectors.membership_application_list(user=request.user, status=status or None, q=q)
     return [staff_application_out(a) for a in qs[_page(limit, offset)]]
@@ -245,7 +246,7 @@ def staff_application_reject(request: HttpRequest, application_id: int, payload:
 
 
 @router.get("/people", response=list[StaffPersonOut], auth=session_or_token, summary="查找职工（姓名、拼音、身份证号或手机号；脱敏）")
-def staff_person_search(request: HttpRequest, q: str = "", limit: int = 50) -> list[StaffPersonOut]:
+def staff_person_search(request: HttpRequest, q: str = "", limit: Limit200 = 50) -> list[StaffPersonOut]:
     people = selectors.person_search(user=request.user, q=q, limit=max(1, min(limit, 200)))
     return [StaffPersonOut(**staff_person_out(p)) for p in people]
 
@@ -289,7 +290,7 @@ def staff_card_revoke(request: HttpRequest, card_id: int, payload: ReasonIn) -> 
 
 @router.get("/transfers", response=list[StaffTransferOut], auth=session_or_token, summary="会员关系接转（in 转入 / out 转出）")
 def staff_transfer_list(
-    request: HttpRequest, direction: str = "", status: str = "", limit: int = 50, offset: int = 0
+    request: HttpRequest, direction: str = "", status: str = "", limit: Limit200 = 50, offset: Offset = 0
 ) -> list[StaffTransferOut]:
     qs = selectors.transfer_list(user=request.user, direction=direction, status=status or None)
     return [staff_transfer_out(t) for t in qs[_page(limit, offset)]]

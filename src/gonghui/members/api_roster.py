@@ -10,6 +10,7 @@ from ninja.files import UploadedFile
 from pydantic import Field
 
 from gonghui.accounts.auth import session_or_token
+from gonghui.core.paging import Limit1000, Offset
 
 from . import roster, roster_selectors, services
 from .models import ImportJob
@@ -78,7 +79,7 @@ def import_create(request: HttpRequest, union_id: Form[int], file: File[Uploaded
 
 
 @router.get("/{job_id}", response=ImportJobOut, auth=session_or_token, summary="导入状态、进度与问题行")
-def import_get(request: HttpRequest, job_id: int, errors_offset: int = 0, errors_limit: int = 100) -> ImportJobOut:
+def import_get(request: HttpRequest, job_id: int, errors_offset: Offset = 0, errors_limit: Limit1000 = 100) -> ImportJobOut:
     job = roster_selectors.import_job_get_for_user(user=request.user, job_id=job_id)
     return job_out(job, errors_offset=max(errors_offset, 0), errors_limit=min(max(errors_limit, 0), 1000))
 

@@ -309,7 +309,7 @@ def roster_index(request: HttpRequest) -> HttpResponse:
     jobs = roster_selectors.import_job_list_for_user(user=request.user)[:20]
     status = 400 if request.method == "POST" else 200
     return render(
-        request, "members/pages/roster_index.html", {"form": form, "jobs": jobs, "searching": searching}, status=status
+        request, "members/pages/console_roster_index.html", {"form": form, "jobs": jobs, "searching": searching}, status=status
     )
 
 
@@ -358,7 +358,7 @@ def roster_detail(request: HttpRequest, job_id: int) -> HttpResponse:
         "job": job, "progress": progress, "page": page, "errors": page.object_list,
         "querystring": f"rows={rows_page.number}", "rows_page": rows_page,
     }
-    return render(request, "members/pages/roster_detail.html", context)
+    return render(request, "members/pages/console_roster_detail.html", context)
 
 
 @staff_required

@@ -13,7 +13,6 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
-import io
 import re
 import zipfile
 from collections.abc import Generator, Iterable, Iterator
@@ -31,6 +30,7 @@ from stdnum.cn import ric
 from gonghui.core.errors import ValidationFailed
 from gonghui.core.pii import blind_index, encrypt, normalize_id_number
 from gonghui.core.validators import parse_id_number, parse_name, parse_phone, parse_uscc
+from gonghui.core.xlsx import XlsxWriter
 from gonghui.orgs.models import Employer, Union
 
 from .models import EmploymentForm, Membership, NewFormKind, Person
@@ -682,33 +682,18 @@ def iter_staged(handle: IO[str], *, size: int) -> Iterator[list[StagedRow]]:
 
 def template_workbook() -> bytes:
     """The xlsx template: headers, text-formatted ID/phone columns, drop-downs and notes."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-    from openpyxl.worksheet.datavalidation import DataValidation
-
     with translation.override("zh-hans"):
         forms = [str(label) for _v, label in EmploymentForm.choices]
         kinds = [str(label) for v, label in NewFormKind.choices if v]
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "花名册"
-    sheet.append(TEMPLATE_HEADERS)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    widths = [10, 22, 14, 24, 24, 16, 16, 12, 14]
-    for index, width in enumerate(widths):
-        letter = chr(ord("A") + index)
-        sheet.column_dimensions[letter].width = width
-    for letter in ("B", "C", "D"):  # long numbers must stay text, or Excel drops digits
-        for row in range(2, 2001):
-            sheet[f"{letter}{row}"].number_format = "@"
+    writer = XlsxWriter()
+    # Long numbers must stay text, or Excel drops digits: ID, phone, credit code columns.
+    sheet = writer.sheet("花名册", widths=[10, 22, 14, 24, 24, 16, 16, 12, 14], text_columns="BCD")
+    sheet.header(TEMPLATE_HEADERS)
     for letter, values in (("F", forms), ("G", kinds), ("H", ["是", "否"])):
-        validation = DataValidation(type="list", formula1='"' + ",".join(values) + '"', allow_blank=True)
-        validation.add(f"{letter}2:{letter}100000")
-        sheet.add_data_validation(validation)
-    notes = workbook.create_sheet("填写说明")
+        sheet.list_validation(f"{letter}2:{letter}100000", values)
+    notes = writer.sheet("填写说明", widths=[22, 80])
+    notes.header(["列", "说明"])
     for line in (
-        ["列", "说明"],
         ["姓名", "必填，2到50个字。"],
         ["身份证号", "必填，18位居民身份证号；请保持“文本”格式。"],
         ["手机号", "选填，11位手机号。"],
@@ -719,19 +704,14 @@ def template_workbook() -> bytes:
         ["入会日期", "选填，如 2024-01-31；留空按导入当天。"],
     ):
         notes.append(line)
-    notes.column_dimensions["A"].width = 22
-    notes.column_dimensions["B"].width = 80
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return writer.to_bytes()
 
 
 def bad_rows_workbook(path: Path, *, file_format: str, encoding: str, reasons: dict[int, list[str]], target: IO[bytes]) -> None:
-    """The file's bad rows (original cells) with a leading 问题 column, streamed into `target`."""
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("问题行")
+    """The file's bad rows (original cells) with a leading 问题 column, streamed into `target`.
+    The cells are the uploader's text: the safe writer keeps them text, never formulas."""
+    writer = XlsxWriter()
+    sheet = writer.sheet("问题行")
     finder = _HeaderFinder()
     for number, cells in iter_raw_rows(path, file_format=file_format, encoding=encoding):
         values = [_text(c) for c in cells]
@@ -739,11 +719,11 @@ def bad_rows_workbook(path: Path, *, file_format: str, encoding: str, reasons: d
             if any(values):
                 finder.offer(cells)
                 if finder.columns is not None:
-                    sheet.append(["原行号", "问题", *values])
+                    sheet.header(["原行号", "问题", *values])
             continue
         if number in reasons:
             sheet.append([number, "；".join(reasons[number]), *values])
-    workbook.save(target)
+    writer.save(target)
 
 
 # --- progress (the cache: Redis in production, so every web process sees the worker's) -----

@@ -4,6 +4,7 @@ from django.http import HttpRequest
 from ninja import Router, Status
 
 from gonghui.accounts.auth import session_or_token
+from gonghui.core.paging import Limit200, Offset
 
 from . import selectors, services
 from .models import Employer, Union
@@ -81,7 +82,7 @@ def employer_out(e: Employer) -> EmployerOut:
 
 
 @router.get("/unions", response=list[UnionOut], auth=session_or_token, summary="本辖区工会（默认为授权的顶层工会）")
-def staff_union_list(request: HttpRequest, q: str = "", limit: int = 50, offset: int = 0) -> list[UnionOut]:
+def staff_union_list(request: HttpRequest, q: str = "", limit: Limit200 = 50, offset: Offset = 0) -> list[UnionOut]:
     limit, offset = max(1, min(limit, 200)), max(0, offset)
     if q.strip():
         unions = selectors.union_list_for_user(user=request.user, q=q.strip()[:50]).order_by("path")
@@ -118,7 +119,7 @@ def staff_union_create_child(request: HttpRequest, union_id: int, payload: Union
 @router.get("/staff/employers", response=list[EmployerOut], auth=session_or_token, summary="本辖区用人单位（可按是否建会筛选）")
 def staff_employer_list(
     request: HttpRequest, q: str = "", has_union: bool | None = None, region: str = "",
-    limit: int = 50, offset: int = 0,
+    limit: Limit200 = 50, offset: Offset = 0,
 ) -> list[EmployerOut]:
     limit, offset = max(1, min(limit, 200)), max(0, offset)
     qs = selectors.employer_list_for_user(user=request.user, q=q, has_union=has_union, region_code=region)

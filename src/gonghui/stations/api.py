@@ -12,6 +12,7 @@ from ninja import Router, Status
 
 from gonghui.accounts.auth import session_or_token
 from gonghui.core.errors import DomainError, ValidationFailed, problem_response
+from gonghui.core.paging import Limit500, Offset
 from gonghui.orgs import selectors as org_selectors
 from gonghui.orgs.models import Region
 
@@ -40,8 +41,11 @@ from .schemas import (
 router = Router()
 
 
-def _param(name: str, kind: str, description: str, *, required: bool = False, array: bool = False, default: Any = None) -> dict[str, Any]:
+def _param(name: str, kind: str, description: str, *, required: bool = False, array: bool = False, default: Any = None,
+           bounds: tuple[float, float] | None = None) -> dict[str, Any]:
     schema: dict[str, Any] = {"type": kind}
+    if bounds is not None:
+        schema["minimum"], schema["maximum"] = bounds
     if array:
         schema = {"type": "array", "items": {"type": kind}}
     if default is not None:
@@ -56,7 +60,7 @@ NEARBY_PARAMETERS = [
     _param("kind", "string", "站点类型，可重复：yizhan, outdoor, nursing, drivers, palace, bookhouse", array=True),
     _param("facility", "string", "须具备的设施，可重复：water, meal, charging, toilet, rest, climate, first_aid, wifi, mother_baby, reading, repair, parking", array=True),
     _param("open_now", "boolean", "只返回现在开放的站点（北京时间，含法定节假日安排）", default=False),
-    _param("limit", "integer", "返回数量，1 到 50", default=20),
+    _param("limit", "integer", "返回数量，1 到 50", default=20, bounds=(1, 50)),
     _param("radius_km", "number", "搜索半径（公里），最大 100", default=100),
 ]
 _TRUE = {"1", "true", "yes", "on"}
@@ -179,7 +183,7 @@ def station_report(request: HttpRequest, station_id: int, payload: ReportIn) -> 
 
 
 @router.get("/manage", response=list[StaffStationOut], auth=session_or_token, summary="管辖范围内的站点")
-def station_manage_list(request: HttpRequest, q: str = "", kind: str = "", status: str = "", limit: int = 100, offset: int = 0) -> list[dict[str, Any]]:
+def station_manage_list(request: HttpRequest, q: str = "", kind: str = "", status: str = "", limit: Limit500 = 100, offset: Offset = 0) -> list[dict[str, Any]]:
     limit = max(1, min(limit, 500))
     qs = selectors.station_list_for_user(user=request.auth, q=q, kind=kind, status=status).prefetch_related("photos")  # type: ignore[attr-defined]
     return [station_out(s, staff=True) for s in qs[max(offset, 0): max(offset, 0) + limit]]

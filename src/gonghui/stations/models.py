@@ -395,7 +395,25 @@ class StarApplicationEvent(models.Model):
         ordering = ["at", "id"]
 
     def __str__(self) -> str:
-        return f"{self.from_status or '—'} → {self.to_status}"
+        return f"{self.from_label or '—'} → {self.to_label}"
+
+    # The stored values are StarApplication.Status codes; people read their labels.
+    @property
+    def from_label(self) -> str:
+        return _status_label(self.from_status)
+
+    @property
+    def to_label(self) -> str:
+        return _status_label(self.to_status)
+
+
+def _status_label(value: str) -> str:
+    if not value:
+        return ""
+    try:
+        return str(StarApplication.Status(value).label)
+    except ValueError:
+        return value
 
     @property
     def from_label(self) -> str:

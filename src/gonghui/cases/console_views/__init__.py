@@ -202,7 +202,7 @@ def hotline(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("已登记 %(number)s，转 %(union)s。") % {"number": case.number, "union": case.union.name})
             return redirect("console:cases:hotline")
-    return render(request, "cases/pages/hotline.html", {"form": form})
+    return render(request, "cases/pages/console_hotline.html", {"form": form})
 
 
 @console_view

@@ -45,7 +45,7 @@ def lawyer_list(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("已加入名册。"))
             return redirect("console:cases:lawyers")
     lawyers = selectors.lawyer_list_for_user(user=request.user, speciality=request.GET.get("speciality", "")[:20])
-    return render(request, "cases/pages/lawyers.html", {
+    return render(request, "cases/pages/console_lawyers.html", {
         "form": form, "lawyers": lawyers, "unions": org_selectors.union_list_for_user(user=request.user)[:200],
     })
 
@@ -122,18 +122,18 @@ def letter_new(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("已制发 %(number)s。") % {"number": letter.number})
             return redirect("console:cases:letter", pk=letter.pk)
-    return render(request, "cases/pages/letter_new.html", {"form": form, "case": case})
+    return render(request, "cases/pages/console_letter_new.html", {"form": form, "case": case})
 
 
 @console_view
 def letter_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "cases/pages/letters.html", {"letters": selectors.letter_list_for_user(user=request.user)[:200]})
+    return render(request, "cases/pages/console_letters.html", {"letters": selectors.letter_list_for_user(user=request.user)[:200]})
 
 
 @console_view
 def letter_detail(request: HttpRequest, pk: int) -> HttpResponse:
     letter = selectors.letter_get_for_user(user=request.user, letter_id=pk)
-    return render(request, "cases/pages/letter_detail.html", {"letter": letter, "form": LetterActionForm()})
+    return render(request, "cases/pages/console_letter_detail.html", {"letter": letter, "form": LetterActionForm()})
 
 
 @console_view
@@ -165,4 +165,4 @@ def letter_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         else:
             messages.success(request, _("已保存。"))
             return redirect("console:cases:letter", pk=letter.pk)
-    return render(request, "cases/pages/letter_detail.html", {"letter": letter, "form": form}, status=422)
+    return render(request, "cases/pages/console_letter_detail.html", {"letter": letter, "form": form}, status=422)

