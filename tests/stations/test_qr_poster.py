@@ -72,11 +72,14 @@ def test_qr_draws_on_the_station_console_page_and_the_poster(browser_page_factor
     poster_qr = poster.get_by_role("img", name="签到二维码")
     page.wait_for_function("img => img.complete", arg=poster_qr.element_handle())
     assert poster_qr.evaluate("img => img.naturalWidth") > 0
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "station-qr-poster-screen.png"))
     # Printed on A4 the code is large: at least 8 cm wide (96 CSS px per inch).
     page.emulate_media(media="print")
     assert poster_qr.bounding_box()["width"] >= 80 / 25.4 * 96
     assert "扫码驿站" in poster.inner_text()
-    ARTIFACTS.mkdir(exist_ok=True)
+    # On paper there is no console bar or menu, only the poster.
+    assert not page.locator(".sidenav").is_visible()
     page.screenshot(path=str(ARTIFACTS / "station-qr-poster-print.png"), full_page=True)
     # The poster fits one A4 sheet.
     pdf = page.pdf(format="A4", print_background=True, prefer_css_page_size=True)

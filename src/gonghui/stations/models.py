@@ -415,14 +415,6 @@ def _status_label(value: str) -> str:
     except ValueError:
         return value
 
-    @property
-    def from_label(self) -> str:
-        return str(StarApplication.Status(self.from_status).label) if self.from_status else ""
-
-    @property
-    def to_label(self) -> str:
-        return str(StarApplication.Status(self.to_status).label)
-
 
 class AssessmentScore(models.Model):
     application = models.ForeignKey(StarApplication, on_delete=models.CASCADE, related_name="scores")
