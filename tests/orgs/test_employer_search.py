@@ -96,3 +96,26 @@ def test_exact_uscc_is_selected_in_the_case_form_instead_of_none_of_these(client
     assert 'value="" checked' not in fragment
     fragment = client.get(reverse("cases:employer_search"), {"employer_name": employer.name[:4]}).content.decode()
     assert 'value="" checked' in fragment
+
+
+@pytest.mark.django_db(transaction=True)
+def test_migration_indexes_the_initials_of_employers_registered_before_it():
+    from django.core.management import call_command
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    executor.migrate([("orgs", "0001_initial")])
+    old = executor.loader.project_state([("orgs", "0001_initial")]).apps
+    region, _ = old.get_model("orgs", "Region").objects.get_or_create(code="440300", defaults={"name": "深圳市", "level": "city"})
+    old.get_model("orgs", "Employer").objects.create(
+        uscc="91440300MA5XXXXX0A", name="深圳鹏城科技有限公司", name_initials="szpckjyxgs", region=region,
+    )
+    try:
+        executor = MigrationExecutor(connection)
+        executor.loader.build_graph()
+        executor.migrate([("orgs", "0002_employer_initials_key")])
+        new = executor.loader.project_state([("orgs", "0002_employer_initials_key")]).apps
+        keys = new.get_model("orgs", "EmployerInitialsKey").objects.order_by("position").values_list("key", flat=True)
+        assert list(keys)[:3] == ["szpckjyxgs", "zpckjyxgs", "pckjyxgs"]
+    finally:
+        call_command("migrate", verbosity=0)
