@@ -8,7 +8,8 @@ Chinese and in English. On each page:
   or full-width colon in the interface of English pages (headers, labels, buttons, menus);
 - no horizontal overflow on a 360 px wide phone;
 - a worker page transfers at most 150 KB compressed (map tiles excluded);
-- axe-core finds no serious or critical WCAG 2.1 A/AA violation on worker pages.
+- axe-core finds no serious or critical WCAG 2.1 A/AA violation on worker pages, and every
+  control on a worker page is at least 44 px tall (适老化).
 
 Demo data comes from `seed_demo`, exactly what `make run` shows a new user.
 """
@@ -92,6 +93,7 @@ class Crawl:
         if self.worker:
             self._check_weight(where)
             self._check_axe(where)
+            self._check_targets(where)
         hrefs = self.page.eval_on_selector_all("a[href]", "els => els.map(e => e.getAttribute('href'))")
         return [h for h in hrefs if h]
 
@@ -120,6 +122,20 @@ class Crawl:
             total += len(gzip.compress(r.body(), 6))
         if total > WORKER_PAGE_BUDGET:
             self.problems.append(f"{where}: {total // 1024} KB compressed (budget 150 KB)")
+
+    def _check_targets(self, where: str) -> None:
+        """适老化: every control a thumb must hit is at least 44 px tall (a check box or radio
+        counts by the label around it); links inside running text are exempt, as in WCAG."""
+        small = self.page.evaluate(
+            """() => [...document.querySelectorAll('button, .btn, select, textarea, input, nav a, .service-list a')]
+                 .filter(e => e.type !== 'hidden' && e.offsetParent !== null)
+                 .map(e => [e, (e.type === 'checkbox' || e.type === 'radio') ? (e.closest('label') || e) : e])
+                 .filter(([e, hit]) => hit.getBoundingClientRect().height < 44)
+                 .map(([e, hit]) => e.tagName.toLowerCase() + (e.name ? '[name=' + e.name + ']' : '') + ' '
+                      + (e.innerText || e.value || '').trim().slice(0, 20) + ' ' + Math.round(hit.getBoundingClientRect().height) + 'px')"""
+        )
+        for item in small:
+            self.problems.append(f"{where}: touch target under 44px: {item}")
 
     def _check_axe(self, where: str) -> None:
         self.page.add_script_tag(path=str(AXE))

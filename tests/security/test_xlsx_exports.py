@@ -37,7 +37,10 @@ HOSTILE = [
     "=cmd|' /C calc'!A0",
     "＝1+1",
 ]
-TESTED_ROUTES = {"console:stations:export", "console:members:roster_template", "console:members:roster_bad_rows"}
+TESTED_ROUTES = {
+    "console:stations:export", "console:members:roster_template", "console:members:roster_bad_rows",
+    "console:members:people_export",
+}
 
 
 def _formula_cells(content: bytes) -> list[tuple[str, str, object]]:
@@ -93,6 +96,20 @@ def test_roster_problem_rows_file_keeps_uploaded_cells_as_text(client, django_ca
     body = _body(response)
     assert _formula_cells(body) == []
     assert HOSTILE[1] in _texts(body)
+
+
+def test_member_export_keeps_hostile_names_as_text(client):
+    from tests.factories import make_member
+
+    tree = Tree()
+    make_member(union=tree.grassroots_a, name="张三")
+    member = make_member(union=tree.grassroots_a, name="李四")
+    member.person.name = HOSTILE[0]
+    member.person.save(update_fields=["name"])
+    client.force_login(tree.staff_a)
+    content = _body(client.get(reverse("console:members:people_export")))
+    assert _formula_cells(content) == []
+    assert member.person.name in _texts(content)
 
 
 def test_roster_template_has_no_formula_cells_and_text_id_columns(client):

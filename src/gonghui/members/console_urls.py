@@ -11,6 +11,7 @@ urlpatterns = [
     path("applications/<int:application_id>/approve/", views.application_approve, name="application_approve"),
     path("applications/<int:application_id>/reject/", views.application_reject, name="application_reject"),
     path("people/", views.person_search, name="people"),
+    path("people/export.xlsx", views.member_export, name="people_export"),
     path("people/<int:person_id>/", views.person_detail, name="person_detail"),
     path("people/<int:person_id>/reveal/", views.person_reveal, name="person_reveal"),
     path("memberships/<int:membership_id>/", views.membership_detail, name="membership_detail"),

@@ -18,22 +18,25 @@ from django.core.paginator import Page, Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from gonghui.console.decorators import console_view, staff_required
 from gonghui.core import jurisdiction
 from gonghui.core.errors import DomainError, NotFound, PermissionDenied
-from gonghui.core.forms import SearchForm
 from gonghui.core.web import apply_domain_error, is_htmx, page_or_partial, run_service
 from gonghui.orgs import selectors as org_selectors
 
 from . import forms, roster, roster_selectors
 from . import selectors as member_selectors
 from . import services as member_services
+from .exports import membership_export
 from .models import ImportJob, MembershipApplication
 
 PAGE_SIZE = 30
+# Up to this many unions the list offers a union picker; above it, a name search.
+MEMBER_UNION_CHOICES = 500
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -101,15 +104,45 @@ def application_reject(request: HttpRequest, application_id: int) -> HttpRespons
     return _application_decided(request, application_id)
 
 
+def _member_filter_form(request: HttpRequest) -> forms.MemberFilterForm:
+    unions = member_selectors.member_filter_unions(user=request.user, limit=MEMBER_UNION_CHOICES)
+    data = request.GET.copy()
+    data.setdefault("status", "live")  # a bare list (or a page link) shows the register
+    return forms.MemberFilterForm(data, unions=unions if len(unions) <= MEMBER_UNION_CHOICES else None)
+
+
 @console_view
 def person_search(request: HttpRequest) -> HttpResponse:
-    form = SearchForm(request.GET)
-    q = form.cleaned_data["q"] if form.is_valid() else ""
-    people = list(member_selectors.person_search(user=request.user, q=q)) if q else []
+    """会员名册: the subtree's members, filtered and paged; search by name, pinyin, ID or phone."""
+    form = _member_filter_form(request)
+    filters = form.filters()
+    qs = member_selectors.membership_list(user=request.user, filters=filters)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    can_reveal = jurisdiction.union_paths_for(request.user, "reveal_pii") != []
     return page_or_partial(
         request, "members/pages/console_people.html", "members/partials/_people_table.html",
-        {"form": form, "people": people, "q": q},
+        {"form": form, "page": page, "export_form": forms.MemberExportForm(), "can_reveal": can_reveal},
     )
+
+
+@require_http_methods(["GET", "POST"])
+@console_view
+def member_export(request: HttpRequest) -> HttpResponse:
+    """The filtered list as XLSX: masked by GET; unmasked by POST with the right and a reason."""
+    form = _member_filter_form(request)
+    export_form = forms.MemberExportForm(request.POST or None)
+    reveal = request.method == "POST" and export_form.is_valid() and export_form.cleaned_data["reveal"]
+    reason = export_form.cleaned_data.get("reason", "") if export_form.is_bound and export_form.is_valid() else ""
+    try:
+        content, _count = membership_export(actor=request.user, filters=form.filters(), reveal=reveal, reason=reason)
+    except NotFound:
+        raise
+    except DomainError as exc:  # too many rows, no reason, no right: say why on the list
+        apply_domain_error(exc, request=request)
+        return redirect(f"{reverse('console:members:people')}?{request.GET.urlencode()}")
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="members-{timezone.localdate():%Y%m%d}.xlsx"'
+    return response
 
 
 def _person_context(request: HttpRequest, person_id: int) -> dict[str, Any]:

@@ -7,9 +7,16 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from gonghui.core.forms import SearchForm
+from gonghui.core.forms import DateField, SearchForm
 
-from .models import EmploymentForm, MembershipApplication, MembershipTransfer, NewFormKind
+from .models import (
+    EmploymentForm,
+    Membership,
+    MembershipApplication,
+    MembershipTransfer,
+    NewFormKind,
+)
+from .selectors import MemberFilter
 
 
 class RosterUploadForm(forms.Form):
@@ -95,3 +102,53 @@ class JoinForm(EmployerPickMixin):
 class TransferForm(EmployerPickMixin):
     reason = forms.CharField(label=_("接转原因"), max_length=300, required=False,
                              widget=forms.TextInput(attrs={"placeholder": _("如：更换工作单位")}))
+
+
+class MemberFilterForm(forms.Form):
+    """会员名册 filters; the same form narrows the list and its export."""
+
+    q = forms.CharField(label=_("姓名、拼音、身份证号或手机号"), max_length=50, required=False)
+    union = forms.TypedChoiceField(label=_("工会"), required=False, coerce=int, empty_value=None)
+    union_name = forms.CharField(label=_("工会名称包含"), max_length=60, required=False)
+    status = forms.ChoiceField(
+        label=_("状态"), required=False, initial="live",
+        choices=[("live", _("在册（含接转中）")), ("", _("全部"))] + list(Membership.Status.choices),
+    )
+    new_form = forms.ChoiceField(
+        label=_("新就业形态"), required=False,
+        choices=[("", _("不限")), ("any", _("全部新就业形态"))] + [c for c in NewFormKind.choices if c[0]],
+    )
+    joined_from = DateField(label=_("入会日期从"), required=False)
+    joined_to = DateField(label=_("入会日期到"), required=False)
+
+    def __init__(self, *args: Any, unions: list[Any] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if unions is None:  # too many to list: the name search stands in for the list
+            del self.fields["union"]
+        else:
+            del self.fields["union_name"]
+            union_field = self.fields["union"]
+            assert isinstance(union_field, forms.TypedChoiceField)
+            union_field.choices = [("", _("全部"))] + [
+                (u.pk, f"{'　' * max(u.depth - 1, 0)}{u.name}") for u in unions
+            ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("joined_from"), data.get("joined_to")
+        if start and end and start > end:
+            self.add_error("joined_to", _("结束日期不能早于开始日期。"))
+        return data
+
+    def filters(self) -> MemberFilter:
+        data = self.cleaned_data if self.is_valid() else {"status": "live"}
+        return MemberFilter(
+            q=data.get("q") or "", union_id=data.get("union"), union_name=data.get("union_name") or "",
+            status=data.get("status", "live") if self.is_bound else "live", new_form=data.get("new_form") or "",
+            joined_from=data.get("joined_from"), joined_to=data.get("joined_to"),
+        )
+
+
+class MemberExportForm(forms.Form):
+    reveal = forms.BooleanField(label=_("导出完整身份证号和手机号（需授权，将记录在案）"), required=False)
+    reason = forms.CharField(label=_("事由"), max_length=300, required=False)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -14,7 +16,14 @@ from gonghui.core.jurisdiction import get_or_404
 from gonghui.core.pii import id_number_index, phone_index
 from gonghui.orgs.models import Employer, Union
 
-from .models import MemberCard, Membership, MembershipApplication, MembershipTransfer, Person
+from .models import (
+    EmploymentForm,
+    MemberCard,
+    Membership,
+    MembershipApplication,
+    MembershipTransfer,
+    Person,
+)
 
 # --- the worker's own records (member app) ----------------------------------------------
 
@@ -155,6 +164,52 @@ def person_search(*, user: Any, q: str, limit: int = 50) -> QuerySet[Person]:
         .prefetch_related(_live_memberships())
         .order_by("name_pinyin", "pk")[:limit]
     )
+
+
+@dataclass(frozen=True)
+class MemberFilter:
+    """What staff narrow the member list (and its export) by. `status="live"` means in the
+    register (在册 or 接转中); `new_form="any"` every new-form worker, or one kind."""
+
+    q: str = ""
+    union_id: int | None = None
+    union_name: str = ""
+    status: str = "live"
+    new_form: str = ""
+    joined_from: dt.date | None = None
+    joined_to: dt.date | None = None
+
+
+def membership_list(*, user: Any, filters: MemberFilter, action: str = "view") -> QuerySet[Membership]:
+    """会员名册: memberships in the user's subtree (or the chosen union's subtree inside it),
+    newest first. A union outside the user's branch is a NotFound, like its page."""
+    qs = Membership.objects.visible_to(user, action).select_related("person", "union", "employer")
+    if filters.union_id is not None:
+        union = get_or_404(Union.objects.visible_to(user), pk=filters.union_id)
+        qs = qs.filter(union__path__startswith=union.path)
+    if filters.union_name.strip():
+        qs = qs.filter(union__name__contains=filters.union_name.strip())
+    if filters.status == "live":
+        qs = qs.filter(status__in=LIVE_STATUSES)
+    elif filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.new_form == "any":
+        qs = qs.filter(person__employment_form=EmploymentForm.NEW_FORM)
+    elif filters.new_form:
+        qs = qs.filter(person__employment_form=EmploymentForm.NEW_FORM, person__new_form_kind=filters.new_form)
+    if filters.joined_from:
+        qs = qs.filter(joined_on__gte=filters.joined_from)
+    if filters.joined_to:
+        qs = qs.filter(joined_on__lte=filters.joined_to)
+    if (filters.q or "").strip():
+        qs = qs.filter(person_query(filters.q, prefix="person__"))
+    return qs.order_by("-joined_on", "-pk")
+
+
+def member_filter_unions(*, user: Any, limit: int = 500) -> list[Union]:
+    """The unions a staff member may narrow the list to, tree order; None when too many to list
+    (the page then offers a name search instead)."""
+    return list(Union.objects.visible_to(user).only("pk", "name", "path", "depth").order_by("path")[: limit + 1])
 
 
 def person_get_for_user(*, user: Any, person_id: int, action: str = "view") -> Person:

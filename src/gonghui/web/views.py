@@ -19,6 +19,9 @@ from gonghui.notices.models import Audience
 
 worker_login_required = login_required(login_url="accounts:worker_login")
 
+# How many services 首页 shows as tiles (the rest are one tap away under 服务).
+HOME_QUICK_SERVICES = 8
+
 # How long the large-text choice is remembered (a year; it is a preference, not a secret).
 TEXT_SIZE_COOKIE_AGE = 365 * 24 * 3600
 
@@ -28,6 +31,7 @@ def home(request: HttpRequest) -> HttpResponse:
     """首页: the member card one tap away, what waits for me, the nearest station, news."""
     context: dict[str, object] = {
         "home_cards": [card for module in navigation.modules() for card in module.home_cards],
+        "quick": [entry for group in navigation.worker_services() for entry in group.entries][:HOME_QUICK_SERVICES],
     }
     user = request.user
     if user.is_authenticated:
