@@ -10,6 +10,7 @@ import datetime as dt
 import hashlib
 import hmac
 import logging
+import math
 import secrets
 import unicodedata
 from dataclasses import dataclass
@@ -101,11 +102,17 @@ def sms_code_send(*, phone: str, ip: str | None = None) -> SmsSent:
     index = phone_index(phone)
     interval = int(settings.SMS_SEND_INTERVAL_SECONDS)
     # The limits live in the cache: without it no code is sent (fail closed, 503).
+    # The cache entry holds when the next code may go out, so a refused resend can say how
+    # long is really left (the login page counts it down).
     with cache_required("sms rate limits"):
-        if interval > 0 and not cache.add(f"sms:interval:{index}", 1, timeout=interval):
+        next_at = timezone.now().timestamp() + interval
+        if interval > 0 and not cache.add(f"sms:interval:{index}", next_at, timeout=interval):
+            held = cache.get(f"sms:interval:{index}")
+            left = interval if not isinstance(held, int | float) else held - timezone.now().timestamp()
+            wait = min(interval, max(1, math.ceil(left)))
             raise RateLimited(
-                _("验证码发送太频繁，请%(seconds)s秒后再试。") % {"seconds": interval},
-                code="sms_too_frequent", field="phone", params={"retry_after": interval},
+                _("验证码发送太频繁，请%(seconds)s秒后再试。") % {"seconds": wait},
+                code="sms_too_frequent", field="phone", params={"retry_after": wait},
             )
         if ip and _count(f"sms:ip:{ip}", 3600) > SMS_IP_HOURLY_LIMIT:
             raise RateLimited(_("该网络请求验证码次数过多，请一小时后再试。"), code="sms_ip_limit", field="phone")

@@ -77,14 +77,22 @@ def worker_login(request: HttpRequest) -> HttpResponse:
             context["form"] = phone_form
             if phone_form.is_valid():
                 phone = phone_form.cleaned_data["phone"]
+                normalized = "".join(ch for ch in phone if ch.isdigit())[-11:]
                 try:
                     sent = services.sms_code_send(phone=phone, ip=client_ip(request))
                 except DomainError as exc:
-                    apply_domain_error(exc, form=phone_form)
+                    if request.POST.get("resend") and exc.code == "sms_too_frequent":
+                        # "重新获取" pressed too early (no JavaScript to hold it): stay on the
+                        # code step, the code already sent still works; say how long is left.
+                        context.update(
+                            step="code", phone=normalized, form=SmsCodeForm(initial={"phone": normalized}),
+                            resend_error=exc.message, resend_after=exc.params.get("retry_after", 0),
+                        )
+                    else:
+                        apply_domain_error(exc, form=phone_form)
                 else:
-                    normalized = "".join(ch for ch in phone if ch.isdigit())[-11:]
                     context.update(
-                        step="code", phone=normalized, sent=sent,
+                        step="code", phone=normalized, sent=sent, resend_after=sent.resend_after,
                         form=SmsCodeForm(initial={"phone": normalized}),
                         demo_code=sent.code if settings.DEMO_MODE else "",
                     )

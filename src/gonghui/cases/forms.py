@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from gonghui.core.errors import ValidationFailed
+from gonghui.core.forms import DateField
 from gonghui.core.money import yuan_to_fen
 
 from .legal_aid import Document
@@ -169,7 +170,7 @@ class ResolveForm(forms.Form):
 
 class SuperviseForm(forms.Form):
     note = forms.CharField(label=_("督办意见"), max_length=500)
-    due_on = forms.DateField(label=_("督办期限"), widget=forms.DateInput(attrs={"type": "date"}))
+    due_on = DateField(label=_("督办期限"))
 
 
 class FollowUpRateForm(RateForm):
@@ -223,7 +224,7 @@ class MediationOpenForm(forms.Form):
 
 
 class MediationSessionForm(forms.Form):
-    held_on = forms.DateField(label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    held_on = DateField(label=_("日期"))
     place = forms.CharField(label=_("地点"), max_length=120, required=False)
     notes = forms.CharField(label=_("记录"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 

@@ -67,7 +67,10 @@ def picked_region(code: str) -> Any:
 def employer_search(request: HttpRequest) -> HttpResponse:
     """htmx: employers matching what the worker typed (name, pinyin initials or USCC)."""
     q = (request.GET.get("employer_name") or request.GET.get("q") or "")[:100]
-    return render(request, "cases/partials/_employer_options.html", {"employers": org_selectors.employer_search(q=q, limit=8)})
+    exact = org_selectors.employer_for_uscc_typed(q=q)
+    return render(request, "cases/partials/_employer_options.html", {
+        "employers": org_selectors.employer_search(q=q, limit=8), "selected_employer": exact.pk if exact else None,
+    })
 
 
 @require_GET

@@ -19,7 +19,9 @@ from django.core import signing
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, InterfaceError, OperationalError, transaction
 from django.db.models import F
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from gonghui.core import jurisdiction
@@ -30,6 +32,7 @@ from gonghui.core.sequences import sequence_reserve
 from gonghui.core.tasks import enqueue
 from gonghui.core.text import pinyin_full, pinyin_initials
 from gonghui.core.validators import parse_id_number, parse_name, parse_phone
+from gonghui.notices.services import notice_send
 from gonghui.orgs.models import Employer, Union
 from gonghui.orgs.selectors import union_allows_printed_cards
 
@@ -113,6 +116,25 @@ def person_reveal(*, person: Person, actor: Any, field: str, reason: str) -> str
     return str(getattr(person, field))
 
 
+# --- telling the worker -----------------------------------------------------------------
+
+
+def _person_notify(*, person: Person, message: str, params: dict[str, Any], link_name: str, object_id: int) -> None:
+    """Tell the worker about a decision on their membership: a notice in 消息 now (in this
+    transaction), a text message after commit. Always in the site's language (Chinese): the
+    staff member's UI language says nothing about the worker's."""
+    with translation.override(settings.LANGUAGE_CODE):
+        text = gettext(message) % params
+    if person.user_id is not None:
+        notice_send(
+            user_ids=[person.user_id], module="members", audience="worker", text=text,
+            link=reverse(link_name), object_id=object_id,
+        )
+    from . import tasks
+
+    transaction.on_commit(lambda: enqueue(tasks.person_sms_send, person.pk, text))
+
+
 # --- applications ---------------------------------------------------------------------
 
 
@@ -190,6 +212,11 @@ def membership_application_approve(*, application: MembershipApplication, actor:
             person=application.person, union=application.union, employer=application.employer, source="application"
         )
         audit_record(actor=actor, action="membership_application.approve", target=application)
+        _person_notify(
+            person=application.person, link_name="members:card", object_id=application.pk,
+            message=gettext_noop("入会申请已通过：您已是%(union)s会员，会员号 %(number)s。电子会员卡在“我的”里。"),
+            params={"union": application.union.name, "number": membership.number},
+        )
     return membership
 
 
@@ -198,7 +225,9 @@ def membership_application_reject(*, application: MembershipApplication, actor: 
     if not reason:
         raise ValidationFailed(_("请填写不予通过的理由，申请人会看到它。"), code="reason_required", field="reason")
     with transaction.atomic():
-        application = MembershipApplication.objects.select_for_update().select_related("union").get(pk=application.pk)
+        application = (
+            MembershipApplication.objects.select_for_update().select_related("union", "person").get(pk=application.pk)
+        )
         _decide_check(application, actor)
         application.status = MembershipApplication.Status.REJECTED
         application.decided_by = actor
@@ -206,6 +235,11 @@ def membership_application_reject(*, application: MembershipApplication, actor: 
         application.decision_reason = reason[:300]
         application.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
         audit_record(actor=actor, action="membership_application.reject", target=application, reason=reason)
+        _person_notify(
+            person=application.person, link_name="members:join", object_id=application.pk,
+            message=gettext_noop("入会申请未通过（%(union)s）：%(reason)s。可修改后重新申请。"),
+            params={"union": application.union.name, "reason": application.decision_reason},
+        )
     return application
 
 
@@ -304,6 +338,11 @@ def membership_transfer_release(*, transfer: MembershipTransfer, actor: Any, not
         transfer.save(update_fields=["status", "released_by", "released_at", "note"])
         Membership.objects.filter(pk=transfer.membership_id).update(status=Membership.Status.TRANSFERRING)
         audit_record(actor=actor, action="membership_transfer.release", target=transfer)
+        _person_notify(
+            person=transfer.membership.person, link_name="members:transfer", object_id=transfer.pk,
+            message=gettext_noop("会员关系接转：%(from)s 已同意转出，等待 %(to)s 接收。"),
+            params={"from": transfer.from_union.name, "to": transfer.to_union.name},
+        )
     return transfer
 
 
@@ -332,6 +371,11 @@ def membership_transfer_accept(*, transfer: MembershipTransfer, actor: Any, note
             transfer.note = note.strip()[:300]
         transfer.save(update_fields=["status", "decided_by", "decided_at", "new_membership", "note"])
         audit_record(actor=actor, action="membership_transfer.accept", target=transfer)
+        _person_notify(
+            person=old.person, link_name="members:card", object_id=transfer.pk,
+            message=gettext_noop("会员关系接转完成：您已转入%(to)s，新会员号 %(number)s，请使用新的电子会员卡。"),
+            params={"to": transfer.to_union.name, "number": new.number},
+        )
     return new
 
 
@@ -356,6 +400,11 @@ def membership_transfer_reject(*, transfer: MembershipTransfer, actor: Any, reas
         transfer.save(update_fields=["status", "decided_by", "decided_at", "note"])
         Membership.objects.filter(pk=transfer.membership_id).update(status=Membership.Status.ACTIVE)
         audit_record(actor=actor, action="membership_transfer.reject", target=transfer, reason=reason)
+        _person_notify(
+            person=transfer.membership.person, link_name="members:transfer", object_id=transfer.pk,
+            message=gettext_noop("会员关系接转被退回：%(reason)s。原会员关系不变。"),
+            params={"reason": transfer.note},
+        )
     return transfer
 
 

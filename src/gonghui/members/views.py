@@ -53,6 +53,9 @@ def _picked(form: EmployerPickMixin) -> tuple[Any, Any]:
         employer = member_selectors.employer_for_application(employer_id=form.cleaned_data.get("employer"))
     except DomainError as exc:
         apply_domain_error(exc, form=form)
+    if employer is None and not form.cleaned_data.get("employer") and not form.cleaned_data.get("union"):
+        # An exact 统一社会信用代码 leaves nothing to choose: that employer is the pick.
+        employer = org_selectors.employer_for_uscc_typed(q=form.cleaned_data.get("employer_q") or "")
     try:
         union = member_selectors.union_for_application(union_id=form.cleaned_data.get("union"))
     except DomainError as exc:
@@ -76,9 +79,10 @@ def _picker_context(form: EmployerPickMixin, employer: Any, union: Any) -> dict[
 @require_GET
 def join_employers(request: HttpRequest) -> HttpResponse:
     """htmx search-as-you-type: employers by name, pinyin initials or USCC."""
-    q = request.GET.get("employer_q", "")
+    q = request.GET.get("employer_q", "")[:100]
+    exact = org_selectors.employer_for_uscc_typed(q=q)
     return render(request, "members/partials/_employer_results.html", {
-        "employers": _employer_results(q), "employer_q": q, "selected_employer": None,
+        "employers": _employer_results(q), "employer_q": q, "selected_employer": exact.pk if exact else None,
     })
 
 

@@ -193,3 +193,37 @@ class Employer(models.Model):
     @property
     def has_union(self) -> bool:
         return hasattr(self, "union")
+
+
+# Longest key kept per suffix: what a person types as initials is far shorter; a longer query
+# matches on its first letters and is checked against `name_initials` (see employer_search).
+INITIALS_KEY_LENGTH = 20
+
+
+def initials_keys(initials: str) -> list[str]:
+    """Every suffix of `initials`, cut to INITIALS_KEY_LENGTH: "szpckj" → szpckj, zpckj, pckj, …"""
+    return [initials[i:i + INITIALS_KEY_LENGTH] for i in range(len(initials))]
+
+
+class EmployerInitialsKey(models.Model):
+    """One suffix of an employer's pinyin initials. Initials typed anywhere in the name ("pc"
+    finds 深圳鹏城科技, "szpckj") become an indexed prefix lookup on these keys instead of a
+    `LIKE '%pc%'` scan of every employer. Written with the employer (`employer_create`)."""
+
+    employer = models.ForeignKey(Employer, on_delete=models.CASCADE, related_name="initials_keys")
+    position = models.PositiveSmallIntegerField()
+    key = models.CharField(max_length=INITIALS_KEY_LENGTH)
+
+    class Meta:
+        verbose_name = _("单位拼音首字母索引")
+        verbose_name_plural = _("单位拼音首字母索引")
+        constraints = [
+            models.UniqueConstraint(fields=["employer", "position"], name="employer_initials_key_once"),
+        ]
+        indexes = [
+            # LIKE 'pc%' uses the index whatever the database collation (varchar_pattern_ops).
+            models.Index(fields=["key"], name="employer_initials_key_idx", opclasses=["varchar_pattern_ops"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.key
