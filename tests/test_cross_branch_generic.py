@@ -180,9 +180,10 @@ NOT_BRANCH_OBJECTS: dict[str, str] = {
     "cases.RoutingRule": "routing configuration, kept by superusers in the Django admin",
     "cases.CaseEvent": "a case's timeline: read only through its case",
     "cases.CaseRating": "read only through its case",
-    "cases.CaseNotification": "a staff member's own inbox, never addressed by id",
     "notices.Notice": "one user's own inbox, read by recipient (its union_path only narrows it)",
     "members.ImportRowError": "read only through its import job",
+    "cases.LegalAidApplication": "a legal-aid case's declaration: read only through its case",
+    "orgs.EmployerInitialsKey": "a search index row of an employer, never addressed by id",
     "stations.StarApplicationEvent": "read only through its star application",
     "stations.AssessmentScore": "read only through its star application",
 }

@@ -46,11 +46,11 @@ def test_seed_demo_runs_in_production_when_told_it_is_a_demo(settings, monkeypat
 
 
 def test_seed_demo_lists_legal_aid_stations_for_nanshan_and_chengdu_workers():
-    call_command("seed_demo")
+    call_command("seed_demo", "--i-know-this-is-a-demo")
     nanshan = [e.name for e in legal_directory(region=Region.objects.get(code="440305"))]
     assert nanshan[0] == "南山区总工会职工法律援助工作站" and "深圳市总工会职工法律援助站" in nanshan
     assert "成都市总工会职工法律援助中心" not in nanshan
     assert [e.name for e in legal_directory(region=Region.objects.get(code="510104"))] == ["成都市总工会职工法律援助中心"]
     count = Lawyer.objects.count()
-    call_command("seed_demo")
+    call_command("seed_demo", "--i-know-this-is-a-demo")
     assert Lawyer.objects.count() == count

@@ -13,10 +13,17 @@ import io
 import segno
 
 
-def qr_svg(data: str, *, scale: int = 4, dark: str = "#1f2329", title: str = "") -> str:
+def qr_svg(data: str, *, scale: int = 4, dark: str = "#1f2329", title: str = "", border: int = 2) -> str:
+    """`data` as a standalone SVG: namespace, a viewBox (it scales crisply to any printed size)
+    and an intrinsic width and height (so an `<img>` has a natural size), a white background
+    and a quiet zone of `border` modules (four for codes printed on posters)."""
+    qr = segno.make(data, error="m")
     out = io.BytesIO()
-    segno.make(data, error="m").save(
-        out, kind="svg", xmldecl=False, scale=scale, border=2, dark=dark, light="#ffffff",
+    qr.save(
+        out, kind="svg", xmldecl=False, scale=scale, border=border, dark=dark, light="#ffffff", omitsize=True,
         **({"title": title} if title else {}),
     )
-    return out.getvalue().decode()
+    width, height = qr.symbol_size(scale=scale, border=border)
+    svg = out.getvalue().decode()
+    namespace = 'xmlns="http://www.w3.org/2000/svg"'
+    return svg.replace(namespace, f'{namespace} width="{width}" height="{height}"', 1)
