@@ -180,6 +180,7 @@ NOT_BRANCH_OBJECTS: dict[str, str] = {
     "cases.RoutingRule": "routing configuration, kept by superusers in the Django admin",
     "cases.CaseEvent": "a case's timeline: read only through its case",
     "cases.CaseRating": "read only through its case",
+    "cases.LegalAidApplication": "a legal-aid case's eligibility declaration: read only through its case",
     "cases.CaseNotification": "a staff member's own inbox, never addressed by id",
     "notices.Notice": "one user's own inbox, read by recipient (its union_path only narrows it)",
     "members.ImportRowError": "read only through its import job",

@@ -134,7 +134,7 @@ def test_legal_help_pages_pass_the_crawlers_checks(browser_page: Any, live_site:
     from tests.browser.test_crawl import _crawl, _require_axe
 
     _require_axe()
-    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo", "--i-know-this-is-a-demo", verbosity=0)
     page = browser_page
     page.set_viewport_size({"width": 360, "height": 740})
     browser_login(page, Person.objects.get(name="林晓燕").user, live_site)

@@ -355,7 +355,7 @@ def test_demo_scenario_of_the_issue_shenzhen_member_and_applicant_reach_their_un
     from gonghui.accounts.models import User
     from gonghui.members.models import Person
 
-    call_command("seed_demo")
+    call_command("seed_demo", "--i-know-this-is-a-demo")
     member = Person.objects.get(name="林晓燕").user  # member of 深圳鹏城智能科技有限公司工会 (南山)
     applicant = Person.objects.get(name="孙丽娟").user  # application pending with 福田万家商贸有限公司工会
     for worker, union_name, viewers in (

@@ -45,7 +45,8 @@ def test_seed_demo_runs_in_production_when_told_it_is_a_demo(settings, monkeypat
     call_command("seed_demo")  # the environment variable says the same
 
 
-def test_seed_demo_lists_legal_aid_stations_for_nanshan_and_chengdu_workers():
+def test_seed_demo_lists_legal_aid_stations_for_nanshan_and_chengdu_workers(settings):
+    settings.DEBUG = True  # the development profile (`make run`)
     call_command("seed_demo")
     nanshan = [e.name for e in legal_directory(region=Region.objects.get(code="440305"))]
     assert nanshan[0] == "南山区总工会职工法律援助工作站" and "深圳市总工会职工法律援助站" in nanshan
