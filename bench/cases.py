@@ -42,6 +42,10 @@ def _setup(workdir: Path) -> tuple[str, Callable[[], None] | None]:
 
     # Production settings (DEBUG off: no query log), minus the HTTPS redirect of the test client.
     os.environ["DEBUG"] = "0"
+    # Production refuses a per-process cache and the console SMS backend; one bench process
+    # uses the database cache and sends no real SMS on purpose.
+    os.environ["CACHE_DATABASE"] = "1"
+    os.environ.setdefault("SMS_CONSOLE_ALLOWED", "1")
     os.environ["SECURE_SSL_REDIRECT"] = "0"
     os.environ["SECRET_KEY"] = secrets.token_urlsafe(50)
     os.environ["FIELD_ENCRYPTION_KEY"] = base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
@@ -59,6 +63,7 @@ def _setup(workdir: Path) -> tuple[str, Callable[[], None] | None]:
 
     if connection.vendor == "sqlite":
         call_command("migrate", verbosity=0)
+        call_command("createcachetable", verbosity=0)
         return f"SQLite file {workdir / 'bench.sqlite3'}", None
     old_name = connection.settings_dict["NAME"]
     connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)

@@ -40,6 +40,10 @@ def _setup(workdir: Path) -> tuple[str, Any]:
     import secrets
 
     os.environ["DEBUG"] = "0"
+    # Production refuses a per-process cache and the console SMS backend; one bench process
+    # uses the database cache and sends no real SMS on purpose.
+    os.environ["CACHE_DATABASE"] = "1"
+    os.environ.setdefault("SMS_CONSOLE_ALLOWED", "1")
     os.environ["SECRET_KEY"] = secrets.token_urlsafe(50)
     os.environ["FIELD_ENCRYPTION_KEY"] = base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
     os.environ["BLIND_INDEX_KEY"] = secrets.token_urlsafe(32)
@@ -56,6 +60,7 @@ def _setup(workdir: Path) -> tuple[str, Any]:
     teardown = None
     if connection.vendor == "sqlite":
         call_command("migrate", verbosity=0)
+        call_command("createcachetable", verbosity=0)
         label = f"SQLite file {workdir / 'bench.sqlite3'}"
     else:
         old_name = connection.settings_dict["NAME"]

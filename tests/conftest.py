@@ -46,7 +46,11 @@ def _isolated(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     from django.core.cache import cache
 
+    from gonghui.core.holidays import holiday_table_clear
+
     cache.clear()
+    # The holiday table is cached per process; a rolled-back test must not leave its year.
+    holiday_table_clear()
 
 
 @pytest.fixture(scope="session")

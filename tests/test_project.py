@@ -230,6 +230,7 @@ PRODUCTION_ENV = {
     "ALLOWED_HOSTS": "gonghui.example.cn",
     "CSRF_TRUSTED_ORIGINS": "https://gonghui.example.cn",
     "SMS_CONSOLE_ALLOWED": "1",
+    "REDIS_URL": "redis://127.0.0.1:6379/9",  # not contacted by `check`
 }
 
 

@@ -6,6 +6,7 @@ in the caller's language; a request never gets a bare 500 for bad input.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.core.exceptions import (
@@ -15,7 +16,7 @@ from django.core.exceptions import (
     TooManyFieldsSent,
     TooManyFilesSent,
 )
-from django.db import DataError
+from django.db import DataError, InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse, UnreadablePostError
 from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
@@ -26,12 +27,15 @@ from ninja.errors import ValidationError as NinjaValidationError
 from gonghui.accounts.api import router as accounts_router
 from gonghui.cases.api import router as cases_router
 from gonghui.core.errors import DomainError, problem_response
+from gonghui.core.views import unavailable_response
 from gonghui.members.api import cards_router
 from gonghui.members.api import router as members_router
 from gonghui.members.api_roster import router as roster_router
 from gonghui.notices.api import router as notices_router
 from gonghui.orgs.api import router as orgs_router
 from gonghui.stations.api import router as stations_router
+
+logger = logging.getLogger(__name__)
 
 api = NinjaAPI(
     title="职工之家 Gonghui API",
@@ -61,6 +65,14 @@ def on_validation_error(request: HttpRequest, exc: NinjaValidationError) -> Http
 @api.exception_handler(AuthenticationError)
 def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
     return problem(request, 401, "unauthenticated", _("请先登录，或提供有效的接口令牌。"))
+
+
+@api.exception_handler(OperationalError)
+@api.exception_handler(InterfaceError)
+def on_database_unavailable(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """The database is unreachable or did not answer in time: 503, retry later."""
+    logger.error("database unavailable on %s: %s", request.path, exc)
+    return unavailable_response(request)
 
 
 @api.exception_handler(MultiPartParserError)

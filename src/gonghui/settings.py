@@ -85,7 +85,12 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "gonghui.core.idempotency.IdempotencyMiddleware",
 ]
+# POSTs that create something and accept an `Idempotency-Key` header (core/idempotency.py):
+# a retried request gets the first answer instead of creating a second case or visit.
+IDEMPOTENT_VIEWS = {"api:case_create", "api:station_checkin"}
+IDEMPOTENCY_KEY_TTL_HOURS = int(env("IDEMPOTENCY_KEY_TTL_HOURS", "24"))
 
 ROOT_URLCONF = "gonghui.urls"
 WSGI_APPLICATION = "gonghui.wsgi.application"
@@ -120,6 +125,22 @@ DATABASES = {
         conn_max_age=int(env("DB_CONN_MAX_AGE", "60")),
     )
 }
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # A stalled or unreachable database must fail a request in seconds, not hold a worker
+    # thread forever: connect timeout, and a server-side limit on each statement (and on
+    # waiting for a lock). Long maintenance runs lift it: DB_STATEMENT_TIMEOUT_MS=0 manage.py migrate.
+    DATABASES["default"]["OPTIONS"] = {
+        "connect_timeout": int(env("DB_CONNECT_TIMEOUT", "5")),
+        "options": "-c statement_timeout={} -c lock_timeout={} -c idle_in_transaction_session_timeout={}".format(
+            int(env("DB_STATEMENT_TIMEOUT_MS", "30000")),
+            int(env("DB_LOCK_TIMEOUT_MS", "10000")),
+            int(env("DB_IDLE_IN_TRANSACTION_TIMEOUT_MS", "60000")),
+        ),
+        # Notice a dead server on an idle pooled connection instead of hanging on it.
+        "keepalives": 1, "keepalives_idle": 30, "keepalives_interval": 10, "keepalives_count": 3,
+    }
+    # Check a kept-alive connection before reusing it (it may have died with the server).
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # WAL lets the background import thread write while pages keep reading.
     DATABASES["default"]["OPTIONS"] = {
@@ -130,16 +151,36 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL")
+# SMS codes' send limits, sign-in lockouts, TOTP replay guards and import progress live in
+# the cache, so every app-server process must share it: Redis, or the database cache
+# (CACHE_DATABASE=1 after `manage.py createcachetable`) where Redis is not available.
+CACHE_DATABASE = env_bool("CACHE_DATABASE")
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "gonghui",
+            # Redis away must cost a request a second, not a hang (see docs/operations.md).
+            "OPTIONS": {
+                "socket_connect_timeout": float(env("REDIS_CONNECT_TIMEOUT", "1")),
+                "socket_timeout": float(env("REDIS_SOCKET_TIMEOUT", "1")),
+            },
         }
     }
+elif CACHE_DATABASE:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "gonghui_cache"}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+if not DEBUG and not (REDIS_URL or CACHE_DATABASE):
+    raise ImproperlyConfigured(
+        "A cache shared by every process is required in production (rate limits and one-time "
+        "codes would otherwise be counted per process): set REDIS_URL, or CACHE_DATABASE=1 "
+        "and run `manage.py createcachetable`."
+    )
+
+# /healthz gives each dependency this long before reporting it "timeout".
+HEALTHZ_TIMEOUT_SECONDS = float(env("HEALTHZ_TIMEOUT_SECONDS", "2"))
 
 # Celery: a real broker when CELERY_BROKER_URL (or REDIS_URL) is set; otherwise tasks run
 # in-process (see gonghui.core.tasks.enqueue).
@@ -149,13 +190,39 @@ CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TIMEZONE = "Asia/Shanghai"
+# Publishing from a request (core.tasks.enqueue, after commit) gives up within a few seconds
+# when the broker is away and runs the task in-process instead, never failing the request.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": 2, "socket_keepalive": True, "retry_on_timeout": True,
+    # An unacknowledged task (acks_late) whose worker vanished is delivered again after this
+    # long; longer than the longest task (a big roster commit), so a slow task is never run
+    # twice at once. Roster jobs are also recovered by their own lease (members/roster_jobs.py).
+    "visibility_timeout": int(env("CELERY_VISIBILITY_TIMEOUT", str(2 * 3600))),
+}
+# Workers keep trying to reach the broker, at start and after losing it, and survive a
+# Redis restart (gonghui.celery.ReconnectingConsumer); run them under a supervisor that
+# restarts them anyway (deploy/gonghui-worker.service: Restart=always).
+CELERY_BROKER_CONNECTION_RETRY = True
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+CELERY_WORKER_CONSUMER = "gonghui.celery:ReconnectingConsumer"
+# A task whose child process was killed is acknowledged (not redelivered in a loop); the
+# roster jobs' reaper runs such imports again.
+CELERY_TASK_REJECT_ON_WORKER_LOST = False
 # Periodic jobs, run by `celery -A gonghui beat`. All are idempotent: a missed or doubled
 # run does no harm.
 CELERY_BEAT_SCHEDULE = {
     "cases-escalate-overdue": {"task": "cases.cases_escalate_overdue", "schedule": 24 * 3600.0},
     "stations-star-validity": {"task": "stations.star_validity_sweep", "schedule": 24 * 3600.0},
     "roster-files-purge": {"task": "members.roster_import_files_purge", "schedule": 24 * 3600.0},
+    "idempotency-keys-purge": {"task": "core.idempotency_keys_purge", "schedule": 24 * 3600.0},
+    # Roster imports whose worker died are queued again or ended cleanly (members/roster_jobs.py).
+    "roster-imports-reap": {"task": "members.roster_imports_reap", "schedule": 300.0},
 }
+ROSTER_JOB_LEASE_SECONDS = int(env("ROSTER_JOB_LEASE_SECONDS", "600"))
+ROSTER_JOB_MAX_ATTEMPTS = int(env("ROSTER_JOB_MAX_ATTEMPTS", "3"))
 # "thread" runs background jobs in a daemon thread when there is no broker (make run);
 # "sync" runs them inline (tests).
 TASK_RUNNER_FALLBACK = env("TASK_RUNNER_FALLBACK", "thread")

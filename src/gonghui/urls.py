@@ -5,12 +5,15 @@ from django.utils.translation import gettext_lazy as _
 from gonghui.api import api
 from gonghui.core.files import protected_file
 from gonghui.core.modules import modules
-from gonghui.core.views import favicon, healthz, moved
+from gonghui.core.views import favicon, healthz, livez, moved
 from gonghui.stations.api import station_nearby_view
 
 admin.site.site_header = _("职工之家 · 系统管理")
 admin.site.site_title = _("职工之家")
 admin.site.index_title = _("系统管理")
+
+# A database outage answers 503 (problem JSON on the API, a plain page elsewhere), not 500.
+handler500 = "gonghui.core.views.server_error"
 
 urlpatterns = [
     # The hottest read, routed first and outside Ninja's dispatch (docs/stations.md).
@@ -19,6 +22,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", healthz, name="healthz"),
+    path("livez", livez, name="livez"),
     path("favicon.ico", favicon, name="favicon"),
     path("console/", include("gonghui.console.urls")),
     # Uploads: never a static /media/ directory; this view checks access (core/files.py).

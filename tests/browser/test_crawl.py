@@ -186,7 +186,8 @@ def _crawl(page: Any, base: str, starts: list[str], *, worker: bool, english: bo
 
 @pytest.fixture
 def demo(live_site: str) -> str:
-    call_command("seed_demo", verbosity=0)
+    # pytest runs with DEBUG off; this is the demo installation `make run` shows.
+    call_command("seed_demo", "--i-know-this-is-a-demo", verbosity=0)
     return live_site
 
 

@@ -103,6 +103,15 @@ def test_worker_creates_an_app_case_through_the_api(client):
     assert case.channel == Channel.APP and case.reporter_user == worker and case.reporter_name == "钱七"
 
 
+def test_worker_cannot_skip_the_legal_aid_eligibility_declaration_through_the_api(client):
+    Tree()
+    client.force_login(make_worker_user())
+    response = client.post(f"{BASE}/", {"category": "legal_aid", "description": "想请工会律师代理仲裁。"},
+                           content_type="application/json")
+    assert response.status_code == 422 and response.json()["code"] == "legal_aid_form_required"
+    assert not Case.objects.exists()
+
+
 def test_suggest_endpoint(client):
     client.force_login(make_worker_user())
     body = client.get(f"{BASE}/suggest", {"text": "工地老板欠我们工钱不给"}).json()
@@ -182,3 +191,28 @@ def test_queue_items_match_the_documented_case_schema(client):
     assert len(client.get(f"{BASE}/?queue=new&limit=2").json()) == 2
     assert len(client.get(f"{BASE}/?queue=new&limit=2&offset=2").json()) == 1
     assert client.get(f"{BASE}/?queue=nope").status_code == 422
+
+
+def test_worker_applies_for_legal_aid_through_the_api_with_the_declaration(client):
+    tree = Tree()
+    from gonghui.cases.models import LegalAidApplication
+    from tests.factories import make_member
+
+    member = make_member(union=tree.grassroots_a)
+    client.force_login(member.person.user)
+    application = {
+        "description": "公司拖欠我三个月加班费，想请工会律师代理仲裁。", "dispute_type": "wages", "hardship": "hardship",
+        "household_income_yuan": 1500, "stage": "not_started", "documents": ["id", "hardship_proof", "dispute"],
+        "declared": True,
+    }
+    refused = client.post(f"{BASE}/legal-aid", {**application, "has_lawyer": True, "dispute_type": "not_labour"},
+                          content_type="application/json")
+    assert refused.status_code == 422 and refused.json()["code"] == "legal_aid_not_eligible"
+    assert len(refused.json()["reasons"]) == 2 and not Case.objects.exists()
+    created = client.post(f"{BASE}/legal-aid", application, content_type="application/json")
+    assert created.status_code == 201
+    case = Case.objects.get()
+    assert case.category == "legal_aid" and case.union == tree.grassroots_a
+    assert LegalAidApplication.objects.get(case=case).household_income_yuan == 1500
+    client.force_login(tree.staff_a)
+    assert client.post(f"{BASE}/legal-aid", application, content_type="application/json").status_code == 403

@@ -112,3 +112,86 @@ def test_configured_deadline_of_one_category_leaves_the_others_alone():
     CategoryDeadline.objects.create(category=Category.LEGAL_CONSULTATION, resolve_workdays=1)
     assert resolve_workdays_for(Category.LEGAL_CONSULTATION) == 1
     assert resolve_workdays_for(Category.WAGE_ARREARS) == 5
+
+
+# --- years the chinese-calendar package does not know (2027 on) ------------------------
+
+SPRING_2027 = [{"date": f"2027-02-{d:02d}", "kind": "off", "name": "春节"} for d in range(5, 13)]
+
+
+def enter_2027() -> None:
+    from gonghui.core.holidays import holiday_year_replace
+
+    holiday_year_replace(year=2027, source="国务院办公厅关于2027年部分节假日安排的通知（测试数据）", days=SPRING_2027)
+
+
+def test_2027_deadline_counts_spring_festival_once_the_year_is_entered(on_day):
+    tree = Tree()
+    enter_2027()
+    on_day(dt.date(2027, 2, 4))  # Thursday before the (test) 春节 holiday 02-05…02-12
+    case = app_case(tree)
+    assert case.accept_due == dt.date(2027, 2, 15)
+    assert not case.due_provisional
+    accepted = case_accept(case=case, by=tree.staff_a)
+    assert not accepted.due_provisional
+
+
+def test_2027_deadline_without_the_table_is_marked_provisional(on_day):
+    tree = Tree()
+    on_day(dt.date(2027, 2, 4))
+    case = app_case(tree)
+    assert case.accept_due == dt.date(2027, 2, 5)  # Monday–Friday guess: 春节 counted as work
+    assert case.due_provisional and case.due_from == dt.date(2027, 2, 4)
+
+
+def test_provisional_deadline_is_recounted_after_the_year_is_entered(on_day):
+    from django.core.management import call_command
+
+    from gonghui.cases.models import Case, CaseEvent
+
+    tree = Tree()
+    on_day(dt.date(2027, 2, 4))
+    guessed = app_case(tree)
+    accepted = case_accept(case=app_case(tree), by=tree.staff_a)  # wage arrears: 5 working days
+    assert accepted.due_provisional and accepted.resolve_due == dt.date(2027, 2, 11)
+    call_command("cases_escalate")
+    assert Case.objects.get(pk=guessed.pk).due_provisional  # still unknown: stays provisional
+    enter_2027()
+    call_command("cases_escalate")
+    guessed.refresh_from_db()
+    accepted.refresh_from_db()
+    assert (guessed.due_on, guessed.accept_due, guessed.due_provisional) == (dt.date(2027, 2, 15), dt.date(2027, 2, 15), False)
+    assert (accepted.due_on, accepted.resolve_due, accepted.due_provisional) == (dt.date(2027, 2, 19), dt.date(2027, 2, 19), False)
+    assert CaseEvent.objects.filter(case=guessed, kind=CaseEvent.Kind.NOTE, body__contains="重新计算").exists()
+
+
+def test_staff_overview_warns_that_2027_holidays_are_not_entered(client, monkeypatch, on_day):
+    from django.urls import reverse
+    from django.utils import timezone
+
+    tree = Tree()
+    on_day(dt.date(2026, 12, 28))
+    app_case(tree)  # due 2026-12-29: a known year, not provisional
+    on_day(dt.date(2026, 12, 31))
+    app_case(tree)  # due 2027-01-01 by the Monday–Friday guess
+    monkeypatch.setattr(timezone, "localdate", lambda *a, **k: dt.date(2026, 12, 1))
+    client.force_login(tree.staff_a)
+    html = client.get(reverse("console:home")).content.decode()
+    assert "2027 年节假日安排尚未录入" in html
+    assert "1 件在办诉求的期限为暂定" in html
+    enter_2027()
+    html = client.get(reverse("console:home")).content.decode()
+    assert "年节假日安排尚未录入" not in html
+    assert "1 件在办诉求的期限为暂定" in html  # until the daily job recounts it
+    client.force_login(tree.staff_b)
+    assert "期限为暂定" not in client.get(reverse("console:home")).content.decode()  # another branch's case
+
+
+def test_overview_has_no_calendar_warning_when_the_coming_months_are_known(client, monkeypatch):
+    from django.urls import reverse
+    from django.utils import timezone
+
+    tree = Tree()
+    monkeypatch.setattr(timezone, "localdate", lambda *a, **k: dt.date(2026, 6, 1))
+    client.force_login(tree.staff_a)
+    assert "节假日安排尚未录入" not in client.get(reverse("console:home")).content.decode()

@@ -64,8 +64,8 @@ def test_full_lifecycle_writes_timeline_and_notifies_reporter(settings, django_c
     assert case.status == Status.ACCEPTED
     case = case_resolve(case=case, by=handler, outcome="第三个月工资也已补发。", recovered_fen=1_200_000, people_paid=3)
     case_rate(case=case, by=worker, rating=Rating.SATISFIED)
-    case = case_close(case=case, by=handler)
-    assert case.status == Status.CLOSED and case.rating == Rating.SATISFIED
+    case.refresh_from_db()
+    assert case.status == Status.CLOSED and case.rating == Rating.SATISFIED  # the rating was the 回访
 
     kinds = list(case.events.values_list("kind", flat=True))
     assert kinds[0] == CaseEvent.Kind.CREATED
@@ -96,6 +96,39 @@ def test_transition_refuses_edges_that_are_not_allowed():
     with pytest.raises(Conflict):
         case_transition(case=case, to=Status.AWAITING_INFO, by=tree.staff_a)
     assert case.events.filter(to_status=Status.AWAITING_INFO).count() == 0
+
+
+@pytest.mark.parametrize("rating", [Rating.SATISFIED, Rating.BASICALLY])
+def test_a_satisfied_rating_closes_the_case_instead_of_leaving_it_awaiting_follow_up(rating):
+    tree = Tree()
+    worker = make_worker_user()
+    case = app_case(tree, user=worker)
+    case = case_resolve(case=case_accept(case=case, by=tree.staff_a), by=tree.staff_a, outcome="已处理完毕")
+    case_rate(case=case, by=worker, rating=rating)
+    case.refresh_from_db()
+    assert case.status == Status.CLOSED and case.closed_at is not None
+    assert case.get_status_display() == "已结案"
+    assert case.events.filter(kind=CaseEvent.Kind.CLOSED, to_status=Status.CLOSED).exists()
+
+
+def test_a_dissatisfied_rating_keeps_the_case_resolved_and_reopenable():
+    tree = Tree()
+    worker = make_worker_user()
+    case = app_case(tree, user=worker)
+    case = case_resolve(case=case_accept(case=case, by=tree.staff_a), by=tree.staff_a, outcome="已处理完毕")
+    case_rate(case=case, by=worker, rating=Rating.DISSATISFIED)
+    case.refresh_from_db()
+    assert case.status == Status.RESOLVED
+    assert case_reopen(case=case, by=worker, reason="单位并没有补发。").status == Status.ACCEPTED
+
+
+def test_a_phone_follow_up_rating_recorded_by_staff_also_closes_the_case():
+    tree = Tree()
+    case = app_case(tree)
+    case = case_resolve(case=case_accept(case=case, by=tree.staff_a), by=tree.staff_a, outcome="已处理完毕")
+    case_rate(case=case, by=tree.staff_a, rating=Rating.BASICALLY)
+    case.refresh_from_db()
+    assert case.status == Status.CLOSED
 
 
 def test_reopen_needs_a_dissatisfied_rating():

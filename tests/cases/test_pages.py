@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from gonghui.cases.models import Case, CaseEvent, Channel, Rating, Status
 from gonghui.cases.services import case_accept, case_resolve
@@ -229,3 +230,24 @@ def test_revealing_the_reporters_phone_is_audit_logged_and_needs_the_role(client
     response = client.post(reverse("console:cases:action", args=[case.pk, "reveal"]), {"reason": "电话回访"}, follow=True)
     assert "13912345678" in response.content.decode()
     assert AuditEvent.objects.filter(action="case.reveal.reporter_phone", target_id=str(case.pk), reason="电话回访").exists()
+
+
+def test_worker_case_page_shows_the_region_and_place_they_entered(client):
+    tree = Tree()
+    worker = make_worker_user(name="钱五")
+    client.force_login(worker)
+    client.post(reverse("cases:report"), report_data(tree, place="科技园南区三栋"))
+    case = Case.objects.get(reporter_user=worker)
+    page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert "广东省 深圳市 南山区" in page
+    assert "科技园南区三栋" in page
+
+
+def test_staff_queue_shows_the_masked_reporter_and_the_time_reported(client):
+    tree = Tree()
+    case = app_case(tree, user=make_worker_user(name="欧阳小明"))
+    client.force_login(tree.staff_a)
+    page = client.get(reverse("console:cases:queue") + "?queue=new").content.decode()
+    assert "欧***" in page and "欧阳小明" not in page
+    assert timezone.localtime(case.created_at).strftime("%Y-%m-%d %H:%M") in page
+    assert '<td class="nowrap">欠薪讨薪</td>' in page

@@ -7,8 +7,17 @@ import pytest
 from gonghui.cases.models import Category, Channel, RoutingRule
 from gonghui.cases.routing import case_route
 from gonghui.cases.services import case_create
+from gonghui.members.models import EmploymentForm
+from gonghui.members.services import membership_application_submit
 from gonghui.orgs.models import Region, Union
-from tests.factories import Tree, make_employer, make_union
+from tests.factories import (
+    Tree,
+    make_employer,
+    make_id_number,
+    make_member,
+    make_union,
+    make_worker_user,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -157,3 +166,65 @@ def test_without_an_active_root_union_routing_fails_loudly():
     Union.objects.filter(pk=tree.national.pk).update(status=Union.Status.DISSOLVED)
     with pytest.raises(RuntimeError, match="^no root union configured$"):
         case_route(category=Category.OTHER, employer=None, region=None, is_new_form=False)
+
+# --- a known worker who gives neither place nor employer (issue 8, item 2) ---------------
+
+
+def _legal_aid_without_place(user):
+    return case_create(
+        channel=Channel.APP, category=Category.LEGAL_AID, reporter_user=user,
+        description="单位拖欠加班费，我想请工会律师代理仲裁。",
+    )
+
+
+def test_members_case_without_place_or_employer_goes_to_their_membership_union_not_the_root():
+    tree = Tree()
+    member = make_member(union=tree.grassroots_a, name="林会员")
+    case = _legal_aid_without_place(member.person.user)
+    assert case.union == tree.grassroots_a
+    assert case.union != tree.national
+
+
+def test_applicants_case_without_place_goes_to_the_union_of_their_pending_application():
+    tree = Tree()
+    user = make_worker_user(name="孙申请")
+    membership_application_submit(
+        user=user, name="孙申请", id_number=make_id_number(), phone=user.phone,
+        employment_form=EmploymentForm.STANDARD, employer=tree.grassroots_b.employer,
+    )
+    case = _legal_aid_without_place(user)
+    assert case.union == tree.grassroots_b
+
+
+def test_hotline_caller_known_by_phone_goes_to_their_membership_union():
+    tree = Tree()
+    member = make_member(union=tree.grassroots_b, name="周来电")
+    case = case_create(
+        channel=Channel.HOTLINE, category=Category.LEGAL_CONSULTATION, description="想咨询辞退补偿怎么算。",
+        reporter_phone=member.person.user.phone, created_by=tree.staff_b,
+    )
+    assert case.union == tree.grassroots_b
+
+
+def test_a_place_given_still_wins_over_the_membership_union():
+    tree = Tree()
+    member = make_member(union=tree.grassroots_b, name="吴会员")
+    case = case_create(
+        channel=Channel.APP, category=Category.OTHER, reporter_user=member.person.user,
+        description="在南山打零工时被拖欠工钱。", region=region("440305"),
+    )
+    assert case.union == tree.county_a
+
+
+def test_routing_rule_of_the_members_region_applies_when_no_place_is_given():
+    tree = Tree()
+    centre = make_union(name="甲市职工法律援助中心", kind=Union.Kind.GRASSROOTS, parent=tree.city_a, region="440300")
+    RoutingRule.objects.create(category=Category.LEGAL_AID, region=region("440300"), union=centre)
+    member = make_member(union=tree.grassroots_a, name="郑会员")
+    assert _legal_aid_without_place(member.person.user).union == centre
+
+
+def test_unknown_worker_without_place_still_reaches_a_union():
+    tree = Tree()
+    case = _legal_aid_without_place(make_worker_user())
+    assert case.union == tree.national

@@ -36,7 +36,7 @@ def test_satisfaction_rate_counts_satisfied_and_basically_satisfied_over_rated()
     assert stats.decided == 3 and stats.on_time == 3 and stats.on_time_rate == 1.0
     assert stats.by_channel == {"app": 4, "hotline": 1}
     assert stats.by_category["wage_arrears"] == 4
-    assert stats.by_status["resolved"] == 3
+    assert stats.by_status["resolved"] == 1 and stats.by_status["closed"] == 2  # 满意 / 基本满意 close the case
     assert stats.by_union_kind == {"grassroots": 4, "county": 1}
     assert stats.recovered_fen == 300
     assert case_stats(user=tree.staff_b).total == 0

@@ -17,7 +17,8 @@ import os
 import pytest
 import schemathesis
 from django.core.handlers.wsgi import WSGIHandler
-from django.db import transaction
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections, transaction
 from django.test import Client
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis.errors import Unsatisfiable
@@ -127,6 +128,19 @@ def _fuzz(cookies: dict[str, str], *, examples: int) -> list[tuple[str, str, int
     schema = schemathesis.openapi.from_dict(raw)
     app = WSGIHandler()
     failures: list[tuple[str, str, int, str]] = []
+    # As Django's test client does: the end of a request must not close the test's database
+    # connection (on PostgreSQL a refused value would otherwise take it down for the rest).
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        _fuzz_operations(schema, app, cookies, examples, failures)
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+    return failures
+
+
+def _fuzz_operations(schema, app, cookies, examples, failures) -> None:
     for result in schema.get_all_operations():
         operation = result.ok()
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
@@ -148,7 +162,6 @@ def _fuzz(cookies: dict[str, str], *, examples: int) -> list[tuple[str, str, int
                 send()
             except Unsatisfiable:
                 continue  # nothing to get wrong in this operation (no parameters, no body)
-    return failures
 
 
 def test_schemathesis_finds_no_server_error_as_staff():

@@ -74,3 +74,16 @@ def test_production_refuses_the_console_sms_backend_unless_allowed():
     assert refused.returncode != 0 and "SMS_CONSOLE_ALLOWED" in refused.stderr
     allowed = _manage("check", **{**env, "SMS_CONSOLE_ALLOWED": "1"})
     assert allowed.returncode == 0, allowed.stderr
+
+
+def test_production_requires_a_shared_cache_for_limits_and_codes():
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k not in {"REDIS_URL", "CACHE_DATABASE"}}
+    refused = _manage("check", **env)
+    assert refused.returncode != 0
+    assert "REDIS_URL" in refused.stderr and "CACHE_DATABASE" in refused.stderr
+    with_redis = _manage("check", **{**env, "REDIS_URL": "redis://127.0.0.1:6379/9"})
+    assert with_redis.returncode == 0, with_redis.stderr
+    database = _manage("shell", "-c", "from django.core.cache import caches; print(type(caches['default']).__name__)",
+                       **{**env, "CACHE_DATABASE": "1"})
+    assert database.returncode == 0, database.stderr
+    assert database.stdout.strip().endswith("DatabaseCache")

@@ -31,10 +31,11 @@ def _password_only_staff_client(settings) -> tuple[Client, Tree]:
     return client, tree
 
 
-# What a staff member may reach before the TOTP step; everything else is guarded.
+# What a staff member may reach before the TOTP step; everything else is guarded. The probes
+# and the public nearby search show nothing a signed-out visitor does not see.
 SIGN_IN_STEPS = (
     "accounts:worker_login", "accounts:staff_login", "accounts:totp_setup", "accounts:totp_verify",
-    "accounts:logout", "admin:logout", "set_language", "healthz",
+    "accounts:logout", "admin:logout", "set_language", "healthz", "livez", "stations_nearby_api",
 )
 
 
@@ -109,6 +110,22 @@ def test_revoked_token_with_a_session_is_401(client):
     client.force_login(tree.staff_a)
     response = client.get("/api/v1/accounts/me", HTTP_AUTHORIZATION=f"Bearer {key}")
     assert response.status_code == 401
+
+
+def test_expired_token_is_401_and_never_falls_back_to_the_session(client):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    tree = Tree()
+    token, key = services.api_token_create(
+        user=tree.staff_a, name="短期对接", expires_at=timezone.now() + dt.timedelta(days=1),
+    )
+    assert client.get("/api/v1/accounts/me", HTTP_AUTHORIZATION=f"Bearer {key}").status_code == 200
+    type(token).objects.filter(pk=token.pk).update(expires_at=timezone.now() - dt.timedelta(seconds=1))
+    client.force_login(tree.staff_a)
+    response = client.get("/api/v1/members/people", HTTP_AUTHORIZATION=f"Bearer {key}")
+    assert response.status_code == 401 and response.json()["code"] == "unauthenticated"
 
 
 def test_a_valid_token_acts_as_its_own_user_not_the_session(client, settings):

@@ -48,7 +48,7 @@ def test_home_invites_sign_in_and_offers_the_nearest_station_and_all_services(cl
 def test_services_page_lists_every_modules_services(client):
     body = client.get("/services/").content.decode()
     for text in ("申请入会", "电子会员卡", "我要反映（12351）", "法律援助", "附近驿站",
-                 'href="/members/join/"', 'href="/cases/new/?category=legal_aid"', 'href="/stations/"'):
+                 'href="/members/join/"', 'href="/cases/legal/aid/"', 'href="/stations/"'):
         assert text in body
 
 

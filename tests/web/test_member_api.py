@@ -101,7 +101,8 @@ def test_card_me_returns_token_that_verifies_without_personal_data(client, worke
     raw = result.content.decode()
     for secret in ("李四", membership.person.id_number, "13800002222", membership.number, card["serial"]):
         assert secret not in raw
-    assert set(data) == {"status", "union_name", "expires_at", "serial_tail"}
+    assert set(data) == {"status", "kind", "union_name", "expires_at", "serial_tail"}
+    assert data["kind"] == "dynamic"
     posted = _post(anonymous, f"{API}/cards/verify", {"token": card["token"]})
     assert posted.json()["status"] == "valid"
 
@@ -118,7 +119,7 @@ def test_verify_reports_revoked_expired_and_tampered_tokens(client, worker, tree
     for bad in (tampered, "", "not-a-token", "x" * 400):
         response = client.get(f"{API}/cards/verify", {"token": bad})
         assert response.status_code == 200 and response.json() == {
-            "status": "invalid", "union_name": "", "expires_at": None, "serial_tail": ""
+            "status": "invalid", "kind": "", "union_name": "", "expires_at": None, "serial_tail": ""
         }
     assert client.get(f"{API}/cards/verify", {"token": "x" * 600}).status_code == 422
 

@@ -128,18 +128,18 @@ class SmsCodeAdmin(admin.ModelAdmin):
 class ApiTokenAddForm(forms.ModelForm):
     class Meta:
         model = ApiToken
-        fields = ("user", "name")
+        fields = ("user", "name", "expires_at")
 
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
     """Tokens are created here; the key is shown once, in the confirmation message."""
 
-    list_display = ("name", "user", "prefix", "created_at", "last_used_at", "revoked_at")
+    list_display = ("name", "user", "prefix", "created_at", "last_used_at", "expires_at", "revoked_at")
     list_filter = ("revoked_at",)
     search_fields = ("name", "prefix", "user__username")
     raw_id_fields = ("user",)
-    readonly_fields = ("user", "name", "prefix", "created_at", "last_used_at", "revoked_at")
+    readonly_fields = ("user", "name", "prefix", "created_at", "last_used_at", "expires_at", "revoked_at")
     list_select_related = ("user",)
     actions = ["revoke"]
 
@@ -152,13 +152,15 @@ class ApiTokenAdmin(admin.ModelAdmin):
         return self.readonly_fields if obj is not None else ()
 
     def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
-        return self.readonly_fields if obj is not None else ("user", "name")
+        return self.readonly_fields if obj is not None else ("user", "name", "expires_at")
 
     def save_model(self, request: HttpRequest, obj: ApiToken, form: Any, change: bool) -> None:
         if change:
             return  # nothing on a token is editable
         try:
-            token, key = services.api_token_create(user=obj.user, name=obj.name, actor=request.user)
+            token, key = services.api_token_create(
+                user=obj.user, name=obj.name, actor=request.user, expires_at=obj.expires_at,
+            )
         except DomainError as exc:
             self.message_user(request, str(exc.message), level=messages.ERROR)
             raise

@@ -31,7 +31,9 @@ from . import selectors
 TOTP_SESSION_KEY = "gonghui_totp_verified"
 API_PREFIX = "/api/"
 # URL names a staff member may reach before the TOTP step: signing in, the step itself,
-# leaving, the language switch and the health check.
+# leaving, the language switch, the health probes, and the public nearby search (it needs no
+# login at all, and so keeps answering from its in-memory index while the database, and
+# with it the session, is away).
 TOTP_EXEMPT_URL_NAMES = (
     "accounts:worker_login",
     "accounts:staff_login",
@@ -41,6 +43,8 @@ TOTP_EXEMPT_URL_NAMES = (
     "admin:logout",
     "set_language",
     "healthz",
+    "livez",
+    "stations_nearby_api",
 )
 
 

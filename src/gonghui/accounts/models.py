@@ -88,6 +88,7 @@ class ApiToken(models.Model):
     prefix = models.CharField(_("前缀"), max_length=8, editable=False)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("到期时间"), null=True, blank=True, help_text=_("留空表示长期有效，直到吊销。"))
     revoked_at = models.DateTimeField(_("吊销时间"), null=True, blank=True)
 
     class Meta:

@@ -10,6 +10,7 @@ import datetime as dt
 import hashlib
 import hmac
 import logging
+import math
 import secrets
 import unicodedata
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from gonghui.core.audit import audit_record
+from gonghui.core.cache import cache_required
 from gonghui.core.errors import Conflict, NotFound, PermissionDenied, RateLimited, ValidationFailed
 from gonghui.core.pii import mask_personal_numbers, phone_index
 from gonghui.core.validators import parse_phone
@@ -99,15 +101,23 @@ def sms_code_send(*, phone: str, ip: str | None = None) -> SmsSent:
     phone = parse_phone(phone)
     index = phone_index(phone)
     interval = int(settings.SMS_SEND_INTERVAL_SECONDS)
-    if interval > 0 and not cache.add(f"sms:interval:{index}", 1, timeout=interval):
-        raise RateLimited(
-            _("验证码发送太频繁，请%(seconds)s秒后再试。") % {"seconds": interval},
-            code="sms_too_frequent", field="phone", params={"retry_after": interval},
-        )
-    if ip and _count(f"sms:ip:{ip}", 3600) > SMS_IP_HOURLY_LIMIT:
-        raise RateLimited(_("该网络请求验证码次数过多，请一小时后再试。"), code="sms_ip_limit", field="phone")
-    if _count(f"sms:day:{index}", 24 * 3600) > SMS_PHONE_DAILY_LIMIT:
-        raise RateLimited(_("该手机号今日获取验证码次数已达上限。"), code="sms_daily_limit", field="phone")
+    # The limits live in the cache: without it no code is sent (fail closed, 503).
+    # The cache entry holds when the next code may go out, so a refused resend can say how
+    # long is really left (the login page counts it down).
+    with cache_required("sms rate limits"):
+        next_at = timezone.now().timestamp() + interval
+        if interval > 0 and not cache.add(f"sms:interval:{index}", next_at, timeout=interval):
+            held = cache.get(f"sms:interval:{index}")
+            left = interval if not isinstance(held, int | float) else held - timezone.now().timestamp()
+            wait = min(interval, max(1, math.ceil(left)))
+            raise RateLimited(
+                _("验证码发送太频繁，请%(seconds)s秒后再试。") % {"seconds": wait},
+                code="sms_too_frequent", field="phone", params={"retry_after": wait},
+            )
+        if ip and _count(f"sms:ip:{ip}", 3600) > SMS_IP_HOURLY_LIMIT:
+            raise RateLimited(_("该网络请求验证码次数过多，请一小时后再试。"), code="sms_ip_limit", field="phone")
+        if _count(f"sms:day:{index}", 24 * 3600) > SMS_PHONE_DAILY_LIMIT:
+            raise RateLimited(_("该手机号今日获取验证码次数已达上限。"), code="sms_daily_limit", field="phone")
 
     code = f"{secrets.randbelow(10**6):06d}"
     ttl = int(settings.SMS_CODE_TTL_SECONDS)
@@ -211,15 +221,19 @@ def staff_authenticate(*, username: str, password: str, ip: str | None = None, r
     if not username or not password:
         raise ValidationFailed(_("请输入用户名和密码。"), code="credentials_required")
     key = f"staff-login:{hashlib.sha256(username.lower().encode()).hexdigest()[:24]}"
-    if int(cache.get(key, 0)) >= STAFF_LOGIN_MAX_FAILURES:
-        raise RateLimited(_("登录失败次数过多，请15分钟后再试。"), code="login_locked")
+    # The lock-out counter lives in the cache: without it nobody is let in (fail closed, 503).
+    with cache_required("staff login lock-out"):
+        if int(cache.get(key, 0)) >= STAFF_LOGIN_MAX_FAILURES:
+            raise RateLimited(_("登录失败次数过多，请15分钟后再试。"), code="login_locked")
     user = authenticate(request, username=username, password=password)
     if user is None:
-        _count(key, STAFF_LOGIN_LOCK_SECONDS)
+        with cache_required("staff login lock-out"):
+            _count(key, STAFF_LOGIN_LOCK_SECONDS)
         # Workers sometimes type their phone here: the audit log keeps it masked.
         audit_record(actor=None, action="user.login_failed", data={"username": mask_personal_numbers(username)}, ip=ip)
         raise ValidationFailed(_("用户名或密码不正确。"), code="credentials_invalid")
-    cache.delete(key)
+    with cache_required("staff login lock-out"):
+        cache.delete(key)
     return user  # type: ignore[return-value]
 
 
@@ -240,6 +254,11 @@ def totp_provisioning_uri(*, user: User) -> str:
 
 
 def _totp_check(user: User, code: str) -> None:
+    with cache_required("totp lock-out"):
+        _totp_check_guarded(user, code)
+
+
+def _totp_check_guarded(user: User, code: str) -> None:
     code = _digits(code).replace(" ", "")
     lock_key = f"totp-fail:{user.pk}"
     if int(cache.get(lock_key, 0)) >= TOTP_MAX_FAILURES:
@@ -321,14 +340,21 @@ def token_hash(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-def api_token_create(*, user: User, name: str, actor: Any = None) -> tuple[ApiToken, str]:
-    """Create a token; the plain key is returned once and never stored."""
+def api_token_create(
+    *, user: User, name: str, actor: Any = None, expires_at: dt.datetime | None = None
+) -> tuple[ApiToken, str]:
+    """Create a token; the plain key is returned once and never stored. With `expires_at`
+    it stops authenticating at that time (401), like a revoked one."""
     name = (name or "").strip()
     if not name:
         raise ValidationFailed(_("请填写令牌名称（如合作方系统名）。"), code="name_required", field="name")
+    if expires_at is not None and expires_at <= timezone.now():
+        raise ValidationFailed(_("到期时间须晚于现在。"), code="expires_in_past", field="expires_at")
     key = "gh_" + secrets.token_urlsafe(32)
     with transaction.atomic():
-        token = ApiToken.objects.create(user=user, name=name[:80], key_hash=token_hash(key), prefix=key[:8])
+        token = ApiToken.objects.create(
+            user=user, name=name[:80], key_hash=token_hash(key), prefix=key[:8], expires_at=expires_at,
+        )
         audit_record(actor=actor or user, action="api_token.create", target=token, data={"user": user.pk})
     return token, key
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
-import segno
 from django.conf import settings
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -16,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from gonghui.core.errors import DomainError
 from gonghui.core.net import client_ip
+from gonghui.core.qr import qr_svg as make_qr_svg
 from gonghui.core.web import apply_domain_error
 
 from . import selectors, services
@@ -77,14 +77,22 @@ def worker_login(request: HttpRequest) -> HttpResponse:
             context["form"] = phone_form
             if phone_form.is_valid():
                 phone = phone_form.cleaned_data["phone"]
+                normalized = "".join(ch for ch in phone if ch.isdigit())[-11:]
                 try:
                     sent = services.sms_code_send(phone=phone, ip=client_ip(request))
                 except DomainError as exc:
-                    apply_domain_error(exc, form=phone_form)
+                    if request.POST.get("resend") and exc.code == "sms_too_frequent":
+                        # "重新获取" pressed too early (no JavaScript to hold it): stay on the
+                        # code step, the code already sent still works; say how long is left.
+                        context.update(
+                            step="code", phone=normalized, form=SmsCodeForm(initial={"phone": normalized}),
+                            resend_error=exc.message, resend_after=exc.params.get("retry_after", 0),
+                        )
+                    else:
+                        apply_domain_error(exc, form=phone_form)
                 else:
-                    normalized = "".join(ch for ch in phone if ch.isdigit())[-11:]
                     context.update(
-                        step="code", phone=normalized, sent=sent,
+                        step="code", phone=normalized, sent=sent, resend_after=sent.resend_after,
                         form=SmsCodeForm(initial={"phone": normalized}),
                         demo_code=sent.code if settings.DEMO_MODE else "",
                     )
@@ -144,7 +152,7 @@ def totp_setup(request: HttpRequest) -> HttpResponse:
             totp_mark_verified(request)
             return redirect(next_url)
     uri = services.totp_provisioning_uri(user=user)
-    qr_svg = segno.make(uri, error="m").svg_inline(scale=4, dark="#1f2329")
+    qr_svg = make_qr_svg(uri, scale=4)
     grouped = " ".join(secret[i:i + 4] for i in range(0, len(secret), 4))
     return render(request, "accounts/pages/totp_setup.html", {
         "form": form, "qr_svg": qr_svg, "secret": grouped, "next": next_url,

@@ -10,11 +10,14 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from gonghui.core import jurisdiction
+
 from .models import (
     Case,
     CaseEvent,
     CategoryDeadline,
     Lawyer,
+    LegalAidApplication,
     Mediation,
     RoutingRule,
     Supervision,
@@ -67,10 +70,20 @@ class CategoryDeadlineAdmin(admin.ModelAdmin):
 
 @admin.register(Lawyer)
 class LawyerAdmin(admin.ModelAdmin):
-    list_display = ("name", "kind", "firm", "specialities", "union", "is_active")
-    list_filter = ("kind", "is_active")
-    search_fields = ("name", "firm", "specialities")
-    raw_id_fields = ("union", "user")
+    list_display = ("name", "kind", "firm", "specialities", "union", "service_region", "is_public", "is_active")
+    list_filter = ("kind", "is_active", "is_public")
+    search_fields = ("name", "firm", "specialities", "address")
+    raw_id_fields = ("union", "user", "service_region")
+
+
+@admin.register(LegalAidApplication)
+class LegalAidApplicationAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ("case", "dispute_type", "hardship", "stage", "has_lawyer", "declared_at")
+    list_filter = ("dispute_type", "hardship", "stage")
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        return jurisdiction.scope(LegalAidApplication.objects.select_related("case"), request.user,
+                                  path_field="case__union_path")
 
 
 @admin.register(Supervision)

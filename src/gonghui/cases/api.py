@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext_lazy as _
 from ninja import File, Query, Router, Status
 from ninja.files import UploadedFile
 
@@ -26,6 +27,7 @@ from .schemas import (
     DuplicateOut,
     EventOut,
     LawyerOut,
+    LegalAidApplicationIn,
     LegalAidIn,
     LetterIn,
     LetterOut,
@@ -92,6 +94,10 @@ def case_create(request: HttpRequest, payload: CaseIn) -> Status[dict[str, Any]]
         channel = Channel.PARTNER if via_token else Channel.HOTLINE
     else:
         channel = Channel.APP
+        if payload.category == Category.LEGAL_AID:
+            # A worker's legal aid goes through the eligibility declaration (the 法律援助 form).
+            raise ValidationFailed(_("申请法律援助请使用法律援助申请（POST /api/v1/cases/legal-aid），以便核对援助条件。"),
+                                   code="legal_aid_form_required", field="category")
     region = selectors.region_for_case(code=payload.region_code)
     if payload.region_code and region is None:
         raise ValidationFailed("地区代码无效。", code="region_invalid", field="region_code")
@@ -118,6 +124,27 @@ def case_list(request: HttpRequest, queue: str = "new", q: str = "", limit: Limi
     rows = selectors.case_queue(user=user, queue=queue, q=q[:50]).values(*CASE_LIST_FIELDS)
     # Answered as encoded CaseOut items (see case_rows_json): the staff's busiest list.
     return HttpResponse(case_rows_json(rows[max(offset, 0) : max(offset, 0) + limit]), content_type="application/json")
+
+
+@router.post("/legal-aid", response={201: CaseOut}, summary="申请法律援助")
+def legal_aid_apply(request: HttpRequest, payload: LegalAidApplicationIn) -> Status[dict[str, Any]]:
+    """A signed-in worker applies for legal aid with the eligibility declaration. Not eligible:
+    422 `legal_aid_not_eligible` with `reasons` (one sentence each); legal consultation is the
+    alternative (`POST /` with category `legal_consultation`)."""
+    if is_staff_user(request.user):
+        raise PermissionDenied(_("法律援助由职工本人申请；热线来电请用热线登记。"), code="worker_only")
+    region = selectors.region_for_case(code=payload.region_code)
+    if payload.region_code and region is None:
+        raise ValidationFailed(_("地区代码无效。"), code="region_invalid", field="region_code")
+    case = legal_services.legal_aid_apply(
+        user=request.user, description=payload.description, dispute_type=payload.dispute_type,
+        hardship=payload.hardship, stage=payload.stage, has_lawyer=payload.has_lawyer, documents=payload.documents,
+        declared=payload.declared, household_income_yuan=payload.household_income_yuan,
+        case_reference=payload.case_reference,
+        employer=selectors.employer_for_case(employer_id=payload.employer_id) if payload.employer_id else None,
+        employer_name=payload.employer_name, region=region, place=payload.place,
+    )
+    return Status(201, CaseOut.from_case(case))
 
 
 @router.get("/mine", response=list[CaseOut], summary="我的诉求")

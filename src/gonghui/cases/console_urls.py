@@ -17,6 +17,7 @@ urlpatterns = [
     path("<int:pk>/", views.case_detail, name="detail"),
     path("<int:pk>/files/<int:attachment_id>/", views.attachment_download, name="attachment"),
     path("lawyers/", legal.lawyer_list, name="lawyers"),
+    path("lawyers/<int:pk>/publish/", legal.lawyer_publish, name="lawyer_publish"),
     path("letters/", legal.letter_list, name="letters"),
     path("letters/<int:pk>/", legal.letter_detail, name="letter"),
     path("letters/<int:pk>/pdf/", legal.letter_pdf, name="letter_pdf"),

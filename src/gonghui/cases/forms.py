@@ -8,9 +8,24 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from gonghui.core.errors import ValidationFailed
+from gonghui.core.forms import DateField
 from gonghui.core.money import yuan_to_fen
 
-from .models import CLASSIFIED_CATEGORIES, Category, Lawyer, Mediation, Rating, SupervisionLetter
+from .legal_aid import Document
+from .models import (
+    CLASSIFIED_CATEGORIES,
+    Category,
+    DisputeType,
+    Hardship,
+    Lawyer,
+    Mediation,
+    Rating,
+    Stage,
+    SupervisionLetter,
+)
+
+# The legal services have their own forms (legal_*.html); the general report form leaves them out.
+LEGAL_CATEGORIES = (Category.LEGAL_CONSULTATION, Category.LEGAL_AID, Category.MEDIATION)
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -61,6 +76,54 @@ class CaseFactsForm(forms.Form):
 class CaseReportForm(CaseFactsForm):
     attachments = MultipleFileField(label=_("附件（图片或 PDF，每个不超过 5 MB）"))
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        category = self.fields["category"]
+        assert isinstance(category, forms.ChoiceField)
+        category.choices = [c for c in Category.choices if c[0] not in LEGAL_CATEGORIES]
+
+
+class LegalHelpForm(forms.Form):
+    """What every legal-help form asks: the matter, and optionally the employer and the place
+    (a member who leaves them out is served by their own union). No amount, no headcount."""
+
+    description = forms.CharField(label=_("您遇到的问题"), max_length=2000, widget=forms.Textarea(attrs={"rows": 5}))
+    employer = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    employer_name = forms.CharField(label=_("用人单位（可不填）"), max_length=150, required=False)
+    region = forms.CharField(label=_("所在地区（可不填）"), max_length=6, required=False)
+    place = forms.CharField(label=_("详细地点（可不填）"), max_length=200, required=False)
+    attachments = MultipleFileField(label=_("材料照片或 PDF（可不传，每个不超过 5 MB）"))
+
+
+class LegalConsultationForm(LegalHelpForm):
+    dispute_type = forms.ChoiceField(label=_("咨询什么事"), required=False,
+                                     choices=[("", _("请选择（可不选）")), *DisputeType.choices])
+    field_order = ["dispute_type", "description"]
+
+
+YES_NO = [("0", _("没有")), ("1", _("已经委托了"))]
+
+
+class LegalAidForm(LegalHelpForm):
+    dispute_type = forms.ChoiceField(label=_("争议类型"), choices=DisputeType.choices, widget=forms.RadioSelect)
+    hardship = forms.ChoiceField(label=_("您的经济状况"), choices=Hardship.choices, widget=forms.RadioSelect)
+    household_income = forms.IntegerField(label=_("家庭人均月收入（元，申请经济困难援助时填写）"), required=False,
+                                          min_value=0, max_value=1_000_000)
+    stage = forms.ChoiceField(label=_("争议现在到了哪一步"), choices=Stage.choices, widget=forms.RadioSelect)
+    case_reference = forms.CharField(label=_("仲裁或诉讼案号（已在仲裁或诉讼中时填写）"), max_length=60, required=False)
+    has_lawyer = forms.TypedChoiceField(label=_("是否已经委托律师或其他代理人"), choices=YES_NO, coerce=lambda v: v == "1",
+                                        widget=forms.RadioSelect)
+    documents = forms.MultipleChoiceField(label=_("您能提供哪些材料（可以现在上传，也可以受理后补交）"), required=False,
+                                          choices=Document.choices, widget=forms.CheckboxSelectMultiple)
+    declared = forms.BooleanField(label=_("我保证以上情况属实，如有虚假，工会可以终止援助。"), required=False)
+    field_order = ["dispute_type", "description", "hardship", "household_income", "stage", "case_reference",
+                   "has_lawyer", "documents"]
+
+
+class MediationRequestForm(LegalHelpForm):
+    employer_name = forms.CharField(label=_("和哪家单位发生争议"), max_length=150, required=False)
+    consent = forms.BooleanField(label=_("我同意工会以我的名义联系单位，安排双方调解。"), required=False)
+
 
 class HotlineIntakeForm(CaseFactsForm):
     reporter_phone = forms.CharField(label=_("来电号码"), max_length=20)
@@ -107,7 +170,7 @@ class ResolveForm(forms.Form):
 
 class SuperviseForm(forms.Form):
     note = forms.CharField(label=_("督办意见"), max_length=500)
-    due_on = forms.DateField(label=_("督办期限"), widget=forms.DateInput(attrs={"type": "date"}))
+    due_on = DateField(label=_("督办期限"))
 
 
 class FollowUpRateForm(RateForm):
@@ -126,12 +189,17 @@ CLASSIFIED_CHOICES = [(c.value, c.label) for c in CLASSIFIED_CATEGORIES]
 
 
 class LawyerForm(forms.Form):
-    name = forms.CharField(label=_("姓名"), max_length=50)
+    name = forms.CharField(label=_("姓名或站点名称"), max_length=50)
     kind = forms.ChoiceField(label=_("类型"), choices=Lawyer.Kind.choices)
     firm = forms.CharField(label=_("执业机构"), max_length=120, required=False)
     specialities = forms.CharField(label=_("擅长领域"), max_length=200, required=False)
-    phone = forms.CharField(label=_("联系电话"), max_length=20, required=False)
+    phone = forms.CharField(label=_("联系电话（内部）"), max_length=20, required=False)
     union = forms.IntegerField(label=_("所属工会"))
+    is_public = forms.BooleanField(label=_("向职工公开（列入“法律援助站点与律师”）"), required=False)
+    service_region = forms.CharField(label=_("服务地区代码（可不填，默认所属工会所在地区）"), max_length=6, required=False)
+    address = forms.CharField(label=_("地址"), max_length=200, required=False)
+    hours = forms.CharField(label=_("服务时间"), max_length=100, required=False)
+    public_phone = forms.CharField(label=_("公开电话"), max_length=30, required=False)
 
 
 class LawyerAssignForm(forms.Form):
@@ -156,7 +224,7 @@ class MediationOpenForm(forms.Form):
 
 
 class MediationSessionForm(forms.Form):
-    held_on = forms.DateField(label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    held_on = DateField(label=_("日期"))
     place = forms.CharField(label=_("地点"), max_length=120, required=False)
     notes = forms.CharField(label=_("记录"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 

@@ -1,38 +1,71 @@
-"""Writes for the legal side: the lawyer roster, lawyer assignment, legal-aid decisions,
-mediation, and 一函两书 letters (with their Chinese PDF)."""
+"""Writes for the legal side: the workers' legal-help requests (consultation, legal aid with
+its eligibility rules, mediation), the lawyer roster and its public directory, lawyer
+assignment, legal-aid decisions, mediation, and 一函两书 letters (with their Chinese PDF)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import secrets
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from gonghui.core import jurisdiction
 from gonghui.core.audit import audit_record
-from gonghui.core.errors import Conflict, NotFound, ValidationFailed
+from gonghui.core.errors import Conflict, NotFound, ValidationFailed, problem_response
 from gonghui.core.sequences import sequence_reserve
 from gonghui.core.validators import parse_name, parse_phone
 from gonghui.core.workdays import add_workdays
-from gonghui.orgs.models import Union
+from gonghui.orgs.models import Employer, Region, Union
 
-from . import pdf
+from . import pdf, routing
+from .legal_aid import AidAnswers, legal_aid_check
 from .models import (
     Case,
     CaseEvent,
     Category,
+    Channel,
+    DisputeType,
+    Hardship,
     Lawyer,
+    LegalAidApplication,
     LegalAidDecision,
     Mediation,
     MediationSession,
+    Stage,
     SupervisionLetter,
 )
-from .services import MAX_AMOUNT_FEN, _clean_text, _event, _notify_reporter, _require_staff
+from .services import (
+    MAX_AMOUNT_FEN,
+    _clean_text,
+    _event,
+    _notify_reporter,
+    _require_staff,
+    case_create,
+)
+
+
+class LegalAidNotEligible(ValidationFailed):
+    """The applicant cannot get legal aid; `reasons` says why, one sentence each."""
+
+    default_code = "legal_aid_not_eligible"
+
+    def __init__(self, reasons: list[str]) -> None:
+        self.reasons = reasons
+        super().__init__(
+            _("暂不符合工会法律援助条件：%(reasons)s 您可以改为申请法律咨询，工会律师会免费解答。") % {"reasons": " ".join(reasons)},
+            code=self.default_code,
+        )
+
+    def as_response(self) -> HttpResponse:
+        return problem_response(self.status, self.code, str(self.message), reasons=self.reasons)
 
 
 def _require_union(user: Any, union: Union) -> None:
@@ -54,22 +87,153 @@ def _clean_fen(value: int, field: str) -> int:
     return value
 
 
+# --- the worker's legal-help requests ----------------------------------------------------
+
+
+def _require_place_or_union(user: Any, employer: Employer | None, region: Region | None) -> None:
+    """A member (or applicant) without place or employer is served by their own union; someone
+    the union does not know yet must say where, or the request would land at the root."""
+    if employer is not None or region is not None:
+        return
+    from gonghui.members.models import Person
+
+    pk = getattr(user, "pk", None)
+    person = Person.objects.filter(user_id=pk).first() if pk is not None else None
+    if routing.member_union_for(person) is None:
+        raise ValidationFailed(_("请选择您所在的地区（或填写用人单位），工会才能安排就近办理。"), code="region_required",
+                               field="region")
+
+
+def legal_consultation_request(
+    *, user: Any, description: str, dispute_type: str = "", employer: Employer | None = None,
+    employer_name: str = "", region: Region | None = None, place: str = "",
+    attachments: Sequence[UploadedFile] = (),
+) -> Case:
+    """法律咨询: a question for the union's lawyers. Anyone signed in may ask; no amount, no
+    number of people. Routed like any case (a member without place goes to their union)."""
+    if dispute_type and dispute_type not in DisputeType.values:
+        raise ValidationFailed(_("请选择咨询的事项。"), code="dispute_type_invalid", field="dispute_type")
+    _require_place_or_union(user, employer, region)
+    with transaction.atomic():
+        case = case_create(
+            channel=Channel.APP, category=Category.LEGAL_CONSULTATION, description=description, reporter_user=user,
+            employer=employer, employer_name=employer_name, region=region, place=place,
+            attachments=attachments, created_by=user,
+        )
+        if dispute_type:
+            _event(case, kind=CaseEvent.Kind.LEGAL, by=user, public=False,
+                   body=gettext("咨询事项：%(topic)s") % {"topic": DisputeType(dispute_type).label},
+                   data={"dispute_type": dispute_type})
+    return case
+
+
+def legal_aid_apply(
+    *, user: Any, description: str, dispute_type: str, hardship: str, stage: str, has_lawyer: bool,
+    documents: Iterable[str], declared: bool, household_income_yuan: int | None = None,
+    case_reference: str = "", employer: Employer | None = None, employer_name: str = "",
+    region: Region | None = None, place: str = "", attachments: Sequence[UploadedFile] = (),
+) -> Case:
+    """法律援助 application: checked against the eligibility rules (`legal_aid.legal_aid_check`)
+    before anything is stored. Not eligible → `LegalAidNotEligible` with the reasons (the form
+    offers legal consultation instead). Eligible on the declaration → a legal-aid case for
+    the union's review (`legal_aid_decide`), with the declaration kept beside it."""
+    if dispute_type not in DisputeType.values:
+        raise ValidationFailed(_("请选择争议类型。"), code="dispute_type_invalid", field="dispute_type")
+    if hardship not in Hardship.values:
+        raise ValidationFailed(_("请选择您的经济状况。"), code="hardship_invalid", field="hardship")
+    if stage not in Stage.values:
+        raise ValidationFailed(_("请选择争议目前所处的阶段。"), code="stage_invalid", field="stage")
+    if not declared:
+        raise ValidationFailed(_("请确认所填情况属实。"), code="declaration_required", field="declared")
+    if household_income_yuan is not None and not 0 <= household_income_yuan <= 1_000_000:
+        raise ValidationFailed(_("家庭人均月收入无效。"), code="income_invalid", field="household_income")
+    if hardship == Hardship.HARDSHIP and household_income_yuan is None:
+        raise ValidationFailed(_("申请经济困难援助，请填写家庭人均月收入。"), code="income_required", field="household_income")
+    answers = AidAnswers.of(dispute_type=dispute_type, hardship=hardship, stage=stage, has_lawyer=has_lawyer,
+                            documents=documents)
+    reasons = legal_aid_check(answers)
+    if reasons:
+        raise LegalAidNotEligible(reasons)
+    _require_place_or_union(user, employer, region)
+    with transaction.atomic():
+        case = case_create(
+            channel=Channel.APP, category=Category.LEGAL_AID, description=description, reporter_user=user,
+            employer=employer, employer_name=employer_name, region=region, place=place,
+            attachments=attachments, created_by=user,
+        )
+        LegalAidApplication.objects.create(
+            case=case, dispute_type=dispute_type, hardship=hardship, household_income_yuan=household_income_yuan,
+            stage=stage, case_reference=(case_reference or "").strip()[:60], has_lawyer=answers.has_lawyer,
+            documents=sorted(answers.documents),
+        )
+    return case
+
+
+def mediation_request(
+    *, user: Any, description: str, consent: bool, employer: Employer | None = None, employer_name: str = "",
+    region: Region | None = None, place: str = "", attachments: Sequence[UploadedFile] = (),
+) -> Case:
+    """劳动争议调解: the union's mediators talk to the employer, so the employer must be named
+    and the worker must agree that the union contacts it in their name."""
+    employer_name = (employer.name if employer else (employer_name or "").strip())
+    if not employer_name:
+        raise ValidationFailed(_("调解需要知道和哪家单位发生了争议，请填写用人单位。"), code="employer_required",
+                               field="employer_name")
+    if not consent:
+        raise ValidationFailed(_("调解要由工会联系单位、双方自愿参加，请同意工会以您的名义联系单位。"),
+                               code="consent_required", field="consent")
+    _require_place_or_union(user, employer, region)
+    return case_create(
+        channel=Channel.APP, category=Category.MEDIATION, description=description, reporter_user=user,
+        employer=employer, employer_name=employer_name, region=region, place=place,
+        employer_may_know_name=True, attachments=attachments, created_by=user,
+    )
+
+
 # --- roster -------------------------------------------------------------------------------
 
 
 def lawyer_create(
     *, union: Union, name: str, kind: str = Lawyer.Kind.LAWYER, firm: str = "", specialities: str = "",
-    phone: str = "", by: Any,
+    phone: str = "", by: Any, is_public: bool = False, service_region: Region | None = None,
+    address: str = "", hours: str = "", public_phone: str = "",
 ) -> Lawyer:
     _require_union(by, union)
     if kind not in Lawyer.Kind.values:
         raise ValidationFailed(_("类型无效。"), code="kind_invalid", field="kind")
+    name = (name or "").strip()
+    if kind == Lawyer.Kind.STATION:
+        if not 2 <= len(name) <= 50 or any(ch in name for ch in "<>{}"):
+            raise ValidationFailed(_("请填写站点名称。"), code="name_invalid", field="name")
+    else:
+        name = parse_name(name)
+    public_phone = (public_phone or "").strip()[:30]
+    if public_phone and not all(ch.isdigit() or ch in "-+ ()转" for ch in public_phone):
+        raise ValidationFailed(_("公开电话只能包含数字、“-”和分机的“转”。"), code="phone_invalid", field="public_phone")
+    if is_public and not public_phone and not (address or "").strip():
+        raise ValidationFailed(_("向职工公开时，请至少填写公开电话或地址，职工才能找到。"), code="contact_required",
+                               field="public_phone")
     with transaction.atomic():
         lawyer = Lawyer.objects.create(
-            union=union, name=parse_name(name), kind=kind, firm=firm.strip()[:120],
+            union=union, name=name, kind=kind, firm=firm.strip()[:120],
             specialities=specialities.strip()[:200], phone=parse_phone(phone) if phone else "",
+            is_public=is_public, service_region=service_region, address=(address or "").strip()[:200],
+            hours=(hours or "").strip()[:100], public_phone=public_phone,
         )
         audit_record(actor=by, action="lawyer.create", target=lawyer)
+    return lawyer
+
+
+def lawyer_publish(*, lawyer: Lawyer, is_public: bool, by: Any) -> Lawyer:
+    """Show (or stop showing) a roster entry in the workers' directory."""
+    _require_union(by, lawyer.union)
+    if is_public and not lawyer.public_phone and not lawyer.address:
+        raise ValidationFailed(_("向职工公开时，请至少填写公开电话或地址，职工才能找到。"), code="contact_required",
+                               field="public_phone")
+    with transaction.atomic():
+        Lawyer.objects.filter(pk=lawyer.pk).update(is_public=is_public)
+        lawyer.is_public = is_public
+        audit_record(actor=by, action="lawyer.publish" if is_public else "lawyer.unpublish", target=lawyer)
     return lawyer
 
 

@@ -143,6 +143,11 @@ class Case(models.Model):
     accept_due = models.DateField(_("受理期限"))
     resolve_due = models.DateField(_("办结期限"), null=True, blank=True)
     due_on = models.DateField(_("当前期限"))
+    # The day the current deadline's clock started, and whether the deadline is a guess
+    # (counted Monday–Friday through a year whose holidays nobody has entered yet).
+    # `cases_deadlines_recount` counts it again once the year is entered.
+    due_from = models.DateField(_("期限起算日"), null=True, blank=True)
+    due_provisional = models.BooleanField(_("期限暂定"), default=False)
     # The deadline while the case is open, NULL once resolved or closed: computed by the
     # database, so "open and overdue / due soon, by deadline" is one ordered index range
     # (a partial index on status IN (…) is not used by SQLite when the values are
@@ -367,12 +372,15 @@ class LawyerQuerySet(models.QuerySet["Lawyer"]):
 
 
 class Lawyer(models.Model):
-    """A lawyer or legal volunteer on a union's roster."""
+    """A lawyer, legal volunteer or mediator on a union's roster, or one of its legal-aid
+    stations (职工法律援助站). Entries marked `is_public` are listed for workers of their
+    service area (`service_region`, else the union's region) with their public phone."""
 
     class Kind(models.TextChoices):
         LAWYER = "lawyer", _("律师")
         VOLUNTEER = "volunteer", _("法律志愿者")
         MEDIATOR = "mediator", _("调解员")
+        STATION = "station", _("职工法律援助站")
 
     union = models.ForeignKey("orgs.Union", verbose_name=_("所属工会"), on_delete=models.PROTECT, related_name="lawyers")
     name = models.CharField(_("姓名"), max_length=50)
@@ -384,6 +392,16 @@ class Lawyer(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("账号"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     is_active = models.BooleanField(_("在册"), default=True)
+    is_public = models.BooleanField(
+        _("向职工公开"), default=False, help_text=_("公开后，服务地区内的职工可以在“法律援助站点与律师”中看到。")
+    )
+    service_region = models.ForeignKey(
+        "orgs.Region", verbose_name=_("服务地区"), null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        help_text=_("留空表示所属工会所在地区；选省或市则包含其下辖地区。"),
+    )
+    address = models.CharField(_("地址"), max_length=200, blank=True)
+    hours = models.CharField(_("服务时间"), max_length=100, blank=True)
+    public_phone = models.CharField(_("公开电话"), max_length=30, blank=True, help_text=_("向职工公开的办公或热线电话。"))
 
     objects = LawyerQuerySet.as_manager()
 
@@ -394,6 +412,63 @@ class Lawyer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}（{self.get_kind_display()}）"
+
+
+class DisputeType(models.TextChoices):
+    """What a legal-aid or consultation request is about (the labour matters the union's legal
+    aid covers, and one answer for everything else)."""
+
+    WAGES = "wages", _("拖欠工资、加班费等劳动报酬")
+    CONTRACT = "contract", _("劳动合同（签订、变更、解除、经济补偿）")
+    SOCIAL_INSURANCE = "social_insurance", _("社会保险")
+    WORK_INJURY = "work_injury", _("工伤、职业病待遇或赔偿")
+    HOURS = "hours", _("工作时间、休息休假")
+    OTHER_LABOUR = "other_labour", _("其他劳动权益（人身、民主权利等）")
+    NOT_LABOUR = "not_labour", _("不是劳动争议（婚姻家庭、借款、交通事故等）")
+
+
+class Hardship(models.TextChoices):
+    """The applicant's economic situation, as they declare it (工会法律援助办法 第十条)."""
+
+    HARDSHIP = "hardship", _("本人及家庭经济困难（如困难职工建档、低保，或家庭人均收入低于当地标准）")
+    MIGRANT_PAY_INJURY = "migrant", _("我是农民工，要讨要劳动报酬或工伤赔偿")
+    SERIOUS = "serious", _("经济不算困难，但有证据证明合法权益受到严重侵害")
+    NONE = "none", _("以上都不是")
+
+
+class Stage(models.TextChoices):
+    NOT_STARTED = "not_started", _("还没有申请劳动仲裁或起诉")
+    ARBITRATION = "arbitration", _("已申请劳动仲裁，正在仲裁")
+    LITIGATION = "litigation", _("已在法院诉讼")
+
+
+class LegalAidApplication(models.Model):
+    """What a worker declared when applying for legal aid: checked against the eligibility
+    rules (`legal_aid.legal_aid_check`) at intake, kept for the staff's review."""
+
+    case = models.OneToOneField(Case, verbose_name=_("诉求"), on_delete=models.PROTECT, related_name="aid_application")
+    dispute_type = models.CharField(_("争议类型"), max_length=20, choices=DisputeType.choices)
+    hardship = models.CharField(_("经济状况"), max_length=10, choices=Hardship.choices)
+    household_income_yuan = models.PositiveIntegerField(_("家庭人均月收入（元）"), null=True, blank=True)
+    stage = models.CharField(_("所处阶段"), max_length=12, choices=Stage.choices)
+    case_reference = models.CharField(_("仲裁或诉讼案号"), max_length=60, blank=True)
+    has_lawyer = models.BooleanField(_("已委托律师或其他代理人"), default=False)
+    documents = models.JSONField(_("能提供的材料"), default=list, blank=True)
+    declared_at = models.DateTimeField(_("声明时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("法律援助申请")
+        verbose_name_plural = _("法律援助申请")
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.dispute_type}"
+
+    @property
+    def document_labels(self) -> list[str]:
+        from .legal_aid import Document
+
+        labels = dict(Document.choices)
+        return [str(labels[d]) for d in self.documents if d in labels]
 
 
 class LegalAidDecision(models.Model):

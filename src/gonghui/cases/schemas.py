@@ -37,6 +37,28 @@ class CaseIn(Schema):
     union_id: int | None = None
 
 
+class LegalAidApplicationIn(Schema):
+    """A worker's legal-aid application with the eligibility declaration (see docs/cases.md,
+    "Legal aid: who is eligible"). Choices: `dispute_type` wages | contract | social_insurance
+    | work_injury | hours | other_labour | not_labour; `hardship` hardship | migrant | serious |
+    none; `stage` not_started | arbitration | litigation; `documents` any of id,
+    hardship_proof, dispute, case_papers."""
+
+    description: str = Field(max_length=2000)
+    dispute_type: str
+    hardship: str
+    household_income_yuan: int | None = Field(None, ge=0, le=1_000_000)
+    stage: str
+    case_reference: str = Field("", max_length=60)
+    has_lawyer: bool = False
+    documents: list[str] = Field(default_factory=list, max_length=10)
+    declared: bool = False
+    employer_id: int | None = None
+    employer_name: str = Field("", max_length=150)
+    region_code: str = Field("", max_length=6)
+    place: str = Field("", max_length=200)
+
+
 class CaseOut(Schema):
     id: int
     number: str

@@ -13,10 +13,10 @@ from django.utils.translation import gettext_lazy as _
 from gonghui.core.errors import NotFound, ValidationFailed
 from gonghui.core.jurisdiction import get_or_404
 from gonghui.core.pii import phone_index
-from gonghui.core.workdays import add_workdays
+from gonghui.core.workdays import add_workdays, calendar_years_missing
 from gonghui.notices.models import Audience, Notice
 from gonghui.notices.selectors import notice_list_for_user, notice_unread_count
-from gonghui.orgs.models import Employer, Region, Union
+from gonghui.orgs.models import Employer, Region, Union, region_prefix
 
 from .models import (
     OPEN_STATUSES,
@@ -38,7 +38,9 @@ def _base(qs: QuerySet[Case]) -> QuerySet[Case]:
 
 def case_get_for_user(*, user: Any, case_id: int, action: str = "view") -> Case:
     """One case for a staff user, or NotFound (also when it is in another branch)."""
-    return get_or_404(_base(Case.objects.visible_to(user, action)).select_related("region", "lawyer"), pk=case_id)
+    return get_or_404(
+        _base(Case.objects.visible_to(user, action)).select_related("region", "lawyer", "aid_application"), pk=case_id
+    )
 
 
 def case_get_by_number_for_user(*, user: Any, number: str) -> Case:
@@ -81,6 +83,26 @@ def case_queue_counts(*, user: Any, today: dt.date | None = None) -> dict[str, i
         "overdue": base.filter(open_due_on__lt=today).count(),
         "follow_up": base.filter(status=Status.RESOLVED).count(),
     }
+
+
+@dataclass(frozen=True)
+class HolidayCalendarWarning:
+    """Staff must know when deadlines are counted without the official holiday calendar."""
+
+    missing_years: list[int]
+    provisional_cases: int
+
+
+def holiday_calendar_warning(*, user: Any, today: dt.date | None = None) -> HolidayCalendarWarning | None:
+    """Years that deadlines set now can reach and whose 放假/调休 days nobody has entered,
+    and how many of the user's open cases carry a provisional (Monday–Friday) deadline.
+    None when there is nothing to warn about."""
+    today = today or timezone.localdate()
+    missing = calendar_years_missing(today)
+    provisional = Case.objects.visible_to(user).filter(due_provisional=True, status__in=OPEN_STATUSES).count()
+    if not missing and not provisional:
+        return None
+    return HolidayCalendarWarning(missing_years=missing, provisional_cases=provisional)
 
 
 def case_timeline(*, case: Case, public_only: bool) -> QuerySet[CaseEvent]:
@@ -153,6 +175,15 @@ def employer_for_case(*, employer_id: Any) -> Employer | None:
     return Employer.objects.select_related("union").filter(pk=pk).first()
 
 
+def region_full_name(*, region: Region | None) -> str:
+    """"广东省 深圳市 南山区": the region with its province and city, as the worker picked it."""
+    if region is None:
+        return ""
+    codes = list(dict.fromkeys([region.code[:2] + "0000", region.code[:4] + "00", region.code]))
+    names = dict(Region.objects.filter(code__in=codes).values_list("code", "name"))
+    return " ".join(names[code] for code in codes if code in names)
+
+
 def region_for_case(*, code: str) -> Region | None:
     code = (code or "").strip()
     return Region.objects.filter(code=code, is_active=True).first() if code.isdigit() and len(code) == 6 else None
@@ -221,10 +252,56 @@ def staff_notification_unread_count(*, user: Any) -> int:
 
 
 def lawyer_list_for_user(*, user: Any, speciality: str = "") -> QuerySet[Lawyer]:
-    qs = Lawyer.objects.visible_to(user).filter(is_active=True).select_related("union")
+    qs = Lawyer.objects.visible_to(user).filter(is_active=True).select_related("union", "service_region")
     if speciality:
         qs = qs.filter(specialities__contains=speciality)
     return qs.order_by("name")
+
+
+def legal_directory(*, region: Region | None) -> list[Lawyer]:
+    """The public directory for workers: legal-aid stations, lawyers and mediators that
+    unions show to the workers of `region`. An entry serves its `service_region` (else its
+    union's region) and everything inside it; the nearest level comes first (the county's
+    own, then the city's, then the province's), stations before people."""
+    if region is None:
+        return []
+    codes = list(dict.fromkeys([region.code, region.code[:4] + "00", region.code[:2] + "0000"]))
+    inside = region_prefix(region.code)  # a city or a province picked: its counties' entries too
+    rows = list(
+        Lawyer.objects.filter(is_public=True, is_active=True, union__status=Union.Status.ACTIVE)
+        .filter(
+            Q(service_region_id__in=codes) | Q(service_region__code__startswith=inside)
+            | Q(service_region__isnull=True, union__region_id__in=codes)
+            | Q(service_region__isnull=True, union__region__code__startswith=inside)
+        )
+        .select_related("union", "service_region")
+        .defer("phone")
+    )
+
+    def nearness(lawyer: Lawyer) -> float:
+        area = lawyer.service_region_id or lawyer.union.region_id or ""
+        return codes.index(area) if area in codes else 0.5
+
+    rows.sort(key=lambda lw: (nearness(lw), lw.kind != Lawyer.Kind.STATION, lw.name))
+    return rows
+
+
+def legal_directory_region_for_worker(*, user: Any) -> Region | None:
+    """Where a signed-in worker's directory starts: the region of their union (membership or
+    pending application), else of their employer; None for a visitor, who picks one."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    from gonghui.members.models import Person
+
+    from .routing import member_union_for
+
+    person = Person.objects.select_related("employer__region").filter(user_id=user.pk).first()
+    union = member_union_for(person)
+    if union is not None and union.region_id:
+        return Region.objects.filter(code=union.region_id).first()
+    if person is not None and person.employer is not None:
+        return person.employer.region
+    return None
 
 
 def lawyer_get_for_user(*, user: Any, lawyer_id: int) -> Lawyer:

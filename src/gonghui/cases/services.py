@@ -25,7 +25,7 @@ from gonghui.core.audit import audit_record
 from gonghui.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from gonghui.core.jurisdiction import is_staff_user
 from gonghui.core.pii import phone_index
-from gonghui.core.sequences import sequence_reserve
+from gonghui.core.sequences import sequence_next
 from gonghui.core.tasks import enqueue
 from gonghui.core.validators import parse_phone
 from gonghui.members.models import Person
@@ -326,14 +326,20 @@ def case_create(
     for upload in attachments:
         attachment_validate(upload)
     if union is None:
-        union = routing.case_route(category=category, employer=employer, region=region, is_new_form=is_new_form)
+        union = routing.case_route(
+            category=category, employer=employer, region=region, is_new_form=is_new_form,
+            member_union=routing.member_union_for(person) if employer is None and region is None else None,
+        )
     elif union.status != Union.Status.ACTIVE:
         raise ValidationFailed(_("所选工会已撤销。"), code="union_inactive", field="union")
 
+    # Pure work and the number before the transaction: the number comes from a database
+    # sequence (no lock held while the case is written; a failed intake leaves a gap).
+    today = _today()
+    seq = sequence_next(f"case-{today.year}")
+    accept = routing.accept_deadline_for(today)
+    accept_due = accept.on
     with transaction.atomic():
-        today = _today()
-        (seq,) = sequence_reserve(f"case-{today.year}")
-        accept_due = routing.accept_due_for(today)
         case = Case.objects.create(
             number=f"12351-{today.year}-{seq:06d}", channel=channel, category=category,
             suggested_category=suggested_category, status=Status.NEW, union=union, union_path=union.path,
@@ -343,6 +349,7 @@ def case_create(
             employer_may_know_name=employer_may_know_name, is_new_form=is_new_form, employer=employer,
             employer_name=employer_name, region=region, place=place, description=description,
             amount_fen=amount_fen, people_count=people_count, accept_due=accept_due, due_on=accept_due,
+            due_from=today, due_provisional=accept.provisional,
             created_by=created_by if getattr(created_by, "is_authenticated", False) else None,
         )
         _event(
@@ -398,19 +405,24 @@ def case_transition(
             setattr(case, name, value)
             fields.add(name)
         if to == Status.NEW:  # transfer: a fresh acceptance clock at the new union
-            case.accept_due = routing.accept_due_for(today)
+            accept = routing.accept_deadline_for(today)
+            case.accept_due = accept.on
             case.due_on = case.accept_due
+            case.due_from, case.due_provisional = today, accept.provisional
             case.accepted_at = None
             case.escalated_at = None
-            fields |= {"accept_due", "due_on", "accepted_at", "escalated_at"}
+            fields |= {"accept_due", "due_on", "due_from", "due_provisional", "accepted_at", "escalated_at"}
         elif to == Status.ACCEPTED and from_status in (Status.NEW, Status.RESOLVED, Status.CLOSED):
             case.accepted_at = case.accepted_at if from_status != Status.NEW else now
-            case.resolve_due = routing.resolve_due_for(case.category, today)
+            resolve = routing.resolve_deadline_for(case.category, today)
+            case.resolve_due = resolve.on
             case.due_on = case.resolve_due
+            case.due_from, case.due_provisional = today, resolve.provisional
             case.resolved_at = None
             case.closed_at = None
             case.escalated_at = None
-            fields |= {"accepted_at", "resolve_due", "due_on", "resolved_at", "closed_at", "escalated_at"}
+            fields |= {"accepted_at", "resolve_due", "due_on", "due_from", "due_provisional", "resolved_at",
+                       "closed_at", "escalated_at"}
         elif to == Status.RESOLVED:
             case.resolved_at = now
             fields.add("resolved_at")
@@ -592,7 +604,9 @@ def case_close(*, case: Case, by: Any, note: str = "") -> Case:
 
 
 def case_rate(*, case: Case, by: Any, rating: str, comment: str = "") -> CaseRating:
-    """The worker (or staff recording a phone follow-up) rates the result."""
+    """The worker (or staff recording a phone follow-up) rates the result. The rating is the
+    回访: 满意 or 基本满意 closes a resolved case (结案); 不满意 leaves it resolved, so the
+    worker can ask for it to be handled again (`case_reopen`)."""
     is_reporter = case.reporter_user_id is not None and by is not None and case.reporter_user_id == by.pk
     if not is_reporter:
         _require_staff(by, case)
@@ -610,6 +624,9 @@ def case_rate(*, case: Case, by: Any, rating: str, comment: str = "") -> CaseRat
         case.save(update_fields=["rating", "updated_at"])
         _event(case, kind=CaseEvent.Kind.RATED, by=by, public=True,
                body=f"{Rating(rating).label}{'：' + comment if comment else ''}", data={"rating": rating})
+        if rating != Rating.DISSATISFIED and case.status == Status.RESOLVED:
+            case_transition(case=case, to=Status.CLOSED, by=by, expect_from=[Status.RESOLVED],
+                            note=gettext("回访评价为“%(rating)s”，结案。") % {"rating": Rating(rating).label})
     return row
 
 
@@ -689,6 +706,32 @@ def cases_escalate_overdue(*, today: dt.date | None = None) -> int:
         with transaction.atomic():
             _staff_sms_after_commit([uid], gettext("您管辖范围内有 %(n)s 件诉求超期，请登录职工之家工作台查看“我的提醒”。") % {"n": cases})
     return count
+
+
+def cases_deadlines_recount() -> int:
+    """Count provisional deadlines of open cases again, now that more holiday years may be
+    entered: a deadline that is no longer a guess gets its official date (the clock's
+    start and length are unchanged). Returns how many deadlines are no longer provisional."""
+    fixed = 0
+    for case_id in Case.objects.filter(due_provisional=True, status__in=OPEN_STATUSES).values_list("pk", flat=True):
+        with transaction.atomic():
+            case = _lock(Case(pk=case_id))
+            if not case.due_provisional or case.status not in OPEN_STATUSES or case.due_from is None:
+                continue
+            if case.status == Status.NEW:
+                deadline = routing.accept_deadline_for(case.due_from)
+                case.accept_due = deadline.on
+            else:
+                deadline = routing.resolve_deadline_for(case.category, case.due_from)
+                case.resolve_due = deadline.on
+            if deadline.provisional:
+                continue
+            case.due_on, case.due_provisional = deadline.on, False
+            case.save(update_fields=["accept_due", "resolve_due", "due_on", "due_provisional", "updated_at"])
+            _event(case, kind=CaseEvent.Kind.NOTE, by=None, public=False,
+                   body=gettext("节假日安排已录入，期限按官方日历重新计算为 %(due)s。") % {"due": deadline.on.isoformat()})
+            fixed += 1
+    return fixed
 
 
 def cases_remind_due(*, today: dt.date | None = None) -> int:

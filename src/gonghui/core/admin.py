@@ -5,9 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.db import models, transaction
 from django.http import HttpRequest
 
-from .models import AuditEvent
+from .audit import audit_record
+from .holidays import holiday_table_clear
+from .models import AuditEvent, HolidayDay, HolidayYear
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -31,3 +34,31 @@ class AuditEventAdmin(ReadOnlyAdmin):
     date_hierarchy = "at"
     list_select_related = ["actor"]
     readonly_fields = ["at", "actor", "action", "target_type", "target_id", "reason", "data", "ip"]
+
+
+class HolidayDayInline(admin.TabularInline):
+    model = HolidayDay
+    extra = 3
+    fields = ["date", "kind", "name"]
+
+
+@admin.register(HolidayYear)
+class HolidayYearAdmin(admin.ModelAdmin):
+    """The national administrator enters each year's 放假 and 调休 days from the State
+    Council notice (or imports them: `manage.py holidays_import`)."""
+
+    list_display = ["year", "source", "updated_by", "updated_at"]
+    search_fields = ["source"]
+    fields = ["year", "source", "source_url"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    inlines = [HolidayDayInline]
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        obj.updated_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        audit_record(actor=request.user, action="holiday.year_edit", target=form.instance, reason=form.instance.source)
+        # Deadlines counted in this process use the new days at once; others within minutes.
+        transaction.on_commit(holiday_table_clear)

@@ -139,6 +139,7 @@ def demo_load() -> Demo:
     _worker_user(WORKER_PHONE, "")
     demo.logins.extend(stations_demo_load())
     _cases_demo(demo, admin)
+    _legal_demo(demo, admin)
     demo.logins.append((WORKER_PHONE, "职工（短信验证码登录）", "—"))
     return demo
 
@@ -173,3 +174,21 @@ def _cases_demo(demo: Demo, admin: User) -> None:
     case_accept(case=resolved, by=admin)
     case_resolve(case=resolved, by=admin, outcome="经工会协调，工程队已全额支付欠薪。", recovered_fen=1800000, people_paid=3)
 
+
+
+def _legal_demo(demo: Demo, admin: User) -> None:
+    """Union legal-aid stations and lawyers that workers of 深圳/南山 and 成都 see listed."""
+    from gonghui.cases.legal_services import lawyer_create
+    from gonghui.cases.models import Lawyer
+
+    entries = [
+        ("sz", "深圳市总工会职工法律援助站", Lawyer.Kind.STATION, "", "", "深圳市福田区上步中路 1011 号", "工作日 9:00-12:00，14:00-18:00", "0755-12351"),
+        ("ns", "南山区总工会职工法律援助工作站", Lawyer.Kind.STATION, "", "", "深圳市南山区南山大道 2001 号", "工作日 9:00-17:30", "0755-26660000"),
+        ("ns", "吴律师", Lawyer.Kind.LAWYER, "广东某某律师事务所", "劳动合同、工伤", "", "每周三下午在南山区工作站值班", "0755-26660001"),
+        ("cd", "成都市总工会职工法律援助中心", Lawyer.Kind.STATION, "", "", "成都市锦江区总府路 2 号", "工作日 9:00-17:00", "028-12351"),
+    ]
+    for union, name, kind, firm, specialities, address, hours, phone in entries:
+        if Lawyer.objects.filter(union=demo.unions[union], name=name).exists():
+            continue
+        lawyer_create(union=demo.unions[union], name=name, kind=kind, firm=firm, specialities=specialities, by=admin,
+                      is_public=True, address=address, hours=hours, public_phone=phone)

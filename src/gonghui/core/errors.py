@@ -78,3 +78,17 @@ class RateLimited(DomainError):
     status = 429
     default_code = "rate_limited"
     default_message = _("操作太频繁，请稍后再试。")
+
+
+class ServiceUnavailable(DomainError):
+    """A dependency (the cache behind the rate limits, the database) is away: retry later.
+    Never the user's fault, so never a form error about their input."""
+
+    status = 503
+    default_code = "service_busy"
+    default_message = _("服务繁忙，请稍后再试。")
+
+    def as_response(self) -> HttpResponse:
+        response = super().as_response()
+        response["Retry-After"] = "5"
+        return response

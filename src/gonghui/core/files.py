@@ -4,8 +4,11 @@ Nothing under MEDIA_ROOT is ever served as a static directory (not by `make run`
 nginx, see README). The default storage's `url(name)` points at `protected_file`, which
 asks the app that owns the name's first folder whether this user may read this file:
 
-    @file_access("stations/")
+    # <app>/files.py
     def station_photo_file(user, name): ...   # returns a FileGrant or raises NotFound
+
+    def register() -> None:                   # called from the app's AppConfig.ready()
+        file_access("stations/")(station_photo_file)
 
 A folder nobody registered is never served (404), so a new upload field is private until
 its app says who may read it. Names come from `random_upload_name`: a random token (not

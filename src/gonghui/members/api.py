@@ -1,10 +1,8 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlencode
 
 from django.http import HttpRequest
-from django.urls import reverse
 from ninja import Router, Status
 
 from gonghui.accounts.auth import session_or_token
@@ -13,6 +11,7 @@ from gonghui.core.paging import Limit200, Offset
 from gonghui.orgs import selectors as org_selectors
 
 from . import selectors, services
+from .card_qr import card_qr
 from .models import MemberCard, Membership, MembershipApplication, MembershipTransfer, Person
 from .schemas import (
     ApplicationIn,
@@ -126,22 +125,19 @@ def card_me(request: HttpRequest) -> CardOut:
     card = selectors.card_current_for_worker(user=request.user)
     if card is None:
         raise NotFound(code="card_not_found")
-    token = services.card_token(card)
+    qr = card_qr(request, card)
     return CardOut(
         serial=card.serial, member_number=card.membership.number, name=card.membership.person.name,
         union_name=card.membership.union.name, issued_at=card.issued_at, expires_at=card.expires_at,
-        token=token, verify_url=card_verify_url(request, token),
+        token=qr.token, refresh_in=qr.refresh_in, verify_url=qr.verify_url,
     )
-
-
-def card_verify_url(request: HttpRequest, token: str) -> str:
-    return request.build_absolute_uri(reverse("api:card_verify") + "?" + urlencode({"token": token}))
 
 
 def _verification(token: str) -> CardVerifyOut:
     result = services.card_verify(token=token)
     return CardVerifyOut(
-        status=result.status, union_name=result.union_name, expires_at=result.expires_at, serial_tail=result.serial_tail
+        status=result.status, kind=result.kind, union_name=result.union_name, expires_at=result.expires_at,
+        serial_tail=result.serial_tail,
     )
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from django.contrib import messages
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -370,7 +370,8 @@ def _job_or_404(request: HttpRequest, job_id: int) -> ImportJob:
 
 @staff_required
 def roster_detail(request: HttpRequest, job_id: int) -> HttpResponse:
-    """The preview (totals + bad rows, paginated) and, while a task runs, its progress bar.
+    """The preview (totals, the rows about to be imported and the bad rows, each paginated) and,
+    while a task runs, its progress bar.
 
     An htmx poll gets only the progress partial; once the task has finished it asks the
     browser to reload, so the page shows the result.
@@ -383,7 +384,13 @@ def roster_detail(request: HttpRequest, job_id: int) -> HttpResponse:
             response["HX-Refresh"] = "true"
         return response
     page = Paginator(roster_selectors.import_row_errors(job=job), 50).get_page(request.GET.get("page"))
-    context = {"job": job, "progress": progress, "page": page, "errors": page.object_list, "querystring": ""}
+    rows = roster_selectors.import_preview_rows(job=job)
+    # StagedRows reads one page of the staged file per slice; it is no full Sequence.
+    rows_page: Page[roster_selectors.PreviewRow] = Paginator(rows, 50).get_page(request.GET.get("rows"))  # type: ignore[arg-type]
+    context = {
+        "job": job, "progress": progress, "page": page, "errors": page.object_list,
+        "querystring": f"rows={rows_page.number}", "rows_page": rows_page,
+    }
     return render(request, "members/pages/console_roster_detail.html", context)
 
 

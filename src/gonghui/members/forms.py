@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from gonghui.core.forms import SearchForm
+from gonghui.core.forms import DateField, SearchForm
 
 from .models import (
     EmploymentForm,
@@ -118,8 +118,8 @@ class MemberFilterForm(forms.Form):
         label=_("新就业形态"), required=False,
         choices=[("", _("不限")), ("any", _("全部新就业形态"))] + [c for c in NewFormKind.choices if c[0]],
     )
-    joined_from = forms.DateField(label=_("入会日期从"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    joined_to = forms.DateField(label=_("入会日期到"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    joined_from = DateField(label=_("入会日期从"), required=False)
+    joined_to = DateField(label=_("入会日期到"), required=False)
 
     def __init__(self, *args: Any, unions: list[Any] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -293,6 +293,13 @@ class ImportJob(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("确认导入人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    # Liveness of the background task (members/roster_jobs.py): when its current task was
+    # queued, the last sign of life of the worker running it, and how many runs it took.
+    queued_at = models.DateTimeField(_("排队时间"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(_("心跳时间"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("运行次数"), default=0)
+    # The member numbers reserved for this import: a retried commit reuses them.
+    member_numbers_start = models.BigIntegerField(null=True, blank=True, editable=False)
 
     objects = ScopedByUnionQuerySet.as_manager()
 

@@ -736,15 +736,16 @@ def _progress_key(job_id: int) -> str:
 
 
 def progress_set(job_id: int, *, phase: str, done: int, total: int, state: str = "running") -> None:
-    from django.core.cache import cache
+    """A progress hint for the page; the cache being away never stops the job itself."""
+    from gonghui.core.cache import cache_set_quietly
 
-    cache.set(_progress_key(job_id), {"phase": phase, "done": done, "total": total, "state": state}, PROGRESS_TTL)
+    cache_set_quietly(_progress_key(job_id), {"phase": phase, "done": done, "total": total, "state": state}, PROGRESS_TTL)
 
 
 def progress_get(job_id: int) -> dict[str, Any]:
-    from django.core.cache import cache
+    from gonghui.core.cache import cache_get_quietly
 
-    value = cache.get(_progress_key(job_id)) or {}
+    value = cache_get_quietly(_progress_key(job_id)) or {}
     done, total = int(value.get("done", 0)), int(value.get("total", 0))
     percent = min(100, done * 100 // total) if total else 0
     return {"phase": value.get("phase", ""), "done": done, "total": total, "percent": percent, "state": value.get("state", "")}

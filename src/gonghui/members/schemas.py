@@ -90,7 +90,9 @@ class CardOut(Schema):
     union_name: str
     issued_at: dt.datetime
     expires_at: dt.datetime
-    token: str
+    token: str = Field(description="动态二维码令牌，每60秒更换；请在 refresh_in 秒后重新获取")
+    token_kind: str = "dynamic"  # noqa: S105 - a label, not a secret
+    refresh_in: int = Field(description="距下次更换的秒数")
     verify_url: str
 
 
@@ -101,7 +103,9 @@ class CardVerifyIn(Schema):
 class CardVerifyOut(Schema):
     """What anyone scanning a card learns: no name, ID number or phone."""
 
-    status: str  # valid / revoked / expired / invalid
+    status: str = Field(description="valid 有效 / revoked 已注销 / expired 已过期 / invalid 无效 / "
+                              "stale 动态二维码已过期（如截图） / printed_not_allowed 该工会不认印制卡")
+    kind: str = Field("", description="核验的二维码类型：dynamic 动态（会员卡页面）/ printed 印制卡固定码")
     union_name: str = ""
     expires_at: dt.datetime | None = None
     serial_tail: str = ""

@@ -17,8 +17,11 @@ from typing import Any
 from django.conf import settings
 from django.core import signing
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.db import IntegrityError, InterfaceError, OperationalError, transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from gonghui.core import jurisdiction
@@ -29,7 +32,9 @@ from gonghui.core.sequences import sequence_reserve
 from gonghui.core.tasks import enqueue
 from gonghui.core.text import pinyin_full, pinyin_initials
 from gonghui.core.validators import parse_id_number, parse_name, parse_phone
+from gonghui.notices.services import notice_send
 from gonghui.orgs.models import Employer, Union
+from gonghui.orgs.selectors import union_allows_printed_cards
 
 from .models import (
     EmploymentForm,
@@ -42,6 +47,7 @@ from .models import (
     NewFormKind,
     Person,
 )
+from .roster_jobs import RosterHeartbeat, roster_job_claim
 
 CARD_SALT = "gonghui.members.card"
 
@@ -108,6 +114,25 @@ def person_reveal(*, person: Person, actor: Any, field: str, reason: str) -> str
         raise PermissionDenied(_("您的角色不能查看完整个人信息。"), code="reveal_forbidden")
     audit_record(actor=actor, action=f"person.reveal.{field}", target=person, reason=reason.strip())
     return str(getattr(person, field))
+
+
+# --- telling the worker -----------------------------------------------------------------
+
+
+def _person_notify(*, person: Person, message: str, params: dict[str, Any], link_name: str, object_id: int) -> None:
+    """Tell the worker about a decision on their membership: a notice in 消息 now (in this
+    transaction), a text message after commit. Always in the site's language (Chinese): the
+    staff member's UI language says nothing about the worker's."""
+    with translation.override(settings.LANGUAGE_CODE):
+        text = gettext(message) % params
+    if person.user_id is not None:
+        notice_send(
+            user_ids=[person.user_id], module="members", audience="worker", text=text,
+            link=reverse(link_name), object_id=object_id,
+        )
+    from . import tasks
+
+    transaction.on_commit(lambda: enqueue(tasks.person_sms_send, person.pk, text))
 
 
 # --- applications ---------------------------------------------------------------------
@@ -187,6 +212,11 @@ def membership_application_approve(*, application: MembershipApplication, actor:
             person=application.person, union=application.union, employer=application.employer, source="application"
         )
         audit_record(actor=actor, action="membership_application.approve", target=application)
+        _person_notify(
+            person=application.person, link_name="members:card", object_id=application.pk,
+            message=gettext_noop("入会申请已通过：您已是%(union)s会员，会员号 %(number)s。电子会员卡在“我的”里。"),
+            params={"union": application.union.name, "number": membership.number},
+        )
     return membership
 
 
@@ -195,7 +225,9 @@ def membership_application_reject(*, application: MembershipApplication, actor: 
     if not reason:
         raise ValidationFailed(_("请填写不予通过的理由，申请人会看到它。"), code="reason_required", field="reason")
     with transaction.atomic():
-        application = MembershipApplication.objects.select_for_update().select_related("union").get(pk=application.pk)
+        application = (
+            MembershipApplication.objects.select_for_update().select_related("union", "person").get(pk=application.pk)
+        )
         _decide_check(application, actor)
         application.status = MembershipApplication.Status.REJECTED
         application.decided_by = actor
@@ -203,6 +235,11 @@ def membership_application_reject(*, application: MembershipApplication, actor: 
         application.decision_reason = reason[:300]
         application.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
         audit_record(actor=actor, action="membership_application.reject", target=application, reason=reason)
+        _person_notify(
+            person=application.person, link_name="members:join", object_id=application.pk,
+            message=gettext_noop("入会申请未通过（%(union)s）：%(reason)s。可修改后重新申请。"),
+            params={"union": application.union.name, "reason": application.decision_reason},
+        )
     return application
 
 
@@ -301,6 +338,11 @@ def membership_transfer_release(*, transfer: MembershipTransfer, actor: Any, not
         transfer.save(update_fields=["status", "released_by", "released_at", "note"])
         Membership.objects.filter(pk=transfer.membership_id).update(status=Membership.Status.TRANSFERRING)
         audit_record(actor=actor, action="membership_transfer.release", target=transfer)
+        _person_notify(
+            person=transfer.membership.person, link_name="members:transfer", object_id=transfer.pk,
+            message=gettext_noop("会员关系接转：%(from)s 已同意转出，等待 %(to)s 接收。"),
+            params={"from": transfer.from_union.name, "to": transfer.to_union.name},
+        )
     return transfer
 
 
@@ -329,6 +371,11 @@ def membership_transfer_accept(*, transfer: MembershipTransfer, actor: Any, note
             transfer.note = note.strip()[:300]
         transfer.save(update_fields=["status", "decided_by", "decided_at", "new_membership", "note"])
         audit_record(actor=actor, action="membership_transfer.accept", target=transfer)
+        _person_notify(
+            person=old.person, link_name="members:card", object_id=transfer.pk,
+            message=gettext_noop("会员关系接转完成：您已转入%(to)s，新会员号 %(number)s，请使用新的电子会员卡。"),
+            params={"to": transfer.to_union.name, "number": new.number},
+        )
     return new
 
 
@@ -353,6 +400,11 @@ def membership_transfer_reject(*, transfer: MembershipTransfer, actor: Any, reas
         transfer.save(update_fields=["status", "decided_by", "decided_at", "note"])
         Membership.objects.filter(pk=transfer.membership_id).update(status=Membership.Status.ACTIVE)
         audit_record(actor=actor, action="membership_transfer.reject", target=transfer, reason=reason)
+        _person_notify(
+            person=transfer.membership.person, link_name="members:transfer", object_id=transfer.pk,
+            message=gettext_noop("会员关系接转被退回：%(reason)s。原会员关系不变。"),
+            params={"reason": transfer.note},
+        )
     return transfer
 
 
@@ -419,32 +471,79 @@ def card_reissue(*, membership: Membership, actor: Any, reason: str) -> MemberCa
     return card
 
 
+CARD_DYNAMIC_SALT = "gonghui.members.card.dynamic"
+# The card page's QR changes every CARD_QR_STEP_SECONDS; a scanned code is accepted within
+# CARD_QR_TOLERANCE_STEPS steps either side (phone and scanner clocks differ a little), so a
+# screenshot stops working after two or three minutes.
+CARD_QR_STEP_SECONDS = 60
+CARD_QR_TOLERANCE_STEPS = 1
+
+
+def card_qr_step(at: dt.datetime | None = None) -> int:
+    return int((at or timezone.now()).timestamp()) // CARD_QR_STEP_SECONDS
+
+
 def card_token(card: MemberCard) -> str:
-    """The QR payload: a signed, compact reference to the card serial. No personal data."""
+    """The fixed QR payload of a *printed* card: a signed reference to the card serial, no
+    personal data. It verifies only where the card's union allows printed cards."""
     return signing.dumps(card.serial, salt=CARD_SALT)
+
+
+def card_token_dynamic(card: MemberCard, *, at: dt.datetime | None = None) -> str:
+    """The card page's QR payload: the serial and the current time step, signed. It changes
+    every CARD_QR_STEP_SECONDS, so a copied picture of the card soon stops verifying."""
+    return signing.Signer(salt=CARD_DYNAMIC_SALT).sign_object([card.serial, card_qr_step(at)])
 
 
 @dataclass(frozen=True)
 class CardVerification:
-    status: str  # valid / revoked / expired / invalid
+    # valid / revoked / expired / invalid; stale (a dynamic code too old or too new: a
+    # screenshot); printed_not_allowed (a printed card's fixed code where the union only
+    # accepts the dynamic one)
+    status: str
+    kind: str = ""  # dynamic / printed: which kind of code was presented
     union_name: str = ""
     expires_at: dt.datetime | None = None
     serial_tail: str = ""
 
 
-def card_verify(*, token: str) -> CardVerification:
-    """What a station or partner learns from scanning: status and issuing union only."""
+def _card_token_read(token: str) -> tuple[str, str, int | None] | None:
+    """(kind, serial, step) of a signed token, or None."""
     try:
-        serial = signing.loads((token or "").strip(), salt=CARD_SALT)
-    except signing.BadSignature:
+        value = signing.Signer(salt=CARD_DYNAMIC_SALT).unsign_object(token)
+    except (signing.BadSignature, ValueError, TypeError):
+        value = None
+    if value is not None:
+        if (isinstance(value, list) and len(value) == 2 and isinstance(value[0], str)
+                and isinstance(value[1], int) and not isinstance(value[1], bool)):
+            return "dynamic", value[0], value[1]
+        return None
+    try:
+        serial = signing.loads(token, salt=CARD_SALT)
+    except (signing.BadSignature, ValueError, TypeError):
+        return None
+    return ("printed", serial, None) if isinstance(serial, str) else None
+
+
+def card_verify(*, token: str, at: dt.datetime | None = None) -> CardVerification:
+    """What a station or partner learns from scanning: status, which kind of code, and the
+    issuing union only."""
+    read = _card_token_read((token or "").strip())
+    if read is None:
         return CardVerification(status="invalid")
+    kind, serial, step = read
+    if step is not None and abs(card_qr_step(at) - step) > CARD_QR_TOLERANCE_STEPS:
+        return CardVerification(status="stale", kind=kind)
     card = MemberCard.objects.select_related("membership__union").filter(serial=serial).first()
     if card is None:
-        return CardVerification(status="invalid")
-    base: dict[str, Any] = {"union_name": card.membership.union.name, "expires_at": card.expires_at, "serial_tail": card.serial[-4:]}
+        return CardVerification(status="invalid", kind=kind)
+    union = card.membership.union
+    if kind == "printed" and not union_allows_printed_cards(union=union):
+        return CardVerification(status="printed_not_allowed", kind=kind)
+    base: dict[str, Any] = {"kind": kind, "union_name": union.name, "expires_at": card.expires_at, "serial_tail": card.serial[-4:]}
     if card.revoked_at is not None or not card.membership.is_live:
         return CardVerification(status="revoked", **base)
-    if card.expires_at <= timezone.now():
+    if card.expires_at <= (at or timezone.now()):
         return CardVerification(status="expired", **base)
     return CardVerification(status="valid", **base)
 
@@ -453,6 +552,8 @@ def card_verify(*, token: str) -> CardVerification:
 
 IMPORT_COMMIT_BATCH = 2000
 IMPORT_MAX_STORED_ERRORS = 200_000
+# The database being away is a retry, never the file's or the user's fault.
+INFRASTRUCTURE_ERRORS = (OperationalError, InterfaceError)
 _roster_log = logging.getLogger("gonghui.members.roster")
 
 
@@ -481,7 +582,8 @@ def roster_import_create(*, actor: Any, union_id: int, upload: UploadedFile) -> 
     suffix = Path(original).suffix.lower()
     if suffix not in {".csv", ".xlsx", ".txt", ".xls"}:
         raise roster.RosterFileError(_("请上传 .xlsx 或 .csv 格式的花名册。"), code="roster_file_type", field="file")
-    job = ImportJob(union=union, created_by=actor, original_name=original, status=ImportJob.Status.VALIDATING)
+    job = ImportJob(union=union, created_by=actor, original_name=original, status=ImportJob.Status.VALIDATING,
+                    queued_at=timezone.now())
     job.file.save(f"{secrets.token_hex(16)}{suffix}", upload, save=False)
     try:
         job.file_format, job.encoding = roster.roster_file_inspect(Path(job.file.path), filename=original)
@@ -507,6 +609,9 @@ def roster_import_validate(*, job_id: int) -> ImportJob:
     job = ImportJob.objects.select_related("union").get(pk=job_id)
     if job.status != ImportJob.Status.VALIDATING:
         return job
+    if not roster_job_claim(job_id=job.pk, status=ImportJob.Status.VALIDATING):
+        return job  # another worker is validating it right now
+    heartbeat = RosterHeartbeat(job.pk)
     ImportRowError.objects.filter(job=job).delete()
     source = Path(job.file.path)
     staged = source.with_name(source.name + ".staged.csv")
@@ -528,6 +633,12 @@ def roster_import_validate(*, job_id: int) -> ImportJob:
                 )
                 stored += len(keep)
                 roster.progress_set(job.pk, phase="validate", done=min(last - 1, estimate), total=estimate)
+                heartbeat.beat()
+    except INFRASTRUCTURE_ERRORS:
+        # The database went away: not the file's fault. The job stays `validating`; the
+        # reaper (roster_jobs) runs it again once its lease runs out.
+        staged.unlink(missing_ok=True)
+        raise
     except Exception as exc:  # noqa: BLE001 - a bad file must end the job, never crash the worker
         if not isinstance(exc, roster.RosterFileError):
             _roster_log.exception("roster import %s: validation failed", job.pk)
@@ -569,7 +680,8 @@ def roster_import_commit_request(*, job: ImportJob, actor: Any) -> ImportJob:
             raise Conflict(_("没有可导入的有效行。"), code="import_nothing")
         job.status = ImportJob.Status.COMMITTING
         job.commit_requested_by = actor
-        job.save(update_fields=["status", "commit_requested_by"])
+        job.queued_at, job.heartbeat_at = timezone.now(), None
+        job.save(update_fields=["status", "commit_requested_by", "queued_at", "heartbeat_at"])
         audit_record(actor=actor, action="roster_import.commit_request", target=job, data={"rows": job.valid_rows})
         transaction.on_commit(lambda: enqueue(tasks.roster_import_commit_task, job.pk))
     roster.progress_set(job.pk, phase="commit", done=0, total=job.valid_rows)
@@ -589,9 +701,20 @@ def roster_import_commit_run(*, job_id: int) -> ImportJob:
     job = ImportJob.objects.select_related("union", "commit_requested_by").get(pk=job_id)
     if job.status != ImportJob.Status.COMMITTING:
         return job
+    ImportJob.objects.filter(pk=job.pk).update(heartbeat_at=timezone.now(), attempts=F("attempts") + 1)
     try:
-        numbers = iter(sequence_reserve("member_number", job.valid_rows))
+        if job.member_numbers_start is None:
+            # Reserved once per job: a retry after a lost worker reuses them (nothing was
+            # imported then), instead of burning valid_rows numbers per attempt.
+            job.member_numbers_start = sequence_reserve("member_number", job.valid_rows).start
+            ImportJob.objects.filter(pk=job.pk).update(member_numbers_start=job.member_numbers_start)
+        numbers = iter(range(job.member_numbers_start, job.member_numbers_start + job.valid_rows))
         with transaction.atomic():
+            # Held until commit: a second copy of this task waits here, then finds the job
+            # done; the reaper sees the lock and knows the commit is alive (PostgreSQL).
+            locked = ImportJob.objects.select_for_update().filter(pk=job.pk).values_list("status", flat=True).first()
+            if locked != ImportJob.Status.COMMITTING:
+                return ImportJob.objects.get(pk=job.pk)
             imported = 0
             context = _RosterCommitContext(job=job)
             with open(job.staged_path, encoding="utf-8", newline="") as handle:
@@ -604,6 +727,10 @@ def roster_import_commit_run(*, job_id: int) -> ImportJob:
             job.message = ""
             job.save(update_fields=["status", "imported_rows", "finished_at", "message"])
             audit_record(actor=job.commit_requested_by, action="roster_import.commit", target=job, data={"rows": imported})
+    except INFRASTRUCTURE_ERRORS:
+        # Rolled back; the job stays `committing` and the reaper runs it again.
+        _roster_log.exception("roster import %s: database unavailable during commit", job.pk)
+        raise
     except Exception as exc:  # noqa: BLE001 - any failure rolls everything back and is reported
         if not isinstance(exc, DomainError):
             _roster_log.exception("roster import %s: commit failed", job.pk)

@@ -4,14 +4,11 @@ membership transfers and withdrawing an application. They render inside the app 
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlencode
 
-import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -21,6 +18,7 @@ from gonghui.orgs import selectors as org_selectors
 
 from . import selectors as member_selectors
 from . import services as member_services
+from .card_qr import card_qr
 from .forms import EmployerPickMixin, JoinForm, TransferForm
 from .models import EmploymentForm
 
@@ -55,6 +53,9 @@ def _picked(form: EmployerPickMixin) -> tuple[Any, Any]:
         employer = member_selectors.employer_for_application(employer_id=form.cleaned_data.get("employer"))
     except DomainError as exc:
         apply_domain_error(exc, form=form)
+    if employer is None and not form.cleaned_data.get("employer") and not form.cleaned_data.get("union"):
+        # An exact 统一社会信用代码 leaves nothing to choose: that employer is the pick.
+        employer = org_selectors.employer_for_uscc_typed(q=form.cleaned_data.get("employer_q") or "")
     try:
         union = member_selectors.union_for_application(union_id=form.cleaned_data.get("union"))
     except DomainError as exc:
@@ -78,9 +79,10 @@ def _picker_context(form: EmployerPickMixin, employer: Any, union: Any) -> dict[
 @require_GET
 def join_employers(request: HttpRequest) -> HttpResponse:
     """htmx search-as-you-type: employers by name, pinyin initials or USCC."""
-    q = request.GET.get("employer_q", "")
+    q = request.GET.get("employer_q", "")[:100]
+    exact = org_selectors.employer_for_uscc_typed(q=q)
     return render(request, "members/partials/_employer_results.html", {
-        "employers": _employer_results(q), "employer_q": q, "selected_employer": None,
+        "employers": _employer_results(q), "employer_q": q, "selected_employer": exact.pk if exact else None,
     })
 
 
@@ -144,14 +146,15 @@ def application_withdraw(request: HttpRequest, application_id: int) -> HttpRespo
 
 @login_required
 def card(request: HttpRequest) -> HttpResponse:
-    """The e-member card; its QR code links to the public verification endpoint."""
+    """The e-member card; its dynamic QR code links to the public verification endpoint.
+    An htmx request for `?part=qr` gets only the QR partial (the page refreshes it)."""
     current = member_selectors.card_current_for_worker(user=request.user)
     context: dict[str, Any] = {"card": current}
     if current is not None:
-        token = member_services.card_token(current)
-        verify_url = request.build_absolute_uri(reverse("api:card_verify") + "?" + urlencode({"token": token}))
-        context["qr_svg"] = segno.make(verify_url, error="m").svg_inline(scale=4, dark="#1f2329")
+        context["qr"] = card_qr(request, current)  # dynamic: changes every minute
         context["membership"] = current.membership
+        if getattr(request, "htmx", False) and request.GET.get("part") == "qr":
+            return render(request, "members/partials/_card_qr.html", context)
     else:
         context["pending"] = member_selectors.application_list_for_worker(user=request.user).filter(status="submitted").first()
     return render(request, "members/pages/card.html", context)

@@ -18,7 +18,9 @@ from gonghui.core.validators import parse_uscc
 from . import services
 from .models import Employer, Region, Union
 
-UNION_FIELDS: tuple[str, ...] = ("name", "kind", "parent", "region", "employer", "status", "path", "depth", "created_at")
+UNION_FIELDS: tuple[str, ...] = (
+    "name", "kind", "parent", "region", "employer", "status", "printed_cards_allowed", "path", "depth", "created_at",
+)
 EMPLOYER_FIELDS: tuple[str, ...] = (
     "uscc", "name", "region", "ownership", "industry", "address", "headcount", "is_platform",
     "headquarters", "created_at",
@@ -94,11 +96,30 @@ class UnionAdmin(ScopedAdmin):
     autocomplete_fields = ["parent", "region", "employer"]
     list_select_related = ["parent", "region"]
     fields = UNION_FIELDS
+    actions = ["allow_printed_cards", "stop_printed_cards"]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         if obj is None:
-            return ["status", "path", "depth", "created_at"]
+            return ["status", "printed_cards_allowed", "path", "depth", "created_at"]
         return list(UNION_FIELDS)
+
+    def _printed_cards(self, request: HttpRequest, queryset: Any, allowed: bool) -> None:
+        changed = 0
+        for union in queryset:
+            try:
+                services.union_printed_cards_set(union=union, allowed=allowed, actor=request.user)
+                changed += 1
+            except DomainError as exc:
+                self.message_user(request, f"{union}: {exc.message}", level="error")
+        self.message_user(request, _("已更新 %(count)d 个工会。") % {"count": changed})
+
+    @admin.action(description=_("允许印制会员卡（固定二维码可核验）"))
+    def allow_printed_cards(self, request: HttpRequest, queryset: Any) -> None:
+        self._printed_cards(request, queryset, True)
+
+    @admin.action(description=_("停止印制会员卡（只认动态二维码）"))
+    def stop_printed_cards(self, request: HttpRequest, queryset: Any) -> None:
+        self._printed_cards(request, queryset, False)
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         if change:

@@ -91,6 +91,12 @@ class Union(models.Model):
     depth = models.PositiveSmallIntegerField(_("层级"), default=0, editable=False)
     status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.ACTIVE)
     name_initials = models.CharField(_("拼音首字母"), max_length=120, blank=True, db_index=True)
+    # E-member cards show a QR that changes every minute. A union that still hands out
+    # printed cards allows their fixed QR (for itself and every union below it).
+    printed_cards_allowed = models.BooleanField(
+        _("允许印制会员卡"), default=False,
+        help_text=_("开启后，本工会及下级工会会员卡的固定二维码（印制卡）可以核验；否则只认每分钟更新的动态二维码。"),
+    )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     objects = UnionQuerySet.as_manager()
@@ -187,3 +193,37 @@ class Employer(models.Model):
     @property
     def has_union(self) -> bool:
         return hasattr(self, "union")
+
+
+# Longest key kept per suffix: what a person types as initials is far shorter; a longer query
+# matches on its first letters and is checked against `name_initials` (see employer_search).
+INITIALS_KEY_LENGTH = 20
+
+
+def initials_keys(initials: str) -> list[str]:
+    """Every suffix of `initials`, cut to INITIALS_KEY_LENGTH: "szpckj" → szpckj, zpckj, pckj, …"""
+    return [initials[i:i + INITIALS_KEY_LENGTH] for i in range(len(initials))]
+
+
+class EmployerInitialsKey(models.Model):
+    """One suffix of an employer's pinyin initials. Initials typed anywhere in the name ("pc"
+    finds 深圳鹏城科技, "szpckj") become an indexed prefix lookup on these keys instead of a
+    `LIKE '%pc%'` scan of every employer. Written with the employer (`employer_create`)."""
+
+    employer = models.ForeignKey(Employer, on_delete=models.CASCADE, related_name="initials_keys")
+    position = models.PositiveSmallIntegerField()
+    key = models.CharField(max_length=INITIALS_KEY_LENGTH)
+
+    class Meta:
+        verbose_name = _("单位拼音首字母索引")
+        verbose_name_plural = _("单位拼音首字母索引")
+        constraints = [
+            models.UniqueConstraint(fields=["employer", "position"], name="employer_initials_key_once"),
+        ]
+        indexes = [
+            # LIKE 'pc%' uses the index whatever the database collation (varchar_pattern_ops).
+            models.Index(fields=["key"], name="employer_initials_key_idx", opclasses=["varchar_pattern_ops"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.key

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, Q, QuerySet, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from gonghui.core import jurisdiction
 from gonghui.core.errors import ValidationFailed
 from gonghui.core.jurisdiction import get_or_404
 
-from .models import Employer, Region, Union, region_prefix
+from .models import INITIALS_KEY_LENGTH, Employer, EmployerInitialsKey, Region, Union, region_prefix
 
 
 def region_list(*, parent_code: str | None = None, level: str | None = None) -> QuerySet[Region]:
@@ -25,19 +25,51 @@ def region_list(*, parent_code: str | None = None, level: str | None = None) -> 
     return qs.order_by("code")
 
 
+# Index hits read for typed initials before ranking: a query that matches nearly every
+# employer ("gs", from 公司) stays a short index range scan instead of reading them all.
+INITIALS_CANDIDATES = 200
+
+
+def _uscc_typed(q: str) -> str:
+    """What was typed, as a USCC to compare (spaces and case ignored), or "" if it cannot be one."""
+    code = q.replace(" ", "").upper()
+    if len(code) == 18 and code.isalnum() and code.isascii() and not code.isalpha():
+        return code
+    return ""
+
+
 def employer_search(*, q: str, limit: int = 20) -> QuerySet[Employer]:
-    """Public employer lookup for the join form: by name, pinyin initials or USCC."""
+    """Public employer lookup for the join and case forms: by name, by pinyin initials anywhere
+    in the name ("pc" finds 深圳鹏城科技, initials "szpckj"; names starting with them come
+    first), or by 统一社会信用代码. Initials go through `EmployerInitialsKey` (indexed prefix
+    lookups on the suffixes of every employer's initials), bounded by INITIALS_CANDIDATES."""
     q = (q or "").strip()
     if len(q) < 2:
         return Employer.objects.none()
     qs = Employer.objects.select_related("union", "region")
-    if len(q) == 18 and q.isalnum():
-        qs = qs.filter(uscc=q.upper())
-    elif q.isascii() and q.isalpha():
-        qs = qs.filter(name_initials__startswith=q.lower())
-    else:
-        qs = qs.filter(name__contains=q)
-    return qs.order_by("name")[:limit]
+    code = _uscc_typed(q)
+    if code:
+        return qs.filter(uscc=code)[:limit]
+    if q.isascii() and q.isalpha():
+        initials = q.lower()
+        keys = EmployerInitialsKey.objects.filter(key__startswith=initials[:INITIALS_KEY_LENGTH]).order_by("key")
+        at_start = keys.filter(position=0).values("employer_id")[:limit]
+        anywhere = keys.values("employer_id")[:INITIALS_CANDIDATES]
+        qs = qs.filter(Q(pk__in=at_start) | Q(pk__in=anywhere))
+        if len(initials) > INITIALS_KEY_LENGTH:
+            qs = qs.filter(name_initials__contains=initials)
+        rank = Case(When(name_initials__startswith=initials, then=Value(0)), default=Value(1))
+        return qs.order_by(rank, "name")[:limit]
+    return qs.filter(name__contains=q).order_by("name")[:limit]
+
+
+def employer_for_uscc_typed(*, q: str) -> Employer | None:
+    """The employer whose 统一社会信用代码 is exactly what the worker typed, if any: the pickers
+    select it for them instead of leaving the choice open."""
+    code = _uscc_typed((q or "").strip())
+    if not code:
+        return None
+    return Employer.objects.select_related("union", "region").filter(uscc=code).first()
 
 
 def new_form_federations_for_region(*, region_code: str) -> QuerySet[Union]:
@@ -197,3 +229,9 @@ def union_search_for_transfer(*, q: str, limit: int = 20) -> QuerySet[Union]:
     else:
         qs = qs.filter(name__contains=q)
     return qs.order_by("name")[:limit]
+
+
+def union_allows_printed_cards(*, union: Union) -> bool:
+    """Whether `union` or one of its ancestors accepts the fixed QR of printed member cards."""
+    ancestor_ids = [int(part) for part in union.path.strip("/").split("/") if part.isdigit()] or [union.pk]
+    return Union.objects.filter(pk__in=ancestor_ids, printed_cards_allowed=True).exists()

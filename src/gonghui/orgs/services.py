@@ -15,7 +15,7 @@ from gonghui.core.errors import Conflict, NotFound, PermissionDenied, Validation
 from gonghui.core.text import pinyin_initials
 from gonghui.core.validators import parse_uscc
 
-from .models import Employer, Region, Union, region_prefix
+from .models import Employer, EmployerInitialsKey, Region, Union, initials_keys, region_prefix
 
 REGIONS_CSV = Path(__file__).resolve().parent / "data" / "regions.csv"
 
@@ -102,6 +102,10 @@ def employer_create(
             uscc=code, name=name, name_initials=pinyin_initials(name), region=region,
             ownership=ownership, industry=industry, address=address, headcount=headcount,
             is_platform=is_platform, headquarters=headquarters,
+        )
+        EmployerInitialsKey.objects.bulk_create(
+            EmployerInitialsKey(employer=employer, position=i, key=key)
+            for i, key in enumerate(initials_keys(employer.name_initials))
         )
         audit_record(actor=actor, action="employer.create", target=employer)
     return employer
@@ -212,3 +216,16 @@ def role_grant_revoke(*, actor: Any, grant: Any) -> None:
             data={"user": grant.user_id, "union": grant.union_id, "role": grant.role},
         )
         grant.delete()
+
+
+def union_printed_cards_set(*, union: Union, allowed: bool, actor: Any) -> Union:
+    """Allow (or stop) the fixed QR of printed member cards for `union` and its subtree."""
+    if not jurisdiction.has_action(actor, "change", union.path):
+        raise NotFound()
+    with transaction.atomic():
+        locked = Union.objects.select_for_update().get(pk=union.pk)
+        if locked.printed_cards_allowed != allowed:
+            locked.printed_cards_allowed = allowed
+            locked.save(update_fields=["printed_cards_allowed"])
+            audit_record(actor=actor, action="union.printed_cards", target=locked, data={"allowed": allowed})
+    return locked

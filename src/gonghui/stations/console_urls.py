@@ -17,6 +17,7 @@ urlpatterns = [
     path("<int:station_id>/", views.station_detail, name="detail"),
     path("<int:station_id>/edit/", views.station_edit, name="edit"),
     path("<int:station_id>/qr.svg", views.station_qr, name="qr"),
+    path("<int:station_id>/poster/", views.station_qr_poster, name="qr_poster"),
     path("<int:station_id>/qr/rotate/", views.station_qr_rotate, name="qr_rotate"),
     path("<int:station_id>/services/", views.service_add, name="service_add"),
     path("<int:station_id>/photos/", views.photo_add, name="photo_add"),

@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import segno
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -139,8 +138,15 @@ def station_qr(request: HttpRequest, station_id: int) -> HttpResponse:
     url = request.build_absolute_uri(
         reverse("stations:checkin", kwargs={"token": selectors.station_checkin_token(station=station)})
     )
-    svg = segno.make(url, error="m").svg_inline(scale=6)
-    return HttpResponse(svg, content_type="image/svg+xml")
+    return HttpResponse(selectors.station_checkin_qr_svg(url=url), content_type="image/svg+xml")
+
+
+@staff_required
+@domain_errors
+def station_qr_poster(request: HttpRequest, station_id: int) -> HttpResponse:
+    """A printable A4 poster: the check-in QR code, the station, and how to check in."""
+    station = selectors.station_get_for_user(user=request.user, station_id=station_id)
+    return render(request, "stations/pages/console_qr_poster.html", {"station": station})
 
 
 def _post_action(request: HttpRequest, station_id: int, action: str = "change") -> Station:
@@ -283,25 +289,35 @@ def star_application_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @domain_errors
 def star_assess(request: HttpRequest, application_id: int) -> HttpResponse:
+    """The application's status for everyone who may see it; the scoring sheet only for the
+    assessors (staff of the union above the operating union), while it is open."""
     application = selectors.star_application_get_for_user(user=request.user, application_id=application_id)
-    sheet = selectors.assessment_sheet_for(application=application) or services.assessment_sheet_default()
-    form = AssessForm(request.POST or None, request.FILES or None, sheet=sheet)
-    if request.method == "POST" and form.is_valid():
-        try:
-            photo = form.cleaned_data.get("photo")
-            if photo:
-                services.station_photo_add(actor=request.user, station=application.station, image=photo,
-                                           caption=_("考评现场照片"), application=application)
-            services.star_application_assess(
-                actor=request.user, application=application, scores=form.scores(), notes=form.notes(),
-                conclusion=form.cleaned_data["conclusion"],
-            )
-            messages.success(request, _("考评结果已保存。"))
-            return redirect("console:stations:star_list")
-        except DomainError as exc:
-            apply_domain_error(exc, form=form)
+    can_assess = selectors.star_application_can_assess(user=request.user, application=application)
+    is_open = application.status in {StarApplication.Status.SUBMITTED, StarApplication.Status.ASSESSING}
+    sheet = form = None
+    if can_assess and is_open:
+        sheet = selectors.assessment_sheet_for(application=application) or services.assessment_sheet_default()
+        form = AssessForm(request.POST or None, request.FILES or None, sheet=sheet)
+        if request.method == "POST" and form.is_valid():
+            try:
+                photo = form.cleaned_data.get("photo")
+                if photo:
+                    services.station_photo_add(actor=request.user, station=application.station, image=photo,
+                                               caption=_("考评现场照片"), application=application)
+                services.star_application_assess(
+                    actor=request.user, application=application, scores=form.scores(), notes=form.notes(),
+                    conclusion=form.cleaned_data["conclusion"],
+                )
+                messages.success(request, _("考评结果已保存。"))
+                return redirect("console:stations:star_list")
+            except DomainError as exc:
+                apply_domain_error(exc, form=form)
+    elif request.method == "POST":
+        messages.error(request, _("星级考评由上级工会进行。") if is_open else _("该申报已办结，不能再考评。"))
+        return redirect("console:stations:star_assess", application_id=application.pk)
     return render(request, "stations/pages/console_star_assess.html", {
-        "application": application, "form": form, "sheet": sheet,
+        "application": application, "form": form, "sheet": sheet, "can_assess": can_assess, "is_open": is_open,
+        "assessor_union": selectors.star_application_assessor_union(application=application),
         "scores": application.scores.select_related("item"), "events": application.events.all(),
     })
 

@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from gonghui.core.forms import DateField
 from gonghui.orgs.models import Region, Union
 
 from .models import AssessmentSheet, Facility, Kind, ServiceRecord, StationHonour, StationReport
@@ -53,7 +54,7 @@ class PhotoForm(forms.Form):
 
 
 class ServiceRecordForm(forms.Form):
-    day = forms.DateField(label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    day = DateField(label=_("日期"))
     kind = forms.ChoiceField(label=_("服务类型"), choices=ServiceRecord.Kind.choices)
     count = forms.IntegerField(label=_("人次"), min_value=1, max_value=100000)
     note = forms.CharField(label=_("备注"), max_length=200, required=False)
@@ -113,8 +114,17 @@ class ReportForm(forms.Form):
     text = forms.CharField(label=_("问题描述"), widget=forms.Textarea(attrs={"rows": 4}), max_length=1000)
 
 
+# What each number of stars means, read out with the star (the stars themselves are drawn).
+STAR_MEANINGS = {1: _("很不满意"), 2: _("不满意"), 3: _("一般"), 4: _("满意"), 5: _("很满意")}
+
+
 class RatingForm(forms.Form):
-    stars = forms.TypedChoiceField(label=_("评分"), coerce=int, choices=[(i, "★" * i) for i in range(5, 0, -1)])
+    # Tappable stars (stations/partials/_star_rating.html): five radio buttons, each with a label.
+    stars = forms.TypedChoiceField(
+        label=_("评分"), coerce=int, widget=forms.RadioSelect,
+        choices=[(i, STAR_MEANINGS[i]) for i in range(1, 6)],
+        error_messages={"required": _("请选择 1 到 5 星。")},
+    )
     comment = forms.CharField(label=_("评价"), max_length=300, required=False)
 
 

@@ -35,6 +35,8 @@ from django.core.cache import cache
 from django.db import transaction
 from pykdtree.kdtree import KDTree
 
+from gonghui.core.cache import CACHE_ERRORS, cache_set_quietly
+
 from .hours import Compiled, hours_compile, is_open
 from .models import KIND_CODES, Station
 
@@ -432,10 +434,17 @@ _holder = _Holder()
 
 
 def _shared_token() -> str:
-    token = cache.get(CACHE_KEY)
-    if token is None:
-        cache.add(CACHE_KEY, uuid.uuid4().hex, timeout=None)
-        token = cache.get(CACHE_KEY) or ""
+    """The version other processes announced. With the cache away the search keeps answering
+    from the index it has (changes made elsewhere show once the cache is back)."""
+    try:
+        token = cache.get(CACHE_KEY)
+        if token is None:
+            cache.add(CACHE_KEY, uuid.uuid4().hex, timeout=None)
+            token = cache.get(CACHE_KEY) or ""
+    except CACHE_ERRORS as exc:
+        logger.warning("cache unavailable, stations index keeps its version: %s", exc)
+        index = _holder.index
+        return index.version if index is not None else "local"
     return str(token)
 
 
@@ -510,8 +519,9 @@ def index_invalidate() -> None:
     _holder.stale = True
 
     def publish() -> None:
-        cache.set(CACHE_KEY, uuid.uuid4().hex, timeout=None)
         _holder.stale = True
+        # The change is committed; the announcement to other processes is best effort.
+        cache_set_quietly(CACHE_KEY, uuid.uuid4().hex, None)
 
     transaction.on_commit(publish)
 
@@ -520,4 +530,7 @@ def index_reset() -> None:
     """Forget the index (tests, and after bulk loads that bypass the services)."""
     _holder.index = None
     _holder.stale = True
-    cache.delete(CACHE_KEY)
+    try:
+        cache.delete(CACHE_KEY)
+    except CACHE_ERRORS as exc:
+        logger.warning("cache unavailable, stations index token not reset: %s", exc)

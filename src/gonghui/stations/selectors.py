@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import math
 from functools import lru_cache
@@ -13,6 +14,7 @@ from typing import Any, NamedTuple
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
+import segno
 from django.conf import settings
 from django.core import signing
 from django.db.models import Avg, Count, Q, QuerySet, Sum
@@ -365,6 +367,21 @@ def station_checkin_token(*, station: Station) -> str:
     return signing.dumps({"s": station.pk, "n": station.qr_nonce}, salt=CHECKIN_SALT, compress=True)
 
 
+def station_checkin_qr_svg(*, url: str, scale: int = 8) -> str:
+    """The check-in QR code for `url` as a standalone SVG document.
+
+    It carries the SVG namespace (browsers draw nothing in an `<img>` without it), a viewBox so
+    it scales crisply to any printed size, an intrinsic width and height (so `<img>` has a
+    natural size), and a white background with the four-module quiet zone scanners need."""
+    qr = segno.make(url, error="m")
+    out = io.BytesIO()
+    qr.save(out, kind="svg", scale=scale, border=4, light="#fff", omitsize=True, xmldecl=False,
+            title=str(_("签到二维码")))
+    width, height = qr.symbol_size(scale=scale, border=4)
+    svg = out.getvalue().decode()
+    return svg.replace("<svg ", f'<svg width="{width}" height="{height}" ', 1)
+
+
 def station_from_checkin_token(*, token: str) -> Station:
     try:
         data = signing.loads(token, salt=CHECKIN_SALT)
@@ -472,6 +489,18 @@ def station_list_reassessment_due(*, user: Any, within_days: int = 30) -> QueryS
         Station.objects.visible_to(user).filter(star_level__gt=0, star_valid_until__lte=limit)
         .select_related("union").order_by("star_valid_until")
     )
+
+
+def star_application_assessor_union(*, application: StarApplication) -> Any:
+    """The union that assesses: the one above the station's operating union (None at the top)."""
+    return application.station.union.parent
+
+
+def star_application_can_assess(*, user: Any, application: StarApplication) -> bool:
+    """Whether `user` is an assessor of this application: staff with `approve` on the union
+    above the operating union (or further up). The applying union itself never assesses."""
+    parent = star_application_assessor_union(application=application)
+    return parent is not None and jurisdiction.has_action(user, "approve", parent.path)
 
 
 def assessment_sheet_for(*, application: StarApplication) -> AssessmentSheet | None:

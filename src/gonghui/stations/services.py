@@ -50,7 +50,7 @@ from .models import (
     StationVisit,
     facilities_to_mask,
 )
-from .selectors import parse_coordinates, station_from_checkin_token
+from .selectors import parse_coordinates, star_application_can_assess, station_from_checkin_token
 
 PHOTO_MAX_BYTES = 5 * 1024 * 1024
 PHOTO_TYPES = {"image/jpeg", "image/png", "image/webp"}
@@ -419,8 +419,7 @@ def star_application_submit(
 
 def _require_assessor(actor: Any, application: StarApplication) -> None:
     """Only the union above the operating union (or further up) assesses."""
-    parent = application.station.union.parent
-    if parent is None or not jurisdiction.has_action(actor, "approve", parent.path):
+    if not star_application_can_assess(user=actor, application=application):
         raise PermissionDenied(_("星级考评由上级工会进行。"), code="assessor_required")
 
 

@@ -37,8 +37,17 @@ def lawyer_list(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             union = org_selectors.union_get_for_user(user=request.user, union_id=data["union"], action="change")
-            legal_services.lawyer_create(union=union, name=data["name"], kind=data["kind"], firm=data["firm"],
-                                         specialities=data["specialities"], phone=data["phone"], by=request.user)
+            service_region = None
+            if data.get("service_region"):
+                service_region = selectors.region_for_case(code=data["service_region"])
+                if service_region is None:
+                    raise ValidationFailed(_("服务地区代码无效。"), code="region_invalid", field="service_region")
+            legal_services.lawyer_create(
+                union=union, name=data["name"], kind=data["kind"], firm=data["firm"],
+                specialities=data["specialities"], phone=data["phone"], by=request.user,
+                is_public=data["is_public"], service_region=service_region, address=data["address"],
+                hours=data["hours"], public_phone=data["public_phone"],
+            )
         except DomainError as exc:
             apply_domain_error(exc, form=form)
         else:
@@ -48,6 +57,21 @@ def lawyer_list(request: HttpRequest) -> HttpResponse:
     return render(request, "cases/pages/console_lawyers.html", {
         "form": form, "lawyers": lawyers, "unions": org_selectors.union_list_for_user(user=request.user)[:200],
     })
+
+
+@console_view
+@require_POST
+def lawyer_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show a roster entry to workers in the directory, or stop showing it."""
+    lawyer = selectors.lawyer_get_for_user(user=request.user, lawyer_id=pk)
+    public = request.POST.get("public") == "1"
+    try:
+        legal_services.lawyer_publish(lawyer=lawyer, is_public=public, by=request.user)
+    except DomainError as exc:
+        apply_domain_error(exc, request=request)
+    else:
+        messages.success(request, _("已向职工公开。") if public else _("已取消公开。"))
+    return redirect("console:cases:lawyers")
 
 
 def _lawyer(request: HttpRequest, lawyer_id: Any) -> Lawyer | None:

@@ -1,0 +1,61 @@
+"""Case numbers: unique, continuing after an upgrade, and taken without a lock that lasts
+until the intake commits (on PostgreSQL a database sequence per year; gaps allowed)."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from django.db import connection, transaction
+
+from gonghui.core.models import Sequence
+from gonghui.core.sequences import sequence_next
+
+
+@pytest.mark.django_db
+def test_case_numbers_continue_from_the_existing_counter():
+    Sequence.objects.create(name="case-2032", value=41)
+    assert sequence_next("case-2032") == 42
+    assert sequence_next("case-2032") == 43
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_case_number_is_taken_while_another_intake_is_still_open():
+    """Intake A has its number and has not committed; intake B must not wait for it."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only: SQLite serialises writers anyway")
+    taken, release = threading.Event(), threading.Event()
+    numbers: list[int] = []
+
+    def open_intake() -> None:
+        from django.db import connection as own
+
+        try:
+            with transaction.atomic():
+                numbers.append(sequence_next("case-2033"))
+                taken.set()
+                release.wait(30)
+        finally:
+            own.close()
+
+    other = threading.Thread(target=open_intake)
+    other.start()
+    try:
+        assert taken.wait(30)
+        with connection.cursor() as cursor:
+            cursor.execute("SET lock_timeout = '3s'")
+        with transaction.atomic():
+            numbers.append(sequence_next("case-2033"))  # a lock wait would raise here
+    finally:
+        release.set()
+        other.join(30)
+        with connection.cursor() as cursor:
+            cursor.execute("RESET lock_timeout")
+    assert len(set(numbers)) == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_first_numbers_of_a_year_outside_a_transaction():
+    assert connection.in_atomic_block is False
+    first = sequence_next("case-2034")
+    assert sequence_next("case-2034") == first + 1
