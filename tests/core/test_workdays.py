@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from gonghui.core.workdays import add_workdays, is_workday
+
+pytestmark = pytest.mark.django_db  # the holiday table is read first
 
 
 def test_official_holidays_and_tiaoxiu_saturdays():
