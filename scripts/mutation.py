@@ -66,10 +66,13 @@ TARGETS: dict[str, Target] = {
         tests=("tests/cases/test_routing.py", "tests/cases/test_deadlines.py"),
         only=r"^(DEFAULT_RESOLVE_WORKDAYS|DEFAULT_RESOLVE_WORKDAYS_OTHER|ACCEPT_WORKDAYS)$",
     ),
-    "core/workdays.py": Target(tests=("tests/core/test_workdays.py", "tests/cases/test_deadlines.py")),
+    "core/workdays.py": Target(
+        tests=("tests/core/test_workdays.py", "tests/core/test_holidays.py", "tests/cases/test_deadlines.py")
+    ),
     "members/services.py": Target(
         tests=(
             "tests/members/test_transfer_and_card_rules.py",
+            "tests/security/test_card_qr.py",
             "tests/members/test_staff_services.py",
             "tests/members/test_staff_api.py",
             "tests/web/test_member_api.py",

@@ -41,6 +41,7 @@ from gonghui.cases.models import (
     CaseAttachment,
     Category,
     Lawyer,
+    LegalAidApplication,
     LegalAidDecision,
     Mediation,
     MediationSession,
@@ -104,6 +105,20 @@ def _legal_case(w: World, category: str) -> Case:
     return app_case(w.tree, user=w.worker, category=category)
 
 
+def _aid_application(w: World) -> LegalAidApplication:
+    from gonghui.cases.legal_aid import Document
+    from gonghui.cases.models import DisputeType, Hardship, Stage
+
+    member = make_member(union=w.tree.grassroots_a)
+    case = legal_services.legal_aid_apply(
+        user=member.person.user, description="公司拖欠我三个月加班费，想请工会律师代理仲裁。",
+        dispute_type=DisputeType.WAGES, hardship=Hardship.HARDSHIP, household_income_yuan=1500,
+        stage=Stage.NOT_STARTED, has_lawyer=False, documents=[Document.ID, Document.HARDSHIP_PROOF, Document.DISPUTE],
+        declared=True,
+    )
+    return case.aid_application
+
+
 def _mediation(w: World) -> Mediation:
     case = _legal_case(w, Category.MEDIATION)
     return legal_services.mediation_open(case=case, applicant="王小明", respondent="某某公司", by=w.tree.staff_a)
@@ -140,6 +155,7 @@ FACTORIES: dict[type[models.Model], Callable[[World], Any]] = {
         case=w.get(Case), by=w.tree.staff_a, note="请加快办理", due_on=w.get(Case).due_on + dt.timedelta(days=5)
     ),
     Lawyer: lambda w: legal_services.lawyer_create(union=w.tree.city_a, name="甲律师", by=w.tree.staff_a),
+    LegalAidApplication: _aid_application,
     LegalAidDecision: lambda w: legal_services.legal_aid_decide(
         case=_legal_case(w, Category.LEGAL_AID), eligible=False, reason="收入超过援助标准", by=w.tree.staff_a
     ),
@@ -182,7 +198,6 @@ NOT_BRANCH_OBJECTS: dict[str, str] = {
     "cases.CaseRating": "read only through its case",
     "notices.Notice": "one user's own inbox, read by recipient (its union_path only narrows it)",
     "members.ImportRowError": "read only through its import job",
-    "cases.LegalAidApplication": "a legal-aid case's declaration: read only through its case",
     "orgs.EmployerInitialsKey": "a search index row of an employer, never addressed by id",
     "stations.StarApplicationEvent": "read only through its star application",
     "stations.AssessmentScore": "read only through its star application",

@@ -8,8 +8,7 @@ import pytest
 
 from gonghui.core.workdays import add_workdays, is_workday
 
-# The holiday table (core.holidays) is read before the packaged calendar.
-pytestmark = pytest.mark.django_db
+pytestmark = pytest.mark.django_db  # the holiday table is read first
 
 
 def test_official_holidays_and_tiaoxiu_saturdays():

@@ -32,6 +32,11 @@ def request(tree, membership, *, to_union=None, actor=None, reason="工作调动
     )
 
 
+def allow_printed_cards(tree):
+    """These tests read the fixed code of a printed card: the union must accept it."""
+    Union.objects.filter(pk=tree.grassroots_a.pk).update(printed_cards_allowed=True)
+
+
 def live_card(membership):
     return MemberCard.objects.get(membership=membership, revoked_at__isnull=True)
 
@@ -270,15 +275,9 @@ def test_no_replacement_card_while_the_membership_is_not_active():
         services.card_reissue(membership=make_member(union=tree.grassroots_a), actor=viewer, reason="手机丢失")
 
 
-def allow_printed_cards(tree: Tree) -> None:
-    from gonghui.orgs.models import Union
-
-    Union.objects.filter(pk=tree.province.pk).update(printed_cards_allowed=True)
-
-
 def test_card_of_a_membership_that_ended_verifies_as_revoked():
     tree = Tree()
-    allow_printed_cards(tree)  # these check the fixed token of a printed card
+    allow_printed_cards(tree)
     membership = make_member(union=tree.grassroots_a)
     token = services.card_token(live_card(membership))
     assert services.card_verify(token=token).status == "valid"
@@ -290,7 +289,7 @@ def test_card_of_a_membership_that_ended_verifies_as_revoked():
 
 def test_card_expires_at_its_expiry_moment():
     tree = Tree()
-    allow_printed_cards(tree)  # these check the fixed token of a printed card
+    allow_printed_cards(tree)
     card = live_card(make_member(union=tree.grassroots_a))
     token = services.card_token(card)
     now = timezone.now()
@@ -302,7 +301,7 @@ def test_card_expires_at_its_expiry_moment():
 
 def test_a_token_signed_for_something_else_is_invalid():
     tree = Tree()
-    allow_printed_cards(tree)  # these check the fixed token of a printed card
+    allow_printed_cards(tree)
     card = live_card(make_member(union=tree.grassroots_a))
     assert services.card_verify(token=signing.dumps(card.serial, salt="another.purpose")).status == "invalid"
     assert services.card_verify(token=signing.dumps("C0000000000000000", salt=services.CARD_SALT)).status == "invalid"
@@ -433,7 +432,7 @@ def test_cards_already_printed_keep_verifying(frozen_clock):
     # The salt is part of every QR code handed out: changing it would void them all.
     frozen_clock(dt.datetime(2025, 3, 3, 10, tzinfo=SHANGHAI))
     tree = Tree()
-    allow_printed_cards(tree)  # these check the fixed token of a printed card
+    allow_printed_cards(tree)
     card = live_card(make_member(union=tree.grassroots_a))
     printed = signing.dumps(card.serial, salt="gonghui.members.card")
     assert services.card_verify(token=printed).status == "valid"
