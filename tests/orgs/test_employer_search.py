@@ -103,9 +103,10 @@ def test_migration_indexes_the_initials_of_employers_registered_before_it():
     from django.core.management import call_command
     from django.db.migrations.executor import MigrationExecutor
 
+    before, target = ("orgs", "0002_union_printed_cards_allowed"), ("orgs", "0003_employer_initials_key")
     executor = MigrationExecutor(connection)
-    executor.migrate([("orgs", "0001_initial")])
-    old = executor.loader.project_state([("orgs", "0001_initial")]).apps
+    executor.migrate([before])
+    old = executor.loader.project_state([before]).apps
     region, _ = old.get_model("orgs", "Region").objects.get_or_create(code="440300", defaults={"name": "深圳市", "level": "city"})
     old.get_model("orgs", "Employer").objects.create(
         uscc="91440300MA5XXXXX0A", name="深圳鹏城科技有限公司", name_initials="szpckjyxgs", region=region,
@@ -113,8 +114,8 @@ def test_migration_indexes_the_initials_of_employers_registered_before_it():
     try:
         executor = MigrationExecutor(connection)
         executor.loader.build_graph()
-        executor.migrate([("orgs", "0002_employer_initials_key")])
-        new = executor.loader.project_state([("orgs", "0002_employer_initials_key")]).apps
+        executor.migrate([target])
+        new = executor.loader.project_state([target]).apps
         keys = new.get_model("orgs", "EmployerInitialsKey").objects.order_by("position").values_list("key", flat=True)
         assert list(keys)[:3] == ["szpckjyxgs", "zpckjyxgs", "pckjyxgs"]
     finally:
