@@ -185,6 +185,7 @@ NOT_BRANCH_OBJECTS: dict[str, str] = {
     "members.ImportRowError": "read only through its import job",
     "stations.StarApplicationEvent": "read only through its star application",
     "stations.AssessmentScore": "read only through its star application",
+    "orgs.EmployerInitialsKey": "a search index of public employer names (the join form's lookup), no page or API of its own",
 }
 
 # Operations with an id that anyone may call, and why.

@@ -13,10 +13,15 @@ import io
 import segno
 
 
-def qr_svg(data: str, *, scale: int = 4, dark: str = "#1f2329", title: str = "") -> str:
+def qr_svg(data: str, *, scale: int = 4, dark: str = "#1f2329", title: str = "", border: int = 2) -> str:
+    """The QR code of `data` as an SVG document with a viewBox (it scales crisply to any size
+    CSS or print gives it) and an intrinsic width and height (`<img>` has a natural size)."""
+    qr = segno.make(data, error="m")
     out = io.BytesIO()
-    segno.make(data, error="m").save(
-        out, kind="svg", xmldecl=False, scale=scale, border=2, dark=dark, light="#ffffff",
+    qr.save(
+        out, kind="svg", xmldecl=False, scale=scale, border=border, dark=dark, light="#ffffff", omitsize=True,
         **({"title": title} if title else {}),
     )
-    return out.getvalue().decode()
+    width, height = qr.symbol_size(scale=scale, border=border)
+    svg = out.getvalue().decode()
+    return svg.replace(" viewBox=", f' width="{width}" height="{height}" viewBox=', 1)
