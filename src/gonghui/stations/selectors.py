@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
 import math
 from functools import lru_cache
@@ -14,7 +13,6 @@ from typing import Any, NamedTuple
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
-import segno
 from django.conf import settings
 from django.core import signing
 from django.db.models import Avg, Count, Q, QuerySet, Sum
@@ -25,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gonghui.core import jurisdiction
 from gonghui.core.errors import NotFound, ValidationFailed
+from gonghui.core.qr import qr_svg
 from gonghui.orgs.models import Region
 
 from .hours import hours_compile, is_open
@@ -368,18 +367,9 @@ def station_checkin_token(*, station: Station) -> str:
 
 
 def station_checkin_qr_svg(*, url: str, scale: int = 8) -> str:
-    """The check-in QR code for `url` as a standalone SVG document.
-
-    It carries the SVG namespace (browsers draw nothing in an `<img>` without it), a viewBox so
-    it scales crisply to any printed size, an intrinsic width and height (so `<img>` has a
-    natural size), and a white background with the four-module quiet zone scanners need."""
-    qr = segno.make(url, error="m")
-    out = io.BytesIO()
-    qr.save(out, kind="svg", scale=scale, border=4, light="#fff", omitsize=True, xmldecl=False,
-            title=str(_("签到二维码")))
-    width, height = qr.symbol_size(scale=scale, border=4)
-    svg = out.getvalue().decode()
-    return svg.replace("<svg ", f'<svg width="{width}" height="{height}" ', 1)
+    """The check-in QR code for `url` as a standalone SVG document (core.qr: namespace,
+    viewBox, intrinsic size, white background and quiet zone), for an `<img>` and posters."""
+    return qr_svg(url, scale=scale, dark="#000", title=str(_("签到二维码")))
 
 
 def station_from_checkin_token(*, token: str) -> Station:
