@@ -270,8 +270,16 @@ def test_no_replacement_card_while_the_membership_is_not_active():
         services.card_reissue(membership=make_member(union=tree.grassroots_a), actor=viewer, reason="手机丢失")
 
 
+def _allow_printed_cards(tree: Tree) -> None:
+    """The fixed (printed-card) token verifies only where the union allows printed cards."""
+    from gonghui.orgs.services import union_printed_cards_set
+
+    union_printed_cards_set(union=tree.grassroots_a, allowed=True, actor=tree.staff_a)
+
+
 def test_card_of_a_membership_that_ended_verifies_as_revoked():
     tree = Tree()
+    _allow_printed_cards(tree)  # these check the fixed token of printed cards
     membership = make_member(union=tree.grassroots_a)
     token = services.card_token(live_card(membership))
     assert services.card_verify(token=token).status == "valid"
@@ -283,6 +291,7 @@ def test_card_of_a_membership_that_ended_verifies_as_revoked():
 
 def test_card_expires_at_its_expiry_moment():
     tree = Tree()
+    _allow_printed_cards(tree)  # these check the fixed token of printed cards
     card = live_card(make_member(union=tree.grassroots_a))
     token = services.card_token(card)
     now = timezone.now()
@@ -294,6 +303,7 @@ def test_card_expires_at_its_expiry_moment():
 
 def test_a_token_signed_for_something_else_is_invalid():
     tree = Tree()
+    _allow_printed_cards(tree)  # these check the fixed token of printed cards
     card = live_card(make_member(union=tree.grassroots_a))
     assert services.card_verify(token=signing.dumps(card.serial, salt="another.purpose")).status == "invalid"
     assert services.card_verify(token=signing.dumps("C0000000000000000", salt=services.CARD_SALT)).status == "invalid"
@@ -424,6 +434,7 @@ def test_cards_already_printed_keep_verifying(frozen_clock):
     # The salt is part of every QR code handed out: changing it would void them all.
     frozen_clock(dt.datetime(2025, 3, 3, 10, tzinfo=SHANGHAI))
     tree = Tree()
+    _allow_printed_cards(tree)  # these check the fixed token of printed cards
     card = live_card(make_member(union=tree.grassroots_a))
     printed = signing.dumps(card.serial, salt="gonghui.members.card")
     assert services.card_verify(token=printed).status == "valid"

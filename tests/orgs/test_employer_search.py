@@ -113,8 +113,8 @@ def test_migration_indexes_the_initials_of_employers_registered_before_it():
     try:
         executor = MigrationExecutor(connection)
         executor.loader.build_graph()
-        executor.migrate([("orgs", "0002_employer_initials_key")])
-        new = executor.loader.project_state([("orgs", "0002_employer_initials_key")]).apps
+        executor.migrate([("orgs", "0003_employer_initials_key")])
+        new = executor.loader.project_state([("orgs", "0003_employer_initials_key")]).apps
         keys = new.get_model("orgs", "EmployerInitialsKey").objects.order_by("position").values_list("key", flat=True)
         assert list(keys)[:3] == ["szpckjyxgs", "zpckjyxgs", "pckjyxgs"]
     finally:
