@@ -30,6 +30,7 @@ PRODUCTION_ENV = {
     "ALLOWED_HOSTS": HOST,
     "CSRF_TRUSTED_ORIGINS": f"https://{HOST}",
     "SMS_CONSOLE_ALLOWED": "1",  # no SMS gateway in a test install
+    "CACHE_DATABASE": "1",  # the shared cache production requires, without a Redis here
 }
 
 
@@ -100,6 +101,7 @@ def test_production_install_checks_collects_migrates_and_serves(tmp_path):
         ("check", "--deploy", "--fail-level", "WARNING"),
         ("collectstatic", "--noinput"),
         ("migrate", "--noinput"),
+        ("createcachetable",),
     ):
         result = _manage(env, *command)
         assert result.returncode == 0, f"{' '.join(command)}:\n{result.stdout}\n{result.stderr}"

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from gonghui.core.workdays import add_workdays, is_workday
+
+# The holiday table (core.holidays) is read before chinese-calendar.
+pytestmark = pytest.mark.django_db
 
 
 def test_official_holidays_and_tiaoxiu_saturdays():
