@@ -33,7 +33,10 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _isolated(settings, tmp_path):
+def _isolated(settings, tmp_path, monkeypatch):
+    # pytest runs with DEBUG off; tests that load the demo load it as a demo installation
+    # (tests/core/test_demo.py checks the refusal without it).
+    monkeypatch.setenv("DEMO_INSTALL", "1")
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.TASK_RUNNER_FALLBACK = "sync"
     # No Celery worker runs under pytest: even when REDIS_URL (CI) would make Redis the
