@@ -147,8 +147,9 @@ def test_transfer_through_the_api_hands_the_case_to_the_other_union(client):
     assert response.json()["union_id"] == tree.grassroots_b.pk
     # Branch A no longer sees it.
     assert client.get(f"{BASE}/{case.pk}").status_code == 404
+    # A target union that does not exist is bad input (422 on the field), not a missing case.
     missing = post(client, f"{BASE}/{app_case(tree).pk}/transfer", {"to_union_id": 2_000_000_000, "reason": "x"})
-    assert missing.status_code == 404
+    assert missing.status_code == 422 and missing.json()["code"] == "union_not_found"
 
 
 def test_staff_records_the_follow_up_rating(client):

@@ -323,8 +323,12 @@ def case_request_info(request: HttpRequest, case_id: int, payload: TextIn) -> Ca
 
 @router.post("/{case_id}/transfer", response=CaseOut, summary="转办")
 def case_transfer(request: HttpRequest, case_id: int, payload: TransferIn) -> dict[str, Any]:
-    to_union = selectors.union_for_transfer(union_id=payload.to_union_id)
-    return CaseOut.from_case(services.case_transfer(case=_fresh(request, case_id), to_union=to_union, by=request.user, reason=payload.reason))
+    case = _fresh(request, case_id)  # the case first: another branch's case is a 404 whatever the body says
+    try:
+        to_union = selectors.union_for_transfer(union_id=payload.to_union_id)
+    except NotFound as exc:  # a bad target is the caller's input, not a missing case
+        raise ValidationFailed(_("未找到要转办的工会。"), code="union_not_found", field="to_union_id") from exc
+    return CaseOut.from_case(services.case_transfer(case=case, to_union=to_union, by=request.user, reason=payload.reason))
 
 
 @router.post("/{case_id}/resolve", response=CaseDetailOut, summary="办结")
