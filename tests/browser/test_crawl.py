@@ -201,12 +201,23 @@ def _require_axe() -> None:
         pytest.skip(message)
 
 
+def _demo_worker(persona: str) -> User:
+    """The demo's worker who signs in by SMS (not yet a member), or a demo member (the card)."""
+    if persona == "applicant":
+        return User.objects.get(phone_index=phone_index(WORKER_PHONE))
+    from gonghui.members.models import Membership
+
+    return Membership.objects.filter(status="active", person__user__isnull=False).select_related(
+        "person__user").order_by("pk").first().person.user
+
+
+@pytest.mark.parametrize("persona", ["applicant", "member"])
 @pytest.mark.parametrize("english", [False, True], ids=["zh", "en"])
-def test_worker_pages_pass_the_crawl(browser_page: Any, demo: str, english: bool) -> None:
+def test_worker_pages_pass_the_crawl(browser_page: Any, demo: str, english: bool, persona: str) -> None:
     _require_axe()
     page = browser_page
     page.set_viewport_size({"width": 360, "height": 740})
-    worker = User.objects.get(phone_index=phone_index(WORKER_PHONE))
+    worker = _demo_worker(persona)
     browser_login(page, worker, demo)
     if english:
         page.context.add_cookies([{"name": "django_language", "value": "en", "url": demo}])
