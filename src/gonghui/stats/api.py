@@ -9,7 +9,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Query, Router
+from ninja import Field, Query, Router, Schema
 
 from gonghui.accounts.auth import session_or_token
 from gonghui.core.errors import PermissionDenied, ValidationFailed
@@ -91,34 +91,32 @@ def figure_list(request: HttpRequest) -> list[FigureOut]:
     ]
 
 
+class ValuesQuery(Schema):
+    union_id: int | None = Field(None, description="工会；不填为本人管辖的最高一级工会")
+    start: dt.date | None = Field(None, description="开始日期；不填为结束日期所在年的 1 月 1 日")
+    end: dt.date | None = Field(None, description="结束日期；不填为最近一次计算的日期")
+    keys: list[str] = Field(default_factory=list, description="指标，可重复；不填为全部")
+
+
+class SeriesQuery(ValuesQuery):
+    granularity: str = Field("month", description="粒度：day、month 或 year")
+
+
 @router.get("/values", response=ValuesOut, summary="统计期内的指标值")
-def values(
-    request: HttpRequest,
-    union_id: int | None = None,
-    start: dt.date | None = None,
-    end: dt.date | None = None,
-    keys: list[str] = Query(None, description="指标，可重复；不填为全部"),  # noqa: B008
-) -> ValuesOut:
-    union = _union(request, union_id)
-    period = _period(start, end)
-    found = selectors.figure_values(union=union, period=period, keys=_keys(keys))
+def values(request: HttpRequest, q: Query[ValuesQuery]) -> ValuesOut:
+    union = _union(request, q.union_id)
+    period = _period(q.start, q.end)
+    found = selectors.figure_values(union=union, period=period, keys=_keys(q.keys))
     return ValuesOut(union=_ref(union), start=period.start, end=period.end, as_of=selectors.last_computed_day(),
                      values=[_value(v) for v in found.values()])
 
 
 @router.get("/series", response=SeriesOut, summary="趋势（按日、月、年）")
-def series(
-    request: HttpRequest,
-    union_id: int | None = None,
-    start: dt.date | None = None,
-    end: dt.date | None = None,
-    granularity: str = "month",
-    keys: list[str] = Query(None, description="指标，可重复；不填为全部"),  # noqa: B008
-) -> SeriesOut:
-    union = _union(request, union_id)
-    period = _period(start, end)
-    points = selectors.figure_series(union=union, period=period, granularity=granularity, keys=_keys(keys))
-    return SeriesOut(union=_ref(union), granularity=granularity, points=[
+def series(request: HttpRequest, q: Query[SeriesQuery]) -> SeriesOut:
+    union = _union(request, q.union_id)
+    period = _period(q.start, q.end)
+    points = selectors.figure_series(union=union, period=period, granularity=q.granularity, keys=_keys(q.keys))
+    return SeriesOut(union=_ref(union), granularity=q.granularity, points=[
         SeriesPoint(start=p.start, end=p.end, values=[_value(v) for v in vals.values()]) for p, vals in points
     ])
 

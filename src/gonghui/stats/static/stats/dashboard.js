@@ -17,7 +17,7 @@
         xAxis: { type: "category", data: data.labels, axisLabel: { hideOverlap: true } },
         yAxis: { type: "value", name: data.unit, minInterval: 1 },
         series: [{ name: data.figure, type: data.labels.length > 1 ? "line" : "bar", data: data.values,
-                   smooth: true, areaStyle: { opacity: 0.08 }, connectNulls: true }],
+                   smooth: false, areaStyle: { opacity: 0.08 }, connectNulls: true }],
         animation: false
       });
       window.addEventListener("resize", function () { chart.resize(); });
