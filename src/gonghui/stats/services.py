@@ -23,8 +23,8 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Max, Sum
+from django.db import connection, transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from gonghui.orgs.models import Union, UnionMove
@@ -82,16 +82,21 @@ class DayResult:
     seconds: float
 
 
-def compute_facts(day: dt.date, figures: Iterable[Figure] | None = None) -> list[tuple[int, str, str, int]]:
-    """(union_id, key, dim, value) of every stored figure for `day`; zero values dropped."""
+def compute_facts(day: dt.date, figures: Iterable[Figure] | None = None,
+                  timings: dict[str, float] | None = None) -> list[tuple[int, str, str, int]]:
+    """(union_id, key, dim, value) of every stored figure for `day`; zero values dropped.
+    `timings`, when given, receives each figure's seconds."""
     rows: list[tuple[int, str, str, int]] = []
     for fig in figures if figures is not None else stored_figures():
         assert fig.compute is not None
+        began = time.perf_counter()
         merged: dict[tuple[int, str], int] = defaultdict(int)
         for union_id, dim, value in fig.compute(day):
             if union_id is not None and value:
                 merged[(int(union_id), str(dim or ""))] += int(value)
         rows.extend((union_id, fig.key, dim, value) for (union_id, dim), value in merged.items() if value)
+        if timings is not None:
+            timings[fig.key] = time.perf_counter() - began
     return rows
 
 
@@ -112,37 +117,84 @@ def roll_up(facts: Iterable[tuple[int, str, str, int]], paths: dict[int, str]) -
     return totals
 
 
-def _replace_period(period: str, start: dt.date, end: dt.date, source_period: str, kinds: Mapping[str, str]) -> int:
+def _insert(model: type[Fact] | type[Rollup], columns: list[str], rows: Iterable[tuple[object, ...]]) -> int:
+    """Insert many rows: PostgreSQL's COPY (a national day is ~10⁵–10⁶ rows), else bulk_create."""
+    count = 0
+    if connection.vendor == "postgresql":
+        table = connection.ops.quote_name(model._meta.db_table)
+        names = ", ".join(connection.ops.quote_name(c) for c in columns)
+        with connection.cursor() as cursor:
+            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+                    count += 1
+        return count
+    objects = []
+    for row in rows:
+        objects.append(model(**dict(zip(columns, row, strict=True))))
+        count += 1
+    model.objects.bulk_create(objects, batch_size=BATCH)
+    return count
+
+
+def day_value(day: dt.date) -> object:
+    """A date as the database driver takes it in raw SQL."""
+    return connection.ops.adapt_datefield_value(dt.date(day.year, day.month, day.day))
+
+
+def _replace_period(period: str, start: dt.date, end: dt.date, source_period: str, kinds: Mapping[str, str]) -> None:
     """Recompute the `period` roll-ups starting at `start` from the `source_period` rows inside
-    [start, end]: flows are summed; stocks take the rows of the latest computed sub-period."""
+    [start, end], in SQL: flows are summed; stocks take the rows of the latest computed
+    sub-period."""
     Rollup.objects.filter(period=period, start=start).delete()
-    inside = Rollup.objects.filter(period=source_period, start__gte=start, start__lte=end)
+    table = connection.ops.quote_name(Rollup._meta.db_table)
+    q = connection.ops.quote_name
     flows = [k for k, kind in kinds.items() if kind == "flow"]
     stocks = [k for k, kind in kinds.items() if kind == "stock"]
-    new: list[Rollup] = []
-    for row in inside.filter(key__in=flows).values("union_id", "key", "dim").annotate(v=Sum("value")).order_by():
-        if row["v"]:
-            new.append(Rollup(union_id=row["union_id"], period=period, start=start, key=row["key"], dim=row["dim"],
-                              value=row["v"]))
-    if stocks:
-        last = SnapshotDay.objects.filter(day__gte=start, day__lte=end, status=SnapshotDay.Status.DONE)
-        last_day = last.aggregate(d=Max("day"))["d"]
-        if last_day is not None:
-            latest_start = last_day if source_period == Rollup.Period.DAY else month_start(last_day)
-            for union_id, key, dim, value in inside.filter(key__in=stocks, start=latest_start).values_list(
-                "union_id", "key", "dim", "value"
-            ):
-                new.append(Rollup(union_id=union_id, period=period, start=start, key=key, dim=dim, value=value))
-    Rollup.objects.bulk_create(new, batch_size=BATCH)
-    return len(new)
+    columns = f"union_id, period, {q('start')}, {q('key')}, dim, value"
+    with connection.cursor() as cursor:
+        if flows:
+            marks = ", ".join(["%s"] * len(flows))
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) SELECT union_id, %s, %s, {q('key')}, dim, SUM(value) FROM {table} "  # noqa: S608
+                f"WHERE period = %s AND {q('start')} >= %s AND {q('start')} <= %s AND {q('key')} IN ({marks}) "
+                f"GROUP BY union_id, {q('key')}, dim HAVING SUM(value) <> 0",
+                [period, day_value(start), source_period, day_value(start), day_value(end), *flows],
+            )
+        if stocks:
+            last_day = SnapshotDay.objects.filter(
+                day__gte=start, day__lte=end, status=SnapshotDay.Status.DONE
+            ).aggregate(d=Max("day"))["d"]
+            if last_day is not None:
+                latest = last_day if source_period == Rollup.Period.DAY else month_start(last_day)
+                marks = ", ".join(["%s"] * len(stocks))
+                cursor.execute(
+                    f"INSERT INTO {table} ({columns}) SELECT union_id, %s, %s, {q('key')}, dim, value FROM {table} "  # noqa: S608
+                    f"WHERE period = %s AND {q('start')} = %s AND {q('key')} IN ({marks})",
+                    [period, day_value(start), source_period, day_value(latest), *stocks],
+                )
 
 
-def snapshot_day(day: dt.date, *, figures: Iterable[Figure] | None = None) -> DayResult:
-    """Compute and store `day`. Idempotent: the day's rows are replaced as a whole."""
+def rollup_periods(days: Iterable[dt.date], kinds: Mapping[str, str] | None = None) -> None:
+    """Recompute the month and year roll-ups that contain `days`."""
+    kinds = kinds if kinds is not None else {f.key: f.kind for f in stored_figures()}
+    months = sorted({month_start(d) for d in days})
+    for ms in months:
+        _replace_period(Rollup.Period.MONTH, ms, month_end(ms), Rollup.Period.DAY, kinds)
+    for year in sorted({m.year for m in months}):
+        ys = dt.date(year, 1, 1)
+        _replace_period(Rollup.Period.YEAR, ys, dt.date(year, 12, 31), Rollup.Period.MONTH, kinds)
+
+
+def snapshot_day(day: dt.date, *, figures: Iterable[Figure] | None = None, periods: bool = True,
+                 timings: dict[str, float] | None = None) -> DayResult:
+    """Compute and store `day`. Idempotent: the day's rows are replaced as a whole. With
+    `periods` (the default) its month and year roll-ups are recomputed in the same
+    transaction; `snapshot_range` does that once for the whole range instead."""
     began = time.perf_counter()
     figs = list(figures) if figures is not None else stored_figures()
     kinds = {f.key: f.kind for f in figs}
-    facts = compute_facts(day, figs)
+    facts = compute_facts(day, figs, timings)
     paths = paths_on(day)
     totals = roll_up(facts, paths)
     with transaction.atomic():
@@ -150,18 +202,12 @@ def snapshot_day(day: dt.date, *, figures: Iterable[Figure] | None = None) -> Da
         snap.status = SnapshotDay.Status.DONE  # counted as computed by the month/year roll-ups below
         snap.save(update_fields=["status", "computed_at"])
         Fact.objects.filter(day=day).delete()
-        Fact.objects.bulk_create(
-            (Fact(union_id=u, day=day, key=k, dim=d, value=v) for u, k, d, v in facts), batch_size=BATCH
-        )
+        _insert(Fact, ["union_id", "day", "key", "dim", "value"], ((u, day, k, d, v) for u, k, d, v in facts))
         Rollup.objects.filter(period=Rollup.Period.DAY, start=day).delete()
-        Rollup.objects.bulk_create(
-            (Rollup(union_id=u, period=Rollup.Period.DAY, start=day, key=k, dim=d, value=v)
-             for (u, k, d), v in totals.items() if v),
-            batch_size=BATCH,
-        )
-        ms, ys = month_start(day), day.replace(month=1, day=1)
-        _replace_period(Rollup.Period.MONTH, ms, month_end(day), Rollup.Period.DAY, kinds)
-        _replace_period(Rollup.Period.YEAR, ys, ys.replace(month=12, day=31), Rollup.Period.MONTH, kinds)
+        _insert(Rollup, ["union_id", "period", "start", "key", "dim", "value"],
+                ((u, Rollup.Period.DAY.value, day, k, d, v) for (u, k, d), v in totals.items() if v))
+        if periods:
+            rollup_periods([day], kinds)
         seconds = time.perf_counter() - began
         snap.dirty = False
         snap.facts = len(facts)
@@ -193,12 +239,20 @@ def snapshot_range(
     day = start
     while day <= end:
         if force or day not in done:
-            result = snapshot_day(day)
+            result = snapshot_day(day, periods=False)
             results.append(result)
             if progress:
                 progress(result)
         day += dt.timedelta(days=1)
+    # Months and years once for the range — also after a resumed run whose days were all
+    # computed before an interruption.
+    with transaction.atomic():
+        rollup_periods(_days(start, end))
     return results
+
+
+def _days(start: dt.date, end: dt.date) -> list[dt.date]:
+    return [start + dt.timedelta(days=i) for i in range((end - start).days + 1)]
 
 
 def mark_dirty(days: Iterable[dt.date | dt.datetime | None]) -> int:
