@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-BENCHMARKS = ("roster", "cases", "stations")
+BENCHMARKS = ("roster", "cases", "stations", "stats")
 
 
 def main(argv: list[str]) -> int:

@@ -72,7 +72,8 @@ def annual_report(*, union: Union, year: int) -> list[Paragraph]:
         if not text_parts:
             continue
         lead = _("%(year)d 年，%(union)s") % {"year": year, "union": union.name} if not paragraphs else ""
-        text = lead + "，".join(text_parts) + "。"
-        html = format_html("{}", lead) + mark_safe("，".join(html_parts) + "。")  # noqa: S308 - parts are format_html output
+        comma, stop = _("，"), _("。")
+        text = lead + comma.join(text_parts) + stop
+        html = format_html("{}", lead) + mark_safe(comma.join(html_parts) + stop)  # noqa: S308 - format_html output
         paragraphs.append(Paragraph(module=label, html=html, text=text))
     return paragraphs

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Max, Q, QuerySet
+from django.db.models import Max, QuerySet
 from django.utils.translation import gettext as _
 
 from gonghui.core import jurisdiction
@@ -266,27 +266,31 @@ def _collect(union_ids: Sequence[int], periods: Sequence[Period], keys: Iterable
     if flows:
         whole: dict[tuple[str, dt.date], list[int]] = defaultdict(list)
         single: dict[dt.date, list[int]] = defaultdict(list)
-        runs: list[tuple[dt.date, dt.date]] = []
-        condition = Q()
         for index, period in enumerate(periods):
             for kind, start, end in segments(period):
                 if kind == "day":
-                    runs.append((start, end))
                     day = start
                     while day <= end:
                         single[day].append(index)
                         day += dt.timedelta(days=1)
                 else:
                     whole[(kind, start)].append(index)
-        for kind, start in whole:
-            condition |= Q(period=kind, start=start)
-        for start, end in _merge(runs):
-            condition |= Q(period="day", start__gte=start, start__lte=end)
-        rows = base.filter(condition, key__in=flows).values_list("union_id", "period", "start", "key", "dim", "value")
-        for union_id, kind, start, key, dim, value in rows:
-            targets = single.get(start, []) if kind == "day" else whole.get((kind, start), [])
-            for index in targets:
-                out[(union_id, index)][key][dim] += value
+        # One query per period kind, each a plain lookup on the unique index (union, period,
+        # start, key): OR-ed conditions made PostgreSQL scan every union's rows of a month.
+        lookups: list[tuple[str, list[dt.date]]] = [
+            (kind, sorted({start for k, start in whole if k == kind})) for kind in ("year", "month")
+        ]
+        lookups.append(("day", sorted(single)))
+        for kind, starts in lookups:
+            if not starts:
+                continue
+            rows = base.filter(period=kind, start__in=starts, key__in=flows).values_list(
+                "union_id", "start", "key", "dim", "value"
+            )
+            for union_id, start, key, dim, value in rows:
+                targets = single.get(start, []) if kind == "day" else whole.get((kind, start), [])
+                for index in targets:
+                    out[(union_id, index)][key][dim] += value
     if stocks:
         if days is None:
             days = computed_days(periods)
@@ -303,16 +307,6 @@ def _collect(union_ids: Sequence[int], periods: Sequence[Period], keys: Iterable
                 for index in last_for[start]:
                     out[(union_id, index)][key][dim] += value
     return out
-
-
-def _merge(runs: list[tuple[dt.date, dt.date]]) -> list[tuple[dt.date, dt.date]]:
-    merged: list[tuple[dt.date, dt.date]] = []
-    for start, end in sorted(runs):
-        if merged and start <= merged[-1][1] + dt.timedelta(days=1):
-            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
-        else:
-            merged.append((start, end))
-    return merged
 
 
 def _as_values(stored: Values, keys: Iterable[str], has_data: bool = True) -> dict[str, FigureValue]:

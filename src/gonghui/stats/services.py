@@ -20,6 +20,7 @@ import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -129,15 +130,15 @@ def _insert(model: type[Fact] | type[Rollup], columns: list[str], rows: Iterable
                     copy.write_row(row)
                     count += 1
         return count
-    objects = []
+    objects: list[Any] = []
     for row in rows:
         objects.append(model(**dict(zip(columns, row, strict=True))))
         count += 1
-    model.objects.bulk_create(objects, batch_size=BATCH)
+    model._default_manager.bulk_create(objects, batch_size=BATCH)
     return count
 
 
-def day_value(day: dt.date) -> object:
+def day_value(day: dt.date) -> Any:
     """A date as the database driver takes it in raw SQL."""
     return connection.ops.adapt_datefield_value(dt.date(day.year, day.month, day.day))
 
