@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "gonghui.members",
     "gonghui.cases",
     "gonghui.stations",
+    "gonghui.assistance",
     "gonghui.notices",
     "gonghui.web",
     "gonghui.console",
