@@ -198,6 +198,10 @@ def ledger_post(
         if idempotency_key:
             existing = LedgerTransaction.objects.filter(idempotency_key=idempotency_key).first()
             if existing is not None:
+                if (existing.union_id, existing.kind, existing.source, existing.amount) != (
+                        union.pk, kind, source, amount):
+                    raise ValidationFailed(_("该幂等键已用于另一笔业务，请换一个新的键。"),
+                                           code="idempotency_key_reused")
                 return existing
         _refuse_closed(list(locked.values()), month)
         for pk, delta in deltas.items():
