@@ -215,6 +215,9 @@ NOT_BRANCH_OBJECTS: dict[str, str] = {
     "stations.AssessmentScore": "read only through its star application",
     "assistance.LedgerEntry": "a leg of a transaction: read only through its transaction or account",
     "assistance.AccountMonthTotal": "pre-aggregated totals, read only through balances and the 收支表",
+    "stats.Fact": "statistics rows, never addressed by id: read by union through stats selectors (tests/stats)",
+    "stats.Rollup": "statistics rows, never addressed by id: read by union through stats selectors (tests/stats)",
+    "orgs.UnionMove": "the history of the tree, kept for statistics; no page or API addresses it",
 }
 
 # Operations with an id that anyone may call, and why.
