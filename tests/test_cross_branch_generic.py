@@ -34,6 +34,8 @@ from django.test import Client, TestCase
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from gonghui.accounts.models import RoleGrant
+from gonghui.assistance import services as ledger_services
+from gonghui.assistance.models import FundAccount, LedgerPeriod, LedgerTransaction
 from gonghui.cases import legal_services
 from gonghui.cases import services as case_services
 from gonghui.cases.models import (
@@ -124,6 +126,13 @@ def _mediation(w: World) -> Mediation:
     return legal_services.mediation_open(case=case, applicant="王小明", respondent="某某公司", by=w.tree.staff_a)
 
 
+def _disbursement(w: World) -> LedgerTransaction:
+    union = w.tree.grassroots_a
+    ledger_services.fund_receipt(union=union, source="central", amount=1000_00, memo="专项资金")
+    return ledger_services.fund_disburse(union=union, source="central", amount=300_00, payee_name="王小明",
+                                         memo="生活救助")
+
+
 def _import_job(w: World) -> ImportJob:
     with TestCase.captureOnCommitCallbacks(execute=True):  # validation runs after commit
         job = roster_import_create(
@@ -189,6 +198,9 @@ FACTORIES: dict[type[models.Model], Callable[[World], Any]] = {
     StationHonour: lambda w: station_services.station_honour_record(
         actor=w.tree.staff_a, station=w.get(Station), title="最美驿站", level="city", year=2024
     ),
+    FundAccount: lambda w: ledger_services.fund_accounts_open(union=w.tree.grassroots_a, source="central")["available"],
+    LedgerTransaction: _disbursement,
+    LedgerPeriod: lambda w: ledger_services.ledger_period_close(union=w.tree.grassroots_a, month=dt.date(2025, 1, 1)),
 }
 
 # Rows that belong to a union but are no branch object of their own, and why.
@@ -201,6 +213,8 @@ NOT_BRANCH_OBJECTS: dict[str, str] = {
     "orgs.EmployerInitialsKey": "a search index row of an employer, never addressed by id",
     "stations.StarApplicationEvent": "read only through its star application",
     "stations.AssessmentScore": "read only through its star application",
+    "assistance.LedgerEntry": "a leg of a transaction: read only through its transaction or account",
+    "assistance.AccountMonthTotal": "pre-aggregated totals, read only through balances and the 收支表",
     "stats.Fact": "statistics rows, never addressed by id: read by union through stats selectors (tests/stats)",
     "stats.Rollup": "statistics rows, never addressed by id: read by union through stats selectors (tests/stats)",
     "orgs.UnionMove": "the history of the tree, kept for statistics; no page or API addresses it",

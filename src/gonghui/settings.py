@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "gonghui.members",
     "gonghui.cases",
     "gonghui.stations",
+    "gonghui.assistance",
     "gonghui.notices",
     "gonghui.stats",
     "gonghui.web",

@@ -39,7 +39,7 @@ HOSTILE = [
 ]
 TESTED_ROUTES = {
     "console:stations:export", "console:members:roster_template", "console:members:roster_bad_rows",
-    "console:members:people_export", "console:stats:export",
+    "console:members:people_export", "console:stats:export", "console:assistance:statement_export",
 }
 
 
@@ -110,6 +110,26 @@ def test_member_export_keeps_hostile_names_as_text(client):
     content = _body(client.get(reverse("console:members:people_export")))
     assert _formula_cells(content) == []
     assert member.person.name in _texts(content)
+
+
+def test_ledger_statement_export_keeps_hostile_union_names_as_text(client):
+    from gonghui.assistance import services as ledger_services
+
+    tree = Tree()
+    tree.county_a.name = HOSTILE[0]
+    tree.county_a.save(update_fields=["name"])
+    ledger_services.fund_receipt(union=tree.city_a, source="central", amount=1000_00, memo="专项资金")
+    ledger_services.fund_allocate(union=tree.city_a, to_union=tree.county_a, source="central", amount=10_00,
+                                  memo=HOSTILE[1])
+    client.force_login(tree.staff_a)
+    from django.utils import timezone
+
+    year = timezone.localdate().year
+    response = client.get(reverse("console:assistance:statement_export"),
+                          {"union": tree.city_a.pk, "year": year, "month_from": 1, "month_to": 12, "subtree": "on"})
+    content = _body(response)
+    assert _formula_cells(content) == []
+    assert HOSTILE[0] in _texts(content)
 
 
 def test_statistics_export_keeps_hostile_union_names_as_text(client, frozen_clock):

@@ -1,0 +1,200 @@
+"""Fund ledger API for finance staff: accounts, transactions (receipt, allocation,
+disbursement, refund, reversal), period close, balances and the 收支表. Every object is
+scoped to the caller's branch; another branch's object is a 404."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Router, Status
+
+from gonghui.accounts.auth import session_or_token
+from gonghui.core.errors import ValidationFailed
+from gonghui.core.paging import Limit200, Offset
+
+from . import selectors, services
+from .models import FundAccount, LedgerPeriod, LedgerTransaction
+from .schemas import (
+    AccountsOpenIn,
+    AllocationIn,
+    BalanceOut,
+    DisbursementIn,
+    FundAccountOut,
+    LedgerTransactionOut,
+    PeriodCloseIn,
+    PeriodOut,
+    ReceiptIn,
+    RefundIn,
+    ReversalIn,
+    StatementOut,
+)
+
+router = Router(auth=session_or_token)
+# Posting, reversing and closing the books need the approving action in the union's branch.
+WRITE = "approve"
+
+
+def account_out(account: FundAccount) -> dict[str, Any]:
+    return {
+        "id": account.pk, "union_id": account.union_id, "union_name": account.union.name,
+        "source": account.source, "source_label": account.get_source_display(), "kind": account.kind,
+        "kind_label": account.get_kind_display(), "allow_negative": account.allow_negative,
+        "balance_fen": account.balance,
+    }
+
+
+def transaction_out(txn: LedgerTransaction) -> dict[str, Any]:
+    reversal = selectors.ledger_transaction_reversal(txn=txn)
+    return {
+        "id": txn.pk, "kind": txn.kind, "kind_label": txn.get_kind_display(), "source": txn.source,
+        "union_id": txn.union_id, "union_name": txn.union.name, "counterparty_id": txn.counterparty_id,
+        "booked_on": txn.booked_on, "amount_fen": txn.amount, "memo": txn.memo, "payee_name": txn.payee_name,
+        "reverses_id": txn.reverses_id, "reversed_by_id": reversal.pk if reversal else None,
+        "refund_of_id": txn.refund_of_id,
+        "legs": [
+            {"account_id": leg.account_id, "union_name": leg.account.union.name, "kind": leg.account.kind,
+             "amount_fen": leg.amount}
+            for leg in selectors.ledger_transaction_legs(txn=txn)
+        ],
+    }
+
+
+def _period_out(period: LedgerPeriod) -> dict[str, Any]:
+    return {"union_id": period.union_id, "union_name": period.union.name, "month": f"{period.month:%Y-%m}",
+            "closed_at": period.closed_at}
+
+
+def _user(request: HttpRequest) -> Any:
+    return request.auth  # type: ignore[attr-defined]
+
+
+@router.get("/ledger/accounts", response=list[FundAccountOut], summary="资金账户")
+def fund_account_list(request: HttpRequest, union_id: int | None = None, source: str = "",
+                      limit: Limit200 = 100, offset: Offset = 0) -> list[dict[str, Any]]:
+    union = selectors.ledger_union_get_for_user(user=_user(request), union_id=union_id) if union_id else None
+    accounts = selectors.fund_account_list_for_user(user=_user(request), union=union, source=source[:16])
+    return [account_out(a) for a in accounts[offset: offset + limit]]
+
+
+@router.post("/ledger/accounts", response={201: list[FundAccountOut]}, summary="开立资金账户")
+def fund_accounts_open(request: HttpRequest, payload: AccountsOpenIn) -> Status:
+    union = selectors.ledger_union_get_for_user(user=_user(request), union_id=payload.union_id, action=WRITE)
+    accounts = services.fund_accounts_open(union=union, source=payload.source, actor=_user(request))
+    return Status(201, [account_out(a) for a in sorted(accounts.values(), key=lambda a: a.pk)])
+
+
+@router.get("/ledger/accounts/{int:fund_account_id}", response=FundAccountOut, summary="资金账户详情")
+def fund_account_get(request: HttpRequest, fund_account_id: int) -> dict[str, Any]:
+    return account_out(selectors.fund_account_get_for_user(user=_user(request), fund_account_id=fund_account_id))
+
+
+@router.get("/ledger/transactions", response=list[LedgerTransactionOut], summary="记账凭证")
+def ledger_transaction_list(request: HttpRequest, union_id: int | None = None, kind: str = "", source: str = "",
+                            limit: Limit200 = 50, offset: Offset = 0) -> list[dict[str, Any]]:
+    union = selectors.ledger_union_get_for_user(user=_user(request), union_id=union_id) if union_id else None
+    txns = selectors.ledger_transaction_list_for_user(user=_user(request), union=union, kind=kind[:16],
+                                                       source=source[:16])
+    return [transaction_out(t) for t in txns[offset: offset + limit]]
+
+
+@router.get("/ledger/transactions/{int:transaction_id}", response=LedgerTransactionOut, summary="凭证详情")
+def ledger_transaction_get(request: HttpRequest, transaction_id: int) -> dict[str, Any]:
+    return transaction_out(selectors.ledger_transaction_get_for_user(user=_user(request),
+                                                                    transaction_id=transaction_id))
+
+
+@router.post("/ledger/receipts", response={201: LedgerTransactionOut}, summary="资金入账")
+def fund_receipt(request: HttpRequest, payload: ReceiptIn) -> Status:
+    union = selectors.ledger_union_get_for_user(user=_user(request), union_id=payload.union_id, action=WRITE)
+    txn = services.fund_receipt(union=union, source=payload.source, amount=payload.amount_fen, memo=payload.memo,
+                                booked_on=payload.booked_on, actor=_user(request))
+    return Status(201, transaction_out(txn))
+
+
+@router.post("/ledger/allocations", response={201: LedgerTransactionOut}, summary="下拨给下级工会")
+def fund_allocate(request: HttpRequest, payload: AllocationIn) -> Status:
+    union = selectors.ledger_union_get_for_user(user=_user(request), union_id=payload.union_id, action=WRITE)
+    to_union = next(iter(union.children.filter(pk=payload.to_union_id)), None)
+    if to_union is None:
+        raise ValidationFailed(_("只能下拨给直属下级工会。"), code="not_a_child", field="to_union_id")
+    txn = services.fund_allocate(union=union, to_union=to_union, source=payload.source, amount=payload.amount_fen,
+                                 memo=payload.memo, booked_on=payload.booked_on, actor=_user(request))
+    return Status(201, transaction_out(txn))
+
+
+@router.post("/ledger/disbursements", response={201: LedgerTransactionOut}, summary="帮扶支出")
+def fund_disburse(request: HttpRequest, payload: DisbursementIn) -> Status:
+    union = selectors.ledger_union_get_for_user(user=_user(request), union_id=payload.union_id, action=WRITE)
+    txn = services.fund_disburse(union=union, source=payload.source, amount=payload.amount_fen,
+                                 payee_name=payload.payee_name, memo=payload.memo, booked_on=payload.booked_on,
+                                 actor=_user(request))
+    return Status(201, transaction_out(txn))
+
+
+@router.post("/ledger/transactions/{int:transaction_id}/refunds", response={201: LedgerTransactionOut},
+             summary="支出退回")
+def fund_refund(request: HttpRequest, transaction_id: int, payload: RefundIn) -> Status:
+    txn = selectors.ledger_transaction_get_for_user(user=_user(request), transaction_id=transaction_id, action=WRITE)
+    refund = services.fund_refund(disbursement=txn, amount=payload.amount_fen, memo=payload.memo,
+                                  booked_on=payload.booked_on, actor=_user(request))
+    return Status(201, transaction_out(refund))
+
+
+@router.post("/ledger/transactions/{int:transaction_id}/reversal", response={201: LedgerTransactionOut},
+             summary="冲销凭证")
+def ledger_transaction_reverse(request: HttpRequest, transaction_id: int, payload: ReversalIn) -> Status:
+    txn = selectors.ledger_transaction_get_for_user(user=_user(request), transaction_id=transaction_id, action=WRITE)
+    reversal = services.ledger_transaction_reverse(txn=txn, reason=payload.reason, booked_on=payload.booked_on,
+                                                   actor=_user(request))
+    return Status(201, transaction_out(reversal))
+
+
+@router.get("/ledger/periods", response=list[PeriodOut], summary="已结账期间")
+def ledger_period_list(request: HttpRequest, union_id: int | None = None, limit: Limit200 = 100,
+                       offset: Offset = 0) -> list[dict[str, Any]]:
+    union = selectors.ledger_union_get_for_user(user=_user(request), union_id=union_id) if union_id else None
+    periods = selectors.ledger_period_list_for_user(user=_user(request), union=union)
+    return [_period_out(p) for p in periods[offset: offset + limit]]
+
+
+def parse_month(value: str) -> dt.date:
+    try:
+        return dt.datetime.strptime(value, "%Y-%m").date()  # noqa: DTZ007 (a calendar month, no time)
+    except ValueError as exc:
+        raise ValidationFailed(_("月份格式应为 YYYY-MM，例如 2025-03。"), code="invalid_month", field="month") from exc
+
+
+@router.post("/ledger/periods", response={201: PeriodOut}, summary="月度结账")
+def ledger_period_close(request: HttpRequest, payload: PeriodCloseIn) -> Status:
+    union = selectors.ledger_union_get_for_user(user=_user(request), union_id=payload.union_id, action=WRITE)
+    period = services.ledger_period_close(union=union, month=parse_month(payload.month), actor=_user(request))
+    return Status(201, _period_out(period))
+
+
+@router.get("/ledger/balances", response=list[BalanceOut], summary="余额（含下级）")
+def fund_balances(request: HttpRequest, union_id: int, as_of: dt.date | None = None,
+                  subtree: bool = True) -> list[dict[str, Any]]:
+    union = selectors.ledger_union_get_for_user(user=_user(request), union_id=union_id)
+    rows = selectors.fund_balances(union=union, as_of=as_of, subtree=subtree)
+    return [{"source": r.source, "source_label": r.label, "available_fen": r.available, "payable_fen": r.payable,
+             "funds_fen": r.funds, "spent_fen": r.spent, "received_fen": r.received} for r in rows]
+
+
+def _row_out(row: selectors.StatementRow) -> dict[str, Any]:
+    return {"label": row.label, "source": row.source, "opening_fen": row.opening, "receipts_fen": row.receipts,
+            "allocations_fen": row.allocations, "spent_fen": row.spent, "refunds_fen": row.refunds,
+            "closing_fen": row.closing}
+
+
+@router.get("/ledger/statement", response=StatementOut, summary="收支表")
+def income_statement(request: HttpRequest, union_id: int, year: int, month_from: int = 1, month_to: int = 12,
+                     subtree: bool = True) -> dict[str, Any]:
+    union = selectors.ledger_union_get_for_user(user=_user(request), union_id=union_id)
+    start, end = selectors.month_range_check(year=year, month_from=month_from, month_to=month_to)
+    statement = selectors.income_statement(union=union, month_from=start, month_to=end, subtree=subtree)
+    return {"union_id": union.pk, "union_name": union.name, "month_from": f"{start:%Y-%m}",
+            "month_to": f"{end:%Y-%m}", "subtree": subtree, "rows": [_row_out(r) for r in statement.rows],
+            "total": _row_out(statement.total), "children": [_row_out(r) for r in statement.children]}

@@ -1,0 +1,19 @@
+"""Finance staff pages of the fund ledger, at /console/assistance/ (names: console:assistance:…)."""
+
+from django.urls import path
+
+from . import console_views as views
+
+app_name = "assistance"
+urlpatterns = [
+    path("", views.ledger_overview, name="ledger"),
+    path("accounts/<int:fund_account_id>/", views.fund_account_detail, name="account_detail"),
+    path("transactions/", views.transaction_list, name="transactions"),
+    path("transactions/new/", views.transaction_post, name="post"),
+    path("transactions/<int:transaction_id>/", views.transaction_detail, name="transaction_detail"),
+    path("transactions/<int:transaction_id>/reverse/", views.transaction_reverse, name="transaction_reverse"),
+    path("transactions/<int:transaction_id>/refund/", views.transaction_refund, name="transaction_refund"),
+    path("periods/", views.period_list, name="periods"),
+    path("statement/", views.statement, name="statement"),
+    path("statement/export.xlsx", views.statement_export, name="statement_export"),
+]

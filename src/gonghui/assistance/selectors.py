@@ -1,0 +1,228 @@
+"""Reads of the fund ledger, scoped to the user's branch of the union tree.
+
+Balances and the 收支表 read the pre-aggregated `AccountMonthTotal` rows (one per account,
+month and kind of transaction), never the legs: a province's year is a sum over its
+unions' monthly rows, found by the union path index.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Q, QuerySet, Sum
+from django.utils.translation import gettext as _
+
+from gonghui.core.errors import ValidationFailed
+from gonghui.core.jurisdiction import get_or_404
+from gonghui.orgs.models import Union
+
+from .models import (
+    FUND_KINDS,
+    AccountKind,
+    AccountMonthTotal,
+    FundAccount,
+    FundSource,
+    LedgerEntry,
+    LedgerPeriod,
+    LedgerTransaction,
+    TransactionKind,
+)
+
+
+def union_choices_for_user(*, user: Any, action: str = "view") -> QuerySet[Union]:
+    return Union.objects.visible_to(user, action).active().order_by("path")
+
+
+def ledger_union_get_for_user(*, user: Any, union_id: int, action: str = "view") -> Union:
+    return get_or_404(Union.objects.visible_to(user, action), pk=union_id)
+
+
+def fund_account_list_for_user(
+    *, user: Any, union: Union | None = None, source: str = "", kind: str = ""
+) -> QuerySet[FundAccount]:
+    accounts = FundAccount.objects.visible_to(user).select_related("union")
+    if union is not None:
+        accounts = accounts.filter(union=union)
+    if source:
+        accounts = accounts.filter(source=source)
+    if kind:
+        accounts = accounts.filter(kind=kind)
+    return accounts.order_by("union_path", "source", "kind")
+
+
+def fund_account_get_for_user(*, user: Any, fund_account_id: int, action: str = "view") -> FundAccount:
+    return get_or_404(FundAccount.objects.visible_to(user, action).select_related("union"), pk=fund_account_id)
+
+
+def ledger_entries_for_account(*, account: FundAccount) -> QuerySet[LedgerEntry]:
+    return account.entries.select_related("transaction").order_by("-pk")
+
+
+def ledger_transaction_list_for_user(
+    *, user: Any, union: Union | None = None, kind: str = "", source: str = "",
+) -> QuerySet[LedgerTransaction]:
+    txns = LedgerTransaction.objects.visible_to(user).select_related("union", "counterparty")
+    if union is not None:
+        txns = txns.filter(Q(union=union) | Q(counterparty=union))
+    if kind:
+        txns = txns.filter(kind=kind)
+    if source:
+        txns = txns.filter(source=source)
+    return txns.order_by("-pk")
+
+
+def ledger_transaction_get_for_user(*, user: Any, transaction_id: int, action: str = "view") -> LedgerTransaction:
+    return get_or_404(
+        LedgerTransaction.objects.visible_to(user, action).select_related(
+            "union", "counterparty", "reverses", "refund_of", "created_by"
+        ),
+        pk=transaction_id,
+    )
+
+
+def ledger_transaction_legs(*, txn: LedgerTransaction) -> list[LedgerEntry]:
+    return list(txn.legs.select_related("account", "account__union").order_by("pk"))
+
+
+def ledger_transaction_reversal(*, txn: LedgerTransaction) -> LedgerTransaction | None:
+    return LedgerTransaction.objects.filter(reverses=txn).first()
+
+
+def ledger_period_list_for_user(*, user: Any, union: Union | None = None) -> QuerySet[LedgerPeriod]:
+    periods = LedgerPeriod.objects.visible_to(user).select_related("union", "closed_by")
+    if union is not None:
+        periods = periods.filter(union=union)
+    return periods.order_by("union_path", "-month")
+
+
+# --- balances and the 收支表 ---------------------------------------------------------------
+
+
+@dataclass
+class StatementRow:
+    """One line of the 收支表 in fen: opening + receipts + allocations − spent + refunds = closing."""
+
+    label: str
+    source: str = ""
+    opening: int = 0
+    receipts: int = 0
+    allocations: int = 0
+    spent: int = 0
+    refunds: int = 0
+    closing: int = 0
+
+    def add(self, other: StatementRow) -> None:
+        for name in ("opening", "receipts", "allocations", "spent", "refunds", "closing"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+@dataclass
+class Statement:
+    union: Union
+    month_from: dt.date
+    month_to: dt.date
+    subtree: bool
+    rows: list[StatementRow]
+    total: StatementRow
+    children: list[StatementRow] = field(default_factory=list)
+
+
+def _totals(union: Union, *, subtree: bool) -> QuerySet[AccountMonthTotal]:
+    if subtree:
+        return AccountMonthTotal.objects.filter(union_path__startswith=union.path)
+    return AccountMonthTotal.objects.filter(union=union)
+
+
+def _rows(totals: QuerySet[AccountMonthTotal], month_from: dt.date, month_to: dt.date) -> dict[str, StatementRow]:
+    aggregated = (
+        totals.filter(month__lte=month_to)
+        .values("source", "account_kind", "txn_kind")
+        .annotate(before=Sum("net", filter=Q(month__lt=month_from)), during=Sum("net", filter=Q(month__gte=month_from)))
+        .order_by()
+    )
+    rows: dict[str, StatementRow] = {}
+    for item in aggregated:
+        row = rows.setdefault(item["source"], StatementRow(label=str(FundSource(item["source"]).label),
+                                                          source=item["source"]))
+        before, during = item["before"] or 0, item["during"] or 0
+        account_kind, txn_kind = item["account_kind"], item["txn_kind"]
+        if account_kind in FUND_KINDS:
+            row.opening += before
+            row.closing += before + during
+            if txn_kind == TransactionKind.ALLOCATION:
+                row.allocations += during
+        elif account_kind == AccountKind.EXTERNAL:
+            row.receipts -= during
+        elif account_kind == AccountKind.EXPENSE:
+            if txn_kind == TransactionKind.REFUND:
+                row.refunds -= during
+            else:
+                row.spent += during
+    return rows
+
+
+def month_range_check(*, year: int, month_from: int = 1, month_to: int = 12) -> tuple[dt.date, dt.date]:
+    if not (2000 <= year <= 2100) or not (1 <= month_from <= month_to <= 12):
+        raise ValidationFailed(_("期间不正确：年份 2000–2100，起止月份 1–12 且起不晚于止。"), code="invalid_period")
+    return dt.date(year, month_from, 1), dt.date(year, month_to, 1)
+
+
+def income_statement(
+    *, union: Union, month_from: dt.date, month_to: dt.date, subtree: bool = True, children: bool = True,
+) -> Statement:
+    """The 收支表 of `union` (its whole subtree, or the union alone) for the months given."""
+    rows = _rows(_totals(union, subtree=subtree), month_from, month_to)
+    ordered = [rows[s] for s in FundSource.values if s in rows]
+    total = StatementRow(label=_("合计"))
+    for row in ordered:
+        total.add(row)
+    statement = Statement(union=union, month_from=month_from, month_to=month_to, subtree=subtree,
+                          rows=ordered, total=total)
+    if subtree and children:
+        for child in union.children.filter(status=Union.Status.ACTIVE).order_by("path")[:200]:
+            line = StatementRow(label=child.name)
+            for row in _rows(_totals(child, subtree=True), month_from, month_to).values():
+                line.add(row)
+            statement.children.append(line)
+    return statement
+
+
+@dataclass
+class BalanceRow:
+    source: str
+    label: str
+    available: int = 0
+    payable: int = 0
+    spent: int = 0
+    received: int = 0
+
+    @property
+    def funds(self) -> int:
+        return self.available + self.payable
+
+
+def fund_balances(*, union: Union, as_of: dt.date | None = None, subtree: bool = True) -> list[BalanceRow]:
+    """Balances by fund source of the union (and its subtree) now, or at the end of `as_of`'s month."""
+    rows: dict[str, BalanceRow] = {}
+    if as_of is None:
+        accounts = (FundAccount.objects.filter(union_path__startswith=union.path) if subtree
+                    else FundAccount.objects.filter(union=union))
+        aggregated = accounts.values("source", "kind").annotate(total=Sum("balance")).order_by()
+        items = [(a["source"], a["kind"], a["total"] or 0) for a in aggregated]
+    else:
+        totals = _totals(union, subtree=subtree).filter(month__lte=as_of.replace(day=1))
+        aggregated_totals = totals.values("source", "account_kind").annotate(total=Sum("net")).order_by()
+        items = [(a["source"], a["account_kind"], a["total"] or 0) for a in aggregated_totals]
+    for source, kind, amount in items:
+        row = rows.setdefault(source, BalanceRow(source=source, label=str(FundSource(source).label)))
+        if kind == AccountKind.AVAILABLE:
+            row.available += amount
+        elif kind == AccountKind.PAYABLE:
+            row.payable += amount
+        elif kind == AccountKind.EXPENSE:
+            row.spent += amount
+        else:
+            row.received -= amount
+    return [rows[s] for s in FundSource.values if s in rows]
