@@ -147,6 +147,9 @@ def letter_new(request: HttpRequest, pk: int) -> HttpResponse:
             apply_domain_error(exc, form=form)
         else:
             messages.success(request, _("已制发 %(number)s。") % {"number": letter.number})
+            if letter.response_due_provisional:
+                messages.warning(request, _("回复期限 %(due)s 为暂定：该年节假日安排尚未录入，暂按周一至周五计算。") % {
+                    "due": letter.response_due.isoformat() if letter.response_due else ""})
             return redirect("console:cases:letter", pk=letter.pk)
     return render(request, "cases/pages/console_letter_new.html", {"form": form, "case": case})
 
