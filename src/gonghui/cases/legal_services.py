@@ -407,7 +407,7 @@ def letters_deadlines_recount() -> int:
                 continue
             letter.response_due, letter.response_due_provisional = due.on, False
             letter.save(update_fields=["response_due", "response_due_provisional"])
-            if letter.case_id is not None:
+            if letter.case is not None:
                 _event(letter.case, kind=CaseEvent.Kind.NOTE, by=None, public=False,
                        body=gettext("节假日安排已录入，%(number)s 的回复期限按官方日历重新计算为 %(due)s。") % {
                            "number": letter.number, "due": due.on.isoformat()})
