@@ -1,10 +1,15 @@
-"""Run benchmarks: `python -m bench` (all, default sizes) or `python -m bench roster --rows N`."""
+"""Run benchmarks: `python -m bench` (all, default sizes) or `python -m bench roster --rows N`.
+
+`python -m bench faults` (the fault bench, PostgreSQL only) runs in the full run only when
+BENCH_DATABASE_URL names a PostgreSQL server.
+"""
 
 from __future__ import annotations
 
+import os
 import sys
 
-BENCHMARKS = ("roster", "cases", "stations")
+BENCHMARKS = ("roster", "cases", "stations", "faults")
 
 
 def main(argv: list[str]) -> int:
@@ -16,6 +21,8 @@ def main(argv: list[str]) -> int:
         names = [name]
     else:
         names, rest = list(BENCHMARKS), argv
+        if not os.environ.get("BENCH_DATABASE_URL", "").startswith("postgres"):
+            names.remove("faults")
     for name in names:
         module = __import__(f"bench.{name}", fromlist=["main"])
         code = module.main(rest)
