@@ -638,7 +638,9 @@ def faults(stack: Stack, redis: Redis, proxy: FreezableProxy, seed: dict[str, An
 
 
 def _report_fault(fault: Fault, load: Load, probe: HealthProbe) -> None:
-    window = [s for s in load.samples if fault.started <= s.at < fault.window_end]
+    # By when each answer came (or the client gave up): a request sent just before a freeze
+    # that times out during it belongs to the freeze.
+    window = [s for s in load.samples if fault.started <= s.at + s.seconds < fault.window_end]
     kinds = Counter(f"{s.op}: {s.kind}" for s in window if s.kind != "ok")
     ok = sum(1 for s in window if s.kind == "ok")
     errors = [s for s in window if s.kind != "ok"]
@@ -655,7 +657,7 @@ def _report_fault(fault: Fault, load: Load, probe: HealthProbe) -> None:
         fault.failures.append("/healthz never answered 200 again")
     else:
         print(f"    /healthz 200 again {max(0.0, healthy - fault.ended):.1f} s after the fault ended")
-    recent = [s for s in window if s.at > fault.window_end - 3]
+    recent = [s for s in window if s.at + s.seconds > fault.window_end - 3]
     if recent and all(s.kind != "ok" for s in recent):
         fault.failures.append("still failing at the end of its window")
     intakes = [i for i in load.intakes if fault.started <= i.first_at < fault.window_end]
