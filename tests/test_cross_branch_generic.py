@@ -201,6 +201,9 @@ NOT_BRANCH_OBJECTS: dict[str, str] = {
     "orgs.EmployerInitialsKey": "a search index row of an employer, never addressed by id",
     "stations.StarApplicationEvent": "read only through its star application",
     "stations.AssessmentScore": "read only through its star application",
+    "stats.Fact": "statistics rows, never addressed by id: read by union through stats selectors (tests/stats)",
+    "stats.Rollup": "statistics rows, never addressed by id: read by union through stats selectors (tests/stats)",
+    "orgs.UnionMove": "the history of the tree, kept for statistics; no page or API addresses it",
 }
 
 # Operations with an id that anyone may call, and why.

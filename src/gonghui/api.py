@@ -34,6 +34,7 @@ from gonghui.members.api_roster import router as roster_router
 from gonghui.notices.api import router as notices_router
 from gonghui.orgs.api import router as orgs_router
 from gonghui.stations.api import router as stations_router
+from gonghui.stats.api import router as stats_router
 
 logger = logging.getLogger(__name__)
 
@@ -141,3 +142,4 @@ api.add_router("/cards", cards_router, tags=["电子会员卡"])
 api.add_router("/cases", cases_router, tags=["诉求"])
 api.add_router("/stations", stations_router, tags=["站点"])
 api.add_router("/notices", notices_router, tags=["消息"])
+api.add_router("/stats", stats_router, tags=["统计"])

@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -68,6 +69,7 @@ INSTALLED_APPS = [
     "gonghui.cases",
     "gonghui.stations",
     "gonghui.notices",
+    "gonghui.stats",
     "gonghui.web",
     "gonghui.console",
 ]
@@ -225,6 +227,8 @@ CELERY_BEAT_SCHEDULE = {
     "idempotency-keys-purge": {"task": "core.idempotency_keys_purge", "schedule": 24 * 3600.0},
     # Roster imports whose worker died are queued again or ended cleanly (members/roster_jobs.py).
     "roster-imports-reap": {"task": "members.roster_imports_reap", "schedule": 300.0},
+    # Yesterday's statistics after midnight Beijing time (stats/services.py).
+    "stats-snapshot-nightly": {"task": "stats.snapshot_nightly", "schedule": crontab(hour=1, minute=30)},
 }
 ROSTER_JOB_LEASE_SECONDS = int(env("ROSTER_JOB_LEASE_SECONDS", "600"))
 ROSTER_JOB_MAX_ATTEMPTS = int(env("ROSTER_JOB_MAX_ATTEMPTS", "3"))

@@ -210,11 +210,13 @@ def test_hotline_one_key_transfer_to_a_chosen_union(client):
     assert Case.objects.get().union == tree.city_b
 
 
-def test_stats_page_renders(client):
+def test_the_old_cases_stats_address_leads_to_the_statistics_dashboard(client):
     tree = Tree()
     app_case(tree)
     client.force_login(tree.staff_a)
-    assert "诉求统计" in client.get(reverse("console:cases:stats")).content.decode()
+    response = client.get(reverse("console:cases:stats"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("console:stats:dashboard") + "?figure=cases.received"
 
 
 def test_revealing_the_reporters_phone_is_audit_logged_and_needs_the_role(client):

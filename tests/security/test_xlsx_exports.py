@@ -39,7 +39,7 @@ HOSTILE = [
 ]
 TESTED_ROUTES = {
     "console:stations:export", "console:members:roster_template", "console:members:roster_bad_rows",
-    "console:members:people_export",
+    "console:members:people_export", "console:stats:export",
 }
 
 
@@ -110,6 +110,29 @@ def test_member_export_keeps_hostile_names_as_text(client):
     content = _body(client.get(reverse("console:members:people_export")))
     assert _formula_cells(content) == []
     assert member.person.name in _texts(content)
+
+
+def test_statistics_export_keeps_hostile_union_names_as_text(client, frozen_clock):
+    import datetime as dt
+
+    from gonghui.stats.services import snapshot_day
+    from tests.cases.helpers import app_case
+    from tests.stats.scenario import at
+
+    tree = Tree()
+    frozen_clock(at(dt.date(2026, 3, 2), 10))
+    tree.county_a.name = HOSTILE[0]
+    tree.county_a.save(update_fields=["name"])
+    app_case(tree)
+    frozen_clock(at(dt.date(2026, 3, 3), 10))
+    snapshot_day(dt.date(2026, 3, 2))
+    client.force_login(tree.staff_a)
+    response = client.get(reverse("console:stats:export"), {"start": "2026-03-01", "end": "2026-03-31",
+                                                           "figure": "cases.received"})
+    assert response.status_code == 200
+    content = _body(response)
+    assert _formula_cells(content) == []
+    assert HOSTILE[0] in _texts(content)
 
 
 def test_roster_template_has_no_formula_cells_and_text_id_columns(client):

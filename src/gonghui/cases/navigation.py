@@ -56,7 +56,6 @@ MODULE = Module(
         Link(_("12351 热线"), "console:cases:hotline", icon="phone", roles=frozenset({"admin", "staff", "operator"})),
         Link(_("律师名册"), "console:cases:lawyers", icon="law", roles=frozenset({"admin", "staff", "legal"})),
         Link(_("一函两书"), "console:cases:letters", icon="letter", roles=frozenset({"admin", "staff", "legal"})),
-        Link(_("诉求统计"), "console:cases:stats", icon="chart", roles=frozenset({"admin", "staff", "viewer"})),
     ),
     waiting=_waiting,
 )

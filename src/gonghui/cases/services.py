@@ -32,6 +32,7 @@ from gonghui.members.models import Person
 from gonghui.notices.models import Audience
 from gonghui.notices.services import notice_mark_read, notice_rescope, notice_send
 from gonghui.orgs.models import Employer, Region, Union
+from gonghui.stats.services import mark_dirty as stats_mark_dirty
 
 from . import routing
 from .models import (
@@ -400,6 +401,7 @@ def case_transition(
         now = timezone.now()
         today = _today()
         from_status = case.status
+        previous_resolved_at, previous_union_id = case.resolved_at, case.union_id
         fields = {"status", "updated_at"}
         for name, value in (changes or {}).items():
             setattr(case, name, value)
@@ -430,6 +432,12 @@ def case_transition(
         elif to == Status.CLOSED:
             case.closed_at = now
             fields.add("closed_at")
+        if case.resolved_at is None and previous_resolved_at is not None:
+            # Reopened: the day it was counted as resolved is recounted tonight.
+            stats_mark_dirty([previous_resolved_at])
+        if case.union_id != previous_union_id:
+            # Transferred: the case now counts at the new union, from the day it was received.
+            stats_mark_dirty([case.created_at, previous_resolved_at])
         case.status = to
         case.save(update_fields=sorted(fields))
         _event(

@@ -35,6 +35,7 @@ from gonghui.core.validators import parse_id_number, parse_name, parse_phone
 from gonghui.notices.services import notice_send
 from gonghui.orgs.models import Employer, Union
 from gonghui.orgs.selectors import union_allows_printed_cards
+from gonghui.stats.services import mark_dirty_since as stats_mark_dirty_since
 
 from .models import (
     EmploymentForm,
@@ -894,6 +895,8 @@ def _roster_commit_chunk(context: _RosterCommitContext, rows: list[Any], numbers
          "revoked_at": None, "revoke_reason": ""}
         for m in membership_ids
     ], returning=False)
+    # Back-dated joins change the roll of every day since: those days are recounted tonight.
+    stats_mark_dirty_since(min((r.joined_on for r in rows), default=None))
     return len(rows)
 
 

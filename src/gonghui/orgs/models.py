@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -227,3 +228,24 @@ class EmployerInitialsKey(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class UnionMove(models.Model):
+    """One 调整隶属关系: the subtree at `old_path` now lies at `new_path`. Kept so that the tree
+    of any past day can be rebuilt (statistics file each day along the tree of its day)."""
+
+    union = models.ForeignKey(Union, verbose_name=_("工会"), on_delete=models.PROTECT, related_name="moves")
+    old_path = models.CharField(_("原树路径"), max_length=255)
+    new_path = models.CharField(_("新树路径"), max_length=255)
+    moved_at = models.DateTimeField(_("调整时间"), db_index=True)
+    moved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("隶属关系调整")
+        verbose_name_plural = _("隶属关系调整")
+        ordering = ["-moved_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.union_id}: {self.old_path} → {self.new_path}"

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gonghui.core import jurisdiction
@@ -15,7 +16,15 @@ from gonghui.core.errors import Conflict, NotFound, PermissionDenied, Validation
 from gonghui.core.text import pinyin_initials
 from gonghui.core.validators import parse_uscc
 
-from .models import Employer, EmployerInitialsKey, Region, Union, initials_keys, region_prefix
+from .models import (
+    Employer,
+    EmployerInitialsKey,
+    Region,
+    Union,
+    UnionMove,
+    initials_keys,
+    region_prefix,
+)
 
 REGIONS_CSV = Path(__file__).resolve().parent / "data" / "regions.csv"
 
@@ -112,6 +121,48 @@ def employer_create(
 
 
 # --- staff writes (console and staff API) -----------------------------------------------
+
+
+def union_move(*, union: Union, new_parent: Union, actor: Any = None) -> Union:
+    """调整隶属关系: move `union` (with its whole subtree) under `new_parent`. The materialized
+    paths of the subtree and the copies kept on cases and notices change in one transaction,
+    so every scope follows the move at once. The move is recorded (`UnionMove`): statistics
+    file each day along the tree of that day, so past days stay with the old parent."""
+    from django.db.models import F, Value
+    from django.db.models.functions import Concat, Substr
+
+    from gonghui.cases.models import Case
+    from gonghui.notices.models import Notice
+
+    if union.parent_id is None:
+        raise Conflict(_("全国总工会不能调整隶属关系。"), code="root_cannot_move")
+    with transaction.atomic():
+        union = Union.objects.select_for_update().get(pk=union.pk)
+        new_parent = Union.objects.select_for_update().get(pk=new_parent.pk)
+        if new_parent.path.startswith(union.path):
+            raise Conflict(_("不能把工会调整到它自己或它的下级工会之下。"), code="move_into_subtree", field="parent")
+        if new_parent.status != Union.Status.ACTIVE:
+            raise Conflict(_("上级工会已撤销。"), code="parent_dissolved", field="parent")
+        if new_parent.pk == union.parent_id:
+            return union
+        if Union.objects.filter(parent=new_parent, name=union.name).exists():
+            raise Conflict(_("同一上级下已有同名工会。"), code="union_name_taken", field="name")
+        old_path, new_path = union.path, f"{new_parent.path}{union.pk}/"
+        depth_change = new_parent.depth + 1 - union.depth
+        tail = Substr(F("path"), len(old_path) + 1)
+        Union.objects.filter(path__startswith=old_path).update(
+            path=Concat(Value(new_path), tail), depth=F("depth") + depth_change
+        )
+        Union.objects.filter(pk=union.pk).update(parent=new_parent)
+        case_tail = Substr(F("union_path"), len(old_path) + 1)
+        Case.objects.filter(union_path__startswith=old_path).update(union_path=Concat(Value(new_path), case_tail))
+        Notice.objects.filter(union_path__startswith=old_path).update(union_path=Concat(Value(new_path), case_tail))
+        UnionMove.objects.create(union=union, old_path=old_path, new_path=new_path, moved_at=timezone.now(),
+                                 moved_by=actor if getattr(actor, "pk", None) else None)
+        audit_record(actor=actor, action="union.move", target=union,
+                     data={"from": old_path, "to": new_path})
+    union.refresh_from_db()
+    return union
 
 
 def union_create_child(

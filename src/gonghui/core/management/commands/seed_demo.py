@@ -1,10 +1,13 @@
+import datetime as dt
 import os
 from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 
 from gonghui.core.demo import DEMO_PASSWORD, demo_load
+from gonghui.stats.services import snapshot_range
 
 
 class Command(BaseCommand):
@@ -30,6 +33,9 @@ class Command(BaseCommand):
                 "run with DEBUG=0. For a demo installation pass --i-know-this-is-a-demo or set DEMO_INSTALL=1."
             )
         demo = demo_load()
+        # The statistics of the last month, today's so far included (recomputed tonight).
+        today = timezone.localdate()
+        snapshot_range(today - dt.timedelta(days=30), today, force=True)
         staff = [row for row in demo.logins if not row[0].isdigit()]
         workers = [row for row in demo.logins if row[0].isdigit()]
         self.stdout.write(self.style.SUCCESS("演示数据已就绪 / Demo data ready."))
