@@ -1,10 +1,16 @@
-"""Run benchmarks: `python -m bench` (all, default sizes) or `python -m bench roster --rows N`."""
+"""Run benchmarks: `python -m bench` (all, default sizes) or `python -m bench roster --rows N`.
+
+`python -m bench faults` (the fault bench) and `python -m bench stats` (statistics at national
+scale) need PostgreSQL: they run in the full run only when BENCH_DATABASE_URL names a
+PostgreSQL server (run alone, `stats` uses postgres://postgres@127.0.0.1:5432/gonghui).
+"""
 
 from __future__ import annotations
 
+import os
 import sys
 
-BENCHMARKS = ("roster", "cases", "stations", "stats")
+BENCHMARKS = ("roster", "cases", "stations", "stats", "faults")
 
 
 def main(argv: list[str]) -> int:
@@ -16,6 +22,9 @@ def main(argv: list[str]) -> int:
         names = [name]
     else:
         names, rest = list(BENCHMARKS), argv
+        if not os.environ.get("BENCH_DATABASE_URL", "").startswith("postgres"):
+            names.remove("faults")
+            names.remove("stats")
     for name in names:
         module = __import__(f"bench.{name}", fromlist=["main"])
         code = module.main(rest)

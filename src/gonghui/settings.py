@@ -214,6 +214,11 @@ CELERY_WORKER_CONSUMER = "gonghui.celery:ReconnectingConsumer"
 # A task whose child process was killed is acknowledged (not redelivered in a loop); the
 # roster jobs' reaper runs such imports again.
 CELERY_TASK_REJECT_ON_WORKER_LOST = False
+# Roster imports have a queue of their own, so a backlog of text messages (thousands after
+# a busy hour) never holds an import back past its lease. Workers consume every queue
+# named here unless started with -Q.
+CELERY_TASK_QUEUES: dict[str, dict[str, str]] = {"celery": {}, "roster": {}}
+CELERY_TASK_ROUTES = {"members.roster_import_*": {"queue": "roster"}}
 # Periodic jobs, run by `celery -A gonghui beat`. All are idempotent: a missed or doubled
 # run does no harm.
 CELERY_BEAT_SCHEDULE = {

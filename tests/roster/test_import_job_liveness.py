@@ -150,3 +150,33 @@ def test_roster_purge_reaps_stuck_jobs_before_purging(tree, settings):
     call_command("roster_purge")
     job.refresh_from_db()
     assert job.status == ImportJob.Status.INVALID and not job.file
+
+
+def test_a_slow_chunk_still_beats_from_the_heartbeat_thread(monkeypatch):
+    """A validation stuck in one long chunk is alive: its thread keeps the heartbeat fresh,
+    so the reaper never starts a second copy beside it."""
+    import threading
+    import time
+
+    from gonghui.members import roster_jobs
+
+    beats = []
+    beaten = threading.Event()
+
+    class Rows:
+        def filter(self, **kw):
+            return self
+
+        def update(self, **kw):
+            beats.append(kw["heartbeat_at"])
+            if len(beats) >= 3:
+                beaten.set()
+            return 1
+
+    monkeypatch.setattr(roster_jobs, "HEARTBEAT_SECONDS", 0.02)
+    monkeypatch.setattr(roster_jobs.ImportJob, "objects", Rows())
+    with roster_jobs.RosterHeartbeat(7).running():
+        assert beaten.wait(5), "no heartbeat while the task was busy"
+    stopped = len(beats)
+    time.sleep(0.1)
+    assert len(beats) == stopped, "the heartbeat stops with the task"

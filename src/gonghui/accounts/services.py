@@ -28,8 +28,15 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from gonghui.core.audit import audit_record
-from gonghui.core.cache import cache_required
-from gonghui.core.errors import Conflict, NotFound, PermissionDenied, RateLimited, ValidationFailed
+from gonghui.core.cache import CACHE_ERRORS, cache_required
+from gonghui.core.errors import (
+    Conflict,
+    NotFound,
+    PermissionDenied,
+    RateLimited,
+    ServiceUnavailable,
+    ValidationFailed,
+)
 from gonghui.core.pii import mask_personal_numbers, phone_index
 from gonghui.core.validators import parse_phone
 from gonghui.orgs.models import Union
@@ -122,17 +129,46 @@ def sms_code_send(*, phone: str, ip: str | None = None) -> SmsSent:
     code = f"{secrets.randbelow(10**6):06d}"
     ttl = int(settings.SMS_CODE_TTL_SECONDS)
     now = timezone.now()
+    text = gettext("【职工之家】您的登录验证码是%(code)s，%(minutes)s分钟内有效。请勿告诉他人。") % {
+        "code": code, "minutes": max(1, ttl // 60),
+    }
+    failure: Exception | None = None
     with transaction.atomic():
         # A new code replaces any earlier one still waiting.
         SmsCode.objects.filter(phone_index=index, used_at__isnull=True).update(used_at=now)
         SmsCode.objects.create(
             phone_index=index, code_hash=_code_hash(index, code), expires_at=now + dt.timedelta(seconds=ttl)
         )
-        text = gettext("【职工之家】您的登录验证码是%(code)s，%(minutes)s分钟内有效。请勿告诉他人。") % {
-            "code": code, "minutes": max(1, ttl // 60),
-        }
-        transaction.on_commit(lambda: sms_backend().send(phone, text))
+        # Sent inside the transaction, last: a code is stored only if the gateway took it,
+        # and when the gateway (or the queue in front of it) fails the earlier code stays
+        # valid. The row lock held meanwhile covers only this phone's codes.
+        try:
+            sms_backend().send(phone, text)
+        except Exception as exc:  # HTTP errors, timeouts, a broker away: whatever the gateway raises
+            failure = exc
+            transaction.set_rollback(True)
+    if failure is not None:
+        # Not the worker's fault, so the attempt does not count against their limits.
+        # The gateway's message may echo the text: never log the code or the phone.
+        detail = mask_personal_numbers(str(failure).replace(code, "******"))
+        logger.error("SMS gateway failed sending a login code: %s: %s", type(failure).__name__, detail)
+        _sms_limits_release(index=index, ip=ip, interval=interval)
+        raise ServiceUnavailable(_("短信服务暂时不可用，请稍后再试。"), code="sms_unavailable") from failure
     return SmsSent(code=code, expires_in=ttl, resend_after=interval)
+
+
+def _sms_limits_release(*, index: str, ip: str | None, interval: int) -> None:
+    """Give back what a code that was never sent took from the rate limits."""
+    try:
+        if interval > 0:
+            cache.delete(f"sms:interval:{index}")
+        for key in ([f"sms:ip:{ip}"] if ip else []) + [f"sms:day:{index}"]:
+            try:
+                cache.decr(key)
+            except ValueError:  # expired meanwhile: nothing to give back
+                pass
+    except CACHE_ERRORS as exc:  # the limits expire by themselves
+        logger.warning("cache unavailable, SMS limits not released: %s", exc)
 
 
 def sms_code_verify(*, phone: str, code: str) -> User:

@@ -81,9 +81,10 @@ def worker_login(request: HttpRequest) -> HttpResponse:
                 try:
                     sent = services.sms_code_send(phone=phone, ip=client_ip(request))
                 except DomainError as exc:
-                    if request.POST.get("resend") and exc.code == "sms_too_frequent":
-                        # "重新获取" pressed too early (no JavaScript to hold it): stay on the
-                        # code step, the code already sent still works; say how long is left.
+                    if request.POST.get("resend") and exc.code in ("sms_too_frequent", "sms_unavailable"):
+                        # "重新获取" pressed too early (no JavaScript to hold it), or the SMS
+                        # gateway is away: stay on the code step, the code already sent still
+                        # works; say why (and how long is left).
                         context.update(
                             step="code", phone=normalized, form=SmsCodeForm(initial={"phone": normalized}),
                             resend_error=exc.message, resend_after=exc.params.get("retry_after", 0),

@@ -278,7 +278,8 @@ def letter_act(request: HttpRequest, letter_id: int, action: str, payload: TextI
 
 def _letter_out(letter: Any) -> LetterOut:
     return LetterOut(id=letter.pk, number=letter.number, kind=letter.kind, status=letter.status,
-                     recipient=letter.recipient, response_due=letter.response_due, case_id=letter.case_id)
+                     recipient=letter.recipient, response_due=letter.response_due,
+                     response_due_provisional=letter.response_due_provisional, case_id=letter.case_id)
 
 
 # --- one case (staff) ---------------------------------------------------------------------

@@ -22,7 +22,7 @@ from gonghui.core.audit import audit_record
 from gonghui.core.errors import Conflict, NotFound, ValidationFailed, problem_response
 from gonghui.core.sequences import sequence_reserve
 from gonghui.core.validators import parse_name, parse_phone
-from gonghui.core.workdays import add_workdays
+from gonghui.core.workdays import deadline_after
 from gonghui.orgs.models import Employer, Region, Union
 
 from . import pdf, routing
@@ -351,6 +351,8 @@ def letter_issue(
     """Issue a 提示函 / 意见书 / 建议书 for a case, numbered and rendered as a Chinese PDF.
 
     The worker's name goes into the letter only when they allowed the employer to learn it.
+    When the response deadline reaches a year whose holidays are not entered, it is counted
+    Monday–Friday and marked provisional (`response_due_provisional`), never a silent guess.
     """
     _require_staff(by, case)
     if kind not in SupervisionLetter.Kind.values:
@@ -362,11 +364,12 @@ def letter_issue(
         raise ValidationFailed(_("回复期限应在 1 到 60 个工作日之间。"), code="due_invalid", field="response_days")
     with transaction.atomic():
         today = timezone.localdate()
+        due = deadline_after(today, response_workdays)
         (seq,) = sequence_reserve(f"letter-{today.year}")
         letter = SupervisionLetter(
             number=f"{SupervisionLetter.Kind(kind).label}〔{today.year}〕{seq}号", kind=kind, union=case.union,
             case=case, employer=case.employer, recipient=recipient, subject=subject, body=body, issued_by=by,
-            response_due=add_workdays(today, response_workdays),
+            response_due=due.on, response_workdays=response_workdays, response_due_provisional=due.provisional,
         )
         content = pdf.letter_pdf(
             letter=letter, worker_name=case.reporter_name if case.employer_may_know_name else "", issued_on=today,
@@ -379,6 +382,37 @@ def letter_issue(
                data={"letter_id": letter.pk})
         audit_record(actor=by, action="letter.issue", target=letter)
     return letter
+
+
+# Letters whose response is still awaited: their deadline still matters.
+LETTER_AWAITING = (SupervisionLetter.Status.ISSUED, SupervisionLetter.Status.DELIVERED)
+
+
+def letters_deadlines_recount() -> int:
+    """Count provisional response deadlines again, now that more holiday years may be
+    entered (from the day of issue, as many working days as asked). The PDF already issued
+    keeps the date it states; the union follows up on the official one, noted on the case.
+    Returns how many deadlines are no longer provisional."""
+    fixed = 0
+    pending = SupervisionLetter.objects.filter(
+        response_due_provisional=True, status__in=LETTER_AWAITING, response_workdays__isnull=False,
+    )
+    for letter_id in pending.values_list("pk", flat=True):
+        with transaction.atomic():
+            letter = SupervisionLetter.objects.select_for_update().get(pk=letter_id)
+            if not letter.response_due_provisional or letter.response_workdays is None:
+                continue
+            due = deadline_after(timezone.localdate(letter.issued_at), letter.response_workdays)
+            if due.provisional:
+                continue
+            letter.response_due, letter.response_due_provisional = due.on, False
+            letter.save(update_fields=["response_due", "response_due_provisional"])
+            if letter.case is not None:
+                _event(letter.case, kind=CaseEvent.Kind.NOTE, by=None, public=False,
+                       body=gettext("节假日安排已录入，%(number)s 的回复期限按官方日历重新计算为 %(due)s。") % {
+                           "number": letter.number, "due": due.on.isoformat()})
+            fixed += 1
+    return fixed
 
 
 def _letter_lock(letter: SupervisionLetter, by: Any) -> SupervisionLetter:

@@ -569,6 +569,11 @@ class SupervisionLetter(models.Model):
     delivered_at = models.DateTimeField(_("送达时间"), null=True, blank=True)
     delivery_method = models.CharField(_("送达方式"), max_length=60, blank=True)
     response_due = models.DateField(_("回复期限"), null=True, blank=True)
+    # The deadline as asked (working days from the day of issue), so it can be counted again.
+    response_workdays = models.PositiveSmallIntegerField(_("回复期限（工作日）"), null=True, blank=True)
+    # Counted Monday–Friday because the holiday arrangement of a year on the way is not
+    # entered yet (core.workdays); `letters_deadlines_recount` counts it again once it is.
+    response_due_provisional = models.BooleanField(_("回复期限暂定"), default=False)
     response = models.TextField(_("回复内容"), blank=True)
     responded_at = models.DateTimeField(_("回复时间"), null=True, blank=True)
     follow_up = models.TextField(_("跟踪落实情况"), blank=True)

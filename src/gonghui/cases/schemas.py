@@ -283,6 +283,8 @@ class LetterOut(Schema):
     status: str
     recipient: str
     response_due: dt.date | None
+    # True while the deadline is counted Monday–Friday (its year's holidays not entered yet).
+    response_due_provisional: bool = False
     case_id: int | None
 
 

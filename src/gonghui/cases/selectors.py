@@ -91,18 +91,24 @@ class HolidayCalendarWarning:
 
     missing_years: list[int]
     provisional_cases: int
+    provisional_letters: int = 0
 
 
 def holiday_calendar_warning(*, user: Any, today: dt.date | None = None) -> HolidayCalendarWarning | None:
     """Years that deadlines set now can reach and whose 放假/调休 days nobody has entered,
-    and how many of the user's open cases carry a provisional (Monday–Friday) deadline.
+    and how many of the user's open cases and awaited letters carry a provisional
+    (Monday–Friday) deadline.
     None when there is nothing to warn about."""
     today = today or timezone.localdate()
     missing = calendar_years_missing(today)
     provisional = Case.objects.visible_to(user).filter(due_provisional=True, status__in=OPEN_STATUSES).count()
-    if not missing and not provisional:
+    letters = SupervisionLetter.objects.visible_to(user).filter(
+        response_due_provisional=True,
+        status__in=(SupervisionLetter.Status.ISSUED, SupervisionLetter.Status.DELIVERED),
+    ).count()
+    if not missing and not provisional and not letters:
         return None
-    return HolidayCalendarWarning(missing_years=missing, provisional_cases=provisional)
+    return HolidayCalendarWarning(missing_years=missing, provisional_cases=provisional, provisional_letters=letters)
 
 
 def case_timeline(*, case: Case, public_only: bool) -> QuerySet[CaseEvent]:

@@ -38,8 +38,10 @@ def staff_sms_send(user_ids: list[int], text: str) -> int:
 @shared_task(name="cases.cases_escalate_overdue")
 def cases_escalate_overdue_task() -> int:
     """Run daily (Celery beat) or by `manage.py cases_escalate`."""
+    from .legal_services import letters_deadlines_recount
     from .services import cases_deadlines_recount, cases_escalate_overdue, cases_remind_due
 
     cases_deadlines_recount()
+    letters_deadlines_recount()
     cases_remind_due()
     return cases_escalate_overdue()

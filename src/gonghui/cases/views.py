@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from gonghui.core.errors import DomainError, NotFound
+from gonghui.core.idempotency import idempotent_form
 from gonghui.core.web import apply_domain_error
 from gonghui.orgs import selectors as org_selectors
 
@@ -90,6 +91,7 @@ def category_suggestion(request: HttpRequest) -> HttpResponse:
 
 
 @worker_required
+@idempotent_form
 def case_report(request: HttpRequest) -> HttpResponse:
     if request.GET.get("category") in LEGAL_FORM_URLS:  # old links: legal help has its own forms
         return redirect(LEGAL_FORM_URLS[request.GET["category"]])
@@ -142,6 +144,7 @@ def _submitted(request: HttpRequest, case: Case) -> HttpResponse:
 
 
 @worker_required
+@idempotent_form
 def legal_consultation(request: HttpRequest) -> HttpResponse:
     """法律咨询: ask the union's lawyers a question. A refused legal-aid applicant arrives with
     `prefill`: the form opens with what they already wrote."""
@@ -167,6 +170,7 @@ def legal_consultation(request: HttpRequest) -> HttpResponse:
 
 
 @worker_required
+@idempotent_form
 def legal_aid(request: HttpRequest) -> HttpResponse:
     """法律援助: the eligibility rules on the page, checked by the service; an applicant who
     cannot get it is told why and offered legal consultation instead."""
@@ -195,6 +199,7 @@ def legal_aid(request: HttpRequest) -> HttpResponse:
 
 
 @worker_required
+@idempotent_form
 def legal_mediation(request: HttpRequest) -> HttpResponse:
     """劳动争议调解: the union's mediators and the employer, with the worker's consent."""
     form = MediationRequestForm(request.POST or None, request.FILES or None)
@@ -255,6 +260,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @worker_required
 @require_POST
+@idempotent_form
 def case_message(request: HttpRequest, pk: int) -> HttpResponse:
     case = selectors.case_get_for_worker(user=request.user, case_id=pk)
     form = MessageForm(request.POST, request.FILES)

@@ -10,17 +10,28 @@ else the client address) and kept for `IDEMPOTENCY_KEY_TTL_HOURS` (`manage.py
 idempotency_purge`, daily). Reusing a key for a different request is refused (422); a retry
 while the first request is still running gets 409. Only successful (2xx) answers are kept: a
 refused request may be corrected and sent again with the same key.
+
+Browser forms that create things carry the same protection without any JavaScript: the page
+renders a one-time key in a hidden field (`{% idempotency_key_field %}`) and the view is
+wrapped in `@idempotent_form`. A double-click, a browser's "resend the form?" or a retried
+POST after a lost answer then creates one object and is sent to the first result (the
+redirect the first POST answered) with a note that it was already submitted.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
+import secrets
 from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar, cast
 
 from django.conf import settings
+from django.contrib import messages
 from django.db import DatabaseError, IntegrityError, transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,6 +41,9 @@ from .net import client_ip
 
 HEADER = "Idempotency-Key"
 MAX_KEY_LENGTH = 200
+FORM_FIELD = "idempotency_key"
+# Headers that carry where a form's answer sends the browser (plain and htmx redirects).
+_FORM_REDIRECT_HEADERS = ("Location", "HX-Redirect", "HX-Location")
 
 
 def _owner(request: HttpRequest) -> str:
@@ -110,6 +124,86 @@ class IdempotencyMiddleware:
                 raise
             return _answer(existing, fingerprint)
         return response
+
+
+# --- browser forms ---------------------------------------------------------------------------
+
+
+def idempotency_key_new() -> str:
+    """A fresh one-time key for a form being rendered."""
+    return secrets.token_urlsafe(18)
+
+
+def _form_owner(request: HttpRequest) -> str:
+    # Separate from the API's keys of the same caller: a form key never replays an API answer.
+    return hashlib.sha256(f"form:{_owner(request)}".encode()).hexdigest()
+
+
+def _form_replay(request: HttpRequest, row: object) -> HttpResponse:
+    from .models import IdempotencyKey
+
+    assert isinstance(row, IdempotencyKey)
+    messages.info(request, _("这张表单已经提交过，没有重复提交；下面是第一次提交的结果。"))
+    response: HttpResponse
+    if not row.status_code:  # the first POST is still running (or its answer was not a redirect)
+        response = HttpResponseRedirect(request.get_full_path())
+    else:
+        headers = json.loads(bytes(row.body) or b"{}")
+        response = HttpResponse(status=row.status_code)
+        for name, value in headers.items():
+            response[name] = value
+    response["Idempotent-Replayed"] = "true"
+    return response
+
+
+ViewT = TypeVar("ViewT", bound=Callable[..., HttpResponseBase])
+
+
+def idempotent_form(view: ViewT) -> ViewT:
+    """Honour the form's one-time key (`FORM_FIELD`) on a POST that creates something.
+
+    The first POST with a key runs the view inside one transaction with the key's row; if
+    it answers with a redirect (the form's success, or a refusal shown as a message on the
+    next page) that redirect is stored with it. Any later POST with the same key from the
+    same session — whatever its body — is sent to the same place and creates nothing. An
+    answer that re-renders the form (its errors) is not kept: the corrected form is new.
+    A POST without a key (an old page still open) is handled as before.
+    """
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if request.method != "POST":
+            return view(request, *args, **kwargs)
+        key = (request.POST.get(FORM_FIELD) or "").strip()
+        if not key or len(key) > MAX_KEY_LENGTH:
+            return view(request, *args, **kwargs)
+        from .models import IdempotencyKey
+
+        owner = _form_owner(request)
+        existing = IdempotencyKey.objects.filter(owner=owner, key=key).first()
+        if existing is not None:
+            return _form_replay(request, existing)
+        try:
+            with transaction.atomic():
+                row = IdempotencyKey.objects.create(owner=owner, key=key, fingerprint="form")
+                response = view(request, *args, **kwargs)
+                redirect_headers = {h: response[h] for h in _FORM_REDIRECT_HEADERS if h in response}
+                if redirect_headers and response.status_code < 400:
+                    IdempotencyKey.objects.filter(pk=row.pk).update(
+                        status_code=response.status_code, body=json.dumps(redirect_headers).encode(),
+                        content_type=response.get("Content-Type", "")[:100],
+                    )
+                else:
+                    IdempotencyKey.objects.filter(pk=row.pk).delete()
+        except IntegrityError:
+            # The same form arrived twice at once (a double-click): the other POST holds the key.
+            existing = IdempotencyKey.objects.filter(owner=owner, key=key).first()
+            if existing is None:
+                raise
+            return _form_replay(request, existing)
+        return response
+
+    return cast(ViewT, wrapper)
 
 
 def idempotency_keys_purge(*, now: dt.datetime | None = None) -> int:

@@ -25,6 +25,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from gonghui.console.decorators import console_view, staff_required
 from gonghui.core import jurisdiction
 from gonghui.core.errors import DomainError, NotFound, PermissionDenied
+from gonghui.core.idempotency import idempotent_form
 from gonghui.core.web import apply_domain_error, is_htmx, page_or_partial, run_service
 from gonghui.orgs import selectors as org_selectors
 
@@ -215,6 +216,7 @@ def membership_card_reissue(request: HttpRequest, membership_id: int) -> HttpRes
 
 
 @console_view
+@idempotent_form
 def membership_transfer_start(request: HttpRequest, membership_id: int) -> HttpResponse:
     membership = member_selectors.membership_get_for_user(user=request.user, membership_id=membership_id)
     form = forms.TransferStartForm(request.POST or None)
@@ -322,6 +324,7 @@ def transfer_action(request: HttpRequest, transfer_id: int, action: str) -> Http
 
 @staff_required
 @require_http_methods(["GET", "POST"])
+@idempotent_form
 def roster_index(request: HttpRequest) -> HttpResponse:
     """Upload a roster, and the list of recent imports in the staff user's subtree."""
     limit = roster_selectors.UNION_PICKER_LIMIT
@@ -396,6 +399,7 @@ def roster_detail(request: HttpRequest, job_id: int) -> HttpResponse:
 
 @staff_required
 @require_POST
+@idempotent_form
 def roster_commit(request: HttpRequest, job_id: int) -> HttpResponse:
     job = _job_or_404(request, job_id)
     try:

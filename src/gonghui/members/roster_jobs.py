@@ -5,7 +5,8 @@ it; the job would stay `validating` or `committing` forever, its upload (plain I
 never purged. So every job carries a lease:
 
 - validation claims the job (`roster_job_claim`) and beats (`RosterHeartbeat`) after every
-  chunk; a second copy of the task finds a fresh heartbeat and leaves the job alone;
+  chunk and from a thread of its own every 15 s; a second copy of the task finds a fresh
+  heartbeat and leaves the job alone;
 - the commit holds the job's row lock for its whole transaction (PostgreSQL releases it the
   moment the worker's connection dies), and notes the time it started;
 - `roster_imports_reap` (Celery beat every 5 minutes, and `manage.py roster_purge`) finds
@@ -20,12 +21,15 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import partial
 from typing import Any
 
 from django.conf import settings
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connections, transaction
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -60,7 +64,11 @@ def roster_job_claim(*, job_id: int, status: str) -> bool:
 
 
 class RosterHeartbeat:
-    """Tells the reaper the worker is alive: at most one UPDATE per HEARTBEAT_SECONDS."""
+    """Tells the reaper the worker is alive: at most one UPDATE per HEARTBEAT_SECONDS.
+
+    `beat()` after each chunk, and while `running()` a thread of the worker beats on its
+    own, so a chunk that is merely slow (a busy machine, a large file) never looks like a
+    dead worker and gets a second copy of the job running beside the first."""
 
     def __init__(self, job_id: int) -> None:
         self.job_id = job_id
@@ -71,6 +79,28 @@ class RosterHeartbeat:
         if now - self.last >= HEARTBEAT_SECONDS:
             self.last = now
             ImportJob.objects.filter(pk=self.job_id).update(heartbeat_at=timezone.now())
+
+    @contextmanager
+    def running(self) -> Iterator[RosterHeartbeat]:
+        stop = threading.Event()
+
+        def loop() -> None:
+            try:
+                while not stop.wait(HEARTBEAT_SECONDS):
+                    try:
+                        ImportJob.objects.filter(pk=self.job_id).update(heartbeat_at=timezone.now())
+                    except DatabaseError as exc:  # the task itself will meet the same error
+                        logger.warning("roster import %s: heartbeat failed: %s", self.job_id, exc)
+            finally:
+                connections.close_all()  # this thread's own connection
+
+        thread = threading.Thread(target=loop, daemon=True, name=f"roster-heartbeat-{self.job_id}")
+        thread.start()
+        try:
+            yield self
+        finally:
+            stop.set()
+            thread.join(5)
 
 
 def _commit_is_running(job_id: int) -> bool:

@@ -605,14 +605,19 @@ def roster_import_validate(*, job_id: int) -> ImportJob:
     Safe to run again: earlier results for the job are replaced. Never raises for a bad file:
     the job ends `invalid` with the reason.
     """
-    from . import roster
 
     job = ImportJob.objects.select_related("union").get(pk=job_id)
     if job.status != ImportJob.Status.VALIDATING:
         return job
     if not roster_job_claim(job_id=job.pk, status=ImportJob.Status.VALIDATING):
         return job  # another worker is validating it right now
-    heartbeat = RosterHeartbeat(job.pk)
+    with RosterHeartbeat(job.pk).running() as heartbeat:
+        return _roster_import_validate_claimed(job, heartbeat)
+
+
+def _roster_import_validate_claimed(job: ImportJob, heartbeat: RosterHeartbeat) -> ImportJob:
+    from . import roster
+
     ImportRowError.objects.filter(job=job).delete()
     source = Path(job.file.path)
     staged = source.with_name(source.name + ".staged.csv")

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gonghui.core.errors import DomainError
+from gonghui.core.idempotency import idempotent_form
 from gonghui.core.web import apply_domain_error
 from gonghui.orgs import selectors as org_selectors
 
@@ -94,6 +95,7 @@ def join_federations(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@idempotent_form
 def join(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     if member_selectors.membership_live_for_worker(user=user) is not None:
@@ -162,6 +164,7 @@ def card(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@idempotent_form
 def transfer(request: HttpRequest) -> HttpResponse:
     """Ask to move the membership to a new employer's union (or a federation)."""
     membership = member_selectors.membership_live_for_worker(user=request.user)

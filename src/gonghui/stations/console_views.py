@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from gonghui.console.decorators import staff_required
 from gonghui.core.errors import DomainError, ValidationFailed
+from gonghui.core.idempotency import idempotent_form
 from gonghui.core.web import apply_domain_error, domain_errors
 
 from . import selectors, services
@@ -61,6 +62,7 @@ def _station_data(form: StationForm) -> services.StationData:
 @staff_required
 @require_http_methods(["GET", "POST"])
 @domain_errors
+@idempotent_form
 def station_create(request: HttpRequest) -> HttpResponse:
     unions = selectors.union_choices_for_user(user=request.user)
     form = StationForm(request.POST or None, unions=unions)

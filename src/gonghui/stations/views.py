@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from gonghui.core.errors import DomainError
+from gonghui.core.idempotency import idempotent_form
 from gonghui.core.web import apply_domain_error, domain_errors
 
 from . import selectors, services
@@ -81,6 +82,7 @@ def detail(request: HttpRequest, station_id: int) -> HttpResponse:
 @worker_login_required
 @require_http_methods(["GET", "POST"])
 @domain_errors
+@idempotent_form
 def checkin(request: HttpRequest, token: str) -> HttpResponse:
     """Scanning the QR code opens this page; the button counts the visit."""
     station = selectors.station_from_checkin_token(token=token)
@@ -97,6 +99,7 @@ def checkin(request: HttpRequest, token: str) -> HttpResponse:
 @worker_login_required
 @require_POST
 @domain_errors
+@idempotent_form
 def rate(request: HttpRequest, station_id: int) -> HttpResponse:
     station = selectors.station_get_public(station_id=station_id)
     form = RatingForm(request.POST)
@@ -114,6 +117,7 @@ def rate(request: HttpRequest, station_id: int) -> HttpResponse:
 @worker_login_required
 @require_http_methods(["GET", "POST"])
 @domain_errors
+@idempotent_form
 def report(request: HttpRequest, station_id: int) -> HttpResponse:
     station = selectors.station_get_public(station_id=station_id)
     form = ReportForm(request.POST or None)

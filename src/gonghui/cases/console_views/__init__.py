@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 from gonghui.console.decorators import console_view
 from gonghui.core import jurisdiction
 from gonghui.core.errors import DomainError, NotFound, ValidationFailed
+from gonghui.core.idempotency import idempotent_form
 from gonghui.core.web import apply_domain_error
 
 from .. import classifier, selectors, services
@@ -180,6 +181,7 @@ def attachment_download(request: HttpRequest, pk: int, attachment_id: int) -> Ht
 
 
 @console_view
+@idempotent_form
 def hotline(request: HttpRequest) -> HttpResponse:
     form = HotlineIntakeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from gonghui.console.decorators import console_view
 from gonghui.core.errors import DomainError, ValidationFailed
+from gonghui.core.idempotency import idempotent_form
 from gonghui.core.web import apply_domain_error
 from gonghui.orgs import selectors as org_selectors
 
@@ -132,6 +133,7 @@ def _run_legal(request: HttpRequest, case: Case, action: str, data: dict[str, An
 
 
 @console_view
+@idempotent_form
 def letter_new(request: HttpRequest, pk: int) -> HttpResponse:
     case = selectors.case_get_for_user(user=request.user, case_id=pk)
     form = LetterForm(request.POST or None, initial={"recipient": case.employer_name, "subject": case.get_category_display()})
@@ -145,6 +147,9 @@ def letter_new(request: HttpRequest, pk: int) -> HttpResponse:
             apply_domain_error(exc, form=form)
         else:
             messages.success(request, _("已制发 %(number)s。") % {"number": letter.number})
+            if letter.response_due_provisional:
+                messages.warning(request, _("回复期限 %(due)s 为暂定：该年节假日安排尚未录入，暂按周一至周五计算。") % {
+                    "due": letter.response_due.isoformat() if letter.response_due else ""})
             return redirect("console:cases:letter", pk=letter.pk)
     return render(request, "cases/pages/console_letter_new.html", {"form": form, "case": case})
 
