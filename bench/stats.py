@@ -44,6 +44,9 @@ DAYS = (YEAR_END - YEAR_START).days + 1
 
 def _setup(workdir: Path) -> tuple[str, Any]:
     os.environ.setdefault("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/gonghui")
+    # Generating millions of rows is maintenance: no per-statement limit of the web profile.
+    os.environ["DB_STATEMENT_TIMEOUT_MS"] = "0"
+    os.environ["DB_IDLE_IN_TRANSACTION_TIMEOUT_MS"] = "0"
     from bench.cases import _setup as cases_setup
 
     return cases_setup(workdir)
