@@ -14,6 +14,7 @@ import datetime as dt
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gonghui.core import jurisdiction
@@ -187,7 +188,7 @@ class Draw(models.Model):
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.COMMITTED)
     seed = EncryptedTextField(_("随机种子"))
     commitment = models.CharField(_("种子承诺（SHA-256）"), max_length=64)
-    committed_at = models.DateTimeField(_("承诺公布时间"), auto_now_add=True)
+    committed_at = models.DateTimeField(_("承诺公布时间"), default=timezone.now)
     entrants = models.TextField(_("冻结的参与名单"), blank=True)
     entrants_hash = models.CharField(_("名单哈希"), max_length=64, blank=True)
     entrants_count = models.PositiveIntegerField(_("参与人数"), default=0)

@@ -143,12 +143,12 @@ def campaign_publish(*, actor: Any, campaign: Campaign, now: dt.datetime | None 
         first = campaign.starts_on if today < campaign.starts_on else today + dt.timedelta(days=1)
         campaign.status = Campaign.Status.PUBLISHED
         campaign.save(update_fields=["status"])
-        draws_commit(campaign=campaign, first=first)
+        draws_commit(campaign=campaign, first=first, now=now)
         audit_record(actor=actor, action="campaign.publish", target=campaign)
     return campaign
 
 
-def draws_commit(*, campaign: Campaign, first: dt.date) -> int:
+def draws_commit(*, campaign: Campaign, first: dt.date, now: dt.datetime | None = None) -> int:
     """A secret seed and its published commitment for each night from `first` (idempotent)."""
     day, made = max(first, campaign.starts_on), 0
     existing = set(Draw.objects.filter(campaign=campaign).values_list("day", flat=True))
@@ -156,7 +156,8 @@ def draws_commit(*, campaign: Campaign, first: dt.date) -> int:
     while day <= campaign.ends_on:
         if day not in existing:
             seed = secrets.token_hex(32)
-            rows.append(Draw(campaign=campaign, day=day, seed=seed, commitment=fairdraw.commitment_of(seed)))
+            rows.append(Draw(campaign=campaign, day=day, seed=seed, commitment=fairdraw.commitment_of(seed),
+                             committed_at=now or timezone.now()))
             made += 1
         day += dt.timedelta(days=1)
     Draw.objects.bulk_create(rows)
