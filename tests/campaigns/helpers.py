@@ -7,7 +7,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from gonghui.campaigns import services
-from gonghui.campaigns.models import Campaign, Card
+from gonghui.campaigns.models import Campaign, FuCard
 from gonghui.campaigns.services import PrizeSpec
 from gonghui.orgs.models import Union
 
@@ -32,10 +32,25 @@ def make_campaign(*, union: Union, published: bool = True, prizes: tuple[PrizeSp
 
 def give_full_set(campaign: Campaign, user: Any) -> None:
     """One held card of every kind (as if drawn from tasks)."""
-    Card.objects.bulk_create(Card(campaign=campaign, user=user, kind=k) for k in campaign.kinds.all())
+    FuCard.objects.bulk_create(FuCard(campaign=campaign, user=user, kind=k) for k in campaign.kinds.all())
 
 
 def give_ultimate(campaign: Campaign, user: Any, n: int = 1) -> None:
     for _i in range(n):
         give_full_set(campaign, user)
         services.ultimate_combine(campaign=campaign, user=user)
+
+
+def campaign_winner_for(*, union: Union, user: Any) -> Any:
+    """A drawn night with `user` its only entrant (so the winner): a campaign running from
+    yesterday, drawn tomorrow at 22:00 (Beijing)."""
+    from django.utils import timezone
+
+    from gonghui.campaigns.models import Draw
+
+    today = timezone.now().astimezone(SHANGHAI).date()
+    campaign = make_campaign(union=union, starts_on=today - dt.timedelta(days=1), ends_on=today + dt.timedelta(days=5))
+    give_ultimate(campaign, user)
+    tomorrow = today + dt.timedelta(days=1)
+    draw = Draw.objects.get(campaign=campaign, day=tomorrow)
+    return services.draw_run(draw=draw, now=at(tomorrow, 22, 1))[0]

@@ -13,7 +13,7 @@ import pytest
 from django.core import signing
 
 from gonghui.campaigns import services
-from gonghui.campaigns.models import Card, Eligibility, Participant, Task, TaskCompletion
+from gonghui.campaigns.models import FuCard, Eligibility, Participant, Task, TaskCompletion
 from gonghui.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from tests.campaigns.helpers import END, START, at, give_full_set, make_campaign
 from tests.factories import Tree, make_member, make_worker_user
@@ -33,7 +33,7 @@ def test_a_task_retried_many_times_counts_once_and_gives_one_card(world, frozen_
     results = [services.steps_self_report(campaign=campaign, user=worker, steps=6000, now=at(START, 9)) for _ in range(5)]
     assert [r.counted for r in results] == [True, False, False, False, False]
     assert TaskCompletion.objects.filter(user=worker).count() == 1
-    assert Card.objects.filter(user=worker).count() == 1
+    assert FuCard.objects.filter(user=worker).count() == 1
     assert {r.card.pk for r in results} == {results[0].card.pk}
     assert Participant.objects.filter(campaign=campaign, user=worker).count() == 1
 
@@ -46,7 +46,7 @@ def test_each_task_counts_once_a_day_and_again_the_next_day(world, frozen_clock)
             services.task_complete(campaign=campaign, user=worker, task=task, value=value, source="timer", now=at(day, 12))
             services.task_complete(campaign=campaign, user=worker, task=task, value=value, source="timer", now=at(day, 12))
     assert TaskCompletion.objects.filter(user=worker).count() == 6
-    assert Card.objects.filter(user=worker).count() == 6
+    assert FuCard.objects.filter(user=worker).count() == 6
 
 
 def test_below_the_goal_is_refused_in_chinese(world):
@@ -153,11 +153,11 @@ def test_cards_follow_the_weights_chi_square(world):
 def test_combining_takes_one_of_each_kind_and_makes_the_ultimate_card(world):
     _tree, campaign, worker = world
     give_full_set(campaign, worker)
-    Card.objects.create(campaign=campaign, user=worker, kind=campaign.kinds.first())  # a spare
+    FuCard.objects.create(campaign=campaign, user=worker, kind=campaign.kinds.first())  # a spare
     services.ultimate_combine(campaign=campaign, user=worker)
-    assert Card.objects.filter(user=worker, kind__isnull=True).count() == 1
-    assert Card.objects.filter(user=worker, status="used").count() == 5
-    assert Card.objects.filter(user=worker, status="held", kind__isnull=False).count() == 1
+    assert FuCard.objects.filter(user=worker, kind__isnull=True).count() == 1
+    assert FuCard.objects.filter(user=worker, status="used").count() == 5
+    assert FuCard.objects.filter(user=worker, status="held", kind__isnull=False).count() == 1
     with pytest.raises(Conflict, match="还没集齐"):
         services.ultimate_combine(campaign=campaign, user=worker)
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from gonghui.core.errors import DomainError
 
 from . import services
-from .models import Campaign, Card, CardKind, Draw, Participant, Prize, TaskCompletion, Winner
+from .models import Campaign, FuCard, CardKind, Draw, Participant, Prize, TaskCompletion, Winner
 
 
 class ReadOnlyMixin:
@@ -78,5 +78,5 @@ class TaskCompletionAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_filter = ("task", "source")
 
 
-admin.site.register(Card, type("CardAdmin", (ReadOnlyMixin, admin.ModelAdmin), {"list_display": ("campaign", "user", "kind", "status")}))
+admin.site.register(FuCard, type("CardAdmin", (ReadOnlyMixin, admin.ModelAdmin), {"list_display": ("campaign", "user", "kind", "status")}))
 admin.site.register(Participant, type("ParticipantAdmin", (ReadOnlyMixin, admin.ModelAdmin), {"list_display": ("campaign", "user", "joined_at")}))

@@ -147,7 +147,7 @@ class TaskCompletion(models.Model):
         return f"{self.day} {self.get_task_display()}"
 
 
-class Card(models.Model):
+class FuCard(models.Model):
     """One 福 card in a worker's card book. `kind` empty: the ultimate card (五福合成)."""
 
     class Status(models.TextChoices):

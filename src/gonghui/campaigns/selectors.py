@@ -13,7 +13,7 @@ from gonghui.core.jurisdiction import get_or_404
 from gonghui.core.pii import mask_name
 
 from . import fairdraw
-from .models import Campaign, Card, CardKind, Draw, Participant, Task, TaskCompletion, Winner
+from .models import Campaign, FuCard, CardKind, Draw, Participant, Task, TaskCompletion, Winner
 from .services import entrant_token, local_day
 
 
@@ -68,9 +68,9 @@ class CardBook:
 
 def card_book(*, campaign: Campaign, user: Any, now: dt.datetime | None = None) -> CardBook:
     kinds = list(campaign.kinds.all())
-    held = dict(Card.objects.filter(campaign=campaign, user=user, status=Card.Status.HELD, kind__isnull=False)
+    held = dict(FuCard.objects.filter(campaign=campaign, user=user, status=FuCard.Status.HELD, kind__isnull=False)
                 .values_list("kind_id").annotate(n=Count("id")).order_by())
-    ultimate = Card.objects.filter(campaign=campaign, user=user, kind__isnull=True).count()
+    ultimate = FuCard.objects.filter(campaign=campaign, user=user, kind__isnull=True).count()
     done = set(TaskCompletion.objects.filter(campaign=campaign, user=user, day=local_day(now)).values_list("task", flat=True))
     entries = [BookEntry(kind=k, held=held.get(k.pk, 0)) for k in kinds]
     return CardBook(entries=entries, ultimate=ultimate, can_combine=bool(entries) and all(e.held for e in entries),
@@ -95,7 +95,7 @@ class Board:
 
 def campaign_board(*, campaign: Campaign, winners: int = 20) -> Board:
     """The live board: a few counts and the latest winners with masked names."""
-    cards = Card.objects.filter(campaign=campaign).aggregate(
+    cards = FuCard.objects.filter(campaign=campaign).aggregate(
         given=Count("id", filter=Q(kind__isnull=False)), ultimate=Count("id", filter=Q(kind__isnull=True))
     )
     latest = (Winner.objects.filter(draw__campaign=campaign).select_related("user", "prize", "draw")

@@ -29,7 +29,7 @@ from gonghui.core.pii import phone_index
 from . import fairdraw
 from .models import (
     Campaign,
-    Card,
+    FuCard,
     CardKind,
     Draw,
     Eligibility,
@@ -206,7 +206,7 @@ def card_kind_pick(kinds: Sequence[CardKind], rng: random.Random | None = None) 
 @dataclass
 class TaskResult:
     completion: TaskCompletion
-    card: Card | None
+    card: FuCard | None
     counted: bool  # False: this task was already counted today (a retry); the first answer stands
 
 
@@ -242,7 +242,7 @@ def task_complete(
     participant_join(campaign=campaign, user=user)
     existing = TaskCompletion.objects.filter(campaign=campaign, user=user, day=day, task=task).first()
     if existing is not None:
-        return TaskResult(existing, Card.objects.filter(completion=existing).first(), counted=False)
+        return TaskResult(existing, FuCard.objects.filter(completion=existing).first(), counted=False)
     try:
         with transaction.atomic():
             completion = TaskCompletion.objects.create(
@@ -252,11 +252,11 @@ def task_complete(
             given_today = TaskCompletion.objects.filter(campaign=campaign, user=user, day=day, card__isnull=False).count()
             if given_today < campaign.daily_card_limit:
                 kind = card_kind_pick(list(campaign.kinds.all()), rng)
-                card = Card.objects.create(campaign=campaign, user=user, kind=kind, completion=completion)
+                card = FuCard.objects.create(campaign=campaign, user=user, kind=kind, completion=completion)
     except IntegrityError:
         # The same task arrived twice at once: the other request counted it.
         completion = TaskCompletion.objects.get(campaign=campaign, user=user, day=day, task=task)
-        return TaskResult(completion, Card.objects.filter(completion=completion).first(), counted=False)
+        return TaskResult(completion, FuCard.objects.filter(completion=completion).first(), counted=False)
     return TaskResult(completion, card, counted=True)
 
 
@@ -330,25 +330,25 @@ def timer_finish(*, campaign: Campaign, user: Any, ticket: str, value: int, now:
 # --- cards -----------------------------------------------------------------------------------
 
 
-def ultimate_combine(*, campaign: Campaign, user: Any, now: dt.datetime | None = None) -> Card:
+def ultimate_combine(*, campaign: Campaign, user: Any, now: dt.datetime | None = None) -> FuCard:
     """Consume one held card of every kind and create the ultimate card. Two taps at once
     combine once: the cards are locked."""
     with transaction.atomic():
         kinds = list(campaign.kinds.values_list("pk", flat=True))
         used: list[int] = []
         for kind_id in kinds:
-            card = (Card.objects.select_for_update().filter(campaign=campaign, user=user, kind_id=kind_id,
-                                                            status=Card.Status.HELD).order_by("pk").first())
+            card = (FuCard.objects.select_for_update().filter(campaign=campaign, user=user, kind_id=kind_id,
+                                                            status=FuCard.Status.HELD).order_by("pk").first())
             if card is None:
                 raise Conflict(_("还没集齐五种福卡，不能合成。"), code="incomplete")
             used.append(card.pk)
         moment = now or timezone.now()
-        changed = Card.objects.filter(pk__in=used, status=Card.Status.HELD).update(status=Card.Status.USED, used_at=moment)
+        changed = FuCard.objects.filter(pk__in=used, status=FuCard.Status.HELD).update(status=FuCard.Status.USED, used_at=moment)
         if changed != len(used):
             raise Conflict(_("福卡状态已变化，请刷新后重试。"))
-        ultimate = Card.objects.create(campaign=campaign, user=user, kind=None)
+        ultimate = FuCard.objects.create(campaign=campaign, user=user, kind=None)
         if now is not None:
-            Card.objects.filter(pk=ultimate.pk).update(created_at=now)
+            FuCard.objects.filter(pk=ultimate.pk).update(created_at=now)
             ultimate.created_at = now
     return ultimate
 
@@ -366,7 +366,7 @@ def entrant_token(*, campaign_id: int, user_id: int) -> str:
 def draw_entrants(*, draw: Draw) -> dict[str, tuple[int, int]]:
     """token → (user id, tickets): one ticket per ultimate card held at the draw time."""
     cutoff = draw_instant(draw.campaign, draw.day)
-    rows = (Card.objects.filter(campaign=draw.campaign, kind__isnull=True, created_at__lt=cutoff)
+    rows = (FuCard.objects.filter(campaign=draw.campaign, kind__isnull=True, created_at__lt=cutoff)
             .values_list("user_id").annotate(n=Count("id")).order_by())
     return {entrant_token(campaign_id=draw.campaign_id, user_id=uid): (uid, n) for uid, n in rows}
 

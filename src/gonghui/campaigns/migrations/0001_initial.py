@@ -128,15 +128,15 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.CreateModel(
-            name='Card',
+            name='FuCard',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('status', models.CharField(choices=[('held', '持有'), ('used', '已合成')], default='held', max_length=6, verbose_name='状态')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='获得时间')),
                 ('used_at', models.DateTimeField(blank=True, null=True, verbose_name='合成时间')),
                 ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='cards', to='campaigns.campaign', verbose_name='活动')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='职工')),
                 ('kind', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='campaigns.cardkind', verbose_name='种类')),
+                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='职工')),
                 ('completion', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='card', to='campaigns.taskcompletion', verbose_name='来自任务')),
             ],
             options={
@@ -194,7 +194,7 @@ class Migration(migrations.Migration):
             constraint=models.UniqueConstraint(fields=('campaign', 'user', 'day', 'task'), name='uniq_task_per_day'),
         ),
         migrations.AddIndex(
-            model_name='card',
+            model_name='fucard',
             index=models.Index(fields=['campaign', 'user', 'status'], name='campaign_card_book_idx'),
         ),
         migrations.AddConstraint(
