@@ -13,7 +13,7 @@ import pytest
 from django.core import signing
 
 from gonghui.campaigns import services
-from gonghui.campaigns.models import FuCard, Eligibility, Participant, Task, TaskCompletion
+from gonghui.campaigns.models import Eligibility, FuCard, Participant, Task, TaskCompletion
 from gonghui.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from tests.campaigns.helpers import END, START, at, give_full_set, make_campaign
 from tests.factories import Tree, make_member, make_worker_user

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from gonghui.core.errors import DomainError
 
 from . import services
-from .models import Campaign, FuCard, CardKind, Draw, Participant, Prize, TaskCompletion, Winner
+from .models import Campaign, CardKind, Draw, FuCard, Participant, Prize, TaskCompletion, Winner
 
 
 class ReadOnlyMixin:

@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from gonghui.core.forms import DateField
+from gonghui.orgs.models import Union
 
 from .models import Eligibility
 from .services import DEFAULT_KINDS, KindSpec, PrizeSpec
@@ -25,7 +26,7 @@ def _lines(text: str, parts: int, error: Any) -> list[list[str]]:
 
 
 class CampaignForm(forms.Form):
-    union = forms.ModelChoiceField(label=_("主办工会"), queryset=None)
+    union = forms.ModelChoiceField(label=_("主办工会"), queryset=Union.objects.none())
     name = forms.CharField(label=_("活动名称"), max_length=60, initial="健身集五福")
     starts_on = DateField(label=_("开始日期"))
     ends_on = DateField(label=_("结束日期"))

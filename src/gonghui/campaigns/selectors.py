@@ -13,8 +13,13 @@ from gonghui.core.jurisdiction import get_or_404
 from gonghui.core.pii import mask_name
 
 from . import fairdraw
-from .models import Campaign, FuCard, CardKind, Draw, Participant, Task, TaskCompletion, Winner
+from .models import Campaign, CardKind, Draw, FuCard, Participant, Task, TaskCompletion, Winner
 from .services import entrant_token, local_day
+
+
+def _user_id(user: Any) -> int:
+    """The signed-in user's id; 0 (no row) for a visitor."""
+    return int(user.pk) if getattr(user, "is_authenticated", False) else 0
 
 
 def campaign_list_published() -> QuerySet[Campaign]:
@@ -48,7 +53,7 @@ def winner_get_for_user(*, user: Any, winner_id: int) -> Winner:
 
 
 def winner_get_own(*, user: Any, winner_id: int) -> Winner:
-    return get_or_404(Winner.objects.filter(user_id=getattr(user, "pk", None)).select_related("draw__campaign", "prize"), pk=winner_id)
+    return get_or_404(Winner.objects.filter(user_id=_user_id(user)).select_related("draw__campaign", "prize"), pk=winner_id)
 
 
 @dataclass
@@ -146,7 +151,7 @@ def draw_verify(*, draw: Draw) -> dict[str, bool]:
 
 
 def winners_of_user(*, user: Any) -> QuerySet[Winner]:
-    return Winner.objects.filter(user_id=getattr(user, "pk", None)).select_related("draw__campaign", "prize").order_by("-draw__day")
+    return Winner.objects.filter(user_id=_user_id(user)).select_related("draw__campaign", "prize").order_by("-draw__day")
 
 
 def winner_list_for_campaign(*, campaign: Campaign) -> QuerySet[Winner]:

@@ -29,10 +29,10 @@ from gonghui.core.pii import phone_index
 from . import fairdraw
 from .models import (
     Campaign,
-    FuCard,
     CardKind,
     Draw,
     Eligibility,
+    FuCard,
     Participant,
     Prize,
     Task,
