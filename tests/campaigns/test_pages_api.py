@@ -161,3 +161,17 @@ def test_staff_create_and_publish_a_campaign_and_see_its_board(world, frozen_clo
     other.force_login(tree.staff_b)
     assert other.get(reverse("console:campaigns:detail", kwargs={"campaign_id": campaign.pk})).status_code == 404
     assert dt.date(2025, 2, 1) in set(Draw.objects.filter(campaign=campaign).values_list("day", flat=True))
+
+
+def test_only_staff_who_may_change_the_campaign_see_the_partner_key(world):
+    from gonghui.accounts.models import RoleGrant
+    from tests.factories import make_staff
+
+    tree, campaign, _worker, _client = world
+    url = reverse("console:campaigns:detail", kwargs={"campaign_id": campaign.pk})
+    admin, viewer = Client(), Client()
+    admin.force_login(tree.staff_a)
+    viewer.force_login(make_staff(union=tree.city_a, role=RoleGrant.Role.VIEWER))
+    assert campaign.partner_key in admin.get(url).content.decode()
+    page = viewer.get(url)
+    assert page.status_code == 200 and campaign.partner_key not in page.content.decode()

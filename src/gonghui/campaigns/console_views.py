@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from gonghui.console.decorators import console_view
 from gonghui.core.errors import DomainError
 from gonghui.core.idempotency import idempotent_form
+from gonghui.core.jurisdiction import has_action
 from gonghui.core.web import apply_domain_error, run_service
 
 from . import selectors, services
@@ -53,6 +54,8 @@ def campaign_detail(request: HttpRequest, campaign_id: int) -> HttpResponse:
         "campaign": campaign, "board": selectors.campaign_board(campaign=campaign),
         "kinds": campaign.kinds.all(), "prizes": campaign.prizes.all(), "draws": selectors.draw_list(campaign=campaign),
         "winners": selectors.winner_list_for_campaign(campaign=campaign)[:200],
+        # The partner app's signing key, for staff who may change the campaign.
+        "partner_key": campaign.partner_key if has_action(request.user, "change", campaign.union.path) else "",
     })
 
 
