@@ -234,6 +234,8 @@ CELERY_BEAT_SCHEDULE = {
     "campaigns-draws-run-due": {"task": "campaigns.draws_run_due", "schedule": 300.0},
     "campaigns-winners-expire": {"task": "campaigns.winners_expire", "schedule": 3600.0},
 }
+# The nightly statistics snapshot is a batch job: its statements may run longer than a request's.
+STATS_STATEMENT_TIMEOUT_MS = int(env("STATS_STATEMENT_TIMEOUT_MS", str(30 * 60 * 1000)))
 ROSTER_JOB_LEASE_SECONDS = int(env("ROSTER_JOB_LEASE_SECONDS", "600"))
 ROSTER_JOB_MAX_ATTEMPTS = int(env("ROSTER_JOB_MAX_ATTEMPTS", "3"))
 # "thread" runs background jobs in a daemon thread when there is no broker (make run);
