@@ -36,6 +36,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from gonghui.accounts.models import RoleGrant
 from gonghui.assistance import services as ledger_services
 from gonghui.assistance.models import FundAccount, LedgerPeriod, LedgerTransaction
+from gonghui.campaigns.models import Campaign, Draw, Winner
 from gonghui.cases import legal_services
 from gonghui.cases import services as case_services
 from gonghui.cases.models import (
@@ -74,6 +75,7 @@ from gonghui.stations.models import (
     StationVisit,
 )
 from gonghui.stations.selectors import station_checkin_token
+from tests.campaigns.helpers import campaign_winner_for, make_campaign
 from tests.cases.helpers import PNG, app_case, png
 from tests.factories import Tree, make_id_number, make_member, make_staff, make_worker_user
 from tests.members.helpers import make_transfer
@@ -201,6 +203,9 @@ FACTORIES: dict[type[models.Model], Callable[[World], Any]] = {
     FundAccount: lambda w: ledger_services.fund_accounts_open(union=w.tree.grassroots_a, source="central")["available"],
     LedgerTransaction: _disbursement,
     LedgerPeriod: lambda w: ledger_services.ledger_period_close(union=w.tree.grassroots_a, month=dt.date(2025, 1, 1)),
+    Campaign: lambda w: make_campaign(union=w.tree.grassroots_a),
+    Winner: lambda w: campaign_winner_for(union=w.tree.grassroots_a, user=w.worker),
+    Draw: lambda w: w.get(Winner).draw,
 }
 
 # Rows that belong to a union but are no branch object of their own, and why.
@@ -218,6 +223,11 @@ NOT_BRANCH_OBJECTS: dict[str, str] = {
     "stats.Fact": "statistics rows, never addressed by id: read by union through stats selectors (tests/stats)",
     "stats.Rollup": "statistics rows, never addressed by id: read by union through stats selectors (tests/stats)",
     "orgs.UnionMove": "the history of the tree, kept for statistics; no page or API addresses it",
+    "campaigns.CardKind": "a campaign's configuration: read only through its campaign",
+    "campaigns.Prize": "a campaign's configuration: read only through its campaign",
+    "campaigns.Participant": "one worker's own entry in a campaign, never addressed by id",
+    "campaigns.TaskCompletion": "one worker's own record, never addressed by id",
+    "campaigns.FuCard": "one worker's own card book, read by the worker through the campaign",
 }
 
 # Operations with an id that anyone may call, and why.
@@ -225,6 +235,13 @@ PUBLIC_OPERATIONS: dict[str, str] = {
     "station_detail": "a station's public page: the map is open to everyone",
     "station_rate": "any worker rates any station",
     "station_report": "any worker reports a problem at any station",
+    "campaign_detail": "a published campaign is open to every worker",
+    "campaign_board": "a campaign's live board is public",
+    "campaign_steps_report": "any eligible worker joins any published campaign",
+    "campaign_partner_steps": "the partner app's signed push: the signature, not a branch, authorises it",
+    "campaign_book": "the worker's own card book in any published campaign",
+    "campaign_combine": "the worker's own cards in any published campaign",
+    "campaign_draw_public": "a draw's record is published for anyone to verify",
 }
 
 # Values for path parameters that are not ids. Refused calls try them all; the owner's

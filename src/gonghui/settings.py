@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "gonghui.cases",
     "gonghui.stations",
     "gonghui.assistance",
+    "gonghui.campaigns",
     "gonghui.notices",
     "gonghui.stats",
     "gonghui.web",
@@ -230,6 +231,8 @@ CELERY_BEAT_SCHEDULE = {
     "roster-imports-reap": {"task": "members.roster_imports_reap", "schedule": 300.0},
     # Yesterday's statistics after midnight Beijing time (stats/services.py).
     "stats-snapshot-nightly": {"task": "stats.snapshot_nightly", "schedule": crontab(hour=1, minute=30)},
+    "campaigns-draws-run-due": {"task": "campaigns.draws_run_due", "schedule": 300.0},
+    "campaigns-winners-expire": {"task": "campaigns.winners_expire", "schedule": 3600.0},
 }
 # The nightly statistics snapshot is a batch job: its statements may run longer than a request's.
 STATS_STATEMENT_TIMEOUT_MS = int(env("STATS_STATEMENT_TIMEOUT_MS", str(30 * 60 * 1000)))

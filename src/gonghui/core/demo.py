@@ -140,6 +140,7 @@ def demo_load() -> Demo:
     demo.logins.extend(stations_demo_load())
     _cases_demo(demo, admin)
     _legal_demo(demo, admin)
+    _campaigns_demo(demo)
     demo.logins.append((WORKER_PHONE, "职工（短信验证码登录）", "—"))
     return demo
 
@@ -174,6 +175,14 @@ def _cases_demo(demo: Demo, admin: User) -> None:
     case_accept(case=resolved, by=admin)
     case_resolve(case=resolved, by=admin, outcome="经工会协调，工程队已全额支付欠薪。", recovered_fen=1800000, people_paid=3)
 
+
+
+def _campaigns_demo(demo: Demo) -> None:
+    from gonghui.campaigns.demo import campaigns_demo_load
+    from gonghui.members.models import Membership
+
+    members = Membership.objects.filter(status="active", person__user__isnull=False).select_related("person__user")
+    campaigns_demo_load(union=demo.unions["sz"], workers=[m.person.user for m in members.order_by("pk")[:3]])
 
 
 def _legal_demo(demo: Demo, admin: User) -> None:

@@ -1,0 +1,42 @@
+"""A demo 健身集五福 campaign of 深圳市总工会 running around today, with cards in the demo
+members' books and last night's draw run (called from `gonghui.core.demo`). Idempotent."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+
+from . import services
+from .models import Campaign, Draw, FuCard
+from .services import PrizeSpec, local_day
+
+DEMO_NAME = "深圳职工健身集五福"
+
+
+@transaction.atomic
+def campaigns_demo_load(*, union: Any, workers: list[Any]) -> Campaign:
+    existing = Campaign.objects.filter(union=union, name=DEMO_NAME).first()
+    if existing is not None:
+        return existing
+    today = local_day()
+    start = today - dt.timedelta(days=3)
+    campaign = services.campaign_create(
+        actor=None, union=union, name=DEMO_NAME, starts_on=start, ends_on=today + dt.timedelta(days=10),
+        description="每天完成健步走、跳绳或平板支撑，集齐五福合成，每晚 22:00 开奖。",
+        prizes=(PrizeSpec("运动手环", 2, 30), PrizeSpec("职工健身卡", 3, 60)),
+    )
+    day_before = dt.datetime.combine(start - dt.timedelta(days=1), dt.time(20), tzinfo=services.TZ)
+    services.campaign_publish(actor=None, campaign=campaign, now=day_before)
+    kinds = list(campaign.kinds.all())
+    two_days_ago = dt.datetime.combine(today - dt.timedelta(days=2), dt.time(12), tzinfo=services.TZ)
+    for i, user in enumerate(workers):
+        services.participant_join(campaign=campaign, user=user)
+        FuCard.objects.bulk_create(FuCard(campaign=campaign, user=user, kind=k) for k in kinds)
+        services.ultimate_combine(campaign=campaign, user=user, now=two_days_ago)
+        FuCard.objects.bulk_create(FuCard(campaign=campaign, user=user, kind=k) for k in kinds[: 2 + i % 3])
+    yesterday = today - dt.timedelta(days=1)
+    draw = Draw.objects.get(campaign=campaign, day=yesterday)
+    services.draw_run(draw=draw, now=services.draw_instant(campaign, yesterday) + dt.timedelta(minutes=1))
+    return campaign

@@ -1,0 +1,242 @@
+"""健身集五福 (fitness card-collection campaign): the campaign a union organises, its card
+kinds and prizes, the workers' task completions and cards, and the provably fair nightly draw.
+
+Invariants kept by the database, not only by the code:
+- a task counts once per worker per day (`uniq_task_per_day`), however often a phone retries;
+- a prize's stock never goes below zero (`prize_stock_not_negative`);
+- one draw per campaign and day (`uniq_draw_per_day`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from gonghui.core import jurisdiction
+from gonghui.core.pii import EncryptedTextField
+
+
+class Task(models.TextChoices):
+    STEPS = "steps", _("健步走")
+    ROPE = "rope", _("跳绳")
+    PLANK = "plank", _("平板支撑")
+
+
+class Eligibility(models.TextChoices):
+    EVERYONE = "everyone", _("所有职工")
+    MEMBERS = "members", _("工会会员")
+    BRANCH_MEMBERS = "branch_members", _("本工会及下级工会会员")
+
+
+class CampaignQuerySet(models.QuerySet["Campaign"]):
+    def visible_to(self, user: object, action: str = "view") -> CampaignQuerySet:
+        return jurisdiction.scope(self, user, action=action)
+
+
+class Campaign(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("未发布")
+        PUBLISHED = "published", _("已发布")
+
+    union = models.ForeignKey("orgs.Union", verbose_name=_("主办工会"), on_delete=models.PROTECT, related_name="campaigns")
+    name = models.CharField(_("活动名称"), max_length=60)
+    description = models.TextField(_("活动说明"), blank=True)
+    starts_on = models.DateField(_("开始日期"))
+    ends_on = models.DateField(_("结束日期"))
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    eligibility = models.CharField(_("参加对象"), max_length=16, choices=Eligibility.choices, default=Eligibility.EVERYONE)
+    steps_goal = models.PositiveIntegerField(_("步数目标"), default=5000)
+    rope_goal = models.PositiveIntegerField(_("跳绳目标（个）"), default=50)
+    plank_goal = models.PositiveIntegerField(_("平板支撑目标（秒）"), default=50)
+    daily_card_limit = models.PositiveSmallIntegerField(_("每日最多得卡"), default=3)
+    draw_time = models.TimeField(_("开奖时间（北京时间）"), default=dt.time(22, 0))
+    claim_days = models.PositiveSmallIntegerField(_("领奖期限（天）"), default=7)
+    # The partner fitness app signs its pushes with this key (HMAC-SHA256).
+    partner_key = EncryptedTextField(_("合作方签名密钥"), blank=True, default="")
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    objects = CampaignQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("健身活动")
+        verbose_name_plural = _("健身活动")
+        ordering = ["-starts_on", "-pk"]
+        constraints = [models.CheckConstraint(condition=Q(ends_on__gte=models.F("starts_on")), name="campaign_dates_ordered")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def goal_for(self, task: str) -> int:
+        return {Task.STEPS: self.steps_goal, Task.ROPE: self.rope_goal, Task.PLANK: self.plank_goal}[Task(task)]
+
+
+class CardKind(models.Model):
+    campaign = models.ForeignKey(Campaign, verbose_name=_("活动"), on_delete=models.CASCADE, related_name="kinds")
+    name = models.CharField(_("福卡名称"), max_length=20)
+    # Relative weight: a kind with weight 1 among kinds of weight 10 is rare.
+    weight = models.PositiveIntegerField(_("权重"), default=10)
+    order = models.PositiveSmallIntegerField(_("顺序"), default=0)
+
+    class Meta:
+        verbose_name = _("福卡种类")
+        verbose_name_plural = _("福卡种类")
+        ordering = ["order", "pk"]
+        constraints = [models.CheckConstraint(condition=Q(weight__gt=0), name="card_kind_weight_positive")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Prize(models.Model):
+    campaign = models.ForeignKey(Campaign, verbose_name=_("活动"), on_delete=models.CASCADE, related_name="prizes")
+    name = models.CharField(_("奖品"), max_length=40)
+    per_night = models.PositiveIntegerField(_("每晚开出"), default=1)
+    # What is left to give; unclaimed prizes come back here after the claim deadline.
+    stock = models.IntegerField(_("库存"), default=0)
+
+    class Meta:
+        verbose_name = _("奖品")
+        verbose_name_plural = _("奖品")
+        ordering = ["pk"]
+        constraints = [models.CheckConstraint(condition=Q(stock__gte=0), name="prize_stock_not_negative")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Participant(models.Model):
+    campaign = models.ForeignKey(Campaign, verbose_name=_("活动"), on_delete=models.CASCADE, related_name="participants")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("职工"), on_delete=models.CASCADE, related_name="+")
+    joined_at = models.DateTimeField(_("参加时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("参加者")
+        verbose_name_plural = _("参加者")
+        constraints = [models.UniqueConstraint(fields=["campaign", "user"], name="uniq_participant")]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id}:{self.user_id}"
+
+
+class TaskCompletion(models.Model):
+    class Source(models.TextChoices):
+        PARTNER = "partner", _("合作方推送")
+        SELF = "self", _("本人填报")
+        TIMER = "timer", _("计时页面")
+
+    campaign = models.ForeignKey(Campaign, verbose_name=_("活动"), on_delete=models.CASCADE, related_name="completions")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("职工"), on_delete=models.CASCADE, related_name="+")
+    day = models.DateField(_("日期"))
+    task = models.CharField(_("任务"), max_length=8, choices=Task.choices)
+    value = models.PositiveIntegerField(_("成绩"))
+    source = models.CharField(_("来源"), max_length=8, choices=Source.choices)
+    created_at = models.DateTimeField(_("完成时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("任务完成")
+        verbose_name_plural = _("任务完成")
+        constraints = [models.UniqueConstraint(fields=["campaign", "user", "day", "task"], name="uniq_task_per_day")]
+        indexes = [models.Index(fields=["campaign", "created_at"], name="campaign_completion_at_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.get_task_display()}"
+
+
+class FuCard(models.Model):
+    """One 福 card in a worker's card book. `kind` empty: the ultimate card (五福合成)."""
+
+    class Status(models.TextChoices):
+        HELD = "held", _("持有")
+        USED = "used", _("已合成")
+
+    campaign = models.ForeignKey(Campaign, verbose_name=_("活动"), on_delete=models.CASCADE, related_name="cards")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("职工"), on_delete=models.CASCADE, related_name="+")
+    kind = models.ForeignKey(CardKind, verbose_name=_("种类"), on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    completion = models.OneToOneField(TaskCompletion, verbose_name=_("来自任务"), on_delete=models.CASCADE, null=True, blank=True, related_name="card")
+    status = models.CharField(_("状态"), max_length=6, choices=Status.choices, default=Status.HELD)
+    created_at = models.DateTimeField(_("获得时间"), auto_now_add=True)
+    used_at = models.DateTimeField(_("合成时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("福卡")
+        verbose_name_plural = _("福卡")
+        indexes = [models.Index(fields=["campaign", "user", "status"], name="campaign_card_book_idx")]
+
+    def __str__(self) -> str:
+        return self.kind.name if self.kind else str(_("五福合成卡"))
+
+    @property
+    def is_ultimate(self) -> bool:
+        return self.kind_id is None
+
+
+class Draw(models.Model):
+    """One night's lottery. The commitment is published before the day starts; the seed only
+    after the entrant list is frozen and the winners drawn."""
+
+    class Status(models.TextChoices):
+        COMMITTED = "committed", _("已公布承诺")
+        DRAWN = "drawn", _("已开奖")
+
+    campaign = models.ForeignKey(Campaign, verbose_name=_("活动"), on_delete=models.CASCADE, related_name="draws")
+    day = models.DateField(_("开奖日期"))
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.COMMITTED)
+    seed = EncryptedTextField(_("随机种子"))
+    commitment = models.CharField(_("种子承诺（SHA-256）"), max_length=64)
+    committed_at = models.DateTimeField(_("承诺公布时间"), default=timezone.now)
+    entrants = models.TextField(_("冻结的参与名单"), blank=True)
+    entrants_hash = models.CharField(_("名单哈希"), max_length=64, blank=True)
+    entrants_count = models.PositiveIntegerField(_("参与人数"), default=0)
+    tickets_total = models.PositiveIntegerField(_("抽奖券总数"), default=0)
+    # The prizes of the night in slot order: [[prize id, prize name], …].
+    slots = models.JSONField(_("奖项顺序"), default=list, blank=True)
+    drawn_at = models.DateTimeField(_("开奖时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("开奖")
+        verbose_name_plural = _("开奖")
+        ordering = ["-day"]
+        constraints = [models.UniqueConstraint(fields=["campaign", "day"], name="uniq_draw_per_day")]
+
+    def __str__(self) -> str:
+        return f"{self.campaign} {self.day}"
+
+    @property
+    def seed_published(self) -> str:
+        return self.seed if self.status == self.Status.DRAWN else ""
+
+
+class Winner(models.Model):
+    class Status(models.TextChoices):
+        WON = "won", _("待领取")
+        CLAIMED = "claimed", _("已领取")
+        EXPIRED = "expired", _("逾期未领")
+
+    class Method(models.TextChoices):
+        PICKUP = "pickup", _("到工会自取")
+        ADDRESS = "address", _("邮寄")
+
+    draw = models.ForeignKey(Draw, verbose_name=_("开奖"), on_delete=models.CASCADE, related_name="winners")
+    slot = models.PositiveIntegerField(_("序号"))
+    prize = models.ForeignKey(Prize, verbose_name=_("奖品"), on_delete=models.PROTECT, related_name="winners")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("中奖人"), on_delete=models.CASCADE, related_name="+")
+    token = models.CharField(_("参与编号"), max_length=16)
+    status = models.CharField(_("状态"), max_length=8, choices=Status.choices, default=Status.WON)
+    claim_by = models.DateTimeField(_("领奖截止"))
+    method = models.CharField(_("领取方式"), max_length=8, choices=Method.choices, blank=True)
+    address = EncryptedTextField(_("邮寄地址"), blank=True, default="")
+    claimed_at = models.DateTimeField(_("领取时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("中奖记录")
+        verbose_name_plural = _("中奖记录")
+        ordering = ["draw", "slot"]
+        constraints = [models.UniqueConstraint(fields=["draw", "slot"], name="uniq_winner_slot")]
+
+    def __str__(self) -> str:
+        return f"{self.draw} #{self.slot + 1}"

@@ -1,0 +1,24 @@
+"""The campaigns module in the shells: 健身集五福 for workers; configuring and monitoring
+campaigns for staff."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from gonghui.core.modules import Link, Module
+
+MODULE = Module(
+    name="campaigns",
+    label=_("健身活动"),
+    order=60,
+    worker_urls="gonghui.campaigns.urls",
+    console_urls="gonghui.campaigns.console_urls",
+    services=(
+        Link(_("健身集五福"), "campaigns:index", icon="star",
+             description=_("每天走步、跳绳、平板支撑，集福卡，五福合成参加每晚开奖"),
+             keywords=_("健身 运动 步数 跳绳 平板支撑 集福 五福 抽奖 奖品")),
+    ),
+    console=(
+        Link(_("健身活动"), "console:campaigns:list", icon="star"),
+    ),
+)

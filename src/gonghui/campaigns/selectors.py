@@ -1,0 +1,169 @@
+"""Reads of the campaigns module, shared by pages and the API. Staff reads start from
+`Campaign.objects.visible_to(user)`; workers see published campaigns."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from gonghui.core.jurisdiction import get_or_404
+from gonghui.core.pii import mask_name
+
+from . import fairdraw
+from .models import Campaign, CardKind, Draw, FuCard, Participant, Task, TaskCompletion, Winner
+from .services import entrant_token, local_day
+
+
+def _user_id(user: Any) -> int:
+    """The signed-in user's id; 0 (no row) for a visitor."""
+    return int(user.pk) if getattr(user, "is_authenticated", False) else 0
+
+
+def campaign_list_published() -> QuerySet[Campaign]:
+    return Campaign.objects.filter(status=Campaign.Status.PUBLISHED).select_related("union")
+
+
+def campaign_get_published(*, campaign_id: int) -> Campaign:
+    return get_or_404(campaign_list_published(), pk=campaign_id)
+
+
+def campaign_list_for_user(*, user: Any) -> QuerySet[Campaign]:
+    return Campaign.objects.visible_to(user).select_related("union")
+
+
+def campaign_get_for_user(*, user: Any, campaign_id: int, action: str = "view") -> Campaign:
+    return get_or_404(Campaign.objects.visible_to(user, action=action).select_related("union"), pk=campaign_id)
+
+
+def draw_get_public(*, draw_id: int) -> Draw:
+    return get_or_404(Draw.objects.filter(campaign__status=Campaign.Status.PUBLISHED).select_related("campaign"), pk=draw_id)
+
+
+def draw_get_for_user(*, user: Any, draw_id: int) -> Draw:
+    return get_or_404(Draw.objects.filter(campaign__in=Campaign.objects.visible_to(user)).select_related("campaign"), pk=draw_id)
+
+
+def winner_get_for_user(*, user: Any, winner_id: int) -> Winner:
+    """Staff: a winner in their branch."""
+    return get_or_404(Winner.objects.filter(draw__campaign__in=Campaign.objects.visible_to(user))
+                      .select_related("draw__campaign", "prize", "user"), pk=winner_id)
+
+
+def winner_get_own(*, user: Any, winner_id: int) -> Winner:
+    return get_or_404(Winner.objects.filter(user_id=_user_id(user)).select_related("draw__campaign", "prize"), pk=winner_id)
+
+
+@dataclass
+class BookEntry:
+    kind: CardKind
+    held: int
+
+
+@dataclass
+class CardBook:
+    entries: list[BookEntry]
+    ultimate: int
+    can_combine: bool
+    today_done: set[str]
+    token: str
+
+
+def card_book(*, campaign: Campaign, user: Any, now: dt.datetime | None = None) -> CardBook:
+    kinds = list(campaign.kinds.all())
+    held = dict(FuCard.objects.filter(campaign=campaign, user=user, status=FuCard.Status.HELD, kind__isnull=False)
+                .values_list("kind_id").annotate(n=Count("id")).order_by())
+    ultimate = FuCard.objects.filter(campaign=campaign, user=user, kind__isnull=True).count()
+    done = set(TaskCompletion.objects.filter(campaign=campaign, user=user, day=local_day(now)).values_list("task", flat=True))
+    entries = [BookEntry(kind=k, held=held.get(k.pk, 0)) for k in kinds]
+    return CardBook(entries=entries, ultimate=ultimate, can_combine=bool(entries) and all(e.held for e in entries),
+                    today_done=done, token=entrant_token(campaign_id=campaign.pk, user_id=user.pk))
+
+
+def tasks_today(*, campaign: Campaign, done: set[str]) -> list[dict[str, Any]]:
+    return [
+        {"task": t.value, "label": t.label, "goal": campaign.goal_for(t.value), "done": t.value in done}
+        for t in Task
+    ]
+
+
+@dataclass
+class Board:
+    participants: int
+    tasks_done: int
+    cards_given: int
+    ultimate_cards: int
+    winners: list[dict[str, Any]]
+
+
+def campaign_board(*, campaign: Campaign, winners: int = 20) -> Board:
+    """The live board: a few counts and the latest winners with masked names."""
+    cards = FuCard.objects.filter(campaign=campaign).aggregate(
+        given=Count("id", filter=Q(kind__isnull=False)), ultimate=Count("id", filter=Q(kind__isnull=True))
+    )
+    latest = (Winner.objects.filter(draw__campaign=campaign).select_related("user", "prize", "draw")
+              .order_by("-draw__day", "slot")[:winners])
+    return Board(
+        participants=Participant.objects.filter(campaign=campaign).count(),
+        tasks_done=TaskCompletion.objects.filter(campaign=campaign).count(),
+        cards_given=cards["given"], ultimate_cards=cards["ultimate"],
+        winners=[{"day": w.draw.day, "name": mask_name(w.user.full_name) or "*", "prize": w.prize.name} for w in latest],
+    )
+
+
+def draw_list(*, campaign: Campaign) -> QuerySet[Draw]:
+    return Draw.objects.filter(campaign=campaign).order_by("day")
+
+
+def draw_document(*, draw: Draw) -> dict[str, Any]:
+    """What anyone may check: the commitment, then (after the draw) the frozen list, its hash,
+    the prize order, the seed and the winners' codes. The seed is never shown before the draw."""
+    doc: dict[str, Any] = {
+        "campaign": draw.campaign.name, "day": draw.day.isoformat(), "status": draw.status,
+        "commitment": draw.commitment, "committed_at": draw.committed_at.isoformat(),
+        "draw_time": f"{draw.day.isoformat()}T{draw.campaign.draw_time.isoformat('minutes')}+08:00",
+        "rule": "one ticket per ultimate card held at the draw time; one prize per person per night",
+    }
+    if draw.status == Draw.Status.DRAWN:
+        entrants = [(line.split(" ")[0], int(line.split(" ")[1])) for line in draw.entrants.splitlines() if line]
+        doc.update(
+            entrants=[[t, n] for t, n in entrants], entrants_hash=draw.entrants_hash,
+            entrants_count=draw.entrants_count, slots=draw.slots, seed=draw.seed,
+            drawn_at=draw.drawn_at.isoformat() if draw.drawn_at else None,
+            winners=list(draw.winners.order_by("slot").values_list("token", flat=True)),
+        )
+    return doc
+
+
+def draw_verify(*, draw: Draw) -> dict[str, bool]:
+    """The server's own check of a drawn night (the same the published script does)."""
+    if draw.status != Draw.Status.DRAWN:
+        return {}
+    doc = draw_document(draw=draw)
+    pairs = [(t, n) for t, n in doc["entrants"]]
+    return {
+        "seed_matches_commitment": fairdraw.commitment_of(draw.seed) == draw.commitment,
+        "list_matches_hash": fairdraw.entrants_hash(pairs) == draw.entrants_hash,
+        "winners_reproduced": fairdraw.draw(draw.seed, pairs, len(draw.slots)) == doc["winners"],
+    }
+
+
+def winners_of_user(*, user: Any) -> QuerySet[Winner]:
+    return Winner.objects.filter(user_id=_user_id(user)).select_related("draw__campaign", "prize").order_by("-draw__day")
+
+
+def winner_list_for_campaign(*, campaign: Campaign) -> QuerySet[Winner]:
+    return Winner.objects.filter(draw__campaign=campaign).select_related("draw", "prize", "user").order_by("-draw__day", "slot")
+
+
+def participants_of(*, campaign: Campaign) -> QuerySet[Participant]:
+    return Participant.objects.filter(campaign=campaign)
+
+
+def union_choices_for_user(*, user: Any) -> QuerySet[Any]:
+    """Active unions the user may organise a campaign for."""
+    from gonghui.orgs.models import Union
+
+    return Union.objects.visible_to(user, "change").active().order_by("path")

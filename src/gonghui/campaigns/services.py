@@ -1,0 +1,470 @@
+"""Every write of the campaigns module: configure a campaign, count tasks (once per worker
+per day), give and combine cards, run the nightly draw, claim and expire prizes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import json
+import random
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core import signing
+from django.db import IntegrityError, transaction
+from django.db.models import Count, F
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gonghui.core.audit import audit_record
+from gonghui.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from gonghui.core.pii import phone_index
+
+from . import fairdraw
+from .models import (
+    Campaign,
+    CardKind,
+    Draw,
+    Eligibility,
+    FuCard,
+    Participant,
+    Prize,
+    Task,
+    TaskCompletion,
+    Winner,
+)
+
+TZ = ZoneInfo("Asia/Shanghai")
+MAX_DAYS = 92
+# A retry that arrives just after midnight still counts for the day the task was done.
+MIDNIGHT_GRACE = dt.timedelta(minutes=15)
+# Plausibility of steps typed in by the worker: a brisk runner's cadence, and a day's ceiling.
+MAX_STEPS_PER_MINUTE = 250
+MAX_STEPS_PER_DAY = 100_000
+# Rope skips counted on the timer page: at most 5 a second.
+MAX_ROPE_PER_SECOND = 5
+PARTNER_CLOCK_SKEW = dt.timedelta(minutes=10)
+TIMER_SALT = "campaigns.timer"
+
+
+def local_now(now: dt.datetime | None = None) -> dt.datetime:
+    return (now or timezone.now()).astimezone(TZ)
+
+
+def local_day(now: dt.datetime | None = None) -> dt.date:
+    return local_now(now).date()
+
+
+def draw_instant(campaign: Campaign, day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, campaign.draw_time, tzinfo=TZ)
+
+
+# --- configuration ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class KindSpec:
+    name: str
+    weight: int
+
+
+@dataclass(frozen=True)
+class PrizeSpec:
+    name: str
+    per_night: int
+    stock: int
+
+
+DEFAULT_KINDS = (
+    KindSpec("喜寿乐福", 10), KindSpec("艺术福", 10), KindSpec("文化福", 10), KindSpec("运动福", 10), KindSpec("健康福", 2),
+)
+
+
+def campaign_create(
+    *, actor: Any, union: Any, name: str, starts_on: dt.date, ends_on: dt.date,
+    eligibility: str = Eligibility.EVERYONE, kinds: Sequence[KindSpec] = DEFAULT_KINDS,
+    prizes: Sequence[PrizeSpec] = (), description: str = "", steps_goal: int = 5000, rope_goal: int = 50,
+    plank_goal: int = 50, daily_card_limit: int = 3, draw_time: dt.time = dt.time(22, 0), claim_days: int = 7,
+) -> Campaign:
+    """A draft campaign with its card kinds and prizes. Refuses bad dates, goals and weights."""
+    name = name.strip()
+    if not name:
+        raise ValidationFailed(_("请填写活动名称。"), field="name")
+    if ends_on < starts_on:
+        raise ValidationFailed(_("结束日期不能早于开始日期。"), field="ends_on")
+    if (ends_on - starts_on).days + 1 > MAX_DAYS:
+        raise ValidationFailed(_("活动最长 %(n)d 天。") % {"n": MAX_DAYS}, field="ends_on")
+    if eligibility not in Eligibility.values:
+        raise ValidationFailed(_("参加对象无效。"), field="eligibility")
+    for value, field in ((steps_goal, "steps_goal"), (rope_goal, "rope_goal"), (plank_goal, "plank_goal")):
+        if not 1 <= value <= 100_000:
+            raise ValidationFailed(_("任务目标应在 1 到 100000 之间。"), field=field)
+    if not 1 <= daily_card_limit <= 3:
+        raise ValidationFailed(_("每日最多得卡应为 1 到 3 张。"), field="daily_card_limit")
+    if len(kinds) < 2 or any(k.weight < 1 or not k.name.strip() for k in kinds):
+        raise ValidationFailed(_("至少两种福卡，每种都要有名称和正整数权重。"), field="kinds")
+    if len({k.name.strip() for k in kinds}) != len(kinds):
+        raise ValidationFailed(_("福卡名称不能重复。"), field="kinds")
+    if any(p.per_night < 1 or p.stock < 0 or not p.name.strip() for p in prizes):
+        raise ValidationFailed(_("奖品要有名称，每晚开出至少 1 份，库存不能为负。"), field="prizes")
+    with transaction.atomic():
+        campaign = Campaign.objects.create(
+            union=union, name=name[:60], description=description, starts_on=starts_on, ends_on=ends_on,
+            eligibility=eligibility, steps_goal=steps_goal, rope_goal=rope_goal, plank_goal=plank_goal,
+            daily_card_limit=daily_card_limit, draw_time=draw_time, claim_days=claim_days,
+            partner_key=secrets.token_hex(32),
+        )
+        CardKind.objects.bulk_create(
+            CardKind(campaign=campaign, name=k.name.strip(), weight=k.weight, order=i) for i, k in enumerate(kinds)
+        )
+        Prize.objects.bulk_create(
+            Prize(campaign=campaign, name=p.name.strip(), per_night=p.per_night, stock=p.stock) for p in prizes
+        )
+        audit_record(actor=actor, action="campaign.create", target=campaign)
+    return campaign
+
+
+def campaign_publish(*, actor: Any, campaign: Campaign, now: dt.datetime | None = None) -> Campaign:
+    """Open the campaign and publish every night's commitment now — before each day starts."""
+    with transaction.atomic():
+        campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+        if campaign.status == Campaign.Status.PUBLISHED:
+            raise Conflict(_("活动已经发布。"))
+        if campaign.ends_on < local_day(now):
+            raise Conflict(_("活动已结束，不能发布。"))
+        today = local_day(now)
+        # A day already begun gets no draw: its commitment could not precede it.
+        first = campaign.starts_on if today < campaign.starts_on else today + dt.timedelta(days=1)
+        campaign.status = Campaign.Status.PUBLISHED
+        campaign.save(update_fields=["status"])
+        draws_commit(campaign=campaign, first=first, now=now)
+        audit_record(actor=actor, action="campaign.publish", target=campaign)
+    return campaign
+
+
+def draws_commit(*, campaign: Campaign, first: dt.date, now: dt.datetime | None = None) -> int:
+    """A secret seed and its published commitment for each night from `first` (idempotent)."""
+    day, made = max(first, campaign.starts_on), 0
+    existing = set(Draw.objects.filter(campaign=campaign).values_list("day", flat=True))
+    rows = []
+    while day <= campaign.ends_on:
+        if day not in existing:
+            seed = secrets.token_hex(32)
+            rows.append(Draw(campaign=campaign, day=day, seed=seed, commitment=fairdraw.commitment_of(seed),
+                             committed_at=now or timezone.now()))
+            made += 1
+        day += dt.timedelta(days=1)
+    Draw.objects.bulk_create(rows)
+    return made
+
+
+# --- joining and tasks -----------------------------------------------------------------------
+
+
+def _eligible(campaign: Campaign, user: Any) -> bool:
+    if campaign.eligibility == Eligibility.EVERYONE:
+        return True
+    from gonghui.members.models import Membership
+
+    memberships = Membership.objects.filter(person__user=user, status=Membership.Status.ACTIVE)
+    if campaign.eligibility == Eligibility.BRANCH_MEMBERS:
+        memberships = memberships.filter(union__path__startswith=campaign.union.path)
+    return memberships.exists()
+
+
+def _check_open(campaign: Campaign, day: dt.date) -> None:
+    if campaign.status != Campaign.Status.PUBLISHED:
+        raise NotFound()
+    if day < campaign.starts_on:
+        raise Conflict(_("活动 %(day)s 开始，敬请期待。") % {"day": campaign.starts_on.isoformat()}, code="not_started")
+    if day > campaign.ends_on:
+        raise Conflict(_("活动已经结束。"), code="ended")
+
+
+def participant_join(*, campaign: Campaign, user: Any) -> Participant:
+    """Idempotent: joining twice is one participant."""
+    if not getattr(user, "is_authenticated", False):
+        raise PermissionDenied(_("请先登录。"))
+    if not _eligible(campaign, user):
+        raise PermissionDenied(_("本活动仅限%(who)s参加。") % {"who": campaign.get_eligibility_display()}, code="not_eligible")
+    participant, _created = Participant.objects.get_or_create(campaign=campaign, user=user)
+    return participant
+
+
+def card_kind_pick(kinds: Sequence[CardKind], rng: random.Random | None = None) -> CardKind:
+    """One kind at random, in proportion to the weights."""
+    chooser = rng or secrets.SystemRandom()
+    return chooser.choices(list(kinds), weights=[k.weight for k in kinds], k=1)[0]
+
+
+@dataclass
+class TaskResult:
+    completion: TaskCompletion
+    card: FuCard | None
+    counted: bool  # False: this task was already counted today (a retry); the first answer stands
+
+
+def _task_day(campaign: Campaign, day: dt.date | None, now: dt.datetime | None) -> dt.date:
+    """The day a task counts for: today, or yesterday for a retry just after midnight."""
+    today = local_day(now)
+    if day is None or day == today:
+        return today
+    midnight = dt.datetime.combine(today, dt.time.min, tzinfo=TZ)
+    if day == today - dt.timedelta(days=1) and local_now(now) - midnight < MIDNIGHT_GRACE:
+        return day
+    raise ValidationFailed(_("只能记录今天完成的任务。"), field="day", code="wrong_day")
+
+
+def task_complete(
+    *, campaign: Campaign, user: Any, task: str, value: int, source: str, day: dt.date | None = None,
+    now: dt.datetime | None = None, rng: random.Random | None = None,
+) -> TaskResult:
+    """Count `task` for `user` on its day — exactly once however often it is sent — and give
+    one random card (within the daily limit). A repeat returns the first result unchanged."""
+    if task not in Task.values:
+        raise ValidationFailed(_("任务类型无效。"), field="task")
+    if source not in TaskCompletion.Source.values:
+        raise ValidationFailed(_("来源无效。"), field="source")
+    day = _task_day(campaign, day, now)
+    _check_open(campaign, day)
+    goal = campaign.goal_for(task)
+    if value < goal:
+        raise ValidationFailed(
+            _("还差一点：%(task)s目标为 %(goal)d，本次 %(value)d。") % {"task": Task(task).label, "goal": goal, "value": value},
+            field="value", code="below_goal",
+        )
+    participant_join(campaign=campaign, user=user)
+    existing = TaskCompletion.objects.filter(campaign=campaign, user=user, day=day, task=task).first()
+    if existing is not None:
+        return TaskResult(existing, FuCard.objects.filter(completion=existing).first(), counted=False)
+    try:
+        with transaction.atomic():
+            completion = TaskCompletion.objects.create(
+                campaign=campaign, user=user, day=day, task=task, value=value, source=source
+            )
+            card = None
+            given_today = TaskCompletion.objects.filter(campaign=campaign, user=user, day=day, card__isnull=False).count()
+            if given_today < campaign.daily_card_limit:
+                kind = card_kind_pick(list(campaign.kinds.all()), rng)
+                card = FuCard.objects.create(campaign=campaign, user=user, kind=kind, completion=completion)
+    except IntegrityError:
+        # The same task arrived twice at once: the other request counted it.
+        completion = TaskCompletion.objects.get(campaign=campaign, user=user, day=day, task=task)
+        return TaskResult(completion, FuCard.objects.filter(completion=completion).first(), counted=False)
+    return TaskResult(completion, card, counted=True)
+
+
+def steps_self_report(*, campaign: Campaign, user: Any, steps: int, now: dt.datetime | None = None) -> TaskResult:
+    """The worker types in today's steps. Refused when impossible: more than a runner's
+    cadence since midnight, or more than a day's ceiling."""
+    if steps < 0:
+        raise ValidationFailed(_("步数不能为负。"), field="steps")
+    local = local_now(now)
+    minutes = local.hour * 60 + local.minute + 1
+    if steps > MAX_STEPS_PER_DAY or steps > minutes * MAX_STEPS_PER_MINUTE:
+        raise ValidationFailed(_("步数不合常理，请核对后再填；也可以授权运动软件自动同步。"), field="steps", code="implausible")
+    return task_complete(campaign=campaign, user=user, task=Task.STEPS, value=steps, source=TaskCompletion.Source.SELF, now=now)
+
+
+def partner_signature(*, campaign: Campaign, body: bytes) -> str:
+    return hmac.new(campaign.partner_key.encode(), body, hashlib.sha256).hexdigest()
+
+
+def partner_steps_push(*, campaign: Campaign, body: bytes, signature: str, now: dt.datetime | None = None) -> TaskResult:
+    """A partner fitness app pushes a worker's steps: body JSON ``{"phone", "steps", "day",
+    "sent_at"}`` signed with HMAC-SHA256 of the campaign's partner key (hex, header
+    `X-Gonghui-Signature`). Replays count once like any retry."""
+    if not campaign.partner_key or not hmac.compare_digest(partner_signature(campaign=campaign, body=body), signature.strip().lower()):
+        raise PermissionDenied(_("签名无效。"), code="bad_signature")
+    try:
+        data = json.loads(body)
+        phone, steps = str(data["phone"]), int(data["steps"])
+        day = dt.date.fromisoformat(str(data["day"]))
+        sent_at = dt.datetime.fromisoformat(str(data["sent_at"]))
+    except (ValueError, KeyError, TypeError):
+        raise ValidationFailed(_("推送内容格式不正确：需要 phone、steps、day、sent_at。")) from None
+    if sent_at.tzinfo is None or abs((now or timezone.now()) - sent_at) > PARTNER_CLOCK_SKEW:
+        raise ValidationFailed(_("推送时间与服务器相差过大（须带时区，误差 10 分钟内）。"), field="sent_at", code="stale")
+    if not 0 <= steps <= MAX_STEPS_PER_DAY:
+        raise ValidationFailed(_("步数不合常理。"), field="steps", code="implausible")
+    from gonghui.accounts.models import User
+
+    user = User.objects.filter(phone_index=phone_index(phone), is_active=True).first()
+    if user is None:
+        raise NotFound(_("该手机号尚未注册职工之家。"))
+    return task_complete(campaign=campaign, user=user, task=Task.STEPS, value=steps,
+                         source=TaskCompletion.Source.PARTNER, day=day, now=now)
+
+
+def timer_start(*, campaign: Campaign, user: Any, task: str, now: dt.datetime | None = None) -> str:
+    """A signed ticket for the in-app timer: the server, not the phone, knows when it began."""
+    if task not in (Task.ROPE, Task.PLANK):
+        raise ValidationFailed(_("计时只用于跳绳和平板支撑。"), field="task")
+    started = (now or timezone.now()).timestamp()
+    return signing.dumps({"c": campaign.pk, "u": user.pk, "t": task, "s": started}, salt=TIMER_SALT)
+
+
+def timer_finish(*, campaign: Campaign, user: Any, ticket: str, value: int, now: dt.datetime | None = None) -> TaskResult:
+    """Finish a timed task. Plank: the seconds held; rope: the skips counted. Neither may
+    exceed what the time since the ticket allows."""
+    try:
+        data = signing.loads(ticket, salt=TIMER_SALT, max_age=3 * 3600)
+    except signing.BadSignature:
+        raise ValidationFailed(_("计时已失效，请重新开始。"), field="ticket", code="bad_ticket") from None
+    if data.get("c") != campaign.pk or data.get("u") != user.pk:
+        raise ValidationFailed(_("计时已失效，请重新开始。"), field="ticket", code="bad_ticket")
+    elapsed = (now or timezone.now()).timestamp() - float(data["s"])
+    task = data["t"]
+    allowed = elapsed + 2 if task == Task.PLANK else elapsed * MAX_ROPE_PER_SECOND
+    if value < 0 or value > allowed:
+        raise ValidationFailed(_("成绩超过了计时时长，请重新计时。"), field="value", code="implausible")
+    return task_complete(campaign=campaign, user=user, task=task, value=value, source=TaskCompletion.Source.TIMER, now=now)
+
+
+# --- cards -----------------------------------------------------------------------------------
+
+
+def ultimate_combine(*, campaign: Campaign, user: Any, now: dt.datetime | None = None) -> FuCard:
+    """Consume one held card of every kind and create the ultimate card. Two taps at once
+    combine once: the cards are locked."""
+    with transaction.atomic():
+        kinds = list(campaign.kinds.values_list("pk", flat=True))
+        used: list[int] = []
+        for kind_id in kinds:
+            card = (FuCard.objects.select_for_update().filter(campaign=campaign, user=user, kind_id=kind_id,
+                                                            status=FuCard.Status.HELD).order_by("pk").first())
+            if card is None:
+                raise Conflict(_("还没集齐五种福卡，不能合成。"), code="incomplete")
+            used.append(card.pk)
+        moment = now or timezone.now()
+        changed = FuCard.objects.filter(pk__in=used, status=FuCard.Status.HELD).update(status=FuCard.Status.USED, used_at=moment)
+        if changed != len(used):
+            raise Conflict(_("福卡状态已变化，请刷新后重试。"))
+        ultimate = FuCard.objects.create(campaign=campaign, user=user, kind=None)
+        if now is not None:
+            FuCard.objects.filter(pk=ultimate.pk).update(created_at=now)
+            ultimate.created_at = now
+    return ultimate
+
+
+# --- the nightly draw ------------------------------------------------------------------------
+
+
+def entrant_token(*, campaign_id: int, user_id: int) -> str:
+    """A worker's pseudonymous code in the published list: stable per campaign, not reversible
+    without the server's key."""
+    key = hashlib.sha256(f"campaigns.entrant:{settings.SECRET_KEY}".encode()).digest()
+    return hmac.new(key, f"{campaign_id}:{user_id}".encode(), hashlib.sha256).hexdigest()[:16]
+
+
+def draw_entrants(*, draw: Draw) -> dict[str, tuple[int, int]]:
+    """token → (user id, tickets): one ticket per ultimate card held at the draw time."""
+    cutoff = draw_instant(draw.campaign, draw.day)
+    rows = (FuCard.objects.filter(campaign=draw.campaign, kind__isnull=True, created_at__lt=cutoff)
+            .values_list("user_id").annotate(n=Count("id")).order_by())
+    return {entrant_token(campaign_id=draw.campaign_id, user_id=uid): (uid, n) for uid, n in rows}
+
+
+def draw_run(*, draw: Draw, now: dt.datetime | None = None) -> list[Winner]:
+    """At or after the draw time: freeze the entrant list (hash and size), fill the night's
+    prize slots from stock, draw the winners from the seed and the list, publish the seed,
+    take the prizes from stock and tell the winners. Running it again changes nothing."""
+    moment = now or timezone.now()
+    with transaction.atomic():
+        draw = Draw.objects.select_for_update().select_related("campaign").get(pk=draw.pk)
+        if draw.status == Draw.Status.DRAWN:
+            return list(draw.winners.all())
+        campaign = draw.campaign
+        if moment < draw_instant(campaign, draw.day):
+            raise Conflict(_("还没到开奖时间。"), code="too_early")
+        entrants = draw_entrants(draw=draw)
+        pairs = [(token, n) for token, (_uid, n) in entrants.items()]
+        prizes = list(Prize.objects.select_for_update().filter(campaign=campaign).order_by("pk"))
+        slots = [p for p in prizes for _i in range(min(p.per_night, max(p.stock, 0)))]
+        winners_tokens = fairdraw.draw(draw.seed, pairs, len(slots))
+        draw.entrants = fairdraw.entrants_text(pairs)
+        draw.entrants_hash = fairdraw.entrants_hash(pairs)
+        draw.entrants_count = len(pairs)
+        draw.tickets_total = sum(n for _t, n in pairs)
+        draw.slots = [[p.pk, p.name] for p in slots[: len(winners_tokens)]]
+        draw.status = Draw.Status.DRAWN
+        draw.drawn_at = moment
+        draw.save(update_fields=["entrants", "entrants_hash", "entrants_count", "tickets_total", "slots", "status", "drawn_at"])
+        claim_by = moment + dt.timedelta(days=campaign.claim_days)
+        winners = [
+            Winner(draw=draw, slot=i, prize=prize, user_id=entrants[token][0], token=token, claim_by=claim_by)
+            for i, (prize, token) in enumerate(zip(slots, winners_tokens, strict=False))
+        ]
+        Winner.objects.bulk_create(winners)
+        for prize in prizes:
+            taken = sum(1 for w in winners if w.prize.pk == prize.pk)
+            if taken:
+                updated = Prize.objects.filter(pk=prize.pk, stock__gte=taken).update(stock=F("stock") - taken)
+                if not updated:
+                    raise Conflict(_("奖品库存不足。"))
+        link = reverse("campaigns:draw", kwargs={"draw_id": draw.pk})
+        from gonghui.notices.services import notice_send
+
+        for w in winners:
+            notice_send(
+                user_ids=[w.user_id], module="campaigns", link=link, object_id=w.pk, union_path=campaign.union.path,
+                text=_("恭喜！您在%(name)s %(day)s 的开奖中抽中了“%(prize)s”，请在 %(by)s 前领取。") % {
+                    "name": campaign.name, "day": draw.day.isoformat(), "prize": w.prize.name,
+                    "by": local_now(claim_by).strftime("%Y-%m-%d %H:%M"),
+                },
+            )
+        audit_record(actor=None, action="campaign.draw", target=draw, data={"winners": len(winners)})
+    return winners
+
+
+def draws_run_due(*, now: dt.datetime | None = None) -> int:
+    """Run every draw whose time has come (the beat task, every few minutes). Returns how many."""
+    moment = now or timezone.now()
+    count = 0
+    due = Draw.objects.filter(status=Draw.Status.COMMITTED, day__lte=local_day(moment),
+                              campaign__status=Campaign.Status.PUBLISHED).select_related("campaign")
+    for draw in due:
+        if moment >= draw_instant(draw.campaign, draw.day):
+            draw_run(draw=draw, now=moment)
+            count += 1
+    return count
+
+
+def winner_claim(*, winner: Winner, user: Any, method: str, address: str = "", now: dt.datetime | None = None) -> Winner:
+    moment = now or timezone.now()
+    if method not in Winner.Method.values:
+        raise ValidationFailed(_("请选择领取方式。"), field="method")
+    address = address.strip()
+    if method == Winner.Method.ADDRESS and len(address) < 6:
+        raise ValidationFailed(_("请填写完整的邮寄地址。"), field="address")
+    with transaction.atomic():
+        winner = Winner.objects.select_for_update().get(pk=winner.pk)
+        if winner.user_id != user.pk:
+            raise NotFound()
+        if winner.status == Winner.Status.CLAIMED:
+            raise Conflict(_("奖品已经领取过了。"), code="claimed")
+        if winner.status == Winner.Status.EXPIRED or moment > winner.claim_by:
+            raise Conflict(_("已超过领奖期限，奖品已退回奖池。"), code="expired")
+        winner.status, winner.method, winner.claimed_at = Winner.Status.CLAIMED, method, moment
+        winner.address = address if method == Winner.Method.ADDRESS else ""
+        winner.save(update_fields=["status", "method", "address", "claimed_at"])
+    return winner
+
+
+def winners_expire(*, now: dt.datetime | None = None) -> int:
+    """Prizes not claimed by their deadline go back to stock (once each). Returns how many."""
+    moment = now or timezone.now()
+    count = 0
+    with transaction.atomic():
+        overdue = list(Winner.objects.select_for_update().filter(status=Winner.Status.WON, claim_by__lt=moment))
+        for winner in overdue:
+            Winner.objects.filter(pk=winner.pk).update(status=Winner.Status.EXPIRED)
+            Prize.objects.filter(pk=winner.prize_id).update(stock=F("stock") + 1)
+            count += 1
+    return count

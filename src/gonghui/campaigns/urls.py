@@ -1,0 +1,17 @@
+"""Worker pages of the campaigns module, at /campaigns/ (names: campaigns:…). Staff pages: console_urls.py."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "campaigns"
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("<int:campaign_id>/", views.detail, name="detail"),
+    path("<int:campaign_id>/steps/", views.steps, name="steps"),
+    path("<int:campaign_id>/timer/<str:task>/", views.timer, name="timer"),
+    path("<int:campaign_id>/combine/", views.combine, name="combine"),
+    path("draws/<int:draw_id>/", views.draw, name="draw"),
+    path("prizes/", views.prizes, name="prizes"),
+    path("prizes/<int:winner_id>/claim/", views.claim, name="claim"),
+]

@@ -1,0 +1,134 @@
+"""Worker pages of the campaigns module, under /campaigns/: the campaign with its live
+board, today's tasks and the card book; the step entry, the timer page, combining; the
+public draw record; the worker's prizes and claiming them."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from gonghui.core.errors import DomainError, NotFound
+from gonghui.core.web import apply_domain_error, domain_errors
+
+from . import selectors, services
+from .models import Task, Winner
+
+worker_login_required = login_required(login_url="accounts:worker_login")
+
+
+def _card_message(request: HttpRequest, result: services.TaskResult) -> None:
+    if not result.counted:
+        messages.info(request, _("今天的这项任务已经记过了，每项任务每天只计一次。"))
+    elif result.card is not None and result.card.kind is not None:
+        messages.success(request, _("任务完成！获得一张“%(card)s”。") % {"card": result.card.kind.name})
+    else:
+        messages.success(request, _("任务完成！今日得卡已达上限。"))
+
+
+@domain_errors
+def index(request: HttpRequest) -> HttpResponse:
+    return render(request, "campaigns/pages/index.html", {"campaigns": selectors.campaign_list_published()[:20]})
+
+
+@domain_errors
+def detail(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    campaign = selectors.campaign_get_published(campaign_id=campaign_id)
+    book = selectors.card_book(campaign=campaign, user=request.user) if request.user.is_authenticated else None
+    return render(request, "campaigns/pages/detail.html", {
+        "campaign": campaign, "book": book, "board": selectors.campaign_board(campaign=campaign),
+        "tasks": selectors.tasks_today(campaign=campaign, done=book.today_done if book else set()),
+        "draws": selectors.draw_list(campaign=campaign),
+    })
+
+
+@worker_login_required
+@require_POST
+@domain_errors
+def steps(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    campaign = selectors.campaign_get_published(campaign_id=campaign_id)
+    try:
+        value = int(request.POST.get("steps", "").strip())
+        _card_message(request, services.steps_self_report(campaign=campaign, user=request.user, steps=value))
+    except ValueError:
+        messages.error(request, _("请输入步数（整数）。"))
+    except DomainError as exc:
+        apply_domain_error(exc, request=request)
+    return redirect("campaigns:detail", campaign_id=campaign.pk)
+
+
+@worker_login_required
+@require_http_methods(["GET", "POST"])
+@domain_errors
+def timer(request: HttpRequest, campaign_id: int, task: str) -> HttpResponse:
+    """The in-app timer for rope skips and the plank. GET issues a signed start ticket; the
+    POST sends the result with it, and the server checks it against the time that passed."""
+    campaign = selectors.campaign_get_published(campaign_id=campaign_id)
+    if task not in (Task.ROPE, Task.PLANK):
+        raise NotFound()
+    if request.method == "POST":
+        try:
+            value = int(request.POST.get("value", "").strip())
+            result = services.timer_finish(campaign=campaign, user=request.user, ticket=request.POST.get("ticket", ""), value=value)
+            _card_message(request, result)
+            return redirect("campaigns:detail", campaign_id=campaign.pk)
+        except ValueError:
+            messages.error(request, _("成绩应为整数。"))
+        except DomainError as exc:
+            apply_domain_error(exc, request=request)
+    ticket = services.timer_start(campaign=campaign, user=request.user, task=task)
+    return render(request, "campaigns/pages/timer.html", {
+        "campaign": campaign, "task": task, "task_label": Task(task).label, "goal": campaign.goal_for(task),
+        "ticket": ticket,
+    })
+
+
+@worker_login_required
+@require_POST
+@domain_errors
+def combine(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    campaign = selectors.campaign_get_published(campaign_id=campaign_id)
+    try:
+        services.ultimate_combine(campaign=campaign, user=request.user)
+        messages.success(request, _("合成成功！获得一张五福合成卡，今晚起参加开奖。"))
+    except DomainError as exc:
+        apply_domain_error(exc, request=request)
+    return redirect("campaigns:detail", campaign_id=campaign.pk)
+
+
+@domain_errors
+def draw(request: HttpRequest, draw_id: int) -> HttpResponse:
+    draw_obj = selectors.draw_get_public(draw_id=draw_id)
+    document = selectors.draw_document(draw=draw_obj)
+    mine = ""
+    if request.user.is_authenticated:
+        mine = services.entrant_token(campaign_id=draw_obj.campaign_id, user_id=request.user.pk)
+    return render(request, "campaigns/pages/draw.html", {
+        "draw": draw_obj, "doc": document, "checks": selectors.draw_verify(draw=draw_obj), "mine": mine,
+        "won": mine in document.get("winners", []),
+    })
+
+
+@worker_login_required
+@domain_errors
+def prizes(request: HttpRequest) -> HttpResponse:
+    return render(request, "campaigns/pages/prizes.html", {
+        "winners": selectors.winners_of_user(user=request.user)[:100], "methods": Winner.Method.choices,
+    })
+
+
+@worker_login_required
+@require_POST
+@domain_errors
+def claim(request: HttpRequest, winner_id: int) -> HttpResponse:
+    winner = selectors.winner_get_own(user=request.user, winner_id=winner_id)
+    try:
+        services.winner_claim(winner=winner, user=request.user, method=request.POST.get("method", ""),
+                              address=request.POST.get("address", "")[:200])
+        messages.success(request, _("已登记领取，工会将尽快安排。"))
+    except DomainError as exc:
+        apply_domain_error(exc, request=request)
+    return redirect("campaigns:prizes")
