@@ -34,8 +34,15 @@ from django.test import Client, TestCase
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from gonghui.accounts.models import RoleGrant
+from gonghui.assistance import payouts
 from gonghui.assistance import services as ledger_services
-from gonghui.assistance.models import FundAccount, LedgerPeriod, LedgerTransaction
+from gonghui.assistance.models import (
+    FundAccount,
+    LedgerPeriod,
+    LedgerTransaction,
+    PaymentBatch,
+    Payout,
+)
 from gonghui.cases import legal_services
 from gonghui.cases import services as case_services
 from gonghui.cases.models import (
@@ -133,6 +140,12 @@ def _disbursement(w: World) -> LedgerTransaction:
                                          memo="生活救助")
 
 
+def _payment_batch(w: World) -> PaymentBatch:
+    ledger_services.fund_receipt(union=w.tree.grassroots_a, source="central", amount=1000_00, memo="专项资金")
+    w.get(Payout)
+    return payouts.payment_batch_create(union=w.tree.grassroots_a)
+
+
 def _import_job(w: World) -> ImportJob:
     with TestCase.captureOnCommitCallbacks(execute=True):  # validation runs after commit
         job = roster_import_create(
@@ -201,6 +214,11 @@ FACTORIES: dict[type[models.Model], Callable[[World], Any]] = {
     FundAccount: lambda w: ledger_services.fund_accounts_open(union=w.tree.grassroots_a, source="central")["available"],
     LedgerTransaction: _disbursement,
     LedgerPeriod: lambda w: ledger_services.ledger_period_close(union=w.tree.grassroots_a, month=dt.date(2025, 1, 1)),
+    Payout: lambda w: payouts.payout_create(
+        union=w.tree.grassroots_a, source="central", amount=100_00, payee_name="王小明",
+        bank_account="6222021234567890123", memo="生活救助", idempotency_key="cross-branch-payout",
+    ),
+    PaymentBatch: _payment_batch,
 }
 
 # Rows that belong to a union but are no branch object of their own, and why.
@@ -215,6 +233,8 @@ NOT_BRANCH_OBJECTS: dict[str, str] = {
     "stations.AssessmentScore": "read only through its star application",
     "assistance.LedgerEntry": "a leg of a transaction: read only through its transaction or account",
     "assistance.AccountMonthTotal": "pre-aggregated totals, read only through balances and the 收支表",
+    "assistance.PaymentLine": "a line of a payment batch: read only through its batch or payout",
+    "assistance.PaymentReturn": "an imported return file: read only through its batch",
     "stats.Fact": "statistics rows, never addressed by id: read by union through stats selectors (tests/stats)",
     "stats.Rollup": "statistics rows, never addressed by id: read by union through stats selectors (tests/stats)",
     "orgs.UnionMove": "the history of the tree, kept for statistics; no page or API addresses it",

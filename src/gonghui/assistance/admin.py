@@ -8,7 +8,17 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from .models import AccountMonthTotal, FundAccount, LedgerEntry, LedgerPeriod, LedgerTransaction
+from .models import (
+    AccountMonthTotal,
+    FundAccount,
+    LedgerEntry,
+    LedgerPeriod,
+    LedgerTransaction,
+    PaymentBatch,
+    PaymentLine,
+    PaymentReturn,
+    Payout,
+)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
@@ -64,3 +74,40 @@ class AccountMonthTotalAdmin(ReadOnlyAdmin):
     list_display = ("union", "source", "account_kind", "month", "txn_kind", "debit", "credit", "net")
     list_filter = ("source", "account_kind", "txn_kind")
     list_select_related = ("union",)
+
+
+@admin.register(Payout)
+class PayoutAdmin(ReadOnlyAdmin):
+    # The account number is shown masked only: a full number is revealed in the console, audited.
+    list_display = ("pk", "union", "payee_name", "bank_account_masked", "amount", "status", "failures")
+    list_filter = ("status", "source")
+    search_fields = ("payee_name", "union__name")
+    list_select_related = ("union",)
+    exclude = ("bank_account",)
+    readonly_fields = ("bank_account_masked",)
+
+
+class PaymentLineInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = PaymentLine
+    fields = ("seq", "payout", "amount", "result", "bank_reason", "payout_txn", "settle_txn")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(PaymentBatch)
+class PaymentBatchAdmin(ReadOnlyAdmin):
+    list_display = ("number", "union", "count", "total", "status", "created_at")
+    list_filter = ("status",)
+    search_fields = ("number", "union__name")
+    list_select_related = ("union",)
+    inlines = [PaymentLineInline]
+
+
+@admin.register(PaymentReturn)
+class PaymentReturnAdmin(ReadOnlyAdmin):
+    list_display = ("batch", "file_name", "paid", "failed", "unchanged", "imported_at", "imported_by")
+    list_select_related = ("batch", "imported_by")

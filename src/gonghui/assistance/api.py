@@ -9,14 +9,15 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Router, Status
+from ninja import File, Router, Status
+from ninja.files import UploadedFile
 
 from gonghui.accounts.auth import session_or_token
 from gonghui.core.errors import ValidationFailed
 from gonghui.core.paging import Limit200, Offset
 
-from . import selectors, services
-from .models import FundAccount, LedgerPeriod, LedgerTransaction
+from . import payouts, selectors, services
+from .models import FundAccount, LedgerPeriod, LedgerTransaction, PaymentBatch, Payout
 from .schemas import (
     AccountsOpenIn,
     AllocationIn,
@@ -24,6 +25,14 @@ from .schemas import (
     DisbursementIn,
     FundAccountOut,
     LedgerTransactionOut,
+    PaymentBatchIn,
+    PaymentBatchOut,
+    PaymentLineOut,
+    PaymentReturnOut,
+    PayoutIn,
+    PayoutOut,
+    PayoutRevealIn,
+    PayoutRevealOut,
     PeriodCloseIn,
     PeriodOut,
     ReceiptIn,
@@ -198,3 +207,93 @@ def income_statement(request: HttpRequest, union_id: int, year: int, month_from:
     return {"union_id": union.pk, "union_name": union.name, "month_from": f"{start:%Y-%m}",
             "month_to": f"{end:%Y-%m}", "subtree": subtree, "rows": [_row_out(r) for r in statement.rows],
             "total": _row_out(statement.total), "children": [_row_out(r) for r in statement.children]}
+
+
+# --- payouts ----------------------------------------------------------------------------------
+
+
+def payout_out(payout: Payout) -> dict[str, Any]:
+    return {
+        "id": payout.pk, "union_id": payout.union_id, "union_name": payout.union.name, "source": payout.source,
+        "amount_fen": payout.amount, "payee_name": payout.payee_name,
+        "bank_account_masked": payout.bank_account_masked, "bank_name": payout.bank_name, "memo": payout.memo,
+        "status": payout.status, "status_label": payout.get_status_display(),
+        "failure_reason": payout.failure_reason, "failures": payout.failures, "paid_on": payout.paid_on,
+        "created_at": payout.created_at,
+    }
+
+
+def batch_out(batch: PaymentBatch) -> dict[str, Any]:
+    return {"id": batch.pk, "number": batch.number, "union_id": batch.union_id, "status": batch.status,
+            "count": batch.count, "total_fen": batch.total, "created_at": batch.created_at}
+
+
+@router.get("/payouts", response=list[PayoutOut], summary="代发记录")
+def payout_list(request: HttpRequest, union_id: int | None = None, status: str = "", limit: Limit200 = 50,
+                offset: Offset = 0) -> list[dict[str, Any]]:
+    union = selectors.ledger_union_get_for_user(user=_user(request), union_id=union_id) if union_id else None
+    payouts = selectors.payout_list_for_user(user=_user(request), union=union,
+                                             status=status if status in Payout.Status.values else "")
+    return [payout_out(p) for p in payouts[offset: offset + limit]]
+
+
+@router.post("/payouts", response={201: PayoutOut}, summary="新增代发（幂等）")
+def payout_create(request: HttpRequest, payload: PayoutIn) -> Status:
+    union = selectors.ledger_union_get_for_user(user=_user(request), union_id=payload.union_id, action=WRITE)
+    payout = payouts.payout_create(
+        union=union, source=payload.source, amount=payload.amount_fen, payee_name=payload.payee_name,
+        bank_account=payload.bank_account, bank_name=payload.bank_name, memo=payload.memo,
+        idempotency_key=payload.idempotency_key, actor=_user(request),
+    )
+    return Status(201, payout_out(payout))
+
+
+@router.get("/payouts/{int:payout_id}", response=PayoutOut, summary="代发详情")
+def payout_get(request: HttpRequest, payout_id: int) -> dict[str, Any]:
+    return payout_out(selectors.payout_get_for_user(user=_user(request), payout_id=payout_id))
+
+
+@router.post("/payouts/{int:payout_id}/reveal", response=PayoutRevealOut, summary="查看完整银行账号（留痕）")
+def payout_reveal(request: HttpRequest, payout_id: int, payload: PayoutRevealIn) -> dict[str, Any]:
+    payout = selectors.payout_get_for_user(user=_user(request), payout_id=payout_id)
+    return {"bank_account": payouts.payout_bank_account_reveal(payout=payout, actor=_user(request),
+                                                               reason=payload.reason)}
+
+
+@router.get("/payment-batches", response=list[PaymentBatchOut], summary="代发批次")
+def payment_batch_list(request: HttpRequest, union_id: int | None = None, limit: Limit200 = 50,
+                       offset: Offset = 0) -> list[dict[str, Any]]:
+    union = selectors.ledger_union_get_for_user(user=_user(request), union_id=union_id) if union_id else None
+    return [batch_out(b) for b in selectors.payment_batch_list_for_user(user=_user(request),
+                                                                        union=union)[offset: offset + limit]]
+
+
+@router.post("/payment-batches", response={201: PaymentBatchOut}, summary="生成代发批次")
+def payment_batch_create(request: HttpRequest, payload: PaymentBatchIn) -> Status:
+    union = selectors.ledger_union_get_for_user(user=_user(request), union_id=payload.union_id, action=WRITE)
+    batch = payouts.payment_batch_create(union=union, payout_ids=payload.payout_ids, actor=_user(request))
+    return Status(201, batch_out(batch))
+
+
+@router.get("/payment-batches/{int:payment_batch_id}/lines", response=list[PaymentLineOut], summary="批次明细")
+def payment_batch_lines(request: HttpRequest, payment_batch_id: int, limit: Limit200 = 200,
+                        offset: Offset = 0) -> list[dict[str, Any]]:
+    batch = selectors.payment_batch_get_for_user(user=_user(request), payment_batch_id=payment_batch_id)
+    return [{"seq": line.seq, "reference": f"{batch.number}-{line.seq:05d}", "payout_id": line.payout_id,
+             "payee_name": line.payout.payee_name, "bank_account_masked": line.payout.bank_account_masked,
+             "amount_fen": line.amount, "result": line.result, "bank_reason": line.bank_reason}
+            for line in selectors.payment_batch_lines(batch=batch)[offset: offset + limit]]
+
+
+@router.post("/payment-batches/{int:payment_batch_id}/returns", response={200: PaymentReturnOut},
+             summary="导入银行回盘文件")
+def payment_return_import(request: HttpRequest, payment_batch_id: int,
+                          file: UploadedFile | None = File(None)) -> dict[str, Any]:  # noqa: B008
+    # The batch first: another branch's batch is a 404 whatever was sent.
+    batch = selectors.payment_batch_get_for_user(user=_user(request), payment_batch_id=payment_batch_id,
+                                                 action=WRITE)
+    if file is None:
+        raise ValidationFailed(_("请上传银行回盘文件（.xlsx）。"), code="return_file_missing", field="file")
+    imported, new = payouts.payment_return_import(batch=batch, upload=file, actor=_user(request))
+    return {"batch_id": batch.pk, "new_file": new, "paid": imported.paid, "failed": imported.failed,
+            "unchanged": imported.unchanged}

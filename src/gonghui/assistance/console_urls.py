@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from . import console_payouts as pay
 from . import console_views as views
 
 app_name = "assistance"
@@ -16,4 +17,11 @@ urlpatterns = [
     path("periods/", views.period_list, name="periods"),
     path("statement/", views.statement, name="statement"),
     path("statement/export.xlsx", views.statement_export, name="statement_export"),
+    path("payouts/", pay.payout_queue, name="payouts"),
+    path("payouts/<int:payout_id>/", pay.payout_detail, name="payout_detail"),
+    path("payouts/<int:payout_id>/reveal/", pay.payout_reveal, name="payout_reveal"),
+    path("payouts/<int:payout_id>/cancel/", pay.payout_cancel, name="payout_cancel"),
+    path("batches/", pay.batch_list, name="batches"),
+    path("batches/<int:payment_batch_id>/", pay.batch_detail, name="batch_detail"),
+    path("batches/<int:payment_batch_id>/bank-file.xlsx", pay.batch_file, name="batch_file"),
 ]

@@ -97,3 +97,35 @@ class StatementForm(forms.Form):
         if data.get("month_from") and data.get("month_to") and data["month_from"] > data["month_to"]:
             self.add_error("month_to", _("截止月份不能早于起始月份。"))
         return data
+
+
+class PayoutForm(forms.Form):
+    union = forms.ModelChoiceField(label=_("发放工会"), queryset=Union.objects.none())
+    source = forms.ChoiceField(label=_("资金来源"), choices=FundSource.choices)
+    amount = YuanField(label=_("金额（元）"))
+    payee_name = forms.CharField(label=_("收款人"), max_length=60)
+    bank_account = forms.CharField(label=_("银行账号"), max_length=40,
+                                   widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
+    bank_name = forms.CharField(label=_("开户行"), max_length=60, required=False)
+    memo = forms.CharField(label=_("摘要"), max_length=200)
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=200)
+
+    def __init__(self, *args: Any, unions: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["union"]).queryset = unions  # type: ignore[type-arg]
+
+
+class BatchCreateForm(forms.Form):
+    union = forms.ModelChoiceField(label=_("发放工会"), queryset=Union.objects.none())
+
+    def __init__(self, *args: Any, unions: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["union"]).queryset = unions  # type: ignore[type-arg]
+
+
+class ReturnFileForm(forms.Form):
+    file = forms.FileField(label=_("银行回盘文件（.xlsx）"))
+
+
+class RevealForm(forms.Form):
+    reason = forms.CharField(label=_("查看原因"), max_length=500)

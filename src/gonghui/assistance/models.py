@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gonghui.core import jurisdiction
 from gonghui.core.errors import Conflict
+from gonghui.core.pii import EncryptedTextField
 
 
 class FundSource(models.TextChoices):
@@ -260,3 +261,163 @@ class LedgerPeriod(models.Model):
 
     def __str__(self) -> str:
         return f"{self.union} {self.month:%Y-%m}"
+
+
+# --- payouts: approved payments sent to beneficiaries' bank accounts in batches ---------------
+
+
+def mask_bank_account(value: str | None) -> str:
+    """6222 **** 1234: the first and last four digits, never more than half the number."""
+    if not value:
+        return ""
+    if len(value) <= 8:
+        return "*" * len(value)
+    return f"{value[:4]} **** {value[-4:]}"
+
+
+class PayoutQuerySet(models.QuerySet["Payout"]):
+    def visible_to(self, user: Any, action: str = "view") -> PayoutQuerySet:
+        return jurisdiction.scope(self, user, path_field="union_path", action=action)
+
+
+class Payout(models.Model):
+    """One approved payment to one beneficiary, to be paid by the bank in a `PaymentBatch`.
+
+    Queued → sent (its money moved from available to payable by a `payout` transaction) →
+    paid (a `payout_settle` transaction moves it to expense). A row the bank returns as failed
+    has its `payout` transaction reversed and goes back to the queue with the bank's reason.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("待发放")
+        SENT = "sent", _("银行处理中")
+        PAID = "paid", _("已到账")
+        CANCELLED = "cancelled", _("已取消")
+
+    union = models.ForeignKey("orgs.Union", verbose_name=_("发放工会"), on_delete=models.PROTECT,
+                              related_name="payouts")
+    union_path = models.CharField(_("树路径"), max_length=255, db_index=True, editable=False)
+    source = models.CharField(_("资金来源"), max_length=16, choices=FundSource.choices)
+    amount = models.BigIntegerField(_("金额（分）"))
+    payee_name = models.CharField(_("收款人"), max_length=60)
+    bank_account = EncryptedTextField(_("银行账号"))
+    bank_name = models.CharField(_("开户行"), max_length=60, blank=True)
+    memo = models.CharField(_("摘要"), max_length=200)
+    # The worker paid, when known: their own page lists the payments made to them.
+    beneficiary = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("受助职工账号"), null=True,
+                                    blank=True, on_delete=models.PROTECT, related_name="assistance_payouts")
+    status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.QUEUED)
+    failure_reason = models.CharField(_("银行退回原因"), max_length=200, blank=True)
+    failures = models.PositiveSmallIntegerField(_("退回次数"), default=0)
+    paid_on = models.DateField(_("到账日期"), null=True, blank=True)
+    idempotency_key = models.CharField(_("幂等键"), max_length=200, unique=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("经办人"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    objects = PayoutQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("代发记录")
+        verbose_name_plural = _("代发记录")
+        ordering = ["-pk"]
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="payout_amount_positive")]
+        indexes = [models.Index(fields=["union", "status"], name="payout_union_status")]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.payee_name}"
+
+    @property
+    def bank_account_masked(self) -> str:
+        return mask_bank_account(self.bank_account)
+
+
+class PaymentBatchQuerySet(models.QuerySet["PaymentBatch"]):
+    def visible_to(self, user: Any, action: str = "view") -> PaymentBatchQuerySet:
+        return jurisdiction.scope(self, user, path_field="union_path", action=action)
+
+
+class PaymentBatch(models.Model):
+    """Queued payouts of one union sent to the bank together as one batch file."""
+
+    class Status(models.TextChoices):
+        SENT = "sent", _("已送银行")
+        SETTLED = "settled", _("已回盘")
+
+    union = models.ForeignKey("orgs.Union", verbose_name=_("发放工会"), on_delete=models.PROTECT,
+                              related_name="payment_batches")
+    union_path = models.CharField(_("树路径"), max_length=255, db_index=True, editable=False)
+    number = models.CharField(_("批次号"), max_length=32, unique=True)
+    status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.SENT)
+    total = models.BigIntegerField(_("合计（分）"), default=0)
+    count = models.PositiveIntegerField(_("笔数"), default=0)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("经办人"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    objects = PaymentBatchQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("代发批次")
+        verbose_name_plural = _("代发批次")
+        ordering = ["-pk"]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class PaymentLine(models.Model):
+    """One payout in one batch: one attempt to pay it, with the bank's answer."""
+
+    class Result(models.TextChoices):
+        PENDING = "pending", _("待回盘")
+        PAID = "paid", _("成功")
+        FAILED = "failed", _("失败")
+
+    batch = models.ForeignKey(PaymentBatch, verbose_name=_("批次"), on_delete=models.PROTECT, related_name="lines")
+    payout = models.ForeignKey(Payout, verbose_name=_("代发记录"), on_delete=models.PROTECT, related_name="lines")
+    seq = models.PositiveIntegerField(_("序号"))
+    amount = models.BigIntegerField(_("金额（分）"))
+    result = models.CharField(_("银行结果"), max_length=10, choices=Result.choices, default=Result.PENDING)
+    bank_reason = models.CharField(_("银行说明"), max_length=200, blank=True)
+    payout_txn = models.OneToOneField(LedgerTransaction, verbose_name=_("转入待支付凭证"), on_delete=models.PROTECT,
+                                      related_name="payment_line")
+    settle_txn = models.OneToOneField(LedgerTransaction, verbose_name=_("结算凭证"), null=True, blank=True,
+                                      on_delete=models.PROTECT, related_name="settled_line")
+    settled_at = models.DateTimeField(_("回盘时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("代发明细")
+        verbose_name_plural = _("代发明细")
+        ordering = ["batch", "seq"]
+        constraints = [models.UniqueConstraint(fields=["batch", "seq"], name="payment_line_seq_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.batch.number}-{self.seq}"
+
+    @property
+    def reference(self) -> str:
+        return f"{self.batch.number}-{self.seq:05d}"
+
+
+class PaymentReturn(models.Model):
+    """One imported bank return file (its digest: the same file again changes nothing)."""
+
+    batch = models.ForeignKey(PaymentBatch, verbose_name=_("批次"), on_delete=models.PROTECT, related_name="returns")
+    digest = models.CharField(_("文件摘要"), max_length=64)
+    file_name = models.CharField(_("文件名"), max_length=200)
+    paid = models.PositiveIntegerField(_("成功笔数"), default=0)
+    failed = models.PositiveIntegerField(_("失败笔数"), default=0)
+    unchanged = models.PositiveIntegerField(_("已处理过的笔数"), default=0)
+    imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("导入人"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    imported_at = models.DateTimeField(_("导入时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("银行回盘")
+        verbose_name_plural = _("银行回盘")
+        ordering = ["-pk"]
+        constraints = [models.UniqueConstraint(fields=["batch", "digest"], name="payment_return_once")]
+
+    def __str__(self) -> str:
+        return f"{self.batch.number} {self.file_name}"

@@ -123,3 +123,78 @@ class StatementOut(Schema):
     rows: list[StatementRowOut]
     total: StatementRowOut
     children: list[StatementRowOut]
+
+
+# --- payouts ----------------------------------------------------------------------------------
+
+
+class PayoutIn(Schema):
+    union_id: int
+    source: str = Field(..., max_length=16, description=SOURCE_DESCRIPTION)
+    amount_fen: int = AmountFen
+    payee_name: str = Field(..., min_length=1, max_length=60)
+    bank_account: str = Field(..., min_length=8, max_length=40, description="收款银行账号（8–30 位数字）")
+    bank_name: str = Field("", max_length=60)
+    memo: str = Field(..., min_length=1, max_length=200)
+    idempotency_key: str = Field(..., min_length=1, max_length=200,
+                                 description="幂等键：同一个键重复或并发提交只产生一笔代发")
+
+
+class PayoutOut(Schema):
+    id: int
+    union_id: int
+    union_name: str
+    source: str
+    amount_fen: int
+    payee_name: str
+    bank_account_masked: str
+    bank_name: str
+    memo: str
+    status: str
+    status_label: str
+    failure_reason: str
+    failures: int
+    paid_on: dt.date | None
+    created_at: dt.datetime
+
+
+class PayoutRevealIn(Schema):
+    reason: str = Field(..., min_length=1, max_length=500)
+
+
+class PayoutRevealOut(Schema):
+    bank_account: str
+
+
+class PaymentBatchIn(Schema):
+    union_id: int
+    payout_ids: list[int] | None = Field(None, max_length=100_000, description="不填则发送该工会全部待发放记录")
+
+
+class PaymentLineOut(Schema):
+    seq: int
+    reference: str
+    payout_id: int
+    payee_name: str
+    bank_account_masked: str
+    amount_fen: int
+    result: str
+    bank_reason: str
+
+
+class PaymentBatchOut(Schema):
+    id: int
+    number: str
+    union_id: int
+    status: str
+    count: int
+    total_fen: int
+    created_at: dt.datetime
+
+
+class PaymentReturnOut(Schema):
+    batch_id: int
+    new_file: bool
+    paid: int
+    failed: int
+    unchanged: int

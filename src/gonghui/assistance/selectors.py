@@ -27,6 +27,10 @@ from .models import (
     LedgerEntry,
     LedgerPeriod,
     LedgerTransaction,
+    PaymentBatch,
+    PaymentLine,
+    PaymentReturn,
+    Payout,
     TransactionKind,
 )
 
@@ -226,3 +230,42 @@ def fund_balances(*, union: Union, as_of: dt.date | None = None, subtree: bool =
         else:
             row.received -= amount
     return [rows[s] for s in FundSource.values if s in rows]
+
+
+# --- payouts ----------------------------------------------------------------------------------
+
+
+def payout_list_for_user(*, user: Any, union: Union | None = None, status: str = "") -> QuerySet[Payout]:
+    payouts = Payout.objects.visible_to(user).select_related("union")
+    if union is not None:
+        payouts = payouts.filter(union=union)
+    if status:
+        payouts = payouts.filter(status=status)
+    return payouts.order_by("-pk")
+
+
+def payout_get_for_user(*, user: Any, payout_id: int, action: str = "view") -> Payout:
+    return get_or_404(Payout.objects.visible_to(user, action).select_related("union", "created_by"), pk=payout_id)
+
+
+def payout_lines(*, payout: Payout) -> QuerySet[PaymentLine]:
+    return payout.lines.select_related("batch", "payout_txn", "settle_txn").order_by("pk")
+
+
+def payment_batch_list_for_user(*, user: Any, union: Union | None = None) -> QuerySet[PaymentBatch]:
+    batches = PaymentBatch.objects.visible_to(user).select_related("union")
+    if union is not None:
+        batches = batches.filter(union=union)
+    return batches.order_by("-pk")
+
+
+def payment_batch_get_for_user(*, user: Any, payment_batch_id: int, action: str = "view") -> PaymentBatch:
+    return get_or_404(PaymentBatch.objects.visible_to(user, action).select_related("union"), pk=payment_batch_id)
+
+
+def payment_batch_lines(*, batch: PaymentBatch) -> QuerySet[PaymentLine]:
+    return batch.lines.select_related("payout").order_by("seq")
+
+
+def payment_batch_returns(*, batch: PaymentBatch) -> QuerySet[PaymentReturn]:
+    return batch.returns.select_related("imported_by").order_by("-pk")
