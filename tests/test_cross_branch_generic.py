@@ -34,10 +34,11 @@ from django.test import Client, TestCase
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from gonghui.accounts.models import RoleGrant
-from gonghui.assistance import payouts
+from gonghui.assistance import hardship, payouts
 from gonghui.assistance import services as ledger_services
 from gonghui.assistance.models import (
     FundAccount,
+    HardshipFile,
     LedgerPeriod,
     LedgerTransaction,
     PaymentBatch,
@@ -219,6 +220,11 @@ FACTORIES: dict[type[models.Model], Callable[[World], Any]] = {
         bank_account="6222021234567890123", memo="生活救助", idempotency_key="cross-branch-payout",
     ),
     PaymentBatch: _payment_batch,
+    # The worker's own file, so the worker's /mine/ operations have an owner.
+    HardshipFile: lambda w: hardship.hardship_file_apply(
+        user=make_member(union=w.tree.grassroots_a, user=w.worker).person.user, household=[], monthly_income=0,
+        cause="illness", cause_note="重病",
+    ),
 }
 
 # Rows that belong to a union but are no branch object of their own, and why.
@@ -235,6 +241,8 @@ NOT_BRANCH_OBJECTS: dict[str, str] = {
     "assistance.AccountMonthTotal": "pre-aggregated totals, read only through balances and the 收支表",
     "assistance.PaymentLine": "a line of a payment batch: read only through its batch or payout",
     "assistance.PaymentReturn": "an imported return file: read only through its batch",
+    "assistance.HardshipFileEvent": "a hardship file's history: read only through its file",
+    "assistance.HardshipDocument": "read only through its file (served by name via core/files, checked there)",
     "stats.Fact": "statistics rows, never addressed by id: read by union through stats selectors (tests/stats)",
     "stats.Rollup": "statistics rows, never addressed by id: read by union through stats selectors (tests/stats)",
     "orgs.UnionMove": "the history of the tree, kept for statistics; no page or API addresses it",
@@ -252,6 +260,7 @@ PUBLIC_OPERATIONS: dict[str, str] = {
 STRING_PARAMS: dict[str, Callable[[models.Model], list[str]]] = {
     "action": lambda obj: ["note", "assign_lawyer", "deliver", "release"],
     "number": lambda obj: [obj.number],
+    "step": lambda obj: ["verify", "reject", "reveal"],
 }
 
 # --- discovery -------------------------------------------------------------------------------

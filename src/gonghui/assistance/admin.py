@@ -11,6 +11,9 @@ from django.http import HttpRequest
 from .models import (
     AccountMonthTotal,
     FundAccount,
+    HardshipFile,
+    HardshipFileEvent,
+    HardshipStandard,
     LedgerEntry,
     LedgerPeriod,
     LedgerTransaction,
@@ -111,3 +114,33 @@ class PaymentBatchAdmin(ReadOnlyAdmin):
 class PaymentReturnAdmin(ReadOnlyAdmin):
     list_display = ("batch", "file_name", "paid", "failed", "unchanged", "imported_at", "imported_by")
     list_select_related = ("batch", "imported_by")
+
+
+@admin.register(HardshipStandard)
+class HardshipStandardAdmin(ReadOnlyAdmin):
+    list_display = ("region", "year", "low_income_line", "hardship_permille", "set_by", "updated_at")
+    list_filter = ("year",)
+    search_fields = ("region",)
+
+
+class HardshipEventInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = HardshipFileEvent
+    fields = ("at", "status", "by", "note")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(HardshipFile)
+class HardshipFileAdmin(ReadOnlyAdmin):
+    # The ID number is shown masked only; the console reveals it, audited.
+    list_display = ("pk", "name", "union", "status", "grade", "review_due")
+    list_filter = ("status", "grade", "cause")
+    search_fields = ("name", "union__name")
+    list_select_related = ("union",)
+    exclude = ("id_number", "id_number_index")
+    readonly_fields = ("id_number_masked",)
+    inlines = [HardshipEventInline]

@@ -13,17 +13,36 @@ from ninja import File, Router, Status
 from ninja.files import UploadedFile
 
 from gonghui.accounts.auth import session_or_token
-from gonghui.core.errors import ValidationFailed
+from gonghui.core.errors import PermissionDenied, ValidationFailed
 from gonghui.core.paging import Limit200, Offset
 
-from . import payouts, selectors, services
-from .models import FundAccount, LedgerPeriod, LedgerTransaction, PaymentBatch, Payout
+from . import hardship, payouts, selectors, services
+from .models import (
+    FundAccount,
+    HardshipFile,
+    HardshipGrade,
+    HardshipStandard,
+    LedgerPeriod,
+    LedgerTransaction,
+    PaymentBatch,
+    Payout,
+)
 from .schemas import (
     AccountsOpenIn,
     AllocationIn,
     BalanceOut,
     DisbursementIn,
     FundAccountOut,
+    HardshipApplyIn,
+    HardshipFileOut,
+    HardshipLookupIn,
+    HardshipLookupOut,
+    HardshipNoteIn,
+    HardshipReasonIn,
+    HardshipReviewIn,
+    HardshipStandardIn,
+    HardshipStandardOut,
+    HardshipVerifyIn,
     LedgerTransactionOut,
     PaymentBatchIn,
     PaymentBatchOut,
@@ -297,3 +316,124 @@ def payment_return_import(request: HttpRequest, payment_batch_id: int,
     imported, new = payouts.payment_return_import(batch=batch, upload=file, actor=_user(request))
     return {"batch_id": batch.pk, "new_file": new, "paid": imported.paid, "failed": imported.failed,
             "unchanged": imported.unchanged}
+
+
+# --- hardship files ---------------------------------------------------------------------------
+
+
+def hardship_out(file: HardshipFile) -> dict[str, Any]:
+    return {
+        "id": file.pk, "union_id": file.union_id, "union_name": file.union.name, "name": file.name,
+        "id_number_masked": file.id_number_masked, "household": file.household,
+        "household_size": file.household_size, "monthly_income_fen": file.monthly_income, "cause": file.cause,
+        "cause_label": file.get_cause_display(), "status": file.status, "status_label": file.get_status_display(),
+        "due_on": file.due_on, "visited_on": file.visited_on, "grade": file.grade,
+        "grade_label": file.get_grade_display() if file.grade else "",
+        "per_capita_income_fen": file.per_capita_income, "approved_on": file.approved_on,
+        "review_due": file.review_due, "closed_reason": file.closed_reason,
+    }
+
+
+def standard_out(standard: HardshipStandard) -> dict[str, Any]:
+    return {"region": standard.region, "year": standard.year, "low_income_line_fen": standard.low_income_line,
+            "hardship_permille": standard.hardship_permille, "hardship_line_fen": standard.hardship_line}
+
+
+@router.get("/hardship/mine", response=list[HardshipFileOut], summary="我的建档申请")
+def hardship_file_list_mine(request: HttpRequest) -> list[dict[str, Any]]:
+    return [hardship_out(f) for f in selectors.hardship_file_list_for_worker(user=_user(request))[:50]]
+
+
+@router.get("/hardship/mine/{int:hardship_file_id}", response=HardshipFileOut, summary="我的建档申请详情")
+def hardship_file_get_mine(request: HttpRequest, hardship_file_id: int) -> dict[str, Any]:
+    return hardship_out(selectors.hardship_file_get_for_worker(user=_user(request), hardship_file_id=hardship_file_id))
+
+
+@router.post("/hardship/mine", response={201: HardshipFileOut}, summary="申请困难职工建档（材料请在网页上传）")
+def hardship_file_apply(request: HttpRequest, payload: HardshipApplyIn) -> Status:
+    file = hardship.hardship_file_apply(
+        user=_user(request), household=[m.dict() for m in payload.household],
+        monthly_income=payload.monthly_income_fen, cause=payload.cause, cause_note=payload.cause_note,
+    )
+    return Status(201, hardship_out(file))
+
+
+@router.get("/hardship/files", response=list[HardshipFileOut], summary="困难职工档案")
+def hardship_file_list(request: HttpRequest, status: str = "", grade: str = "", limit: Limit200 = 50,
+                       offset: Offset = 0) -> list[dict[str, Any]]:
+    files = selectors.hardship_file_list_for_user(
+        user=_user(request), status=status if status in HardshipFile.Status.values else "",
+        grade=grade if grade in HardshipGrade.values else "",
+    )
+    return [hardship_out(f) for f in files[offset: offset + limit]]
+
+
+@router.get("/hardship/files/{int:hardship_file_id}", response=HardshipFileOut, summary="档案详情")
+def hardship_file_get(request: HttpRequest, hardship_file_id: int) -> dict[str, Any]:
+    return hardship_out(selectors.hardship_file_get_for_user(user=_user(request), hardship_file_id=hardship_file_id))
+
+
+def _file(request: HttpRequest, hardship_file_id: int) -> HardshipFile:
+    return selectors.hardship_file_get_for_user(user=_user(request), hardship_file_id=hardship_file_id)
+
+
+@router.post("/hardship/files/{int:hardship_file_id}/verify", response=HardshipFileOut, summary="入户核查")
+def hardship_file_verify(request: HttpRequest, hardship_file_id: int, payload: HardshipVerifyIn) -> dict[str, Any]:
+    return hardship_out(hardship.hardship_file_verify(
+        file=_file(request, hardship_file_id), by=_user(request), visited_on=payload.visited_on,
+        findings=payload.findings, monthly_income=payload.monthly_income_fen, household_size=payload.household_size,
+    ))
+
+
+@router.post("/hardship/files/{int:hardship_file_id}/grade", response=HardshipFileOut, summary="按当地标准评定")
+def hardship_file_grade(request: HttpRequest, hardship_file_id: int) -> dict[str, Any]:
+    return hardship_out(hardship.hardship_file_grade(file=_file(request, hardship_file_id), by=_user(request)))
+
+
+@router.post("/hardship/files/{int:hardship_file_id}/approve", response=HardshipFileOut, summary="审批建档")
+def hardship_file_approve(request: HttpRequest, hardship_file_id: int, payload: HardshipNoteIn) -> dict[str, Any]:
+    return hardship_out(hardship.hardship_file_approve(file=_file(request, hardship_file_id), by=_user(request),
+                                                       note=payload.note))
+
+
+@router.post("/hardship/files/{int:hardship_file_id}/reject", response=HardshipFileOut, summary="不予建档")
+def hardship_file_reject(request: HttpRequest, hardship_file_id: int, payload: HardshipReasonIn) -> dict[str, Any]:
+    return hardship_out(hardship.hardship_file_reject(file=_file(request, hardship_file_id), by=_user(request),
+                                                      reason=payload.reason))
+
+
+@router.post("/hardship/files/{int:hardship_file_id}/review", response=HardshipFileOut, summary="年度复核")
+def hardship_file_review(request: HttpRequest, hardship_file_id: int, payload: HardshipReviewIn) -> dict[str, Any]:
+    return hardship_out(hardship.hardship_file_review(
+        file=_file(request, hardship_file_id), by=_user(request), reviewed_on=payload.reviewed_on,
+        findings=payload.findings, monthly_income=payload.monthly_income_fen, household_size=payload.household_size,
+    ))
+
+
+@router.post("/hardship/files/{int:hardship_file_id}/exit", response=HardshipFileOut, summary="解困脱困（退档）")
+def hardship_file_exit(request: HttpRequest, hardship_file_id: int, payload: HardshipReasonIn) -> dict[str, Any]:
+    return hardship_out(hardship.hardship_file_exit(file=_file(request, hardship_file_id), by=_user(request),
+                                                    reason=payload.reason))
+
+
+@router.post("/hardship/lookup", response=HardshipLookupOut, summary="按身份证号查询建档情况（全国唯一）")
+def hardship_file_lookup(request: HttpRequest, payload: HardshipLookupIn) -> dict[str, Any]:
+    if not selectors.union_choices_for_user(user=_user(request)).exists():
+        raise PermissionDenied(_("只有工会工作人员可以查询。"), code="forbidden")
+    found, file, union_name = hardship.hardship_file_lookup(user=_user(request), id_number=payload.id_number)
+    return {"found": found, "file_id": file.pk if file else None, "union_name": union_name}
+
+
+@router.get("/hardship/standards", response=list[HardshipStandardOut], summary="困难职工认定标准")
+def hardship_standard_list(request: HttpRequest, region_prefix: str = "", limit: Limit200 = 100,
+                           offset: Offset = 0) -> list[dict[str, Any]]:
+    standards = selectors.hardship_standard_list(region_prefix=region_prefix[:6])
+    return [standard_out(s) for s in standards[offset: offset + limit]]
+
+
+@router.post("/hardship/standards", response=HardshipStandardOut, summary="设置认定标准（省总工会）")
+def hardship_standard_set(request: HttpRequest, payload: HardshipStandardIn) -> dict[str, Any]:
+    return standard_out(hardship.hardship_standard_set(
+        region=payload.region, year=payload.year, low_income_line=payload.low_income_line_fen,
+        hardship_permille=payload.hardship_permille, by=_user(request),
+    ))

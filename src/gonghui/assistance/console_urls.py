@@ -2,8 +2,9 @@
 
 from django.urls import path
 
-from . import console_payouts as pay
 from . import console_views as views
+from .console_views import hardship
+from .console_views import payouts as pay
 
 app_name = "assistance"
 urlpatterns = [
@@ -24,4 +25,9 @@ urlpatterns = [
     path("batches/", pay.batch_list, name="batches"),
     path("batches/<int:payment_batch_id>/", pay.batch_detail, name="batch_detail"),
     path("batches/<int:payment_batch_id>/bank-file.xlsx", pay.batch_file, name="batch_file"),
+    path("hardship/", hardship.hardship_list, name="hardship_list"),
+    path("hardship/lookup/", hardship.hardship_lookup, name="hardship_lookup"),
+    path("hardship/standards/", hardship.hardship_standards, name="hardship_standards"),
+    path("hardship/<int:hardship_file_id>/", hardship.hardship_detail, name="hardship_detail"),
+    path("hardship/<int:hardship_file_id>/<str:step>/", hardship.hardship_step, name="hardship_step"),
 ]

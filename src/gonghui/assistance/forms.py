@@ -7,11 +7,13 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from gonghui.cases.forms import MultipleFileField
+from gonghui.core.errors import DomainError
 from gonghui.core.forms import DateField
 from gonghui.core.money import yuan_to_fen
 from gonghui.orgs.models import Union
 
-from .models import FundSource
+from .models import FundSource, HardshipCause
 
 POST_KINDS = (
     ("receipt", _("资金入账")),
@@ -129,3 +131,82 @@ class ReturnFileForm(forms.Form):
 
 class RevealForm(forms.Form):
     reason = forms.CharField(label=_("查看原因"), max_length=500)
+
+
+# --- hardship files ---------------------------------------------------------------------------
+
+HOUSEHOLD_ROWS = 5
+
+
+class YuanOrZeroField(forms.CharField):
+    """An amount in 元 that may be 0 (an income)."""
+
+    def clean(self, value: Any) -> int:
+        text = (super().clean(value) or "").strip()
+        try:
+            fen = yuan_to_fen(text) if text else 0
+        except DomainError as exc:
+            raise forms.ValidationError(str(exc.message)) from exc
+        if fen < 0 or fen > 100_000_000:
+            raise forms.ValidationError(_("金额超出范围。"))
+        return fen
+
+
+class HardshipApplyForm(forms.Form):
+    cause = forms.ChoiceField(label=_("致困原因"), choices=[("", _("请选择")), *HardshipCause.choices])
+    cause_note = forms.CharField(label=_("家庭困难情况说明"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4}))
+    monthly_income = YuanOrZeroField(label=_("全家每月总收入（元）"), max_length=12,
+                                     widget=forms.TextInput(attrs={"inputmode": "decimal"}))
+    attachments = MultipleFileField(label=_("证明材料（图片或 PDF，每个不超过 5 MB）"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for i in range(HOUSEHOLD_ROWS):
+            self.fields[f"member_{i}_name"] = forms.CharField(label=_("姓名"), max_length=50, required=False)
+            self.fields[f"member_{i}_relation"] = forms.CharField(label=_("关系"), max_length=20, required=False)
+            self.fields[f"member_{i}_age"] = forms.IntegerField(label=_("年龄"), min_value=0, max_value=120,
+                                                                required=False)
+
+    def household(self) -> list[dict[str, Any]]:
+        d = self.cleaned_data
+        return [{"name": d.get(f"member_{i}_name") or "", "relation": d.get(f"member_{i}_relation") or "",
+                 "age": d.get(f"member_{i}_age")} for i in range(HOUSEHOLD_ROWS)]
+
+    def member_rows(self) -> list[tuple[Any, Any, Any]]:
+        return [(self[f"member_{i}_name"], self[f"member_{i}_relation"], self[f"member_{i}_age"])
+                for i in range(HOUSEHOLD_ROWS)]
+
+
+class HardshipVerifyForm(forms.Form):
+    visited_on = DateField(label=_("入户核查日期"))
+    findings = forms.CharField(label=_("核查情况"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    monthly_income = YuanOrZeroField(label=_("核实的家庭月收入（元，不改可不填）"), max_length=12, required=False)
+    household_size = forms.IntegerField(label=_("核实的家庭人口（不改可不填）"), min_value=1, max_value=13, required=False)
+    photos = MultipleFileField(label=_("核查照片"))
+
+
+class HardshipReviewForm(forms.Form):
+    reviewed_on = DateField(label=_("复核日期"))
+    findings = forms.CharField(label=_("复核情况"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    monthly_income = YuanOrZeroField(label=_("家庭月收入（元，不变可不填）"), max_length=12, required=False)
+    household_size = forms.IntegerField(label=_("家庭人口（不变可不填）"), min_value=1, max_value=13, required=False)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("原因"), max_length=500)
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(label=_("审批意见"), max_length=500, required=False)
+
+
+class LookupForm(forms.Form):
+    id_number = forms.CharField(label=_("身份证号"), max_length=18, min_length=15)
+
+
+class StandardForm(forms.Form):
+    region = forms.CharField(label=_("区划代码（6 位）"), max_length=6, min_length=6)
+    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
+    low_income_line = YuanField(label=_("城乡低保标准（元/人·月）"))
+    hardship_ratio = forms.DecimalField(label=_("困难标准倍数"), min_value=1, max_value=5, decimal_places=2,
+                                        initial="1.5")

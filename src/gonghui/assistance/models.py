@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gonghui.core import jurisdiction
 from gonghui.core.errors import Conflict
+from gonghui.core.files import random_upload_name
 from gonghui.core.pii import EncryptedTextField
 
 
@@ -421,3 +422,177 @@ class PaymentReturn(models.Model):
 
     def __str__(self) -> str:
         return f"{self.batch.number} {self.file_name}"
+
+
+# --- hardship files (困难职工建档) -------------------------------------------------------------
+
+
+class HardshipStandard(models.Model):
+    """The local standard for one region and year: the monthly 城乡低保 line per person, and
+    the hardship line as a multiple of it (1.5× by default). Set by the province."""
+
+    region = models.CharField(_("区划代码"), max_length=6)
+    year = models.PositiveSmallIntegerField(_("年度"))
+    low_income_line = models.BigIntegerField(_("低保标准（分/人·月）"))
+    hardship_permille = models.PositiveIntegerField(_("困难标准倍数（‰）"), default=1500)
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("设置人"), null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("困难职工认定标准")
+        verbose_name_plural = _("困难职工认定标准")
+        ordering = ["region", "-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "year"], name="hardship_standard_unique"),
+            models.CheckConstraint(condition=Q(low_income_line__gt=0) & Q(hardship_permille__gte=1000),
+                                   name="hardship_standard_sane"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region} {self.year}"
+
+    @property
+    def hardship_line(self) -> int:
+        return self.low_income_line * self.hardship_permille // 1000
+
+
+class HardshipCause(models.TextChoices):
+    ILLNESS = "illness", _("因病")
+    DISABILITY = "disability", _("因残")
+    SCHOOL = "school", _("子女上学")
+    UNEMPLOYMENT = "unemployment", _("失业")
+    ACCIDENT = "accident", _("意外事故或灾害")
+    SINGLE_PARENT = "single_parent", _("单亲家庭")
+    OTHER = "other", _("其他")
+
+
+class HardshipGrade(models.TextChoices):
+    DEEP = "deep", _("深度困难")
+    RELATIVE = "relative", _("相对困难")
+    ACCIDENT = "accident", _("意外致困")
+
+
+class HardshipFileQuerySet(models.QuerySet["HardshipFile"]):
+    def visible_to(self, user: Any, action: str = "view") -> HardshipFileQuerySet:
+        return jurisdiction.scope(self, user, path_field="union_path", action=action)
+
+
+class HardshipFile(models.Model):
+    """A worker's hardship file (困难职工档案), held by one union.
+
+    待核查 → 已核查 → 已评定 → 在档 (annual review keeps it there) → 已脱困; or 不予建档 before
+    approval. One person has at most one open file nationally: a partial unique index on the
+    ID number's blind index over the open statuses.
+    """
+
+    class Status(models.TextChoices):
+        APPLIED = "applied", _("待入户核查")
+        VERIFIED = "verified", _("待评定")
+        GRADED = "graded", _("待审批")
+        ACTIVE = "active", _("在档")
+        EXITED = "exited", _("已脱困退档")
+        REJECTED = "rejected", _("不予建档")
+
+    OPEN = (Status.APPLIED, Status.VERIFIED, Status.GRADED, Status.ACTIVE)
+
+    union = models.ForeignKey("orgs.Union", verbose_name=_("建档工会"), on_delete=models.PROTECT,
+                              related_name="hardship_files")
+    union_path = models.CharField(_("树路径"), max_length=255, db_index=True, editable=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("申请人账号"), null=True, blank=True,
+                             on_delete=models.PROTECT, related_name="hardship_files")
+    name = models.CharField(_("姓名"), max_length=50)
+    id_number = EncryptedTextField(_("身份证号"))
+    id_number_index = models.CharField(max_length=32, db_index=True, editable=False)
+    household = models.JSONField(_("家庭成员"), default=list, blank=True)
+    household_size = models.PositiveSmallIntegerField(_("家庭人口"))
+    monthly_income = models.BigIntegerField(_("家庭月收入（分）"))
+    cause = models.CharField(_("致困原因"), max_length=16, choices=HardshipCause.choices)
+    cause_note = models.TextField(_("困难情况说明"), max_length=2000)
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.APPLIED)
+    due_on = models.DateField(_("办理期限"), null=True, blank=True)
+    visited_on = models.DateField(_("入户核查日期"), null=True, blank=True)
+    findings = models.TextField(_("核查情况"), blank=True)
+    grade = models.CharField(_("困难类别"), max_length=10, choices=HardshipGrade.choices, blank=True)
+    per_capita_income = models.BigIntegerField(_("人均月收入（分）"), null=True, blank=True)
+    standard = models.ForeignKey(HardshipStandard, verbose_name=_("认定标准"), null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="+")
+    approved_on = models.DateField(_("建档日期"), null=True, blank=True)
+    review_due = models.DateField(_("下次年度复核"), null=True, blank=True)
+    last_reviewed_on = models.DateField(_("上次复核"), null=True, blank=True)
+    closed_reason = models.CharField(_("退档或不予建档原因"), max_length=500, blank=True)
+    closed_on = models.DateField(_("退档日期"), null=True, blank=True)
+    created_at = models.DateTimeField(_("申请时间"), auto_now_add=True)
+
+    objects = HardshipFileQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("困难职工档案")
+        verbose_name_plural = _("困难职工档案")
+        ordering = ["-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["id_number_index"], name="hardship_file_one_open_per_person",
+                condition=Q(status__in=["applied", "verified", "graded", "active"]),
+            ),
+        ]
+        indexes = [models.Index(fields=["union", "status"], name="hardship_file_union_status")]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.name}"
+
+    @property
+    def id_number_masked(self) -> str:
+        from gonghui.core.pii import mask_id_number
+
+        return mask_id_number(self.id_number)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN
+
+
+class HardshipFileEvent(models.Model):
+    """A step of a file's history: who did what, when, and why."""
+
+    file = models.ForeignKey(HardshipFile, verbose_name=_("档案"), on_delete=models.PROTECT, related_name="events")
+    status = models.CharField(_("状态"), max_length=10, choices=HardshipFile.Status.choices)
+    note = models.TextField(_("说明"), blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("经办人"), null=True, blank=True,
+                           on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("档案进程")
+        verbose_name_plural = _("档案进程")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.file_id} {self.status}"
+
+
+def hardship_document_path(instance: HardshipDocument, filename: str) -> str:
+    return random_upload_name("assistance", filename)
+
+
+class HardshipDocument(models.Model):
+    """A document of a file: the worker's proof, or the photos of the home visit."""
+
+    file = models.ForeignKey(HardshipFile, verbose_name=_("档案"), on_delete=models.PROTECT,
+                             related_name="documents")
+    upload = models.FileField(_("文件"), upload_to=hardship_document_path, max_length=200)
+    original_name = models.CharField(_("原文件名"), max_length=200)
+    content_type = models.CharField(_("类型"), max_length=40)
+    size = models.PositiveIntegerField(_("大小（字节）"))
+    is_visit = models.BooleanField(_("入户核查照片"), default=False)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("上传人"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("档案材料")
+        verbose_name_plural = _("档案材料")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.original_name

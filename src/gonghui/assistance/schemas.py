@@ -198,3 +198,89 @@ class PaymentReturnOut(Schema):
     paid: int
     failed: int
     unchanged: int
+
+
+# --- hardship files ---------------------------------------------------------------------------
+
+
+class HouseholdMember(Schema):
+    name: str = Field(..., max_length=50)
+    relation: str = Field(..., max_length=20)
+    age: int | None = Field(None, ge=0, le=120)
+
+
+class HardshipApplyIn(Schema):
+    household: list[HouseholdMember] = Field(default_factory=list, max_length=12, description="家庭成员（不含本人）")
+    monthly_income_fen: int = Field(..., ge=0, le=100_000_000, description="全家每月总收入（分）")
+    cause: str = Field(..., max_length=16)
+    cause_note: str = Field(..., min_length=1, max_length=2000)
+
+
+class HardshipFileOut(Schema):
+    id: int
+    union_id: int
+    union_name: str
+    name: str
+    id_number_masked: str
+    household: list[HouseholdMember]
+    household_size: int
+    monthly_income_fen: int
+    cause: str
+    cause_label: str
+    status: str
+    status_label: str
+    due_on: dt.date | None
+    visited_on: dt.date | None
+    grade: str
+    grade_label: str
+    per_capita_income_fen: int | None
+    approved_on: dt.date | None
+    review_due: dt.date | None
+    closed_reason: str
+
+
+class HardshipVerifyIn(Schema):
+    visited_on: dt.date
+    findings: str = Field(..., min_length=1, max_length=2000)
+    monthly_income_fen: int | None = Field(None, ge=0, le=100_000_000)
+    household_size: int | None = Field(None, ge=1, le=13)
+
+
+class HardshipReviewIn(Schema):
+    reviewed_on: dt.date
+    findings: str = Field(..., min_length=1, max_length=2000)
+    monthly_income_fen: int | None = Field(None, ge=0, le=100_000_000)
+    household_size: int | None = Field(None, ge=1, le=13)
+
+
+class HardshipReasonIn(Schema):
+    reason: str = Field(..., min_length=1, max_length=500)
+
+
+class HardshipNoteIn(Schema):
+    note: str = Field("", max_length=500)
+
+
+class HardshipLookupIn(Schema):
+    id_number: str = Field(..., min_length=15, max_length=18)
+
+
+class HardshipLookupOut(Schema):
+    found: str = Field(..., description="none（未建档）、mine（本辖区建档，见 file_id）、elsewhere（已在其他工会建档）")
+    file_id: int | None
+    union_name: str
+
+
+class HardshipStandardIn(Schema):
+    region: str = Field(..., min_length=6, max_length=6)
+    year: int = Field(..., ge=2000, le=2100)
+    low_income_line_fen: int = Field(..., gt=0, le=10_000_000, description="城乡低保标准（分/人·月）")
+    hardship_permille: int = Field(1500, ge=1000, le=5000, description="困难标准为低保标准的倍数（‰，1500 即 1.5 倍）")
+
+
+class HardshipStandardOut(Schema):
+    region: str
+    year: int
+    low_income_line_fen: int
+    hardship_permille: int
+    hardship_line_fen: int

@@ -14,7 +14,7 @@ from typing import Any
 from django.db.models import Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
-from gonghui.core.errors import ValidationFailed
+from gonghui.core.errors import NotFound, ValidationFailed
 from gonghui.core.jurisdiction import get_or_404
 from gonghui.orgs.models import Union
 
@@ -24,6 +24,10 @@ from .models import (
     AccountMonthTotal,
     FundAccount,
     FundSource,
+    HardshipDocument,
+    HardshipFile,
+    HardshipFileEvent,
+    HardshipStandard,
     LedgerEntry,
     LedgerPeriod,
     LedgerTransaction,
@@ -269,3 +273,61 @@ def payment_batch_lines(*, batch: PaymentBatch) -> QuerySet[PaymentLine]:
 
 def payment_batch_returns(*, batch: PaymentBatch) -> QuerySet[PaymentReturn]:
     return batch.returns.select_related("imported_by").order_by("-pk")
+
+
+# --- hardship files ---------------------------------------------------------------------------
+
+
+def hardship_file_list_for_user(
+    *, user: Any, status: str = "", grade: str = "", review_due_by: dt.date | None = None,
+) -> QuerySet[HardshipFile]:
+    files = HardshipFile.objects.visible_to(user).select_related("union")
+    if status:
+        files = files.filter(status=status)
+    if grade:
+        files = files.filter(grade=grade)
+    if review_due_by is not None:
+        files = files.filter(status=HardshipFile.Status.ACTIVE, review_due__lte=review_due_by)
+    return files.order_by("-pk")
+
+
+def hardship_file_get_for_user(*, user: Any, hardship_file_id: int, action: str = "view") -> HardshipFile:
+    return get_or_404(HardshipFile.objects.visible_to(user, action).select_related("union", "standard"),
+                      pk=hardship_file_id)
+
+
+def hardship_file_list_for_worker(*, user: Any) -> QuerySet[HardshipFile]:
+    if not getattr(user, "is_authenticated", False):
+        return HardshipFile.objects.none()
+    return HardshipFile.objects.filter(user_id=user.pk).select_related("union").order_by("-pk")
+
+
+def hardship_file_get_for_worker(*, user: Any, hardship_file_id: int) -> HardshipFile:
+    found = hardship_file_list_for_worker(user=user).filter(pk=hardship_file_id).first()
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def hardship_file_events(*, file: HardshipFile) -> QuerySet[HardshipFileEvent]:
+    return file.events.select_related("by").order_by("at", "pk")
+
+
+def hardship_file_documents(*, file: HardshipFile, worker: bool = False) -> QuerySet[HardshipDocument]:
+    documents = file.documents.order_by("pk")
+    return documents.filter(is_visit=False) if worker else documents
+
+
+def hardship_standard_list(*, region_prefix: str = "") -> QuerySet[HardshipStandard]:
+    standards = HardshipStandard.objects.all()
+    if region_prefix:
+        standards = standards.filter(region__startswith=region_prefix)
+    return standards.order_by("region", "-year")
+
+
+def payout_list_for_worker(*, user: Any) -> QuerySet[Payout]:
+    """Every payment made (or being made) to the worker, newest first."""
+    if not getattr(user, "is_authenticated", False):
+        return Payout.objects.none()
+    return (Payout.objects.filter(beneficiary_id=user.pk).exclude(status=Payout.Status.CANCELLED)
+            .select_related("union").order_by("-pk"))

@@ -18,9 +18,9 @@ from gonghui.core.errors import DomainError
 from gonghui.core.idempotency import idempotency_key_new
 from gonghui.core.web import apply_domain_error, run_service
 
-from . import payouts, selectors
-from .forms import BatchCreateForm, PayoutForm, ReturnFileForm, RevealForm
-from .models import Payout
+from .. import payouts, selectors
+from ..forms import BatchCreateForm, PayoutForm, ReturnFileForm, RevealForm
+from ..models import Payout
 
 WRITE = "approve"
 
