@@ -229,3 +229,20 @@ def test_console_pages_show_masked_accounts_and_import_the_return_file(client, t
     bad = client.post(reverse("console:assistance:batch_detail", args=[batch.pk]),
                       {"file": return_file(batch, {1: ("成功", "")})})
     assert bad.status_code == 422 and "不能更改" in bad.content.decode()
+
+
+def test_worker_sees_every_payment_made_to_them(client, tree):
+    from tests.factories import make_worker_user
+
+    worker = make_worker_user(name="张三")
+    payout = payouts.payout_create(union=tree.city_a, source="central", amount=500_00, payee_name="张三",
+                                   bank_account=ACCOUNT, memo="生活救助", idempotency_key="w-1", beneficiary=worker)
+    queued(tree.city_a, name="李四")  # someone else's
+    batch = payouts.payment_batch_create(union=tree.city_a)
+    payouts.payment_return_import(batch=batch, upload=return_file(batch, {1: ("成功", ""), 2: ("成功", "")}))
+    client.force_login(worker)
+    page = client.get(reverse("assistance:mine")).content.decode()
+    assert "500.00" in page and "已到账" in page and "6222 **** 0123" in page
+    assert "李四" not in page and ACCOUNT not in page
+    payout.refresh_from_db()
+    assert payout.paid_on.strftime("%Y-%m-%d") in page
