@@ -144,3 +144,15 @@ def test_figure_definitions_page_lists_every_figure_with_an_anchor(client, world
     body = client.get(reverse("console:stats:figures")).content.decode()
     for key in figures():
         assert f'id="{key}"' in body
+
+
+def test_the_console_overview_shows_the_year_so_far_from_the_registry(client, world):
+    t = world.tree
+    client.force_login(t.staff_a)
+    page = client.get(reverse("console:home"))
+    headline = page.context["headline"]
+    assert headline.union == t.city_a
+    assert (headline.period.start, headline.period.end) == (dt.date(2026, 1, 1), dt.date(2026, 4, 2))
+    received = next(v for v in headline.values if v.figure.key == "cases.received")
+    assert received.value == 6
+    assert "figure=cases.received" in page.content.decode()

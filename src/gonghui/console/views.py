@@ -15,6 +15,7 @@ from gonghui.notices import selectors as notice_selectors
 from gonghui.notices import services as notice_services
 from gonghui.notices.models import Audience
 from gonghui.orgs import selectors as org_selectors
+from gonghui.stats import selectors as stats_selectors
 
 from .decorators import console_view
 
@@ -26,7 +27,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         **org_selectors.org_counts_for_user(user=request.user),
     }
     roots = org_selectors.union_roots_for_user(user=request.user)[:20]
-    return render(request, "console/pages/dashboard.html", {"counts": counts, "roots": roots})
+    # The year so far, from the figures the modules registered with statistics.
+    headline = stats_selectors.headline_for_user(user=request.user)
+    return render(request, "console/pages/dashboard.html", {"counts": counts, "roots": roots, "headline": headline})
 
 
 

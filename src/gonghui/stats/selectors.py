@@ -389,3 +389,22 @@ def zh_amount(value: float, unit: str = "") -> str:
     else:
         text = f"{value:,.2f}"
     return f"{text}{unit}" if unit else text
+
+
+@dataclass
+class Headline:
+    union: Union
+    period: Period
+    values: list[FigureValue]
+
+
+def headline_for_user(*, user: Any) -> Headline | None:
+    """The year so far of the user's top union, headline figures only (the console overview)."""
+    unions = stats_home_unions(user=user)
+    last = last_computed_day()
+    if not unions or last is None:
+        return None
+    period = Period(last.replace(month=1, day=1), last)
+    keys = [f.key for f in figures().values() if f.headline]
+    values = figure_values(union=unions[0], period=period, keys=keys)
+    return Headline(union=unions[0], period=period, values=[values[k] for k in keys])
