@@ -34,10 +34,12 @@ from django.test import Client, TestCase
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from gonghui.accounts.models import RoleGrant
-from gonghui.assistance import hardship, payouts
+from gonghui.assistance import grants, hardship, payouts
 from gonghui.assistance import services as ledger_services
 from gonghui.assistance.models import (
     FundAccount,
+    Grant,
+    GrantProgram,
     HardshipFile,
     LedgerPeriod,
     LedgerTransaction,
@@ -220,6 +222,14 @@ FACTORIES: dict[type[models.Model], Callable[[World], Any]] = {
         bank_account="6222021234567890123", memo="生活救助", idempotency_key="cross-branch-payout",
     ),
     PaymentBatch: _payment_batch,
+    GrantProgram: lambda w: grants.grant_program_create(
+        union=w.tree.city_a, name="生活救助", kind="living", source="central", min_amount=100_00,
+        max_amount=5000_00, by=w.tree.staff_a,
+    ),
+    # The worker's own application (a member, through their hardship file's membership).
+    Grant: lambda w: w.get(HardshipFile) and grants.grant_apply(
+        user=w.worker, program=w.get(GrantProgram), amount=1000_00, reason="看病", bank_account="6222021234567890123",
+    ),
     # The worker's own file, so the worker's /mine/ operations have an owner.
     HardshipFile: lambda w: hardship.hardship_file_apply(
         user=make_member(union=w.tree.grassroots_a, user=w.worker).person.user, household=[], monthly_income=0,
@@ -241,6 +251,7 @@ NOT_BRANCH_OBJECTS: dict[str, str] = {
     "assistance.AccountMonthTotal": "pre-aggregated totals, read only through balances and the 收支表",
     "assistance.PaymentLine": "a line of a payment batch: read only through its batch or payout",
     "assistance.PaymentReturn": "an imported return file: read only through its batch",
+    "assistance.GrantObjection": "kept with its grant: read only through the grant",
     "assistance.HardshipFileEvent": "a hardship file's history: read only through its file",
     "assistance.HardshipDocument": "read only through its file (served by name via core/files, checked there)",
     "stats.Fact": "statistics rows, never addressed by id: read by union through stats selectors (tests/stats)",
@@ -253,6 +264,7 @@ PUBLIC_OPERATIONS: dict[str, str] = {
     "station_detail": "a station's public page: the map is open to everyone",
     "station_rate": "any worker rates any station",
     "station_report": "any worker reports a problem at any station",
+    "grant_object": "anyone signed in may object to a grant on public notice (the notice board is public)",
 }
 
 # Values for path parameters that are not ids. Refused calls try them all; the owner's
@@ -260,7 +272,7 @@ PUBLIC_OPERATIONS: dict[str, str] = {
 STRING_PARAMS: dict[str, Callable[[models.Model], list[str]]] = {
     "action": lambda obj: ["note", "assign_lawyer", "deliver", "release"],
     "number": lambda obj: [obj.number],
-    "step": lambda obj: ["verify", "reject", "reveal"],
+    "step": lambda obj: ["verify", "reject", "reveal", "notice"],
 }
 
 # --- discovery -------------------------------------------------------------------------------

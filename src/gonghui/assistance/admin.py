@@ -11,6 +11,9 @@ from django.http import HttpRequest
 from .models import (
     AccountMonthTotal,
     FundAccount,
+    Grant,
+    GrantObjection,
+    GrantProgram,
     HardshipFile,
     HardshipFileEvent,
     HardshipStandard,
@@ -144,3 +147,32 @@ class HardshipFileAdmin(ReadOnlyAdmin):
     exclude = ("id_number", "id_number_index")
     readonly_fields = ("id_number_masked",)
     inlines = [HardshipEventInline]
+
+
+@admin.register(GrantProgram)
+class GrantProgramAdmin(ReadOnlyAdmin):
+    list_display = ("name", "union", "kind", "min_amount", "max_amount", "yearly_cap", "notice_days", "active")
+    list_filter = ("kind", "active")
+    search_fields = ("name", "union__name")
+    list_select_related = ("union",)
+
+
+class GrantObjectionInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = GrantObjection
+    fields = ("at", "text", "by")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Grant)
+class GrantAdmin(ReadOnlyAdmin):
+    list_display = ("pk", "name", "program", "amount", "status", "union", "approving_union", "notice_until")
+    list_filter = ("status",)
+    search_fields = ("name", "program__name", "union__name")
+    list_select_related = ("program", "union", "approving_union")
+    exclude = ("bank_account", "id_number_index")
+    inlines = [GrantObjectionInline]

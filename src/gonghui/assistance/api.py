@@ -8,6 +8,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import File, Router, Status
 from ninja.files import UploadedFile
@@ -16,9 +17,11 @@ from gonghui.accounts.auth import session_or_token
 from gonghui.core.errors import PermissionDenied, ValidationFailed
 from gonghui.core.paging import Limit200, Offset
 
-from . import hardship, payouts, selectors, services
+from . import grants, hardship, payouts, selectors, services
 from .models import (
     FundAccount,
+    Grant,
+    GrantProgram,
     HardshipFile,
     HardshipGrade,
     HardshipStandard,
@@ -33,6 +36,12 @@ from .schemas import (
     BalanceOut,
     DisbursementIn,
     FundAccountOut,
+    GrantApplyIn,
+    GrantApproveIn,
+    GrantNoteIn,
+    GrantOut,
+    GrantProgramIn,
+    GrantProgramOut,
     HardshipApplyIn,
     HardshipFileOut,
     HardshipLookupIn,
@@ -44,6 +53,8 @@ from .schemas import (
     HardshipStandardOut,
     HardshipVerifyIn,
     LedgerTransactionOut,
+    NoticeOut,
+    ObjectionIn,
     PaymentBatchIn,
     PaymentBatchOut,
     PaymentLineOut,
@@ -437,3 +448,111 @@ def hardship_standard_set(request: HttpRequest, payload: HardshipStandardIn) -> 
         region=payload.region, year=payload.year, low_income_line=payload.low_income_line_fen,
         hardship_permille=payload.hardship_permille, by=_user(request),
     ))
+
+
+# --- grants -----------------------------------------------------------------------------------
+
+
+def program_out(p: GrantProgram) -> dict[str, Any]:
+    return {"id": p.pk, "union_id": p.union_id, "union_name": p.union.name, "name": p.name, "kind": p.kind,
+            "source": p.source, "min_amount_fen": p.min_amount, "max_amount_fen": p.max_amount,
+            "yearly_cap_fen": p.yearly_cap, "eligible_grades": p.eligible_grades, "notice_days": p.notice_days,
+            "approval_threshold_fen": p.approval_threshold, "active": p.active}
+
+
+def grant_out(g: Grant, *, staff: bool = True) -> dict[str, Any]:
+    return {
+        "id": g.pk, "program_id": g.program_id, "program_name": g.program.name, "name": g.name,
+        "amount_fen": g.amount, "status": g.status, "status_label": g.get_status_display(),
+        "union_name": g.union.name, "approving_union_name": g.approving_union.name, "holder_name": g.holder.name,
+        "due_on": g.due_on, "notice_from": g.notice_from, "notice_until": g.notice_until,
+        "decision": g.decision if staff else "", "rejection_reason": g.rejection_reason,
+        "payout_status": g.payout.status if g.payout_id and g.payout else "",
+        "objections": g.objections.count() if staff else 0,
+    }
+
+
+@router.get("/grant-programs", response=list[GrantProgramOut], summary="救助项目")
+def grant_program_list(request: HttpRequest, limit: Limit200 = 100, offset: Offset = 0) -> list[dict[str, Any]]:
+    return [program_out(p) for p in selectors.grant_program_list_for_user(user=_user(request))[offset: offset + limit]]
+
+
+@router.post("/grant-programs", response={201: GrantProgramOut}, summary="新建救助项目")
+def grant_program_create(request: HttpRequest, payload: GrantProgramIn) -> Status:
+    union = selectors.ledger_union_get_for_user(user=_user(request), union_id=payload.union_id, action=WRITE)
+    program = grants.grant_program_create(
+        union=union, name=payload.name, kind=payload.kind, source=payload.source,
+        min_amount=payload.min_amount_fen, max_amount=payload.max_amount_fen, yearly_cap=payload.yearly_cap_fen,
+        eligible_grades=payload.eligible_grades, notice_days=payload.notice_days,
+        approval_threshold=payload.approval_threshold_fen, by=_user(request),
+    )
+    return Status(201, program_out(program))
+
+
+@router.get("/grants/mine", response=list[GrantOut], summary="我的救助申请")
+def grant_list_mine(request: HttpRequest) -> list[dict[str, Any]]:
+    return [grant_out(g, staff=False) for g in selectors.grant_list_for_worker(user=_user(request))[:50]]
+
+
+@router.get("/grants/mine/{int:grant_id}", response=GrantOut, summary="我的救助申请详情")
+def grant_get_mine(request: HttpRequest, grant_id: int) -> dict[str, Any]:
+    return grant_out(selectors.grant_get_for_worker(user=_user(request), grant_id=grant_id), staff=False)
+
+
+@router.post("/grants/mine", response={201: GrantOut}, summary="申请救助")
+def grant_apply(request: HttpRequest, payload: GrantApplyIn) -> Status:
+    program = selectors.grant_program_for_worker(user=_user(request), grant_program_id=payload.program_id)
+    grant = grants.grant_apply(user=_user(request), program=program, amount=payload.amount_fen,
+                               reason=payload.reason, bank_account=payload.bank_account, bank_name=payload.bank_name)
+    return Status(201, grant_out(grant, staff=False))
+
+
+@router.get("/grants", response=list[GrantOut], summary="救助申请")
+def grant_list(request: HttpRequest, status: str = "", limit: Limit200 = 50, offset: Offset = 0) -> list[dict[str, Any]]:
+    found = selectors.grant_list_for_user(user=_user(request), status=status if status in Grant.Status.values else "")
+    return [grant_out(g) for g in found.select_related("payout")[offset: offset + limit]]
+
+
+@router.get("/grants/{int:grant_id}", response=GrantOut, summary="救助申请详情")
+def grant_get(request: HttpRequest, grant_id: int) -> dict[str, Any]:
+    return grant_out(selectors.grant_get_for_user(user=_user(request), grant_id=grant_id))
+
+
+@router.post("/grants/{int:grant_id}/verify", response=GrantOut, summary="核查")
+def grant_verify(request: HttpRequest, grant_id: int, payload: GrantNoteIn) -> dict[str, Any]:
+    grant = selectors.grant_get_for_user(user=_user(request), grant_id=grant_id)
+    return grant_out(grants.grant_verify(grant=grant, by=_user(request), note=payload.note))
+
+
+@router.post("/grants/{int:grant_id}/notice", response=GrantOut, summary="开始公示")
+def grant_notice_start(request: HttpRequest, grant_id: int) -> dict[str, Any]:
+    grant = selectors.grant_get_for_user(user=_user(request), grant_id=grant_id)
+    return grant_out(grants.grant_notice_start(grant=grant, by=_user(request)))
+
+
+@router.post("/grants/{int:grant_id}/approve", response=GrantOut, summary="审批（记录会议决定）并发放")
+def grant_approve(request: HttpRequest, grant_id: int, payload: GrantApproveIn) -> dict[str, Any]:
+    grant = selectors.grant_get_for_user(user=_user(request), grant_id=grant_id)
+    return grant_out(grants.grant_approve(grant=grant, by=_user(request), decision=payload.decision,
+                                          decided_on=payload.decided_on))
+
+
+@router.post("/grants/{int:grant_id}/reject", response=GrantOut, summary="不予救助")
+def grant_reject(request: HttpRequest, grant_id: int, payload: HardshipReasonIn) -> dict[str, Any]:
+    grant = selectors.grant_get_for_user(user=_user(request), grant_id=grant_id)
+    return grant_out(grants.grant_reject(grant=grant, by=_user(request), reason=payload.reason))
+
+
+@router.get("/notices", response=list[NoticeOut], auth=None, summary="救助公示（公开，姓名脱敏）")
+def grant_notice_list(request: HttpRequest, limit: Limit200 = 100, offset: Offset = 0) -> list[dict[str, Any]]:
+    found = selectors.grant_notices_public(today=timezone.localdate())[offset: offset + limit]
+    return [{"id": g.pk, "name_masked": g.name_masked, "kind_label": g.program.get_kind_display(),
+             "program_name": g.program.name, "union_name": g.union.name, "amount_fen": g.amount,
+             "notice_until": g.notice_until} for g in found]
+
+
+@router.post("/notices/{int:grant_id}/objections", response={201: dict}, summary="对公示提出异议")
+def grant_object(request: HttpRequest, grant_id: int, payload: ObjectionIn) -> Status:
+    grant = selectors.grant_notice_get(grant_id=grant_id, today=timezone.localdate())
+    grants.grant_object(grant=grant, text=payload.text, by=_user(request))
+    return Status(201, {"ok": True})

@@ -3,7 +3,7 @@
 from django.urls import path
 
 from . import console_views as views
-from .console_views import hardship
+from .console_views import grants, hardship
 from .console_views import payouts as pay
 
 app_name = "assistance"
@@ -25,6 +25,10 @@ urlpatterns = [
     path("batches/", pay.batch_list, name="batches"),
     path("batches/<int:payment_batch_id>/", pay.batch_detail, name="batch_detail"),
     path("batches/<int:payment_batch_id>/bank-file.xlsx", pay.batch_file, name="batch_file"),
+    path("grants/", grants.grant_list, name="grants"),
+    path("grants/programs/", grants.program_list, name="grant_programs"),
+    path("grants/<int:grant_id>/", grants.grant_detail, name="grant_detail"),
+    path("grants/<int:grant_id>/<str:step>/", grants.grant_step, name="grant_step"),
     path("hardship/", hardship.hardship_list, name="hardship_list"),
     path("hardship/lookup/", hardship.hardship_lookup, name="hardship_lookup"),
     path("hardship/standards/", hardship.hardship_standards, name="hardship_standards"),

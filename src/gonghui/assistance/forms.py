@@ -13,7 +13,7 @@ from gonghui.core.forms import DateField
 from gonghui.core.money import yuan_to_fen
 from gonghui.orgs.models import Union
 
-from .models import FundSource, HardshipCause
+from .models import FundSource, GrantKind, HardshipCause, HardshipGrade
 
 POST_KINDS = (
     ("receipt", _("资金入账")),
@@ -210,3 +210,52 @@ class StandardForm(forms.Form):
     low_income_line = YuanField(label=_("城乡低保标准（元/人·月）"))
     hardship_ratio = forms.DecimalField(label=_("困难标准倍数"), min_value=1, max_value=5, decimal_places=2,
                                         initial="1.5")
+
+
+# --- grants -----------------------------------------------------------------------------------
+
+
+class GrantApplyForm(forms.Form):
+    program = forms.TypedChoiceField(label=_("救助项目"), coerce=int)
+    amount = YuanField(label=_("申请金额（元）"))
+    reason = forms.CharField(label=_("申请理由"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4}))
+    bank_account = forms.CharField(label=_("本人银行卡号"), max_length=40,
+                                   widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
+    bank_name = forms.CharField(label=_("开户行"), max_length=60, required=False)
+
+    def __init__(self, *args: Any, programs: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.TypedChoiceField, self.fields["program"]).choices = [
+            (p.pk, f"{p.name}（{p.union.name}）") for p in programs]
+
+
+class GrantProgramForm(forms.Form):
+    union = forms.ModelChoiceField(label=_("主办工会"), queryset=Union.objects.none())
+    name = forms.CharField(label=_("项目名称"), max_length=100)
+    kind = forms.ChoiceField(label=_("救助类别"), choices=GrantKind.choices)
+    source = forms.ChoiceField(label=_("资金来源"), choices=FundSource.choices)
+    min_amount = YuanField(label=_("每笔最低（元）"))
+    max_amount = YuanField(label=_("每笔最高（元）"))
+    yearly_cap = YuanField(label=_("每人每年上限（元）"), initial="6000")
+    eligible_grades = forms.MultipleChoiceField(label=_("限困难类别（不选则不限）"), choices=HardshipGrade.choices,
+                                                required=False, widget=forms.CheckboxSelectMultiple)
+    notice_days = forms.IntegerField(label=_("公示工作日"), min_value=1, max_value=30, initial=5)
+    approval_threshold = YuanField(label=_("本级审批上限（元），超过由上级工会审批"), initial="3000")
+
+    def __init__(self, *args: Any, unions: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["union"]).queryset = unions  # type: ignore[type-arg]
+
+
+class GrantVerifyForm(forms.Form):
+    note = forms.CharField(label=_("核查情况"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class GrantApproveForm(forms.Form):
+    decision = forms.CharField(label=_("会议决定（如主席办公会决定）"), max_length=2000,
+                               widget=forms.Textarea(attrs={"rows": 3}))
+    decided_on = DateField(label=_("决定日期"))
+
+
+class ObjectionForm(forms.Form):
+    text = forms.CharField(label=_("异议内容"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3}))

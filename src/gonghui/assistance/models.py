@@ -596,3 +596,150 @@ class HardshipDocument(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+# --- grants with public notice (公示) ---------------------------------------------------------
+
+
+class GrantKind(models.TextChoices):
+    LIVING = "living", _("生活救助")
+    MEDICAL = "medical", _("医疗救助")
+    SCHOOL = "school", _("助学")
+    TEMPORARY = "temporary", _("临时救助")
+
+
+class GrantProgramQuerySet(models.QuerySet["GrantProgram"]):
+    def visible_to(self, user: Any, action: str = "view") -> GrantProgramQuerySet:
+        return jurisdiction.scope(self, user, path_field="union_path", action=action)
+
+
+class GrantProgram(models.Model):
+    """A union's assistance program and its rules; it serves the union's whole subtree."""
+
+    union = models.ForeignKey("orgs.Union", verbose_name=_("主办工会"), on_delete=models.PROTECT,
+                              related_name="grant_programs")
+    union_path = models.CharField(_("树路径"), max_length=255, db_index=True, editable=False)
+    name = models.CharField(_("项目名称"), max_length=100)
+    kind = models.CharField(_("救助类别"), max_length=12, choices=GrantKind.choices)
+    source = models.CharField(_("资金来源"), max_length=16, choices=FundSource.choices)
+    min_amount = models.BigIntegerField(_("最低金额（分）"))
+    max_amount = models.BigIntegerField(_("最高金额（分）"))
+    yearly_cap = models.BigIntegerField(_("每人每年上限（分）"), default=6000_00)
+    eligible_grades = models.JSONField(_("限困难类别"), default=list, blank=True)
+    members_only = models.BooleanField(_("限工会会员"), default=True)
+    notice_days = models.PositiveSmallIntegerField(_("公示工作日"), default=5)
+    approval_threshold = models.BigIntegerField(_("本级审批上限（分）"), default=3000_00)
+    active = models.BooleanField(_("受理中"), default=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    objects = GrantProgramQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("救助项目")
+        verbose_name_plural = _("救助项目")
+        ordering = ["union_path", "name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(min_amount__gt=0) & Q(max_amount__gte=models.F("min_amount")),
+                                   name="grant_program_amount_range"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class GrantQuerySet(models.QuerySet["Grant"]):
+    def visible_to(self, user: Any, action: str = "view") -> GrantQuerySet:
+        """The handling union's branch, and the branch of the union that approves it."""
+        paths = jurisdiction.union_paths_for(user, action)
+        if paths is None:
+            return self
+        if not paths:
+            return self.none()
+        condition = Q()
+        for path in paths:
+            condition |= Q(union_path__startswith=path) | Q(approving_path__startswith=path)
+        return self.filter(condition)
+
+
+class Grant(models.Model):
+    """One application for a grant: 待核查 → 待公示 → 公示中 → 已批准 (a payout queued) or 不予救助."""
+
+    class Status(models.TextChoices):
+        APPLIED = "applied", _("待核查")
+        VERIFIED = "verified", _("待公示")
+        NOTICE = "notice", _("公示中")
+        APPROVED = "approved", _("已批准")
+        REJECTED = "rejected", _("不予救助")
+
+    program = models.ForeignKey(GrantProgram, verbose_name=_("救助项目"), on_delete=models.PROTECT,
+                                related_name="grants")
+    union = models.ForeignKey("orgs.Union", verbose_name=_("受理工会"), on_delete=models.PROTECT,
+                              related_name="assistance_grants")
+    union_path = models.CharField(_("树路径"), max_length=255, db_index=True, editable=False)
+    approving_union = models.ForeignKey("orgs.Union", verbose_name=_("审批工会"), on_delete=models.PROTECT,
+                                        related_name="grants_to_approve")
+    approving_path = models.CharField(max_length=255, db_index=True, editable=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("申请人账号"), on_delete=models.PROTECT,
+                             related_name="assistance_grants")
+    name = models.CharField(_("姓名"), max_length=50)
+    id_number_index = models.CharField(max_length=32, db_index=True, editable=False)
+    hardship_file = models.ForeignKey(HardshipFile, verbose_name=_("困难职工档案"), null=True, blank=True,
+                                      on_delete=models.PROTECT, related_name="grants")
+    amount = models.BigIntegerField(_("申请金额（分）"))
+    year = models.PositiveSmallIntegerField(_("年度"))
+    reason = models.TextField(_("申请理由"), max_length=2000)
+    bank_account = EncryptedTextField(_("收款银行账号"))
+    bank_name = models.CharField(_("开户行"), max_length=60, blank=True)
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.APPLIED)
+    due_on = models.DateField(_("办理期限"), null=True, blank=True)
+    verified_note = models.TextField(_("核查情况"), blank=True)
+    notice_from = models.DateField(_("公示开始"), null=True, blank=True)
+    notice_until = models.DateField(_("公示截止"), null=True, blank=True)
+    decision = models.TextField(_("会议决定"), blank=True)
+    decided_on = models.DateField(_("决定日期"), null=True, blank=True)
+    rejection_reason = models.CharField(_("不予救助原因"), max_length=500, blank=True)
+    payout = models.OneToOneField(Payout, verbose_name=_("代发记录"), null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="grant")
+    created_at = models.DateTimeField(_("申请时间"), auto_now_add=True)
+
+    objects = GrantQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("救助申请")
+        verbose_name_plural = _("救助申请")
+        ordering = ["-pk"]
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="grant_amount_positive")]
+        indexes = [models.Index(fields=["id_number_index", "year"], name="grant_person_year"),
+                   models.Index(fields=["status", "notice_until"], name="grant_notice")]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.program}"
+
+    @property
+    def name_masked(self) -> str:
+        from gonghui.core.pii import mask_name
+
+        return mask_name(self.name)
+
+    @property
+    def holder(self) -> Any:
+        """The union whose move it is."""
+        return self.approving_union if self.status == self.Status.NOTICE else self.union
+
+
+class GrantObjection(models.Model):
+    """An objection to a grant on notice; it reaches the approving union and stays with the grant."""
+
+    grant = models.ForeignKey(Grant, verbose_name=_("救助申请"), on_delete=models.PROTECT, related_name="objections")
+    text = models.TextField(_("异议内容"), max_length=1000)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("提出人"), null=True, blank=True,
+                           on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("提出时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("公示异议")
+        verbose_name_plural = _("公示异议")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.grant_id} {self.at:%Y-%m-%d}"

@@ -284,3 +284,86 @@ class HardshipStandardOut(Schema):
     low_income_line_fen: int
     hardship_permille: int
     hardship_line_fen: int
+
+
+# --- grants -----------------------------------------------------------------------------------
+
+
+class GrantProgramIn(Schema):
+    union_id: int
+    name: str = Field(..., min_length=1, max_length=100)
+    kind: str = Field(..., max_length=12)
+    source: str = Field(..., max_length=16, description=SOURCE_DESCRIPTION)
+    min_amount_fen: int = Field(..., gt=0)
+    max_amount_fen: int = Field(..., gt=0)
+    yearly_cap_fen: int = Field(6000_00, gt=0, description="每人每年上限（分），默认 6000 元")
+    eligible_grades: list[str] = Field(default_factory=list, max_length=3, description="deep、relative、accident；空为不限")
+    notice_days: int = Field(5, ge=1, le=30)
+    approval_threshold_fen: int = Field(3000_00, ge=0, description="超过此金额由上级工会审批")
+
+
+class GrantProgramOut(Schema):
+    id: int
+    union_id: int
+    union_name: str
+    name: str
+    kind: str
+    source: str
+    min_amount_fen: int
+    max_amount_fen: int
+    yearly_cap_fen: int
+    eligible_grades: list[str]
+    notice_days: int
+    approval_threshold_fen: int
+    active: bool
+
+
+class GrantApplyIn(Schema):
+    program_id: int
+    amount_fen: int = Field(..., gt=0, le=100_000_000)
+    reason: str = Field(..., min_length=1, max_length=2000)
+    bank_account: str = Field(..., min_length=8, max_length=40)
+    bank_name: str = Field("", max_length=60)
+
+
+class GrantOut(Schema):
+    id: int
+    program_id: int
+    program_name: str
+    name: str
+    amount_fen: int
+    status: str
+    status_label: str
+    union_name: str
+    approving_union_name: str
+    holder_name: str
+    due_on: dt.date | None
+    notice_from: dt.date | None
+    notice_until: dt.date | None
+    decision: str
+    rejection_reason: str
+    payout_status: str
+    objections: int
+
+
+class GrantNoteIn(Schema):
+    note: str = Field(..., min_length=1, max_length=2000)
+
+
+class GrantApproveIn(Schema):
+    decision: str = Field(..., min_length=1, max_length=2000, description="会议决定（如主席办公会决定）")
+    decided_on: dt.date
+
+
+class NoticeOut(Schema):
+    id: int
+    name_masked: str
+    kind_label: str
+    program_name: str
+    union_name: str
+    amount_fen: int
+    notice_until: dt.date
+
+
+class ObjectionIn(Schema):
+    text: str = Field(..., min_length=1, max_length=1000)

@@ -24,6 +24,9 @@ from .models import (
     AccountMonthTotal,
     FundAccount,
     FundSource,
+    Grant,
+    GrantObjection,
+    GrantProgram,
     HardshipDocument,
     HardshipFile,
     HardshipFileEvent,
@@ -331,3 +334,79 @@ def payout_list_for_worker(*, user: Any) -> QuerySet[Payout]:
         return Payout.objects.none()
     return (Payout.objects.filter(beneficiary_id=user.pk).exclude(status=Payout.Status.CANCELLED)
             .select_related("union").order_by("-pk"))
+
+
+# --- grants -----------------------------------------------------------------------------------
+
+
+def grant_program_list_for_user(*, user: Any) -> QuerySet[GrantProgram]:
+    return GrantProgram.objects.visible_to(user).select_related("union").order_by("union_path", "name")
+
+
+def grant_program_get_for_user(*, user: Any, grant_program_id: int, action: str = "view") -> GrantProgram:
+    return get_or_404(GrantProgram.objects.visible_to(user, action).select_related("union"), pk=grant_program_id)
+
+
+def grant_programs_for_worker(*, user: Any) -> list[GrantProgram]:
+    """Active programs of the worker's union and its ancestors."""
+    from gonghui.members.selectors import membership_live_for_worker
+
+    membership = membership_live_for_worker(user=user)
+    if membership is None:
+        return []
+    path = membership.union.path
+    programs = GrantProgram.objects.filter(active=True).select_related("union").order_by("union_path", "name")
+    ancestors = [path[:i] for i in range(1, len(path) + 1)]
+    return list(programs.filter(union_path__in=ancestors)[:100])
+
+
+def grant_program_for_worker(*, user: Any, grant_program_id: int) -> GrantProgram:
+    found = next((p for p in grant_programs_for_worker(user=user) if p.pk == grant_program_id), None)
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def grant_list_for_user(*, user: Any, status: str = "") -> QuerySet[Grant]:
+    grants = Grant.objects.visible_to(user).select_related("program", "union", "approving_union")
+    if status:
+        grants = grants.filter(status=status)
+    return grants.order_by("-pk")
+
+
+def grant_get_for_user(*, user: Any, grant_id: int, action: str = "view") -> Grant:
+    return get_or_404(
+        Grant.objects.visible_to(user, action).select_related("program", "union", "approving_union", "payout"),
+        pk=grant_id,
+    )
+
+
+def grant_list_for_worker(*, user: Any) -> QuerySet[Grant]:
+    if not getattr(user, "is_authenticated", False):
+        return Grant.objects.none()
+    return (Grant.objects.filter(user_id=user.pk).select_related("program", "union", "approving_union", "payout")
+            .order_by("-pk"))
+
+
+def grant_get_for_worker(*, user: Any, grant_id: int) -> Grant:
+    found = grant_list_for_worker(user=user).filter(pk=grant_id).first()
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def grant_objections(*, grant: Grant) -> QuerySet[GrantObjection]:
+    return grant.objections.order_by("at", "pk")
+
+
+def grant_notices_public(*, today: dt.date) -> QuerySet[Grant]:
+    """Grants on public notice today: shown with masked names only."""
+    return (Grant.objects.filter(status=Grant.Status.NOTICE, notice_until__gte=today)
+            .select_related("program", "union", "approving_union").order_by("notice_until", "pk"))
+
+
+def grant_notice_get(*, grant_id: int, today: dt.date) -> Grant:
+    found = grant_notices_public(today=today).filter(pk=grant_id).first()
+    if found is None:
+        raise NotFound()
+    return found
