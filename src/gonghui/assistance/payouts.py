@@ -220,7 +220,7 @@ def payment_return_import(*, batch: PaymentBatch, upload: UploadedFile, actor: A
                           Leg(accounts[AccountKind.PAYABLE], -line.amount)],
                 )
                 line.result = PaymentLine.Result.PAID
-                payout.status, payout.paid_on, payout.failure_reason = Payout.Status.PAID, now.date(), ""
+                payout.status, payout.paid_on, payout.failure_reason = Payout.Status.PAID, timezone.localdate(), ""
                 payout.save(update_fields=["status", "paid_on", "failure_reason"])
                 paid += 1
             else:
