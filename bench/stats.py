@@ -44,6 +44,9 @@ DAYS = (YEAR_END - YEAR_START).days + 1
 
 def _setup(workdir: Path) -> tuple[str, Any]:
     os.environ.setdefault("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/gonghui")
+    # Generating millions of rows is maintenance: no per-statement limit of the web profile.
+    os.environ["DB_STATEMENT_TIMEOUT_MS"] = "0"
+    os.environ["DB_IDLE_IN_TRANSACTION_TIMEOUT_MS"] = "0"
     from bench.cases import _setup as cases_setup
 
     return cases_setup(workdir)
@@ -114,10 +117,10 @@ def generate(low: int, high: int, scale: float, tree: dict[str, Any], users: int
             INSERT INTO members_person (id, name, name_pinyin, name_initials, id_number, id_number_index, phone,
                 phone_index, gender, birth_date, employment_form, new_form_kind, is_migrant_worker, created_at, updated_at)
             SELECT x, '职工', '', '', 'bench', 'b' || x, '', '', CASE WHEN x % 2 = 0 THEN 'M' ELSE 'F' END,
-                date '1970-01-01' + (x % 12000),
+                date '1970-01-01' + (x % 12000)::int,
                 CASE WHEN x % 7 = 0 THEN 'new_form' WHEN x % 11 = 0 THEN 'dispatched' ELSE 'standard' END,
                 '', x % 5 = 0, now(), now()
-            FROM generate_series({a + 1}, {b}) AS x
+            FROM generate_series({a + 1}::bigint, {b}::bigint) AS x
         """)
         # Memberships since 2015; 1 in 25 ended (transferred or left) during 2026.
         _sql(f"""
@@ -125,10 +128,10 @@ def generate(low: int, high: int, scale: float, tree: dict[str, Any], users: int
                 source, created_at)
             SELECT x, u.id, 'M' || x,
                 CASE WHEN x % 25 = 0 THEN 'ended' ELSE 'active' END,
-                date '2015-01-01' + ((x * 7919) % 4350),
-                CASE WHEN x % 25 = 0 THEN date '2026-01-01' + (x % 330) END, '', 'import', now()
-            FROM generate_series({a + 1}, {b}) AS x JOIN bench_g u ON u.i = x % {g}
-            WHERE date '2015-01-01' + ((x * 7919) % 4350) <= date '2026-01-01' + (x % 330) OR x % 25 <> 0
+                date '2015-01-01' + ((x * 7919) % 4350)::int,
+                CASE WHEN x % 25 = 0 THEN date '2026-01-01' + (x % 330)::int END, '', 'import', now()
+            FROM generate_series({a + 1}::bigint, {b}::bigint) AS x JOIN bench_g u ON u.i = x % {g}
+            WHERE date '2015-01-01' + ((x * 7919) % 4350)::int <= date '2026-01-01' + (x % 330)::int OR x % 25 <> 0
         """)
         print(f"    members {b:,}", flush=True)
     for a in range(cases[0], cases[1], chunk):
@@ -147,9 +150,9 @@ def generate(low: int, high: int, scale: float, tree: dict[str, Any], users: int
                 CASE WHEN x % 10 < 7 AND (x / 7) % 4 = 0 THEN 50000 ELSE 0 END, 0, '',
                 d.day, d.day + 7, d.day + 7, false, '', d.at, d.at,
                 CASE WHEN x % 10 < 7 THEN d.at + ((x / 3) % 12) * interval '1 day' END
-            FROM generate_series({a + 1}, {b}) AS x
+            FROM generate_series({a + 1}::bigint, {b}::bigint) AS x
             JOIN bench_uc u ON u.i = x % {g + c}
-            CROSS JOIN LATERAL (SELECT (date '2026-01-01' + (x * 31 % {DAYS})) AS day,
+            CROSS JOIN LATERAL (SELECT (date '2026-01-01' + (x * 31 % {DAYS})::int) AS day,
                 (timestamp '2026-01-01 00:00' + (x * 31 % {DAYS}) * interval '1 day'
                  + ((x * 13) % 1440) * interval '1 minute') AT TIME ZONE 'Asia/Shanghai' AS at) d
         """)
@@ -174,7 +177,7 @@ def generate(low: int, high: int, scale: float, tree: dict[str, Any], users: int
                 u.id, '地址', 22.5 + (x % 1000) / 1000.0, 113.9 + (x % 997) / 1000.0, 3, '24小时', '{{}}', '', '',
                 CASE WHEN x % 40 = 0 THEN 'closed' ELSE 'active' END, (x / 3) % 6, 0, 0, 0, false, '', 1,
                 (timestamp '2018-01-01' + ((x * 7919) % 3200) * interval '1 day') AT TIME ZONE 'Asia/Shanghai', now()
-            FROM generate_series({a + 1}, {b}) AS x JOIN bench_c u ON u.i = x % {c}
+            FROM generate_series({a + 1}::bigint, {b}::bigint) AS x JOIN bench_c u ON u.i = x % {c}
         """)
     s_count = stations[1]
     for a in range(visits[0], visits[1], chunk * 2):
@@ -182,7 +185,7 @@ def generate(low: int, high: int, scale: float, tree: dict[str, Any], users: int
         _sql(f"""
             INSERT INTO stations_stationvisit (station_id, user_id, at, hour_bucket)
             SELECT s.id, us.id, v.at, date_trunc('hour', v.at)
-            FROM generate_series({a + 1}, {b}) AS x
+            FROM generate_series({a + 1}::bigint, {b}::bigint) AS x
             JOIN stations_station s ON s.code = 'ST' || (1 + x % {max(1, s_count)})
             JOIN bench_users us ON us.i = (x / {max(1, s_count)}) % {users}
             CROSS JOIN LATERAL (SELECT (timestamp '2026-01-01 00:00' + ((x * 37) % ({DAYS} * 1440)) * interval '1 minute')

@@ -91,6 +91,13 @@ TARGETS: dict[str, Target] = {
     ),
     "core/validators.py": Target(tests=("tests/core/test_validators.py", "tests/members/test_staff_services.py")),
     "stations/hours.py": Target(tests=("tests/stations/test_hours.py", "tests/stations/test_api.py")),
+    # Statistics: the roll-up up the tree, the periods and the reading of facts.
+    "stats/services.py": Target(tests=("tests/stats/test_rollups.py", "tests/stats/test_pages.py")),
+    "stats/selectors.py": Target(tests=("tests/stats/test_rollups.py", "tests/stats/test_pages.py")),
+    # The fund ledger: where money moves.
+    "assistance/services.py": Target(
+        tests=("tests/assistance/test_ledger_services.py", "tests/assistance/test_ledger_api_and_pages.py")
+    ),
 }
 
 # Actions a role may perform; a mutated action string becomes a weaker one.

@@ -231,6 +231,8 @@ CELERY_BEAT_SCHEDULE = {
     # Yesterday's statistics after midnight Beijing time (stats/services.py).
     "stats-snapshot-nightly": {"task": "stats.snapshot_nightly", "schedule": crontab(hour=1, minute=30)},
 }
+# The nightly statistics snapshot is a batch job: its statements may run longer than a request's.
+STATS_STATEMENT_TIMEOUT_MS = int(env("STATS_STATEMENT_TIMEOUT_MS", str(30 * 60 * 1000)))
 ROSTER_JOB_LEASE_SECONDS = int(env("ROSTER_JOB_LEASE_SECONDS", "600"))
 ROSTER_JOB_MAX_ATTEMPTS = int(env("ROSTER_JOB_MAX_ATTEMPTS", "3"))
 # "thread" runs background jobs in a daemon thread when there is no broker (make run);

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from gonghui.core.errors import NotFound, ValidationFailed
@@ -351,3 +353,19 @@ def test_purge_removes_old_roster_files_but_keeps_the_job(tree, django_capture_o
     assert job.file.name == ""
     assert job.valid_rows == 1  # the record of the import stays
     assert AuditEvent.objects.filter(action="roster_import.file_purge", target_id=str(job.pk)).exists()
+
+
+def test_a_back_dated_import_marks_the_computed_days_since_for_a_recount(tree, django_capture_on_commit_callbacks):
+    """Members joined on 2023-05-06 were on the roll of every day since: the statistics of the
+    days already computed from then on are recounted tonight (days before it are not)."""
+    from gonghui.stats.models import SnapshotDay
+
+    for day in ("2023-05-05", "2023-05-06", "2024-01-01"):
+        SnapshotDay.objects.create(day=dt.date.fromisoformat(day), status=SnapshotDay.Status.DONE)
+    uscc = tree.grassroots_a.employer.uscc
+    job = _import(tree, csv_bytes([row(uscc=uscc, joined="2024-03-01"), row(name="李四", uscc=uscc, joined="2023-05-06")]),
+                  capture=django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True):
+        roster_import_commit_request(job=job, actor=tree.staff_a)
+    dirty = sorted(d.isoformat() for d in SnapshotDay.objects.filter(dirty=True).values_list("day", flat=True))
+    assert dirty == ["2023-05-06", "2024-01-01"]

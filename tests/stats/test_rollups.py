@@ -189,3 +189,30 @@ def test_breakdown_figures_keep_their_dimension(world):
     rated = value(t.province, "cases.rated")
     assert rated.value == 4
     assert rated.dims == {"dissatisfied": 2, "satisfied": 1, "basically": 1}
+
+
+def test_the_snapshot_lifts_the_request_statement_limit_and_puts_it_back(settings):
+    """On PostgreSQL every statement of a web request stops after DB_STATEMENT_TIMEOUT_MS; the
+    snapshot is a batch job whose national queries take longer (see bench/stats.py)."""
+    from django.db import connection
+
+    from gonghui.stats.registry import Figure
+
+    if connection.vendor != "postgresql":
+        pytest.skip("statement_timeout is a PostgreSQL setting")
+    settings.STATS_STATEMENT_TIMEOUT_MS = 1_234_000
+    seen = []
+
+    def probe(day):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT current_setting('statement_timeout')")
+            seen.append(cursor.fetchone()[0])
+        return []
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('statement_timeout', '30s', false)")
+    services.snapshot_day(D1, figures=[Figure(key="stats.probe", label="p", unit="", definition="", compute=probe)])
+    assert seen == ["1234s"]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('statement_timeout')")
+        assert cursor.fetchone()[0] == "30s"

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from gonghui.console.decorators import staff_required
+from gonghui.console.decorators import console_view, staff_required
 from gonghui.core.errors import DomainError, ValidationFailed
 from gonghui.core.idempotency import idempotent_form
 from gonghui.core.web import apply_domain_error, domain_errors
@@ -35,8 +35,7 @@ from .forms import (
 from .models import Kind, StarApplication, Station, StationReport
 
 
-@staff_required
-@domain_errors
+@console_view
 def station_list(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "")[:50]
     kind = request.GET.get("kind", "")
@@ -103,8 +102,7 @@ def station_edit(request: HttpRequest, station_id: int) -> HttpResponse:
     })
 
 
-@staff_required
-@domain_errors
+@console_view
 def station_detail(request: HttpRequest, station_id: int) -> HttpResponse:
     station = selectors.station_get_for_user(user=request.user, station_id=station_id)
     by_day = selectors.station_visits_by_day(station=station, days=30)
@@ -132,8 +130,7 @@ def station_detail(request: HttpRequest, station_id: int) -> HttpResponse:
     })
 
 
-@staff_required
-@domain_errors
+@console_view
 def station_qr(request: HttpRequest, station_id: int) -> HttpResponse:
     """The check-in QR code as SVG, for printing at the station."""
     station = selectors.station_get_for_user(user=request.user, station_id=station_id)
@@ -143,8 +140,7 @@ def station_qr(request: HttpRequest, station_id: int) -> HttpResponse:
     return HttpResponse(selectors.station_checkin_qr_svg(url=url), content_type="image/svg+xml")
 
 
-@staff_required
-@domain_errors
+@console_view
 def station_qr_poster(request: HttpRequest, station_id: int) -> HttpResponse:
     """A printable A4 poster: the check-in QR code, the station, and how to check in."""
     station = selectors.station_get_for_user(user=request.user, station_id=station_id)
@@ -232,8 +228,7 @@ def review_clear(request: HttpRequest, station_id: int) -> HttpResponse:
     return redirect("console:stations:detail", station_id=station.pk)
 
 
-@staff_required
-@domain_errors
+@console_view
 def station_export(request: HttpRequest) -> HttpResponse:
     content = stations_write_xlsx(selectors.station_list_for_export(user=request.user))
     response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
@@ -274,8 +269,7 @@ def star_apply(request: HttpRequest, station_id: int) -> HttpResponse:
     )
 
 
-@staff_required
-@domain_errors
+@console_view
 def star_application_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     return render(request, "stations/pages/console_star_list.html", {
@@ -324,8 +318,7 @@ def star_assess(request: HttpRequest, application_id: int) -> HttpResponse:
     })
 
 
-@staff_required
-@domain_errors
+@console_view
 def report_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     return render(request, "stations/pages/console_reports.html", {

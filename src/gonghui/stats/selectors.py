@@ -380,7 +380,7 @@ def figure_detail_keys() -> list[str]:
 
 def zh_amount(value: float, unit: str = "") -> str:
     """A number the way the annual report writes it: 149 万, 9.55 亿, 98.8%."""
-    if abs(value) >= 100_000_000:
+    if abs(value) >= 100_000_000 or round(abs(value) / 10_000, 2) >= 10_000:  # 9999.999 万 is 1 亿
         text = f"{value / 100_000_000:.2f}".rstrip("0").rstrip(".") + " 亿"
     elif abs(value) >= 10_000:
         text = f"{value / 10_000:.2f}".rstrip("0").rstrip(".") + " 万"

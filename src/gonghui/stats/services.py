@@ -18,7 +18,8 @@ import datetime as dt
 import logging
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -73,6 +74,24 @@ def paths_on(day: dt.date) -> dict[int, str]:
             if path.startswith(new):
                 paths[union_id] = old + path[len(new):]
     return paths
+
+
+@contextmanager
+def batch_session() -> Iterator[None]:
+    """The snapshot is a batch job: on PostgreSQL it lifts the per-statement limit meant for
+    requests (settings: DB_STATEMENT_TIMEOUT_MS) to STATS_STATEMENT_TIMEOUT_MS, and puts it back."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('statement_timeout')")
+        previous = cursor.fetchone()[0]
+        cursor.execute("SELECT set_config('statement_timeout', %s, false)", [str(settings.STATS_STATEMENT_TIMEOUT_MS)])
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('statement_timeout', %s, false)", [previous])
 
 
 @dataclass
@@ -189,6 +208,12 @@ def rollup_periods(days: Iterable[dt.date], kinds: Mapping[str, str] | None = No
 
 def snapshot_day(day: dt.date, *, figures: Iterable[Figure] | None = None, periods: bool = True,
                  timings: dict[str, float] | None = None) -> DayResult:
+    with batch_session():
+        return _snapshot_day(day, figures=figures, periods=periods, timings=timings)
+
+
+def _snapshot_day(day: dt.date, *, figures: Iterable[Figure] | None = None, periods: bool = True,
+                  timings: dict[str, float] | None = None) -> DayResult:
     """Compute and store `day`. Idempotent: the day's rows are replaced as a whole. With
     `periods` (the default) its month and year roll-ups are recomputed in the same
     transaction; `snapshot_range` does that once for the whole range instead."""
@@ -247,7 +272,7 @@ def snapshot_range(
         day += dt.timedelta(days=1)
     # Months and years once for the range — also after a resumed run whose days were all
     # computed before an interruption.
-    with transaction.atomic():
+    with batch_session(), transaction.atomic():
         rollup_periods(_days(start, end))
     return results
 
