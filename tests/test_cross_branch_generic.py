@@ -34,8 +34,18 @@ from django.test import Client, TestCase
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from gonghui.accounts.models import RoleGrant
+from gonghui.assistance import grants, hardship, payouts
 from gonghui.assistance import services as ledger_services
-from gonghui.assistance.models import FundAccount, LedgerPeriod, LedgerTransaction
+from gonghui.assistance.models import (
+    FundAccount,
+    Grant,
+    GrantProgram,
+    HardshipFile,
+    LedgerPeriod,
+    LedgerTransaction,
+    PaymentBatch,
+    Payout,
+)
 from gonghui.campaigns.models import Campaign, Draw, Winner
 from gonghui.cases import legal_services
 from gonghui.cases import services as case_services
@@ -135,6 +145,12 @@ def _disbursement(w: World) -> LedgerTransaction:
                                          memo="生活救助")
 
 
+def _payment_batch(w: World) -> PaymentBatch:
+    ledger_services.fund_receipt(union=w.tree.grassroots_a, source="central", amount=1000_00, memo="专项资金")
+    w.get(Payout)
+    return payouts.payment_batch_create(union=w.tree.grassroots_a)
+
+
 def _import_job(w: World) -> ImportJob:
     with TestCase.captureOnCommitCallbacks(execute=True):  # validation runs after commit
         job = roster_import_create(
@@ -206,6 +222,24 @@ FACTORIES: dict[type[models.Model], Callable[[World], Any]] = {
     Campaign: lambda w: make_campaign(union=w.tree.grassroots_a),
     Winner: lambda w: campaign_winner_for(union=w.tree.grassroots_a, user=w.worker),
     Draw: lambda w: w.get(Winner).draw,
+    Payout: lambda w: payouts.payout_create(
+        union=w.tree.grassroots_a, source="central", amount=100_00, payee_name="王小明",
+        bank_account="6222021234567890123", memo="生活救助", idempotency_key="cross-branch-payout",
+    ),
+    PaymentBatch: _payment_batch,
+    GrantProgram: lambda w: grants.grant_program_create(
+        union=w.tree.city_a, name="生活救助", kind="living", source="central", min_amount=100_00,
+        max_amount=5000_00, by=w.tree.staff_a,
+    ),
+    # The worker's own application (a member, through their hardship file's membership).
+    Grant: lambda w: w.get(HardshipFile) and grants.grant_apply(
+        user=w.worker, program=w.get(GrantProgram), amount=1000_00, reason="看病", bank_account="6222021234567890123",
+    ),
+    # The worker's own file, so the worker's /mine/ operations have an owner.
+    HardshipFile: lambda w: hardship.hardship_file_apply(
+        user=make_member(union=w.tree.grassroots_a, user=w.worker).person.user, household=[], monthly_income=0,
+        cause="illness", cause_note="重病",
+    ),
 }
 
 # Rows that belong to a union but are no branch object of their own, and why.
@@ -220,6 +254,11 @@ NOT_BRANCH_OBJECTS: dict[str, str] = {
     "stations.AssessmentScore": "read only through its star application",
     "assistance.LedgerEntry": "a leg of a transaction: read only through its transaction or account",
     "assistance.AccountMonthTotal": "pre-aggregated totals, read only through balances and the 收支表",
+    "assistance.PaymentLine": "a line of a payment batch: read only through its batch or payout",
+    "assistance.PaymentReturn": "an imported return file: read only through its batch",
+    "assistance.GrantObjection": "kept with its grant: read only through the grant",
+    "assistance.HardshipFileEvent": "a hardship file's history: read only through its file",
+    "assistance.HardshipDocument": "read only through its file (served by name via core/files, checked there)",
     "stats.Fact": "statistics rows, never addressed by id: read by union through stats selectors (tests/stats)",
     "stats.Rollup": "statistics rows, never addressed by id: read by union through stats selectors (tests/stats)",
     "orgs.UnionMove": "the history of the tree, kept for statistics; no page or API addresses it",
@@ -242,6 +281,7 @@ PUBLIC_OPERATIONS: dict[str, str] = {
     "campaign_book": "the worker's own card book in any published campaign",
     "campaign_combine": "the worker's own cards in any published campaign",
     "campaign_draw_public": "a draw's record is published for anyone to verify",
+    "grant_object": "anyone signed in may object to a grant on public notice (the notice board is public)",
 }
 
 # Values for path parameters that are not ids. Refused calls try them all; the owner's
@@ -249,6 +289,7 @@ PUBLIC_OPERATIONS: dict[str, str] = {
 STRING_PARAMS: dict[str, Callable[[models.Model], list[str]]] = {
     "action": lambda obj: ["note", "assign_lawyer", "deliver", "release"],
     "number": lambda obj: [obj.number],
+    "step": lambda obj: ["verify", "reject", "reveal", "notice"],
 }
 
 # --- discovery -------------------------------------------------------------------------------

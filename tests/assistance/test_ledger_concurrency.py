@@ -91,3 +91,17 @@ def test_twenty_concurrent_spends_never_overdraw():
     assert all(isinstance(e, Conflict) and e.code == "insufficient_funds" for e in errors), errors
     assert FundAccount.objects.get(union=tree.city_a, source="central", kind="available").balance == 100_00
     assert_books_sound()
+
+
+def test_twenty_concurrent_payout_requests_with_one_idempotency_key_give_one_payout():
+    from gonghui.assistance import payouts
+    from gonghui.assistance.models import Payout
+
+    tree = Tree()
+    results, errors = _race(lambda i: payouts.payout_create(
+        union=tree.city_a, source="central", amount=500_00, payee_name="张三", bank_account="6222021234567890123",
+        memo="生活救助", idempotency_key="payout-key-1",
+    ).pk)
+    assert errors == []
+    assert len(results) == THREADS and len(set(results)) == 1
+    assert Payout.objects.filter(idempotency_key="payout-key-1").count() == 1

@@ -40,6 +40,7 @@ HOSTILE = [
 TESTED_ROUTES = {
     "console:stations:export", "console:members:roster_template", "console:members:roster_bad_rows",
     "console:members:people_export", "console:stats:export", "console:assistance:statement_export",
+    "console:assistance:batch_file",
 }
 
 
@@ -130,6 +131,21 @@ def test_ledger_statement_export_keeps_hostile_union_names_as_text(client):
     content = _body(response)
     assert _formula_cells(content) == []
     assert HOSTILE[0] in _texts(content)
+
+
+def test_payment_batch_file_keeps_hostile_payee_names_and_memos_as_text(client):
+    from gonghui.assistance import payouts
+    from gonghui.assistance import services as ledger_services
+
+    tree = Tree()
+    ledger_services.fund_receipt(union=tree.city_a, source="central", amount=1000_00, memo="专项资金")
+    payouts.payout_create(union=tree.city_a, source="central", amount=10_00, payee_name=HOSTILE[0][:60],
+                          bank_account="6222021234567890123", memo=HOSTILE[1], idempotency_key="hostile-1")
+    batch = payouts.payment_batch_create(union=tree.city_a)
+    client.force_login(tree.staff_a)
+    content = _body(client.get(reverse("console:assistance:batch_file", args=[batch.pk])))
+    assert _formula_cells(content) == []
+    assert {HOSTILE[0][:60], HOSTILE[1], "6222021234567890123"} <= _texts(content)
 
 
 def test_statistics_export_keeps_hostile_union_names_as_text(client, frozen_clock):

@@ -8,7 +8,23 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from .models import AccountMonthTotal, FundAccount, LedgerEntry, LedgerPeriod, LedgerTransaction
+from .models import (
+    AccountMonthTotal,
+    FundAccount,
+    Grant,
+    GrantObjection,
+    GrantProgram,
+    HardshipFile,
+    HardshipFileEvent,
+    HardshipStandard,
+    LedgerEntry,
+    LedgerPeriod,
+    LedgerTransaction,
+    PaymentBatch,
+    PaymentLine,
+    PaymentReturn,
+    Payout,
+)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
@@ -64,3 +80,99 @@ class AccountMonthTotalAdmin(ReadOnlyAdmin):
     list_display = ("union", "source", "account_kind", "month", "txn_kind", "debit", "credit", "net")
     list_filter = ("source", "account_kind", "txn_kind")
     list_select_related = ("union",)
+
+
+@admin.register(Payout)
+class PayoutAdmin(ReadOnlyAdmin):
+    # The account number is shown masked only: a full number is revealed in the console, audited.
+    list_display = ("pk", "union", "payee_name", "bank_account_masked", "amount", "status", "failures")
+    list_filter = ("status", "source")
+    search_fields = ("payee_name", "union__name")
+    list_select_related = ("union",)
+    exclude = ("bank_account",)
+    readonly_fields = ("bank_account_masked",)
+
+
+class PaymentLineInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = PaymentLine
+    fields = ("seq", "payout", "amount", "result", "bank_reason", "payout_txn", "settle_txn")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(PaymentBatch)
+class PaymentBatchAdmin(ReadOnlyAdmin):
+    list_display = ("number", "union", "count", "total", "status", "created_at")
+    list_filter = ("status",)
+    search_fields = ("number", "union__name")
+    list_select_related = ("union",)
+    inlines = [PaymentLineInline]
+
+
+@admin.register(PaymentReturn)
+class PaymentReturnAdmin(ReadOnlyAdmin):
+    list_display = ("batch", "file_name", "paid", "failed", "unchanged", "imported_at", "imported_by")
+    list_select_related = ("batch", "imported_by")
+
+
+@admin.register(HardshipStandard)
+class HardshipStandardAdmin(ReadOnlyAdmin):
+    list_display = ("region", "year", "low_income_line", "hardship_permille", "set_by", "updated_at")
+    list_filter = ("year",)
+    search_fields = ("region",)
+
+
+class HardshipEventInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = HardshipFileEvent
+    fields = ("at", "status", "by", "note")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(HardshipFile)
+class HardshipFileAdmin(ReadOnlyAdmin):
+    # The ID number is shown masked only; the console reveals it, audited.
+    list_display = ("pk", "name", "union", "status", "grade", "review_due")
+    list_filter = ("status", "grade", "cause")
+    search_fields = ("name", "union__name")
+    list_select_related = ("union",)
+    exclude = ("id_number", "id_number_index")
+    readonly_fields = ("id_number_masked",)
+    inlines = [HardshipEventInline]
+
+
+@admin.register(GrantProgram)
+class GrantProgramAdmin(ReadOnlyAdmin):
+    list_display = ("name", "union", "kind", "min_amount", "max_amount", "yearly_cap", "notice_days", "active")
+    list_filter = ("kind", "active")
+    search_fields = ("name", "union__name")
+    list_select_related = ("union",)
+
+
+class GrantObjectionInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = GrantObjection
+    fields = ("at", "text", "by")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Grant)
+class GrantAdmin(ReadOnlyAdmin):
+    list_display = ("pk", "name", "program", "amount", "status", "union", "approving_union", "notice_until")
+    list_filter = ("status",)
+    search_fields = ("name", "program__name", "union__name")
+    list_select_related = ("program", "union", "approving_union")
+    exclude = ("bank_account", "id_number_index")
+    inlines = [GrantObjectionInline]

@@ -8,22 +8,61 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Router, Status
+from ninja import File, Router, Status
+from ninja.files import UploadedFile
 
 from gonghui.accounts.auth import session_or_token
-from gonghui.core.errors import ValidationFailed
+from gonghui.core.errors import PermissionDenied, ValidationFailed
 from gonghui.core.paging import Limit200, Offset
 
-from . import selectors, services
-from .models import FundAccount, LedgerPeriod, LedgerTransaction
+from . import grants, hardship, payouts, selectors, services
+from .models import (
+    FundAccount,
+    Grant,
+    GrantProgram,
+    HardshipFile,
+    HardshipGrade,
+    HardshipStandard,
+    LedgerPeriod,
+    LedgerTransaction,
+    PaymentBatch,
+    Payout,
+)
 from .schemas import (
     AccountsOpenIn,
     AllocationIn,
     BalanceOut,
     DisbursementIn,
     FundAccountOut,
+    GrantApplyIn,
+    GrantApproveIn,
+    GrantNoteIn,
+    GrantOut,
+    GrantProgramIn,
+    GrantProgramOut,
+    HardshipApplyIn,
+    HardshipFileOut,
+    HardshipLookupIn,
+    HardshipLookupOut,
+    HardshipNoteIn,
+    HardshipReasonIn,
+    HardshipReviewIn,
+    HardshipStandardIn,
+    HardshipStandardOut,
+    HardshipVerifyIn,
     LedgerTransactionOut,
+    NoticeOut,
+    ObjectionIn,
+    PaymentBatchIn,
+    PaymentBatchOut,
+    PaymentLineOut,
+    PaymentReturnOut,
+    PayoutIn,
+    PayoutOut,
+    PayoutRevealIn,
+    PayoutRevealOut,
     PeriodCloseIn,
     PeriodOut,
     ReceiptIn,
@@ -198,3 +237,322 @@ def income_statement(request: HttpRequest, union_id: int, year: int, month_from:
     return {"union_id": union.pk, "union_name": union.name, "month_from": f"{start:%Y-%m}",
             "month_to": f"{end:%Y-%m}", "subtree": subtree, "rows": [_row_out(r) for r in statement.rows],
             "total": _row_out(statement.total), "children": [_row_out(r) for r in statement.children]}
+
+
+# --- payouts ----------------------------------------------------------------------------------
+
+
+def payout_out(payout: Payout) -> dict[str, Any]:
+    return {
+        "id": payout.pk, "union_id": payout.union_id, "union_name": payout.union.name, "source": payout.source,
+        "amount_fen": payout.amount, "payee_name": payout.payee_name,
+        "bank_account_masked": payout.bank_account_masked, "bank_name": payout.bank_name, "memo": payout.memo,
+        "status": payout.status, "status_label": payout.get_status_display(),
+        "failure_reason": payout.failure_reason, "failures": payout.failures, "paid_on": payout.paid_on,
+        "created_at": payout.created_at,
+    }
+
+
+def batch_out(batch: PaymentBatch) -> dict[str, Any]:
+    return {"id": batch.pk, "number": batch.number, "union_id": batch.union_id, "status": batch.status,
+            "count": batch.count, "total_fen": batch.total, "created_at": batch.created_at}
+
+
+@router.get("/payouts", response=list[PayoutOut], summary="代发记录")
+def payout_list(request: HttpRequest, union_id: int | None = None, status: str = "", limit: Limit200 = 50,
+                offset: Offset = 0) -> list[dict[str, Any]]:
+    union = selectors.ledger_union_get_for_user(user=_user(request), union_id=union_id) if union_id else None
+    payouts = selectors.payout_list_for_user(user=_user(request), union=union,
+                                             status=status if status in Payout.Status.values else "")
+    return [payout_out(p) for p in payouts[offset: offset + limit]]
+
+
+@router.post("/payouts", response={201: PayoutOut}, summary="新增代发（幂等）")
+def payout_create(request: HttpRequest, payload: PayoutIn) -> Status:
+    union = selectors.ledger_union_get_for_user(user=_user(request), union_id=payload.union_id, action=WRITE)
+    payout = payouts.payout_create(
+        union=union, source=payload.source, amount=payload.amount_fen, payee_name=payload.payee_name,
+        bank_account=payload.bank_account, bank_name=payload.bank_name, memo=payload.memo,
+        idempotency_key=payload.idempotency_key, actor=_user(request),
+    )
+    return Status(201, payout_out(payout))
+
+
+@router.get("/payouts/{int:payout_id}", response=PayoutOut, summary="代发详情")
+def payout_get(request: HttpRequest, payout_id: int) -> dict[str, Any]:
+    return payout_out(selectors.payout_get_for_user(user=_user(request), payout_id=payout_id))
+
+
+@router.post("/payouts/{int:payout_id}/reveal", response=PayoutRevealOut, summary="查看完整银行账号（留痕）")
+def payout_reveal(request: HttpRequest, payout_id: int, payload: PayoutRevealIn) -> dict[str, Any]:
+    payout = selectors.payout_get_for_user(user=_user(request), payout_id=payout_id)
+    return {"bank_account": payouts.payout_bank_account_reveal(payout=payout, actor=_user(request),
+                                                               reason=payload.reason)}
+
+
+@router.get("/payment-batches", response=list[PaymentBatchOut], summary="代发批次")
+def payment_batch_list(request: HttpRequest, union_id: int | None = None, limit: Limit200 = 50,
+                       offset: Offset = 0) -> list[dict[str, Any]]:
+    union = selectors.ledger_union_get_for_user(user=_user(request), union_id=union_id) if union_id else None
+    return [batch_out(b) for b in selectors.payment_batch_list_for_user(user=_user(request),
+                                                                        union=union)[offset: offset + limit]]
+
+
+@router.post("/payment-batches", response={201: PaymentBatchOut}, summary="生成代发批次")
+def payment_batch_create(request: HttpRequest, payload: PaymentBatchIn) -> Status:
+    union = selectors.ledger_union_get_for_user(user=_user(request), union_id=payload.union_id, action=WRITE)
+    batch = payouts.payment_batch_create(union=union, payout_ids=payload.payout_ids, actor=_user(request))
+    return Status(201, batch_out(batch))
+
+
+@router.get("/payment-batches/{int:payment_batch_id}/lines", response=list[PaymentLineOut], summary="批次明细")
+def payment_batch_lines(request: HttpRequest, payment_batch_id: int, limit: Limit200 = 200,
+                        offset: Offset = 0) -> list[dict[str, Any]]:
+    batch = selectors.payment_batch_get_for_user(user=_user(request), payment_batch_id=payment_batch_id)
+    return [{"seq": line.seq, "reference": f"{batch.number}-{line.seq:05d}", "payout_id": line.payout_id,
+             "payee_name": line.payout.payee_name, "bank_account_masked": line.payout.bank_account_masked,
+             "amount_fen": line.amount, "result": line.result, "bank_reason": line.bank_reason}
+            for line in selectors.payment_batch_lines(batch=batch)[offset: offset + limit]]
+
+
+@router.post("/payment-batches/{int:payment_batch_id}/returns", response={200: PaymentReturnOut},
+             summary="导入银行回盘文件")
+def payment_return_import(request: HttpRequest, payment_batch_id: int,
+                          file: UploadedFile | None = File(None)) -> dict[str, Any]:  # noqa: B008
+    # The batch first: another branch's batch is a 404 whatever was sent.
+    batch = selectors.payment_batch_get_for_user(user=_user(request), payment_batch_id=payment_batch_id,
+                                                 action=WRITE)
+    if file is None:
+        raise ValidationFailed(_("请上传银行回盘文件（.xlsx）。"), code="return_file_missing", field="file")
+    imported, new = payouts.payment_return_import(batch=batch, upload=file, actor=_user(request))
+    return {"batch_id": batch.pk, "new_file": new, "paid": imported.paid, "failed": imported.failed,
+            "unchanged": imported.unchanged}
+
+
+# --- hardship files ---------------------------------------------------------------------------
+
+
+def hardship_out(file: HardshipFile) -> dict[str, Any]:
+    return {
+        "id": file.pk, "union_id": file.union_id, "union_name": file.union.name, "name": file.name,
+        "id_number_masked": file.id_number_masked, "household": file.household,
+        "household_size": file.household_size, "monthly_income_fen": file.monthly_income, "cause": file.cause,
+        "cause_label": file.get_cause_display(), "status": file.status, "status_label": file.get_status_display(),
+        "due_on": file.due_on, "visited_on": file.visited_on, "grade": file.grade,
+        "grade_label": file.get_grade_display() if file.grade else "",
+        "per_capita_income_fen": file.per_capita_income, "approved_on": file.approved_on,
+        "review_due": file.review_due, "closed_reason": file.closed_reason,
+    }
+
+
+def standard_out(standard: HardshipStandard) -> dict[str, Any]:
+    return {"region": standard.region, "year": standard.year, "low_income_line_fen": standard.low_income_line,
+            "hardship_permille": standard.hardship_permille, "hardship_line_fen": standard.hardship_line}
+
+
+@router.get("/hardship/mine", response=list[HardshipFileOut], summary="我的建档申请")
+def hardship_file_list_mine(request: HttpRequest) -> list[dict[str, Any]]:
+    return [hardship_out(f) for f in selectors.hardship_file_list_for_worker(user=_user(request))[:50]]
+
+
+@router.get("/hardship/mine/{int:hardship_file_id}", response=HardshipFileOut, summary="我的建档申请详情")
+def hardship_file_get_mine(request: HttpRequest, hardship_file_id: int) -> dict[str, Any]:
+    return hardship_out(selectors.hardship_file_get_for_worker(user=_user(request), hardship_file_id=hardship_file_id))
+
+
+@router.post("/hardship/mine", response={201: HardshipFileOut}, summary="申请困难职工建档（材料请在网页上传）")
+def hardship_file_apply(request: HttpRequest, payload: HardshipApplyIn) -> Status:
+    file = hardship.hardship_file_apply(
+        user=_user(request), household=[m.dict() for m in payload.household],
+        monthly_income=payload.monthly_income_fen, cause=payload.cause, cause_note=payload.cause_note,
+    )
+    return Status(201, hardship_out(file))
+
+
+@router.get("/hardship/files", response=list[HardshipFileOut], summary="困难职工档案")
+def hardship_file_list(request: HttpRequest, status: str = "", grade: str = "", limit: Limit200 = 50,
+                       offset: Offset = 0) -> list[dict[str, Any]]:
+    files = selectors.hardship_file_list_for_user(
+        user=_user(request), status=status if status in HardshipFile.Status.values else "",
+        grade=grade if grade in HardshipGrade.values else "",
+    )
+    return [hardship_out(f) for f in files[offset: offset + limit]]
+
+
+@router.get("/hardship/files/{int:hardship_file_id}", response=HardshipFileOut, summary="档案详情")
+def hardship_file_get(request: HttpRequest, hardship_file_id: int) -> dict[str, Any]:
+    return hardship_out(selectors.hardship_file_get_for_user(user=_user(request), hardship_file_id=hardship_file_id))
+
+
+def _file(request: HttpRequest, hardship_file_id: int) -> HardshipFile:
+    return selectors.hardship_file_get_for_user(user=_user(request), hardship_file_id=hardship_file_id)
+
+
+@router.post("/hardship/files/{int:hardship_file_id}/verify", response=HardshipFileOut, summary="入户核查")
+def hardship_file_verify(request: HttpRequest, hardship_file_id: int, payload: HardshipVerifyIn) -> dict[str, Any]:
+    return hardship_out(hardship.hardship_file_verify(
+        file=_file(request, hardship_file_id), by=_user(request), visited_on=payload.visited_on,
+        findings=payload.findings, monthly_income=payload.monthly_income_fen, household_size=payload.household_size,
+    ))
+
+
+@router.post("/hardship/files/{int:hardship_file_id}/grade", response=HardshipFileOut, summary="按当地标准评定")
+def hardship_file_grade(request: HttpRequest, hardship_file_id: int) -> dict[str, Any]:
+    return hardship_out(hardship.hardship_file_grade(file=_file(request, hardship_file_id), by=_user(request)))
+
+
+@router.post("/hardship/files/{int:hardship_file_id}/approve", response=HardshipFileOut, summary="审批建档")
+def hardship_file_approve(request: HttpRequest, hardship_file_id: int, payload: HardshipNoteIn) -> dict[str, Any]:
+    return hardship_out(hardship.hardship_file_approve(file=_file(request, hardship_file_id), by=_user(request),
+                                                       note=payload.note))
+
+
+@router.post("/hardship/files/{int:hardship_file_id}/reject", response=HardshipFileOut, summary="不予建档")
+def hardship_file_reject(request: HttpRequest, hardship_file_id: int, payload: HardshipReasonIn) -> dict[str, Any]:
+    return hardship_out(hardship.hardship_file_reject(file=_file(request, hardship_file_id), by=_user(request),
+                                                      reason=payload.reason))
+
+
+@router.post("/hardship/files/{int:hardship_file_id}/review", response=HardshipFileOut, summary="年度复核")
+def hardship_file_review(request: HttpRequest, hardship_file_id: int, payload: HardshipReviewIn) -> dict[str, Any]:
+    return hardship_out(hardship.hardship_file_review(
+        file=_file(request, hardship_file_id), by=_user(request), reviewed_on=payload.reviewed_on,
+        findings=payload.findings, monthly_income=payload.monthly_income_fen, household_size=payload.household_size,
+    ))
+
+
+@router.post("/hardship/files/{int:hardship_file_id}/exit", response=HardshipFileOut, summary="解困脱困（退档）")
+def hardship_file_exit(request: HttpRequest, hardship_file_id: int, payload: HardshipReasonIn) -> dict[str, Any]:
+    return hardship_out(hardship.hardship_file_exit(file=_file(request, hardship_file_id), by=_user(request),
+                                                    reason=payload.reason))
+
+
+@router.post("/hardship/lookup", response=HardshipLookupOut, summary="按身份证号查询建档情况（全国唯一）")
+def hardship_file_lookup(request: HttpRequest, payload: HardshipLookupIn) -> dict[str, Any]:
+    if not selectors.union_choices_for_user(user=_user(request)).exists():
+        raise PermissionDenied(_("只有工会工作人员可以查询。"), code="forbidden")
+    found, file, union_name = hardship.hardship_file_lookup(user=_user(request), id_number=payload.id_number)
+    return {"found": found, "file_id": file.pk if file else None, "union_name": union_name}
+
+
+@router.get("/hardship/standards", response=list[HardshipStandardOut], summary="困难职工认定标准")
+def hardship_standard_list(request: HttpRequest, region_prefix: str = "", limit: Limit200 = 100,
+                           offset: Offset = 0) -> list[dict[str, Any]]:
+    standards = selectors.hardship_standard_list(region_prefix=region_prefix[:6])
+    return [standard_out(s) for s in standards[offset: offset + limit]]
+
+
+@router.post("/hardship/standards", response=HardshipStandardOut, summary="设置认定标准（省总工会）")
+def hardship_standard_set(request: HttpRequest, payload: HardshipStandardIn) -> dict[str, Any]:
+    return standard_out(hardship.hardship_standard_set(
+        region=payload.region, year=payload.year, low_income_line=payload.low_income_line_fen,
+        hardship_permille=payload.hardship_permille, by=_user(request),
+    ))
+
+
+# --- grants -----------------------------------------------------------------------------------
+
+
+def program_out(p: GrantProgram) -> dict[str, Any]:
+    return {"id": p.pk, "union_id": p.union_id, "union_name": p.union.name, "name": p.name, "kind": p.kind,
+            "source": p.source, "min_amount_fen": p.min_amount, "max_amount_fen": p.max_amount,
+            "yearly_cap_fen": p.yearly_cap, "eligible_grades": p.eligible_grades, "notice_days": p.notice_days,
+            "approval_threshold_fen": p.approval_threshold, "active": p.active}
+
+
+def grant_out(g: Grant, *, staff: bool = True) -> dict[str, Any]:
+    return {
+        "id": g.pk, "program_id": g.program_id, "program_name": g.program.name, "name": g.name,
+        "amount_fen": g.amount, "status": g.status, "status_label": g.get_status_display(),
+        "union_name": g.union.name, "approving_union_name": g.approving_union.name, "holder_name": g.holder.name,
+        "due_on": g.due_on, "notice_from": g.notice_from, "notice_until": g.notice_until,
+        "decision": g.decision if staff else "", "rejection_reason": g.rejection_reason,
+        "payout_status": g.payout.status if g.payout_id and g.payout else "",
+        "objections": g.objections.count() if staff else 0,
+    }
+
+
+@router.get("/grant-programs", response=list[GrantProgramOut], summary="救助项目")
+def grant_program_list(request: HttpRequest, limit: Limit200 = 100, offset: Offset = 0) -> list[dict[str, Any]]:
+    return [program_out(p) for p in selectors.grant_program_list_for_user(user=_user(request))[offset: offset + limit]]
+
+
+@router.post("/grant-programs", response={201: GrantProgramOut}, summary="新建救助项目")
+def grant_program_create(request: HttpRequest, payload: GrantProgramIn) -> Status:
+    union = selectors.ledger_union_get_for_user(user=_user(request), union_id=payload.union_id, action=WRITE)
+    program = grants.grant_program_create(
+        union=union, name=payload.name, kind=payload.kind, source=payload.source,
+        min_amount=payload.min_amount_fen, max_amount=payload.max_amount_fen, yearly_cap=payload.yearly_cap_fen,
+        eligible_grades=payload.eligible_grades, notice_days=payload.notice_days,
+        approval_threshold=payload.approval_threshold_fen, by=_user(request),
+    )
+    return Status(201, program_out(program))
+
+
+@router.get("/grants/mine", response=list[GrantOut], summary="我的救助申请")
+def grant_list_mine(request: HttpRequest) -> list[dict[str, Any]]:
+    return [grant_out(g, staff=False) for g in selectors.grant_list_for_worker(user=_user(request))[:50]]
+
+
+@router.get("/grants/mine/{int:grant_id}", response=GrantOut, summary="我的救助申请详情")
+def grant_get_mine(request: HttpRequest, grant_id: int) -> dict[str, Any]:
+    return grant_out(selectors.grant_get_for_worker(user=_user(request), grant_id=grant_id), staff=False)
+
+
+@router.post("/grants/mine", response={201: GrantOut}, summary="申请救助")
+def grant_apply(request: HttpRequest, payload: GrantApplyIn) -> Status:
+    program = selectors.grant_program_for_worker(user=_user(request), grant_program_id=payload.program_id)
+    grant = grants.grant_apply(user=_user(request), program=program, amount=payload.amount_fen,
+                               reason=payload.reason, bank_account=payload.bank_account, bank_name=payload.bank_name)
+    return Status(201, grant_out(grant, staff=False))
+
+
+@router.get("/grants", response=list[GrantOut], summary="救助申请")
+def grant_list(request: HttpRequest, status: str = "", limit: Limit200 = 50, offset: Offset = 0) -> list[dict[str, Any]]:
+    found = selectors.grant_list_for_user(user=_user(request), status=status if status in Grant.Status.values else "")
+    return [grant_out(g) for g in found.select_related("payout")[offset: offset + limit]]
+
+
+@router.get("/grants/{int:grant_id}", response=GrantOut, summary="救助申请详情")
+def grant_get(request: HttpRequest, grant_id: int) -> dict[str, Any]:
+    return grant_out(selectors.grant_get_for_user(user=_user(request), grant_id=grant_id))
+
+
+@router.post("/grants/{int:grant_id}/verify", response=GrantOut, summary="核查")
+def grant_verify(request: HttpRequest, grant_id: int, payload: GrantNoteIn) -> dict[str, Any]:
+    grant = selectors.grant_get_for_user(user=_user(request), grant_id=grant_id)
+    return grant_out(grants.grant_verify(grant=grant, by=_user(request), note=payload.note))
+
+
+@router.post("/grants/{int:grant_id}/notice", response=GrantOut, summary="开始公示")
+def grant_notice_start(request: HttpRequest, grant_id: int) -> dict[str, Any]:
+    grant = selectors.grant_get_for_user(user=_user(request), grant_id=grant_id)
+    return grant_out(grants.grant_notice_start(grant=grant, by=_user(request)))
+
+
+@router.post("/grants/{int:grant_id}/approve", response=GrantOut, summary="审批（记录会议决定）并发放")
+def grant_approve(request: HttpRequest, grant_id: int, payload: GrantApproveIn) -> dict[str, Any]:
+    grant = selectors.grant_get_for_user(user=_user(request), grant_id=grant_id)
+    return grant_out(grants.grant_approve(grant=grant, by=_user(request), decision=payload.decision,
+                                          decided_on=payload.decided_on))
+
+
+@router.post("/grants/{int:grant_id}/reject", response=GrantOut, summary="不予救助")
+def grant_reject(request: HttpRequest, grant_id: int, payload: HardshipReasonIn) -> dict[str, Any]:
+    grant = selectors.grant_get_for_user(user=_user(request), grant_id=grant_id)
+    return grant_out(grants.grant_reject(grant=grant, by=_user(request), reason=payload.reason))
+
+
+@router.get("/notices", response=list[NoticeOut], auth=None, summary="救助公示（公开，姓名脱敏）")
+def grant_notice_list(request: HttpRequest, limit: Limit200 = 100, offset: Offset = 0) -> list[dict[str, Any]]:
+    found = selectors.grant_notices_public(today=timezone.localdate())[offset: offset + limit]
+    return [{"id": g.pk, "name_masked": g.name_masked, "kind_label": g.program.get_kind_display(),
+             "program_name": g.program.name, "union_name": g.union.name, "amount_fen": g.amount,
+             "notice_until": g.notice_until} for g in found]
+
+
+@router.post("/notices/{int:grant_id}/objections", response={201: dict}, summary="对公示提出异议")
+def grant_object(request: HttpRequest, grant_id: int, payload: ObjectionIn) -> Status:
+    grant = selectors.grant_notice_get(grant_id=grant_id, today=timezone.localdate())
+    grants.grant_object(grant=grant, text=payload.text, by=_user(request))
+    return Status(201, {"ok": True})

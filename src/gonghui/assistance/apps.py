@@ -6,3 +6,8 @@ class AssistanceConfig(AppConfig):
     name = "gonghui.assistance"
     label = "assistance"
     verbose_name = _("帮扶与资金")
+
+    def ready(self) -> None:
+        from . import files
+
+        files.register()  # who may read stored hardship documents

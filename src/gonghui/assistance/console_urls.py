@@ -3,6 +3,8 @@
 from django.urls import path
 
 from . import console_views as views
+from .console_views import grants, hardship
+from .console_views import payouts as pay
 
 app_name = "assistance"
 urlpatterns = [
@@ -16,4 +18,20 @@ urlpatterns = [
     path("periods/", views.period_list, name="periods"),
     path("statement/", views.statement, name="statement"),
     path("statement/export.xlsx", views.statement_export, name="statement_export"),
+    path("payouts/", pay.payout_queue, name="payouts"),
+    path("payouts/<int:payout_id>/", pay.payout_detail, name="payout_detail"),
+    path("payouts/<int:payout_id>/reveal/", pay.payout_reveal, name="payout_reveal"),
+    path("payouts/<int:payout_id>/cancel/", pay.payout_cancel, name="payout_cancel"),
+    path("batches/", pay.batch_list, name="batches"),
+    path("batches/<int:payment_batch_id>/", pay.batch_detail, name="batch_detail"),
+    path("batches/<int:payment_batch_id>/bank-file.xlsx", pay.batch_file, name="batch_file"),
+    path("grants/", grants.grant_list, name="grants"),
+    path("grants/programs/", grants.program_list, name="grant_programs"),
+    path("grants/<int:grant_id>/", grants.grant_detail, name="grant_detail"),
+    path("grants/<int:grant_id>/<str:step>/", grants.grant_step, name="grant_step"),
+    path("hardship/", hardship.hardship_list, name="hardship_list"),
+    path("hardship/lookup/", hardship.hardship_lookup, name="hardship_lookup"),
+    path("hardship/standards/", hardship.hardship_standards, name="hardship_standards"),
+    path("hardship/<int:hardship_file_id>/", hardship.hardship_detail, name="hardship_detail"),
+    path("hardship/<int:hardship_file_id>/<str:step>/", hardship.hardship_step, name="hardship_step"),
 ]

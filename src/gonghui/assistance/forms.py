@@ -7,11 +7,13 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from gonghui.cases.forms import MultipleFileField
+from gonghui.core.errors import DomainError
 from gonghui.core.forms import DateField
 from gonghui.core.money import yuan_to_fen
 from gonghui.orgs.models import Union
 
-from .models import FundSource
+from .models import FundSource, GrantKind, HardshipCause, HardshipGrade
 
 POST_KINDS = (
     ("receipt", _("资金入账")),
@@ -97,3 +99,163 @@ class StatementForm(forms.Form):
         if data.get("month_from") and data.get("month_to") and data["month_from"] > data["month_to"]:
             self.add_error("month_to", _("截止月份不能早于起始月份。"))
         return data
+
+
+class PayoutForm(forms.Form):
+    union = forms.ModelChoiceField(label=_("发放工会"), queryset=Union.objects.none())
+    source = forms.ChoiceField(label=_("资金来源"), choices=FundSource.choices)
+    amount = YuanField(label=_("金额（元）"))
+    payee_name = forms.CharField(label=_("收款人"), max_length=60)
+    bank_account = forms.CharField(label=_("银行账号"), max_length=40,
+                                   widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
+    bank_name = forms.CharField(label=_("开户行"), max_length=60, required=False)
+    memo = forms.CharField(label=_("摘要"), max_length=200)
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=200)
+
+    def __init__(self, *args: Any, unions: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["union"]).queryset = unions  # type: ignore[type-arg]
+
+
+class BatchCreateForm(forms.Form):
+    union = forms.ModelChoiceField(label=_("发放工会"), queryset=Union.objects.none())
+
+    def __init__(self, *args: Any, unions: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["union"]).queryset = unions  # type: ignore[type-arg]
+
+
+class ReturnFileForm(forms.Form):
+    file = forms.FileField(label=_("银行回盘文件（.xlsx）"))
+
+
+class RevealForm(forms.Form):
+    reason = forms.CharField(label=_("查看原因"), max_length=500)
+
+
+# --- hardship files ---------------------------------------------------------------------------
+
+HOUSEHOLD_ROWS = 5
+
+
+class YuanOrZeroField(forms.CharField):
+    """An amount in 元 that may be 0 (an income)."""
+
+    def clean(self, value: Any) -> int:
+        text = (super().clean(value) or "").strip()
+        try:
+            fen = yuan_to_fen(text) if text else 0
+        except DomainError as exc:
+            raise forms.ValidationError(str(exc.message)) from exc
+        if fen < 0 or fen > 100_000_000:
+            raise forms.ValidationError(_("金额超出范围。"))
+        return fen
+
+
+class HardshipApplyForm(forms.Form):
+    cause = forms.ChoiceField(label=_("致困原因"), choices=[("", _("请选择")), *HardshipCause.choices])
+    cause_note = forms.CharField(label=_("家庭困难情况说明"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4}))
+    monthly_income = YuanOrZeroField(label=_("全家每月总收入（元）"), max_length=12,
+                                     widget=forms.TextInput(attrs={"inputmode": "decimal"}))
+    attachments = MultipleFileField(label=_("证明材料（图片或 PDF，每个不超过 5 MB）"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for i in range(HOUSEHOLD_ROWS):
+            self.fields[f"member_{i}_name"] = forms.CharField(label=_("姓名"), max_length=50, required=False)
+            self.fields[f"member_{i}_relation"] = forms.CharField(label=_("关系"), max_length=20, required=False)
+            self.fields[f"member_{i}_age"] = forms.IntegerField(label=_("年龄"), min_value=0, max_value=120,
+                                                                required=False)
+
+    def household(self) -> list[dict[str, Any]]:
+        d = self.cleaned_data
+        return [{"name": d.get(f"member_{i}_name") or "", "relation": d.get(f"member_{i}_relation") or "",
+                 "age": d.get(f"member_{i}_age")} for i in range(HOUSEHOLD_ROWS)]
+
+    def member_rows(self) -> list[tuple[Any, Any, Any]]:
+        return [(self[f"member_{i}_name"], self[f"member_{i}_relation"], self[f"member_{i}_age"])
+                for i in range(HOUSEHOLD_ROWS)]
+
+
+class HardshipVerifyForm(forms.Form):
+    visited_on = DateField(label=_("入户核查日期"))
+    findings = forms.CharField(label=_("核查情况"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    monthly_income = YuanOrZeroField(label=_("核实的家庭月收入（元，不改可不填）"), max_length=12, required=False)
+    household_size = forms.IntegerField(label=_("核实的家庭人口（不改可不填）"), min_value=1, max_value=13, required=False)
+    photos = MultipleFileField(label=_("核查照片"))
+
+
+class HardshipReviewForm(forms.Form):
+    reviewed_on = DateField(label=_("复核日期"))
+    findings = forms.CharField(label=_("复核情况"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    monthly_income = YuanOrZeroField(label=_("家庭月收入（元，不变可不填）"), max_length=12, required=False)
+    household_size = forms.IntegerField(label=_("家庭人口（不变可不填）"), min_value=1, max_value=13, required=False)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("原因"), max_length=500)
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(label=_("审批意见"), max_length=500, required=False)
+
+
+class LookupForm(forms.Form):
+    id_number = forms.CharField(label=_("身份证号"), max_length=18, min_length=15)
+
+
+class StandardForm(forms.Form):
+    region = forms.CharField(label=_("区划代码（6 位）"), max_length=6, min_length=6)
+    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
+    low_income_line = YuanField(label=_("城乡低保标准（元/人·月）"))
+    hardship_ratio = forms.DecimalField(label=_("困难标准倍数"), min_value=1, max_value=5, decimal_places=2,
+                                        initial="1.5")
+
+
+# --- grants -----------------------------------------------------------------------------------
+
+
+class GrantApplyForm(forms.Form):
+    program = forms.TypedChoiceField(label=_("救助项目"), coerce=int)
+    amount = YuanField(label=_("申请金额（元）"))
+    reason = forms.CharField(label=_("申请理由"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4}))
+    bank_account = forms.CharField(label=_("本人银行卡号"), max_length=40,
+                                   widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
+    bank_name = forms.CharField(label=_("开户行"), max_length=60, required=False)
+
+    def __init__(self, *args: Any, programs: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.TypedChoiceField, self.fields["program"]).choices = [
+            (p.pk, f"{p.name}（{p.union.name}）") for p in programs]
+
+
+class GrantProgramForm(forms.Form):
+    union = forms.ModelChoiceField(label=_("主办工会"), queryset=Union.objects.none())
+    name = forms.CharField(label=_("项目名称"), max_length=100)
+    kind = forms.ChoiceField(label=_("救助类别"), choices=GrantKind.choices)
+    source = forms.ChoiceField(label=_("资金来源"), choices=FundSource.choices)
+    min_amount = YuanField(label=_("每笔最低（元）"))
+    max_amount = YuanField(label=_("每笔最高（元）"))
+    yearly_cap = YuanField(label=_("每人每年上限（元）"), initial="6000")
+    eligible_grades = forms.MultipleChoiceField(label=_("限困难类别（不选则不限）"), choices=HardshipGrade.choices,
+                                                required=False, widget=forms.CheckboxSelectMultiple)
+    notice_days = forms.IntegerField(label=_("公示工作日"), min_value=1, max_value=30, initial=5)
+    approval_threshold = YuanField(label=_("本级审批上限（元），超过由上级工会审批"), initial="3000")
+
+    def __init__(self, *args: Any, unions: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["union"]).queryset = unions  # type: ignore[type-arg]
+
+
+class GrantVerifyForm(forms.Form):
+    note = forms.CharField(label=_("核查情况"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class GrantApproveForm(forms.Form):
+    decision = forms.CharField(label=_("会议决定（如主席办公会决定）"), max_length=2000,
+                               widget=forms.Textarea(attrs={"rows": 3}))
+    decided_on = DateField(label=_("决定日期"))
+
+
+class ObjectionForm(forms.Form):
+    text = forms.CharField(label=_("异议内容"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3}))

@@ -25,6 +25,8 @@ from django.utils.translation import gettext_lazy as _
 
 from gonghui.core import jurisdiction
 from gonghui.core.errors import Conflict
+from gonghui.core.files import random_upload_name
+from gonghui.core.pii import EncryptedTextField
 
 
 class FundSource(models.TextChoices):
@@ -260,3 +262,484 @@ class LedgerPeriod(models.Model):
 
     def __str__(self) -> str:
         return f"{self.union} {self.month:%Y-%m}"
+
+
+# --- payouts: approved payments sent to beneficiaries' bank accounts in batches ---------------
+
+
+def mask_bank_account(value: str | None) -> str:
+    """6222 **** 1234: the first and last four digits, never more than half the number."""
+    if not value:
+        return ""
+    if len(value) <= 8:
+        return "*" * len(value)
+    return f"{value[:4]} **** {value[-4:]}"
+
+
+class PayoutQuerySet(models.QuerySet["Payout"]):
+    def visible_to(self, user: Any, action: str = "view") -> PayoutQuerySet:
+        return jurisdiction.scope(self, user, path_field="union_path", action=action)
+
+
+class Payout(models.Model):
+    """One approved payment to one beneficiary, to be paid by the bank in a `PaymentBatch`.
+
+    Queued → sent (its money moved from available to payable by a `payout` transaction) →
+    paid (a `payout_settle` transaction moves it to expense). A row the bank returns as failed
+    has its `payout` transaction reversed and goes back to the queue with the bank's reason.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("待发放")
+        SENT = "sent", _("银行处理中")
+        PAID = "paid", _("已到账")
+        CANCELLED = "cancelled", _("已取消")
+
+    union = models.ForeignKey("orgs.Union", verbose_name=_("发放工会"), on_delete=models.PROTECT,
+                              related_name="payouts")
+    union_path = models.CharField(_("树路径"), max_length=255, db_index=True, editable=False)
+    source = models.CharField(_("资金来源"), max_length=16, choices=FundSource.choices)
+    amount = models.BigIntegerField(_("金额（分）"))
+    payee_name = models.CharField(_("收款人"), max_length=60)
+    bank_account = EncryptedTextField(_("银行账号"))
+    bank_name = models.CharField(_("开户行"), max_length=60, blank=True)
+    memo = models.CharField(_("摘要"), max_length=200)
+    # The worker paid, when known: their own page lists the payments made to them.
+    beneficiary = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("受助职工账号"), null=True,
+                                    blank=True, on_delete=models.PROTECT, related_name="assistance_payouts")
+    status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.QUEUED)
+    failure_reason = models.CharField(_("银行退回原因"), max_length=200, blank=True)
+    failures = models.PositiveSmallIntegerField(_("退回次数"), default=0)
+    paid_on = models.DateField(_("到账日期"), null=True, blank=True)
+    idempotency_key = models.CharField(_("幂等键"), max_length=200, unique=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("经办人"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    objects = PayoutQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("代发记录")
+        verbose_name_plural = _("代发记录")
+        ordering = ["-pk"]
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="payout_amount_positive")]
+        indexes = [models.Index(fields=["union", "status"], name="payout_union_status")]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.payee_name}"
+
+    @property
+    def bank_account_masked(self) -> str:
+        return mask_bank_account(self.bank_account)
+
+
+class PaymentBatchQuerySet(models.QuerySet["PaymentBatch"]):
+    def visible_to(self, user: Any, action: str = "view") -> PaymentBatchQuerySet:
+        return jurisdiction.scope(self, user, path_field="union_path", action=action)
+
+
+class PaymentBatch(models.Model):
+    """Queued payouts of one union sent to the bank together as one batch file."""
+
+    class Status(models.TextChoices):
+        SENT = "sent", _("已送银行")
+        SETTLED = "settled", _("已回盘")
+
+    union = models.ForeignKey("orgs.Union", verbose_name=_("发放工会"), on_delete=models.PROTECT,
+                              related_name="payment_batches")
+    union_path = models.CharField(_("树路径"), max_length=255, db_index=True, editable=False)
+    number = models.CharField(_("批次号"), max_length=32, unique=True)
+    status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.SENT)
+    total = models.BigIntegerField(_("合计（分）"), default=0)
+    count = models.PositiveIntegerField(_("笔数"), default=0)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("经办人"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    objects = PaymentBatchQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("代发批次")
+        verbose_name_plural = _("代发批次")
+        ordering = ["-pk"]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class PaymentLine(models.Model):
+    """One payout in one batch: one attempt to pay it, with the bank's answer."""
+
+    class Result(models.TextChoices):
+        PENDING = "pending", _("待回盘")
+        PAID = "paid", _("成功")
+        FAILED = "failed", _("失败")
+
+    batch = models.ForeignKey(PaymentBatch, verbose_name=_("批次"), on_delete=models.PROTECT, related_name="lines")
+    payout = models.ForeignKey(Payout, verbose_name=_("代发记录"), on_delete=models.PROTECT, related_name="lines")
+    seq = models.PositiveIntegerField(_("序号"))
+    amount = models.BigIntegerField(_("金额（分）"))
+    result = models.CharField(_("银行结果"), max_length=10, choices=Result.choices, default=Result.PENDING)
+    bank_reason = models.CharField(_("银行说明"), max_length=200, blank=True)
+    payout_txn = models.OneToOneField(LedgerTransaction, verbose_name=_("转入待支付凭证"), on_delete=models.PROTECT,
+                                      related_name="payment_line")
+    settle_txn = models.OneToOneField(LedgerTransaction, verbose_name=_("结算凭证"), null=True, blank=True,
+                                      on_delete=models.PROTECT, related_name="settled_line")
+    settled_at = models.DateTimeField(_("回盘时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("代发明细")
+        verbose_name_plural = _("代发明细")
+        ordering = ["batch", "seq"]
+        constraints = [models.UniqueConstraint(fields=["batch", "seq"], name="payment_line_seq_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.batch.number}-{self.seq}"
+
+    @property
+    def reference(self) -> str:
+        return f"{self.batch.number}-{self.seq:05d}"
+
+
+class PaymentReturn(models.Model):
+    """One imported bank return file (its digest: the same file again changes nothing)."""
+
+    batch = models.ForeignKey(PaymentBatch, verbose_name=_("批次"), on_delete=models.PROTECT, related_name="returns")
+    digest = models.CharField(_("文件摘要"), max_length=64)
+    file_name = models.CharField(_("文件名"), max_length=200)
+    paid = models.PositiveIntegerField(_("成功笔数"), default=0)
+    failed = models.PositiveIntegerField(_("失败笔数"), default=0)
+    unchanged = models.PositiveIntegerField(_("已处理过的笔数"), default=0)
+    imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("导入人"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    imported_at = models.DateTimeField(_("导入时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("银行回盘")
+        verbose_name_plural = _("银行回盘")
+        ordering = ["-pk"]
+        constraints = [models.UniqueConstraint(fields=["batch", "digest"], name="payment_return_once")]
+
+    def __str__(self) -> str:
+        return f"{self.batch.number} {self.file_name}"
+
+
+# --- hardship files (困难职工建档) -------------------------------------------------------------
+
+
+class HardshipStandard(models.Model):
+    """The local standard for one region and year: the monthly 城乡低保 line per person, and
+    the hardship line as a multiple of it (1.5× by default). Set by the province."""
+
+    region = models.CharField(_("区划代码"), max_length=6)
+    year = models.PositiveSmallIntegerField(_("年度"))
+    low_income_line = models.BigIntegerField(_("低保标准（分/人·月）"))
+    hardship_permille = models.PositiveIntegerField(_("困难标准倍数（‰）"), default=1500)
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("设置人"), null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("困难职工认定标准")
+        verbose_name_plural = _("困难职工认定标准")
+        ordering = ["region", "-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "year"], name="hardship_standard_unique"),
+            models.CheckConstraint(condition=Q(low_income_line__gt=0) & Q(hardship_permille__gte=1000),
+                                   name="hardship_standard_sane"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region} {self.year}"
+
+    @property
+    def hardship_line(self) -> int:
+        return self.low_income_line * self.hardship_permille // 1000
+
+
+class HardshipCause(models.TextChoices):
+    ILLNESS = "illness", _("因病")
+    DISABILITY = "disability", _("因残")
+    SCHOOL = "school", _("子女上学")
+    UNEMPLOYMENT = "unemployment", _("失业")
+    ACCIDENT = "accident", _("意外事故或灾害")
+    SINGLE_PARENT = "single_parent", _("单亲家庭")
+    OTHER = "other", _("其他")
+
+
+class HardshipGrade(models.TextChoices):
+    DEEP = "deep", _("深度困难")
+    RELATIVE = "relative", _("相对困难")
+    ACCIDENT = "accident", _("意外致困")
+
+
+class HardshipFileQuerySet(models.QuerySet["HardshipFile"]):
+    def visible_to(self, user: Any, action: str = "view") -> HardshipFileQuerySet:
+        return jurisdiction.scope(self, user, path_field="union_path", action=action)
+
+
+class HardshipFile(models.Model):
+    """A worker's hardship file (困难职工档案), held by one union.
+
+    待核查 → 已核查 → 已评定 → 在档 (annual review keeps it there) → 已脱困; or 不予建档 before
+    approval. One person has at most one open file nationally: a partial unique index on the
+    ID number's blind index over the open statuses.
+    """
+
+    class Status(models.TextChoices):
+        APPLIED = "applied", _("待入户核查")
+        VERIFIED = "verified", _("待评定")
+        GRADED = "graded", _("待审批")
+        ACTIVE = "active", _("在档")
+        EXITED = "exited", _("已脱困退档")
+        REJECTED = "rejected", _("不予建档")
+
+    OPEN = (Status.APPLIED, Status.VERIFIED, Status.GRADED, Status.ACTIVE)
+
+    union = models.ForeignKey("orgs.Union", verbose_name=_("建档工会"), on_delete=models.PROTECT,
+                              related_name="hardship_files")
+    union_path = models.CharField(_("树路径"), max_length=255, db_index=True, editable=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("申请人账号"), null=True, blank=True,
+                             on_delete=models.PROTECT, related_name="hardship_files")
+    name = models.CharField(_("姓名"), max_length=50)
+    id_number = EncryptedTextField(_("身份证号"))
+    id_number_index = models.CharField(max_length=32, db_index=True, editable=False)
+    household = models.JSONField(_("家庭成员"), default=list, blank=True)
+    household_size = models.PositiveSmallIntegerField(_("家庭人口"))
+    monthly_income = models.BigIntegerField(_("家庭月收入（分）"))
+    cause = models.CharField(_("致困原因"), max_length=16, choices=HardshipCause.choices)
+    cause_note = models.TextField(_("困难情况说明"), max_length=2000)
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.APPLIED)
+    due_on = models.DateField(_("办理期限"), null=True, blank=True)
+    visited_on = models.DateField(_("入户核查日期"), null=True, blank=True)
+    findings = models.TextField(_("核查情况"), blank=True)
+    grade = models.CharField(_("困难类别"), max_length=10, choices=HardshipGrade.choices, blank=True)
+    per_capita_income = models.BigIntegerField(_("人均月收入（分）"), null=True, blank=True)
+    standard = models.ForeignKey(HardshipStandard, verbose_name=_("认定标准"), null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="+")
+    approved_on = models.DateField(_("建档日期"), null=True, blank=True)
+    review_due = models.DateField(_("下次年度复核"), null=True, blank=True)
+    last_reviewed_on = models.DateField(_("上次复核"), null=True, blank=True)
+    closed_reason = models.CharField(_("退档或不予建档原因"), max_length=500, blank=True)
+    closed_on = models.DateField(_("退档日期"), null=True, blank=True)
+    created_at = models.DateTimeField(_("申请时间"), auto_now_add=True)
+
+    objects = HardshipFileQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("困难职工档案")
+        verbose_name_plural = _("困难职工档案")
+        ordering = ["-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["id_number_index"], name="hardship_file_one_open_per_person",
+                condition=Q(status__in=["applied", "verified", "graded", "active"]),
+            ),
+        ]
+        indexes = [models.Index(fields=["union", "status"], name="hardship_file_union_status")]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.name}"
+
+    @property
+    def id_number_masked(self) -> str:
+        from gonghui.core.pii import mask_id_number
+
+        return mask_id_number(self.id_number)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN
+
+
+class HardshipFileEvent(models.Model):
+    """A step of a file's history: who did what, when, and why."""
+
+    file = models.ForeignKey(HardshipFile, verbose_name=_("档案"), on_delete=models.PROTECT, related_name="events")
+    status = models.CharField(_("状态"), max_length=10, choices=HardshipFile.Status.choices)
+    note = models.TextField(_("说明"), blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("经办人"), null=True, blank=True,
+                           on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("档案进程")
+        verbose_name_plural = _("档案进程")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.file_id} {self.status}"
+
+
+def hardship_document_path(instance: HardshipDocument, filename: str) -> str:
+    return random_upload_name("assistance", filename)
+
+
+class HardshipDocument(models.Model):
+    """A document of a file: the worker's proof, or the photos of the home visit."""
+
+    file = models.ForeignKey(HardshipFile, verbose_name=_("档案"), on_delete=models.PROTECT,
+                             related_name="documents")
+    upload = models.FileField(_("文件"), upload_to=hardship_document_path, max_length=200)
+    original_name = models.CharField(_("原文件名"), max_length=200)
+    content_type = models.CharField(_("类型"), max_length=40)
+    size = models.PositiveIntegerField(_("大小（字节）"))
+    is_visit = models.BooleanField(_("入户核查照片"), default=False)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("上传人"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("档案材料")
+        verbose_name_plural = _("档案材料")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+# --- grants with public notice (公示) ---------------------------------------------------------
+
+
+class GrantKind(models.TextChoices):
+    LIVING = "living", _("生活救助")
+    MEDICAL = "medical", _("医疗救助")
+    SCHOOL = "school", _("助学")
+    TEMPORARY = "temporary", _("临时救助")
+
+
+class GrantProgramQuerySet(models.QuerySet["GrantProgram"]):
+    def visible_to(self, user: Any, action: str = "view") -> GrantProgramQuerySet:
+        return jurisdiction.scope(self, user, path_field="union_path", action=action)
+
+
+class GrantProgram(models.Model):
+    """A union's assistance program and its rules; it serves the union's whole subtree."""
+
+    union = models.ForeignKey("orgs.Union", verbose_name=_("主办工会"), on_delete=models.PROTECT,
+                              related_name="grant_programs")
+    union_path = models.CharField(_("树路径"), max_length=255, db_index=True, editable=False)
+    name = models.CharField(_("项目名称"), max_length=100)
+    kind = models.CharField(_("救助类别"), max_length=12, choices=GrantKind.choices)
+    source = models.CharField(_("资金来源"), max_length=16, choices=FundSource.choices)
+    min_amount = models.BigIntegerField(_("最低金额（分）"))
+    max_amount = models.BigIntegerField(_("最高金额（分）"))
+    yearly_cap = models.BigIntegerField(_("每人每年上限（分）"), default=6000_00)
+    eligible_grades = models.JSONField(_("限困难类别"), default=list, blank=True)
+    members_only = models.BooleanField(_("限工会会员"), default=True)
+    notice_days = models.PositiveSmallIntegerField(_("公示工作日"), default=5)
+    approval_threshold = models.BigIntegerField(_("本级审批上限（分）"), default=3000_00)
+    active = models.BooleanField(_("受理中"), default=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    objects = GrantProgramQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("救助项目")
+        verbose_name_plural = _("救助项目")
+        ordering = ["union_path", "name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(min_amount__gt=0) & Q(max_amount__gte=models.F("min_amount")),
+                                   name="grant_program_amount_range"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class GrantQuerySet(models.QuerySet["Grant"]):
+    def visible_to(self, user: Any, action: str = "view") -> GrantQuerySet:
+        """The handling union's branch, and the branch of the union that approves it."""
+        paths = jurisdiction.union_paths_for(user, action)
+        if paths is None:
+            return self
+        if not paths:
+            return self.none()
+        condition = Q()
+        for path in paths:
+            condition |= Q(union_path__startswith=path) | Q(approving_path__startswith=path)
+        return self.filter(condition)
+
+
+class Grant(models.Model):
+    """One application for a grant: 待核查 → 待公示 → 公示中 → 已批准 (a payout queued) or 不予救助."""
+
+    class Status(models.TextChoices):
+        APPLIED = "applied", _("待核查")
+        VERIFIED = "verified", _("待公示")
+        NOTICE = "notice", _("公示中")
+        APPROVED = "approved", _("已批准")
+        REJECTED = "rejected", _("不予救助")
+
+    program = models.ForeignKey(GrantProgram, verbose_name=_("救助项目"), on_delete=models.PROTECT,
+                                related_name="grants")
+    union = models.ForeignKey("orgs.Union", verbose_name=_("受理工会"), on_delete=models.PROTECT,
+                              related_name="assistance_grants")
+    union_path = models.CharField(_("树路径"), max_length=255, db_index=True, editable=False)
+    approving_union = models.ForeignKey("orgs.Union", verbose_name=_("审批工会"), on_delete=models.PROTECT,
+                                        related_name="grants_to_approve")
+    approving_path = models.CharField(max_length=255, db_index=True, editable=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("申请人账号"), on_delete=models.PROTECT,
+                             related_name="assistance_grants")
+    name = models.CharField(_("姓名"), max_length=50)
+    id_number_index = models.CharField(max_length=32, db_index=True, editable=False)
+    hardship_file = models.ForeignKey(HardshipFile, verbose_name=_("困难职工档案"), null=True, blank=True,
+                                      on_delete=models.PROTECT, related_name="grants")
+    amount = models.BigIntegerField(_("申请金额（分）"))
+    year = models.PositiveSmallIntegerField(_("年度"))
+    reason = models.TextField(_("申请理由"), max_length=2000)
+    bank_account = EncryptedTextField(_("收款银行账号"))
+    bank_name = models.CharField(_("开户行"), max_length=60, blank=True)
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.APPLIED)
+    due_on = models.DateField(_("办理期限"), null=True, blank=True)
+    verified_note = models.TextField(_("核查情况"), blank=True)
+    notice_from = models.DateField(_("公示开始"), null=True, blank=True)
+    notice_until = models.DateField(_("公示截止"), null=True, blank=True)
+    decision = models.TextField(_("会议决定"), blank=True)
+    decided_on = models.DateField(_("决定日期"), null=True, blank=True)
+    rejection_reason = models.CharField(_("不予救助原因"), max_length=500, blank=True)
+    payout = models.OneToOneField(Payout, verbose_name=_("代发记录"), null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="grant")
+    created_at = models.DateTimeField(_("申请时间"), auto_now_add=True)
+
+    objects = GrantQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("救助申请")
+        verbose_name_plural = _("救助申请")
+        ordering = ["-pk"]
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="grant_amount_positive")]
+        indexes = [models.Index(fields=["id_number_index", "year"], name="grant_person_year"),
+                   models.Index(fields=["status", "notice_until"], name="grant_notice")]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.program}"
+
+    @property
+    def name_masked(self) -> str:
+        from gonghui.core.pii import mask_name
+
+        return mask_name(self.name)
+
+    @property
+    def holder(self) -> Any:
+        """The union whose move it is."""
+        return self.approving_union if self.status == self.Status.NOTICE else self.union
+
+
+class GrantObjection(models.Model):
+    """An objection to a grant on notice; it reaches the approving union and stays with the grant."""
+
+    grant = models.ForeignKey(Grant, verbose_name=_("救助申请"), on_delete=models.PROTECT, related_name="objections")
+    text = models.TextField(_("异议内容"), max_length=1000)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("提出人"), null=True, blank=True,
+                           on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("提出时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("公示异议")
+        verbose_name_plural = _("公示异议")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.grant_id} {self.at:%Y-%m-%d}"

@@ -14,7 +14,7 @@ from typing import Any
 from django.db.models import Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
-from gonghui.core.errors import ValidationFailed
+from gonghui.core.errors import NotFound, ValidationFailed
 from gonghui.core.jurisdiction import get_or_404
 from gonghui.orgs.models import Union
 
@@ -24,9 +24,20 @@ from .models import (
     AccountMonthTotal,
     FundAccount,
     FundSource,
+    Grant,
+    GrantObjection,
+    GrantProgram,
+    HardshipDocument,
+    HardshipFile,
+    HardshipFileEvent,
+    HardshipStandard,
     LedgerEntry,
     LedgerPeriod,
     LedgerTransaction,
+    PaymentBatch,
+    PaymentLine,
+    PaymentReturn,
+    Payout,
     TransactionKind,
 )
 
@@ -226,3 +237,176 @@ def fund_balances(*, union: Union, as_of: dt.date | None = None, subtree: bool =
         else:
             row.received -= amount
     return [rows[s] for s in FundSource.values if s in rows]
+
+
+# --- payouts ----------------------------------------------------------------------------------
+
+
+def payout_list_for_user(*, user: Any, union: Union | None = None, status: str = "") -> QuerySet[Payout]:
+    payouts = Payout.objects.visible_to(user).select_related("union")
+    if union is not None:
+        payouts = payouts.filter(union=union)
+    if status:
+        payouts = payouts.filter(status=status)
+    return payouts.order_by("-pk")
+
+
+def payout_get_for_user(*, user: Any, payout_id: int, action: str = "view") -> Payout:
+    return get_or_404(Payout.objects.visible_to(user, action).select_related("union", "created_by"), pk=payout_id)
+
+
+def payout_lines(*, payout: Payout) -> QuerySet[PaymentLine]:
+    return payout.lines.select_related("batch", "payout_txn", "settle_txn").order_by("pk")
+
+
+def payment_batch_list_for_user(*, user: Any, union: Union | None = None) -> QuerySet[PaymentBatch]:
+    batches = PaymentBatch.objects.visible_to(user).select_related("union")
+    if union is not None:
+        batches = batches.filter(union=union)
+    return batches.order_by("-pk")
+
+
+def payment_batch_get_for_user(*, user: Any, payment_batch_id: int, action: str = "view") -> PaymentBatch:
+    return get_or_404(PaymentBatch.objects.visible_to(user, action).select_related("union"), pk=payment_batch_id)
+
+
+def payment_batch_lines(*, batch: PaymentBatch) -> QuerySet[PaymentLine]:
+    return batch.lines.select_related("payout").order_by("seq")
+
+
+def payment_batch_returns(*, batch: PaymentBatch) -> QuerySet[PaymentReturn]:
+    return batch.returns.select_related("imported_by").order_by("-pk")
+
+
+# --- hardship files ---------------------------------------------------------------------------
+
+
+def hardship_file_list_for_user(
+    *, user: Any, status: str = "", grade: str = "", review_due_by: dt.date | None = None,
+) -> QuerySet[HardshipFile]:
+    files = HardshipFile.objects.visible_to(user).select_related("union")
+    if status:
+        files = files.filter(status=status)
+    if grade:
+        files = files.filter(grade=grade)
+    if review_due_by is not None:
+        files = files.filter(status=HardshipFile.Status.ACTIVE, review_due__lte=review_due_by)
+    return files.order_by("-pk")
+
+
+def hardship_file_get_for_user(*, user: Any, hardship_file_id: int, action: str = "view") -> HardshipFile:
+    return get_or_404(HardshipFile.objects.visible_to(user, action).select_related("union", "standard"),
+                      pk=hardship_file_id)
+
+
+def hardship_file_list_for_worker(*, user: Any) -> QuerySet[HardshipFile]:
+    if not getattr(user, "is_authenticated", False):
+        return HardshipFile.objects.none()
+    return HardshipFile.objects.filter(user_id=user.pk).select_related("union").order_by("-pk")
+
+
+def hardship_file_get_for_worker(*, user: Any, hardship_file_id: int) -> HardshipFile:
+    found = hardship_file_list_for_worker(user=user).filter(pk=hardship_file_id).first()
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def hardship_file_events(*, file: HardshipFile) -> QuerySet[HardshipFileEvent]:
+    return file.events.select_related("by").order_by("at", "pk")
+
+
+def hardship_file_documents(*, file: HardshipFile, worker: bool = False) -> QuerySet[HardshipDocument]:
+    documents = file.documents.order_by("pk")
+    return documents.filter(is_visit=False) if worker else documents
+
+
+def hardship_standard_list(*, region_prefix: str = "") -> QuerySet[HardshipStandard]:
+    standards = HardshipStandard.objects.all()
+    if region_prefix:
+        standards = standards.filter(region__startswith=region_prefix)
+    return standards.order_by("region", "-year")
+
+
+def payout_list_for_worker(*, user: Any) -> QuerySet[Payout]:
+    """Every payment made (or being made) to the worker, newest first."""
+    if not getattr(user, "is_authenticated", False):
+        return Payout.objects.none()
+    return (Payout.objects.filter(beneficiary_id=user.pk).exclude(status=Payout.Status.CANCELLED)
+            .select_related("union").order_by("-pk"))
+
+
+# --- grants -----------------------------------------------------------------------------------
+
+
+def grant_program_list_for_user(*, user: Any) -> QuerySet[GrantProgram]:
+    return GrantProgram.objects.visible_to(user).select_related("union").order_by("union_path", "name")
+
+
+def grant_program_get_for_user(*, user: Any, grant_program_id: int, action: str = "view") -> GrantProgram:
+    return get_or_404(GrantProgram.objects.visible_to(user, action).select_related("union"), pk=grant_program_id)
+
+
+def grant_programs_for_worker(*, user: Any) -> list[GrantProgram]:
+    """Active programs of the worker's union and its ancestors."""
+    from gonghui.members.selectors import membership_live_for_worker
+
+    membership = membership_live_for_worker(user=user)
+    if membership is None:
+        return []
+    path = membership.union.path
+    programs = GrantProgram.objects.filter(active=True).select_related("union").order_by("union_path", "name")
+    ancestors = [path[:i] for i in range(1, len(path) + 1)]
+    return list(programs.filter(union_path__in=ancestors)[:100])
+
+
+def grant_program_for_worker(*, user: Any, grant_program_id: int) -> GrantProgram:
+    found = next((p for p in grant_programs_for_worker(user=user) if p.pk == grant_program_id), None)
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def grant_list_for_user(*, user: Any, status: str = "") -> QuerySet[Grant]:
+    grants = Grant.objects.visible_to(user).select_related("program", "union", "approving_union")
+    if status:
+        grants = grants.filter(status=status)
+    return grants.order_by("-pk")
+
+
+def grant_get_for_user(*, user: Any, grant_id: int, action: str = "view") -> Grant:
+    return get_or_404(
+        Grant.objects.visible_to(user, action).select_related("program", "union", "approving_union", "payout"),
+        pk=grant_id,
+    )
+
+
+def grant_list_for_worker(*, user: Any) -> QuerySet[Grant]:
+    if not getattr(user, "is_authenticated", False):
+        return Grant.objects.none()
+    return (Grant.objects.filter(user_id=user.pk).select_related("program", "union", "approving_union", "payout")
+            .order_by("-pk"))
+
+
+def grant_get_for_worker(*, user: Any, grant_id: int) -> Grant:
+    found = grant_list_for_worker(user=user).filter(pk=grant_id).first()
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def grant_objections(*, grant: Grant) -> QuerySet[GrantObjection]:
+    return grant.objections.order_by("at", "pk")
+
+
+def grant_notices_public(*, today: dt.date) -> QuerySet[Grant]:
+    """Grants on public notice today: shown with masked names only."""
+    return (Grant.objects.filter(status=Grant.Status.NOTICE, notice_until__gte=today)
+            .select_related("program", "union", "approving_union").order_by("notice_until", "pk"))
+
+
+def grant_notice_get(*, grant_id: int, today: dt.date) -> Grant:
+    found = grant_notices_public(today=today).filter(pk=grant_id).first()
+    if found is None:
+        raise NotFound()
+    return found

@@ -17,10 +17,10 @@ from gonghui.console.decorators import console_view
 from gonghui.core.errors import DomainError
 from gonghui.core.web import apply_domain_error, run_service
 
-from . import selectors, services
-from .excel import statement_write_xlsx
-from .forms import PeriodCloseForm, PostForm, RefundForm, ReverseForm, StatementForm
-from .models import FundSource, TransactionKind
+from .. import selectors, services
+from ..excel import statement_write_xlsx
+from ..forms import PeriodCloseForm, PostForm, RefundForm, ReverseForm, StatementForm
+from ..models import FundSource, TransactionKind
 
 WRITE = "approve"
 

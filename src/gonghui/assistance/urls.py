@@ -1,0 +1,16 @@
+"""Worker pages of the assistance module, at /assistance/ (names: assistance:…)."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "assistance"
+urlpatterns = [
+    path("", views.mine, name="mine"),
+    path("hardship/apply/", views.hardship_apply, name="hardship_apply"),
+    path("hardship/<int:pk>/", views.hardship_detail, name="hardship_detail"),
+    path("grants/apply/", views.grant_apply, name="grant_apply"),
+    path("grants/<int:pk>/", views.grant_detail, name="grant_detail"),
+    path("notices/", views.notices, name="notices"),
+    path("notices/<int:pk>/object/", views.notice_object, name="notice_object"),
+]
