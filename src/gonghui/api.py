@@ -133,6 +133,9 @@ def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if exc.status_code == 400 and str(exc).startswith("Cannot parse request body"):
+        # django-ninja's own English message for a body that is not valid JSON.
+        return problem(request, 400, "body_unreadable", _("请求内容无法解析，请发送有效的 JSON。"))
     return problem(request, exc.status_code, "http_error", str(exc))
 
 

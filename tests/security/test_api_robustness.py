@@ -109,6 +109,11 @@ def test_broken_or_oversized_bodies_get_problem_documents(settings, debug):
         assert too_big.json()["code"] == "request_too_large"
     json_too_big = client.post("/api/v1/cases/", b'{"x": "' + b"y" * 4096 + b'"}', content_type="application/json")
     assert json_too_big.status_code == 413 and json_too_big.json()["code"] == "request_too_large"
+    # A body that is not JSON: a problem document in the caller's language, not ninja's English.
+    broken = client.post("/api/v1/cases/", b'{"description": ', content_type="application/json")
+    assert broken.status_code == 400 and broken["Content-Type"] == "application/problem+json"
+    assert broken.json()["code"] == "body_unreadable"
+    assert broken.json()["title"] == "请求内容无法解析，请发送有效的 JSON。"
 
 
 def _session_cookies(user) -> dict[str, str]:
