@@ -3,64 +3,23 @@ reversed once, and two spends of the same money cannot both succeed."""
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
-from typing import Any
-
 import pytest
-from django.db import connection, connections
 
 from gonghui.assistance import services
 from gonghui.assistance.models import FundAccount, LedgerTransaction
 from gonghui.core.errors import Conflict
 from tests.assistance.helpers import assert_books_sound
+from tests.concurrency import THREADS, postgres_only_fixture, race
 from tests.factories import Tree
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres]
-THREADS = 20
-
-
-@pytest.fixture(autouse=True)
-def _postgres_only():
-    if connection.vendor != "postgresql":
-        pytest.skip("row locks and concurrent transactions need PostgreSQL")
-    from gonghui.orgs.models import Region
-    from tests.browser_support import regions_bulk_load
-
-    if not Region.objects.exists():  # a transactional test before this one flushed them
-        regions_bulk_load()
-
-
-def _race(call: Callable[[int], Any]) -> tuple[list[Any], list[BaseException]]:
-    start = threading.Barrier(THREADS)
-    results: list[Any] = []
-    errors: list[BaseException] = []
-    lock = threading.Lock()
-
-    def run(i: int) -> None:
-        try:
-            start.wait()
-            value = call(i)
-            with lock:
-                results.append(value)
-        except BaseException as exc:  # noqa: BLE001 (collected and asserted on below)
-            with lock:
-                errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(THREADS)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    return results, errors
+_postgres_only = postgres_only_fixture("row locks and concurrent transactions need PostgreSQL")
 
 
 def test_twenty_concurrent_disbursements_with_one_idempotency_key_pay_once():
     tree = Tree()
     services.fund_receipt(union=tree.city_a, source="central", amount=10_000_00, memo="专项资金")
-    results, errors = _race(lambda i: services.fund_disburse(
+    results, errors = race(lambda i: services.fund_disburse(
         union=tree.city_a, source="central", amount=500_00, payee_name="张三", memo="生活救助",
         idempotency_key="payout-2025-0001",
     ).pk)
@@ -74,7 +33,7 @@ def test_twenty_concurrent_disbursements_with_one_idempotency_key_pay_once():
 def test_twenty_concurrent_reversals_of_one_transaction_reverse_it_once():
     tree = Tree()
     receipt = services.fund_receipt(union=tree.city_a, source="central", amount=100_00, memo="专项资金")
-    results, errors = _race(lambda i: services.ledger_transaction_reverse(txn=receipt, reason=f"更正{i}").pk)
+    results, errors = race(lambda i: services.ledger_transaction_reverse(txn=receipt, reason=f"更正{i}").pk)
     assert len(results) == 1
     assert len(errors) == THREADS - 1 and all(isinstance(e, Conflict) for e in errors), errors
     assert LedgerTransaction.objects.filter(reverses=receipt).count() == 1
@@ -84,7 +43,7 @@ def test_twenty_concurrent_reversals_of_one_transaction_reverse_it_once():
 def test_twenty_concurrent_spends_never_overdraw():
     tree = Tree()
     services.fund_receipt(union=tree.city_a, source="central", amount=1000_00, memo="专项资金")
-    results, errors = _race(lambda i: services.fund_disburse(
+    results, errors = race(lambda i: services.fund_disburse(
         union=tree.city_a, source="central", amount=300_00, payee_name=f"职工{i}", memo="救助",
     ).pk)
     assert len(results) == 3
@@ -98,7 +57,7 @@ def test_twenty_concurrent_payout_requests_with_one_idempotency_key_give_one_pay
     from gonghui.assistance.models import Payout
 
     tree = Tree()
-    results, errors = _race(lambda i: payouts.payout_create(
+    results, errors = race(lambda i: payouts.payout_create(
         union=tree.city_a, source="central", amount=500_00, payee_name="张三", bank_account="6222021234567890123",
         memo="生活救助", idempotency_key="payout-key-1",
     ).pk)
