@@ -14,7 +14,14 @@ from gonghui.core.errors import ValidationFailed
 from gonghui.core.paging import Limit200, Offset
 
 from . import currencies, safety, selectors, services
-from .models import BargainingOffer, BargainingUnit, CollectiveContract, PayPeriod, SafetyHazard, SafetyInspection
+from .models import (
+    BargainingOffer,
+    BargainingUnit,
+    CollectiveContract,
+    PayPeriod,
+    SafetyHazard,
+    SafetyInspection,
+)
 from .schemas import (
     AnswerIn,
     CaseRefOut,

@@ -84,9 +84,16 @@ def union_staff_ids(union: Union) -> set[int]:
 
 
 def notify_staff(union: Union, text: str, *, link: str, object_id: int, ref: str = "") -> int:
-    """A notice in 我的提醒 of the union's staff (admins and staff)."""
-    return len(notice_send(user_ids=union_staff_ids(union), module="bargaining", audience=Audience.STAFF,
-                           text=text, link=link, object_id=object_id, ref=ref, union_path=union.path))
+    """A notice in 我的提醒 of the union's staff (admins and staff); a union without staff of
+    its own (many grassroots unions) is looked after by the nearest union above that has some."""
+    current: Union | None = union
+    while current is not None:
+        ids = union_staff_ids(current)
+        if ids:
+            return len(notice_send(user_ids=ids, module="bargaining", audience=Audience.STAFF,
+                                   text=text, link=link, object_id=object_id, ref=ref, union_path=union.path))
+        current = current.parent
+    return 0
 
 
 # --- bargaining units ----------------------------------------------------------------------
