@@ -46,6 +46,21 @@ from gonghui.assistance.models import (
     PaymentBatch,
     Payout,
 )
+from gonghui.bargaining import safety as bargaining_safety
+from gonghui.bargaining import services as bargaining_services
+from gonghui.bargaining.models import (
+    BargainingOffer,
+    BargainingRound,
+    BargainingUnit,
+    CollectiveContract,
+    CongressVote,
+    ContractVersion,
+    OfferCampaign,
+    SafetyChecklist,
+    SafetyHazard,
+    SafetyInspection,
+    SafetyPhoto,
+)
 from gonghui.campaigns.models import Campaign, Draw, Winner
 from gonghui.cases import legal_services
 from gonghui.cases import services as case_services
@@ -85,6 +100,7 @@ from gonghui.stations.models import (
     StationVisit,
 )
 from gonghui.stations.selectors import station_checkin_token
+from tests.bargaining.helpers import make_contract, make_hazard, make_inspection, make_unit
 from tests.campaigns.helpers import campaign_winner_for, make_campaign
 from tests.cases.helpers import PNG, app_case, png
 from tests.factories import Tree, make_id_number, make_member, make_staff, make_worker_user
@@ -235,6 +251,32 @@ FACTORIES: dict[type[models.Model], Callable[[World], Any]] = {
     Grant: lambda w: w.get(HardshipFile) and grants.grant_apply(
         user=w.worker, program=w.get(GrantProgram), amount=1000_00, reason="看病", bank_account="6222021234567890123",
     ),
+    BargainingUnit: lambda w: make_unit(w.tree),
+    BargainingOffer: lambda w: bargaining_services.offer_send(
+        actor=w.tree.staff_a, unit=w.get(BargainingUnit), topics="工资集体协商", body="请就工资增长进行协商。"
+    ),
+    OfferCampaign: lambda w: bargaining_services.offer_campaign_launch(
+        actor=w.tree.staff_a, union=w.tree.grassroots_a, name="要约行动", topics="工资", body="请协商。",
+        employers=[w.tree.grassroots_a.employer],
+    ),
+    BargainingRound: lambda w: bargaining_services.round_add(
+        actor=w.tree.staff_a, unit=w.get(BargainingUnit), held_on=dt.date(2025, 3, 3), attendees="双方代表", minutes=png()
+    ),
+    CollectiveContract: lambda w: make_contract(w.tree, unit=w.get(BargainingUnit)),
+    ContractVersion: lambda w: w.get(CollectiveContract).versions.get(),
+    CongressVote: lambda w: bargaining_services.vote_record(
+        actor=w.tree.staff_a, contract=w.get(CollectiveContract), held_on=dt.date(2025, 3, 3), total=3, present=2,
+        in_favour=1, against=1, abstained=0,
+    ),
+    SafetyChecklist: lambda w: bargaining_safety.checklist_create(
+        actor=w.tree.staff_a, union=w.tree.grassroots_a, trade="manufacturing", name="消防检查表", items="安全出口畅通"
+    ),
+    SafetyInspection: lambda w: make_inspection(w.tree),
+    SafetyHazard: lambda w: make_hazard(w.tree, inspection=w.get(SafetyInspection)),
+    SafetyPhoto: lambda w: bargaining_safety.inspection_record(
+        actor=w.tree.staff_a, union=w.tree.grassroots_a, employer=w.tree.grassroots_a.employer,
+        inspected_on=dt.date(2025, 3, 3), inspectors="陈师傅", photos=[png()],
+    ).photos.get(),
     # The worker's own file, so the worker's /mine/ operations have an owner.
     HardshipFile: lambda w: hardship.hardship_file_apply(
         user=make_member(union=w.tree.grassroots_a, user=w.worker).person.user, household=[], monthly_income=0,

@@ -7,11 +7,19 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from gonghui.bargaining import safety, services
-from gonghui.bargaining.models import BargainingUnit, CollectiveContract, SafetyHazard, SafetyInspection, UnitKind
+from gonghui.bargaining.models import (
+    BargainingUnit,
+    CollectiveContract,
+    SafetyHazard,
+    SafetyInspection,
+    UnitKind,
+)
 from gonghui.bargaining.services import TermsIn
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 D = dt.date
+TERM_START, TERM_END = D(2025, 1, 1), D(2027, 12, 31)
+TERM_START, TERM_END = D(2025, 1, 1), D(2027, 12, 31)
 
 
 def at(day: dt.date, hour: int = 10) -> dt.datetime:
@@ -19,12 +27,12 @@ def at(day: dt.date, hour: int = 10) -> dt.datetime:
 
 
 def make_unit(tree: Any, *, actor: Any = None, workers: int = 120, members: int = 100, **kw: Any) -> BargainingUnit:
-    params: dict[str, Any] = dict(
-        actor=actor or tree.staff_a, union=tree.grassroots_a, kind=UnitKind.ENTERPRISE, name="甲公司工资集体协商",
-        employer=tree.grassroots_a.employer, employer_party=tree.grassroots_a.employer.name, union_chief="李主席",
-        employer_chief="王总经理", union_representatives="张三\n李四", employer_representatives="赵五",
-        workers_covered=workers, members_covered=members,
-    )
+    params: dict[str, Any] = {
+        "actor": actor or tree.staff_a, "union": tree.grassroots_a, "kind": UnitKind.ENTERPRISE, "name": "甲公司工资集体协商",
+        "employer": tree.grassroots_a.employer, "employer_party": tree.grassroots_a.employer.name, "union_chief": "李主席",
+        "employer_chief": "王总经理", "union_representatives": "张三\n李四", "employer_representatives": "赵五",
+        "workers_covered": workers, "members_covered": members,
+    }
     params.update(kw)
     return services.unit_create(**params)
 
@@ -36,7 +44,7 @@ SEAFARER_2025 = TermsIn(wage_adjustment_pct="5.5", min_pay_amount="293", min_pay
 
 
 def make_contract(tree: Any, *, unit: BargainingUnit | None = None, terms: TermsIn = SEAFARER_2024,
-                  starts_on: dt.date = D(2025, 1, 1), ends_on: dt.date = D(2027, 12, 31), title: str = "甲公司集体合同",
+                  starts_on: dt.date = TERM_START, ends_on: dt.date = TERM_END, title: str = "甲公司集体合同",
                   **kw: Any) -> CollectiveContract:
     return services.contract_create(actor=tree.staff_a, unit=unit or make_unit(tree), kind=kw.pop("kind", "comprehensive"),
                                     title=title, starts_on=starts_on, ends_on=ends_on, terms=terms, **kw)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Router, Status
 
 from gonghui.accounts.auth import session_or_token
 from gonghui.core.errors import ValidationFailed
@@ -93,7 +93,7 @@ def unit_list(request: HttpRequest, limit: Limit200 = 100, offset: Offset = 0) -
 
 
 @router.post("/units", response={201: UnitOut}, summary="登记协商单位")
-def unit_create(request: HttpRequest, payload: UnitIn) -> tuple[int, dict[str, Any]]:
+def unit_create(request: HttpRequest, payload: UnitIn) -> Status:
     union = selectors.union_for_user(user=request.user, union_id=payload.union_id)
     employer = selectors.employers_for_user(user=request.user, ids=[payload.employer_id])[0] if payload.employer_id else None
     employers = selectors.employers_for_user(user=request.user, ids=payload.employer_ids) if payload.employer_ids else []
@@ -104,7 +104,7 @@ def unit_create(request: HttpRequest, payload: UnitIn) -> tuple[int, dict[str, A
         employer_representatives=payload.employer_representatives, workers_covered=payload.workers_covered,
         members_covered=payload.members_covered,
     )
-    return 201, _unit_out(unit)
+    return Status(201, _unit_out(unit))
 
 
 @router.get("/units/{int:bargaining_unit_id}", response=UnitOut, summary="协商单位详情")
@@ -121,10 +121,10 @@ def round_list(request: HttpRequest, bargaining_unit_id: int) -> list[dict[str, 
 
 
 @router.post("/units/{int:bargaining_unit_id}/offers", response={201: OfferOut}, summary="发出要约（生成要约书 PDF）")
-def offer_send(request: HttpRequest, bargaining_unit_id: int, payload: OfferIn) -> tuple[int, BargainingOffer]:
+def offer_send(request: HttpRequest, bargaining_unit_id: int, payload: OfferIn) -> Status:
     unit = selectors.unit_get_for_user(user=request.user, unit_id=bargaining_unit_id, action="change")
-    return 201, services.offer_send(actor=request.user, unit=unit, topics=payload.topics, body=payload.body,
-                                    sent_on=payload.sent_on, recipient=payload.recipient, from_side=payload.from_side)
+    return Status(201, services.offer_send(actor=request.user, unit=unit, topics=payload.topics, body=payload.body,
+                                    sent_on=payload.sent_on, recipient=payload.recipient, from_side=payload.from_side))
 
 
 @router.get("/offers/{int:bargaining_offer_id}", response=OfferOut, summary="要约详情")
@@ -146,22 +146,22 @@ def offer_answer(request: HttpRequest, bargaining_offer_id: int, payload: Answer
 
 
 @router.post("/offers/{int:bargaining_offer_id}/escalate", response={201: CaseRefOut}, summary="拒绝或逾期未回应：报上级工会")
-def offer_escalate(request: HttpRequest, bargaining_offer_id: int, payload: EscalateIn) -> tuple[int, dict[str, Any]]:
+def offer_escalate(request: HttpRequest, bargaining_offer_id: int, payload: EscalateIn) -> Status:
     offer = selectors.offer_get_for_user(user=request.user, offer_id=bargaining_offer_id, action="change")
     case = services.offer_escalate(actor=request.user, offer=offer, note=payload.note)
-    return 201, {"case_id": case.pk, "number": case.number}
+    return Status(201, {"case_id": case.pk, "number": case.number})
 
 
 # --- contracts ----------------------------------------------------------------------------
 
 
 @router.post("/units/{int:bargaining_unit_id}/contracts", response={201: ContractOut}, summary="起草集体合同")
-def contract_create(request: HttpRequest, bargaining_unit_id: int, payload: ContractIn) -> tuple[int, dict[str, Any]]:
+def contract_create(request: HttpRequest, bargaining_unit_id: int, payload: ContractIn) -> Status:
     unit = selectors.unit_get_for_user(user=request.user, unit_id=bargaining_unit_id, action="change")
     contract = services.contract_create(actor=request.user, unit=unit, kind=payload.kind, title=payload.title,
                                         starts_on=payload.starts_on, ends_on=payload.ends_on, terms=_terms(payload.terms),
                                         note=payload.note)
-    return 201, _contract_out(contract)
+    return Status(201, _contract_out(contract))
 
 
 @router.get("/contracts/{int:collective_contract_id}", response=ContractOut, summary="集体合同（含各版本及变化）")
@@ -170,18 +170,18 @@ def contract_detail(request: HttpRequest, collective_contract_id: int) -> dict[s
 
 
 @router.post("/contracts/{int:collective_contract_id}/versions", response={201: ContractOut}, summary="新版本合同文本")
-def version_add(request: HttpRequest, collective_contract_id: int, payload: VersionIn) -> tuple[int, dict[str, Any]]:
+def version_add(request: HttpRequest, collective_contract_id: int, payload: VersionIn) -> Status:
     contract = selectors.contract_get_for_user(user=request.user, contract_id=collective_contract_id, action="change")
     services.contract_version_add(actor=request.user, contract=contract, terms=_terms(payload.terms), note=payload.note)
-    return 201, _contract_out(contract)
+    return Status(201, _contract_out(contract))
 
 
 @router.post("/contracts/{int:collective_contract_id}/vote", response={201: VoteOut}, summary="登记职代会表决")
-def contract_vote(request: HttpRequest, collective_contract_id: int, payload: VoteIn) -> tuple[int, Any]:
+def contract_vote(request: HttpRequest, collective_contract_id: int, payload: VoteIn) -> Status:
     contract = selectors.contract_get_for_user(user=request.user, contract_id=collective_contract_id, action="change")
-    return 201, services.vote_record(actor=request.user, contract=contract, body=payload.body, held_on=payload.held_on,
+    return Status(201, services.vote_record(actor=request.user, contract=contract, body=payload.body, held_on=payload.held_on,
                                      total=payload.total, present=payload.present, in_favour=payload.in_favour,
-                                     against=payload.against, abstained=payload.abstained)
+                                     against=payload.against, abstained=payload.abstained))
 
 
 @router.post("/contracts/{int:collective_contract_id}/sign", response=ContractOut, summary="登记签订（开始 10 日报送期限）")
@@ -234,14 +234,14 @@ def _inspection_out(i: SafetyInspection) -> dict[str, Any]:
 
 
 @router.post("/safety/inspections", response={201: InspectionOut}, summary="登记安全检查")
-def inspection_create(request: HttpRequest, payload: InspectionIn) -> tuple[int, dict[str, Any]]:
+def inspection_create(request: HttpRequest, payload: InspectionIn) -> Status:
     union = selectors.union_for_user(user=request.user, union_id=payload.union_id)
     employer = selectors.employers_for_user(user=request.user, ids=[payload.employer_id])[0]
     checklist = selectors.checklist_get_for_user(user=request.user, checklist_id=payload.checklist_id) if payload.checklist_id else None
     inspection = safety.inspection_record(actor=request.user, union=union, employer=employer, checklist=checklist,
                                           inspected_on=payload.inspected_on, inspectors=payload.inspectors,
                                           findings=payload.findings, results=payload.results)
-    return 201, _inspection_out(inspection)
+    return Status(201, _inspection_out(inspection))
 
 
 @router.get("/safety/inspections/{int:safety_inspection_id}", response=InspectionOut, summary="安全检查详情")
@@ -250,10 +250,10 @@ def inspection_detail(request: HttpRequest, safety_inspection_id: int) -> dict[s
 
 
 @router.post("/safety/inspections/{int:safety_inspection_id}/hazards", response={201: HazardOut}, summary="登记隐患")
-def hazard_create(request: HttpRequest, safety_inspection_id: int, payload: HazardIn) -> tuple[int, SafetyHazard]:
+def hazard_create(request: HttpRequest, safety_inspection_id: int, payload: HazardIn) -> Status:
     inspection = selectors.inspection_get_for_user(user=request.user, inspection_id=safety_inspection_id, action="change")
-    return 201, safety.hazard_record(actor=request.user, inspection=inspection, description=payload.description,
-                                     severity=payload.severity, rectify_days=payload.rectify_days, location=payload.location)
+    return Status(201, safety.hazard_record(actor=request.user, inspection=inspection, description=payload.description,
+                                     severity=payload.severity, rectify_days=payload.rectify_days, location=payload.location))
 
 
 @router.get("/safety/hazards/{int:safety_hazard_id}", response=HazardOut, summary="隐患详情")
@@ -276,10 +276,10 @@ def hazard_reinspect(request: HttpRequest, safety_hazard_id: int, payload: Reins
 
 
 @router.post("/safety/reports", response={201: WorkerHazardOut}, summary="职工报告安全隐患（可匿名）")
-def hazard_report(request: HttpRequest, payload: WorkerHazardIn) -> tuple[int, SafetyHazard]:
-    return 201, safety.hazard_report_by_worker(user=request.user, description=payload.description,
+def hazard_report(request: HttpRequest, payload: WorkerHazardIn) -> Status:
+    return Status(201, safety.hazard_report_by_worker(user=request.user, description=payload.description,
                                                employer_name=payload.employer_name, location=payload.location,
-                                               anonymous=payload.anonymous)
+                                               anonymous=payload.anonymous))
 
 
 @router.get("/safety/counts", response=SafetyCountsOut, summary="安全监督检查统计（本人管辖范围）")

@@ -50,7 +50,7 @@ def _post_form(request: HttpRequest, form_class: type[forms.Form], action: Calla
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                messages.error(request, str(error))
         return False
     try:
         action(form.cleaned_data)

@@ -90,7 +90,9 @@ class TermsForm(forms.Form):
 
     def terms(self) -> TermsIn:
         d = self.cleaned_data
-        return TermsIn(**{name: d.get(name) if name == "weekly_hours" else (d.get(name) or "") for name in TermsIn.__dataclass_fields__})
+        values: dict[str, Any] = {name: d.get(name) if name == "weekly_hours" else (d.get(name) or "")
+                                  for name in TermsIn.__dataclass_fields__}
+        return TermsIn(**values)
 
     currency_codes = tuple(currencies.ISO_4217)
 

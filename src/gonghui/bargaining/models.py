@@ -284,6 +284,11 @@ class ContractVersion(models.Model):
     def __str__(self) -> str:
         return f"{self.contract} v{self.number}"
 
+    @classmethod
+    def label_of(cls, name: str) -> str:
+        """The translated label of a term field."""
+        return str(getattr(cls._meta.get_field(name), "verbose_name", name))
+
 
 class CongressVote(models.Model):
     """职工代表大会 (or all workers) on a draft: quorum ⅔ present, adopted with more than half

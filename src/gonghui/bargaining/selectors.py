@@ -152,7 +152,7 @@ def version_changes(old: ContractVersion, new: ContractVersion) -> list[TermChan
     """What changed from `old` to `new`, term by term. Minimum pay in the same currency and
     period shows its change in percent; across currencies no percentage is computed."""
     changes: list[TermChange] = []
-    label = lambda name: str(ContractVersion._meta.get_field(name).verbose_name)  # noqa: E731
+    label = lambda name: ContractVersion.label_of(name)  # noqa: E731
     if old.wage_adjustment_bp != new.wage_adjustment_bp:
         changes.append(TermChange("wage_adjustment", label("wage_adjustment_bp").replace("（万分之一）", ""),
                                   pct_text(old.wage_adjustment_bp), pct_text(new.wage_adjustment_bp)))
@@ -325,5 +325,5 @@ def version_texts(version: ContractVersion | None) -> list[tuple[str, str]]:
     """The text terms of a version that are filled in, with their labels, in order."""
     if version is None:
         return []
-    return [(str(ContractVersion._meta.get_field(name).verbose_name), getattr(version, name))
+    return [(ContractVersion.label_of(name), getattr(version, name))
             for name in TEXT_TERMS if getattr(version, name)]

@@ -394,7 +394,7 @@ def terms_clean(terms: TermsIn) -> dict[str, Any]:
         raise ValidationFailed(_("每周工作时间应在 1 到 84 小时之间。"), code="hours_invalid", field="weekly_hours")
     out["weekly_hours"] = terms.weekly_hours
     for name in TEXT_TERMS:
-        out[name] = clean_text(getattr(terms, name), field=name, label=str(ContractVersion._meta.get_field(name).verbose_name), required=False)
+        out[name] = clean_text(getattr(terms, name), field=name, label=ContractVersion.label_of(name), required=False)
     return out
 
 
