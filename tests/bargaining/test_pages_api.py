@@ -11,7 +11,14 @@ from django.test import Client
 from django.urls import reverse
 
 from gonghui.bargaining.models import BargainingOffer, CollectiveContract, SafetyHazard
-from tests.bargaining.helpers import SEAFARER_2024, at, contract_in_force, make_contract, make_hazard, make_unit
+from tests.bargaining.helpers import (
+    SEAFARER_2024,
+    at,
+    contract_in_force,
+    make_contract,
+    make_hazard,
+    make_unit,
+)
 from tests.cases.helpers import png
 from tests.factories import Tree, make_member
 

@@ -11,6 +11,7 @@ from typing import Any
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -248,14 +249,16 @@ def hazard_escalate(*, actor: Any, hazard: SafetyHazard, letter_body: str = "") 
             raise Conflict(_("只有超过整改期限的隐患可以转一函两书。"), code="not_overdue")
         if hazard.escalation_letter_id is not None:
             raise Conflict(_("已制发一函两书。"), code="already_escalated")
-        description = gettext("安全隐患逾期未整改：%(what)s（位置：%(where)s，整改期限 %(due)s）。") % {
-            "what": hazard.description, "where": hazard.location or "-", "due": hazard.rectify_due.isoformat()}
+        with translation.override("zh-hans"):  # the case and the letter are kept in Chinese
+            description = gettext("安全隐患逾期未整改：%(what)s（位置：%(where)s，整改期限 %(due)s）。") % {
+                "what": hazard.description, "where": hazard.location or "-", "due": hazard.rectify_due.isoformat()}
+            subject = gettext("安全隐患逾期未整改")
         case: Case = case_create(
             channel=Channel.WALK_IN, category=Category.SAFETY, description=description, reporter_name=hazard.union.name[:50],
             employer=hazard.employer, employer_name=hazard.employer_name, created_by=actor, union=hazard.union,
         )
         letter = legal_services.letter_issue(
-            case=case, kind=SupervisionLetter.Kind.NOTICE, recipient=hazard.employer_name, subject=gettext("安全隐患逾期未整改"),
+            case=case, kind=SupervisionLetter.Kind.NOTICE, recipient=hazard.employer_name, subject=subject,
             body=(letter_body.strip()[:3000] or description), by=actor,
         )
         hazard.escalation_case, hazard.escalation_letter = case, letter

@@ -20,7 +20,7 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -150,6 +150,12 @@ def unit_create(
 
 
 def _offer_pdf(offer: BargainingOffer) -> bytes:
+    """The 要约书, always in Chinese (it goes to the employer), whatever the page language."""
+    with translation.override("zh-hans"):
+        return _offer_pdf_zh(offer)
+
+
+def _offer_pdf_zh(offer: BargainingOffer) -> bytes:
     unit = offer.unit
     due_text = gettext("请你方自收到本要约书之日起二十日内以书面形式给予回应。")
     paragraphs = [
@@ -184,8 +190,10 @@ def offer_send(
         raise ValidationFailed(_("发出日期不能晚于今天。"), code="date_future", field="sent_on")
     with transaction.atomic():
         (seq,) = sequence_reserve(f"bargaining-offer-{sent_on.year}")
+        with translation.override("zh-hans"):
+            number = gettext("要约〔%(year)s〕%(seq)s号") % {"year": sent_on.year, "seq": seq}
         offer = BargainingOffer(
-            unit=unit, campaign=campaign, number=gettext("要约〔%(year)s〕%(seq)s号") % {"year": sent_on.year, "seq": seq},
+            unit=unit, campaign=campaign, number=number,
             from_side=from_side, recipient=recipient, topics=topics, body=body, sent_on=sent_on,
             created_by=actor if getattr(actor, "is_authenticated", False) else None,
         )
@@ -273,9 +281,10 @@ def offer_escalate(*, actor: Any, offer: BargainingOffer, note: str = "") -> Cas
             raise Conflict(_("已报上级工会。"), code="already_escalated")
         union = offer.unit.union
         parent = union.parent or union
-        what = gettext("拒绝协商") if offer.status == BargainingOffer.Status.REFUSED else gettext("收到要约后逾期未书面回应")
-        description = gettext("%(recipient)s 对集体协商要约 %(number)s（议题：%(topics)s）%(what)s，请上级工会督促。") % {
-            "recipient": offer.recipient, "number": offer.number, "topics": offer.topics, "what": what}
+        with translation.override("zh-hans"):  # the case record is kept in Chinese
+            what = gettext("拒绝协商") if offer.status == BargainingOffer.Status.REFUSED else gettext("收到要约后逾期未书面回应")
+            description = gettext("%(recipient)s 对集体协商要约 %(number)s（议题：%(topics)s）%(what)s，请上级工会督促。") % {
+                "recipient": offer.recipient, "number": offer.number, "topics": offer.topics, "what": what}
         if note.strip():
             description += "\n" + note.strip()[:1000]
         case = case_create(
