@@ -23,6 +23,7 @@ from gonghui.core.audit import audit_record
 from gonghui.core.errors import Conflict, PermissionDenied, ValidationFailed
 from gonghui.members.models import Person
 from gonghui.orgs.models import Employer, Union
+from gonghui.stats.services import mark_dirty_since
 
 from . import clocks
 from .models import SafetyChecklist, SafetyHazard, SafetyInspection, SafetyPhoto, Trade
@@ -86,6 +87,7 @@ def inspection_record(
             findings=findings, results=results, created_by=actor if getattr(actor, "is_authenticated", False) else None,
         )
         _photos_store(photos, union=union, kind=SafetyPhoto.Kind.FINDING, inspection=inspection)
+        mark_dirty_since(inspected_on)  # a back-dated inspection is counted on its day
         audit_record(actor=actor, action="safety.inspection", target=inspection)
     return inspection
 
@@ -116,6 +118,7 @@ def hazard_record(
             rectify_due=clocks.days_after(inspection.inspected_on, rectify_days).on,
         )
         _photos_store(photos, union=inspection.union, kind=SafetyPhoto.Kind.FINDING, hazard=hazard)
+        mark_dirty_since(hazard.found_on)
         audit_record(actor=actor, action="safety.hazard", target=hazard)
     return hazard
 
@@ -173,6 +176,7 @@ def hazard_verify(*, actor: Any, hazard: SafetyHazard, confirmed: bool, severity
             hazard.status = SafetyHazard.Status.DISMISSED
             hazard.reinspection_note = clean_text(note, field="note", label=gettext("核实情况"), max_len=2000)
         hazard.save(update_fields=["status", "severity", "rectify_days", "rectify_due", "reinspection_note"])
+        mark_dirty_since(hazard.found_on)
         audit_record(actor=actor, action="safety.hazard_verify", target=hazard, data={"confirmed": confirmed})
     return hazard
 
@@ -191,6 +195,7 @@ def hazard_rectification_record(*, actor: Any, hazard: SafetyHazard, rectified_o
         hazard.status, hazard.rectified_on, hazard.rectification = SafetyHazard.Status.RECTIFIED, rectified_on, rectification
         hazard.save(update_fields=["status", "rectified_on", "rectification"])
         _photos_store(evidence, union=hazard.union, kind=SafetyPhoto.Kind.EVIDENCE, hazard=hazard)
+        mark_dirty_since(min(rectified_on, hazard.rectify_due or rectified_on))
         audit_record(actor=actor, action="safety.hazard_rectified", target=hazard)
     return hazard
 
@@ -216,6 +221,7 @@ def hazard_reinspect(*, actor: Any, hazard: SafetyHazard, reinspected_on: dt.dat
             hazard.rectify_days = rectify_days
             hazard.rectify_due = clocks.days_after(reinspected_on, rectify_days).on
         hazard.save(update_fields=["status", "reinspected_on", "reinspection_note", "rectified_on", "rectify_days", "rectify_due"])
+        mark_dirty_since(hazard.found_on)  # a reopened hazard changes its overdue days and on-time count
         audit_record(actor=actor, action="safety.hazard_reinspect", target=hazard, data={"passed": passed})
     return hazard
 

@@ -35,6 +35,7 @@ from gonghui.core.sequences import sequence_reserve
 from gonghui.notices.models import Audience
 from gonghui.notices.services import notice_send
 from gonghui.orgs.models import Employer, Union
+from gonghui.stats.services import mark_dirty_since
 
 from . import clocks, currencies
 from .models import (
@@ -579,6 +580,7 @@ def contracts_clock_run(*, on: dt.date | None = None) -> dict[str, int]:
             if CollectiveContract.objects.filter(pk=contract.pk, status=CollectiveContract.Status.FILED).update(
                 status=CollectiveContract.Status.IN_FORCE, in_force_on=clocks.in_force_from(contract.review_due), updated_at=timezone.now()
             ):
+                mark_dirty_since(clocks.in_force_from(contract.review_due))
                 notify_staff(contract.unit.union, gettext("%(title)s 审查期满无异议，已生效。") % {"title": contract.title},
                              link=reverse("console:bargaining:contract", args=[contract.pk]), object_id=contract.pk)
                 result["in_force"] += 1
