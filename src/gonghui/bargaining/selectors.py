@@ -33,7 +33,7 @@ from .services import TEXT_TERMS, today
 
 
 def union_choices_for_user(*, user: Any) -> QuerySet[Union]:
-    return Union.objects.visible_to(user, "change").filter(status=Union.Status.ACTIVE).order_by("path")[:300]
+    return Union.objects.visible_to(user, "change").filter(status=Union.Status.ACTIVE).order_by("path")
 
 
 def union_for_user(*, user: Any, union_id: Any) -> Union:
@@ -43,7 +43,7 @@ def union_for_user(*, user: Any, union_id: Any) -> Union:
 def employer_choices_for_user(*, user: Any) -> QuerySet[Employer]:
     """Employers with a union in the user's subtree (a union's employers are the ones it can
     bargain with or inspect), plus platform branches of those."""
-    return scope(Employer.objects.filter(union__isnull=False), user, path_field="union__path").order_by("name")[:500]
+    return scope(Employer.objects.filter(union__isnull=False), user, path_field="union__path").order_by("name")
 
 
 def employers_for_user(*, user: Any, ids: list[int]) -> list[Employer]:
