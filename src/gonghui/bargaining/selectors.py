@@ -327,3 +327,10 @@ def version_texts(version: ContractVersion | None) -> list[tuple[str, str]]:
         return []
     return [(ContractVersion.label_of(name), getattr(version, name))
             for name in TEXT_TERMS if getattr(version, name)]
+
+
+def employer_name_for_worker(*, user: Any) -> str:
+    """The employer of the worker's live membership, to prefill a hazard report."""
+    membership = (Membership.objects.filter(person__user=user, status=Membership.Status.ACTIVE, employer__isnull=False)
+                  .select_related("employer").order_by("-joined_on").first())
+    return membership.employer.name if membership and membership.employer else ""

@@ -42,7 +42,8 @@ def my_contract(request: HttpRequest, contract_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @idempotent_form
 def hazard_report(request: HttpRequest) -> HttpResponse:
-    form = WorkerHazardForm(request.POST or None, request.FILES or None)
+    form = WorkerHazardForm(request.POST or None, request.FILES or None,
+                            initial={"employer_name": selectors.employer_name_for_worker(user=request.user)})
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
