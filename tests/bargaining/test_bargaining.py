@@ -222,7 +222,7 @@ def test_minimum_pay_is_compared_only_within_one_currency(tree):
     usd = selectors.min_pay_comparison(user=tree.staff_a, currency="USD", period="month")
     assert [(r.contract.title, r.amount_minor) for r in usd] == [("中挪海员集体合同", 29300)]
     assert selectors.min_pay_comparison(user=tree.staff_b, currency="CNY", period="month") == []
-    assert {(c, p) for c, p, _n in selectors.min_pay_currencies(user=tree.staff_a)} == {("CNY", "month"), ("CNY", "hour"), ("USD", "month")}
+    assert {(c, p) for c, p, _label, _n in selectors.min_pay_currencies(user=tree.staff_a)} == {("CNY", "month"), ("CNY", "hour"), ("USD", "month")}
 
 
 # --- the vote --------------------------------------------------------------------------------

@@ -149,3 +149,42 @@ def test_api_safety_report_is_for_signed_in_workers(world):
     anonymous = Client().post("/api/v1/bargaining/safety/reports", json.dumps({"description": "x", "employer_name": "y"}),
                               content_type="application/json")
     assert anonymous.status_code == 401
+
+
+def test_console_forms_create_a_unit_and_an_inspection(world):
+    tree, staff = world
+    response = staff.post(reverse("console:bargaining:unit_create"), {
+        "union": tree.grassroots_a.pk, "kind": "enterprise", "name": "甲公司协商", "employer": tree.grassroots_a.employer_id,
+        "employer_party": "甲公司", "union_chief": "李主席", "employer_chief": "王总", "workers_covered": "50",
+        "members_covered": "60"})
+    assert response.status_code == 200 and "会员人数不能超过覆盖职工人数" in response.content.decode()
+    response = staff.post(reverse("console:bargaining:unit_create"), {
+        "union": tree.grassroots_a.pk, "kind": "enterprise", "name": "甲公司协商", "employer": tree.grassroots_a.employer_id,
+        "employer_party": "甲公司", "union_chief": "李主席", "employer_chief": "王总", "workers_covered": "50",
+        "members_covered": "40"})
+    assert response.status_code == 302
+    # Another branch's union is not offered (the form refuses it as an invalid choice).
+    refused = staff.post(reverse("console:bargaining:unit_create"), {
+        "union": tree.grassroots_b.pk, "kind": "enterprise", "name": "乙公司协商", "employer": tree.grassroots_b.employer_id,
+        "employer_party": "乙公司", "union_chief": "李", "employer_chief": "王", "workers_covered": "5", "members_covered": "4"})
+    assert refused.status_code == 200
+    from gonghui.bargaining.models import BargainingUnit, SafetyInspection
+
+    assert BargainingUnit.objects.count() == 1
+    checklist_page = staff.post(reverse("console:bargaining:checklist_create"), {
+        "union": tree.grassroots_a.pk, "trade": "manufacturing", "name": "消防检查表", "items": "安全出口畅通\n灭火器有效"})
+    assert checklist_page.status_code == 302
+    from gonghui.bargaining.models import SafetyChecklist
+
+    checklist = SafetyChecklist.objects.get()
+    response = staff.post(reverse("console:bargaining:inspection_create"), {
+        "union": tree.grassroots_a.pk, "employer": tree.grassroots_a.employer_id, "checklist": checklist.pk,
+        "inspected_on": "2025-06-02", "inspectors": "陈师傅", f"item_{checklist.pk}_0": "hazard", f"item_{checklist.pk}_1": "ok"})
+    assert response.status_code == 302
+    assert SafetyInspection.objects.get().results == {"安全出口畅通": "hazard", "灭火器有效": "ok"}
+
+
+def test_compare_page_refuses_an_unknown_currency_in_words(world):
+    _tree, staff = world
+    page = staff.get(reverse("console:bargaining:compare") + "?currency=ZZZ").content.decode()
+    assert "币种 ZZZ 不是 ISO 4217 货币代码" in page

@@ -199,10 +199,13 @@ def min_pay_comparison(*, user: Any, currency: str, period: str) -> list[PayRow]
     return sorted(rows, key=lambda r: -r.amount_minor)
 
 
-def min_pay_currencies(*, user: Any) -> list[tuple[str, str, int]]:
-    """(currency, period, how many texts) among visible contracts' texts."""
+def min_pay_currencies(*, user: Any) -> list[tuple[str, str, str, int]]:
+    """(currency, period, period label, how many contracts) among visible contracts' texts."""
+    from .models import PayPeriod
+
     qs = ContractVersion.objects.visible_to(user).exclude(min_pay_currency="").values_list("min_pay_currency", "min_pay_period")
-    return [(c, p, n) for c, p, n in qs.annotate(n=Count("contract", distinct=True)).order_by("min_pay_currency", "min_pay_period")]
+    return [(c, p, str(PayPeriod(p).label), n)
+            for c, p, n in qs.annotate(n=Count("contract", distinct=True)).order_by("min_pay_currency", "min_pay_period")]
 
 
 # --- the worker's contracts ----------------------------------------------------------------
