@@ -59,7 +59,7 @@ router = Router(auth=session_or_token)
 
 def _unit_out(u: BargainingUnit) -> dict[str, Any]:
     return {"id": u.pk, "union_id": u.union_id, "kind": u.kind, "name": u.name, "employer_id": u.employer_id,
-            "employer_ids": sorted(u.employers.values_list("pk", flat=True)), "employer_party": u.employer_party,
+            "employer_ids": sorted(e.pk for e in u.employers.all()), "employer_party": u.employer_party,
             "union_chief": u.union_chief, "employer_chief": u.employer_chief, "workers_covered": u.workers_covered,
             "members_covered": u.members_covered}
 

@@ -335,7 +335,7 @@ def campaign_create(request: HttpRequest) -> HttpResponse:
             return redirect("console:bargaining:campaign", offer_campaign_id=campaign.pk)
         except DomainError as exc:
             apply_domain_error(exc, form=form)
-    return render(request, "bargaining/pages/console_form.html", {"form": form, "title": _("集中要约行动")})
+    return render(request, "bargaining/pages/console_campaign_form.html", {"form": form})
 
 
 @console_view

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from gonghui.core.forms import DateField
@@ -129,19 +128,12 @@ class ObjectionForm(forms.Form):
     objection = _text(_("审查意见（异议）"), required=True)
 
 
-class EmployerChoices(forms.ModelMultipleChoiceField):
-    """Employers as checkboxes: their names are data, marked Chinese for the English pages."""
-
-    def label_from_instance(self, obj: Any) -> str:
-        return format_html('<span lang="zh-Hans">{}</span>', obj.name)
-
-
 class CampaignForm(forms.Form):
     union = forms.ModelChoiceField(label=_("发起工会"), queryset=Union.objects.none())
     name = forms.CharField(label=_("行动名称"), max_length=80)
     topics = forms.CharField(label=_("协商议题"), max_length=200, initial="工资集体协商")
     body = _text(_("要约内容"), rows=4, required=True)
-    employers = EmployerChoices(label=_("发往单位"), queryset=Employer.objects.none(), widget=forms.CheckboxSelectMultiple)
+    employers = forms.ModelMultipleChoiceField(label=_("发往单位"), queryset=Employer.objects.none(), widget=forms.CheckboxSelectMultiple)
 
     def __init__(self, *args: Any, unions: Any = None, employers: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -231,6 +231,7 @@ def hazards_overdue_run(*, on: dt.date | None = None) -> int:
     and the union above."""
     on = on or today()
     count = 0
+    staff: dict[int, set[int]] = {}
     for hazard in SafetyHazard.objects.filter(status=SafetyHazard.Status.OPEN, rectify_due__lt=on,
                                               overdue_flagged_on__isnull=True).select_related("union__parent"):
         with transaction.atomic():
@@ -239,9 +240,9 @@ def hazards_overdue_run(*, on: dt.date | None = None) -> int:
             text = gettext("%(employer)s 的安全隐患已超过整改期限 %(due)s，请督促或转一函两书。") % {
                 "employer": hazard.employer_name, "due": hazard.rectify_due.isoformat() if hazard.rectify_due else ""}
             link = reverse("console:bargaining:hazard", args=[hazard.pk])
-            notify_staff(hazard.union, text, link=link, object_id=hazard.pk)
+            notify_staff(hazard.union, text, link=link, object_id=hazard.pk, cache=staff)
             if hazard.union.parent is not None:
-                notify_staff(hazard.union.parent, text, link=link, object_id=hazard.pk)
+                notify_staff(hazard.union.parent, text, link=link, object_id=hazard.pk, cache=staff)
             count += 1
     return count
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 
 from gonghui.core.jurisdiction import get_or_404, scope
 from gonghui.members.models import Membership
@@ -186,17 +186,13 @@ class PayRow:
 
 def min_pay_comparison(*, user: Any, currency: str, period: str) -> list[PayRow]:
     """The minimum pay of the latest text of each visible contract, in ONE currency and pay
-    period, highest first. Contracts in other currencies are not converted: they are left out
-    (the page lists which currencies exist, `min_pay_currencies`)."""
-    rows = []
-    for contract in contract_list_for_user(user=user).prefetch_related("versions"):
-        versions = sorted(contract.versions.all(), key=lambda v: v.number)
-        if not versions:
-            continue
-        v = versions[-1]
-        if v.min_pay_minor is not None and v.min_pay_currency == currency and v.min_pay_period == period:
-            rows.append(PayRow(contract, v.min_pay_minor, min_pay_text(v)))
-    return sorted(rows, key=lambda r: -r.amount_minor)
+    period, highest first (one query). Contracts in other currencies are not converted: they
+    are left out (the page lists which currencies exist, `min_pay_currencies`)."""
+    latest = ContractVersion.objects.filter(contract=OuterRef("contract")).order_by("-number").values("number")[:1]
+    versions = (ContractVersion.objects.visible_to(user)
+                .filter(number=Subquery(latest), min_pay_currency=currency, min_pay_period=period, min_pay_minor__isnull=False)
+                .select_related("contract__unit__union").order_by("-min_pay_minor", "contract_id")[:1000])
+    return [PayRow(v.contract, v.min_pay_minor or 0, min_pay_text(v)) for v in versions]
 
 
 def min_pay_currencies(*, user: Any) -> list[tuple[str, str, str, int]]:

@@ -84,12 +84,17 @@ def union_staff_ids(union: Union) -> set[int]:
                .values_list("user_id", flat=True))
 
 
-def notify_staff(union: Union, text: str, *, link: str, object_id: int, ref: str = "") -> int:
+def notify_staff(union: Union, text: str, *, link: str, object_id: int, ref: str = "",
+                 cache: dict[int, set[int]] | None = None) -> int:
     """A notice in 我的提醒 of the union's staff (admins and staff); a union without staff of
-    its own (many grassroots unions) is looked after by the nearest union above that has some."""
+    its own (many grassroots unions) is looked after by the nearest union above that has some.
+    A daily run passes one `cache` so each union's staff are read once per run."""
+    cache = {} if cache is None else cache
     current: Union | None = union
     while current is not None:
-        ids = union_staff_ids(current)
+        if current.pk not in cache:
+            cache[current.pk] = union_staff_ids(current)
+        ids = cache[current.pk]
         if ids:
             return len(notice_send(user_ids=ids, module="bargaining", audience=Audience.STAFF,
                                    text=text, link=link, object_id=object_id, ref=ref, union_path=union.path))
@@ -251,6 +256,7 @@ def offers_clock_run(*, on: dt.date | None = None) -> dict[str, int]:
     answer after their deadline as silent (逾期未回应), telling the union."""
     on = on or today()
     reminded = flagged = 0
+    staff: dict[int, set[int]] = {}
     soon = BargainingOffer.objects.filter(status=BargainingOffer.Status.SENT, answer_due__gte=on,
                                           answer_due__lte=on + dt.timedelta(days=OFFER_REMIND_DAYS), reminded_on__isnull=True)
     for offer in soon.select_related("unit__union"):
@@ -258,7 +264,7 @@ def offers_clock_run(*, on: dt.date | None = None) -> dict[str, int]:
             if BargainingOffer.objects.filter(pk=offer.pk, reminded_on__isnull=True).update(reminded_on=on):
                 notify_staff(offer.unit.union, gettext("要约 %(number)s 的回应期限为 %(due)s，请跟进对方回应。") % {
                     "number": offer.number, "due": offer.answer_due.isoformat() if offer.answer_due else ""},
-                    link=reverse("console:bargaining:offer", args=[offer.pk]), object_id=offer.pk, ref=offer.number)
+                    link=reverse("console:bargaining:offer", args=[offer.pk]), object_id=offer.pk, ref=offer.number, cache=staff)
                 reminded += 1
     late = BargainingOffer.objects.filter(status=BargainingOffer.Status.SENT, answer_due__lt=on)
     for offer in late.select_related("unit__union"):
@@ -266,7 +272,7 @@ def offers_clock_run(*, on: dt.date | None = None) -> dict[str, int]:
             if BargainingOffer.objects.filter(pk=offer.pk, status=BargainingOffer.Status.SENT).update(status=BargainingOffer.Status.SILENT):
                 notify_staff(offer.unit.union, gettext("要约 %(number)s 已超过回应期限 %(due)s，对方未书面回应，可报上级工会。") % {
                     "number": offer.number, "due": offer.answer_due.isoformat() if offer.answer_due else ""},
-                    link=reverse("console:bargaining:offer", args=[offer.pk]), object_id=offer.pk, ref=offer.number)
+                    link=reverse("console:bargaining:offer", args=[offer.pk]), object_id=offer.pk, ref=offer.number, cache=staff)
                 flagged += 1
     return {"reminded": reminded, "silent": flagged}
 
@@ -574,6 +580,7 @@ def contracts_clock_run(*, on: dt.date | None = None) -> dict[str, int]:
     expiry remind the union once; contracts past their last day expire."""
     on = on or today()
     result = {"in_force": 0, "filing_overdue": 0, "renewal": 0, "expired": 0}
+    staff: dict[int, set[int]] = {}
     for contract in CollectiveContract.objects.filter(status=CollectiveContract.Status.FILED, review_due__lt=on).select_related("unit__union"):
         with transaction.atomic():
             assert contract.review_due is not None
@@ -582,7 +589,7 @@ def contracts_clock_run(*, on: dt.date | None = None) -> dict[str, int]:
             ):
                 mark_dirty_since(clocks.in_force_from(contract.review_due))
                 notify_staff(contract.unit.union, gettext("%(title)s 审查期满无异议，已生效。") % {"title": contract.title},
-                             link=reverse("console:bargaining:contract", args=[contract.pk]), object_id=contract.pk)
+                             link=reverse("console:bargaining:contract", args=[contract.pk]), object_id=contract.pk, cache=staff)
                 result["in_force"] += 1
     late = CollectiveContract.objects.filter(status=CollectiveContract.Status.SIGNED, filing_due__lt=on,
                                              filing_overdue_flagged_on__isnull=True)
@@ -590,7 +597,7 @@ def contracts_clock_run(*, on: dt.date | None = None) -> dict[str, int]:
         with transaction.atomic():
             if CollectiveContract.objects.filter(pk=contract.pk, filing_overdue_flagged_on__isnull=True).update(filing_overdue_flagged_on=on):
                 notify_staff(contract.unit.union, gettext("%(title)s 签订已超过 10 日仍未报送劳动保障行政部门审查。") % {"title": contract.title},
-                             link=reverse("console:bargaining:contract", args=[contract.pk]), object_id=contract.pk)
+                             link=reverse("console:bargaining:contract", args=[contract.pk]), object_id=contract.pk, cache=staff)
                 result["filing_overdue"] += 1
     for contract in CollectiveContract.objects.filter(status=CollectiveContract.Status.IN_FORCE, renewal_reminded_on__isnull=True,
                                                       ends_on__gte=on).select_related("unit__union"):
@@ -600,7 +607,7 @@ def contracts_clock_run(*, on: dt.date | None = None) -> dict[str, int]:
             if CollectiveContract.objects.filter(pk=contract.pk, renewal_reminded_on__isnull=True).update(renewal_reminded_on=on):
                 notify_staff(contract.unit.union, gettext("%(title)s 将于 %(end)s 到期，可向对方提出续订要求。") % {
                     "title": contract.title, "end": contract.ends_on.isoformat()},
-                    link=reverse("console:bargaining:contract", args=[contract.pk]), object_id=contract.pk)
+                    link=reverse("console:bargaining:contract", args=[contract.pk]), object_id=contract.pk, cache=staff)
                 result["renewal"] += 1
     result["expired"] = CollectiveContract.objects.filter(status=CollectiveContract.Status.IN_FORCE, ends_on__lt=on).update(
         status=CollectiveContract.Status.EXPIRED, updated_at=timezone.now())
