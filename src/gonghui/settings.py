@@ -227,6 +227,7 @@ CELERY_BEAT_SCHEDULE = {
     "stations-star-validity": {"task": "stations.star_validity_sweep", "schedule": 24 * 3600.0},
     "roster-files-purge": {"task": "members.roster_import_files_purge", "schedule": 24 * 3600.0},
     "idempotency-keys-purge": {"task": "core.idempotency_keys_purge", "schedule": 24 * 3600.0},
+    "outbox-drain": {"task": "core.outbox_drain", "schedule": 60.0},
     # Roster imports whose worker died are queued again or ended cleanly (members/roster_jobs.py).
     "roster-imports-reap": {"task": "members.roster_imports_reap", "schedule": 300.0},
     # Yesterday's statistics after midnight Beijing time (stats/services.py).
@@ -241,6 +242,11 @@ ROSTER_JOB_MAX_ATTEMPTS = int(env("ROSTER_JOB_MAX_ATTEMPTS", "3"))
 # "thread" runs background jobs in a daemon thread when there is no broker (make run);
 # "sync" runs them inline (tests).
 TASK_RUNNER_FALLBACK = env("TASK_RUNNER_FALLBACK", "thread")
+# The outbox of text messages (core/outbox.py): a message not sent this long after its commit
+# is sent again by the drain (beat, every minute); failures wait 1, 2, 4 … minutes, then give up.
+OUTBOX_GRACE_SECONDS = int(env("OUTBOX_GRACE_SECONDS", "300"))
+OUTBOX_MAX_ATTEMPTS = int(env("OUTBOX_MAX_ATTEMPTS", "8"))
+OUTBOX_KEEP_DAYS = int(env("OUTBOX_KEEP_DAYS", "7"))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
