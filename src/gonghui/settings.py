@@ -145,6 +145,13 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     }
     # Check a kept-alive connection before reusing it (it may have died with the server).
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # Django's backend with the stall guard (core/stallguard.py): a server that stops
+    # answering gets its waiting requests cut after DB_STALL_SECONDS once it also fails to
+    # answer a fresh `SELECT 1` within DB_STALL_PING_SECONDS; new queries are refused at once
+    # until it answers again.
+    DATABASES["default"]["ENGINE"] = "gonghui.core.pgbackend"
+DB_STALL_SECONDS = float(env("DB_STALL_SECONDS", "2"))
+DB_STALL_PING_SECONDS = float(env("DB_STALL_PING_SECONDS", "3"))
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # WAL lets the background import thread write while pages keep reading.
     DATABASES["default"]["OPTIONS"] = {
