@@ -50,6 +50,7 @@ _waiting: dict[int, tuple[int | None, float, Params]] = {}
 _next_token = 0
 _stalled_since: float | None = None
 _stalled_params: Params | None = None  # how to reach the stalled server, to ask it again
+_answered_at = 0.0  # the last ping the server answered: a long query is not asked about again at once
 _watchdog: threading.Thread | None = None
 _ping_thread: threading.Thread | None = None
 
@@ -144,7 +145,7 @@ def _cut(older_than: float) -> int:
 
 def check(now: float | None = None) -> None:
     """One round of the watchdog (the tests call it directly)."""
-    global _stalled_since, _stalled_params
+    global _stalled_since, _stalled_params, _answered_at
     now = time.monotonic() if now is None else now
     stall = _setting("DB_STALL_SECONDS", 2.0)
     with _lock:
@@ -152,7 +153,10 @@ def check(now: float | None = None) -> None:
     how = min(long_waits, key=lambda wait: wait[0])[1] if long_waits else _stalled_params
     if how is None:
         return
+    if _stalled_since is None and time.monotonic() - _answered_at < stall:
+        return  # it answered a moment ago: one ping per DB_STALL_SECONDS while queries run long
     if _ping(how):
+        _answered_at = time.monotonic()
         if _stalled_since is not None:
             logger.warning("database answers again after %.1f s: requests go through", time.monotonic() - _stalled_since)
             _stalled_since = None
@@ -178,6 +182,7 @@ def _watch() -> None:
 
 def reset() -> None:
     """Forget a stall (tests)."""
-    global _stalled_since, _stalled_params
+    global _stalled_since, _stalled_params, _answered_at
     _stalled_since = None
     _stalled_params = None
+    _answered_at = 0.0
