@@ -188,3 +188,18 @@ def test_compare_page_refuses_an_unknown_currency_in_words(world):
     _tree, staff = world
     page = staff.get(reverse("console:bargaining:compare") + "?currency=ZZZ").content.decode()
     assert "币种 ZZZ 不是 ISO 4217 货币代码" in page
+
+
+def test_unit_list_costs_the_same_queries_for_one_unit_or_many(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    tree, staff = world
+    make_unit(tree)
+    with CaptureQueriesContext(connection) as one:
+        assert len(staff.get("/api/v1/bargaining/units").json()) == 1
+    for _ in range(4):
+        make_unit(tree)
+    with CaptureQueriesContext(connection) as five:
+        assert len(staff.get("/api/v1/bargaining/units").json()) == 5
+    assert len(five.captured_queries) == len(one.captured_queries)
