@@ -24,6 +24,9 @@ from .models import (
     PaymentLine,
     PaymentReturn,
     Payout,
+    ReliefAllocation,
+    ReliefCampaign,
+    ReliefTarget,
 )
 
 
@@ -176,3 +179,34 @@ class GrantAdmin(ReadOnlyAdmin):
     list_select_related = ("program", "union", "approving_union")
     exclude = ("bank_account", "id_number_index")
     inlines = [GrantObjectionInline]
+
+
+class ReliefAllocationInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = ReliefAllocation
+    fields = ("at", "from_union", "to_union", "amount", "txn")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(ReliefCampaign)
+class ReliefCampaignAdmin(ReadOnlyAdmin):
+    list_display = ("name", "union", "year", "source", "budget", "starts_on", "ends_on", "status")
+    list_filter = ("status", "year")
+    search_fields = ("name", "union__name")
+    list_select_related = ("union",)
+    inlines = [ReliefAllocationInline]
+
+
+@admin.register(ReliefTarget)
+class ReliefTargetAdmin(ReadOnlyAdmin):
+    # The bank account is shown masked only.
+    list_display = ("pk", "name", "campaign", "union", "grade", "amount", "status", "visited_on", "cash_given")
+    list_filter = ("status", "grade")
+    search_fields = ("name", "campaign__name", "union__name")
+    list_select_related = ("campaign", "union")
+    exclude = ("bank_account",)
+    readonly_fields = ("bank_account_masked",)

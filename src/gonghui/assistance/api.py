@@ -556,3 +556,9 @@ def grant_object(request: HttpRequest, grant_id: int, payload: ObjectionIn) -> S
     grant = selectors.grant_notice_get(grant_id=grant_id, today=timezone.localdate())
     grants.grant_object(grant=grant, text=payload.text, by=_user(request))
     return Status(201, {"ok": True})
+
+
+# 送温暖 lives in its own file; its operations sit under /assistance/relief/.
+from .api_relief import router as relief_router  # noqa: E402
+
+router.add_router("/relief", relief_router, tags=["帮扶资金"])

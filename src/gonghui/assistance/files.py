@@ -8,7 +8,7 @@ from typing import Any
 from gonghui.core.errors import NotFound
 from gonghui.core.files import FileGrant, file_access
 
-from .models import HardshipDocument, HardshipFile
+from .models import HardshipDocument, HardshipFile, ReliefTarget
 
 
 def hardship_document_file(user: Any, name: str) -> FileGrant:
@@ -22,5 +22,15 @@ def hardship_document_file(user: Any, name: str) -> FileGrant:
                      as_attachment=document.content_type == "application/pdf")
 
 
+def relief_photo_file(user: Any, name: str) -> FileGrant:
+    """A 送温暖 visit photo: staff who see the household only."""
+    target = ReliefTarget.objects.filter(photo=name).first()
+    if target is None or not ReliefTarget.objects.visible_to(user).filter(pk=target.pk).exists():
+        raise NotFound()
+    return FileGrant(file=target.photo, content_type=target.photo_type or "application/octet-stream",
+                     download_name=f"relief-{target.pk}", as_attachment=target.photo_type == "application/pdf")
+
+
 def register() -> None:
     file_access("assistance/")(hardship_document_file)
+    file_access("assistance/relief/")(relief_photo_file)

@@ -259,3 +259,68 @@ class GrantApproveForm(forms.Form):
 
 class ObjectionForm(forms.Form):
     text = forms.CharField(label=_("异议内容"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+# --- 送温暖 campaigns -------------------------------------------------------------------------
+
+
+class ReliefCampaignForm(forms.Form):
+    union = forms.ModelChoiceField(label=_("主办工会"), queryset=Union.objects.none())
+    name = forms.CharField(label=_("活动名称"), max_length=100, initial=_("元旦春节送温暖"))
+    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
+    source = forms.ChoiceField(label=_("资金来源"), choices=FundSource.choices)
+    budget = YuanField(label=_("预算（元）"))
+    deep = YuanOrZeroField(label=_("深度困难户慰问金不少于（元，0 为不列入）"), max_length=12, initial="1500")
+    relative = YuanOrZeroField(label=_("相对困难户慰问金不少于（元，0 为不列入）"), max_length=12, initial="800")
+    accident = YuanOrZeroField(label=_("意外致困户慰问金不少于（元，0 为不列入）"), max_length=12, initial="1000")
+    starts_on = DateField(label=_("开始日期"))
+    ends_on = DateField(label=_("结束日期"))
+
+    def __init__(self, *args: Any, unions: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["union"]).queryset = unions  # type: ignore[type-arg]
+
+    def grade_amounts(self) -> dict[str, int]:
+        return {grade: self.cleaned_data.get(grade) or 0 for grade in HardshipGrade.values}
+
+
+class ReliefAllocateForm(forms.Form):
+    to_union = forms.ModelChoiceField(label=_("下拨给（直属下级工会）"), queryset=Union.objects.none())
+    amount = YuanField(label=_("金额（元）"))
+
+    def __init__(self, *args: Any, unions: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["to_union"]).queryset = unions  # type: ignore[type-arg]
+
+
+class ReliefPayForm(forms.Form):
+    union = forms.ModelChoiceField(label=_("发放工会"), queryset=Union.objects.none())
+
+    def __init__(self, *args: Any, unions: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["union"]).queryset = unions  # type: ignore[type-arg]
+
+
+class ReliefAddForm(forms.Form):
+    hardship_file = forms.TypedChoiceField(label=_("在档困难职工"), coerce=int)
+
+    def __init__(self, *args: Any, files: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.TypedChoiceField, self.fields["hardship_file"]).choices = [
+            (f.pk, f"{f.name}（{f.get_grade_display()}，{f.union.name}）") for f in files]
+
+
+class ReliefTargetForm(forms.Form):
+    amount = YuanOrZeroField(label=_("拟慰问金（元）"), max_length=12)
+    goods = forms.CharField(label=_("拟慰问物品"), max_length=200, required=False)
+    bank_account = forms.CharField(label=_("收款银行账号（不改可不填）"), max_length=40, required=False,
+                                   widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
+    bank_name = forms.CharField(label=_("开户行"), max_length=60, required=False)
+
+
+class ReliefVisitForm(forms.Form):
+    visited_on = DateField(label=_("慰问日期"))
+    visitors = forms.CharField(label=_("慰问人"), max_length=200)
+    cash = YuanOrZeroField(label=_("慰问金（元，由银行代发）"), max_length=12)
+    goods = forms.CharField(label=_("慰问物品"), max_length=200, required=False)
+    photo = forms.FileField(label=_("慰问照片（图片，不超过 5 MB）"), required=False)

@@ -743,3 +743,8 @@ class GrantObjection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.grant_id} {self.at:%Y-%m-%d}"
+
+
+# 送温暖 campaigns live in their own file (this one is long enough); importing them here makes
+# them models of this app.
+from .relief_models import ReliefAllocation, ReliefCampaign, ReliefTarget  # noqa: E402, F401

@@ -38,6 +38,9 @@ from .models import (
     PaymentLine,
     PaymentReturn,
     Payout,
+    ReliefAllocation,
+    ReliefCampaign,
+    ReliefTarget,
     TransactionKind,
 )
 
@@ -410,3 +413,78 @@ def grant_notice_get(*, grant_id: int, today: dt.date) -> Grant:
     if found is None:
         raise NotFound()
     return found
+
+
+# --- 送温暖 campaigns -------------------------------------------------------------------------
+
+
+def relief_campaign_list_for_user(*, user: Any) -> QuerySet[ReliefCampaign]:
+    return ReliefCampaign.objects.visible_to(user).select_related("union").order_by("-year", "-pk")
+
+
+def relief_campaign_get_for_user(*, user: Any, relief_campaign_id: int, action: str = "view") -> ReliefCampaign:
+    return get_or_404(ReliefCampaign.objects.visible_to(user, action).select_related("union"), pk=relief_campaign_id)
+
+
+def relief_union_for_user(*, user: Any, campaign: ReliefCampaign, union_id: int | None = None) -> Union:
+    """The union whose completion the user looks at: one of the campaign's subtree in the
+    user's branch (by default the campaign's union, else the user's highest union in it)."""
+    unions = Union.objects.visible_to(user).filter(path__startswith=campaign.union_path)
+    if union_id is not None:
+        return get_or_404(unions, pk=union_id)
+    found = unions.order_by("depth", "path").first()
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def relief_child_unions(*, user: Any, campaign: ReliefCampaign) -> QuerySet[Union]:
+    """Unions of the campaign's subtree the user may pass budget to (children of unions where
+    the user approves)."""
+    approving = Union.objects.visible_to(user, "approve").filter(path__startswith=campaign.union_path)
+    return Union.objects.filter(parent__in=approving).active().order_by("path")
+
+
+def relief_target_list_for_user(
+    *, user: Any, campaign: ReliefCampaign, status: str = "", union: Union | None = None,
+) -> QuerySet[ReliefTarget]:
+    targets = ReliefTarget.objects.visible_to(user).filter(campaign=campaign).select_related("union", "payout")
+    if status:
+        targets = targets.filter(status=status)
+    if union is not None:
+        targets = targets.filter(union_path__startswith=union.path)
+    return targets.order_by("union_path", "pk")
+
+
+def relief_target_get_for_user(*, user: Any, relief_target_id: int, action: str = "view") -> ReliefTarget:
+    return get_or_404(
+        ReliefTarget.objects.visible_to(user, action).select_related("campaign", "union", "hardship_file", "payout"),
+        pk=relief_target_id,
+    )
+
+
+def relief_allocations_for_user(*, user: Any, campaign: ReliefCampaign) -> QuerySet[ReliefAllocation]:
+    """Allocations given or received by unions in the user's branch."""
+    paths = Union.objects.visible_to(user).filter(path__startswith=campaign.union_path).values("pk")
+    return (campaign.allocations.filter(Q(from_union__in=paths) | Q(to_union__in=paths))
+            .select_related("from_union", "to_union").order_by("pk"))
+
+
+def relief_addable_files(*, user: Any, campaign: ReliefCampaign) -> QuerySet[HardshipFile]:
+    """Active files of the user's branch inside the campaign, not on its list yet."""
+    listed = ReliefTarget.objects.filter(campaign=campaign).values("hardship_file_id")
+    return (HardshipFile.objects.visible_to(user, "change")
+            .filter(status=HardshipFile.Status.ACTIVE, union_path__startswith=campaign.union_path)
+            .exclude(pk__in=listed).select_related("union").order_by("union_path", "pk"))
+
+
+def relief_file_get_for_user(*, user: Any, hardship_file_id: int) -> HardshipFile:
+    return get_or_404(HardshipFile.objects.visible_to(user, "change"), pk=hardship_file_id)
+
+
+def relief_list_for_worker(*, user: Any) -> QuerySet[ReliefTarget]:
+    """送温暖 the worker received: visited households whose file is the worker's."""
+    if not getattr(user, "is_authenticated", False):
+        return ReliefTarget.objects.none()
+    return (ReliefTarget.objects.filter(hardship_file__user_id=user.pk, status=ReliefTarget.Status.VISITED)
+            .select_related("campaign", "union", "payout").order_by("-visited_on", "-pk"))

@@ -26,6 +26,7 @@ def mine(request: HttpRequest) -> HttpResponse:
         "files": selectors.hardship_file_list_for_worker(user=request.user)[:50],
         "grants": selectors.grant_list_for_worker(user=request.user)[:50],
         "payments": selectors.payout_list_for_worker(user=request.user)[:100],
+        "relief": selectors.relief_list_for_worker(user=request.user)[:50],
     })
 
 
