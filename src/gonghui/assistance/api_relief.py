@@ -5,12 +5,15 @@ worker's own 送温暖. Amounts are integer fen; bank accounts are shown masked.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
 from gonghui.accounts.auth import session_or_token
+from gonghui.core.errors import NotFound, ValidationFailed
 from gonghui.core.paging import Limit200, Offset
 
 from . import relief, selectors
@@ -183,6 +186,15 @@ def relief_campaign_create(request: HttpRequest, payload: ReliefCampaignIn) -> S
     return Status(201, campaign_out(campaign))
 
 
+def _in_body(lookup: Callable[[], Any], field: str) -> Any:
+    """An id in the body that names nothing the caller may use is bad input (422), not a missing page."""
+    try:
+        return lookup()
+    except NotFound as exc:
+        raise ValidationFailed(_("所选工会或档案不存在，或不在本次活动和您的管辖范围内。"), code="invalid_choice",
+                               field=field) from exc
+
+
 def _campaign(request: HttpRequest, relief_campaign_id: int) -> ReliefCampaign:
     return selectors.relief_campaign_get_for_user(user=_user(request), relief_campaign_id=relief_campaign_id)
 
@@ -196,7 +208,8 @@ def relief_campaign_get(request: HttpRequest, relief_campaign_id: int) -> dict[s
              summary="下拨预算给直属下级工会")
 def relief_allocate(request: HttpRequest, relief_campaign_id: int, payload: ReliefAllocationIn) -> Status:
     campaign = _campaign(request, relief_campaign_id)
-    to_union = selectors.relief_union_for_user(user=_user(request), campaign=campaign, union_id=payload.to_union_id)
+    to_union = _in_body(lambda: selectors.relief_union_for_user(user=_user(request), campaign=campaign,
+                                                                union_id=payload.to_union_id), "to_union_id")
     a = relief.relief_allocate(campaign=campaign, to_union=to_union, amount=payload.amount_fen, by=_user(request))
     return Status(201, {"id": a.pk, "from_union_id": a.from_union_id, "to_union_id": a.to_union_id,
                         "amount_fen": a.amount, "transaction_id": a.txn_id})
@@ -211,7 +224,9 @@ def relief_targets_generate(request: HttpRequest, relief_campaign_id: int) -> di
 @router.post("/campaigns/{int:relief_campaign_id}/targets", response={201: ReliefTargetOut}, summary="补充列入一户")
 def relief_target_add(request: HttpRequest, relief_campaign_id: int, payload: ReliefAddIn) -> Status:
     campaign = _campaign(request, relief_campaign_id)
-    file = selectors.relief_file_get_for_user(user=_user(request), hardship_file_id=payload.hardship_file_id)
+    file = _in_body(lambda: selectors.relief_file_get_for_user(user=_user(request),
+                                                               hardship_file_id=payload.hardship_file_id),
+                    "hardship_file_id")
     return Status(201, target_out(relief.relief_target_add(campaign=campaign, file=file, by=_user(request))))
 
 
@@ -236,7 +251,8 @@ def relief_progress(request: HttpRequest, relief_campaign_id: int, union_id: int
              summary="已慰问户慰问金生成银行代发批次")
 def relief_pay(request: HttpRequest, relief_campaign_id: int, payload: ReliefPayIn) -> Status:
     campaign = _campaign(request, relief_campaign_id)
-    union = selectors.relief_union_for_user(user=_user(request), campaign=campaign, union_id=payload.union_id)
+    union = _in_body(lambda: selectors.relief_union_for_user(user=_user(request), campaign=campaign,
+                                                             union_id=payload.union_id), "union_id")
     result = relief.relief_payment_batch_create(campaign=campaign, union=union, by=_user(request))
     assert result.batch is not None
     return Status(201, {"batch_id": result.batch.pk, "batch_number": result.batch.number,
