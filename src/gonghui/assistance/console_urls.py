@@ -3,9 +3,8 @@
 from django.urls import path
 
 from . import console_views as views
-from .console_views import grants, hardship
+from .console_views import grants, hardship, relief
 from .console_views import payouts as pay
-from .console_views import relief
 
 app_name = "assistance"
 urlpatterns = [
@@ -28,6 +27,8 @@ urlpatterns = [
     path("batches/<int:payment_batch_id>/bank-file.xlsx", pay.batch_file, name="batch_file"),
     path("grants/", grants.grant_list, name="grants"),
     path("grants/programs/", grants.program_list, name="grant_programs"),
+    path("grants/new/", grants.grant_on_behalf, name="grant_on_behalf"),
+    path("grants/school-tiers/", grants.education_tiers, name="education_tiers"),
     path("grants/<int:grant_id>/", grants.grant_detail, name="grant_detail"),
     path("grants/<int:grant_id>/<str:step>/", grants.grant_step, name="grant_step"),
     path("relief/", relief.campaign_list, name="relief_list"),

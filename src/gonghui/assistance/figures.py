@@ -14,7 +14,16 @@ from django.utils.translation import gettext_lazy as _
 
 from gonghui.stats.registry import Figure, Row
 
-from .models import AccountKind, FundSource, Grant, HardshipFile, HardshipGrade, LedgerEntry, Payout, ReliefTarget
+from .models import (
+    AccountKind,
+    FundSource,
+    Grant,
+    HardshipFile,
+    HardshipGrade,
+    LedgerEntry,
+    Payout,
+    ReliefTarget,
+)
 
 
 def _one(rows: Iterable[tuple[int, int | None]]) -> Iterable[Row]:

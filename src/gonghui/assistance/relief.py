@@ -412,7 +412,7 @@ def relief_progress(*, campaign: ReliefCampaign, union: Union) -> tuple[Progress
     for alloc in campaign.allocations.filter(from_union=union).values("to_union_id").annotate(s=Sum("amount")):
         if alloc["to_union_id"] in by_child:
             by_child[alloc["to_union_id"]].allocated = alloc["s"] or 0
-    result = [r for r in by_child.values()]
+    result = list(by_child.values())
     if own.targets:
         result.insert(0, own)
     return total, result

@@ -22,9 +22,11 @@ from .models import (
     FUND_KINDS,
     AccountKind,
     AccountMonthTotal,
+    EducationTier,
     FundAccount,
     FundSource,
     Grant,
+    GrantDocument,
     GrantObjection,
     GrantProgram,
     HardshipDocument,
@@ -371,7 +373,8 @@ def grant_program_for_worker(*, user: Any, grant_program_id: int) -> GrantProgra
 
 
 def grant_list_for_user(*, user: Any, status: str = "") -> QuerySet[Grant]:
-    grants = Grant.objects.visible_to(user).select_related("program", "union", "approving_union")
+    grants = Grant.objects.visible_to(user).select_related("program", "union", "approving_union").prefetch_related(
+        "documents")
     if status:
         grants = grants.filter(status=status)
     return grants.order_by("-pk")
@@ -388,7 +391,7 @@ def grant_list_for_worker(*, user: Any) -> QuerySet[Grant]:
     if not getattr(user, "is_authenticated", False):
         return Grant.objects.none()
     return (Grant.objects.filter(user_id=user.pk).select_related("program", "union", "approving_union", "payout")
-            .order_by("-pk"))
+            .prefetch_related("documents").order_by("-pk"))
 
 
 def grant_get_for_worker(*, user: Any, grant_id: int) -> Grant:
@@ -396,6 +399,54 @@ def grant_get_for_worker(*, user: Any, grant_id: int) -> Grant:
     if found is None:
         raise NotFound()
     return found
+
+
+def grant_documents(*, grant: Grant) -> QuerySet[GrantDocument]:
+    return grant.documents.order_by("pk")
+
+
+def grant_review_list_for_user(*, user: Any) -> QuerySet[Grant]:
+    """Reviews waiting for a union of the user's branch that approves."""
+    from gonghui.core import jurisdiction
+
+    paths = jurisdiction.union_paths_for(user, "approve")
+    grants = Grant.objects.filter(review_union__isnull=False, review_outcome="")
+    if paths is not None:
+        condition = Q(pk__in=[])
+        for path in paths:
+            condition |= Q(review_union__path__startswith=path)
+        grants = grants.filter(condition)
+    return grants.select_related("program", "union", "review_union").order_by("review_due", "pk")
+
+
+def education_tier_list(*, region_prefix: str = "") -> QuerySet[EducationTier]:
+    tiers = EducationTier.objects.all()
+    if region_prefix:
+        tiers = tiers.filter(region__startswith=region_prefix)
+    return tiers.order_by("region", "-year", "level")
+
+
+def membership_for_staff(*, user: Any, id_number: str) -> Any:
+    """A live membership in the user's branch, found by the person's ID number (blind index)."""
+    from gonghui.core.pii import id_number_index, normalize_id_number
+    from gonghui.members.models import Membership
+
+    found = (Membership.objects.visible_to(user, "change")
+             .filter(person__id_number_index=id_number_index(normalize_id_number(id_number or "")),
+                     status__in=[Membership.Status.ACTIVE, Membership.Status.TRANSFERRING])
+             .select_related("person", "person__user", "union").first())
+    if found is None:
+        raise ValidationFailed(_("在您管辖的工会中没有找到该身份证号的在册会员。"), code="member_not_found",
+                               field="id_number")
+    return found
+
+
+def grant_programs_for_union(*, union: Union) -> list[GrantProgram]:
+    """Active programs serving a union: its own and its ancestors'."""
+    path = union.path
+    ancestors = [path[:i] for i in range(1, len(path) + 1)]
+    return list(GrantProgram.objects.filter(active=True, union_path__in=ancestors).select_related("union")
+                .order_by("union_path", "name")[:100])
 
 
 def grant_objections(*, grant: Grant) -> QuerySet[GrantObjection]:
