@@ -327,7 +327,8 @@ def grant_document_add(*, grant: Grant, name: str, upload: UploadedFile, by: Any
         _require(by, grant.union_path)
     if grant.status in (Status.APPROVED, Status.REJECTED):
         raise Conflict(_("该申请已办结，不能再补充材料。"), code="invalid_transition")
-    types = _documents_check(grant.program, {(name or "").strip(): upload}, require_all=False)
+    program = GrantProgram.objects.get(pk=grant.program_id)  # its rules as they are now
+    types = _documents_check(program, {(name or "").strip(): upload}, require_all=False)
     name = (name or "").strip()
     with transaction.atomic():
         _documents_store(grant, {name: upload}, types, by)
@@ -421,11 +422,9 @@ def _notice_result(grant: Grant, text: str) -> None:
     """The results notice: to the worker's inbox (and SMS, by the notices module's rules)."""
     if grant.user_id is None:
         return
-    user_id = grant.user_id
-    transaction.on_commit(lambda: notice_send(
-        user_ids=[user_id], module="assistance", text=text, object_id=grant.pk,
-        link=reverse("assistance:grant_detail", args=[grant.pk]),
-    ))
+    # Inside the decision's transaction: the notice exists exactly when the decision does.
+    notice_send(user_ids=[grant.user_id], module="assistance", text=text, object_id=grant.pk,
+                link=reverse("assistance:grant_detail", args=[grant.pk]))
 
 
 def grant_reject(*, grant: Grant, by: Any, reason: str) -> Grant:
