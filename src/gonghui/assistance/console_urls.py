@@ -25,6 +25,7 @@ urlpatterns = [
     path("batches/", pay.batch_list, name="batches"),
     path("batches/<int:payment_batch_id>/", pay.batch_detail, name="batch_detail"),
     path("batches/<int:payment_batch_id>/bank-file.xlsx", pay.batch_file, name="batch_file"),
+    path("batches/<int:payment_batch_id>/bank-file.csv", pay.batch_file_csv, name="batch_file_csv"),
     path("grants/", grants.grant_list, name="grants"),
     path("grants/programs/", grants.program_list, name="grant_programs"),
     path("grants/new/", grants.grant_on_behalf, name="grant_on_behalf"),

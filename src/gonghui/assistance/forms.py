@@ -128,7 +128,7 @@ class BatchCreateForm(forms.Form):
 
 
 class ReturnFileForm(forms.Form):
-    file = forms.FileField(label=_("银行回盘文件（.xlsx）"))
+    file = forms.FileField(label=_("银行回盘文件（.xlsx 或 .csv）"))
 
 
 class RevealForm(forms.Form):

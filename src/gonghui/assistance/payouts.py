@@ -165,10 +165,16 @@ def payment_batch_create(
     return batch
 
 
-def payment_batch_file(*, batch: PaymentBatch, actor: Any) -> bytes:
-    """The bank's batch file. It carries full account numbers, so every download is audited."""
+def payment_batch_file(*, batch: PaymentBatch, actor: Any, file_format: str = "xlsx") -> bytes:
+    """The bank's batch file, XLSX or CSV. It carries full account numbers, so every download is
+    audited."""
+    if file_format not in ("xlsx", "csv"):
+        raise ValidationFailed(_("文件格式只能是 xlsx 或 csv。"), code="invalid_format", field="format")
     lines = list(batch.lines.select_related("payout").order_by("seq"))
-    audit_record(actor=actor, action="payout.batch.export", target=batch, data={"count": len(lines)})
+    audit_record(actor=actor, action="payout.batch.export", target=batch,
+                 data={"count": len(lines), "format": file_format})
+    if file_format == "csv":
+        return bank_files.batch_write_csv(batch, lines)
     return bank_files.batch_write_xlsx(batch, lines)
 
 
