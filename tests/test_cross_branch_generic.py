@@ -283,6 +283,7 @@ NOT_BRANCH_OBJECTS: dict[str, str] = {
     "assistance.GrantObjection": "kept with its grant: read only through the grant",
     "assistance.HardshipFileEvent": "a hardship file's history: read only through its file",
     "assistance.HardshipDocument": "read only through its file (served by name via core/files, checked there)",
+    "assistance.GrantDocument": "read only through its grant (served by name via core/files, checked there)",
     "assistance.ReliefAllocation": "a 送温暖 campaign's allocation: read only through its campaign (and its ledger "
                                    "transaction, covered as LedgerTransaction)",
     "stats.Fact": "statistics rows, never addressed by id: read by union through stats selectors (tests/stats)",

@@ -248,3 +248,24 @@ def test_api_school_application_review_and_tiers(tree, client):
     assert r.status_code == 201 and r.json()["amount_fen"] == 5000_00 and r.json()["academic_year"] == 2026
     r = client.post("/api/v1/assistance/grants/mine", body, content_type="application/json")
     assert r.status_code == 409 and r.json()["code"] == "school_award_taken"
+
+
+def test_school_grant_goes_through_notice_and_approval_and_counts_in_the_figures(tree, frozen_clock):
+    from gonghui.assistance.figures import school_amount, school_students
+
+    program = grants.grant_program_create(union=tree.city_a, name="金秋助学", kind="school", source="central",
+                                          min_amount=1000_00, max_amount=5000_00, by=tree.staff_a,
+                                          required_documents=["录取通知书"])
+    _tiers(tree)
+    member = make_member(union=tree.grassroots_a)
+    grant = grants.grant_apply(user=member.person.user, program=program, amount=0, reason="考上大学",
+                               bank_account=ACCOUNT, student=_student("undergraduate"), documents=_letter())
+    grants.grant_verify(grant=grant, by=tree.staff_a, note="录取通知书属实")
+    grants.grant_notice_start(grant=grant, by=tree.staff_a)
+    later = SEPT + dt.timedelta(days=14)
+    frozen_clock(at(later, 9))
+    grant = grants.grant_approve(grant=grant, by=tree.staff_a, decision="主席办公会同意", decided_on=later)
+    assert grant.payout.amount == 3000_00 and grant.payout.beneficiary == member.person.user
+    assert list(school_students(later)) == [(tree.grassroots_a.pk, "", 1)]
+    assert list(school_amount(later)) == [(tree.grassroots_a.pk, "", 3000_00)]
+    assert list(school_students(SEPT)) == []

@@ -518,6 +518,12 @@ def grant_apply(request: HttpRequest, payload: GrantApplyIn) -> Status:
     return Status(201, grant_out(grant, staff=False))
 
 
+def _document(file: UploadedFile | None) -> UploadedFile:
+    if file is None:
+        raise ValidationFailed(_("请上传材料文件。"), code="document_missing", field="file")
+    return file
+
+
 def _student(payload: GrantApplyIn) -> grants.Student | None:
     s = payload.student
     return grants.Student(name=s.name, id_number=s.id_number, level=s.level, school=s.school) if s else None
@@ -530,10 +536,11 @@ def grant_review_request(request: HttpRequest, grant_id: int, payload: GrantRevi
 
 
 @router.post("/grants/mine/{int:grant_id}/documents", response={201: GrantOut}, summary="补充申请材料")
-def grant_document_add_mine(request: HttpRequest, grant_id: int, name: Form[str],
-                            file: File[UploadedFile]) -> Status:
+def grant_document_add_mine(request: HttpRequest, grant_id: int, name: str = Form(""),  # noqa: B008
+                            file: UploadedFile | None = File(None)) -> Status:  # noqa: B008
+    # The grant first: someone else's grant is a 404 whatever was sent.
     grant = selectors.grant_get_for_worker(user=_user(request), grant_id=grant_id)
-    grants.grant_document_add(grant=grant, name=name, upload=file, by=_user(request))
+    grants.grant_document_add(grant=grant, name=name, upload=_document(file), by=_user(request))
     return Status(201, grant_out(selectors.grant_get_for_worker(user=_user(request), grant_id=grant_id), staff=False))
 
 
@@ -600,17 +607,18 @@ def grant_approve(request: HttpRequest, grant_id: int, payload: GrantApproveIn) 
 
 @router.post("/grants/{int:grant_id}/review", response=GrantOut, summary="复核决定（维持或撤销原决定）")
 def grant_review_decide(request: HttpRequest, grant_id: int, payload: GrantReviewDecideIn) -> dict[str, Any]:
+    grant = selectors.grant_get_for_user(user=_user(request), grant_id=grant_id)
     if payload.outcome not in ("upheld", "overturned"):
         raise ValidationFailed(_("复核结论应为维持或撤销。"), code="invalid_outcome", field="outcome")
-    grant = selectors.grant_get_for_user(user=_user(request), grant_id=grant_id)
     return grant_out(grants.grant_review_decide(grant=grant, by=_user(request),
                                                 overturn=payload.outcome == "overturned", note=payload.note))
 
 
 @router.post("/grants/{int:grant_id}/documents", response={201: GrantOut}, summary="补充申请材料（工作人员）")
-def grant_document_add(request: HttpRequest, grant_id: int, name: Form[str], file: File[UploadedFile]) -> Status:
+def grant_document_add(request: HttpRequest, grant_id: int, name: str = Form(""),  # noqa: B008
+                       file: UploadedFile | None = File(None)) -> Status:  # noqa: B008
     grant = selectors.grant_get_for_user(user=_user(request), grant_id=grant_id)
-    grants.grant_document_add(grant=grant, name=name, upload=file, by=_user(request))
+    grants.grant_document_add(grant=grant, name=name, upload=_document(file), by=_user(request))
     return Status(201, grant_out(selectors.grant_get_for_user(user=_user(request), grant_id=grant_id)))
 
 
