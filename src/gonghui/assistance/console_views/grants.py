@@ -93,7 +93,7 @@ def _detail(request: HttpRequest, grant: Grant, status: int = 200, bound: dict[s
         "documents": documents, "missing": [n for n in grant.program.required_documents if n not in have],
         "can_handle": jurisdiction.has_action(request.user, "change", grant.union_path),
         "can_approve": jurisdiction.has_action(request.user, "approve", grant.approving_path),
-        "can_review": grant.review_union_id is not None and not grant.review_outcome
+        "can_review": grant.review_union is not None and not grant.review_outcome
         and jurisdiction.has_action(request.user, "approve", grant.review_union.path),
     }, status=status)
 
