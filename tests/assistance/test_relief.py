@@ -273,3 +273,15 @@ def test_api_runs_a_campaign_and_refuses_other_branches(w, client):
     client.force_login(w.zhang.person.user)
     mine = client.get(f"{base}/mine").json()
     assert [(m["campaign_name"], m["cash_given_fen"]) for m in mine] == [("2026 年元旦春节送温暖", 1500_00)]
+
+
+def test_console_campaign_form_refuses_a_budget_that_is_not_an_amount(w, client):
+    client.force_login(w.boss)
+    r = client.post(reverse("console:assistance:relief_list"), {
+        "union": w.tree.province.pk, "name": "送温暖", "year": 2026, "source": "central", "budget": "五千",
+        "deep": "1500", "relative": "800", "accident": "0", "starts_on": "2026-01-01", "ends_on": "2026-02-15"})
+    assert r.status_code == 200 and "金额格式不正确" in r.content.decode()
+    r = client.post(reverse("console:assistance:relief_list"), {
+        "union": w.tree.province.pk, "name": "送温暖", "year": 2026, "source": "central", "budget": "5000",
+        "deep": "0", "relative": "0", "accident": "0", "starts_on": "2026-01-01", "ends_on": "2026-02-15"})
+    assert "请至少为一类困难户设置慰问标准" in r.content.decode()

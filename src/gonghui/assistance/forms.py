@@ -34,7 +34,10 @@ class YuanField(forms.CharField):
         text = super().clean(value)
         if not text and not self.required:
             return 0
-        fen = yuan_to_fen(text) if text else 0
+        try:
+            fen = yuan_to_fen(text) if text else 0
+        except DomainError as exc:
+            raise forms.ValidationError(str(exc.message)) from exc
         if fen <= 0:
             raise forms.ValidationError(_("金额必须大于 0。"))
         if fen > 1_000_000_000_000:
