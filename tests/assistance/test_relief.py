@@ -285,3 +285,10 @@ def test_console_campaign_form_refuses_a_budget_that_is_not_an_amount(w, client)
         "union": w.tree.province.pk, "name": "送温暖", "year": 2026, "source": "central", "budget": "5000",
         "deep": "0", "relative": "0", "accident": "0", "starts_on": "2026-01-01", "ends_on": "2026-02-15"})
     assert "请至少为一类困难户设置慰问标准" in r.content.decode()
+
+
+def test_household_page_names_the_grade(w, client):
+    relief.relief_targets_generate(campaign=w.campaign, by=w.boss)
+    client.force_login(w.tree.staff_a)
+    page = client.get(reverse("console:assistance:relief_target", args=[w.target(w.deep).pk])).content.decode()
+    assert "深度困难" in page and "标准不少于 1,500.00" in page

@@ -18,7 +18,7 @@ from gonghui.core import jurisdiction
 from gonghui.core.files import random_upload_name
 from gonghui.core.pii import EncryptedTextField
 
-from .models import FundSource
+from .models import FundSource, HardshipGrade
 
 
 def _ancestor_paths(path: str) -> list[str]:
@@ -134,7 +134,7 @@ class ReliefTarget(models.Model):
     hardship_file = models.ForeignKey("assistance.HardshipFile", verbose_name=_("困难职工档案"),
                                       on_delete=models.PROTECT, related_name="relief_targets")
     name = models.CharField(_("户主"), max_length=50)
-    grade = models.CharField(_("困难类别"), max_length=10)
+    grade = models.CharField(_("困难类别"), max_length=10, choices=HardshipGrade.choices)
     amount = models.BigIntegerField(_("拟慰问金（分）"), default=0)
     goods = models.CharField(_("拟慰问物品"), max_length=200, blank=True)
     bank_account = EncryptedTextField(_("收款银行账号"), blank=True, default="")
