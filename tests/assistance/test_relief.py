@@ -292,3 +292,22 @@ def test_household_page_names_the_grade(w, client):
     client.force_login(w.tree.staff_a)
     page = client.get(reverse("console:assistance:relief_target", args=[w.target(w.deep).pk])).content.decode()
     assert "深度困难" in page and "标准不少于 1,500.00" in page
+
+
+def test_statement_children_equal_each_childs_own_subtree_statement(w):
+    """The 收支表's breakdown by direct child (one grouped query) equals each child's own 收支表."""
+    from gonghui.assistance.selectors import income_statement
+
+    t = w.tree
+    relief.relief_targets_generate(campaign=w.campaign, by=w.boss)
+    _fund_grassroots_a(w)
+    relief.relief_allocate(campaign=w.campaign, to_union=t.city_b, amount=2_000_00, by=w.boss)
+    services.fund_disburse(union=t.grassroots_a, source="central", amount=300_00, payee_name="张大山", memo="救助")
+    span = (dt.date(2026, 1, 1), dt.date(2026, 12, 1))
+    statement = income_statement(union=t.province, month_from=span[0], month_to=span[1])
+    fields = ("opening", "receipts", "allocations", "spent", "refunds", "closing")
+    lines = {line.label: tuple(getattr(line, f) for f in fields) for line in statement.children}
+    for child in (t.city_a, t.city_b):
+        own = income_statement(union=child, month_from=span[0], month_to=span[1], children=False).total
+        assert lines[child.name] == tuple(getattr(own, f) for f in fields)
+    assert lines[t.city_a.name] == (0, 0, 3_000_00, 300_00, 0, 2_700_00)

@@ -151,31 +151,40 @@ def _totals(union: Union, *, subtree: bool) -> QuerySet[AccountMonthTotal]:
     return AccountMonthTotal.objects.filter(union=union)
 
 
-def _rows(totals: QuerySet[AccountMonthTotal], month_from: dt.date, month_to: dt.date) -> dict[str, StatementRow]:
-    aggregated = (
+def _fold(rows: dict[str, StatementRow], item: dict[str, Any]) -> None:
+    """Add one aggregated (source, account kind, transaction kind) item to the rows by source."""
+    row = rows.setdefault(item["source"], StatementRow(label=str(FundSource(item["source"]).label),
+                                                      source=item["source"]))
+    before, during = item["before"] or 0, item["during"] or 0
+    account_kind, txn_kind = item["account_kind"], item["txn_kind"]
+    if account_kind in FUND_KINDS:
+        row.opening += before
+        row.closing += before + during
+        if txn_kind == TransactionKind.ALLOCATION:
+            row.allocations += during
+    elif account_kind == AccountKind.EXTERNAL:
+        row.receipts -= during
+    elif account_kind == AccountKind.EXPENSE:
+        if txn_kind == TransactionKind.REFUND:
+            row.refunds -= during
+        else:
+            row.spent += during
+
+
+def _aggregated(totals: QuerySet[AccountMonthTotal], month_from: dt.date, month_to: dt.date,
+                *group: str) -> QuerySet[AccountMonthTotal, dict[str, Any]]:
+    return (
         totals.filter(month__lte=month_to)
-        .values("source", "account_kind", "txn_kind")
+        .values(*group, "source", "account_kind", "txn_kind")
         .annotate(before=Sum("net", filter=Q(month__lt=month_from)), during=Sum("net", filter=Q(month__gte=month_from)))
         .order_by()
     )
+
+
+def _rows(totals: QuerySet[AccountMonthTotal], month_from: dt.date, month_to: dt.date) -> dict[str, StatementRow]:
     rows: dict[str, StatementRow] = {}
-    for item in aggregated:
-        row = rows.setdefault(item["source"], StatementRow(label=str(FundSource(item["source"]).label),
-                                                          source=item["source"]))
-        before, during = item["before"] or 0, item["during"] or 0
-        account_kind, txn_kind = item["account_kind"], item["txn_kind"]
-        if account_kind in FUND_KINDS:
-            row.opening += before
-            row.closing += before + during
-            if txn_kind == TransactionKind.ALLOCATION:
-                row.allocations += during
-        elif account_kind == AccountKind.EXTERNAL:
-            row.receipts -= during
-        elif account_kind == AccountKind.EXPENSE:
-            if txn_kind == TransactionKind.REFUND:
-                row.refunds -= during
-            else:
-                row.spent += during
+    for item in _aggregated(totals, month_from, month_to):
+        _fold(rows, item)
     return rows
 
 
@@ -197,9 +206,18 @@ def income_statement(
     statement = Statement(union=union, month_from=month_from, month_to=month_to, subtree=subtree,
                           rows=ordered, total=total)
     if subtree and children:
-        for child in union.children.filter(status=Union.Status.ACTIVE).order_by("path")[:200]:
+        # One grouped query over the subtree below the union, folded into its direct children.
+        kids = list(union.children.filter(status=Union.Status.ACTIVE).order_by("path")[:200])
+        by_child: dict[str, dict[str, StatementRow]] = {child.path: {} for child in kids}
+        below = _totals(union, subtree=True).exclude(union_path=union.path)
+        for item in _aggregated(below, month_from, month_to, "union_path"):
+            head = item["union_path"][len(union.path):].split("/", 1)[0]
+            rows_of_child = by_child.get(f"{union.path}{head}/")
+            if rows_of_child is not None:
+                _fold(rows_of_child, item)
+        for child in kids:
             line = StatementRow(label=child.name)
-            for row in _rows(_totals(child, subtree=True), month_from, month_to).values():
+            for row in by_child[child.path].values():
                 line.add(row)
             statement.children.append(line)
     return statement
