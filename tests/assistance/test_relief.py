@@ -311,3 +311,18 @@ def test_statement_children_equal_each_childs_own_subtree_statement(w):
         own = income_statement(union=child, month_from=span[0], month_to=span[1], children=False).total
         assert lines[child.name] == tuple(getattr(own, f) for f in fields)
     assert lines[t.city_a.name] == (0, 0, 3_000_00, 300_00, 0, 2_700_00)
+
+
+def test_household_list_api_reads_a_fixed_number_of_queries(w, client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(w.boss)
+    url = f"/api/v1/assistance/relief/campaigns/{w.campaign.pk}/targets"
+    relief.relief_target_add(campaign=w.campaign, file=w.deep, by=w.tree.staff_a)
+    with CaptureQueriesContext(connection) as one:
+        assert len(client.get(url).json()) == 1
+    relief.relief_targets_generate(campaign=w.campaign, by=w.boss)
+    with CaptureQueriesContext(connection) as three:
+        assert len(client.get(url).json()) == 3
+    assert len(one) == len(three) <= 8
