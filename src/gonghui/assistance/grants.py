@@ -463,7 +463,8 @@ def grant_review_request(*, grant: Grant, by: Any, reason: str) -> Grant:
         _require(by, grant.union_path)
     reason = _text(reason, field="reason", max_len=1000, message=_("请填写申请复核的理由。"))
     with transaction.atomic():
-        grant = Grant.objects.select_for_update().select_related("rejected_by", "union").get(pk=grant.pk)
+        grant = Grant.objects.select_for_update(of=("self",)).select_related("rejected_by", "union").get(
+            pk=grant.pk)
         if grant.status != Status.REJECTED:
             raise Conflict(_("只有不予救助的申请可以申请复核。"), code="invalid_transition")
         if grant.review_union_id is not None:
@@ -484,7 +485,8 @@ def grant_review_decide(*, grant: Grant, by: Any, overturn: bool, note: str) -> 
     again: a year's cap or a student's award taken meanwhile still refuses it)."""
     note = _text(note, field="note", max_len=1000, message=_("请填写复核意见。"))
     with transaction.atomic():
-        grant = Grant.objects.select_for_update().select_related("program", "review_union").get(pk=grant.pk)
+        grant = Grant.objects.select_for_update(of=("self",)).select_related("program", "review_union").get(
+            pk=grant.pk)
         if grant.review_union is None or grant.review_outcome:
             raise Conflict(_("该申请没有待办的复核。"), code="invalid_transition")
         _require(by, grant.review_union.path, "approve")
