@@ -218,10 +218,13 @@ def _run(args: argparse.Namespace, label: str) -> int:
     balance = _timed(lambda: selectors.fund_balances(union=province), args.repeat)
     statement = _timed(lambda: selectors.income_statement(union=province, month_from=dt.date(2026, 1, 1),
                                                           month_to=dt.date(2026, 12, 1)), args.repeat)
+    alone = _timed(lambda: selectors.income_statement(union=province, month_from=dt.date(2026, 1, 1),
+                                                      month_to=dt.date(2026, 12, 1), children=False), args.repeat)
     print(f"  province {province.name}: {province_legs:,} legs, {province_rows:,} monthly total rows")
     print(f"    balance (subtree, by source)        median {balance[0]:.1f} ms (range {balance[1]:.1f}–{balance[2]:.1f})")
     print(f"    收支表 2026 (subtree, by city)       median {statement[0]:.1f} ms "
           f"(range {statement[1]:.1f}–{statement[2]:.1f})")
+    print(f"    收支表 2026 (subtree, no breakdown)   median {alone[0]:.1f} ms (range {alone[1]:.1f}–{alone[2]:.1f})")
 
     n = max(100, int(100_000 * args.scale))
     union = Union.objects.get(pk=tree["grassroots"][0])
