@@ -211,10 +211,15 @@ def test_staff_apply_for_a_member_without_an_account_recorded_as_such(tree, clie
                                      reason="老人独居", bank_account=ACCOUNT, documents={"困难情况证明": png()})
     client.force_login(tree.staff_a)
     url = reverse("console:assistance:grant_on_behalf")
-    page = client.get(url, {"id_number": id_number})
+    page = client.post(url, {"stage": "lookup", "id_number": id_number})
     assert page.status_code == 200 and "赵老汉" in page.content.decode() and "没有账号" in page.content.decode()
-    r = client.post(url + f"?id_number={id_number}&program={program.pk}", {
-        "id_number": id_number, "program": program.pk, "amount": "500", "reason": "老人独居，没有手机",
+    page = client.post(url, {"stage": "choose", "id_number": id_number, "program": program.pk})
+    assert "困难情况证明" in page.content.decode() and not Grant.objects.exists()
+    r = client.post(url, {"stage": "apply", "id_number": id_number, "program": program.pk, "amount": "500",
+                          "reason": "老人独居，没有手机", "bank_account": ACCOUNT})
+    assert r.status_code == 422 and "缺少“困难情况证明”" in r.content.decode()
+    r = client.post(url, {
+        "stage": "apply", "id_number": id_number, "program": program.pk, "amount": "500", "reason": "老人独居，没有手机",
         "bank_account": ACCOUNT, "doc_0": png()})
     assert r.status_code == 302, r.content.decode()[:2000]
     grant = Grant.objects.get()
@@ -222,8 +227,8 @@ def test_staff_apply_for_a_member_without_an_account_recorded_as_such(tree, clie
     assert list(grant.documents.values_list("name", flat=True)) == ["困难情况证明"]
     # Staff of another branch cannot find the member.
     client.force_login(tree.staff_b)
-    r = client.post(url, {"id_number": id_number, "program": program.pk, "amount": "500", "reason": "x",
-                          "bank_account": ACCOUNT})
+    r = client.post(url, {"stage": "apply", "id_number": id_number, "program": program.pk, "amount": "500",
+                          "reason": "x", "bank_account": ACCOUNT})
     assert "没有找到" in r.content.decode() and Grant.objects.count() == 1
 
 

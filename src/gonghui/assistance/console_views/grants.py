@@ -138,25 +138,29 @@ def grant_step(request: HttpRequest, grant_id: int, step: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def grant_on_behalf(request: HttpRequest) -> HttpResponse:
     """代为申请: staff file an application for a member of their branch (a worker without a phone).
-    Step 1 finds the member by ID number and lists the programs serving their union; step 2
-    (with ?program=) takes the application and that program's documents."""
-    id_number = (request.POST.get("id_number") or request.GET.get("id_number") or "").strip()
+    Everything is posted (the ID number never goes into a URL): `stage` lookup finds the member
+    by ID number and lists the programs serving their union; choose takes a program; apply
+    files the application with that program's documents."""
+    stage = request.POST.get("stage", "")
+    id_number = (request.POST.get("id_number") or "").strip()
     membership = None
     programs: list[Any] = []
     program = None
     lookup_error = ""
-    if id_number:
+    if request.method == "POST" and id_number:
         try:
             membership = selectors.membership_for_staff(user=request.user, id_number=id_number)
         except DomainError as exc:
             lookup_error = str(exc.message)
         else:
             programs = selectors.grant_programs_for_union(union=membership.union)
-            raw = request.POST.get("program") or request.GET.get("program") or ""
+            raw = request.POST.get("program") or ""
             program = next((p for p in programs if raw.isdigit() and p.pk == int(raw)), None)
-    form = OnBehalfForm(request.POST or None, request.FILES or None, programs=programs, program=program,
-                        initial={"id_number": id_number, "program": program.pk if program else None})
-    if request.method == "POST" and membership is not None and program is not None and form.is_valid():
+    applying = stage == "apply" and membership is not None and program is not None
+    form = OnBehalfForm(request.POST if applying else None, request.FILES if applying else None, programs=programs,
+                        program=program, initial={"id_number": id_number, "program": program.pk if program else None})
+    if applying and form.is_valid():
+        assert membership is not None and program is not None
         d = form.cleaned_data
         try:
             grant = grants.grant_apply_on_behalf(
@@ -172,7 +176,7 @@ def grant_on_behalf(request: HttpRequest) -> HttpResponse:
     return render(request, "assistance/pages/console_grant_on_behalf.html", {
         "form": form, "membership": membership, "programs": programs, "program": program,
         "id_number": id_number, "lookup_error": lookup_error,
-    }, status=422 if request.method == "POST" else 200)
+    }, status=422 if applying or lookup_error else 200)
 
 
 @console_view
