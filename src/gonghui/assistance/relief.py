@@ -307,7 +307,7 @@ def relief_visit_record(
 
 @dataclass
 class PaymentResult:
-    batch: PaymentBatch | None
+    batch: PaymentBatch
     queued: int = 0
     missing_account: list[str] = field(default_factory=list)
 

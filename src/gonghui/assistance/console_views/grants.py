@@ -159,8 +159,7 @@ def grant_on_behalf(request: HttpRequest) -> HttpResponse:
     applying = stage == "apply" and membership is not None and program is not None
     form = OnBehalfForm(request.POST if applying else None, request.FILES if applying else None, programs=programs,
                         program=program, initial={"id_number": id_number, "program": program.pk if program else None})
-    if applying and form.is_valid():
-        assert membership is not None and program is not None
+    if applying and membership is not None and program is not None and form.is_valid():
         d = form.cleaned_data
         try:
             grant = grants.grant_apply_on_behalf(

@@ -137,7 +137,6 @@ def campaign_step(request: HttpRequest, relief_campaign_id: int, step: str) -> H
             if result.missing_account:
                 text += _("以下户缺少银行账号，未发放：%(names)s。") % {"names": "、".join(result.missing_account[:20])}
             messages.success(request, text)
-            assert result.batch is not None
             return redirect("console:assistance:batch_detail", payment_batch_id=result.batch.pk)
     except DomainError as exc:
         if step in ("generate", "close"):
