@@ -32,9 +32,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models, transaction
 from django.test import Client, TestCase
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
 from gonghui.accounts.models import RoleGrant
-from gonghui.assistance import grants, hardship, payouts
+from gonghui.assistance import grants, hardship, payouts, relief
 from gonghui.assistance import services as ledger_services
 from gonghui.assistance.models import (
     FundAccount,
@@ -45,6 +46,8 @@ from gonghui.assistance.models import (
     LedgerTransaction,
     PaymentBatch,
     Payout,
+    ReliefCampaign,
+    ReliefTarget,
 )
 from gonghui.bargaining import safety as bargaining_safety
 from gonghui.bargaining import services as bargaining_services
@@ -168,6 +171,20 @@ def _payment_batch(w: World) -> PaymentBatch:
     return payouts.payment_batch_create(union=w.tree.grassroots_a)
 
 
+def _relief_target(w: World) -> Any:
+    from gonghui.assistance.models import HardshipStandard
+
+    file = w.get(HardshipFile)
+    HardshipStandard.objects.get_or_create(region="440000", year=timezone.localdate().year,
+                                           defaults={"low_income_line": 1000_00})
+    file = hardship.hardship_file_verify(file=file, by=w.tree.staff_a, visited_on=timezone.localdate(), findings="属实")
+    file = hardship.hardship_file_approve(file=hardship.hardship_file_grade(file=file, by=w.tree.staff_a),
+                                          by=w.tree.staff_a)
+    campaign = w.get(ReliefCampaign)
+    relief.relief_targets_generate(campaign=campaign, by=w.tree.staff_a)
+    return campaign.targets.get(hardship_file=file)
+
+
 def _import_job(w: World) -> ImportJob:
     with TestCase.captureOnCommitCallbacks(execute=True):  # validation runs after commit
         job = roster_import_create(
@@ -282,6 +299,13 @@ FACTORIES: dict[type[models.Model], Callable[[World], Any]] = {
         actor=w.tree.staff_a, union=w.tree.grassroots_a, employer=w.tree.grassroots_a.employer,
         inspected_on=dt.date(2025, 3, 3), inspectors="陈师傅", photos=[png()],
     ).photos.get(),
+    ReliefCampaign: lambda w: ledger_services.fund_receipt(
+        union=w.tree.city_a, source="central", amount=1000_00, memo="送温暖") and relief.relief_campaign_create(
+        union=w.tree.city_a, name="送温暖", year=2026, source="central", budget=1000_00,
+        grade_amounts={"deep": 100_00, "relative": 100_00, "accident": 100_00}, starts_on=dt.date(2025, 1, 1),
+        ends_on=dt.date(2030, 1, 1), by=w.tree.staff_a,
+    ),
+    ReliefTarget: _relief_target,
     # The worker's own file, so the worker's /mine/ operations have an owner.
     HardshipFile: lambda w: hardship.hardship_file_apply(
         user=make_member(union=w.tree.grassroots_a, user=w.worker).person.user, household=[], monthly_income=0,
@@ -306,6 +330,9 @@ NOT_BRANCH_OBJECTS: dict[str, str] = {
     "assistance.GrantObjection": "kept with its grant: read only through the grant",
     "assistance.HardshipFileEvent": "a hardship file's history: read only through its file",
     "assistance.HardshipDocument": "read only through its file (served by name via core/files, checked there)",
+    "assistance.GrantDocument": "read only through its grant (served by name via core/files, checked there)",
+    "assistance.ReliefAllocation": "a 送温暖 campaign's allocation: read only through its campaign (and its ledger "
+                                   "transaction, covered as LedgerTransaction)",
     "stats.Fact": "statistics rows, never addressed by id: read by union through stats selectors (tests/stats)",
     "stats.Rollup": "statistics rows, never addressed by id: read by union through stats selectors (tests/stats)",
     "orgs.UnionMove": "the history of the tree, kept for statistics; no page or API addresses it",
@@ -341,7 +368,7 @@ PUBLIC_OPERATIONS: dict[str, str] = {
 STRING_PARAMS: dict[str, Callable[[models.Model], list[str]]] = {
     "action": lambda obj: ["note", "assign_lawyer", "deliver", "release"],
     "number": lambda obj: [obj.number],
-    "step": lambda obj: ["verify", "reject", "reveal", "notice"],
+    "step": lambda obj: ["verify", "reject", "reveal", "notice", "allocate", "visit"],
 }
 
 # --- discovery -------------------------------------------------------------------------------

@@ -224,3 +224,30 @@ def test_balances_as_of_a_month_and_now_agree_with_the_statement():
                                        month_to=dt.date(2025, 12, 1))
     assert (whole.total.receipts, whole.total.allocations, whole.total.spent, whole.total.closing) == (
         1000_00, 0, 30_00, 970_00)
+
+
+def test_post_many_books_one_balanced_transaction_each_and_refuses_all_when_funds_fall_short():
+    from gonghui.assistance.models import AccountMonthTotal, LedgerTransaction
+    from gonghui.assistance.services import Posting
+
+    tree = Tree()
+    funded(tree, fen=1000_00)  # the province: 1,000 元 available
+    accounts = services.fund_accounts_open(union=tree.province, source=SOURCE)
+
+    def pay(fen):
+        return Posting(memo=f"代发 {fen}", payee_name="张三",
+                       legs=[Leg(accounts["payable"], fen), Leg(accounts["available"], -fen)])
+
+    before = LedgerTransaction.objects.count()
+    with pytest.raises(Conflict) as exc:  # 600 + 500 > 1,000: nothing is booked
+        services.ledger_post_many(union=tree.province, kind="payout", source=SOURCE, postings=[pay(600_00), pay(500_00)],
+                                  booked_on=DAY)
+    assert exc.value.code == "insufficient_funds" and LedgerTransaction.objects.count() == before
+    txns = services.ledger_post_many(union=tree.province, kind="payout", source=SOURCE,
+                                     postings=[pay(300_00), pay(200_00), pay(100_00)], booked_on=DAY)
+    assert [t.amount for t in txns] == [300_00, 200_00, 100_00]
+    assert all(sorted(t.legs.values_list("amount", flat=True)) == [-t.amount, t.amount] for t in txns)
+    assert _available(tree.province) == 400_00
+    payable = AccountMonthTotal.objects.get(account=accounts["payable"], txn_kind="payout")
+    assert (payable.debit, payable.credit, payable.net) == (600_00, 0, 600_00)
+    assert_books_sound()

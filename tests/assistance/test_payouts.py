@@ -246,3 +246,31 @@ def test_worker_sees_every_payment_made_to_them(client, tree):
     assert "李四" not in page and ACCOUNT not in page
     payout.refresh_from_db()
     assert payout.paid_on.strftime("%Y-%m-%d") in page
+
+
+def test_csv_batch_file_and_csv_return_file_round_trip(tree):
+    """The bank may take CSV both ways: our CSV (UTF-8 with BOM) edited into a return file by
+    adding 结果 and 说明, saved as GBK by the bank's system, is applied like the XLSX one."""
+    import csv
+    import io
+
+    queued(tree.city_a, fen=300_00, name="=张三")
+    queued(tree.city_a, fen=200_00, name="李四")
+    batch = payouts.payment_batch_create(union=tree.city_a)
+    content = payouts.payment_batch_file(batch=batch, actor=tree.staff_a, file_format="csv")
+    rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+    assert [r[1] for r in rows[1:3]] == ["'=张三", "李四"] and rows[1][3] == "300.00"
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([*rows[0], "结果", "说明"])
+    writer.writerow([*rows[1], "成功", ""])
+    writer.writerow([*rows[2], "失败", "户名不符"])
+    upload = SimpleUploadedFile("return.csv", out.getvalue().encode("gbk"), content_type="text/csv")
+    imported, new = payouts.payment_return_import(batch=batch, upload=upload, actor=tree.staff_a)
+    assert (new, imported.paid, imported.failed) == (True, 1, 1)
+    assert {p.payee_name: p.status for p in Payout.objects.all()} == {"=张三": "paid", "李四": "queued"}
+    with pytest.raises(ValidationFailed):
+        payouts.payment_batch_file(batch=batch, actor=tree.staff_a, file_format="pdf")
+    with pytest.raises(ValidationFailed):  # a workbook named .csv is refused, not guessed
+        payouts.payment_return_import(batch=batch, upload=SimpleUploadedFile("r.csv", b"PK\x03\x04zz"))
+    assert_books_sound()

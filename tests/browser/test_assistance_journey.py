@@ -84,3 +84,79 @@ def test_worker_applies_union_approves_after_notice_and_worker_sees_the_payment(
     worker.goto(f"{live_site}{reverse('assistance:mine')}")
     mine = worker.locator("main").inner_text()
     assert "已到账" in mine and "2,000.00" in mine and "6222 **** 0123" in mine
+
+
+def test_winter_relief_campaign_visit_and_payment_reach_the_worker(
+    browser_page_factory: Any, live_site: str, tmp_path: Path,
+) -> None:
+    """送温暖: the city creates a campaign, passes budget down to the grassroots union, lists the
+    households, the grassroots union records the visit with a photo and pays the cash by bank
+    batch (CSV file), and the worker sees it on 我的帮扶."""
+    from django.utils import timezone
+
+    from gonghui.assistance.models import ReliefTarget
+    from tests.assistance.hardship_helpers import active, standard
+    from tests.cases.helpers import PNG
+
+    tree = Tree()
+    standard("440000")
+    member = make_member(union=tree.grassroots_a, name="张大山")
+    active(tree.grassroots_a, tree.staff_a, income=2400_00, member=member)
+    services.fund_receipt(union=tree.city_a, source="central", amount=10_000_00, memo="送温暖专项资金")
+    today = timezone.localdate()
+
+    staff = browser_page_factory()  # at phone width: cadres visit households with a phone
+    browser_login(staff, tree.staff_a, live_site)
+    staff.goto(f"{live_site}{reverse('console:assistance:relief_list')}")
+    staff.select_option("select[name=union]", str(tree.city_a.pk))
+    staff.fill("input[name=name]", f"{today.year} 年元旦春节送温暖")
+    staff.fill("input[name=year]", str(today.year))
+    staff.fill("input[name=budget]", "5000")
+    staff.fill("input[name=starts_on]", (today - dt.timedelta(days=3)).isoformat())
+    staff.fill("input[name=ends_on]", (today + dt.timedelta(days=30)).isoformat())
+    staff.get_by_role("button", name="创建").click()
+    staff.wait_for_load_state()
+    assert "元旦春节送温暖" in staff.locator("h1").inner_text()
+    for child in (tree.county_a, tree.grassroots_a):
+        staff.select_option("select[name=to_union]", str(child.pk))
+        staff.fill("input[name=amount]", "2000")
+        staff.get_by_role("button", name="下拨", exact=True).click()
+        staff.wait_for_load_state()
+    staff.get_by_role("button", name="按标准生成名单").click()
+    staff.wait_for_load_state()
+    assert "新增 1 户" in staff.locator("body").inner_text()
+
+    target = ReliefTarget.objects.get()
+    staff.goto(f"{live_site}{reverse('console:assistance:relief_target', args=[target.pk])}")
+    staff.fill("input[name=bank_account]", ACCOUNT)
+    staff.get_by_role("button", name="保存").click()
+    staff.wait_for_load_state()
+    photo = tmp_path / "visit.png"
+    photo.write_bytes(PNG)
+    staff.fill("input[name=visitors]", "刘主席、赵干事")
+    staff.fill("input[name=goods]", "米、油、棉被")
+    staff.set_input_files("input[name=photo]", str(photo))
+    staff.get_by_role("button", name="登记慰问").last.click()
+    staff.wait_for_load_state()
+    assert "已慰问" in staff.locator("h1").inner_text()
+
+    staff.goto(f"{live_site}{reverse('console:assistance:relief_detail', args=[target.campaign_id])}")
+    staff.select_option("select[name=union]", str(tree.grassroots_a.pk))
+    staff.get_by_role("button", name="生成代发批次").click()
+    staff.wait_for_load_state()
+    with staff.expect_download() as download:
+        staff.get_by_role("link", name="下载 CSV 格式").click()
+    assert Path(download.value.path()).read_bytes().startswith(b"\xef\xbb\xbf")
+    batch = PaymentBatch.objects.get()
+    answer = tmp_path / "return.xlsx"
+    answer.write_bytes(return_file(batch, {1: ("成功", "")}).read())
+    staff.set_input_files("input[name=file]", str(answer))
+    staff.get_by_role("button", name="导入").click()
+    staff.wait_for_load_state()
+    assert "成功 1 笔" in staff.locator("body").inner_text()
+
+    worker = browser_page_factory()
+    browser_login(worker, member.person.user, live_site)
+    worker.goto(f"{live_site}{reverse('assistance:mine')}")
+    mine = worker.locator("main").inner_text()
+    assert "元旦春节送温暖" in mine and "1,500.00" in mine and "米、油、棉被" in mine and "已到账" in mine

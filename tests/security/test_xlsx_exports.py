@@ -42,6 +42,8 @@ TESTED_ROUTES = {
     "console:members:people_export", "console:stats:export", "console:assistance:statement_export",
     "console:assistance:batch_file",
 }
+# CSV exports, tested below in the same way (formula triggers made inert).
+CSV_ROUTES = {"console:assistance:batch_file_csv"}
 
 
 def _formula_cells(content: bytes) -> list[tuple[str, str, object]]:
@@ -215,3 +217,31 @@ def test_only_core_xlsx_builds_workbooks():
         if re.search(r"\bWorkbook\s*\(|WriteOnlyCell|import\s+xlsxwriter|\.to_excel\(", text):
             offenders.append(str(path.relative_to(SRC)))
     assert offenders == []
+
+
+def test_payment_batch_csv_keeps_hostile_payee_names_and_memos_inert(client):
+    """The CSV batch file: UTF-8 with BOM; a cell that starts with a formula trigger starts with
+    an apostrophe instead, so no spreadsheet program runs it."""
+    import csv
+
+    from gonghui.assistance import payouts
+    from gonghui.assistance import services as ledger_services
+
+    tree = Tree()
+    ledger_services.fund_receipt(union=tree.city_a, source="central", amount=1000_00, memo="专项资金")
+    for i, text in enumerate(HOSTILE):
+        payouts.payout_create(union=tree.city_a, source="central", amount=10_00, payee_name=text[:60],
+                              bank_account="6222021234567890123", memo=text, idempotency_key=f"hostile-csv-{i}")
+    batch = payouts.payment_batch_create(union=tree.city_a)
+    client.force_login(tree.staff_a)
+    content = _body(client.get(reverse("console:assistance:batch_file_csv", args=[batch.pk])))
+    assert content.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+    assert rows[0] == ["流水号", "户名", "账号", "金额（元）", "开户行", "摘要"]
+    stored = [line.payout for line in batch.lines.select_related("payout").order_by("seq")]
+    for row, payout in zip(rows[1:-1], stored, strict=True):
+        assert row[1] == "'" + payout.payee_name and row[5] == "'" + payout.memo
+        assert row[2] == "6222021234567890123" and row[3] == "10.00"
+    cells = [cell for row in rows for cell in row]
+    assert not any(is_formula_like(cell) for cell in cells)
+    assert rows[-1] == ["合计", str(len(HOSTILE)), "", f"{len(HOSTILE) * 10}.00", "", ""]

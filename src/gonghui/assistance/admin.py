@@ -10,8 +10,10 @@ from django.http import HttpRequest
 
 from .models import (
     AccountMonthTotal,
+    EducationTier,
     FundAccount,
     Grant,
+    GrantDocument,
     GrantObjection,
     GrantProgram,
     HardshipFile,
@@ -24,6 +26,9 @@ from .models import (
     PaymentLine,
     PaymentReturn,
     Payout,
+    ReliefAllocation,
+    ReliefCampaign,
+    ReliefTarget,
 )
 
 
@@ -168,11 +173,61 @@ class GrantObjectionInline(admin.TabularInline):  # type: ignore[type-arg]
         return False
 
 
+class GrantDocumentInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = GrantDocument
+    fields = ("at", "name", "original_name", "content_type", "size", "uploaded_by")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 @admin.register(Grant)
 class GrantAdmin(ReadOnlyAdmin):
     list_display = ("pk", "name", "program", "amount", "status", "union", "approving_union", "notice_until")
     list_filter = ("status",)
     search_fields = ("name", "program__name", "union__name")
     list_select_related = ("program", "union", "approving_union")
-    exclude = ("bank_account", "id_number_index")
-    inlines = [GrantObjectionInline]
+    exclude = ("bank_account", "id_number_index", "student_id_index")
+    inlines = [GrantObjectionInline, GrantDocumentInline]
+
+
+class ReliefAllocationInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = ReliefAllocation
+    fields = ("at", "from_union", "to_union", "amount", "txn")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(ReliefCampaign)
+class ReliefCampaignAdmin(ReadOnlyAdmin):
+    list_display = ("name", "union", "year", "source", "budget", "starts_on", "ends_on", "status")
+    list_filter = ("status", "year")
+    search_fields = ("name", "union__name")
+    list_select_related = ("union",)
+    inlines = [ReliefAllocationInline]
+
+
+@admin.register(ReliefTarget)
+class ReliefTargetAdmin(ReadOnlyAdmin):
+    # The bank account is shown masked only.
+    list_display = ("pk", "name", "campaign", "union", "grade", "amount", "status", "visited_on", "cash_given")
+    list_filter = ("status", "grade")
+    search_fields = ("name", "campaign__name", "union__name")
+    list_select_related = ("campaign", "union")
+    exclude = ("bank_account",)
+    readonly_fields = ("bank_account_masked",)
+
+
+
+
+@admin.register(EducationTier)
+class EducationTierAdmin(ReadOnlyAdmin):
+    list_display = ("region", "year", "level", "amount", "set_by", "updated_at")
+    list_filter = ("year", "level")

@@ -10,7 +10,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import File, Router, Status
+from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
 
 from gonghui.accounts.auth import session_or_token
@@ -35,13 +35,18 @@ from .schemas import (
     AllocationIn,
     BalanceOut,
     DisbursementIn,
+    EducationTierIn,
+    EducationTierOut,
     FundAccountOut,
     GrantApplyIn,
     GrantApproveIn,
     GrantNoteIn,
+    GrantOnBehalfIn,
     GrantOut,
     GrantProgramIn,
     GrantProgramOut,
+    GrantReviewDecideIn,
+    GrantReviewRequestIn,
     HardshipApplyIn,
     HardshipFileOut,
     HardshipLookupIn,
@@ -455,6 +460,7 @@ def hardship_standard_set(request: HttpRequest, payload: HardshipStandardIn) -> 
 
 def program_out(p: GrantProgram) -> dict[str, Any]:
     return {"id": p.pk, "union_id": p.union_id, "union_name": p.union.name, "name": p.name, "kind": p.kind,
+            "required_documents": p.required_documents,
             "source": p.source, "min_amount_fen": p.min_amount, "max_amount_fen": p.max_amount,
             "yearly_cap_fen": p.yearly_cap, "eligible_grades": p.eligible_grades, "notice_days": p.notice_days,
             "approval_threshold_fen": p.approval_threshold, "active": p.active}
@@ -463,6 +469,9 @@ def program_out(p: GrantProgram) -> dict[str, Any]:
 def grant_out(g: Grant, *, staff: bool = True) -> dict[str, Any]:
     return {
         "id": g.pk, "program_id": g.program_id, "program_name": g.program.name, "name": g.name,
+        "filed_by_staff": g.filed_by_id is not None, "student_name": g.student_name, "academic_year": g.academic_year,
+        "documents": [d.name for d in g.documents.all()],
+        "review_status": g.review_outcome or ("requested" if g.review_union_id else ""), "review_note": g.review_note,
         "amount_fen": g.amount, "status": g.status, "status_label": g.get_status_display(),
         "union_name": g.union.name, "approving_union_name": g.approving_union.name, "holder_name": g.holder.name,
         "due_on": g.due_on, "notice_from": g.notice_from, "notice_until": g.notice_until,
@@ -485,6 +494,7 @@ def grant_program_create(request: HttpRequest, payload: GrantProgramIn) -> Statu
         min_amount=payload.min_amount_fen, max_amount=payload.max_amount_fen, yearly_cap=payload.yearly_cap_fen,
         eligible_grades=payload.eligible_grades, notice_days=payload.notice_days,
         approval_threshold=payload.approval_threshold_fen, by=_user(request),
+        required_documents=payload.required_documents,
     )
     return Status(201, program_out(program))
 
@@ -503,8 +513,66 @@ def grant_get_mine(request: HttpRequest, grant_id: int) -> dict[str, Any]:
 def grant_apply(request: HttpRequest, payload: GrantApplyIn) -> Status:
     program = selectors.grant_program_for_worker(user=_user(request), grant_program_id=payload.program_id)
     grant = grants.grant_apply(user=_user(request), program=program, amount=payload.amount_fen,
-                               reason=payload.reason, bank_account=payload.bank_account, bank_name=payload.bank_name)
+                               reason=payload.reason, bank_account=payload.bank_account, bank_name=payload.bank_name,
+                               student=_student(payload))
     return Status(201, grant_out(grant, staff=False))
+
+
+def _document(file: UploadedFile | None) -> UploadedFile:
+    if file is None:
+        raise ValidationFailed(_("请上传材料文件。"), code="document_missing", field="file")
+    return file
+
+
+def _student(payload: GrantApplyIn) -> grants.Student | None:
+    s = payload.student
+    return grants.Student(name=s.name, id_number=s.id_number, level=s.level, school=s.school) if s else None
+
+
+@router.post("/grants/mine/{int:grant_id}/review", response=GrantOut, summary="对不予救助申请复核")
+def grant_review_request(request: HttpRequest, grant_id: int, payload: GrantReviewRequestIn) -> dict[str, Any]:
+    grant = selectors.grant_get_for_worker(user=_user(request), grant_id=grant_id)
+    return grant_out(grants.grant_review_request(grant=grant, by=_user(request), reason=payload.reason), staff=False)
+
+
+@router.post("/grants/mine/{int:grant_id}/documents", response={201: GrantOut}, summary="补充申请材料")
+def grant_document_add_mine(request: HttpRequest, grant_id: int, name: str = Form(""),  # noqa: B008
+                            file: UploadedFile | None = File(None)) -> Status:  # noqa: B008
+    # The grant first: someone else's grant is a 404 whatever was sent.
+    grant = selectors.grant_get_for_worker(user=_user(request), grant_id=grant_id)
+    grants.grant_document_add(grant=grant, name=name, upload=_document(file), by=_user(request))
+    return Status(201, grant_out(selectors.grant_get_for_worker(user=_user(request), grant_id=grant_id), staff=False))
+
+
+@router.post("/grants/on-behalf", response={201: GrantOut}, summary="工会工作人员代职工申请")
+def grant_apply_on_behalf(request: HttpRequest, payload: GrantOnBehalfIn) -> Status:
+    membership = selectors.membership_for_staff(user=_user(request), id_number=payload.id_number)
+    program = next((p for p in selectors.grant_programs_for_union(union=membership.union)
+                    if p.pk == payload.program_id), None)
+    if program is None:
+        raise ValidationFailed(_("该救助项目不受理这名会员所在工会的申请。"), code="program_unavailable",
+                               field="program_id")
+    grant = grants.grant_apply_on_behalf(
+        by=_user(request), membership=membership, program=program, amount=payload.amount_fen, reason=payload.reason,
+        bank_account=payload.bank_account, bank_name=payload.bank_name, student=_student(payload),
+    )
+    return Status(201, grant_out(grant))
+
+
+@router.get("/school-tiers", response=list[EducationTierOut], summary="金秋助学资助标准")
+def education_tier_list(request: HttpRequest, region_prefix: str = "", limit: Limit200 = 100,
+                        offset: Offset = 0) -> list[dict[str, Any]]:
+    return [{"region": t.region, "year": t.year, "level": t.level, "level_label": t.get_level_display(),
+             "amount_fen": t.amount}
+            for t in selectors.education_tier_list(region_prefix=region_prefix[:6])[offset: offset + limit]]
+
+
+@router.post("/school-tiers", response=EducationTierOut, summary="设置金秋助学资助标准（省总工会）")
+def education_tier_set(request: HttpRequest, payload: EducationTierIn) -> dict[str, Any]:
+    t = grants.education_tier_set(region=payload.region, year=payload.year, level=payload.level,
+                                  amount=payload.amount_fen, by=_user(request))
+    return {"region": t.region, "year": t.year, "level": t.level, "level_label": t.get_level_display(),
+            "amount_fen": t.amount}
 
 
 @router.get("/grants", response=list[GrantOut], summary="救助申请")
@@ -537,6 +605,23 @@ def grant_approve(request: HttpRequest, grant_id: int, payload: GrantApproveIn) 
                                           decided_on=payload.decided_on))
 
 
+@router.post("/grants/{int:grant_id}/review", response=GrantOut, summary="复核决定（维持或撤销原决定）")
+def grant_review_decide(request: HttpRequest, grant_id: int, payload: GrantReviewDecideIn) -> dict[str, Any]:
+    grant = selectors.grant_get_for_user(user=_user(request), grant_id=grant_id)
+    if payload.outcome not in ("upheld", "overturned"):
+        raise ValidationFailed(_("复核结论应为维持或撤销。"), code="invalid_outcome", field="outcome")
+    return grant_out(grants.grant_review_decide(grant=grant, by=_user(request),
+                                                overturn=payload.outcome == "overturned", note=payload.note))
+
+
+@router.post("/grants/{int:grant_id}/documents", response={201: GrantOut}, summary="补充申请材料（工作人员）")
+def grant_document_add(request: HttpRequest, grant_id: int, name: str = Form(""),  # noqa: B008
+                       file: UploadedFile | None = File(None)) -> Status:  # noqa: B008
+    grant = selectors.grant_get_for_user(user=_user(request), grant_id=grant_id)
+    grants.grant_document_add(grant=grant, name=name, upload=_document(file), by=_user(request))
+    return Status(201, grant_out(selectors.grant_get_for_user(user=_user(request), grant_id=grant_id)))
+
+
 @router.post("/grants/{int:grant_id}/reject", response=GrantOut, summary="不予救助")
 def grant_reject(request: HttpRequest, grant_id: int, payload: HardshipReasonIn) -> dict[str, Any]:
     grant = selectors.grant_get_for_user(user=_user(request), grant_id=grant_id)
@@ -556,3 +641,9 @@ def grant_object(request: HttpRequest, grant_id: int, payload: ObjectionIn) -> S
     grant = selectors.grant_notice_get(grant_id=grant_id, today=timezone.localdate())
     grants.grant_object(grant=grant, text=payload.text, by=_user(request))
     return Status(201, {"ok": True})
+
+
+# 送温暖 lives in its own file; its operations sit under /assistance/relief/.
+from .api_relief import router as relief_router  # noqa: E402
+
+router.add_router("/relief", relief_router, tags=["帮扶资金"])

@@ -1,9 +1,18 @@
-"""The bank's files for a payment batch: the batch file we send (XLSX through core/xlsx.py)
-and the return file the bank sends back (same columns plus 结果 and 说明)."""
+"""The bank's files for a payment batch: the batch file we send (XLSX through core/xlsx.py, or
+CSV) and the return file the bank sends back (same columns plus 结果 and 说明, XLSX or CSV).
+
+CSV is UTF-8 with a byte-order mark: Excel then opens it as UTF-8 (without the mark it guesses
+GBK on a Chinese Windows and garbles the names), and UTF-8 keeps every name — GBK has no code
+for rarer characters such as 䶮 or 𠮷 that do occur in names. A cell of user text that starts
+with a formula trigger (= + - @, a tab or a line break, or their full-width forms) gets a
+leading apostrophe, the OWASP defence against CSV injection; the return file reader takes that
+apostrophe off again, so a name round-trips."""
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -13,7 +22,7 @@ from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
 from gonghui.core.errors import ValidationFailed
-from gonghui.core.xlsx import XlsxWriter
+from gonghui.core.xlsx import XlsxWriter, is_formula_like
 
 from .models import PaymentBatch, PaymentLine
 
@@ -42,6 +51,29 @@ def batch_write_xlsx(batch: PaymentBatch, lines: list[PaymentLine]) -> bytes:
     return writer.to_bytes()
 
 
+def csv_cell(value: Any) -> str:
+    """A CSV cell that no spreadsheet program will run as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if is_formula_like(text) else text
+
+
+def csv_uncell(text: str) -> str:
+    return text[1:] if text.startswith("'") and is_formula_like(text[1:]) else text
+
+
+def batch_write_csv(batch: PaymentBatch, lines: list[PaymentLine]) -> bytes:
+    """The batch file as CSV (UTF-8 with BOM, CRLF line ends): the same columns and 合计 row."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(HEADER)
+    for line in lines:
+        payout = line.payout
+        writer.writerow([csv_cell(v) for v in (line.reference, payout.payee_name, payout.bank_account,
+                                               f"{_yuan(line.amount):.2f}", payout.bank_name, payout.memo)])
+    writer.writerow([_("合计"), str(batch.count), "", f"{_yuan(batch.total):.2f}", "", ""])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
 @dataclass(frozen=True)
 class ReturnRow:
     row: int  # row number in the sheet, for messages
@@ -65,9 +97,22 @@ def return_file_check(upload: UploadedFile) -> tuple[bytes, str]:
         raise _refuse(_("回盘文件过大（不超过 10 MB）。"))
     upload.seek(0)
     content = upload.read()
-    if not name.endswith(".xlsx") or not content.startswith(b"PK\x03\x04"):
-        raise _refuse(_("回盘文件只能是 .xlsx 格式的 Excel 表格。"))
+    is_xlsx = name.endswith(".xlsx") and content.startswith(b"PK\x03\x04")
+    is_csv = name.endswith(".csv") and not content.startswith(b"PK\x03\x04")
+    if not (is_xlsx or is_csv):
+        raise _refuse(_("回盘文件只能是 .xlsx 格式的 Excel 表格或 .csv 文件。"))
     return content, hashlib.sha256(content).hexdigest()
+
+
+def _csv_rows(content: bytes) -> list[list[str]]:
+    """Rows of a CSV return file: UTF-8 (with or without BOM), else GB18030 (which covers GBK)."""
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = content.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        return [[csv_uncell(cell) for cell in row] for row in csv.reader(io.StringIO(text))]
+    raise _refuse(_("无法读取回盘文件的文字编码，请使用 UTF-8 或 GBK 编码的 CSV。"))
 
 
 def _fen(value: Any) -> int | None:
@@ -82,13 +127,18 @@ def _fen(value: Any) -> int | None:
 
 def return_file_read(content: bytes) -> list[ReturnRow]:
     """The rows of a return file; a row that cannot be read refuses the whole file, naming it."""
-    import io
-
-    try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception as exc:  # noqa: BLE001 - zip and XML errors of a damaged file
-        raise _refuse(_("无法读取回盘文件，请上传银行返回的 .xlsx 文件。")) from exc
-    rows = workbook.worksheets[0].iter_rows(values_only=True)
+    rows: Any
+    if content.startswith(b"PK\x03\x04"):
+        try:
+            workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        except Exception as exc:  # noqa: BLE001 - zip and XML errors of a damaged file
+            raise _refuse(_("无法读取回盘文件，请上传银行返回的 .xlsx 文件。")) from exc
+        rows = workbook.worksheets[0].iter_rows(values_only=True)
+    else:
+        try:
+            rows = iter(_csv_rows(content))
+        except csv.Error as exc:
+            raise _refuse(_("无法读取回盘文件，CSV 格式不正确。")) from exc
     header = [str(c).strip() if c is not None else "" for c in (next(rows, None) or ())]
     columns = {name: header.index(name) for name in ("流水号", "账号", "金额（元）", "结果", "说明") if name in header}
     if len(columns) < 5:

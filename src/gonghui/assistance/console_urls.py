@@ -3,7 +3,7 @@
 from django.urls import path
 
 from . import console_views as views
-from .console_views import grants, hardship
+from .console_views import grants, hardship, relief
 from .console_views import payouts as pay
 
 app_name = "assistance"
@@ -25,10 +25,18 @@ urlpatterns = [
     path("batches/", pay.batch_list, name="batches"),
     path("batches/<int:payment_batch_id>/", pay.batch_detail, name="batch_detail"),
     path("batches/<int:payment_batch_id>/bank-file.xlsx", pay.batch_file, name="batch_file"),
+    path("batches/<int:payment_batch_id>/bank-file.csv", pay.batch_file_csv, name="batch_file_csv"),
     path("grants/", grants.grant_list, name="grants"),
     path("grants/programs/", grants.program_list, name="grant_programs"),
+    path("grants/new/", grants.grant_on_behalf, name="grant_on_behalf"),
+    path("grants/school-tiers/", grants.education_tiers, name="education_tiers"),
     path("grants/<int:grant_id>/", grants.grant_detail, name="grant_detail"),
     path("grants/<int:grant_id>/<str:step>/", grants.grant_step, name="grant_step"),
+    path("relief/", relief.campaign_list, name="relief_list"),
+    path("relief/<int:relief_campaign_id>/", relief.campaign_detail, name="relief_detail"),
+    path("relief/<int:relief_campaign_id>/<str:step>/", relief.campaign_step, name="relief_step"),
+    path("relief/targets/<int:relief_target_id>/", relief.target_detail, name="relief_target"),
+    path("relief/targets/<int:relief_target_id>/<str:step>/", relief.target_step, name="relief_target_step"),
     path("hardship/", hardship.hardship_list, name="hardship_list"),
     path("hardship/lookup/", hardship.hardship_lookup, name="hardship_lookup"),
     path("hardship/standards/", hardship.hardship_standards, name="hardship_standards"),

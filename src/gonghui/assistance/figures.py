@@ -9,12 +9,21 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.translation import gettext_lazy as _
 
 from gonghui.stats.registry import Figure, Row
 
-from .models import AccountKind, FundSource, Grant, HardshipFile, HardshipGrade, LedgerEntry, Payout
+from .models import (
+    AccountKind,
+    FundSource,
+    Grant,
+    HardshipFile,
+    HardshipGrade,
+    LedgerEntry,
+    Payout,
+    ReliefTarget,
+)
 
 
 def _one(rows: Iterable[tuple[int, int | None]]) -> Iterable[Row]:
@@ -54,6 +63,28 @@ def grants_amount(day: dt.date) -> Iterable[Row]:
     return _one(qs.values_list("union_id").annotate(n=Sum("amount")).order_by())
 
 
+def _school(day: dt.date) -> QuerySet[Grant]:
+    return Grant.objects.filter(status=Grant.Status.APPROVED, decided_on=day).exclude(student_id_index="")
+
+
+def school_students(day: dt.date) -> Iterable[Row]:
+    return _one(_school(day).values_list("union_id").annotate(n=Count("id")).order_by())
+
+
+def school_amount(day: dt.date) -> Iterable[Row]:
+    return _one(_school(day).values_list("union_id").annotate(n=Sum("amount")).order_by())
+
+
+def relief_households(day: dt.date) -> Iterable[Row]:
+    qs = ReliefTarget.objects.filter(status=ReliefTarget.Status.VISITED, visited_on=day)
+    return _one(qs.values_list("union_id").annotate(n=Count("id")).order_by())
+
+
+def relief_amount(day: dt.date) -> Iterable[Row]:
+    qs = ReliefTarget.objects.filter(status=ReliefTarget.Status.VISITED, visited_on=day)
+    return _one(qs.values_list("union_id").annotate(n=Sum("cash_given")).order_by())
+
+
 FIGURES = (
     Figure(
         key="assistance.funds_paid", label=_("帮扶资金支出"), unit=_("元"), money=True, compute=funds_paid,
@@ -89,6 +120,28 @@ FIGURES = (
     Figure(
         key="assistance.grants_amount", label=_("批准救助金额"), unit=_("元"), money=True, compute=grants_amount,
         definition=_("统计期内批准的救助申请金额合计，按决定日期计入受理工会。"),
+        records_url="console:assistance:grants", records_query="status=approved",
+    ),
+    Figure(
+        key="assistance.relief_households", label=_("送温暖慰问户数"), unit=_("户"), compute=relief_households,
+        phrase=_("送温暖慰问困难职工 {value} 户"),
+        definition=_("统计期内登记慰问的送温暖对象户数，按慰问日期计入慰问工会。"),
+        records_url="console:assistance:relief_list",
+    ),
+    Figure(
+        key="assistance.relief_amount", label=_("送温暖慰问金"), unit=_("元"), money=True, compute=relief_amount,
+        definition=_("统计期内登记慰问时送出的慰问金合计（由银行代发），按慰问日期计入慰问工会；慰问物品不计。"),
+        records_url="console:assistance:relief_list",
+    ),
+    Figure(
+        key="assistance.school_students", label=_("金秋助学资助学生"), unit=_("人"), compute=school_students,
+        phrase=_("金秋助学资助学生 {value} 人"),
+        definition=_("统计期内批准的金秋助学申请数（每名学生每学年最多一次），按决定日期计入受理工会。"),
+        records_url="console:assistance:grants", records_query="status=approved",
+    ),
+    Figure(
+        key="assistance.school_amount", label=_("金秋助学资助金额"), unit=_("元"), money=True, compute=school_amount,
+        definition=_("统计期内批准的金秋助学金额合计，按决定日期计入受理工会。"),
         records_url="console:assistance:grants", records_query="status=approved",
     ),
 )

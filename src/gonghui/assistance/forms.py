@@ -13,7 +13,7 @@ from gonghui.core.forms import DateField
 from gonghui.core.money import yuan_to_fen
 from gonghui.orgs.models import Union
 
-from .models import FundSource, GrantKind, HardshipCause, HardshipGrade
+from .models import FundSource, GrantKind, HardshipCause, HardshipGrade, SchoolLevel
 
 POST_KINDS = (
     ("receipt", _("资金入账")),
@@ -32,7 +32,12 @@ class YuanField(forms.CharField):
 
     def clean(self, value: Any) -> int:
         text = super().clean(value)
-        fen = yuan_to_fen(text) if text else 0
+        if not text and not self.required:
+            return 0
+        try:
+            fen = yuan_to_fen(text) if text else 0
+        except DomainError as exc:
+            raise forms.ValidationError(str(exc.message)) from exc
         if fen <= 0:
             raise forms.ValidationError(_("金额必须大于 0。"))
         if fen > 1_000_000_000_000:
@@ -126,7 +131,7 @@ class BatchCreateForm(forms.Form):
 
 
 class ReturnFileForm(forms.Form):
-    file = forms.FileField(label=_("银行回盘文件（.xlsx）"))
+    file = forms.FileField(label=_("银行回盘文件（.xlsx 或 .csv）"))
 
 
 class RevealForm(forms.Form):
@@ -216,17 +221,89 @@ class StandardForm(forms.Form):
 
 
 class GrantApplyForm(forms.Form):
+    """An application under one program: its required documents are one file field each
+    (`doc_0`, `doc_1`, …); a 金秋助学 program asks for the student instead of an amount."""
+
     program = forms.TypedChoiceField(label=_("救助项目"), coerce=int)
-    amount = YuanField(label=_("申请金额（元）"))
+    amount = YuanField(label=_("申请金额（元）"), required=False)
+    student_name = forms.CharField(label=_("学生姓名"), max_length=50, required=False)
+    student_id_number = forms.CharField(label=_("学生身份证号"), max_length=18, required=False)
+    student_level = forms.ChoiceField(label=_("资助档次"), choices=[("", _("请选择")), *SchoolLevel.choices],
+                                      required=False)
+    school = forms.CharField(label=_("学校"), max_length=100, required=False)
     reason = forms.CharField(label=_("申请理由"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4}))
     bank_account = forms.CharField(label=_("本人银行卡号"), max_length=40,
                                    widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
     bank_name = forms.CharField(label=_("开户行"), max_length=60, required=False)
 
-    def __init__(self, *args: Any, programs: list[Any], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, programs: list[Any], program: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.TypedChoiceField, self.fields["program"]).choices = [
             (p.pk, f"{p.name}（{p.union.name}）") for p in programs]
+        self.program = program
+        self.document_names: list[str] = list(program.required_documents) if program is not None else []
+        for i, name in enumerate(self.document_names):
+            self.fields[f"doc_{i}"] = forms.FileField(label=name, required=False,
+                                                      help_text=_("图片或 PDF，不超过 5 MB"))
+        self.is_school = program is not None and program.kind == GrantKind.SCHOOL
+        if self.is_school:
+            self.fields["student_name"].required = True
+            self.fields["student_id_number"].required = True
+            self.fields["student_level"].required = True
+            self.fields["school"].required = True
+        elif program is not None:
+            self.fields["amount"].required = True
+
+    def clean_amount(self) -> int:
+        value = self.cleaned_data.get("amount")
+        return value or 0
+
+    def documents(self) -> dict[str, Any]:
+        return {name: self.cleaned_data.get(f"doc_{i}") for i, name in enumerate(self.document_names)}
+
+    def document_fields(self) -> list[Any]:
+        return [self[f"doc_{i}"] for i in range(len(self.document_names))]
+
+    def student(self) -> Any:
+        from .grants import Student
+
+        if not self.is_school:
+            return None
+        d = self.cleaned_data
+        return Student(name=d["student_name"], id_number=d["student_id_number"], level=d["student_level"],
+                       school=d["school"])
+
+
+class OnBehalfForm(GrantApplyForm):
+    id_number = forms.CharField(label=_("职工身份证号"), max_length=18, min_length=15)
+
+    field_order = ["id_number", "program"]
+
+
+class ReviewRequestForm(forms.Form):
+    reason = forms.CharField(label=_("申请复核的理由"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ReviewDecideForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("复核结论"), choices=[
+        ("upheld", _("维持原决定")), ("overturned", _("撤销原决定，重新办理"))], widget=forms.RadioSelect)
+    note = forms.CharField(label=_("复核意见"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class GrantDocumentForm(forms.Form):
+    name = forms.ChoiceField(label=_("材料名称"))
+    file = forms.FileField(label=_("文件（图片或 PDF）"))
+
+    def __init__(self, *args: Any, names: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["name"]).choices = [(n, n) for n in names]
+
+
+class EducationTierForm(forms.Form):
+    region = forms.CharField(label=_("省级区划代码（6 位）"), max_length=6, min_length=6)
+    year = forms.IntegerField(label=_("学年（起始年）"), min_value=2000, max_value=2100)
+    level = forms.ChoiceField(label=_("档次"), choices=SchoolLevel.choices)
+    amount = YuanField(label=_("资助金额（元）"))
 
 
 class GrantProgramForm(forms.Form):
@@ -241,6 +318,12 @@ class GrantProgramForm(forms.Form):
                                                 required=False, widget=forms.CheckboxSelectMultiple)
     notice_days = forms.IntegerField(label=_("公示工作日"), min_value=1, max_value=30, initial=5)
     approval_threshold = YuanField(label=_("本级审批上限（元），超过由上级工会审批"), initial="3000")
+    required_documents = forms.CharField(label=_("所需材料（每行一种，如：录取通知书）"), required=False,
+                                         widget=forms.Textarea(attrs={"rows": 3}))
+
+    def documents(self) -> list[str]:
+        return [line.strip() for line in (self.cleaned_data.get("required_documents") or "").splitlines()
+                if line.strip()]
 
     def __init__(self, *args: Any, unions: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -259,3 +342,68 @@ class GrantApproveForm(forms.Form):
 
 class ObjectionForm(forms.Form):
     text = forms.CharField(label=_("异议内容"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+# --- 送温暖 campaigns -------------------------------------------------------------------------
+
+
+class ReliefCampaignForm(forms.Form):
+    union = forms.ModelChoiceField(label=_("主办工会"), queryset=Union.objects.none())
+    name = forms.CharField(label=_("活动名称"), max_length=100, initial=_("元旦春节送温暖"))
+    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
+    source = forms.ChoiceField(label=_("资金来源"), choices=FundSource.choices)
+    budget = YuanField(label=_("预算（元）"))
+    deep = YuanOrZeroField(label=_("深度困难户慰问金不少于（元，0 为不列入）"), max_length=12, initial="1500")
+    relative = YuanOrZeroField(label=_("相对困难户慰问金不少于（元，0 为不列入）"), max_length=12, initial="800")
+    accident = YuanOrZeroField(label=_("意外致困户慰问金不少于（元，0 为不列入）"), max_length=12, initial="1000")
+    starts_on = DateField(label=_("开始日期"))
+    ends_on = DateField(label=_("结束日期"))
+
+    def __init__(self, *args: Any, unions: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["union"]).queryset = unions  # type: ignore[type-arg]
+
+    def grade_amounts(self) -> dict[str, int]:
+        return {grade: self.cleaned_data.get(grade) or 0 for grade in HardshipGrade.values}
+
+
+class ReliefAllocateForm(forms.Form):
+    to_union = forms.ModelChoiceField(label=_("下拨给（直属下级工会）"), queryset=Union.objects.none())
+    amount = YuanField(label=_("金额（元）"))
+
+    def __init__(self, *args: Any, unions: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["to_union"]).queryset = unions  # type: ignore[type-arg]
+
+
+class ReliefPayForm(forms.Form):
+    union = forms.ModelChoiceField(label=_("发放工会"), queryset=Union.objects.none())
+
+    def __init__(self, *args: Any, unions: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["union"]).queryset = unions  # type: ignore[type-arg]
+
+
+class ReliefAddForm(forms.Form):
+    hardship_file = forms.TypedChoiceField(label=_("在档困难职工"), coerce=int)
+
+    def __init__(self, *args: Any, files: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.TypedChoiceField, self.fields["hardship_file"]).choices = [
+            (f.pk, f"{f.name}（{f.get_grade_display()}，{f.union.name}）") for f in files]
+
+
+class ReliefTargetForm(forms.Form):
+    amount = YuanOrZeroField(label=_("拟慰问金（元）"), max_length=12)
+    goods = forms.CharField(label=_("拟慰问物品"), max_length=200, required=False)
+    bank_account = forms.CharField(label=_("收款银行账号（不改可不填）"), max_length=40, required=False,
+                                   widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
+    bank_name = forms.CharField(label=_("开户行"), max_length=60, required=False)
+
+
+class ReliefVisitForm(forms.Form):
+    visited_on = DateField(label=_("慰问日期"))
+    visitors = forms.CharField(label=_("慰问人"), max_length=200)
+    cash = YuanOrZeroField(label=_("慰问金（元，由银行代发）"), max_length=12)
+    goods = forms.CharField(label=_("慰问物品"), max_length=200, required=False)
+    photo = forms.FileField(label=_("慰问照片（图片，不超过 5 MB）"), required=False)

@@ -629,6 +629,8 @@ class GrantProgram(models.Model):
     members_only = models.BooleanField(_("限工会会员"), default=True)
     notice_days = models.PositiveSmallIntegerField(_("公示工作日"), default=5)
     approval_threshold = models.BigIntegerField(_("本级审批上限（分）"), default=3000_00)
+    # The documents an application must carry, by name ("录取通知书", "医疗费用票据"…).
+    required_documents = models.JSONField(_("所需材料"), default=list, blank=True)
     active = models.BooleanField(_("受理中"), default=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
@@ -679,10 +681,22 @@ class Grant(models.Model):
     approving_union = models.ForeignKey("orgs.Union", verbose_name=_("审批工会"), on_delete=models.PROTECT,
                                         related_name="grants_to_approve")
     approving_path = models.CharField(max_length=255, db_index=True, editable=False)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("申请人账号"), on_delete=models.PROTECT,
-                             related_name="assistance_grants")
+    # Empty for a worker without an account, whose union's staff applied for them.
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("申请人账号"), null=True, blank=True,
+                             on_delete=models.PROTECT, related_name="assistance_grants")
+    person = models.ForeignKey("members.Person", verbose_name=_("申请人"), null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="assistance_grants")
+    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("代为申请的工会干部"), null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="+")
     name = models.CharField(_("姓名"), max_length=50)
     id_number_index = models.CharField(max_length=32, db_index=True, editable=False)
+    # 金秋助学: the student (the worker's child), by the ID number's blind index, and the tier.
+    student_name = models.CharField(_("学生姓名"), max_length=50, blank=True)
+    student_id_index = models.CharField(max_length=32, blank=True, default="", editable=False)
+    student_id_masked = models.CharField(_("学生身份证号"), max_length=20, blank=True, editable=False)
+    student_level = models.CharField(_("资助档次"), max_length=24, blank=True)
+    school = models.CharField(_("学校"), max_length=100, blank=True)
+    academic_year = models.PositiveSmallIntegerField(_("学年（起始年）"), null=True, blank=True)
     hardship_file = models.ForeignKey(HardshipFile, verbose_name=_("困难职工档案"), null=True, blank=True,
                                       on_delete=models.PROTECT, related_name="grants")
     amount = models.BigIntegerField(_("申请金额（分）"))
@@ -698,6 +712,18 @@ class Grant(models.Model):
     decision = models.TextField(_("会议决定"), blank=True)
     decided_on = models.DateField(_("决定日期"), null=True, blank=True)
     rejection_reason = models.CharField(_("不予救助原因"), max_length=500, blank=True)
+    rejected_by = models.ForeignKey("orgs.Union", verbose_name=_("作出不予救助决定的工会"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    # 复核: the worker asks once, with a reason; the union above the one that refused decides.
+    review_union = models.ForeignKey("orgs.Union", verbose_name=_("复核工会"), null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="grant_reviews")
+    review_reason = models.TextField(_("复核理由"), max_length=1000, blank=True)
+    review_requested_on = models.DateField(_("申请复核日期"), null=True, blank=True)
+    review_due = models.DateField(_("复核期限"), null=True, blank=True)
+    review_outcome = models.CharField(_("复核结论"), max_length=12, choices=[
+        ("upheld", _("维持原决定")), ("overturned", _("撤销原决定，重新办理"))], blank=True)
+    review_note = models.TextField(_("复核意见"), max_length=1000, blank=True)
+    review_decided_on = models.DateField(_("复核日期"), null=True, blank=True)
     payout = models.OneToOneField(Payout, verbose_name=_("代发记录"), null=True, blank=True,
                                   on_delete=models.PROTECT, related_name="grant")
     created_at = models.DateTimeField(_("申请时间"), auto_now_add=True)
@@ -708,7 +734,12 @@ class Grant(models.Model):
         verbose_name = _("救助申请")
         verbose_name_plural = _("救助申请")
         ordering = ["-pk"]
-        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="grant_amount_positive")]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="grant_amount_positive"),
+            # 金秋助学: one award per student per academic year, across every union.
+            models.UniqueConstraint(fields=["student_id_index", "academic_year"], name="grant_one_school_award",
+                                    condition=~Q(student_id_index="") & ~Q(status="rejected")),
+        ]
         indexes = [models.Index(fields=["id_number_index", "year"], name="grant_person_year"),
                    models.Index(fields=["status", "notice_until"], name="grant_notice")]
 
@@ -743,3 +774,9 @@ class GrantObjection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.grant_id} {self.at:%Y-%m-%d}"
+
+
+# 送温暖 campaigns live in their own file (this one is long enough); importing them here makes
+# them models of this app.
+from .relief_models import ReliefAllocation, ReliefCampaign, ReliefTarget  # noqa: E402, F401
+from .school_models import EducationTier, GrantDocument, SchoolLevel  # noqa: E402, F401

@@ -28,6 +28,7 @@ MODULE = Module(
     console=(
         Link(_("困难职工档案"), "console:assistance:hardship_list", icon="people"),
         Link(_("救助申请"), "console:assistance:grants", icon="inbox"),
+        Link(_("送温暖"), "console:assistance:relief_list", icon="flag"),
         Link(_("资金账户"), "console:assistance:ledger", icon="building"),
         Link(_("记账凭证"), "console:assistance:transactions", icon="list"),
         Link(_("收支表"), "console:assistance:statement", icon="chart"),

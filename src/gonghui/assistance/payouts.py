@@ -31,11 +31,12 @@ from . import bank_files
 from .models import AccountKind, PaymentBatch, PaymentLine, PaymentReturn, Payout, TransactionKind
 from .services import (
     Leg,
+    Posting,
     _memo_check,
     _source_check,
     amount_check,
     fund_accounts_open,
-    ledger_post,
+    ledger_post_many,
     ledger_transaction_reverse,
 )
 
@@ -142,21 +143,24 @@ def payment_batch_create(
         number = f"DF{year}{union.pk:06d}{sequence_reserve(f'payment_batch_{year}')[0]:06d}"
         batch = PaymentBatch.objects.create(union=union, union_path=union.path, number=number,
                                             created_by=_actor(actor))
-        accounts_by_source: dict[str, dict[str, Any]] = {}
-        lines = []
-        for seq, payout in enumerate(payouts, start=1):
-            accounts = accounts_by_source.get(payout.source)
-            if accounts is None:
-                accounts = accounts_by_source[payout.source] = fund_accounts_open(union=union, source=payout.source)
-            txn = ledger_post(
-                union=union, kind=TransactionKind.PAYOUT, source=payout.source, actor=actor, booked_on=booked_on,
-                memo=_("代发 %(batch)s-%(seq)05d：%(memo)s") % {"batch": number, "seq": seq, "memo": payout.memo},
-                payee_name=payout.payee_name,
-                legs=[Leg(accounts[AccountKind.PAYABLE], payout.amount),
-                      Leg(accounts[AccountKind.AVAILABLE], -payout.amount)],
+        # One `payout` transaction per line (available → payable), booked together per fund source.
+        numbered = list(enumerate(payouts, start=1))
+        txn_of: dict[int, Any] = {}
+        for source in sorted({p.source for p in payouts}):
+            accounts = fund_accounts_open(union=union, source=source)
+            mine = [(seq, p) for seq, p in numbered if p.source == source]
+            txns = ledger_post_many(
+                union=union, kind=TransactionKind.PAYOUT, source=source, actor=actor, booked_on=booked_on,
+                postings=[Posting(
+                    memo=_("代发 %(batch)s-%(seq)05d：%(memo)s") % {"batch": number, "seq": seq, "memo": p.memo},
+                    payee_name=p.payee_name,
+                    legs=[Leg(accounts[AccountKind.PAYABLE], p.amount), Leg(accounts[AccountKind.AVAILABLE], -p.amount)],
+                ) for seq, p in mine],
             )
-            lines.append(PaymentLine(batch=batch, payout=payout, seq=seq, amount=payout.amount, payout_txn=txn))
-        PaymentLine.objects.bulk_create(lines)
+            txn_of.update({seq: txn for (seq, _p), txn in zip(mine, txns, strict=True)})
+        lines = [PaymentLine(batch=batch, payout=p, seq=seq, amount=p.amount, payout_txn=txn_of[seq])
+                 for seq, p in numbered]
+        PaymentLine.objects.bulk_create(lines, batch_size=2000)
         Payout.objects.filter(pk__in=[p.pk for p in payouts]).update(status=Payout.Status.SENT)
         batch.count, batch.total = len(lines), sum(line.amount for line in lines)
         batch.save(update_fields=["count", "total"])
@@ -165,10 +169,16 @@ def payment_batch_create(
     return batch
 
 
-def payment_batch_file(*, batch: PaymentBatch, actor: Any) -> bytes:
-    """The bank's batch file. It carries full account numbers, so every download is audited."""
+def payment_batch_file(*, batch: PaymentBatch, actor: Any, file_format: str = "xlsx") -> bytes:
+    """The bank's batch file, XLSX or CSV. It carries full account numbers, so every download is
+    audited."""
+    if file_format not in ("xlsx", "csv"):
+        raise ValidationFailed(_("文件格式只能是 xlsx 或 csv。"), code="invalid_format", field="format")
     lines = list(batch.lines.select_related("payout").order_by("seq"))
-    audit_record(actor=actor, action="payout.batch.export", target=batch, data={"count": len(lines)})
+    audit_record(actor=actor, action="payout.batch.export", target=batch,
+                 data={"count": len(lines), "format": file_format})
+    if file_format == "csv":
+        return bank_files.batch_write_csv(batch, lines)
     return bank_files.batch_write_xlsx(batch, lines)
 
 
@@ -205,6 +215,24 @@ def payment_return_import(*, batch: PaymentBatch, upload: UploadedFile, actor: A
             raise ValidationFailed("；".join(problems[:20]) + "。", code="return_file_mismatch", field="file")
         paid = failed = unchanged = 0
         now = timezone.now()
+        today = timezone.localdate()
+        # Paid lines settle (payable → expense), one transaction per line, booked together per source.
+        settling = [lines[row.reference] for row in rows
+                    if row.paid and lines[row.reference].result == PaymentLine.Result.PENDING]
+        for source in sorted({line.payout.source for line in settling}):
+            accounts = fund_accounts_open(union=batch.union, source=source)
+            mine = [line for line in settling if line.payout.source == source]
+            txns = ledger_post_many(
+                union=batch.union, kind=TransactionKind.PAYOUT_SETTLE, source=source, actor=actor,
+                postings=[Posting(memo=_("代发成功 %(ref)s") % {"ref": line.reference},
+                                  payee_name=line.payout.payee_name,
+                                  legs=[Leg(accounts[AccountKind.EXPENSE], line.amount),
+                                        Leg(accounts[AccountKind.PAYABLE], -line.amount)]) for line in mine],
+            )
+            for line, txn in zip(mine, txns, strict=True):
+                line.settle_txn = txn
+        settled_payouts: list[Payout] = []
+        changed_lines: list[PaymentLine] = []
         for row in rows:
             line = lines[row.reference]
             if line.result != PaymentLine.Result.PENDING:
@@ -212,16 +240,9 @@ def payment_return_import(*, batch: PaymentBatch, upload: UploadedFile, actor: A
                 continue
             payout = line.payout
             if row.paid:
-                accounts = fund_accounts_open(union=batch.union, source=payout.source)
-                line.settle_txn = ledger_post(
-                    union=batch.union, kind=TransactionKind.PAYOUT_SETTLE, source=payout.source, actor=actor,
-                    memo=_("代发成功 %(ref)s") % {"ref": line.reference}, payee_name=payout.payee_name,
-                    legs=[Leg(accounts[AccountKind.EXPENSE], line.amount),
-                          Leg(accounts[AccountKind.PAYABLE], -line.amount)],
-                )
                 line.result = PaymentLine.Result.PAID
-                payout.status, payout.paid_on, payout.failure_reason = Payout.Status.PAID, timezone.localdate(), ""
-                payout.save(update_fields=["status", "paid_on", "failure_reason"])
+                payout.status, payout.paid_on, payout.failure_reason = Payout.Status.PAID, today, ""
+                settled_payouts.append(payout)
                 paid += 1
             else:
                 reason = row.reason or _("银行未说明原因")
@@ -234,7 +255,10 @@ def payment_return_import(*, batch: PaymentBatch, upload: UploadedFile, actor: A
                 payout.save(update_fields=["status", "failure_reason", "failures"])
                 failed += 1
             line.bank_reason, line.settled_at = row.reason, now
-            line.save(update_fields=["result", "bank_reason", "settle_txn", "settled_at"])
+            changed_lines.append(line)
+        Payout.objects.bulk_update(settled_payouts, ["status", "paid_on", "failure_reason"], batch_size=2000)
+        PaymentLine.objects.bulk_update(changed_lines, ["result", "bank_reason", "settle_txn", "settled_at"],
+                                        batch_size=2000)
         if not batch.lines.filter(result=PaymentLine.Result.PENDING).exists():
             PaymentBatch.objects.filter(pk=batch.pk).update(status=PaymentBatch.Status.SETTLED)
         imported = PaymentReturn.objects.create(

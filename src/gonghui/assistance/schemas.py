@@ -300,6 +300,7 @@ class GrantProgramIn(Schema):
     eligible_grades: list[str] = Field(default_factory=list, max_length=3, description="deep、relative、accident；空为不限")
     notice_days: int = Field(5, ge=1, le=30)
     approval_threshold_fen: int = Field(3000_00, ge=0, description="超过此金额由上级工会审批")
+    required_documents: list[str] = Field(default_factory=list, max_length=8, description="所需材料名称，如“录取通知书”")
 
 
 class GrantProgramOut(Schema):
@@ -315,15 +316,52 @@ class GrantProgramOut(Schema):
     eligible_grades: list[str]
     notice_days: int
     approval_threshold_fen: int
+    required_documents: list[str]
     active: bool
+
+
+class StudentIn(Schema):
+    name: str = Field(..., min_length=1, max_length=50)
+    id_number: str = Field(..., min_length=15, max_length=18)
+    level: str = Field(..., description="new_undergraduate、new_college、undergraduate、college")
+    school: str = Field(..., min_length=1, max_length=100)
 
 
 class GrantApplyIn(Schema):
     program_id: int
-    amount_fen: int = Field(..., gt=0, le=100_000_000)
+    amount_fen: int = Field(0, ge=0, le=100_000_000, description="金秋助学按资助标准，可填 0")
+    student: StudentIn | None = Field(None, description="金秋助学：学生信息")
     reason: str = Field(..., min_length=1, max_length=2000)
     bank_account: str = Field(..., min_length=8, max_length=40)
     bank_name: str = Field("", max_length=60)
+
+
+class GrantOnBehalfIn(GrantApplyIn):
+    id_number: str = Field(..., min_length=15, max_length=18, description="职工（会员）身份证号")
+
+
+class GrantReviewRequestIn(Schema):
+    reason: str = Field(..., min_length=1, max_length=1000)
+
+
+class GrantReviewDecideIn(Schema):
+    outcome: str = Field(..., description="upheld（维持）或 overturned（撤销原决定，重新办理）")
+    note: str = Field(..., min_length=1, max_length=1000)
+
+
+class EducationTierIn(Schema):
+    region: str = Field(..., min_length=6, max_length=6)
+    year: int = Field(..., ge=2000, le=2100)
+    level: str
+    amount_fen: int = Field(..., gt=0, le=100_000_00)
+
+
+class EducationTierOut(Schema):
+    region: str
+    year: int
+    level: str
+    level_label: str
+    amount_fen: int
 
 
 class GrantOut(Schema):
@@ -331,6 +369,12 @@ class GrantOut(Schema):
     program_id: int
     program_name: str
     name: str
+    filed_by_staff: bool
+    student_name: str
+    academic_year: int | None
+    documents: list[str]
+    review_status: str = Field(..., description="空、requested、upheld、overturned")
+    review_note: str
     amount_fen: int
     status: str
     status_label: str

@@ -22,9 +22,11 @@ from .models import (
     FUND_KINDS,
     AccountKind,
     AccountMonthTotal,
+    EducationTier,
     FundAccount,
     FundSource,
     Grant,
+    GrantDocument,
     GrantObjection,
     GrantProgram,
     HardshipDocument,
@@ -38,6 +40,9 @@ from .models import (
     PaymentLine,
     PaymentReturn,
     Payout,
+    ReliefAllocation,
+    ReliefCampaign,
+    ReliefTarget,
     TransactionKind,
 )
 
@@ -146,31 +151,40 @@ def _totals(union: Union, *, subtree: bool) -> QuerySet[AccountMonthTotal]:
     return AccountMonthTotal.objects.filter(union=union)
 
 
-def _rows(totals: QuerySet[AccountMonthTotal], month_from: dt.date, month_to: dt.date) -> dict[str, StatementRow]:
-    aggregated = (
+def _fold(rows: dict[str, StatementRow], item: dict[str, Any]) -> None:
+    """Add one aggregated (source, account kind, transaction kind) item to the rows by source."""
+    row = rows.setdefault(item["source"], StatementRow(label=str(FundSource(item["source"]).label),
+                                                      source=item["source"]))
+    before, during = item["before"] or 0, item["during"] or 0
+    account_kind, txn_kind = item["account_kind"], item["txn_kind"]
+    if account_kind in FUND_KINDS:
+        row.opening += before
+        row.closing += before + during
+        if txn_kind == TransactionKind.ALLOCATION:
+            row.allocations += during
+    elif account_kind == AccountKind.EXTERNAL:
+        row.receipts -= during
+    elif account_kind == AccountKind.EXPENSE:
+        if txn_kind == TransactionKind.REFUND:
+            row.refunds -= during
+        else:
+            row.spent += during
+
+
+def _aggregated(totals: QuerySet[AccountMonthTotal], month_from: dt.date, month_to: dt.date,
+                *group: str) -> QuerySet[AccountMonthTotal, dict[str, Any]]:
+    return (
         totals.filter(month__lte=month_to)
-        .values("source", "account_kind", "txn_kind")
+        .values(*group, "source", "account_kind", "txn_kind")
         .annotate(before=Sum("net", filter=Q(month__lt=month_from)), during=Sum("net", filter=Q(month__gte=month_from)))
         .order_by()
     )
+
+
+def _rows(totals: QuerySet[AccountMonthTotal], month_from: dt.date, month_to: dt.date) -> dict[str, StatementRow]:
     rows: dict[str, StatementRow] = {}
-    for item in aggregated:
-        row = rows.setdefault(item["source"], StatementRow(label=str(FundSource(item["source"]).label),
-                                                          source=item["source"]))
-        before, during = item["before"] or 0, item["during"] or 0
-        account_kind, txn_kind = item["account_kind"], item["txn_kind"]
-        if account_kind in FUND_KINDS:
-            row.opening += before
-            row.closing += before + during
-            if txn_kind == TransactionKind.ALLOCATION:
-                row.allocations += during
-        elif account_kind == AccountKind.EXTERNAL:
-            row.receipts -= during
-        elif account_kind == AccountKind.EXPENSE:
-            if txn_kind == TransactionKind.REFUND:
-                row.refunds -= during
-            else:
-                row.spent += during
+    for item in _aggregated(totals, month_from, month_to):
+        _fold(rows, item)
     return rows
 
 
@@ -192,9 +206,18 @@ def income_statement(
     statement = Statement(union=union, month_from=month_from, month_to=month_to, subtree=subtree,
                           rows=ordered, total=total)
     if subtree and children:
-        for child in union.children.filter(status=Union.Status.ACTIVE).order_by("path")[:200]:
+        # One grouped query over the subtree below the union, folded into its direct children.
+        kids = list(union.children.filter(status=Union.Status.ACTIVE).order_by("path")[:200])
+        by_child: dict[str, dict[str, StatementRow]] = {child.path: {} for child in kids}
+        below = _totals(union, subtree=True).exclude(union_path=union.path)
+        for item in _aggregated(below, month_from, month_to, "union_path"):
+            head = item["union_path"][len(union.path):].split("/", 1)[0]
+            rows_of_child = by_child.get(f"{union.path}{head}/")
+            if rows_of_child is not None:
+                _fold(rows_of_child, item)
+        for child in kids:
             line = StatementRow(label=child.name)
-            for row in _rows(_totals(child, subtree=True), month_from, month_to).values():
+            for row in by_child[child.path].values():
                 line.add(row)
             statement.children.append(line)
     return statement
@@ -368,7 +391,8 @@ def grant_program_for_worker(*, user: Any, grant_program_id: int) -> GrantProgra
 
 
 def grant_list_for_user(*, user: Any, status: str = "") -> QuerySet[Grant]:
-    grants = Grant.objects.visible_to(user).select_related("program", "union", "approving_union")
+    grants = Grant.objects.visible_to(user).select_related("program", "union", "approving_union").prefetch_related(
+        "documents")
     if status:
         grants = grants.filter(status=status)
     return grants.order_by("-pk")
@@ -385,7 +409,7 @@ def grant_list_for_worker(*, user: Any) -> QuerySet[Grant]:
     if not getattr(user, "is_authenticated", False):
         return Grant.objects.none()
     return (Grant.objects.filter(user_id=user.pk).select_related("program", "union", "approving_union", "payout")
-            .order_by("-pk"))
+            .prefetch_related("documents").order_by("-pk"))
 
 
 def grant_get_for_worker(*, user: Any, grant_id: int) -> Grant:
@@ -393,6 +417,54 @@ def grant_get_for_worker(*, user: Any, grant_id: int) -> Grant:
     if found is None:
         raise NotFound()
     return found
+
+
+def grant_documents(*, grant: Grant) -> QuerySet[GrantDocument]:
+    return grant.documents.order_by("pk")
+
+
+def grant_review_list_for_user(*, user: Any) -> QuerySet[Grant]:
+    """Reviews waiting for a union of the user's branch that approves."""
+    from gonghui.core import jurisdiction
+
+    paths = jurisdiction.union_paths_for(user, "approve")
+    grants = Grant.objects.filter(review_union__isnull=False, review_outcome="")
+    if paths is not None:
+        condition = Q(pk__in=[])
+        for path in paths:
+            condition |= Q(review_union__path__startswith=path)
+        grants = grants.filter(condition)
+    return grants.select_related("program", "union", "review_union").order_by("review_due", "pk")
+
+
+def education_tier_list(*, region_prefix: str = "") -> QuerySet[EducationTier]:
+    tiers = EducationTier.objects.all()
+    if region_prefix:
+        tiers = tiers.filter(region__startswith=region_prefix)
+    return tiers.order_by("region", "-year", "level")
+
+
+def membership_for_staff(*, user: Any, id_number: str) -> Any:
+    """A live membership in the user's branch, found by the person's ID number (blind index)."""
+    from gonghui.core.pii import id_number_index, normalize_id_number
+    from gonghui.members.models import Membership
+
+    found = (Membership.objects.visible_to(user, "change")
+             .filter(person__id_number_index=id_number_index(normalize_id_number(id_number or "")),
+                     status__in=[Membership.Status.ACTIVE, Membership.Status.TRANSFERRING])
+             .select_related("person", "person__user", "union").first())
+    if found is None:
+        raise ValidationFailed(_("在您管辖的工会中没有找到该身份证号的在册会员。"), code="member_not_found",
+                               field="id_number")
+    return found
+
+
+def grant_programs_for_union(*, union: Union) -> list[GrantProgram]:
+    """Active programs serving a union: its own and its ancestors'."""
+    path = union.path
+    ancestors = [path[:i] for i in range(1, len(path) + 1)]
+    return list(GrantProgram.objects.filter(active=True, union_path__in=ancestors).select_related("union")
+                .order_by("union_path", "name")[:100])
 
 
 def grant_objections(*, grant: Grant) -> QuerySet[GrantObjection]:
@@ -410,3 +482,78 @@ def grant_notice_get(*, grant_id: int, today: dt.date) -> Grant:
     if found is None:
         raise NotFound()
     return found
+
+
+# --- 送温暖 campaigns -------------------------------------------------------------------------
+
+
+def relief_campaign_list_for_user(*, user: Any) -> QuerySet[ReliefCampaign]:
+    return ReliefCampaign.objects.visible_to(user).select_related("union").order_by("-year", "-pk")
+
+
+def relief_campaign_get_for_user(*, user: Any, relief_campaign_id: int, action: str = "view") -> ReliefCampaign:
+    return get_or_404(ReliefCampaign.objects.visible_to(user, action).select_related("union"), pk=relief_campaign_id)
+
+
+def relief_union_for_user(*, user: Any, campaign: ReliefCampaign, union_id: int | None = None) -> Union:
+    """The union whose completion the user looks at: one of the campaign's subtree in the
+    user's branch (by default the campaign's union, else the user's highest union in it)."""
+    unions = Union.objects.visible_to(user).filter(path__startswith=campaign.union_path)
+    if union_id is not None:
+        return get_or_404(unions, pk=union_id)
+    found = unions.order_by("depth", "path").first()
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def relief_child_unions(*, user: Any, campaign: ReliefCampaign) -> QuerySet[Union]:
+    """Unions of the campaign's subtree the user may pass budget to (children of unions where
+    the user approves)."""
+    approving = Union.objects.visible_to(user, "approve").filter(path__startswith=campaign.union_path)
+    return Union.objects.filter(parent__in=approving).active().order_by("path")
+
+
+def relief_target_list_for_user(
+    *, user: Any, campaign: ReliefCampaign, status: str = "", union: Union | None = None,
+) -> QuerySet[ReliefTarget]:
+    targets = ReliefTarget.objects.visible_to(user).filter(campaign=campaign).select_related("union", "payout")
+    if status:
+        targets = targets.filter(status=status)
+    if union is not None:
+        targets = targets.filter(union_path__startswith=union.path)
+    return targets.order_by("union_path", "pk")
+
+
+def relief_target_get_for_user(*, user: Any, relief_target_id: int, action: str = "view") -> ReliefTarget:
+    return get_or_404(
+        ReliefTarget.objects.visible_to(user, action).select_related("campaign", "union", "hardship_file", "payout"),
+        pk=relief_target_id,
+    )
+
+
+def relief_allocations_for_user(*, user: Any, campaign: ReliefCampaign) -> QuerySet[ReliefAllocation]:
+    """Allocations given or received by unions in the user's branch."""
+    paths = Union.objects.visible_to(user).filter(path__startswith=campaign.union_path).values("pk")
+    return (campaign.allocations.filter(Q(from_union__in=paths) | Q(to_union__in=paths))
+            .select_related("from_union", "to_union").order_by("pk"))
+
+
+def relief_addable_files(*, user: Any, campaign: ReliefCampaign) -> QuerySet[HardshipFile]:
+    """Active files of the user's branch inside the campaign, not on its list yet."""
+    listed = ReliefTarget.objects.filter(campaign=campaign).values("hardship_file_id")
+    return (HardshipFile.objects.visible_to(user, "change")
+            .filter(status=HardshipFile.Status.ACTIVE, union_path__startswith=campaign.union_path)
+            .exclude(pk__in=listed).select_related("union").order_by("union_path", "pk"))
+
+
+def relief_file_get_for_user(*, user: Any, hardship_file_id: int) -> HardshipFile:
+    return get_or_404(HardshipFile.objects.visible_to(user, "change"), pk=hardship_file_id)
+
+
+def relief_list_for_worker(*, user: Any) -> QuerySet[ReliefTarget]:
+    """送温暖 the worker received: visited households whose file is the worker's."""
+    if not getattr(user, "is_authenticated", False):
+        return ReliefTarget.objects.none()
+    return (ReliefTarget.objects.filter(hardship_file__user_id=user.pk, status=ReliefTarget.Status.VISITED)
+            .select_related("campaign", "union", "payout").order_by("-visited_on", "-pk"))

@@ -130,20 +130,127 @@ def _refuse_closed(accounts: Sequence[FundAccount], month: dt.date) -> None:
 
 def _month_totals_add(accounts: dict[int, FundAccount], deltas: dict[int, int], month: dt.date, kind: str) -> None:
     for account_id, delta in deltas.items():
-        account = accounts[account_id]
         debit, credit = (delta, 0) if delta > 0 else (0, -delta)
-        lookup = {"account_id": account_id, "month": month, "txn_kind": kind}
-        changes = {"debit": F("debit") + debit, "credit": F("credit") + credit, "net": F("net") + delta}
-        if AccountMonthTotal.objects.filter(**lookup).update(**changes):
-            continue
-        try:
-            with transaction.atomic():
-                AccountMonthTotal.objects.create(
-                    **lookup, union_id=account.union_id, union_path=account.union_path, source=account.source,
-                    account_kind=account.kind, debit=debit, credit=credit, net=delta,
-                )
-        except IntegrityError:  # the account rows are locked, so only a retry gets here
-            AccountMonthTotal.objects.filter(**lookup).update(**changes)
+        _month_total_add(accounts[account_id], debit, credit, month, kind)
+
+
+def _month_total_add(account: FundAccount, debit: int, credit: int, month: dt.date, kind: str) -> None:
+    if not debit and not credit:
+        return
+    lookup = {"account_id": account.pk, "month": month, "txn_kind": kind}
+    changes = {"debit": F("debit") + debit, "credit": F("credit") + credit, "net": F("net") + debit - credit}
+    if AccountMonthTotal.objects.filter(**lookup).update(**changes):
+        return
+    try:
+        with transaction.atomic():
+            AccountMonthTotal.objects.create(
+                **lookup, union_id=account.union_id, union_path=account.union_path, source=account.source,
+                account_kind=account.kind, debit=debit, credit=credit, net=debit - credit,
+            )
+    except IntegrityError:  # the account rows are locked, so only a retry gets here
+        AccountMonthTotal.objects.filter(**lookup).update(**changes)
+
+
+def _legs_check(legs: Sequence[Leg], source: str) -> tuple[dict[int, int], dict[int, FundAccount], int]:
+    """Net amount per account of a balanced set of legs, the accounts, and the debits' sum."""
+    if len(legs) < 2:
+        raise ValidationFailed(_("一笔凭证至少要有借贷两方。"), code="unbalanced")
+    deltas: dict[int, int] = defaultdict(int)
+    accounts_by_id: dict[int, FundAccount] = {}
+    for leg in legs:
+        if isinstance(leg.amount, bool) or not isinstance(leg.amount, int) or leg.amount == 0:
+            raise ValidationFailed(_("分录金额必须是非零的整数（分）。"), code="invalid_amount")
+        if leg.account.source != source:
+            raise ValidationFailed(_("一笔凭证只能在同一资金来源的账户之间记账。"), code="mixed_sources")
+        deltas[leg.account.pk] += leg.amount
+        accounts_by_id[leg.account.pk] = leg.account
+    if sum(deltas.values()) != 0:
+        raise ValidationFailed(_("借贷不平衡：借方合计必须等于贷方合计。"), code="unbalanced")
+    deltas = {pk: d for pk, d in deltas.items() if d != 0}
+    if len(deltas) < 2:
+        raise ValidationFailed(_("一笔凭证至少要有借贷两方。"), code="unbalanced")
+    amount = sum(d for d in deltas.values() if d > 0)
+    if amount > MAX_AMOUNT_FEN:
+        raise ValidationFailed(_("金额超出允许范围（单笔不超过 100 亿元）。"), code="invalid_amount", field="amount")
+    return deltas, accounts_by_id, amount
+
+
+def _funds_check(locked: dict[int, FundAccount], deltas: dict[int, int]) -> None:
+    for pk, delta in deltas.items():
+        account = locked[pk]
+        if not account.allow_negative and account.balance + delta < 0:
+            raise Conflict(
+                _("%(account)s 余额不足：现有 %(balance)s 元，本笔需要 %(need)s 元。")
+                % {"account": account, "balance": fen_to_yuan(account.balance), "need": fen_to_yuan(-delta)},
+                code="insufficient_funds", field="amount",
+            )
+
+
+@dataclass(frozen=True)
+class Posting:
+    """One transaction of a `ledger_post_many` call."""
+
+    legs: Sequence[Leg]
+    memo: str
+    payee_name: str = ""
+
+
+def ledger_post_many(
+    *, union: Union, kind: str, source: str, postings: Sequence[Posting], actor: Any = None,
+    booked_on: dt.date | None = None,
+) -> list[LedgerTransaction]:
+    """Book many balanced transactions of one union, kind, source and day at once (a payment
+    batch): the same checks and rows as `ledger_post` for each — its own transaction and legs —
+    but the accounts are locked once, funds are checked against the sum of all postings (all or
+    nothing), and balances and monthly totals are updated once per account. Returns the
+    transactions in the order given. One audit event for the whole set."""
+    if kind not in TransactionKind.values:
+        raise ValidationFailed(_("业务类型不正确。"), code="invalid_kind")
+    _source_check(source)
+    booked_on = _booked_on_check(booked_on)
+    month = month_start(booked_on)
+    checked = []
+    total: dict[int, int] = defaultdict(int)
+    accounts_by_id: dict[int, FundAccount] = {}
+    for posting in postings:
+        deltas, accounts, amount = _legs_check(posting.legs, source)
+        checked.append((posting, _memo_check(posting.memo), deltas, amount))
+        accounts_by_id.update(accounts)
+        for pk, delta in deltas.items():
+            total[pk] += delta
+    if not checked:
+        return []
+    total = {pk: d for pk, d in total.items() if d != 0}
+    with transaction.atomic():
+        locked = {a.pk: a for a in FundAccount.objects.select_for_update().filter(pk__in=accounts_by_id)
+                  .order_by("pk")}
+        _refuse_closed(list(locked.values()), month)
+        _funds_check(locked, total)
+        created_by = actor if getattr(actor, "is_authenticated", False) else None
+        txns = LedgerTransaction.objects.bulk_create([
+            LedgerTransaction(union=union, union_path=union.path, counterparty_path="", kind=kind, source=source,
+                              booked_on=booked_on, month=month, amount=amount, memo=memo,
+                              payee_name=posting.payee_name[:60], created_by=created_by)
+            for posting, memo, _deltas, amount in checked
+        ], batch_size=1000)
+        if any(t.pk is None for t in txns):  # a backend that does not return ids from bulk inserts
+            raise RuntimeError("bulk_create returned no primary keys")
+        LedgerEntry.objects.bulk_create([
+            LedgerEntry(transaction=txn, account_id=pk, amount=delta, month=month)
+            for txn, (_posting, _memo, deltas, _amount) in zip(txns, checked, strict=True)
+            for pk, delta in deltas.items()
+        ], batch_size=2000)
+        for pk, delta in total.items():
+            FundAccount.objects.filter(pk=pk).update(balance=F("balance") + delta)
+        # Monthly totals split debit and credit per account, summed over every posting.
+        for pk in accounts_by_id:
+            debit = sum(d for _p, _m, deltas, _a in checked for a, d in deltas.items() if a == pk and d > 0)
+            credit = -sum(d for _p, _m, deltas, _a in checked for a, d in deltas.items() if a == pk and d < 0)
+            _month_total_add(locked[pk], debit, credit, month, kind)
+        audit_record(actor=actor, action="ledger.post_many", target=union,
+                     data={"kind": kind, "source": source, "count": len(txns),
+                           "amount": sum(a for _p, _m, _d, a in checked)})
+    return txns
 
 
 def ledger_post(
@@ -172,25 +279,7 @@ def ledger_post(
     memo = _memo_check(memo)
     booked_on = _booked_on_check(booked_on)
     month = month_start(booked_on)
-    if len(legs) < 2:
-        raise ValidationFailed(_("一笔凭证至少要有借贷两方。"), code="unbalanced")
-    deltas: dict[int, int] = defaultdict(int)
-    accounts_by_id: dict[int, FundAccount] = {}
-    for leg in legs:
-        if isinstance(leg.amount, bool) or not isinstance(leg.amount, int) or leg.amount == 0:
-            raise ValidationFailed(_("分录金额必须是非零的整数（分）。"), code="invalid_amount")
-        if leg.account.source != source:
-            raise ValidationFailed(_("一笔凭证只能在同一资金来源的账户之间记账。"), code="mixed_sources")
-        deltas[leg.account.pk] += leg.amount
-        accounts_by_id[leg.account.pk] = leg.account
-    if sum(deltas.values()) != 0:
-        raise ValidationFailed(_("借贷不平衡：借方合计必须等于贷方合计。"), code="unbalanced")
-    deltas = {pk: d for pk, d in deltas.items() if d != 0}
-    if len(deltas) < 2:
-        raise ValidationFailed(_("一笔凭证至少要有借贷两方。"), code="unbalanced")
-    amount = sum(d for d in deltas.values() if d > 0)
-    if amount > MAX_AMOUNT_FEN:
-        raise ValidationFailed(_("金额超出允许范围（单笔不超过 100 亿元）。"), code="invalid_amount", field="amount")
+    deltas, accounts_by_id, amount = _legs_check(legs, source)
 
     with transaction.atomic():
         # Lock in id order: two postings over the same accounts wait for each other, never deadlock.
@@ -204,14 +293,7 @@ def ledger_post(
                                            code="idempotency_key_reused")
                 return existing
         _refuse_closed(list(locked.values()), month)
-        for pk, delta in deltas.items():
-            account = locked[pk]
-            if not account.allow_negative and account.balance + delta < 0:
-                raise Conflict(
-                    _("%(account)s 余额不足：现有 %(balance)s 元，本笔需要 %(need)s 元。")
-                    % {"account": account, "balance": fen_to_yuan(account.balance), "need": fen_to_yuan(-delta)},
-                    code="insufficient_funds", field="amount",
-                )
+        _funds_check(locked, deltas)
         txn = LedgerTransaction.objects.create(
             union=union, union_path=union.path, counterparty=counterparty,
             counterparty_path=counterparty.path if counterparty else "", kind=kind, source=source,

@@ -11,6 +11,7 @@ urlpatterns = [
     path("hardship/<int:pk>/", views.hardship_detail, name="hardship_detail"),
     path("grants/apply/", views.grant_apply, name="grant_apply"),
     path("grants/<int:pk>/", views.grant_detail, name="grant_detail"),
+    path("grants/<int:pk>/review/", views.grant_review, name="grant_review"),
     path("notices/", views.notices, name="notices"),
     path("notices/<int:pk>/object/", views.notice_object, name="notice_object"),
 ]

@@ -4,6 +4,8 @@ and one application's progress. Reads through selectors, writes through services
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,7 +19,7 @@ from gonghui.core.idempotency import idempotent_form
 from gonghui.core.web import apply_domain_error, run_service
 
 from . import grants, hardship, selectors
-from .forms import GrantApplyForm, HardshipApplyForm, ObjectionForm
+from .forms import GrantApplyForm, HardshipApplyForm, ObjectionForm, ReviewRequestForm
 
 
 @worker_required
@@ -26,6 +28,7 @@ def mine(request: HttpRequest) -> HttpResponse:
         "files": selectors.hardship_file_list_for_worker(user=request.user)[:50],
         "grants": selectors.grant_list_for_worker(user=request.user)[:50],
         "payments": selectors.payout_list_for_worker(user=request.user)[:100],
+        "relief": selectors.relief_list_for_worker(user=request.user)[:50],
     })
 
 
@@ -58,31 +61,66 @@ def hardship_detail(request: HttpRequest, pk: int) -> HttpResponse:
     })
 
 
+def _chosen_program(request: HttpRequest, programs: list[Any]) -> Any:
+    """The program picked (?program= or the posted one); the only one when there is one."""
+    raw = request.POST.get("program") or request.GET.get("program") or ""
+    if raw.isdigit():
+        return next((p for p in programs if p.pk == int(raw)), None)
+    return programs[0] if len(programs) == 1 else None
+
+
 @worker_required
 @idempotent_form
 @require_http_methods(["GET", "POST"])
 def grant_apply(request: HttpRequest) -> HttpResponse:
     programs = selectors.grant_programs_for_worker(user=request.user)
-    initial = {"program": request.GET["program"]} if request.GET.get("program", "").isdigit() else {}
-    form = GrantApplyForm(request.POST or None, programs=programs, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    program = _chosen_program(request, programs)
+    initial = {"program": program.pk} if program is not None else {}
+    form = GrantApplyForm(request.POST or None, request.FILES or None, programs=programs, program=program,
+                          initial=initial)
+    if request.method == "POST" and program is not None and form.is_valid():
         d = form.cleaned_data
         try:
             program = selectors.grant_program_for_worker(user=request.user, grant_program_id=d["program"])
             grant = grants.grant_apply(user=request.user, program=program, amount=d["amount"], reason=d["reason"],
-                                       bank_account=d["bank_account"], bank_name=d["bank_name"])
+                                       bank_account=d["bank_account"], bank_name=d["bank_name"],
+                                       documents=form.documents(), student=form.student())
         except DomainError as exc:
             apply_domain_error(exc, form=form)
         else:
             messages.success(request, _("申请已提交。"))
             return redirect("assistance:grant_detail", pk=grant.pk)
-    return render(request, "assistance/pages/grant_apply.html", {"form": form, "programs": programs})
+    return render(request, "assistance/pages/grant_apply.html", {"form": form, "programs": programs,
+                                                                  "program": program})
+
+
+def _grant_page(request: HttpRequest, grant: Any, review_form: Any = None, status: int = 200) -> HttpResponse:
+    return render(request, "assistance/pages/grant_mine.html", {
+        "grant": grant, "documents": selectors.grant_documents(grant=grant),
+        "review_form": review_form or ReviewRequestForm(),
+    }, status=status)
 
 
 @worker_required
 def grant_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _grant_page(request, selectors.grant_get_for_worker(user=request.user, grant_id=pk))
+
+
+@worker_required
+@require_POST
+def grant_review(request: HttpRequest, pk: int) -> HttpResponse:
+    """复核: the worker asks for a review of a rejection, with a reason."""
     grant = selectors.grant_get_for_worker(user=request.user, grant_id=pk)
-    return render(request, "assistance/pages/grant_mine.html", {"grant": grant})
+    form = ReviewRequestForm(request.POST)
+    if form.is_valid():
+        try:
+            grants.grant_review_request(grant=grant, by=request.user, reason=form.cleaned_data["reason"])
+        except DomainError as exc:
+            apply_domain_error(exc, form=form)
+        else:
+            messages.success(request, _("复核申请已提交，上级工会将在期限内答复。"))
+            return redirect("assistance:grant_detail", pk=grant.pk)
+    return _grant_page(request, grant, form, status=422)
 
 
 def notices(request: HttpRequest) -> HttpResponse:

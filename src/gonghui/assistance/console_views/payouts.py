@@ -149,3 +149,13 @@ def batch_file(request: HttpRequest, payment_batch_id: int) -> HttpResponse:
     )
     response["Content-Disposition"] = f'attachment; filename="{batch.number}.xlsx"'
     return response
+
+
+@console_view
+def batch_file_csv(request: HttpRequest, payment_batch_id: int) -> HttpResponse:
+    batch = selectors.payment_batch_get_for_user(user=request.user, payment_batch_id=payment_batch_id,
+                                                 action=WRITE)
+    response = HttpResponse(payouts.payment_batch_file(batch=batch, actor=request.user, file_format="csv"),
+                            content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{batch.number}.csv"'
+    return response
