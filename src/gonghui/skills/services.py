@@ -717,10 +717,11 @@ def proposal_cosign(*, proposal: Proposal, user: Any) -> Cosign:
         raise NotFound()
     if proposal.proposer_id == user.pk:
         raise Conflict(_("不能附议自己的建议。"), code="cosign_own")
-    if not proposal.is_open:
-        raise Conflict(_("建议已经答复，不再接受附议。"), code="cosign_closed")
     try:
         with transaction.atomic():
+            proposal = _lock(proposal)  # the status as it is now, not as the caller read it
+            if not proposal.is_open:
+                raise Conflict(_("建议已经答复，不再接受附议。"), code="cosign_closed")
             return Cosign.objects.create(proposal=proposal, user=user, name=membership.person.name[:40])
     except IntegrityError as exc:
         raise Conflict(_("您已经附议过这条建议。"), code="cosign_twice") from exc
