@@ -72,9 +72,19 @@ from gonghui.members.models import (
     Person,
 )
 from gonghui.members.services import membership_application_submit, roster_import_create
-from gonghui.skills import services as skills_services
-from gonghui.skills.models import Academy, Attempt, Author, Certificate, Course, Enrolment, Lesson, Proposal, ProposalPolicy
 from gonghui.orgs.models import Employer, Union
+from gonghui.skills import services as skills_services
+from gonghui.skills.models import (
+    Academy,
+    Attempt,
+    Author,
+    Certificate,
+    Course,
+    Enrolment,
+    Lesson,
+    Proposal,
+    ProposalPolicy,
+)
 from gonghui.stations import services as station_services
 from gonghui.stations.models import (
     ServiceRecord,

@@ -34,8 +34,8 @@ from gonghui.members.api import cards_router
 from gonghui.members.api import router as members_router
 from gonghui.members.api_roster import router as roster_router
 from gonghui.notices.api import router as notices_router
-from gonghui.skills.api import router as skills_router
 from gonghui.orgs.api import router as orgs_router
+from gonghui.skills.api import router as skills_router
 from gonghui.stations.api import router as stations_router
 from gonghui.stats.api import router as stats_router
 

@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from gonghui.core.errors import Conflict, NotFound, ValidationFailed
+from gonghui.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from gonghui.skills import selectors, services
 from gonghui.skills.models import Course, Lesson
 from tests.factories import Tree, make_staff, make_worker_user
@@ -85,9 +85,9 @@ def test_inactive_author_cannot_write():
     tree = Tree()
     author = make_author(union=tree.grassroots_a)
     author.active = False
-    with pytest.raises(Exception) as exc:
+    with pytest.raises(PermissionDenied) as exc:
         services.course_create(author=author, title="课", trade="焊工", level="junior", provider="union")
-    assert getattr(exc.value, "code", "") == "author_inactive"
+    assert exc.value.code == "author_inactive"
 
 
 # --- checked uploads and links ----------------------------------------------------------------

@@ -88,7 +88,7 @@ def test_from_submission_to_reward_the_proposer_sees_every_step():
     assert (proposal.benefit_fen, proposal.benefit_verified_by, proposal.benefit_recorded_by) == (1234567, "财务科 钱会计", reviewer)
     steps = [e.body for e in selectors.proposal_events_public(proposal=proposal)]
     assert steps == [
-        "已提交，%s 将于 2026-10-08 前答复。" % tree.grassroots_a.name,
+        f"已提交，{tree.grassroots_a.name} 将于 2026-10-08 前答复。",
         "已交评审，答复期限 2026-10-08。",
         "采纳：安全收益明显，采纳",
         "已实施：全车间 20 把焊枪已加装",

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
+from pydantic import Field
 
 from gonghui.accounts.auth import session_or_token
 from gonghui.core.errors import NotFound, ValidationFailed
@@ -44,13 +45,13 @@ router = Router()
 
 
 class CatalogueQuery(Schema):
-    q: str = ""
-    trade: str = ""
-    level: str = ""
-    provider: str = ""
-    series: str = ""
-    limit: int = 20
-    offset: int = 0
+    q: str = Field(default="", max_length=40)
+    trade: str = Field(default="", max_length=40)
+    level: str = Field(default="", max_length=20)
+    provider: str = Field(default="", max_length=12)
+    series: str = Field(default="", max_length=60)
+    limit: int = Field(default=20, ge=1, le=100)
+    offset: int = Field(default=0, ge=0, le=10_000)
 
 
 def course_out(c: Course) -> dict[str, Any]:
@@ -63,15 +64,13 @@ def course_out(c: Course) -> dict[str, Any]:
 def course_detail_out(c: Course) -> dict[str, Any]:
     lessons = [{"id": lesson.pk, "order": lesson.order, "title": lesson.title, "kind": lesson.kind,
                 "video_url": lesson.video_url, "file_url": lesson.upload.url if lesson.upload else "",
-                "has_quiz": bool(lesson.quiz)} for lesson in selectors.lessons_of(course=c)]
+                "has_quiz": bool(getattr(lesson, "quiz", 0))} for lesson in selectors.lessons_of(course=c)]
     return {**course_out(c), "description": c.description, "exam_questions": c.exam_questions,
             "exam_minutes": c.exam_minutes, "lessons": lessons}
 
 
 @router.get("/courses", response=list[CourseOut], auth=None, summary="课程目录（支持中文与拼音首字母搜索）")
 def course_catalogue(request: HttpRequest, filters: Query[CatalogueQuery]) -> list[dict[str, Any]]:
-    if not 1 <= filters.limit <= 100 or not 0 <= filters.offset <= 10_000:
-        raise ValidationFailed(code="paging_invalid", field="limit")
     qs = selectors.course_search(q=filters.q, trade=filters.trade, level=filters.level, provider=filters.provider,
                                  series=filters.series)
     return [course_out(c) for c in qs[filters.offset:filters.offset + filters.limit]]

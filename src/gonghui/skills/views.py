@@ -31,7 +31,7 @@ worker_login_required = login_required(login_url="accounts:worker_login")
 def index(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "")[:40]
     filters = {k: request.GET.get(k, "")[:40] for k in ("trade", "level", "provider")}
-    courses = selectors.course_search(q=q, **filters)[:50]
+    courses = selectors.course_search(q=q, trade=filters["trade"], level=filters["level"], provider=filters["provider"])[:50]
     return render(request, "skills/pages/index.html", {
         "courses": courses, "q": q, "filters": filters, "trades": selectors.trades_published(),
         "levels": Level.choices, "providers": Provider.choices,
@@ -126,7 +126,8 @@ def attempt(request: HttpRequest, attempt_id: int) -> HttpResponse:
     result = None
     if request.method == "POST" and attempt_obj.submitted_at is None:
         answers: dict[str, Any] = {}
-        for key, value in request.POST.items():
+        for key in request.POST:
+            value = request.POST.get(key, "")
             if key.startswith("q") and key[1:].isdigit() and value.isdigit():
                 answers[key[1:]] = int(value)
         try:
@@ -275,7 +276,7 @@ def proposal_detail(request: HttpRequest, proposal_id: int) -> HttpResponse:
         own = False
     return render(request, "skills/pages/proposal.html", {
         "proposal": proposal, "own": own, "events": selectors.proposal_events_public(proposal=proposal),
-        "cosigns": proposal.cosigns.order_by("at"), "cosigned": proposal.cosigns.filter(user=request.user).exists(),
+        "cosigns": proposal.cosigns.order_by("at"), "cosigned": proposal.cosigns.filter(user_id=request.user.pk or 0).exists(),
     })
 
 
