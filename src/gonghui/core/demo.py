@@ -141,6 +141,7 @@ def demo_load() -> Demo:
     _cases_demo(demo, admin)
     _legal_demo(demo, admin)
     _campaigns_demo(demo)
+    _skills_demo(demo)
     demo.logins.append((WORKER_PHONE, "职工（短信验证码登录）", "—"))
     return demo
 
@@ -183,6 +184,18 @@ def _campaigns_demo(demo: Demo) -> None:
 
     members = Membership.objects.filter(status="active", person__user__isnull=False).select_related("person__user")
     campaigns_demo_load(union=demo.unions["sz"], workers=[m.person.user for m in members.order_by("pk")[:3]])
+
+
+def _skills_demo(demo: Demo) -> None:
+    from gonghui.skills.demo import skills_demo_load
+
+    def user_of(name: str) -> User:
+        return Person.objects.select_related("user").get(name=name).user
+
+    skills_demo_load(
+        union=demo.unions["sz"], author_user=user_of("黄志明"), learner=user_of("林晓燕"), proposer=user_of("陈建国"),
+        reviewer=User.objects.get(username="nanshan"),
+    )
 
 
 def _legal_demo(demo: Demo, admin: User) -> None:
