@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from gonghui.accounts.auth import session_or_token
@@ -199,7 +199,7 @@ def my_lesson_add(request: HttpRequest, course_id: int, payload: LessonIn) -> di
 
 @router.post("/me/courses/{int:course_id}/questions", response={201: None}, auth=session_or_token,
              summary="添加试题（课时测验或结业考试题库）")
-def my_question_add(request: HttpRequest, course_id: int, payload: QuestionIn) -> tuple[int, None]:
+def my_question_add(request: HttpRequest, course_id: int, payload: QuestionIn) -> Status[None]:
     course = selectors.course_get_authored(user=request.user, course_id=course_id)
     lesson = None
     if payload.lesson_id is not None:
@@ -208,7 +208,7 @@ def my_question_add(request: HttpRequest, course_id: int, payload: QuestionIn) -
             raise ValidationFailed(code="lesson_other_course", field="lesson_id")
     services.question_add(course=course, by=request.user, text=payload.text, options=payload.options,
                           answer=payload.answer, lesson=lesson)
-    return 201, None
+    return Status(201, None)
 
 
 @router.post("/me/courses/{int:course_id}/submit", response=StaffCourseOut, auth=session_or_token, summary="提交审核")
@@ -250,8 +250,8 @@ def proposal_out(p: Proposal, *, public_only: bool = True) -> dict[str, Any]:
 
 
 @router.post("/me/proposals", response={201: ProposalOut}, auth=session_or_token, summary="提交合理化建议")
-def my_proposal_submit(request: HttpRequest, payload: ProposalIn) -> tuple[int, dict[str, Any]]:
-    return 201, proposal_out(services.proposal_submit(user=request.user, **payload.dict()))
+def my_proposal_submit(request: HttpRequest, payload: ProposalIn) -> Status[dict[str, Any]]:
+    return Status(201, proposal_out(services.proposal_submit(user=request.user, **payload.dict())))
 
 
 @router.get("/me/proposals", response=list[ProposalOut], auth=session_or_token, summary="我的合理化建议")
