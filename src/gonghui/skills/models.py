@@ -127,7 +127,11 @@ class Course(models.Model):
             models.CheckConstraint(condition=Q(pass_mark__gte=1, pass_mark__lte=100), name="course_pass_mark_range"),
             models.CheckConstraint(condition=Q(hours__gte=1), name="course_hours_positive"),
         ]
-        indexes = [models.Index(fields=["status", "trade"], name="skills_course_status_trade")]
+        indexes = [
+            models.Index(fields=["status", "trade"], name="skills_course_status_trade"),
+            # The catalogue walks published courses newest first and stops at a page.
+            models.Index(fields=["status", "-published_at", "-id"], name="skills_course_catalogue"),
+        ]
 
     def __str__(self) -> str:
         return self.title
