@@ -46,7 +46,8 @@ from gonghui.assistance.models import (
     PaymentBatch,
     Payout,
 )
-from gonghui.campaigns.models import Campaign, Draw, Winner
+from gonghui.campaigns import services as campaign_services
+from gonghui.campaigns.models import Campaign, Draw, ServiceActivity, Winner
 from gonghui.cases import legal_services
 from gonghui.cases import services as case_services
 from gonghui.cases.models import (
@@ -233,6 +234,10 @@ FACTORIES: dict[type[models.Model], Callable[[World], Any]] = {
     LedgerTransaction: _disbursement,
     LedgerPeriod: lambda w: ledger_services.ledger_period_close(union=w.tree.grassroots_a, month=dt.date(2025, 1, 1)),
     Campaign: lambda w: make_campaign(union=w.tree.grassroots_a),
+    ServiceActivity: lambda w: campaign_services.activity_create(
+        actor=w.tree.staff_a, union=w.tree.grassroots_a, kind="meal", name="爱心餐", starts_on=dt.date(2025, 3, 1),
+        ends_on=dt.date(2025, 3, 31), points=[campaign_services.PointSpec("食堂")],
+    ),
     Winner: lambda w: campaign_winner_for(union=w.tree.grassroots_a, user=w.worker),
     Draw: lambda w: w.get(Winner).draw,
     Payout: lambda w: payouts.payout_create(
@@ -299,6 +304,9 @@ NOT_BRANCH_OBJECTS: dict[str, str] = {
     "skills.LessonDone": "one worker's progress row: read only through their enrolment",
     "skills.ProposalEvent": "a proposal's timeline: read only through its proposal",
     "skills.Cosign": "a co-signature: read only through its proposal",
+    "campaigns.ServicePoint": "an activity's configuration: read only through its activity",
+    "campaigns.Voucher": "one worker's own voucher, addressed by its code: tests/campaigns/test_activity_pages.py "
+                         "checks another branch's staff get 404 on its redeem page",
 }
 
 # Operations with an id that anyone may call, and why.
@@ -316,6 +324,8 @@ PUBLIC_OPERATIONS: dict[str, str] = {
     "course_detail": "a published course is open to everyone (the catalogue is public)",
     "course_enrol": "any worker enrols in any published course",
     "grant_object": "anyone signed in may object to a grant on public notice (the notice board is public)",
+    "activity_vouchers": "the worker's own vouchers in any published service activity",
+    "activity_voucher_take": "any eligible worker takes a voucher in any published service activity",
 }
 
 # Values for path parameters that are not ids. Refused calls try them all; the owner's

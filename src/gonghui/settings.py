@@ -283,6 +283,9 @@ STATIC_ROOT = Path(env("STATIC_ROOT", str(PROJECT_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(PROJECT_DIR / "media")))
+# What the nearby station search last read, for a process that starts while the database is
+# away (stations/index.py); "" to keep none. Public station data only.
+STATIONS_INDEX_SNAPSHOT = env("STATIONS_INDEX_SNAPSHOT", str(PROJECT_DIR / "var" / "stations-index.json.gz"))
 STORAGES = {
     # Uploads are served only through gonghui.core.files.protected_file (access checked).
     "default": {"BACKEND": "gonghui.core.files.ProtectedStorage"},

@@ -183,7 +183,11 @@ def _campaigns_demo(demo: Demo) -> None:
     from gonghui.members.models import Membership
 
     members = Membership.objects.filter(status="active", person__user__isnull=False).select_related("person__user")
-    campaigns_demo_load(union=demo.unions["sz"], workers=[m.person.user for m in members.order_by("pk")[:3]])
+    workers = [m.person.user for m in members.order_by("pk")[:3]]
+    campaigns_demo_load(union=demo.unions["sz"], workers=workers)
+    from gonghui.campaigns.demo import activities_demo_load
+
+    activities_demo_load(union=demo.unions["sz"], staff=User.objects.get(username="shenzhen"), workers=workers)
 
 
 def _skills_demo(demo: Demo) -> None:
