@@ -194,7 +194,10 @@ def _skills_demo(demo: Demo) -> None:
     from gonghui.skills.demo import skills_demo_load
 
     def user_of(name: str) -> User:
-        return Person.objects.select_related("user").get(name=name).user
+        user = Person.objects.select_related("user").get(name=name).user
+        if user is None:
+            raise LookupError(f"demo person {name} has no account")
+        return user
 
     skills_demo_load(
         union=demo.unions["sz"], author_user=user_of("黄志明"), learner=user_of("林晓燕"), proposer=user_of("陈建国"),
