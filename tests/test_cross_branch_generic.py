@@ -92,6 +92,18 @@ from gonghui.members.models import (
 )
 from gonghui.members.services import membership_application_submit, roster_import_create
 from gonghui.orgs.models import Employer, Union
+from gonghui.skills import services as skills_services
+from gonghui.skills.models import (
+    Academy,
+    Attempt,
+    Author,
+    Certificate,
+    Course,
+    Enrolment,
+    Lesson,
+    Proposal,
+    ProposalPolicy,
+)
 from gonghui.stations import services as station_services
 from gonghui.stations.models import (
     ServiceRecord,
@@ -110,6 +122,7 @@ from tests.cases.helpers import PNG, app_case, png
 from tests.factories import Tree, make_id_number, make_member, make_staff, make_worker_user
 from tests.members.helpers import make_transfer
 from tests.roster.helpers import csv_bytes, row, upload
+from tests.skills.helpers import certificate_for, make_author, make_course
 from tests.stations.helpers import make_station
 
 pytestmark = pytest.mark.django_db
@@ -311,6 +324,21 @@ FACTORIES: dict[type[models.Model], Callable[[World], Any]] = {
         user=make_member(union=w.tree.grassroots_a, user=w.worker).person.user, household=[], monthly_income=0,
         cause="illness", cause_note="重病",
     ),
+    Academy: lambda w: skills_services.academy_create(actor=w.tree.staff_a, union=w.tree.grassroots_a, name="焊工工匠学院"),
+    # The worker authors the course, so the authoring /me/ operations have an owner.
+    Author: lambda w: make_author(union=w.tree.grassroots_a, user=w.worker),
+    Course: lambda w: make_course(union=w.tree.grassroots_a, author=w.get(Author), quiz_on_first=True),
+    Lesson: lambda w: w.get(Course).lessons.first(),
+    Enrolment: lambda w: skills_services.enrol(course=w.get(Course), user=w.worker),
+    Attempt: lambda w: skills_services.attempt_start(enrolment=w.get(Enrolment), lesson=w.get(Lesson)),
+    Certificate: lambda w: certificate_for(union=w.tree.grassroots_a, user=w.worker, course=w.get(Course)),
+    ProposalPolicy: lambda w: skills_services.policy_set(actor=w.tree.staff_a, union=w.tree.grassroots_a,
+                                                         ordinary_months=1, major_months=3),
+    # The worker's own proposal (a member of grassroots A), so /me/ operations have an owner.
+    Proposal: lambda w: skills_services.proposal_submit(
+        user=make_member(union=w.tree.grassroots_a, user=w.worker).person.user, title="焊枪加装防护罩",
+        problem="飞溅烫伤", suggestion="加装防护罩", expected_benefit="减少工伤",
+    ),
 }
 
 # Rows that belong to a union but are no branch object of their own, and why.
@@ -341,6 +369,10 @@ NOT_BRANCH_OBJECTS: dict[str, str] = {
     "campaigns.Participant": "one worker's own entry in a campaign, never addressed by id",
     "campaigns.TaskCompletion": "one worker's own record, never addressed by id",
     "campaigns.FuCard": "one worker's own card book, read by the worker through the campaign",
+    "skills.Question": "a course's question bank: read only through its course and the attempts that drew it",
+    "skills.LessonDone": "one worker's progress row: read only through their enrolment",
+    "skills.ProposalEvent": "a proposal's timeline: read only through its proposal",
+    "skills.Cosign": "a co-signature: read only through its proposal",
     "campaigns.ServicePoint": "an activity's configuration: read only through its activity",
     "campaigns.Voucher": "one worker's own voucher, addressed by its code: tests/campaigns/test_activity_pages.py "
                          "checks another branch's staff get 404 on its redeem page",
@@ -358,6 +390,8 @@ PUBLIC_OPERATIONS: dict[str, str] = {
     "campaign_book": "the worker's own card book in any published campaign",
     "campaign_combine": "the worker's own cards in any published campaign",
     "campaign_draw_public": "a draw's record is published for anyone to verify",
+    "course_detail": "a published course is open to everyone (the catalogue is public)",
+    "course_enrol": "any worker enrols in any published course",
     "grant_object": "anyone signed in may object to a grant on public notice (the notice board is public)",
     "activity_vouchers": "the worker's own vouchers in any published service activity",
     "activity_voucher_take": "any eligible worker takes a voucher in any published service activity",

@@ -36,6 +36,7 @@ from gonghui.members.api import router as members_router
 from gonghui.members.api_roster import router as roster_router
 from gonghui.notices.api import router as notices_router
 from gonghui.orgs.api import router as orgs_router
+from gonghui.skills.api import router as skills_router
 from gonghui.stations.api import router as stations_router
 from gonghui.stats.api import router as stats_router
 
@@ -152,3 +153,4 @@ api.add_router("/assistance", assistance_router, tags=["帮扶资金"])
 api.add_router("/stats", stats_router, tags=["统计"])
 api.add_router("/campaigns", campaigns_router, tags=["健身活动"])
 api.add_router("/bargaining", bargaining_router, tags=["集体协商与安全监督"])
+api.add_router("/skills", skills_router, tags=["建功立业"])

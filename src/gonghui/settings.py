@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "gonghui.assistance",
     "gonghui.campaigns",
     "gonghui.bargaining",
+    "gonghui.skills",
     "gonghui.notices",
     "gonghui.stats",
     "gonghui.web",
@@ -243,7 +244,15 @@ CELERY_BEAT_SCHEDULE = {
     "stats-snapshot-nightly": {"task": "stats.snapshot_nightly", "schedule": crontab(hour=1, minute=30)},
     "campaigns-draws-run-due": {"task": "campaigns.draws_run_due", "schedule": 300.0},
     "campaigns-winners-expire": {"task": "campaigns.winners_expire", "schedule": 3600.0},
+    "skills-proposals-deadlines": {"task": "skills.proposals_deadlines", "schedule": 24 * 3600.0},
 }
+# 技能云 lesson uploads (skills/services.py) and the hosts an external video link may point at.
+SKILLS_VIDEO_MAX_MB = int(env("SKILLS_VIDEO_MAX_MB", "200"))
+SKILLS_PDF_MAX_MB = int(env("SKILLS_PDF_MAX_MB", "20"))
+SKILLS_VIDEO_HOSTS = tuple(
+    h.strip() for h in env("SKILLS_VIDEO_HOSTS", "v.qq.com,www.bilibili.com,player.bilibili.com,www.ixigua.com,tv.cctv.com").split(",")
+    if h.strip()
+)
 # The nightly statistics snapshot is a batch job: its statements may run longer than a request's.
 STATS_STATEMENT_TIMEOUT_MS = int(env("STATS_STATEMENT_TIMEOUT_MS", str(30 * 60 * 1000)))
 ROSTER_JOB_LEASE_SECONDS = int(env("ROSTER_JOB_LEASE_SECONDS", "600"))

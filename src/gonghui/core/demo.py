@@ -142,6 +142,7 @@ def demo_load() -> Demo:
     _legal_demo(demo, admin)
     _campaigns_demo(demo)
     _bargaining_demo(demo, admin)
+    _skills_demo(demo)
     demo.logins.append((WORKER_PHONE, "职工（短信验证码登录）", "—"))
     return demo
 
@@ -194,6 +195,21 @@ def _bargaining_demo(demo: Demo, admin: User) -> None:
     from gonghui.bargaining.demo import bargaining_demo_load
 
     bargaining_demo_load(unions=demo.unions, employers=demo.employers, actor=admin)
+
+
+def _skills_demo(demo: Demo) -> None:
+    from gonghui.skills.demo import skills_demo_load
+
+    def user_of(name: str) -> User:
+        user = Person.objects.select_related("user").get(name=name).user
+        if user is None:
+            raise LookupError(f"demo person {name} has no account")
+        return user
+
+    skills_demo_load(
+        union=demo.unions["sz"], author_user=user_of("黄志明"), learner=user_of("林晓燕"), proposer=user_of("陈建国"),
+        reviewer=User.objects.get(username="nanshan"),
+    )
 
 
 def _legal_demo(demo: Demo, admin: User) -> None:

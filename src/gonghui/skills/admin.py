@@ -1,0 +1,98 @@
+"""Admin for skills: read-only look-ups. Every change goes through the console and the
+services (review, certificates, proposal steps); the deadline policy is edited in the console."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from .models import (
+    Academy,
+    Attempt,
+    Author,
+    Certificate,
+    Cosign,
+    Course,
+    Enrolment,
+    Lesson,
+    Proposal,
+    ProposalEvent,
+    ProposalPolicy,
+)
+
+
+class ReadOnlyMixin:
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class LessonInline(ReadOnlyMixin, admin.TabularInline):
+    model = Lesson
+    fields = ("order", "title", "kind", "content_type", "video_url")
+
+
+@admin.register(Course)
+class CourseAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ("title", "union", "author", "trade", "level", "provider", "status", "published_at")
+    list_filter = ("status", "provider", "level")
+    search_fields = ("title", "title_initials", "trade")
+    inlines = (LessonInline,)
+
+
+@admin.register(Academy)
+class AcademyAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ("name", "union", "trades")
+    search_fields = ("name",)
+
+
+@admin.register(Author)
+class AuthorAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ("name", "title", "union", "academy", "active")
+
+
+@admin.register(Enrolment)
+class EnrolmentAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ("course", "user", "enrolled_at", "completed_at", "hours_earned")
+
+
+@admin.register(Attempt)
+class AttemptAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ("enrolment", "kind", "started_at", "submitted_at", "score", "passed")
+    exclude = ("question_ids",)
+
+
+@admin.register(Certificate)
+class CertificateAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ("serial", "enrolment", "hours", "score", "issued_at", "revoked_at")
+    search_fields = ("serial",)
+
+
+class EventInline(ReadOnlyMixin, admin.TabularInline):
+    model = ProposalEvent
+    fields = ("at", "status", "body", "public")
+
+
+class CosignInline(ReadOnlyMixin, admin.TabularInline):
+    model = Cosign
+    fields = ("name", "at")
+
+
+@admin.register(Proposal)
+class ProposalAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ("number", "title", "union", "status", "major", "due_on", "escalated_at")
+    list_filter = ("status", "major")
+    search_fields = ("number", "title")
+    inlines = (EventInline, CosignInline)
+
+
+@admin.register(ProposalPolicy)
+class ProposalPolicyAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ("union", "ordinary_months", "major_months", "remind_days")

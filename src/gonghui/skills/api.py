@@ -1,0 +1,321 @@
+"""Skills API (/api/v1/skills/): the public course catalogue and certificate check; the
+worker's learning (enrol, lessons, quizzes, the exam, 学时 and certificates), authoring for
+model workers and craftsmen; 合理化建议 for workers (submit, follow, co-sign) and staff
+(route, answer, implement, benefit, reward)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Query, Router, Schema, Status
+from pydantic import Field
+
+from gonghui.accounts.auth import session_or_token
+from gonghui.core.errors import NotFound, ValidationFailed
+
+from . import selectors, services
+from .models import Attempt, Certificate, Course, Enrolment, Proposal
+from .schemas import (
+    AnswersIn,
+    AttemptOut,
+    AttemptResultOut,
+    BenefitIn,
+    CertificateCheckOut,
+    CosignOut,
+    CourseDetailOut,
+    CourseIn,
+    CourseOut,
+    DecideIn,
+    EnrolmentOut,
+    ImplementIn,
+    LessonIn,
+    LessonOut,
+    ProposalIn,
+    ProposalOut,
+    QuestionIn,
+    ReviewIn,
+    RewardIn,
+    RouteIn,
+    StaffCourseOut,
+    TranscriptOut,
+)
+
+router = Router()
+
+
+class CatalogueQuery(Schema):
+    q: str = Field(default="", max_length=40)
+    trade: str = Field(default="", max_length=40)
+    level: str = Field(default="", max_length=20)
+    provider: str = Field(default="", max_length=12)
+    series: str = Field(default="", max_length=60)
+    limit: int = Field(default=20, ge=1, le=100)
+    offset: int = Field(default=0, ge=0, le=10_000)
+
+
+def course_out(c: Course) -> dict[str, Any]:
+    return {"id": c.pk, "title": c.title, "trade": c.trade, "level": c.level, "level_label": str(c.get_level_display()),
+            "provider": c.provider, "provider_label": str(c.get_provider_display()), "series": c.series,
+            "union": c.union.name, "author": str(c.author), "academy": c.academy.name if c.academy else "",
+            "hours": c.hours, "pass_mark": c.pass_mark}
+
+
+def course_detail_out(c: Course) -> dict[str, Any]:
+    lessons = [{"id": lesson.pk, "order": lesson.order, "title": lesson.title, "kind": lesson.kind,
+                "video_url": lesson.video_url, "file_url": lesson.upload.url if lesson.upload else "",
+                "has_quiz": bool(getattr(lesson, "quiz", 0))} for lesson in selectors.lessons_of(course=c)]
+    return {**course_out(c), "description": c.description, "exam_questions": c.exam_questions,
+            "exam_minutes": c.exam_minutes, "lessons": lessons}
+
+
+@router.get("/courses", response=list[CourseOut], auth=None, summary="课程目录（支持中文与拼音首字母搜索）")
+def course_catalogue(request: HttpRequest, filters: Query[CatalogueQuery]) -> list[dict[str, Any]]:
+    qs = selectors.course_search(q=filters.q, trade=filters.trade, level=filters.level, provider=filters.provider,
+                                 series=filters.series)
+    return [course_out(c) for c in qs[filters.offset:filters.offset + filters.limit]]
+
+
+@router.get("/courses/{int:course_id}", response=CourseDetailOut, auth=None, summary="课程详情")
+def course_detail(request: HttpRequest, course_id: int) -> dict[str, Any]:
+    return course_detail_out(selectors.course_get_published(course_id=course_id))
+
+
+@router.post("/courses/{int:course_id}/enrol", response=EnrolmentOut, auth=session_or_token, summary="报名学习")
+def course_enrol(request: HttpRequest, course_id: int) -> dict[str, Any]:
+    course = selectors.course_get_published(course_id=course_id)
+    return enrolment_out(services.enrol(course=course, user=request.user))
+
+
+def enrolment_out(e: Enrolment) -> dict[str, Any]:
+    cert = selectors.certificate_id_of(enrolment=e)
+    return {"id": e.pk, "course_id": e.course_id, "course": e.course.title, "last_lesson_id": e.last_lesson_id,
+            "lessons_done": sorted(selectors.lessons_done_ids(enrolment=e)), "completed_at": e.completed_at,
+            "hours_earned": e.hours_earned, "certificate_id": cert}
+
+
+@router.get("/me/enrolments", response=list[EnrolmentOut], auth=session_or_token, summary="我的学习")
+def my_enrolments(request: HttpRequest) -> list[dict[str, Any]]:
+    return [enrolment_out(e) for e in selectors.enrolments_of_user(user=request.user)[:100]]
+
+
+@router.get("/me/enrolments/{int:enrolment_id}", response=EnrolmentOut, auth=session_or_token, summary="学习进度（从上次停下处继续）")
+def my_enrolment(request: HttpRequest, enrolment_id: int) -> dict[str, Any]:
+    return enrolment_out(selectors.enrolment_get_own(user=request.user, enrolment_id=enrolment_id))
+
+
+@router.post("/me/enrolments/{int:enrolment_id}/lessons/{int:lesson_id}/open", response=EnrolmentOut,
+             auth=session_or_token, summary="打开课时（记住学到哪里）")
+def my_lesson_open(request: HttpRequest, enrolment_id: int, lesson_id: int) -> dict[str, Any]:
+    enrolment = selectors.enrolment_get_own(user=request.user, enrolment_id=enrolment_id)
+    lesson = selectors.lesson_get_in(enrolment=enrolment, lesson_id=lesson_id)
+    return enrolment_out(services.lesson_open(enrolment=enrolment, lesson=lesson))
+
+
+@router.post("/me/enrolments/{int:enrolment_id}/lessons/{int:lesson_id}/complete", response=EnrolmentOut,
+             auth=session_or_token, summary="学完课时（无测验的课时）")
+def my_lesson_complete(request: HttpRequest, enrolment_id: int, lesson_id: int) -> dict[str, Any]:
+    enrolment = selectors.enrolment_get_own(user=request.user, enrolment_id=enrolment_id)
+    lesson = selectors.lesson_get_in(enrolment=enrolment, lesson_id=lesson_id)
+    return enrolment_out(services.lesson_complete(enrolment=enrolment, lesson=lesson))
+
+
+def attempt_out(a: Attempt) -> dict[str, Any]:
+    return {"id": a.pk, "kind": a.kind, "lesson_id": a.lesson_id, "due_at": a.due_at,
+            "questions": [{"id": q.pk, "text": q.text, "options": q.options} for q in selectors.attempt_questions(attempt=a)]}
+
+
+@router.post("/me/enrolments/{int:enrolment_id}/lessons/{int:lesson_id}/quiz", response=AttemptOut,
+             auth=session_or_token, summary="开始课时测验")
+def my_quiz_start(request: HttpRequest, enrolment_id: int, lesson_id: int) -> dict[str, Any]:
+    enrolment = selectors.enrolment_get_own(user=request.user, enrolment_id=enrolment_id)
+    lesson = selectors.lesson_get_in(enrolment=enrolment, lesson_id=lesson_id)
+    return attempt_out(services.attempt_start(enrolment=enrolment, lesson=lesson))
+
+
+@router.post("/me/enrolments/{int:enrolment_id}/exam", response=AttemptOut, auth=session_or_token,
+             summary="开始结业考试（每次随机抽题，限时）")
+def my_exam_start(request: HttpRequest, enrolment_id: int) -> dict[str, Any]:
+    enrolment = selectors.enrolment_get_own(user=request.user, enrolment_id=enrolment_id)
+    return attempt_out(services.attempt_start(enrolment=enrolment))
+
+
+@router.post("/me/attempts/{int:attempt_id}/submit", response=AttemptResultOut, auth=session_or_token, summary="交卷")
+def my_attempt_submit(request: HttpRequest, attempt_id: int, payload: AnswersIn) -> dict[str, Any]:
+    attempt = selectors.attempt_get_own(user=request.user, attempt_id=attempt_id)
+    result = services.attempt_submit(attempt=attempt, answers=payload.answers)
+    return {"id": attempt.pk, "score": result.attempt.score or 0, "passed": result.attempt.passed,
+            "correct": result.correct, "total": result.total,
+            "certificate_id": result.certificate.pk if result.certificate else None}
+
+
+def certificate_out(request: HttpRequest, c: Certificate) -> dict[str, Any]:
+    return {"id": c.pk, "serial": c.serial, "course": c.enrolment.course.title, "hours": c.hours, "score": c.score,
+            "issued_at": c.issued_at, "verify_url": request.build_absolute_uri(services.certificate_verify_url(c))}
+
+
+@router.get("/me/transcript", response=TranscriptOut, auth=session_or_token, summary="我的学时与证书")
+def my_transcript(request: HttpRequest) -> dict[str, Any]:
+    t = selectors.transcript_of(user=request.user)
+    return {"hours": t.hours, "courses_completed": t.courses_completed,
+            "certificates": [certificate_out(request, c) for c in t.certificates]}
+
+
+@router.get("/certificates/verify", response=CertificateCheckOut, auth=None, url_name="skills_certificate_verify",
+            summary="核验结业证书（公开，姓名打码）")
+def certificate_verify(request: HttpRequest, token: str = "") -> dict[str, Any]:
+    if len(token) > 500:
+        raise ValidationFailed(code="token_invalid", field="token")
+    return services.certificate_verify(token=token).__dict__
+
+
+# --- authoring (model workers and craftsmen) -----------------------------------------------------
+
+
+def _author(request: HttpRequest) -> Any:
+    author = selectors.author_of(user=request.user)
+    if author is None:
+        raise NotFound(code="not_author")
+    return author
+
+
+@router.post("/me/courses", response=StaffCourseOut, auth=session_or_token, summary="编写课程（劳模工匠）")
+def my_course_create(request: HttpRequest, payload: CourseIn) -> dict[str, Any]:
+    course = services.course_create(author=_author(request), **payload.dict())
+    return staff_course_out(course)
+
+
+@router.post("/me/courses/{int:course_id}/lessons", response=LessonOut, auth=session_or_token,
+             summary="添加课时（外部视频链接或图文）")
+def my_lesson_add(request: HttpRequest, course_id: int, payload: LessonIn) -> dict[str, Any]:
+    course = selectors.course_get_authored(user=request.user, course_id=course_id)
+    if payload.kind not in ("link", "text"):
+        raise ValidationFailed(code="kind_invalid", field="kind")
+    lesson = services.lesson_add(course=course, by=request.user, title=payload.title, kind=payload.kind,
+                                 video_url=payload.video_url, body=payload.body)
+    return {"id": lesson.pk, "order": lesson.order, "title": lesson.title, "kind": lesson.kind,
+            "video_url": lesson.video_url, "file_url": "", "has_quiz": False}
+
+
+@router.post("/me/courses/{int:course_id}/questions", response={201: None}, auth=session_or_token,
+             summary="添加试题（课时测验或结业考试题库）")
+def my_question_add(request: HttpRequest, course_id: int, payload: QuestionIn) -> Status[None]:
+    course = selectors.course_get_authored(user=request.user, course_id=course_id)
+    lesson = None
+    if payload.lesson_id is not None:
+        lesson = course.lessons.filter(pk=payload.lesson_id).first()
+        if lesson is None:
+            raise ValidationFailed(code="lesson_other_course", field="lesson_id")
+    services.question_add(course=course, by=request.user, text=payload.text, options=payload.options,
+                          answer=payload.answer, lesson=lesson)
+    return Status(201, None)
+
+
+@router.post("/me/courses/{int:course_id}/submit", response=StaffCourseOut, auth=session_or_token, summary="提交审核")
+def my_course_submit(request: HttpRequest, course_id: int) -> dict[str, Any]:
+    course = selectors.course_get_authored(user=request.user, course_id=course_id)
+    return staff_course_out(services.course_submit(course=course, by=request.user))
+
+
+# --- staff: review ------------------------------------------------------------------------------
+
+
+def staff_course_out(c: Course) -> dict[str, Any]:
+    return {**course_out(c), "status": c.status, "status_label": str(c.get_status_display()), "review_note": c.review_note}
+
+
+@router.get("/staff/courses", response=list[StaffCourseOut], auth=session_or_token, summary="本级及下级工会的课程")
+def staff_courses(request: HttpRequest, status: str = "") -> list[dict[str, Any]]:
+    return [staff_course_out(c) for c in selectors.course_list_for_user(user=request.user, status=status[:10])[:200]]
+
+
+@router.post("/staff/courses/{int:course_id}/review", response=StaffCourseOut, auth=session_or_token,
+             summary="审核课程：发布或退回")
+def staff_course_review(request: HttpRequest, course_id: int, payload: ReviewIn) -> dict[str, Any]:
+    course = selectors.course_get_for_user(user=request.user, course_id=course_id, action="approve")
+    return staff_course_out(services.course_review(course=course, actor=request.user, publish=payload.publish, note=payload.note))
+
+
+# --- 合理化建议 -----------------------------------------------------------------------------------
+
+
+def proposal_out(p: Proposal, *, public_only: bool = True) -> dict[str, Any]:
+    events = selectors.proposal_events_public(proposal=p) if public_only else p.events.order_by("at", "pk")
+    return {"id": p.pk, "number": p.number, "title": p.title, "problem": p.problem, "suggestion": p.suggestion,
+            "expected_benefit": p.expected_benefit, "major": p.major, "status": p.status,
+            "status_label": str(p.get_status_display()), "union": p.union.name, "due_on": p.due_on,
+            "decision_reason": p.decision_reason, "implementation": p.implementation, "benefit_fen": p.benefit_fen,
+            "benefit_verified_by": p.benefit_verified_by, "reward_fen": p.reward_fen, "cosigns": p.cosigns.count(),
+            "events": [{"at": e.at, "status": e.status, "body": e.body} for e in events]}
+
+
+@router.post("/me/proposals", response={201: ProposalOut}, auth=session_or_token, summary="提交合理化建议")
+def my_proposal_submit(request: HttpRequest, payload: ProposalIn) -> Status[dict[str, Any]]:
+    return Status(201, proposal_out(services.proposal_submit(user=request.user, **payload.dict())))
+
+
+@router.get("/me/proposals", response=list[ProposalOut], auth=session_or_token, summary="我的合理化建议")
+def my_proposals(request: HttpRequest) -> list[dict[str, Any]]:
+    return [proposal_out(p) for p in selectors.proposals_of_user(user=request.user).select_related("union")[:100]]
+
+
+@router.get("/me/proposals/{int:proposal_id}", response=ProposalOut, auth=session_or_token, summary="建议进展（每一步）")
+def my_proposal(request: HttpRequest, proposal_id: int) -> dict[str, Any]:
+    return proposal_out(selectors.proposal_get_own(user=request.user, proposal_id=proposal_id))
+
+
+@router.post("/me/cosigns/{int:proposal_id}", response=CosignOut, auth=session_or_token, summary="附议同事的建议")
+def my_cosign(request: HttpRequest, proposal_id: int) -> dict[str, Any]:
+    proposal = selectors.proposal_get_colleague(user=request.user, proposal_id=proposal_id)
+    services.proposal_cosign(proposal=proposal, user=request.user)
+    return {"proposal_id": proposal.pk, "cosigns": proposal.cosigns.count()}
+
+
+@router.get("/staff/proposals", response=list[ProposalOut], auth=session_or_token, summary="建议队列（未答复的按期限排序）")
+def staff_proposals(request: HttpRequest, status: str = "open") -> list[dict[str, Any]]:
+    qs = selectors.proposal_queue_for_user(user=request.user, status=status[:12])
+    return [proposal_out(p, public_only=False) for p in qs[:100]]
+
+
+@router.get("/staff/proposals/{int:proposal_id}", response=ProposalOut, auth=session_or_token, summary="建议详情")
+def staff_proposal(request: HttpRequest, proposal_id: int) -> dict[str, Any]:
+    return proposal_out(selectors.proposal_get_for_user(user=request.user, proposal_id=proposal_id), public_only=False)
+
+
+def _staff_get(request: HttpRequest, proposal_id: int) -> Proposal:
+    return selectors.proposal_get_for_user(user=request.user, proposal_id=proposal_id, action="change")
+
+
+@router.post("/staff/proposals/{int:proposal_id}/route", response=ProposalOut, auth=session_or_token, summary="转交评审人")
+def staff_proposal_route(request: HttpRequest, proposal_id: int, payload: RouteIn) -> dict[str, Any]:
+    proposal = _staff_get(request, proposal_id)
+    reviewer = selectors.reviewer_choices(proposal=proposal).filter(pk=payload.reviewer_id).first()
+    return proposal_out(services.proposal_route(proposal=proposal, actor=request.user, reviewer=reviewer), public_only=False)
+
+
+@router.post("/staff/proposals/{int:proposal_id}/decide", response=ProposalOut, auth=session_or_token, summary="答复：采纳或不采纳")
+def staff_proposal_decide(request: HttpRequest, proposal_id: int, payload: DecideIn) -> dict[str, Any]:
+    proposal = _staff_get(request, proposal_id)
+    return proposal_out(services.proposal_decide(proposal=proposal, actor=request.user, adopt=payload.adopt,
+                                                 reason=payload.reason), public_only=False)
+
+
+@router.post("/staff/proposals/{int:proposal_id}/implement", response=ProposalOut, auth=session_or_token, summary="登记实施")
+def staff_proposal_implement(request: HttpRequest, proposal_id: int, payload: ImplementIn) -> dict[str, Any]:
+    proposal = _staff_get(request, proposal_id)
+    return proposal_out(services.proposal_implement(proposal=proposal, actor=request.user, note=payload.note), public_only=False)
+
+
+@router.post("/staff/proposals/{int:proposal_id}/benefit", response=ProposalOut, auth=session_or_token,
+             summary="登记经济效益（分）与核定人")
+def staff_proposal_benefit(request: HttpRequest, proposal_id: int, payload: BenefitIn) -> dict[str, Any]:
+    proposal = _staff_get(request, proposal_id)
+    return proposal_out(services.proposal_benefit_record(proposal=proposal, actor=request.user, benefit_fen=payload.benefit_fen,
+                                                         verified_by=payload.verified_by), public_only=False)
+
+
+@router.post("/staff/proposals/{int:proposal_id}/reward", response=ProposalOut, auth=session_or_token, summary="发放奖励（分）")
+def staff_proposal_reward(request: HttpRequest, proposal_id: int, payload: RewardIn) -> dict[str, Any]:
+    proposal = _staff_get(request, proposal_id)
+    return proposal_out(services.proposal_reward(proposal=proposal, actor=request.user, reward_fen=payload.reward_fen,
+                                                 note=payload.note), public_only=False)

@@ -1,0 +1,24 @@
+"""Staff pages of the skills module, at /console/skills/ (names: console:skills:…)."""
+
+from django.urls import path
+
+from . import console_views as views
+
+app_name = "skills"
+urlpatterns = [
+    path("", views.course_list, name="courses"),
+    path("courses/<int:course_id>/", views.course_detail, name="course_detail"),
+    path("courses/<int:course_id>/review/", views.course_review, name="course_review"),
+    path("certificates/<int:certificate_id>/revoke/", views.certificate_revoke, name="certificate_revoke"),
+    path("academies/", views.academy_list, name="academies"),
+    path("academies/<int:academy_id>/", views.academy_detail, name="academy_detail"),
+    path("authors/", views.author_list, name="authors"),
+    path("proposals/", views.proposal_queue, name="proposals"),
+    path("proposals/policy/", views.proposal_policy, name="proposal_policy"),
+    path("proposals/<int:proposal_id>/", views.proposal_detail, name="proposal_detail"),
+    path("proposals/<int:proposal_id>/route/", views.proposal_route, name="proposal_route"),
+    path("proposals/<int:proposal_id>/decide/", views.proposal_decide, name="proposal_decide"),
+    path("proposals/<int:proposal_id>/implement/", views.proposal_implement, name="proposal_implement"),
+    path("proposals/<int:proposal_id>/benefit/", views.proposal_benefit, name="proposal_benefit"),
+    path("proposals/<int:proposal_id>/reward/", views.proposal_reward, name="proposal_reward"),
+]

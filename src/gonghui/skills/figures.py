@@ -1,0 +1,101 @@
+"""The skills module's key figures (see gonghui/stats/registry.py for the contract).
+
+Courses, 学时 and certificates count at the course's owning union; proposals at the union
+that received them; each on the Beijing day it happened, rolled up the tree by the snapshot."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.db.models import Count, Sum
+from django.utils.translation import gettext_lazy as _
+
+from gonghui.stats.registry import Figure, Row
+from gonghui.stats.services import day_bounds
+
+from .models import Certificate, Course, Enrolment, Proposal, Provider
+
+ADOPTED = (Proposal.Status.ADOPTED, Proposal.Status.IMPLEMENTED, Proposal.Status.REWARDED)
+
+
+def skills_courses(day: dt.date) -> Iterable[Row]:
+    _start, end = day_bounds(day)
+    qs = Course.objects.filter(status=Course.Status.PUBLISHED, published_at__lt=end)
+    return qs.values_list("union_id", "provider").annotate(n=Count("id")).order_by()
+
+
+def skills_enrolments(day: dt.date) -> Iterable[Row]:
+    start, end = day_bounds(day)
+    qs = Enrolment.objects.filter(enrolled_at__gte=start, enrolled_at__lt=end)
+    return ((u, "", n) for u, n in qs.values_list("course__union_id").annotate(n=Count("id")).order_by())
+
+
+def skills_hours(day: dt.date) -> Iterable[Row]:
+    start, end = day_bounds(day)
+    qs = Enrolment.objects.filter(completed_at__gte=start, completed_at__lt=end)
+    return ((u, "", n or 0) for u, n in qs.values_list("course__union_id").annotate(n=Sum("hours_earned")).order_by())
+
+
+def skills_certificates(day: dt.date) -> Iterable[Row]:
+    start, end = day_bounds(day)
+    qs = Certificate.objects.filter(issued_at__gte=start, issued_at__lt=end)
+    return ((u, "", n) for u, n in qs.values_list("enrolment__course__union_id").annotate(n=Count("id")).order_by())
+
+
+def skills_proposals(day: dt.date) -> Iterable[Row]:
+    start, end = day_bounds(day)
+    qs = Proposal.objects.filter(created_at__gte=start, created_at__lt=end)
+    return ((u, "", n) for u, n in qs.values_list("union_id").annotate(n=Count("id")).order_by())
+
+
+def skills_proposals_adopted(day: dt.date) -> Iterable[Row]:
+    start, end = day_bounds(day)
+    qs = Proposal.objects.filter(decided_at__gte=start, decided_at__lt=end, status__in=ADOPTED)
+    return ((u, "", n) for u, n in qs.values_list("union_id").annotate(n=Count("id")).order_by())
+
+
+def skills_proposals_benefit(day: dt.date) -> Iterable[Row]:
+    start, end = day_bounds(day)
+    qs = Proposal.objects.filter(benefit_at__gte=start, benefit_at__lt=end)
+    return ((u, "", n or 0) for u, n in qs.values_list("union_id").annotate(n=Sum("benefit_fen")).order_by())
+
+
+FIGURES = (
+    Figure(
+        key="skills.courses", label=_("技能课程"), unit=_("门"), kind="stock", compute=skills_courses,
+        phrase=_("技能云上线课程 {value} 门"),
+        definition=_("统计日结束时已发布的技能课程门数，计入课程所属工会，按提供方分类。"),
+        dimension=_("提供方"), dimension_choices=tuple(Provider.choices),
+    ),
+    Figure(
+        key="skills.enrolments", label=_("报名学习"), unit=_("人次"), compute=skills_enrolments,
+        definition=_("统计期内职工报名学习课程的人次，计入课程所属工会。"),
+    ),
+    Figure(
+        key="skills.hours", label=_("获得学时"), unit=_("学时"), compute=skills_hours, headline=True,
+        phrase=_("职工通过技能云学习获得 {value} 学时"),
+        definition=_("统计期内职工考试通过、结业的课程学时合计，按结业日期计入课程所属工会。"),
+    ),
+    Figure(
+        key="skills.certificates", label=_("结业证书"), unit=_("张"), compute=skills_certificates,
+        phrase=_("颁发结业证书 {value} 张"),
+        definition=_("统计期内颁发的结业证书张数（含之后撤销的），计入课程所属工会。"),
+    ),
+    Figure(
+        key="skills.proposals", label=_("合理化建议"), unit=_("条"), compute=skills_proposals, headline=True,
+        phrase=_("职工提出合理化建议 {value} 条"),
+        definition=_("统计期内职工提交的合理化建议条数，计入受理工会。"),
+        records_url="console:skills:proposals", records_query="status=",
+    ),
+    Figure(
+        key="skills.proposals_adopted", label=_("采纳建议"), unit=_("条"), compute=skills_proposals_adopted,
+        phrase=_("采纳 {value} 条"),
+        definition=_("统计期内答复为采纳的合理化建议条数（按答复日期，含之后实施和奖励的），计入受理工会。"),
+    ),
+    Figure(
+        key="skills.proposals_benefit", label=_("建议经济效益"), unit=_("元"), money=True, compute=skills_proposals_benefit,
+        phrase=_("创造经济效益 {value} 元"),
+        definition=_("统计期内登记的已实施合理化建议经济效益合计（经核定），按登记日期计入受理工会。"),
+    ),
+)

@@ -1,0 +1,84 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from gonghui.orgs.models import Union
+
+from .models import Lesson, Level, Provider
+
+
+class CourseForm(forms.Form):
+    title = forms.CharField(label=_("课程名称"), max_length=80)
+    trade = forms.CharField(label=_("工种"), max_length=40)
+    level = forms.ChoiceField(label=_("等级"), choices=Level.choices)
+    provider = forms.ChoiceField(label=_("提供方"), choices=Provider.choices)
+    series = forms.CharField(label=_("系列（可不填）"), max_length=60, required=False)
+    description = forms.CharField(label=_("课程简介"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=2000)
+    hours = forms.IntegerField(label=_("学时"), min_value=1, max_value=200, initial=2)
+    pass_mark = forms.IntegerField(label=_("及格分（百分制）"), min_value=1, max_value=100, initial=60)
+    exam_questions = forms.IntegerField(label=_("每次考试抽题数"), min_value=1, max_value=100, initial=5)
+    exam_minutes = forms.IntegerField(label=_("考试时限（分钟）"), min_value=5, max_value=240, initial=30)
+
+
+class LessonForm(forms.Form):
+    title = forms.CharField(label=_("课时名称"), max_length=80)
+    kind = forms.ChoiceField(label=_("形式"), choices=Lesson.Kind.choices)
+    upload = forms.FileField(label=_("视频（MP4/WebM）或 PDF 讲义"), required=False)
+    video_url = forms.CharField(label=_("外部视频链接"), max_length=200, required=False)
+    body = forms.CharField(label=_("正文"), widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=20000)
+
+
+class QuestionForm(forms.Form):
+    text = forms.CharField(label=_("题目"), max_length=300)
+    options = forms.CharField(label=_("选项（每行一个）"), widget=forms.Textarea(attrs={"rows": 4}), max_length=700)
+    answer = forms.IntegerField(label=_("正确选项（第几个，从 1 起）"), min_value=1, max_value=6)
+    lesson = forms.TypedChoiceField(label=_("用于"), coerce=int, required=False, empty_value=None)
+
+    def __init__(self, *args: Any, lessons: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["lesson"].choices = [("", _("结业考试题库"))] + [  # type: ignore[attr-defined]
+            (lesson.pk, _("课时测验：%(t)s") % {"t": lesson.title}) for lesson in lessons]
+
+
+class ProposalForm(forms.Form):
+    title = forms.CharField(label=_("标题"), max_length=80)
+    problem = forms.CharField(label=_("存在的问题"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+    suggestion = forms.CharField(label=_("建议内容"), widget=forms.Textarea(attrs={"rows": 4}), max_length=4000)
+    expected_benefit = forms.CharField(label=_("预期效益"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+    major = forms.BooleanField(label=_("重大建议（涉及生产经营重大事项，答复期限更长）"), required=False)
+
+
+class AcademyForm(forms.Form):
+    union = forms.ModelChoiceField(label=_("所属工会"), queryset=Union.objects.none())
+    name = forms.CharField(label=_("学院名称"), max_length=80)
+    trades = forms.CharField(label=_("工种"), max_length=200, required=False)
+    teachers = forms.CharField(label=_("师资（每行一位：姓名 称号）"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=4000)
+
+    def __init__(self, *args: Any, unions: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["union"].queryset = unions  # type: ignore[attr-defined]
+
+
+class AuthorForm(forms.Form):
+    union = forms.ModelChoiceField(label=_("所属工会"), queryset=Union.objects.none())
+    phone = forms.CharField(label=_("手机号（已在职工之家登录过）"), max_length=20)
+    name = forms.CharField(label=_("姓名"), max_length=40)
+    title = forms.CharField(label=_("荣誉称号"), max_length=60)
+
+    def __init__(self, *args: Any, unions: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["union"].queryset = unions  # type: ignore[attr-defined]
+
+
+class PolicyForm(forms.Form):
+    union = forms.ModelChoiceField(label=_("工会"), queryset=Union.objects.none())
+    ordinary_months = forms.IntegerField(label=_("一般建议答复期限（月）"), min_value=1, max_value=12, initial=1)
+    major_months = forms.IntegerField(label=_("重大建议答复期限（月）"), min_value=1, max_value=12, initial=3)
+    remind_days = forms.IntegerField(label=_("到期前提醒（工作日）"), min_value=0, max_value=20, initial=3)
+
+    def __init__(self, *args: Any, unions: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["union"].queryset = unions  # type: ignore[attr-defined]

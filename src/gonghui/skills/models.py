@@ -1,0 +1,384 @@
+"""建功立业, first part: 技能云 learning (工匠学院, course authors, courses, lessons, quizzes and
+the final exam, enrolments, 学时 and certificates) and 合理化建议 (rationalization proposals).
+
+Invariants kept by the database, not only by the code:
+- one enrolment per worker and course (`uniq_enrolment`), one completion per lesson;
+- one certificate per enrolment (a OneToOne), with a unique serial;
+- one co-signature per colleague and proposal (`uniq_cosign`);
+- an exam's pass mark lies in 1..100 (`course_pass_mark_range`); money is never negative.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from gonghui.core import jurisdiction
+from gonghui.core.files import random_upload_name
+
+
+class Level(models.TextChoices):
+    JUNIOR = "junior", _("初级工")
+    MIDDLE = "middle", _("中级工")
+    SENIOR = "senior", _("高级工")
+    TECHNICIAN = "technician", _("技师")
+    SENIOR_TECHNICIAN = "senior_technician", _("高级技师")
+
+
+class Provider(models.TextChoices):
+    ACADEMY = "academy", _("工匠学院")
+    UNION = "union", _("工会")
+    ENTERPRISE = "enterprise", _("企业")
+
+
+def _upload_to(instance: models.Model, filename: str) -> str:
+    return random_upload_name("skills", filename)
+
+
+class UnionScopedQuerySet(models.QuerySet):  # type: ignore[type-arg]
+    def visible_to(self, user: object, action: str = "view") -> UnionScopedQuerySet:
+        return jurisdiction.scope(self, user, action=action)
+
+
+class Academy(models.Model):
+    """工匠学院: an academy run by a union, with its trades and teachers."""
+
+    union = models.ForeignKey("orgs.Union", verbose_name=_("所属工会"), on_delete=models.PROTECT, related_name="academies")
+    name = models.CharField(_("学院名称"), max_length=80)
+    trades = models.CharField(_("工种"), max_length=200, blank=True, help_text=_("用顿号或空格分隔"))
+    teachers = models.TextField(_("师资"), blank=True, help_text=_("每行一位：姓名 称号"))
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    objects = UnionScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("工匠学院")
+        verbose_name_plural = _("工匠学院")
+        ordering = ["name", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def teacher_lines(self) -> list[str]:
+        return [line.strip() for line in self.teachers.splitlines() if line.strip()]
+
+
+class Author(models.Model):
+    """A model worker or craftsman the union lets author courses (劳模、工匠)."""
+
+    union = models.ForeignKey("orgs.Union", verbose_name=_("所属工会"), on_delete=models.PROTECT, related_name="course_authors")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("账号"), on_delete=models.PROTECT, related_name="course_author")
+    name = models.CharField(_("姓名"), max_length=40)
+    title = models.CharField(_("荣誉称号"), max_length=60, help_text=_("如：全国劳动模范、大国工匠"))
+    academy = models.ForeignKey(Academy, verbose_name=_("工匠学院"), on_delete=models.SET_NULL, null=True, blank=True, related_name="authors")
+    active = models.BooleanField(_("可以编写课程"), default=True)
+
+    objects = UnionScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("课程作者")
+        verbose_name_plural = _("课程作者")
+        constraints = [models.UniqueConstraint(fields=["union", "user"], name="uniq_course_author")]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.title}）"
+
+
+class Course(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("编写中")
+        SUBMITTED = "submitted", _("待审核")
+        PUBLISHED = "published", _("已发布")
+        RETURNED = "returned", _("已退回修改")
+
+    union = models.ForeignKey("orgs.Union", verbose_name=_("所属工会"), on_delete=models.PROTECT, related_name="courses")
+    author = models.ForeignKey(Author, verbose_name=_("作者"), on_delete=models.PROTECT, related_name="courses")
+    academy = models.ForeignKey(Academy, verbose_name=_("工匠学院"), on_delete=models.SET_NULL, null=True, blank=True, related_name="courses")
+    title = models.CharField(_("课程名称"), max_length=80)
+    # Pinyin initials and full pinyin of the title, lower case: "anywhere in the title" is a
+    # substring match on these (see selectors.course_search).
+    title_initials = models.CharField(_("拼音首字母"), max_length=80, editable=False, default="")
+    title_pinyin = models.CharField(_("拼音"), max_length=400, editable=False, default="")
+    trade = models.CharField(_("工种"), max_length=40)
+    level = models.CharField(_("等级"), max_length=20, choices=Level.choices)
+    provider = models.CharField(_("提供方"), max_length=12, choices=Provider.choices)
+    series = models.CharField(_("系列"), max_length=60, blank=True)
+    description = models.TextField(_("课程简介"), blank=True)
+    hours = models.PositiveSmallIntegerField(_("学时"), default=1)
+    pass_mark = models.PositiveSmallIntegerField(_("及格分（百分制）"), default=60)
+    exam_questions = models.PositiveSmallIntegerField(_("每次考试抽题数"), default=5)
+    exam_minutes = models.PositiveSmallIntegerField(_("考试时限（分钟）"), default=30)
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    review_note = models.CharField(_("审核意见"), max_length=300, blank=True)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("审核人"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    objects = UnionScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("课程")
+        verbose_name_plural = _("课程")
+        ordering = ["-published_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(pass_mark__gte=1, pass_mark__lte=100), name="course_pass_mark_range"),
+            models.CheckConstraint(condition=Q(hours__gte=1), name="course_hours_positive"),
+        ]
+        indexes = [
+            models.Index(fields=["status", "trade"], name="skills_course_status_trade"),
+            # The catalogue walks published courses newest first and stops at a page.
+            models.Index(fields=["status", "-published_at", "-id"], name="skills_course_catalogue"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Lesson(models.Model):
+    class Kind(models.TextChoices):
+        VIDEO = "video", _("视频")
+        LINK = "link", _("外部视频链接")
+        TEXT = "text", _("图文")
+        PDF = "pdf", _("PDF 讲义")
+
+    course = models.ForeignKey(Course, verbose_name=_("课程"), on_delete=models.CASCADE, related_name="lessons")
+    order = models.PositiveSmallIntegerField(_("顺序"), default=0)
+    title = models.CharField(_("课时名称"), max_length=80)
+    kind = models.CharField(_("形式"), max_length=8, choices=Kind.choices)
+    upload = models.FileField(_("文件"), upload_to=_upload_to, blank=True)
+    content_type = models.CharField(_("文件类型"), max_length=40, blank=True)
+    video_url = models.URLField(_("视频链接"), blank=True)
+    body = models.TextField(_("正文"), blank=True)
+
+    class Meta:
+        verbose_name = _("课时")
+        verbose_name_plural = _("课时")
+        ordering = ["order", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Question(models.Model):
+    """A single-choice question: of a lesson's quiz (`lesson` set) or the course's final
+    exam bank (`lesson` empty)."""
+
+    course = models.ForeignKey(Course, verbose_name=_("课程"), on_delete=models.CASCADE, related_name="questions")
+    lesson = models.ForeignKey(Lesson, verbose_name=_("课时测验"), on_delete=models.CASCADE, null=True, blank=True, related_name="questions")
+    text = models.CharField(_("题目"), max_length=300)
+    options = models.JSONField(_("选项"), default=list)
+    answer = models.PositiveSmallIntegerField(_("正确选项序号"))
+
+    class Meta:
+        verbose_name = _("试题")
+        verbose_name_plural = _("试题")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Enrolment(models.Model):
+    course = models.ForeignKey(Course, verbose_name=_("课程"), on_delete=models.PROTECT, related_name="enrolments")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("学员"), on_delete=models.CASCADE, related_name="skill_enrolments")
+    enrolled_at = models.DateTimeField(_("报名时间"), auto_now_add=True)
+    # Where the worker stopped: the lesson the course page opens next.
+    last_lesson = models.ForeignKey(Lesson, verbose_name=_("上次学到"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    completed_at = models.DateTimeField(_("结业时间"), null=True, blank=True)
+    hours_earned = models.PositiveSmallIntegerField(_("获得学时"), default=0)
+
+    class Meta:
+        verbose_name = _("报名学习")
+        verbose_name_plural = _("报名学习")
+        constraints = [models.UniqueConstraint(fields=["course", "user"], name="uniq_enrolment")]
+        indexes = [models.Index(fields=["user", "-enrolled_at"], name="skills_enrolment_user")]
+
+    def __str__(self) -> str:
+        return f"{self.course_id}:{self.user_id}"
+
+
+class LessonDone(models.Model):
+    enrolment = models.ForeignKey(Enrolment, verbose_name=_("报名"), on_delete=models.CASCADE, related_name="lessons_done")
+    lesson = models.ForeignKey(Lesson, verbose_name=_("课时"), on_delete=models.CASCADE, related_name="+")
+    done_at = models.DateTimeField(_("完成时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("已学课时")
+        verbose_name_plural = _("已学课时")
+        constraints = [models.UniqueConstraint(fields=["enrolment", "lesson"], name="uniq_lesson_done")]
+
+    def __str__(self) -> str:
+        return f"{self.enrolment_id}:{self.lesson_id}"
+
+
+class Attempt(models.Model):
+    """One sitting of a lesson quiz or the final exam, with the questions drawn for it."""
+
+    class Kind(models.TextChoices):
+        QUIZ = "quiz", _("课时测验")
+        EXAM = "exam", _("结业考试")
+
+    enrolment = models.ForeignKey(Enrolment, verbose_name=_("报名"), on_delete=models.CASCADE, related_name="attempts")
+    kind = models.CharField(_("类别"), max_length=4, choices=Kind.choices)
+    lesson = models.ForeignKey(Lesson, verbose_name=_("课时"), on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    question_ids = models.JSONField(_("抽到的试题"), default=list)
+    started_at = models.DateTimeField(_("开始时间"))
+    due_at = models.DateTimeField(_("交卷截止"), null=True, blank=True)
+    submitted_at = models.DateTimeField(_("交卷时间"), null=True, blank=True)
+    score = models.PositiveSmallIntegerField(_("得分"), null=True, blank=True)
+    passed = models.BooleanField(_("通过"), default=False)
+
+    class Meta:
+        verbose_name = _("测验与考试")
+        verbose_name_plural = _("测验与考试")
+        ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk}"
+
+
+class Certificate(models.Model):
+    enrolment = models.OneToOneField(Enrolment, verbose_name=_("报名"), on_delete=models.PROTECT, related_name="certificate")
+    serial = models.CharField(_("证书编号"), max_length=24, unique=True)
+    hours = models.PositiveSmallIntegerField(_("学时"))
+    score = models.PositiveSmallIntegerField(_("考试成绩"))
+    issued_at = models.DateTimeField(_("发证时间"))
+    revoked_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("结业证书")
+        verbose_name_plural = _("结业证书")
+        ordering = ["-issued_at"]
+
+    def __str__(self) -> str:
+        return self.serial
+
+
+# --- 合理化建议 -------------------------------------------------------------------------------
+
+
+class ProposalPolicy(models.Model):
+    """A union's answer deadlines (months; the date moves to the next working day). Unions
+    without their own use the nearest ancestor's, else the defaults."""
+
+    union = models.OneToOneField("orgs.Union", verbose_name=_("工会"), on_delete=models.CASCADE, related_name="proposal_policy")
+    ordinary_months = models.PositiveSmallIntegerField(_("一般建议答复期限（月）"), default=1)
+    major_months = models.PositiveSmallIntegerField(_("重大建议答复期限（月）"), default=3)
+    remind_days = models.PositiveSmallIntegerField(_("到期前提醒（工作日）"), default=3)
+
+    objects = UnionScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("合理化建议答复期限")
+        verbose_name_plural = _("合理化建议答复期限")
+        constraints = [
+            models.CheckConstraint(condition=Q(ordinary_months__gte=1, ordinary_months__lte=12), name="policy_ordinary_range"),
+            models.CheckConstraint(condition=Q(major_months__gte=1, major_months__lte=12), name="policy_major_range"),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.union)
+
+
+class ProposalQuerySet(models.QuerySet["Proposal"]):
+    def visible_to(self, user: object, action: str = "view") -> ProposalQuerySet:
+        return jurisdiction.scope(self, user, path_field="union_path", action=action)
+
+
+class Proposal(models.Model):
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("已提交")
+        REVIEWING = "reviewing", _("评审中")
+        ADOPTED = "adopted", _("已采纳")
+        NOT_ADOPTED = "not_adopted", _("未采纳")
+        IMPLEMENTED = "implemented", _("已实施")
+        REWARDED = "rewarded", _("已奖励")
+
+    OPEN = (Status.SUBMITTED, Status.REVIEWING)
+
+    number = models.CharField(_("编号"), max_length=20, unique=True)
+    union = models.ForeignKey("orgs.Union", verbose_name=_("受理工会"), on_delete=models.PROTECT, related_name="proposals")
+    # Copied from the union so a queue filters one table (index below).
+    union_path = models.CharField(_("树路径"), max_length=255, db_index=True)
+    employer = models.ForeignKey("orgs.Employer", verbose_name=_("单位"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    proposer = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("建议人"), on_delete=models.PROTECT, related_name="skill_proposals")
+    proposer_name = models.CharField(_("建议人姓名"), max_length=40)
+    title = models.CharField(_("标题"), max_length=80)
+    problem = models.TextField(_("存在的问题"))
+    suggestion = models.TextField(_("建议内容"))
+    expected_benefit = models.TextField(_("预期效益"))
+    major = models.BooleanField(_("重大建议"), default=False)
+    status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.SUBMITTED)
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("评审人"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    due_on = models.DateField(_("答复期限"))
+    due_provisional = models.BooleanField(_("期限待定（节假日未录入）"), default=False)
+    reminded_on = models.DateField(_("已提醒"), null=True, blank=True)
+    escalated_at = models.DateTimeField(_("超期上报时间"), null=True, blank=True)
+    decision_reason = models.TextField(_("采纳意见"), blank=True)
+    decided_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
+    implementation = models.TextField(_("实施情况"), blank=True)
+    benefit_fen = models.BigIntegerField(_("经济效益（分）"), null=True, blank=True)
+    benefit_verified_by = models.CharField(_("效益核定人"), max_length=60, blank=True)
+    benefit_at = models.DateTimeField(_("效益登记时间"), null=True, blank=True)
+    benefit_recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("效益登记人"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    reward_fen = models.BigIntegerField(_("奖励金额（分）"), null=True, blank=True)
+    reward_note = models.CharField(_("奖励说明"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
+
+    objects = ProposalQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("合理化建议")
+        verbose_name_plural = _("合理化建议")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(benefit_fen__gte=0) | Q(benefit_fen__isnull=True), name="proposal_benefit_not_negative"),
+            models.CheckConstraint(condition=Q(reward_fen__gte=0) | Q(reward_fen__isnull=True), name="proposal_reward_not_negative"),
+        ]
+        indexes = [
+            # A union's open-proposals queue: path prefix, open status, soonest deadline first.
+            models.Index(fields=["union_path", "status", "due_on"], name="skills_proposal_queue"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN
+
+
+class ProposalEvent(models.Model):
+    proposal = models.ForeignKey(Proposal, verbose_name=_("建议"), on_delete=models.CASCADE, related_name="events")
+    status = models.CharField(_("状态"), max_length=12, choices=Proposal.Status.choices, blank=True)
+    body = models.TextField(_("内容"))
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("操作人"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    # Shown to the proposer (every step is; internal notes such as the reviewer's name are not).
+    public = models.BooleanField(_("建议人可见"), default=True)
+    at = models.DateTimeField(_("时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("建议进展")
+        verbose_name_plural = _("建议进展")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return self.body[:40]
+
+
+class Cosign(models.Model):
+    proposal = models.ForeignKey(Proposal, verbose_name=_("建议"), on_delete=models.CASCADE, related_name="cosigns")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("附议人"), on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(_("附议人姓名"), max_length=40)
+    at = models.DateTimeField(_("附议时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("附议")
+        verbose_name_plural = _("附议")
+        constraints = [models.UniqueConstraint(fields=["proposal", "user"], name="uniq_cosign")]
+
+    def __str__(self) -> str:
+        return self.name

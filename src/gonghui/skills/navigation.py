@@ -1,0 +1,41 @@
+"""The skills module in the shells: 技能云 learning and 合理化建议 for workers; course review,
+工匠学院, authors and the proposal queue for staff."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from gonghui.core.modules import Link, Module
+
+
+def _open_proposals(user: Any) -> int:
+    from .selectors import proposal_queue_for_user
+
+    return proposal_queue_for_user(user=user).count()
+
+
+MODULE = Module(
+    name="skills",
+    label=_("建功立业"),
+    order=70,
+    worker_urls="gonghui.skills.urls",
+    console_urls="gonghui.skills.console_urls",
+    services=(
+        Link(_("技能云课堂"), "skills:index", icon="book",
+             description=_("劳模工匠讲技能：学课程、考结业、拿学时和证书"),
+             keywords=_("学习 课程 培训 技能 工匠学院 学时 证书 考试 视频")),
+        Link(_("我的学习"), "skills:mine", icon="book", login_required=True,
+             description=_("接着上次学，查看学时和结业证书"), keywords=_("学时 证书 进度")),
+        Link(_("合理化建议"), "skills:proposals", icon="bulb", login_required=True,
+             description=_("提出改进生产和管理的建议，跟进答复、实施和奖励"),
+             keywords=_("合理化建议 建议 创新 改进 附议 奖励")),
+    ),
+    console=(
+        Link(_("技能课程"), "console:skills:courses", icon="book"),
+        Link(_("工匠学院"), "console:skills:academies", icon="book"),
+        Link(_("课程作者"), "console:skills:authors", icon="book"),
+        Link(_("合理化建议"), "console:skills:proposals", icon="bulb", badge=_open_proposals),
+    ),
+)

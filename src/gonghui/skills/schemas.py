@@ -1,0 +1,204 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from ninja import Schema
+from pydantic import Field
+
+
+class CourseOut(Schema):
+    id: int
+    title: str
+    trade: str
+    level: str
+    level_label: str
+    provider: str
+    provider_label: str
+    series: str
+    union: str
+    author: str
+    academy: str
+    hours: int
+    pass_mark: int
+
+
+class LessonOut(Schema):
+    id: int
+    order: int
+    title: str
+    kind: str
+    video_url: str
+    file_url: str
+    has_quiz: bool
+
+
+class CourseDetailOut(CourseOut):
+    description: str
+    exam_questions: int
+    exam_minutes: int
+    lessons: list[LessonOut]
+
+
+class EnrolmentOut(Schema):
+    id: int
+    course_id: int
+    course: str
+    last_lesson_id: int | None
+    lessons_done: list[int]
+    completed_at: dt.datetime | None
+    hours_earned: int
+    certificate_id: int | None
+
+
+class QuestionOut(Schema):
+    id: int
+    text: str
+    options: list[str]
+
+
+class AttemptOut(Schema):
+    id: int
+    kind: str
+    lesson_id: int | None
+    due_at: dt.datetime | None
+    questions: list[QuestionOut]
+
+
+class AnswersIn(Schema):
+    answers: dict[str, int] = Field(description="{试题 id: 所选选项序号（从 0 起）}")
+
+
+class AttemptResultOut(Schema):
+    id: int
+    score: int
+    passed: bool
+    correct: int
+    total: int
+    certificate_id: int | None
+
+
+class CertificateOut(Schema):
+    id: int
+    serial: str
+    course: str
+    hours: int
+    score: int
+    issued_at: dt.datetime
+    verify_url: str
+
+
+class CertificateCheckOut(Schema):
+    status: str = Field(description="valid 有效 / revoked 已撤销 / invalid 无效（被篡改或不存在）")
+    serial: str = ""
+    holder: str = ""
+    course: str = ""
+    union_name: str = ""
+    hours: int = 0
+    issued_on: dt.date | None = None
+
+
+class TranscriptOut(Schema):
+    hours: int
+    courses_completed: int
+    certificates: list[CertificateOut]
+
+
+class CourseIn(Schema):
+    title: str = Field(max_length=80)
+    trade: str = Field(max_length=40)
+    level: str = Field(max_length=20)
+    provider: str = Field(max_length=12)
+    series: str = Field(default="", max_length=60)
+    description: str = Field(default="", max_length=2000)
+    hours: int = Field(default=1, ge=1, le=200)
+    pass_mark: int = Field(default=60, ge=1, le=100)
+    exam_questions: int = Field(default=5, ge=1, le=100)
+    exam_minutes: int = Field(default=30, ge=5, le=240)
+
+
+class LessonIn(Schema):
+    title: str = Field(max_length=80)
+    kind: str = Field(description="link 外部视频链接 / text 图文（视频与 PDF 请在页面上传）", max_length=8)
+    video_url: str = Field(default="", max_length=200)
+    body: str = Field(default="", max_length=20000)
+
+
+class QuestionIn(Schema):
+    text: str = Field(max_length=300)
+    options: list[str] = Field(max_length=6)
+    answer: int = Field(ge=0, le=5)
+    lesson_id: int | None = None
+
+
+class ReviewIn(Schema):
+    publish: bool
+    note: str = Field(default="", max_length=300)
+
+
+class StaffCourseOut(CourseOut):
+    status: str
+    status_label: str
+    review_note: str
+
+
+class ProposalIn(Schema):
+    title: str = Field(max_length=80)
+    problem: str = Field(max_length=2000)
+    suggestion: str = Field(max_length=4000)
+    expected_benefit: str = Field(max_length=2000)
+    major: bool = False
+
+
+class ProposalEventOut(Schema):
+    at: dt.datetime
+    status: str
+    body: str
+
+
+class ProposalOut(Schema):
+    id: int
+    number: str
+    title: str
+    problem: str
+    suggestion: str
+    expected_benefit: str
+    major: bool
+    status: str
+    status_label: str
+    union: str
+    due_on: dt.date
+    decision_reason: str
+    implementation: str
+    benefit_fen: int | None
+    benefit_verified_by: str
+    reward_fen: int | None
+    cosigns: int
+    events: list[ProposalEventOut]
+
+
+class RouteIn(Schema):
+    reviewer_id: int
+
+
+class DecideIn(Schema):
+    adopt: bool
+    reason: str = Field(max_length=2000)
+
+
+class ImplementIn(Schema):
+    note: str = Field(max_length=2000)
+
+
+class BenefitIn(Schema):
+    benefit_fen: int = Field(ge=0, le=10**13)
+    verified_by: str = Field(max_length=60)
+
+
+class RewardIn(Schema):
+    reward_fen: int = Field(ge=1, le=10**10)
+    note: str = Field(default="", max_length=200)
+
+
+class CosignOut(Schema):
+    proposal_id: int
+    cosigns: int

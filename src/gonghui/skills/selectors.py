@@ -1,0 +1,267 @@
+"""Reads of the skills module, shared by pages and the API. Staff reads start from
+`visible_to(user)`; workers read published courses and their own enrolments, attempts,
+certificates and proposals; colleagues see their union's open proposals to co-sign them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet, Sum
+
+from gonghui.core.jurisdiction import get_or_404
+
+from .models import (
+    Academy,
+    Attempt,
+    Author,
+    Certificate,
+    Course,
+    Enrolment,
+    Lesson,
+    Proposal,
+    ProposalEvent,
+    Question,
+)
+
+
+def _uid(user: Any) -> int:
+    return int(user.pk) if getattr(user, "is_authenticated", False) else 0
+
+
+# --- catalogue --------------------------------------------------------------------------------
+
+
+def course_search(*, q: str = "", trade: str = "", level: str = "", provider: str = "", series: str = "",
+                  academy_id: int | None = None) -> QuerySet[Course]:
+    """Published courses. `q` matches Chinese anywhere in the title, or pinyin initials / full
+    pinyin anywhere in the title ("hj" finds 电焊工技能提升 as well as 焊接入门)."""
+    qs = Course.objects.filter(status=Course.Status.PUBLISHED).select_related("union", "author", "academy")
+    q = (q or "").strip()[:40]
+    if q:
+        latin = q.lower().replace(" ", "")
+        cond = Q(title__icontains=q) | Q(trade__icontains=q) | Q(series__icontains=q)
+        if latin.isascii() and latin.isalnum():
+            cond |= Q(title_initials__contains=latin) | Q(title_pinyin__contains=latin)
+        qs = qs.filter(cond)
+    if trade:
+        qs = qs.filter(trade=trade)
+    if level:
+        qs = qs.filter(level=level)
+    if provider:
+        qs = qs.filter(provider=provider)
+    if series:
+        qs = qs.filter(series=series)
+    if academy_id:
+        qs = qs.filter(academy_id=academy_id)
+    return qs.order_by("-published_at", "-pk")
+
+
+def course_get_published(*, course_id: int) -> Course:
+    return get_or_404(Course.objects.filter(status=Course.Status.PUBLISHED).select_related("union", "author", "academy"),
+                      pk=course_id)
+
+
+def trades_published() -> list[str]:
+    return list(Course.objects.filter(status=Course.Status.PUBLISHED).values_list("trade", flat=True).distinct().order_by("trade")[:100])
+
+
+def lessons_of(*, course: Course) -> QuerySet[Lesson]:
+    return course.lessons.annotate(quiz=Count("questions")).order_by("order", "pk")
+
+
+# --- the worker's learning ------------------------------------------------------------------------
+
+
+def enrolment_of(*, user: Any, course: Course) -> Enrolment | None:
+    return Enrolment.objects.filter(user_id=_uid(user), course=course).select_related("last_lesson").first()
+
+
+def enrolment_get_own(*, user: Any, enrolment_id: int) -> Enrolment:
+    return get_or_404(Enrolment.objects.filter(user_id=_uid(user)).select_related("course", "last_lesson"), pk=enrolment_id)
+
+
+def enrolments_of_user(*, user: Any) -> QuerySet[Enrolment]:
+    return Enrolment.objects.filter(user_id=_uid(user)).select_related("course", "last_lesson").annotate(
+        done=Count("lessons_done", distinct=True)).order_by("-enrolled_at")
+
+
+def lesson_get_in(*, enrolment: Enrolment, lesson_id: int) -> Lesson:
+    return get_or_404(Lesson.objects.filter(course_id=enrolment.course_id), pk=lesson_id)
+
+
+def lessons_done_ids(*, enrolment: Enrolment) -> set[int]:
+    return set(enrolment.lessons_done.values_list("lesson_id", flat=True))
+
+
+def attempt_get_own(*, user: Any, attempt_id: int) -> Attempt:
+    return get_or_404(Attempt.objects.filter(enrolment__user_id=_uid(user)).select_related("enrolment__course", "lesson"),
+                      pk=attempt_id)
+
+
+def attempt_questions(*, attempt: Attempt) -> list[Question]:
+    """The drawn questions in the order drawn (answers not included in what is shown)."""
+    by_id = {q.pk: q for q in Question.objects.filter(pk__in=attempt.question_ids)}
+    return [by_id[int(i)] for i in attempt.question_ids if int(i) in by_id]
+
+
+@dataclass
+class Transcript:
+    hours: int
+    courses_completed: int
+    certificates: list[Certificate]
+
+
+def transcript_of(*, user: Any) -> Transcript:
+    """The worker's 学时: the sum of the hours of every completed course."""
+    totals = Enrolment.objects.filter(user_id=_uid(user), completed_at__isnull=False).aggregate(
+        hours=Sum("hours_earned"), n=Count("id"))
+    certs = list(Certificate.objects.filter(enrolment__user_id=_uid(user)).select_related("enrolment__course"))
+    return Transcript(hours=totals["hours"] or 0, courses_completed=totals["n"], certificates=certs)
+
+
+def certificate_id_of(*, enrolment: Enrolment) -> int | None:
+    return Certificate.objects.filter(enrolment=enrolment).values_list("pk", flat=True).first()
+
+
+def certificate_get_own(*, user: Any, certificate_id: int) -> Certificate:
+    return get_or_404(Certificate.objects.filter(enrolment__user_id=_uid(user)).select_related("enrolment__course__union"),
+                      pk=certificate_id)
+
+
+# --- authoring ----------------------------------------------------------------------------------
+
+
+def author_of(*, user: Any) -> Author | None:
+    return Author.objects.filter(user_id=_uid(user), active=True).select_related("union", "academy").first()
+
+
+def courses_authored(*, user: Any) -> QuerySet[Course]:
+    return Course.objects.filter(author__user_id=_uid(user)).order_by("-created_at")
+
+
+def course_get_authored(*, user: Any, course_id: int) -> Course:
+    return get_or_404(Course.objects.filter(author__user_id=_uid(user)).select_related("author"), pk=course_id)
+
+
+# --- staff --------------------------------------------------------------------------------------
+
+
+def course_list_for_user(*, user: Any, status: str = "") -> QuerySet[Course]:
+    qs = Course.objects.visible_to(user).select_related("union", "author")
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("-created_at")
+
+
+def course_get_for_user(*, user: Any, course_id: int, action: str = "view") -> Course:
+    return get_or_404(Course.objects.visible_to(user, action=action).select_related("union", "author", "academy"), pk=course_id)
+
+
+def course_enrolment_counts(*, course: Course) -> dict[str, int]:
+    return Enrolment.objects.filter(course=course).aggregate(
+        enrolled=Count("id"), completed=Count("id", filter=Q(completed_at__isnull=False)))
+
+
+def academy_list_for_user(*, user: Any) -> QuerySet[Academy]:
+    return Academy.objects.visible_to(user).select_related("union").annotate(
+        n_courses=Count("courses", filter=Q(courses__status=Course.Status.PUBLISHED)))
+
+
+def academy_get_for_user(*, user: Any, academy_id: int, action: str = "view") -> Academy:
+    return get_or_404(Academy.objects.visible_to(user, action=action).select_related("union"), pk=academy_id)
+
+
+def academy_list_public() -> QuerySet[Academy]:
+    return Academy.objects.select_related("union").annotate(
+        n_courses=Count("courses", filter=Q(courses__status=Course.Status.PUBLISHED))).order_by("name")
+
+
+def author_list_for_user(*, user: Any) -> QuerySet[Author]:
+    return Author.objects.visible_to(user).select_related("union", "academy")
+
+
+def author_get_for_user(*, user: Any, author_id: int, action: str = "view") -> Author:
+    return get_or_404(Author.objects.visible_to(user, action=action), pk=author_id)
+
+
+def certificate_get_for_user(*, user: Any, certificate_id: int) -> Certificate:
+    return get_or_404(Certificate.objects.filter(enrolment__course__in=Course.objects.visible_to(user))
+                      .select_related("enrolment__course", "enrolment__user"), pk=certificate_id)
+
+
+def union_choices_for_user(*, user: Any) -> QuerySet[Any]:
+    from gonghui.orgs.models import Union
+
+    return Union.objects.visible_to(user, "change").active().order_by("path")
+
+
+# --- proposals ----------------------------------------------------------------------------------
+
+
+def proposals_of_user(*, user: Any) -> QuerySet[Proposal]:
+    return Proposal.objects.filter(proposer_id=_uid(user)).annotate(n_cosigns=Count("cosigns")).order_by("-created_at")
+
+
+def proposal_get_own(*, user: Any, proposal_id: int) -> Proposal:
+    return get_or_404(Proposal.objects.filter(proposer_id=_uid(user)).select_related("union"), pk=proposal_id)
+
+
+def proposal_events_public(*, proposal: Proposal) -> QuerySet[ProposalEvent]:
+    return proposal.events.filter(public=True).order_by("at", "pk")
+
+
+def proposals_of_colleagues(*, user: Any) -> QuerySet[Proposal]:
+    """Open proposals of the worker's own union (others'), to read and co-sign."""
+    from gonghui.members.selectors import membership_live_for_worker
+
+    membership = membership_live_for_worker(user=user)
+    if membership is None:
+        return Proposal.objects.none()
+    return (Proposal.objects.filter(union_id=membership.union_id, status__in=Proposal.OPEN)
+            .exclude(proposer_id=_uid(user)).annotate(n_cosigns=Count("cosigns")).order_by("-created_at"))
+
+
+def proposal_get_colleague(*, user: Any, proposal_id: int) -> Proposal:
+    """A proposal of the worker's union (open or not), for reading and co-signing."""
+    from gonghui.members.selectors import membership_live_for_worker
+
+    membership = membership_live_for_worker(user=user)
+    union_id = membership.union_id if membership else 0
+    return get_or_404(Proposal.objects.filter(union_id=union_id).select_related("union"), pk=proposal_id)
+
+
+def proposal_queue_for_user(*, user: Any, status: str = "open") -> QuerySet[Proposal]:
+    """Staff queue: open proposals first by deadline (the index skills_proposal_queue)."""
+    qs = Proposal.objects.visible_to(user).select_related("union")
+    if status == "open":
+        qs = qs.filter(status__in=Proposal.OPEN).order_by("due_on", "pk")
+    elif status:
+        qs = qs.filter(status=status).order_by("-created_at")
+    else:
+        qs = qs.order_by("-created_at")
+    return qs
+
+
+def proposal_get_for_user(*, user: Any, proposal_id: int, action: str = "view") -> Proposal:
+    return get_or_404(Proposal.objects.visible_to(user, action=action).select_related("union", "reviewer", "employer"),
+                      pk=proposal_id)
+
+
+def reviewer_choices(*, proposal: Proposal) -> QuerySet[Any]:
+    """Staff who may handle the proposal: holders of a change role on its union or above."""
+    from gonghui.accounts.models import RoleGrant, User
+
+    ids = [int(p) for p in proposal.union_path.strip("/").split("/") if p]
+    return User.objects.filter(
+        is_active=True, grants__union_id__in=ids,
+        grants__role__in=[RoleGrant.Role.ADMIN, RoleGrant.Role.STAFF],
+    ).distinct().order_by("username")
+
+
+def user_by_phone(*, phone: str) -> Any:
+    """The account that signed in with this phone (blind index), or None."""
+    from gonghui.accounts.models import User
+    from gonghui.core.pii import phone_index
+
+    return User.objects.filter(phone_index=phone_index(phone), is_active=True).first()

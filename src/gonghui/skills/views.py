@@ -1,0 +1,289 @@
+"""Worker pages of the skills module, under /skills/: the course catalogue, a course and its
+lessons (resume where you stopped), quizzes and the exam, my learning (学时, certificates),
+the public certificate check, the 工匠学院 registry, authoring for model workers and
+craftsmen, and 合理化建议 (submit, follow every step, co-sign a colleague's)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from gonghui.core.errors import DomainError, NotFound
+from gonghui.core.idempotency import idempotent_form
+from gonghui.core.qr import qr_svg
+from gonghui.core.web import apply_domain_error, domain_errors, run_service
+
+from . import selectors, services
+from .forms import CourseForm, LessonForm, ProposalForm, QuestionForm
+from .models import Level, Provider
+
+worker_login_required = login_required(login_url="accounts:worker_login")
+
+
+@domain_errors
+def index(request: HttpRequest) -> HttpResponse:
+    q = request.GET.get("q", "")[:40]
+    filters = {k: request.GET.get(k, "")[:40] for k in ("trade", "level", "provider")}
+    courses = selectors.course_search(q=q, trade=filters["trade"], level=filters["level"], provider=filters["provider"])[:50]
+    return render(request, "skills/pages/index.html", {
+        "courses": courses, "q": q, "filters": filters, "trades": selectors.trades_published(),
+        "levels": Level.choices, "providers": Provider.choices,
+    })
+
+
+@domain_errors
+def course(request: HttpRequest, course_id: int) -> HttpResponse:
+    course_obj = selectors.course_get_published(course_id=course_id)
+    enrolment = selectors.enrolment_of(user=request.user, course=course_obj)
+    return render(request, "skills/pages/course.html", {
+        "course": course_obj, "lessons": selectors.lessons_of(course=course_obj), "enrolment": enrolment,
+        "done": selectors.lessons_done_ids(enrolment=enrolment) if enrolment else set(),
+        "certificate_id": selectors.certificate_id_of(enrolment=enrolment) if enrolment else None,
+    })
+
+
+@worker_login_required
+@require_POST
+@domain_errors
+def course_enrol(request: HttpRequest, course_id: int) -> HttpResponse:
+    course_obj = selectors.course_get_published(course_id=course_id)
+    enrolment = services.enrol(course=course_obj, user=request.user)
+    if enrolment.last_lesson_id:
+        return redirect("skills:lesson", enrolment_id=enrolment.pk, lesson_id=enrolment.last_lesson_id)
+    return redirect("skills:course", course_id=course_obj.pk)
+
+
+@worker_login_required
+@domain_errors
+def lesson(request: HttpRequest, enrolment_id: int, lesson_id: int) -> HttpResponse:
+    enrolment = selectors.enrolment_get_own(user=request.user, enrolment_id=enrolment_id)
+    lesson_obj = selectors.lesson_get_in(enrolment=enrolment, lesson_id=lesson_id)
+    services.lesson_open(enrolment=enrolment, lesson=lesson_obj)
+    lessons = list(selectors.lessons_of(course=enrolment.course))
+    index_of = [x.pk for x in lessons].index(lesson_obj.pk)
+    return render(request, "skills/pages/lesson.html", {
+        "enrolment": enrolment, "course": enrolment.course, "lesson": lesson_obj,
+        "has_quiz": lesson_obj.questions.exists(), "done": lesson_obj.pk in selectors.lessons_done_ids(enrolment=enrolment),
+        "previous": lessons[index_of - 1] if index_of > 0 else None,
+        "next": lessons[index_of + 1] if index_of + 1 < len(lessons) else None,
+    })
+
+
+@worker_login_required
+@require_POST
+@domain_errors
+def lesson_complete(request: HttpRequest, enrolment_id: int, lesson_id: int) -> HttpResponse:
+    enrolment = selectors.enrolment_get_own(user=request.user, enrolment_id=enrolment_id)
+    lesson_obj = selectors.lesson_get_in(enrolment=enrolment, lesson_id=lesson_id)
+    if run_service(request, lambda: services.lesson_complete(enrolment=enrolment, lesson=lesson_obj), success=_("本课时已学完。")):
+        enrolment.refresh_from_db()
+        if enrolment.last_lesson_id and enrolment.last_lesson_id != lesson_obj.pk:
+            return redirect("skills:lesson", enrolment_id=enrolment.pk, lesson_id=enrolment.last_lesson_id)
+        return redirect("skills:course", course_id=enrolment.course_id)
+    return redirect("skills:lesson", enrolment_id=enrolment.pk, lesson_id=lesson_obj.pk)
+
+
+@worker_login_required
+@require_POST
+@domain_errors
+def quiz_start(request: HttpRequest, enrolment_id: int, lesson_id: int) -> HttpResponse:
+    enrolment = selectors.enrolment_get_own(user=request.user, enrolment_id=enrolment_id)
+    lesson_obj = selectors.lesson_get_in(enrolment=enrolment, lesson_id=lesson_id)
+    try:
+        attempt = services.attempt_start(enrolment=enrolment, lesson=lesson_obj)
+    except DomainError as exc:
+        apply_domain_error(exc, request=request)
+        return redirect("skills:lesson", enrolment_id=enrolment.pk, lesson_id=lesson_obj.pk)
+    return redirect("skills:attempt", attempt_id=attempt.pk)
+
+
+@worker_login_required
+@require_POST
+@domain_errors
+def exam_start(request: HttpRequest, enrolment_id: int) -> HttpResponse:
+    enrolment = selectors.enrolment_get_own(user=request.user, enrolment_id=enrolment_id)
+    try:
+        attempt = services.attempt_start(enrolment=enrolment)
+    except DomainError as exc:
+        apply_domain_error(exc, request=request)
+        return redirect("skills:course", course_id=enrolment.course_id)
+    return redirect("skills:attempt", attempt_id=attempt.pk)
+
+
+@worker_login_required
+@require_http_methods(["GET", "POST"])
+@domain_errors
+def attempt(request: HttpRequest, attempt_id: int) -> HttpResponse:
+    attempt_obj = selectors.attempt_get_own(user=request.user, attempt_id=attempt_id)
+    questions = selectors.attempt_questions(attempt=attempt_obj)
+    result = None
+    if request.method == "POST" and attempt_obj.submitted_at is None:
+        answers: dict[str, Any] = {}
+        for key in request.POST:
+            value = request.POST.get(key, "")
+            if key.startswith("q") and key[1:].isdigit() and value.isdigit():
+                answers[key[1:]] = int(value)
+        try:
+            result = services.attempt_submit(attempt=attempt_obj, answers=answers)
+            attempt_obj = result.attempt
+        except DomainError as exc:
+            apply_domain_error(exc, request=request)
+    return render(request, "skills/pages/attempt.html", {
+        "attempt": attempt_obj, "questions": questions, "result": result, "course": attempt_obj.enrolment.course,
+    })
+
+
+@worker_login_required
+@domain_errors
+def mine(request: HttpRequest) -> HttpResponse:
+    return render(request, "skills/pages/mine.html", {
+        "enrolments": selectors.enrolments_of_user(user=request.user)[:100],
+        "transcript": selectors.transcript_of(user=request.user),
+        "authored": selectors.author_of(user=request.user) is not None,
+    })
+
+
+@worker_login_required
+@domain_errors
+def certificate(request: HttpRequest, certificate_id: int) -> HttpResponse:
+    cert = selectors.certificate_get_own(user=request.user, certificate_id=certificate_id)
+    url = request.build_absolute_uri(services.certificate_verify_url(cert))
+    return render(request, "skills/pages/certificate.html", {
+        "certificate": cert, "course": cert.enrolment.course, "verify_url": url,
+        "qr": qr_svg(url, scale=4, title=_("扫码核验证书")),
+    })
+
+
+def certificate_verify(request: HttpRequest) -> HttpResponse:
+    token = request.GET.get("token", "")[:500]
+    check = services.certificate_verify(token=token) if token else None
+    return render(request, "skills/pages/verify.html", {"check": check, "token": token})
+
+
+def academies(request: HttpRequest) -> HttpResponse:
+    return render(request, "skills/pages/academies.html", {"academies": selectors.academy_list_public()[:200]})
+
+
+# --- authoring ----------------------------------------------------------------------------------
+
+
+@worker_login_required
+@require_http_methods(["GET", "POST"])
+@idempotent_form
+@domain_errors
+def author_home(request: HttpRequest) -> HttpResponse:
+    author = selectors.author_of(user=request.user)
+    if author is None:
+        raise NotFound()
+    form = CourseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = services.course_create(author=author, **form.cleaned_data)
+            messages.success(request, _("课程已创建，请添加课时和试题。"))
+            return redirect("skills:author_course", course_id=created.pk)
+        except DomainError as exc:
+            apply_domain_error(exc, form=form)
+    return render(request, "skills/pages/author.html", {
+        "author": author, "form": form, "courses": selectors.courses_authored(user=request.user)[:100],
+    })
+
+
+@worker_login_required
+@require_http_methods(["GET", "POST"])
+@domain_errors
+def author_course(request: HttpRequest, course_id: int) -> HttpResponse:
+    course_obj = selectors.course_get_authored(user=request.user, course_id=course_id)
+    lessons = list(selectors.lessons_of(course=course_obj))
+    lesson_form = LessonForm(prefix="l")
+    question_form = QuestionForm(prefix="q", lessons=lessons)
+    if request.method == "POST":
+        what = request.POST.get("what", "")
+        try:
+            if what == "lesson":
+                lesson_form = LessonForm(request.POST, request.FILES, prefix="l")
+                if lesson_form.is_valid():
+                    d = lesson_form.cleaned_data
+                    services.lesson_add(course=course_obj, by=request.user, title=d["title"], kind=d["kind"],
+                                        upload=d["upload"], video_url=d["video_url"], body=d["body"])
+                    messages.success(request, _("课时已添加。"))
+                    return redirect("skills:author_course", course_id=course_obj.pk)
+            elif what == "question":
+                question_form = QuestionForm(request.POST, prefix="q", lessons=lessons)
+                if question_form.is_valid():
+                    d = question_form.cleaned_data
+                    lesson_obj = next((x for x in lessons if x.pk == d["lesson"]), None)
+                    services.question_add(course=course_obj, by=request.user, text=d["text"],
+                                          options=d["options"].splitlines(), answer=d["answer"] - 1, lesson=lesson_obj)
+                    messages.success(request, _("试题已添加。"))
+                    return redirect("skills:author_course", course_id=course_obj.pk)
+            elif what == "submit":
+                services.course_submit(course=course_obj, by=request.user)
+                messages.success(request, _("已提交工会审核。"))
+                return redirect("skills:author_course", course_id=course_obj.pk)
+        except DomainError as exc:
+            apply_domain_error(exc, form=lesson_form if what == "lesson" else question_form if what == "question" else None,
+                               request=request if what == "submit" else None)
+    return render(request, "skills/pages/author_course.html", {
+        "course": course_obj, "lessons": lessons, "lesson_form": lesson_form, "question_form": question_form,
+        "bank": course_obj.questions.filter(lesson__isnull=True).count(),
+        "editable": course_obj.status in ("draft", "returned"),
+    })
+
+
+# --- 合理化建议 -----------------------------------------------------------------------------------
+
+
+@worker_login_required
+@domain_errors
+def proposals(request: HttpRequest) -> HttpResponse:
+    return render(request, "skills/pages/proposals.html", {
+        "mine": selectors.proposals_of_user(user=request.user)[:100],
+        "colleagues": selectors.proposals_of_colleagues(user=request.user)[:50],
+    })
+
+
+@worker_login_required
+@require_http_methods(["GET", "POST"])
+@idempotent_form
+@domain_errors
+def proposal_new(request: HttpRequest) -> HttpResponse:
+    form = ProposalForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = services.proposal_submit(user=request.user, **form.cleaned_data)
+            messages.success(request, _("建议已提交，编号 %(n)s。") % {"n": created.number})
+            return redirect("skills:proposal_detail", proposal_id=created.pk)
+        except DomainError as exc:
+            apply_domain_error(exc, form=form)
+    return render(request, "skills/pages/proposal_form.html", {"form": form})
+
+
+@worker_login_required
+@domain_errors
+def proposal_detail(request: HttpRequest, proposal_id: int) -> HttpResponse:
+    try:
+        proposal = selectors.proposal_get_own(user=request.user, proposal_id=proposal_id)
+        own = True
+    except NotFound:
+        proposal = selectors.proposal_get_colleague(user=request.user, proposal_id=proposal_id)
+        own = False
+    return render(request, "skills/pages/proposal.html", {
+        "proposal": proposal, "own": own, "events": selectors.proposal_events_public(proposal=proposal),
+        "cosigns": proposal.cosigns.order_by("at"), "cosigned": proposal.cosigns.filter(user_id=request.user.pk or 0).exists(),
+    })
+
+
+@worker_login_required
+@require_POST
+@domain_errors
+def proposal_cosign(request: HttpRequest, proposal_id: int) -> HttpResponse:
+    proposal = selectors.proposal_get_colleague(user=request.user, proposal_id=proposal_id)
+    run_service(request, lambda: services.proposal_cosign(proposal=proposal, user=request.user), success=_("已附议。"))
+    return redirect(reverse("skills:proposal_detail", kwargs={"proposal_id": proposal.pk}))

@@ -1,0 +1,124 @@
+"""Chromium journeys of 建功立业: a worker finds a course by pinyin initials, learns it (a
+lesson quiz, a text lesson), passes the final exam, gets the certificate whose QR really draws,
+and verifies it — a tampered link is refused; and a proposal goes from the worker's phone
+through the console (route, adopt, implement, benefit, reward) back to the worker's timeline."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import pytest
+from django.urls import reverse
+from PIL import Image
+
+from gonghui.skills.models import Certificate, Proposal
+from tests.browser_support import browser_login
+from tests.factories import Tree, make_member, make_staff, make_worker_user
+from tests.skills.helpers import make_course
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_worker_finishes_a_course_and_verifies_the_certificate(browser_page: Any, live_site: str) -> None:
+    tree = Tree()
+    course = make_course(union=tree.grassroots_a, title="电焊工技能提升", quiz_on_first=True, bank=3, draw=3, hours=8)
+    worker = make_worker_user(name="王小明")
+    page = browser_page
+    browser_login(page, worker, live_site)
+
+    page.goto(live_site + reverse("skills:index") + "?q=jn")
+    page.get_by_role("link", name="电焊工技能提升").click()
+    page.get_by_role("button", name="报名学习").click()
+    page.wait_for_url("**/lessons/**")
+    assert page.get_by_role("heading", name="第1课").is_visible()
+
+    # The first lesson's quiz completes it.
+    page.get_by_role("button", name="开始课时测验").click()
+    page.wait_for_url("**/attempts/**")
+    page.get_by_label("对").check()
+    page.get_by_role("button", name="交卷").click()
+    assert "通过" in page.locator('[data-testid="result"]').inner_text()
+
+    # Resume where it stopped: the course page continues at lesson 2.
+    page.goto(live_site + reverse("skills:course", kwargs={"course_id": course.pk}))
+    page.get_by_role("link", name="继续学习").click()
+    assert page.get_by_role("heading", name="第2课").is_visible()
+    page.get_by_role("button", name="学完了").click()
+    page.wait_for_url("**/courses/**")
+
+    # The exam: three questions drawn, all answered right (option 甲).
+    page.get_by_role("button", name="参加结业考试").click()
+    page.wait_for_url("**/attempts/**")
+    fieldsets = page.locator("fieldset")
+    assert fieldsets.count() == 3
+    for i in range(3):
+        fieldsets.nth(i).get_by_label("甲").check()
+    page.get_by_role("button", name="交卷").click()
+    assert "得分 100" in page.locator('[data-testid="result"]').inner_text()
+    page.get_by_role("link", name="查看结业证书").click()
+
+    cert = Certificate.objects.get(enrolment__user=worker)
+    assert page.locator('[data-testid="serial"]').inner_text() == cert.serial
+    qr = page.locator("[data-testid=certificate-qr] svg")
+    box = qr.bounding_box()
+    assert box is not None and box["width"] >= 100 and abs(box["width"] - box["height"]) < 2
+    pixels = Image.open(io.BytesIO(qr.screenshot())).convert("L").tobytes()
+    dark = sum(1 for p in pixels if p < 80) / len(pixels)
+    light = sum(1 for p in pixels if p > 200) / len(pixels)
+    assert 0.25 < dark < 0.75 and light > 0.25  # a QR symbol, not a blank or a black box
+
+    verify_url = page.locator('[data-testid="verify-link"]').get_attribute("href")
+    assert verify_url
+    page.goto(verify_url)  # what a scanner opens; no sign-in needed
+    assert page.locator('[data-testid="verify-status"]').inner_text() == "证书有效"
+    assert page.get_by_text("王**").is_visible()
+    page.goto(verify_url[:-3] + ("aaa" if not verify_url.endswith("aaa") else "bbb"))
+    assert page.locator('[data-testid="verify-status"]').inner_text() == "证书无效"
+
+    page.goto(live_site + reverse("skills:mine"))
+    assert "累计学时 8" in page.locator('[data-testid="hours"]').inner_text()
+
+
+def test_proposal_from_the_phone_to_adoption_and_reward(browser_page_factory: Any, live_site: str) -> None:
+    tree = Tree()
+    member = make_member(union=tree.grassroots_a, name="赵建议")
+    staff_user = make_staff(union=tree.grassroots_a)
+    worker = browser_page_factory()
+    browser_login(worker, member.person.user, live_site)
+    worker.goto(live_site + reverse("skills:proposals"))
+    worker.get_by_role("link", name="提建议").click()
+    worker.get_by_label("标题").fill("焊枪加装防护罩")
+    worker.get_by_label("存在的问题").fill("焊接飞溅经常烫伤手背")
+    worker.get_by_label("建议内容").fill("给焊枪加装可拆卸防护罩")
+    worker.get_by_label("预期效益").fill("减少工伤，节约医药费")
+    worker.get_by_role("button", name="提交").click()
+    worker.wait_for_url("**/proposals/*/")
+    assert worker.locator('[data-testid="proposal-status"]').inner_text() == "已提交"
+    proposal = Proposal.objects.get(proposer=member.person.user)
+
+    staff = browser_page_factory(desktop=True)
+    browser_login(staff, staff_user, live_site)
+    staff.goto(live_site + reverse("console:skills:proposals"))
+    staff.get_by_role("link", name=proposal.number).click()
+    staff.get_by_label("转交评审人").select_option(str(staff_user.pk))
+    staff.get_by_role("button", name="转交", exact=True).click()
+    staff.get_by_label("答复理由（建议人可见）").fill("安全收益明显，采纳")
+    staff.get_by_role("button", name="采纳", exact=True).click()
+    assert staff.locator('[data-testid="proposal-status"]').inner_text() == "已采纳"
+    staff.get_by_label("实施情况").fill("全车间已加装")
+    staff.get_by_role("button", name="登记实施").click()
+    staff.get_by_label("经济效益（元）").fill("12345.67")
+    staff.get_by_label("效益核定人（部门和姓名）").fill("财务科 钱会计")
+    staff.get_by_role("button", name="登记经济效益").click()
+    staff.get_by_label("奖励金额（元）").fill("500")
+    staff.get_by_role("button", name="发放奖励").click()
+    assert staff.locator('[data-testid="proposal-status"]').inner_text() == "已奖励"
+
+    worker.reload()
+    assert worker.locator('[data-testid="proposal-status"]').inner_text() == "已奖励"
+    timeline = worker.locator('[data-testid="timeline"]').inner_text()
+    for step in ("已提交", "已交评审", "采纳：安全收益明显，采纳", "已实施：全车间已加装", "经济效益 12,345.67 元", "奖励 500.00 元"):
+        assert step in timeline, step
+    proposal.refresh_from_db()
+    assert (proposal.benefit_fen, proposal.reward_fen) == (1234567, 50000)

@@ -1,0 +1,68 @@
+"""Shared builders for the skills tests (and the cross-branch test's factories)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gonghui.skills import services
+from gonghui.skills.models import Attempt, Author, Certificate, Course, Enrolment, Lesson, Question
+from tests.factories import make_staff, make_worker_user
+
+# A minimal MP4 header ("ftyp" at offset 4) and WebM (EBML magic).
+MP4 = b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 64
+PDF = b"%PDF-1.4\n%%EOF\n"
+
+
+def make_author(*, union: Any, user: Any = None, name: str = "李焊工", title: str = "全国劳动模范") -> Author:
+    return services.author_register(actor=make_staff(union=union), union=union, user=user or make_worker_user(name=name),
+                                     name=name, title=title)
+
+
+def make_course(*, union: Any, author: Author | None = None, title: str = "电焊工技能提升", publish: bool = True,
+                lessons: int = 2, bank: int = 4, draw: int = 3, pass_mark: int = 60, hours: int = 8,
+                quiz_on_first: bool = False, exam_minutes: int = 30) -> Course:
+    """A course with `lessons` text lessons and an exam bank of `bank` questions whose right
+    answer is always option 0; submitted and published unless `publish` is False."""
+    author = author or make_author(union=union)
+    course = services.course_create(author=author, title=title, trade="焊工", level="middle", provider="union",
+                                    hours=hours, pass_mark=pass_mark, exam_questions=draw, exam_minutes=exam_minutes)
+    user = author.user
+    for i in range(lessons):
+        services.lesson_add(course=course, by=user, title=f"第{i + 1}课", kind=Lesson.Kind.TEXT, body=f"课文{i + 1}")
+    if quiz_on_first:
+        first = course.lessons.first()
+        services.question_add(course=course, by=user, text="测验题", options=["对", "错"], answer=0, lesson=first)
+    for i in range(bank):
+        services.question_add(course=course, by=user, text=f"考题{i + 1}", options=["甲", "乙", "丙"], answer=0)
+    if publish:
+        services.course_submit(course=course, by=user)
+        services.course_review(course=course, actor=make_staff(union=union), publish=True)
+        course.refresh_from_db()
+    return course
+
+
+def learn_all(enrolment: Enrolment) -> None:
+    for lesson in enrolment.course.lessons.all():
+        if lesson.questions.exists():
+            attempt = services.attempt_start(enrolment=enrolment, lesson=lesson)
+            services.attempt_submit(attempt=attempt, answers={str(q): 0 for q in attempt.question_ids})
+        else:
+            services.lesson_complete(enrolment=enrolment, lesson=lesson)
+
+
+def right_answers(attempt: Attempt, right: int) -> dict[str, int]:
+    """Answers with the first `right` drawn questions correct (option 0) and the rest wrong."""
+    return {str(q): (0 if i < right else 1) for i, q in enumerate(attempt.question_ids)}
+
+
+def certificate_for(*, union: Any, user: Any = None, course: Course | None = None) -> Certificate:
+    course = course or make_course(union=union)
+    enrolment = services.enrol(course=course, user=user or make_worker_user(name="王小明"))
+    learn_all(enrolment)
+    attempt = services.attempt_start(enrolment=enrolment)
+    result = services.attempt_submit(attempt=attempt, answers=right_answers(attempt, course.exam_questions))
+    assert result.certificate is not None
+    return result.certificate
+
+
+__all__ = ["MP4", "PDF", "Question", "certificate_for", "learn_all", "make_author", "make_course", "right_answers"]
