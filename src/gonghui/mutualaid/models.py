@@ -289,6 +289,9 @@ class ClaimInvoice(models.Model):
         verbose_name = _("发票索引")
         verbose_name_plural = _("发票索引")
 
+    def __str__(self) -> str:
+        return self.number_index[:8]
+
 
 def claim_document_path(instance: ClaimDocument, filename: str) -> str:
     return random_upload_name("mutualaid", filename)
