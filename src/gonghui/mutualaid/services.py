@@ -569,6 +569,7 @@ def claim_review(*, actor: Any, claim: Claim, amounts: Mapping[str, int] | None 
     version's second-approval amount it waits for a second officer (`claim_confirm`)."""
     _decider_check(actor, claim)
     reason = (reason or "").strip()[:300]
+    nothing = False
     with transaction.atomic():
         locked = _lock(claim, Claim.Status.SUBMITTED)
         claim_assess(locked)  # against what is approved now, under the cover's lock
@@ -586,17 +587,21 @@ def claim_review(*, actor: Any, claim: Claim, amounts: Mapping[str, int] | None 
             line.amount = want
         total = sum(line.amount for line in lines)
         if total == 0:
-            raise ValidationFailed(_("核准金额为 0，请选择“不予赔付”并写明原因。"), code="nothing_to_pay", field="amounts")
-        if adjusted and not reason:
+            nothing = True  # the fresh proposal (e.g. the cap now reached) is kept for the officer to see
+        elif adjusted and not reason:
             raise ValidationFailed(_("调整金额请写明原因。"), code="reason_required", field="reason")
-        ClaimLine.objects.bulk_update(lines, ["amount"])
-        locked.amount, locked.reason, locked.reviewed_by = total, reason, _actor(actor)
-        if total > locked.version.second_approval_above:
-            locked.status = Claim.Status.REVIEWED
-            locked.save(update_fields=["amount", "reason", "reviewed_by", "status"])
-            audit_record(actor=actor, action="mutualaid.claim.review", target=locked, data={"amount": total})
-            return locked
-        _approve(locked, actor)
+        if not nothing:
+            ClaimLine.objects.bulk_update(lines, ["amount"])
+            locked.amount, locked.reason, locked.reviewed_by = total, reason, _actor(actor)
+            if total > locked.version.second_approval_above:
+                locked.status = Claim.Status.REVIEWED
+                locked.save(update_fields=["amount", "reason", "reviewed_by", "status"])
+                audit_record(actor=actor, action="mutualaid.claim.review", target=locked, data={"amount": total})
+            else:
+                _approve(locked, actor)
+    if nothing:
+        raise ValidationFailed(_("核准金额为 0（可能已达封顶，核算已更新），请选择“不予赔付”并写明原因。"), code="nothing_to_pay",
+                               field="amounts")
     return locked
 
 
