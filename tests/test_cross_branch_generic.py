@@ -47,6 +47,8 @@ from gonghui.assistance.models import (
     Payout,
 )
 from gonghui.campaigns.models import Campaign, Draw, Winner
+from gonghui.mutualaid.models import Claim as MutualAidClaim
+from gonghui.mutualaid.models import Coverage, Enrolment, Plan
 from gonghui.cases import legal_services
 from gonghui.cases import services as case_services
 from gonghui.cases.models import (
@@ -86,6 +88,7 @@ from gonghui.stations.models import (
 )
 from gonghui.stations.selectors import station_checkin_token
 from tests.campaigns.helpers import campaign_winner_for, make_campaign
+from tests.mutualaid.helpers import claim_for, covered_worker
 from tests.cases.helpers import PNG, app_case, png
 from tests.factories import Tree, make_id_number, make_member, make_staff, make_worker_user
 from tests.members.helpers import make_transfer
@@ -220,6 +223,11 @@ FACTORIES: dict[type[models.Model], Callable[[World], Any]] = {
     LedgerTransaction: _disbursement,
     LedgerPeriod: lambda w: ledger_services.ledger_period_close(union=w.tree.grassroots_a, month=dt.date(2025, 1, 1)),
     Campaign: lambda w: make_campaign(union=w.tree.grassroots_a),
+    # The worker's own cover and claim, so the /me/ operations have an owner.
+    Coverage: lambda w: covered_worker(union=w.tree.grassroots_a, staff=w.tree.staff_a, user=w.worker),
+    Plan: lambda w: w.get(Coverage).plan,
+    Enrolment: lambda w: w.get(Coverage).enrolment,
+    MutualAidClaim: lambda w: claim_for(coverage=w.get(Coverage)),
     Winner: lambda w: campaign_winner_for(union=w.tree.grassroots_a, user=w.worker),
     Draw: lambda w: w.get(Winner).draw,
     Payout: lambda w: payouts.payout_create(
@@ -267,6 +275,10 @@ NOT_BRANCH_OBJECTS: dict[str, str] = {
     "campaigns.Participant": "one worker's own entry in a campaign, never addressed by id",
     "campaigns.TaskCompletion": "one worker's own record, never addressed by id",
     "campaigns.FuCard": "one worker's own card book, read by the worker through the campaign",
+    "mutualaid.PlanVersion": "a plan's terms from a day on: read only through its plan",
+    "mutualaid.ClaimLine": "one benefit's payout of a claim: read only through its claim",
+    "mutualaid.ClaimInvoice": "an invoice number's keyed hash, never shown or addressed",
+    "mutualaid.ClaimDocument": "read only through its claim (served by name via core/files, checked there)",
 }
 
 # Operations with an id that anyone may call, and why.
