@@ -139,7 +139,6 @@ def bench_enrolment(members: int) -> tuple[Any, Any]:
     from gonghui.members.models import Membership, Person
     from gonghui.mutualaid import services
     from gonghui.orgs.models import Union
-
     from gonghui.orgs.services import union_create
 
     national = union_create(name="中华全国总工会", kind=Union.Kind.NATIONAL, parent=None)

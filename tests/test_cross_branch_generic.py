@@ -47,8 +47,6 @@ from gonghui.assistance.models import (
     Payout,
 )
 from gonghui.campaigns.models import Campaign, Draw, Winner
-from gonghui.mutualaid.models import Claim as MutualAidClaim
-from gonghui.mutualaid.models import Coverage, Enrolment, Plan
 from gonghui.cases import legal_services
 from gonghui.cases import services as case_services
 from gonghui.cases.models import (
@@ -74,6 +72,8 @@ from gonghui.members.models import (
     Person,
 )
 from gonghui.members.services import membership_application_submit, roster_import_create
+from gonghui.mutualaid.models import Claim as MutualAidClaim
+from gonghui.mutualaid.models import Coverage, Enrolment, Plan
 from gonghui.orgs.models import Employer, Union
 from gonghui.stations import services as station_services
 from gonghui.stations.models import (
@@ -88,10 +88,10 @@ from gonghui.stations.models import (
 )
 from gonghui.stations.selectors import station_checkin_token
 from tests.campaigns.helpers import campaign_winner_for, make_campaign
-from tests.mutualaid.helpers import claim_for, covered_worker
 from tests.cases.helpers import PNG, app_case, png
 from tests.factories import Tree, make_id_number, make_member, make_staff, make_worker_user
 from tests.members.helpers import make_transfer
+from tests.mutualaid.helpers import claim_for, covered_worker
 from tests.roster.helpers import csv_bytes, row, upload
 from tests.stations.helpers import make_station
 
