@@ -13,6 +13,7 @@ from gonghui.cases.forms import MultipleFileField
 from gonghui.core.errors import DomainError
 from gonghui.core.forms import DateField
 from gonghui.core.money import yuan_to_fen
+from gonghui.orgs.models import Union
 
 from . import engine
 from .models import Benefit, EventKind, HospitalLevel
@@ -91,7 +92,7 @@ class TermsForm(forms.Form):
 
 
 class PlanForm(TermsForm):
-    union = forms.ModelChoiceField(label=_("主办工会"), queryset=None)  # type: ignore[arg-type]
+    union: forms.ModelChoiceField[Union] = forms.ModelChoiceField(label=_("主办工会"), queryset=Union.objects.none())
     name = forms.CharField(label=_("计划名称"), max_length=100)
     starts_on = DateField(label=_("保障期开始"))
     ends_on = DateField(label=_("保障期结束"))
@@ -128,7 +129,7 @@ def version_initial(version: Any) -> dict[str, Any]:
 
 
 class EnrolForm(forms.Form):
-    union = forms.ModelChoiceField(label=_("参保工会"), queryset=None)  # type: ignore[arg-type]
+    union: forms.ModelChoiceField[Union] = forms.ModelChoiceField(label=_("参保工会"), queryset=Union.objects.none())
     mode = forms.ChoiceField(label=_("参保方式"), choices=[("whole", _("整体参保（全部在册会员）")),
                                                       ("picked", _("选择参保（勾选的会员）")),
                                                       ("joiners", _("期中新增（勾选的会员，有等待期）"))])
