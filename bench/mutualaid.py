@@ -198,6 +198,11 @@ def bench_report(plan: Any, enrolment: Any, claims: int) -> None:
         ClaimLine(claim_id=cid, coverage_id=cov, benefit=rnd.choice([engine.ALLOWANCE, engine.REIMBURSE]),
                   proposed=amount, amount=amount, approved=True) for cid, cov in ids
     ], batch_size=2000)
+    from gonghui.mutualaid import services
+
+    start = time.perf_counter()
+    services.plan_totals_rebuild(plan=plan)  # what the approvals keep in step one by one
+    rebuild = time.perf_counter() - start
     plans = selectors.plan_list_for_user(user=plan.created_by)
     timings, base_timings = [], []
     for _ in range(7):
@@ -212,7 +217,8 @@ def bench_report(plan: Any, enrolment: Any, claims: int) -> None:
     print(f"  loss-ratio report over {claims:,} approved claims and {row.people:,} covers: {ms:.1f} ms (median of 7); "
           f"ratio {row.ratio_text}")
     print(f"    baseline (COUNT(*) of the claims): {base_ms:.1f} ms; report / baseline = {ms / max(base_ms, 1e-6):.1f}×")
-    print(f"    goal < 100 ms: {'met' if ms < 100 else 'NOT met'}")
+    print(f"    goal < 100 ms: {'met' if ms < 100 else 'NOT met'} (the plan's running totals, rebuilt from "
+          f"the claims in {rebuild:.2f} s after the bulk load, are what it reads)")
 
 
 def main(argv: list[str]) -> int:

@@ -278,6 +278,7 @@ NOT_BRANCH_OBJECTS: dict[str, str] = {
     "mutualaid.PlanVersion": "a plan's terms from a day on: read only through its plan",
     "mutualaid.ClaimLine": "one benefit's payout of a claim: read only through its claim",
     "mutualaid.ClaimInvoice": "an invoice number's keyed hash, never shown or addressed",
+    "mutualaid.PlanTotal": "a plan's running totals: read only through its plan and the report",
     "mutualaid.ClaimDocument": "read only through its claim (served by name via core/files, checked there)",
 }
 

@@ -14,7 +14,7 @@ from gonghui.assistance.models import AccountKind, FundAccount, LedgerTransactio
 from gonghui.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from gonghui.core.models import AuditEvent
 from gonghui.mutualaid import selectors, services
-from gonghui.mutualaid.models import Claim, ClaimLine, Coverage, Enrolment
+from gonghui.mutualaid.models import Claim, ClaimLine, Coverage, Enrolment, PlanTotal
 from tests.factories import Tree, make_staff, make_worker_user
 from tests.mutualaid.helpers import (
     Y,
@@ -278,6 +278,11 @@ def test_loss_ratio_is_payouts_over_premiums(tree, plan, frozen_clock) -> None:
     assert (row.people, row.premiums, row.paid, row.claims_paid) == (2, 160 * Y, 250 * Y, 1)
     assert row.ratio_text == "156.2%" and row.by_benefit == {"allowance": 250 * Y}
     assert selectors.loss_ratio(plans=selectors.plan_list_for_user(user=tree.staff_b)) == []
+    # The running totals the report reads equal a recount from the claims.
+    kept = sorted(PlanTotal.objects.filter(plan=plan).values_list("benefit", "amount", "count"))
+    services.plan_totals_rebuild(plan=plan)
+    assert sorted(PlanTotal.objects.filter(plan=plan).values_list("benefit", "amount", "count")) == kept == [
+        ("", 250 * Y, 1), ("allowance", 250 * Y, 1)]
 
 
 @pytest.mark.parametrize(("change", "code"), [

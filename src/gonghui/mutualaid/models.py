@@ -318,3 +318,22 @@ class ClaimDocument(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class PlanTotal(models.Model):
+    """Approved payouts of a plan per benefit (`benefit` "" holds the claim count and total),
+    kept in step by the approval service so the loss-ratio report reads a handful of rows
+    instead of every claim; `services.plan_totals_rebuild` recomputes them from the lines."""
+
+    plan = models.ForeignKey(Plan, verbose_name=_("计划"), on_delete=models.CASCADE, related_name="totals")
+    benefit = models.CharField(_("保障责任"), max_length=16, blank=True)
+    amount = models.BigIntegerField(_("金额（分）"), default=0)
+    count = models.PositiveIntegerField(_("件数"), default=0)
+
+    class Meta:
+        verbose_name = _("计划赔付合计")
+        verbose_name_plural = _("计划赔付合计")
+        constraints = [models.UniqueConstraint(fields=["plan", "benefit"], name="mutualaid_plan_total_once")]
+
+    def __str__(self) -> str:
+        return f"{self.plan} · {self.benefit or '*'}"

@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import QuerySet, Sum
 
 from gonghui.core import jurisdiction
 from gonghui.orgs.models import Union
 
-from .models import Claim, ClaimLine, Coverage, Enrolment, Plan
+from .models import Claim, Coverage, Enrolment, Plan, PlanTotal
 
 
 def plan_list_for_user(*, user: Any) -> QuerySet[Plan]:
@@ -125,27 +125,25 @@ class LossRatio:
 
 def loss_ratio(*, plans: QuerySet[Plan]) -> list[LossRatio]:
     """Per plan: people covered, premiums booked, approved payouts (总额, 人次, by benefit)
-    and the loss ratio (payouts / premiums). Four grouped queries whatever the size."""
+    and the loss ratio (payouts / premiums). Three grouped queries over small tables (the
+    enrolments and the plans' running totals) whatever the number of claims."""
     plan_rows = list(plans.values_list("pk", "name", "union__name"))
     ids = [p[0] for p in plan_rows]
-    premiums = dict(Enrolment.objects.filter(plan_id__in=ids).values_list("plan_id").annotate(s=Sum("premium"))
-                    .order_by())
-    people = dict(Coverage.objects.filter(plan_id__in=ids).values_list("plan_id").annotate(n=Count("id")).order_by())
-    approved = Claim.objects.filter(coverage__plan_id__in=ids, status=Claim.Status.APPROVED)
-    paid = {p: (s or 0, n) for p, s, n in approved.values_list("coverage__plan_id").annotate(
-        s=Sum("amount"), n=Count("id")).order_by()}
-    benefits: dict[int, dict[str, int]] = {}
-    for p, benefit, s in (ClaimLine.objects.filter(coverage__plan_id__in=ids, approved=True)
-                          .values_list("coverage__plan_id", "benefit").annotate(s=Sum("amount")).order_by()):
-        benefits.setdefault(p, {})[benefit] = s or 0
-    return [
-        LossRatio(plan_id=pk, plan_name=name, union_name=union, people=people.get(pk, 0),
-                  premiums=premiums.get(pk, 0) or 0, paid=paid.get(pk, (0, 0))[0], claims_paid=paid.get(pk, (0, 0))[1],
-                  by_benefit=benefits.get(pk, {}))
-        for pk, name, union in plan_rows
-    ]
-
-
+    enrolled = {p: (s or 0, n or 0) for p, s, n in Enrolment.objects.filter(plan_id__in=ids).values_list(
+        "plan_id").annotate(s=Sum("premium"), n=Sum("count")).order_by()}
+    totals: dict[int, dict[str, tuple[int, int]]] = {}
+    for p, benefit, amount, count in PlanTotal.objects.filter(plan_id__in=ids).values_list(
+            "plan_id", "benefit", "amount", "count"):
+        totals.setdefault(p, {})[benefit] = (amount, count)
+    rows = []
+    for pk, name, union in plan_rows:
+        plan_totals = totals.get(pk, {})
+        paid, claims = plan_totals.get("", (0, 0))
+        rows.append(LossRatio(
+            plan_id=pk, plan_name=name, union_name=union, people=enrolled.get(pk, (0, 0))[1],
+            premiums=enrolled.get(pk, (0, 0))[0], paid=paid, claims_paid=claims,
+            by_benefit={b: a for b, (a, _n) in plan_totals.items() if b and a}))
+    return rows
 
 
 def plan_get_for_enrolment(*, user: Any, plan_id: int) -> Plan:

@@ -19,8 +19,8 @@ from typing import Any
 
 from django.core import signing
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
-from django.db.models import Count
+from django.db import IntegrityError, transaction
+from django.db.models import Count, F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -48,6 +48,7 @@ from .models import (
     Flag,
     HospitalLevel,
     Plan,
+    PlanTotal,
     PlanVersion,
 )
 
@@ -626,9 +627,40 @@ def claim_confirm(*, actor: Any, claim: Claim) -> Claim:
     return locked
 
 
+def _totals_add(plan_id: int, deltas: Mapping[str, tuple[int, int]]) -> None:
+    for benefit, (amount, count) in deltas.items():
+        lookup = {"plan_id": plan_id, "benefit": benefit}
+        changes = {"amount": F("amount") + amount, "count": F("count") + count}
+        if PlanTotal.objects.filter(**lookup).update(**changes):
+            continue
+        try:
+            with transaction.atomic():
+                PlanTotal.objects.create(**lookup, amount=amount, count=count)
+        except IntegrityError:  # created at the same moment by another approval
+            PlanTotal.objects.filter(**lookup).update(**changes)
+
+
+def plan_totals_rebuild(*, plan: Plan) -> None:
+    """Recompute the plan's totals from its approved claims and lines (repair, bulk loads)."""
+    with transaction.atomic():
+        PlanTotal.objects.filter(plan=plan).delete()
+        approved = Claim.objects.filter(coverage__plan=plan, status=Claim.Status.APPROVED)
+        claims = approved.aggregate(s=Sum("amount"), n=Count("id"))
+        rows = [PlanTotal(plan=plan, benefit="", amount=claims["s"] or 0, count=claims["n"])]
+        for benefit, amount, n in (ClaimLine.objects.filter(claim__in=approved, approved=True)
+                                   .values_list("benefit").annotate(s=Sum("amount"), n=Count("id")).order_by()):
+            rows.append(PlanTotal(plan=plan, benefit=benefit, amount=amount or 0, count=n))
+        PlanTotal.objects.bulk_create(rows)
+
+
 def _approve(claim: Claim, actor: Any) -> None:
     plan = claim.coverage.plan
     claim.lines.update(approved=True)
+    deltas: dict[str, tuple[int, int]] = {"": (claim.amount, 1)}
+    for benefit, amount in claim.lines.filter(amount__gt=0).values_list("benefit", "amount"):
+        old = deltas.get(benefit, (0, 0))
+        deltas[benefit] = (old[0] + amount, old[1] + 1)
+    _totals_add(plan.pk, deltas)
     claim.payout = assistance_payouts.payout_create(
         union=plan.union, source=plan.source, amount=claim.amount, payee_name=claim.payee_name,
         bank_account=claim.bank_account, memo=_("互助保障赔付 %(n)s") % {"n": claim.number},
