@@ -27,13 +27,13 @@ from ninja.errors import ValidationError as NinjaValidationError
 from gonghui.accounts.api import router as accounts_router
 from gonghui.assistance.api import router as assistance_router
 from gonghui.campaigns.api import router as campaigns_router
-from gonghui.mutualaid.api import router as mutualaid_router
 from gonghui.cases.api import router as cases_router
 from gonghui.core.errors import DomainError, problem_response
 from gonghui.core.views import unavailable_response
 from gonghui.members.api import cards_router
 from gonghui.members.api import router as members_router
 from gonghui.members.api_roster import router as roster_router
+from gonghui.mutualaid.api import router as mutualaid_router
 from gonghui.notices.api import router as notices_router
 from gonghui.orgs.api import router as orgs_router
 from gonghui.stations.api import router as stations_router

@@ -15,7 +15,17 @@ from gonghui.mutualaid import services
 from gonghui.mutualaid.models import Claim, Coverage, Enrolment, Plan
 from tests.cases.helpers import png
 from tests.factories import Tree, make_worker_user
-from tests.mutualaid.helpers import RULES, Y, at, coverage_of, enrol_all, make_plan, members_of, stay, submit
+from tests.mutualaid.helpers import (
+    RULES,
+    Y,
+    at,
+    coverage_of,
+    enrol_all,
+    make_plan,
+    members_of,
+    stay,
+    submit,
+)
 
 pytestmark = pytest.mark.django_db
 D = dt.date
