@@ -30,7 +30,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 HOSPITAL = "hospital"
 DISEASE = "disease"
@@ -198,7 +198,7 @@ def _capped(amount: int, cap: int, prior: int, lines: list[Line], flags: set[str
     room = max(0, cap - prior)
     pay = min(amount, room)
     if prior > 0 or pay < amount:
-        lines.append(Line("本年已付 %(prior)s 元，封顶 %(cap)s 元，本次赔付 %(pay)s 元",
+        lines.append(Line(gettext_noop("本年已付 %(prior)s 元，封顶 %(cap)s 元，本次赔付 %(pay)s 元"),
                           {"prior": yuan(prior), "cap": yuan(cap), "pay": yuan(pay)}))
     if pay < amount:
         flags.add(FLAG_CAP)
@@ -212,16 +212,16 @@ def _allowance(rules: Rules, event: Event, prior: Prior, flags: set[str]) -> Ben
     over = max(0, days - rules.allowance_after_days)
     lines: list[Line] = []
     if over == 0:
-        lines.append(Line("住院 %(days)s 天，未超过 %(n)s 天，住院津贴不予赔付",
+        lines.append(Line(gettext_noop("住院 %(days)s 天，未超过 %(n)s 天，住院津贴不予赔付"),
                           {"days": days, "n": rules.allowance_after_days}))
         return BenefitResult(ALLOWANCE, 0, tuple(lines))
     amount = over * rules.allowance_per_day
-    lines.append(Line("住院 %(days)s 天，超过 %(n)s 天的 %(over)s 天 × %(rate)s 元 = %(amount)s 元",
+    lines.append(Line(gettext_noop("住院 %(days)s 天，超过 %(n)s 天的 %(over)s 天 × %(rate)s 元 = %(amount)s 元"),
                       {"days": days, "n": rules.allowance_after_days, "over": over,
                        "rate": yuan(rules.allowance_per_day), "amount": yuan(amount)}))
     if rules.allowance_stay_cap and amount > rules.allowance_stay_cap:
         amount = rules.allowance_stay_cap
-        lines.append(Line("每次住院最多 %(cap)s 元，按 %(cap)s 元计", {"cap": yuan(rules.allowance_stay_cap)}))
+        lines.append(Line(gettext_noop("每次住院最多 %(cap)s 元，按 %(cap)s 元计"), {"cap": yuan(rules.allowance_stay_cap)}))
         flags.add(FLAG_CAP)
     pay = _capped(amount, rules.allowance_year_cap, prior.paid.get(ALLOWANCE, 0), lines, flags)
     return BenefitResult(ALLOWANCE, pay, tuple(lines))
@@ -232,17 +232,17 @@ def _reimburse(rules: Rules, event: Event, prior: Prior, flags: set[str]) -> Ben
         return None
     ratio = rules.reimburse_ratio.get(event.hospital_level, 0)
     left = max(0, event.cost - event.insurance_paid)
-    lines = [Line("医疗费用 %(cost)s 元，基本医保已付 %(ins)s 元，个人负担 %(left)s 元",
+    lines = [Line(gettext_noop("医疗费用 %(cost)s 元，基本医保已付 %(ins)s 元，个人负担 %(left)s 元"),
                   {"cost": yuan(event.cost), "ins": yuan(event.insurance_paid), "left": yuan(left)})]
     base = max(0, left - rules.deductible)
     if base == 0 or ratio == 0:
         if ratio == 0:
-            lines.append(Line("该级别医院不在报销范围内，医疗费用不予赔付"))
+            lines.append(Line(gettext_noop("该级别医院不在报销范围内，医疗费用不予赔付")))
         else:
-            lines.append(Line("未超过起付线 %(ded)s 元，医疗费用不予赔付", {"ded": yuan(rules.deductible)}))
+            lines.append(Line(gettext_noop("未超过起付线 %(ded)s 元，医疗费用不予赔付"), {"ded": yuan(rules.deductible)}))
         return BenefitResult(REIMBURSE, 0, tuple(lines))
     amount = base * ratio // 1000
-    lines.append(Line("扣除起付线 %(ded)s 元后 %(base)s 元 × %(ratio)s = %(amount)s 元",
+    lines.append(Line(gettext_noop("扣除起付线 %(ded)s 元后 %(base)s 元 × %(ratio)s = %(amount)s 元"),
                       {"ded": yuan(rules.deductible), "base": yuan(base), "ratio": permille(ratio),
                        "amount": yuan(amount)}))
     pay = _capped(amount, rules.reimburse_year_cap, prior.paid.get(REIMBURSE, 0), lines, flags)
@@ -253,14 +253,14 @@ def _disease(rules: Rules, event: Event, prior: Prior, flags: set[str]) -> Benef
     name = event.disease.strip()
     if name not in rules.diseases or rules.disease_amount <= 0:
         flags.add(FLAG_NOT_LISTED)
-        return BenefitResult(LUMP_DISEASE, 0, (Line("“%(d)s”不在本计划所列重大疾病范围内，不予赔付", {"d": name}),),
+        return BenefitResult(LUMP_DISEASE, 0, (Line(gettext_noop("“%(d)s”不在本计划所列重大疾病范围内，不予赔付"), {"d": name}),),
                              key=name)
     if name in prior.diseases:
         flags.add(FLAG_ALREADY_PAID)
-        return BenefitResult(LUMP_DISEASE, 0, (Line("“%(d)s”已赔付过，每种疾病每人只赔付一次", {"d": name}),),
+        return BenefitResult(LUMP_DISEASE, 0, (Line(gettext_noop("“%(d)s”已赔付过，每种疾病每人只赔付一次"), {"d": name}),),
                              key=name)
     return BenefitResult(LUMP_DISEASE, rules.disease_amount,
-                         (Line("确诊所列重大疾病“%(d)s”，一次性赔付 %(amount)s 元",
+                         (Line(gettext_noop("确诊所列重大疾病“%(d)s”，一次性赔付 %(amount)s 元"),
                                {"d": name, "amount": yuan(rules.disease_amount)}),), key=name)
 
 
@@ -271,16 +271,16 @@ def _accident(rules: Rules, event: Event, prior: Prior, flags: set[str]) -> Bene
     if event.kind == DISABILITY:
         percent = rules.disability_percent.get(event.disability_grade, 0)
         amount = insured * percent // 100
-        lines.append(Line("意外伤残 %(grade)s 级，按保额 %(insured)s 元的 %(pct)s%% 计 %(amount)s 元",
+        lines.append(Line(gettext_noop("意外伤残 %(grade)s 级，按保额 %(insured)s 元的 %(pct)s%% 计 %(amount)s 元"),
                           {"grade": event.disability_grade, "insured": yuan(insured), "pct": percent,
                            "amount": yuan(amount)}))
     else:
         amount = insured
-        lines.append(Line("意外身故，保额 %(insured)s 元", {"insured": yuan(insured)}))
+        lines.append(Line(gettext_noop("意外身故，保额 %(insured)s 元"), {"insured": yuan(insured)}))
     room = max(0, insured - already)
     pay = min(amount, room)
     if already:
-        lines.append(Line("意外伤残已付 %(prior)s 元，合计以保额 %(insured)s 元为限，本次赔付 %(pay)s 元",
+        lines.append(Line(gettext_noop("意外伤残已付 %(prior)s 元，合计以保额 %(insured)s 元为限，本次赔付 %(pay)s 元"),
                           {"prior": yuan(already), "insured": yuan(insured), "pay": yuan(pay)}))
     if pay < amount:
         flags.add(FLAG_CAP)
@@ -290,9 +290,9 @@ def _accident(rules: Rules, event: Event, prior: Prior, flags: set[str]) -> Bene
 def _illness_death(rules: Rules, prior: Prior, flags: set[str]) -> BenefitResult:
     if prior.illness_death:
         flags.add(FLAG_ALREADY_PAID)
-        return BenefitResult(ILLNESS_DEATH_BENEFIT, 0, (Line("疾病身故金已赔付过"),))
+        return BenefitResult(ILLNESS_DEATH_BENEFIT, 0, (Line(gettext_noop("疾病身故金已赔付过")),))
     return BenefitResult(ILLNESS_DEATH_BENEFIT, rules.illness_death_amount,
-                         (Line("疾病身故，赔付 %(amount)s 元", {"amount": yuan(rules.illness_death_amount)}),))
+                         (Line(gettext_noop("疾病身故，赔付 %(amount)s 元"), {"amount": yuan(rules.illness_death_amount)}),))
 
 
 _BENEFITS_OF = {
@@ -306,13 +306,13 @@ def claim_compute(*, rules: Rules, cover: Cover, event: Event, prior: Prior) -> 
     flags: set[str] = set()
     if event.on < cover.starts_on or event.on > cover.ends_on:
         flags.add(FLAG_OUTSIDE)
-        line = Line("事故日 %(day)s 不在保障期 %(start)s 至 %(end)s 内，不予赔付",
+        line = Line(gettext_noop("事故日 %(day)s 不在保障期 %(start)s 至 %(end)s 内，不予赔付"),
                     {"day": event.on.isoformat(), "start": cover.starts_on.isoformat(),
                      "end": cover.ends_on.isoformat()})
         return Result(tuple(BenefitResult(b, 0, (line,)) for b in _BENEFITS_OF[event.kind]), (FLAG_OUTSIDE,))
     accident = event.kind in (ACCIDENT_DEATH, DISABILITY)
     if not accident and event.on < cover.waiting_until:
-        line = Line("事故日 %(day)s 在等待期内（%(until)s 起才保障疾病），不予赔付",
+        line = Line(gettext_noop("事故日 %(day)s 在等待期内（%(until)s 起才保障疾病），不予赔付"),
                     {"day": event.on.isoformat(), "until": cover.waiting_until.isoformat()})
         return Result(tuple(BenefitResult(b, 0, (line,)) for b in _BENEFITS_OF[event.kind]), (FLAG_WAITING,))
     results: list[BenefitResult] = []

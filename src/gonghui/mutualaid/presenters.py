@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext
+
 from .engine import Line
 from .models import Claim, Flag
 
@@ -38,7 +40,7 @@ def claim_view(claim: Claim) -> ClaimView:
     labels = dict(Flag.choices)
     benefits = [
         BenefitView(label=line.get_benefit_display(), benefit=line.benefit, proposed=line.proposed, amount=line.amount,
-                    text="；".join(line_text(d) for d in line.lines))
+                    text=gettext("；").join(line_text(d) for d in line.lines))
         for line in claim.lines.all()
     ]
     return ClaimView(claim=claim, benefits=benefits, flags=[str(labels.get(f, f)) for f in claim.flags])
