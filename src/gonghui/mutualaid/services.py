@@ -21,6 +21,7 @@ from django.core import signing
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Sum
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -34,6 +35,7 @@ from gonghui.core.errors import Conflict, NotFound, PermissionDenied, Validation
 from gonghui.core.pii import blind_index
 from gonghui.core.sequences import sequence_reserve
 from gonghui.members.models import Membership, Person
+from gonghui.notices.services import notice_send
 from gonghui.orgs.models import Union
 
 from . import engine
@@ -669,6 +671,13 @@ def _approve(claim: Claim, actor: Any) -> None:
     claim.status, claim.decided_by, claim.decided_at = Claim.Status.APPROVED, _actor(actor), timezone.now()
     claim.save(update_fields=["amount", "reason", "reviewed_by", "status", "decided_by", "decided_at", "payout"])
     audit_record(actor=actor, action="mutualaid.claim.approve", target=claim, data={"amount": claim.amount})
+    _notify(claim, f"您的互助金申请 {claim.number} 已核准，赔付 {engine.yuan(claim.amount)} 元，将由银行代发到账。")
+
+
+def _notify(claim: Claim, text: str) -> None:
+    # Workers' notices are written in Chinese, like every other module's.
+    notice_send(user_ids=[claim.user_id], module="mutualaid", text=text, object_id=claim.pk, ref=claim.number,
+                link=reverse("mutualaid:claim", kwargs={"claim_id": claim.pk}))
 
 
 def claim_reject(*, actor: Any, claim: Claim, reason: str) -> Claim:
@@ -681,6 +690,7 @@ def claim_reject(*, actor: Any, claim: Claim, reason: str) -> Claim:
         locked.decided_by, locked.decided_at = _actor(actor), timezone.now()
         locked.save(update_fields=["status", "reason", "amount", "decided_by", "decided_at"])
         audit_record(actor=actor, action="mutualaid.claim.reject", target=locked, reason=reason)
+        _notify(locked, f"您的互助金申请 {locked.number} 不予赔付，原因：{reason}")
     return locked
 
 
