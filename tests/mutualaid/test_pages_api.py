@@ -206,3 +206,19 @@ def test_api_worker_cannot_reach_staff_operations(world) -> None:
     assert _api(client, "get", f"/plans/{plan.pk}").status_code == 404
     claim.refresh_from_db()
     assert claim.status == "submitted"
+
+
+def test_worker_appeals_a_rejection_on_the_page_and_the_api_refuses_a_second(world) -> None:
+    tree, _plan, worker, cover = world
+    claim = submit(cover, stay(D(2025, 5, 1), D(2025, 5, 9)))
+    services.claim_reject(actor=tree.staff_a, claim=claim, reason="非住院治疗")
+    client = _client(worker)
+    page = client.get(reverse("mutualaid:claim", kwargs={"claim_id": claim.pk})).content.decode()
+    assert "非住院治疗" in page and "申诉" in page
+    client.post(reverse("mutualaid:appeal", kwargs={"claim_id": claim.pk}), {"reason": "确为住院"})
+    claim.refresh_from_db()
+    assert (claim.status, claim.appeal_reason) == ("appealed", "确为住院")
+    again = _api(client, "post", f"/me/claims/{claim.pk}/appeal", {"reason": "再次"})
+    assert (again.status_code, again.json()["code"]) == (409, "not_appealable")
+    assert _api(_client(make_worker_user()), "post", f"/me/claims/{claim.pk}/appeal",
+                {"reason": "x"}).status_code == 404

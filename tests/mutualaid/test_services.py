@@ -334,3 +334,31 @@ def test_bad_claims_are_refused_and_nothing_is_written(tree, plan, frozen_clock)
     with pytest.raises(NotFound):
         services.claim_submit(user=stranger, coverage=cover, data=stay(D(2025, 5, 1), D(2025, 5, 9)))
     assert not Claim.objects.exists()
+
+
+def test_a_rejection_is_appealed_once_and_decided_by_another_officer(tree, plan, frozen_clock) -> None:
+    cover, = _covered(tree, plan, frozen_clock)
+    claim = submit(cover, stay(D(2025, 5, 1), D(2025, 5, 9)))
+    with pytest.raises(Conflict):  # nothing to appeal yet
+        services.claim_appeal(user=cover.person.user, claim=claim, reason="不服")
+    services.claim_reject(actor=tree.staff_a, claim=claim, reason="非住院治疗")
+    with pytest.raises(NotFound):
+        services.claim_appeal(user=make_worker_user(), claim=claim, reason="不服")
+    with pytest.raises(ValidationFailed):
+        services.claim_appeal(user=cover.person.user, claim=claim, reason="  ")
+    services.claim_appeal(user=cover.person.user, claim=claim, reason="附住院病案首页，确为住院")
+    claim.refresh_from_db()
+    assert (claim.status, claim.appeal_of_officer_id) == ("appealed", tree.staff_a.pk)
+    with pytest.raises(PermissionDenied):  # the officer who rejected it does not decide the appeal
+        services.claim_review(actor=tree.staff_a, claim=claim)
+    other = make_staff(union=tree.city_a, role=RoleGrant.Role.STAFF)
+    services.claim_review(actor=other, claim=claim)
+    claim.refresh_from_db()
+    assert (claim.status, claim.amount, claim.payout.amount) == ("approved", 250 * Y, 250 * Y)
+    rejected_again = submit(cover, stay(D(2025, 6, 1), D(2025, 6, 9)))
+    services.claim_reject(actor=tree.staff_a, claim=rejected_again, reason="重复住院")
+    services.claim_appeal(user=cover.person.user, claim=rejected_again, reason="不是重复")
+    services.claim_reject(actor=other, claim=rejected_again, reason="复查维持")
+    with pytest.raises(Conflict) as twice:
+        services.claim_appeal(user=cover.person.user, claim=rejected_again, reason="再次申诉")
+    assert twice.value.code == "already_appealed"

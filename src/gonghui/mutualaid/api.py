@@ -20,6 +20,7 @@ from . import selectors, services
 from .models import Claim, Coverage, Enrolment, Plan
 from .presenters import claim_view
 from .schemas import (
+    AppealIn,
     BatchOut,
     ClaimIn,
     ClaimOut,
@@ -190,6 +191,13 @@ def my_claim_list(request: HttpRequest, limit: Limit200 = 50, offset: Offset = 0
 
 @router.get("/me/claims/{int:claim_id}", response=ClaimOut, summary="我的申请详情（含核算说明）")
 def my_claim_get(request: HttpRequest, claim_id: int) -> dict[str, Any]:
+    return _claim_out(selectors.my_claim_get(user=_user(request), claim_id=claim_id))
+
+
+@router.post("/me/claims/{int:claim_id}/appeal", response=ClaimOut, summary="对不予赔付申诉（一次）")
+def my_claim_appeal(request: HttpRequest, claim_id: int, payload: AppealIn) -> dict[str, Any]:
+    claim = selectors.my_claim_get(user=_user(request), claim_id=claim_id)
+    services.claim_appeal(user=_user(request), claim=claim, reason=payload.reason)
     return _claim_out(selectors.my_claim_get(user=_user(request), claim_id=claim_id))
 
 

@@ -157,7 +157,7 @@ def claim_queue(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "open")
     if status == "open":
         claims = selectors.claim_queue(user=request.user).filter(
-            status__in=[Claim.Status.SUBMITTED, Claim.Status.REVIEWED])
+            status__in=[Claim.Status.SUBMITTED, Claim.Status.REVIEWED, Claim.Status.APPEALED])
     else:
         claims = selectors.claim_queue(user=request.user, status=status if status in Claim.Status.values else "")
     return render(request, "mutualaid/pages/console_queue.html", {

@@ -200,6 +200,7 @@ class Claim(models.Model):
         REVIEWED = "reviewed", _("待复核")
         APPROVED = "approved", _("已核准")
         REJECTED = "rejected", _("不予赔付")
+        APPEALED = "appealed", _("申诉复查中")
 
     number = models.CharField(_("申请编号"), max_length=24, unique=True)
     coverage = models.ForeignKey(Coverage, verbose_name=_("保障凭证"), on_delete=models.PROTECT,
@@ -235,6 +236,11 @@ class Claim(models.Model):
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("审批人"), null=True, blank=True,
                                    on_delete=models.PROTECT, related_name="+")
     decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
+    appeal_reason = models.CharField(_("申诉理由"), max_length=500, blank=True)
+    appealed_at = models.DateTimeField(_("申诉时间"), null=True, blank=True)
+    # Who rejected the claim before the appeal: the appeal is decided by someone else.
+    appeal_of_officer = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("原审批人"), null=True, blank=True,
+                                          on_delete=models.PROTECT, related_name="+")
     payout = models.ForeignKey("assistance.Payout", verbose_name=_("代发记录"), null=True, blank=True,
                                on_delete=models.PROTECT, related_name="+")
     submitted_at = models.DateTimeField(_("提交时间"), auto_now_add=True)

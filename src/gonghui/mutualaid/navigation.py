@@ -14,7 +14,7 @@ def _queue_badge(user: Any) -> int:
     from .models import Claim
 
     return Claim.objects.visible_to(user, "approve").filter(
-        status__in=[Claim.Status.SUBMITTED, Claim.Status.REVIEWED]).count()
+        status__in=[Claim.Status.SUBMITTED, Claim.Status.REVIEWED, Claim.Status.APPEALED]).count()
 
 
 MODULE = Module(

@@ -184,3 +184,7 @@ class BatchOut(Schema):
     number: str
     count: int
     total_fen: int
+
+
+class AppealIn(Schema):
+    reason: str = Field(..., min_length=1, max_length=500, description="申诉理由")

@@ -574,7 +574,8 @@ def claim_review(*, actor: Any, claim: Claim, amounts: Mapping[str, int] | None 
     reason = (reason or "").strip()[:300]
     nothing = False
     with transaction.atomic():
-        locked = _lock(claim, Claim.Status.SUBMITTED)
+        locked = _lock(claim, Claim.Status.SUBMITTED, Claim.Status.APPEALED)
+        _appeal_officer_check(locked, actor)
         claim_assess(locked)  # against what is approved now, under the cover's lock
         lines = list(locked.lines.all())
         adjusted = False
@@ -684,13 +685,38 @@ def claim_reject(*, actor: Any, claim: Claim, reason: str) -> Claim:
     _decider_check(actor, claim)
     reason = _text(reason, field="reason", max_len=300, message=_("请写明不予赔付的原因。"))
     with transaction.atomic():
-        locked = _lock(claim, Claim.Status.SUBMITTED, Claim.Status.REVIEWED)
+        locked = _lock(claim, Claim.Status.SUBMITTED, Claim.Status.REVIEWED, Claim.Status.APPEALED)
+        _appeal_officer_check(locked, actor)
         locked.lines.update(amount=0, approved=False)
         locked.status, locked.reason, locked.amount = Claim.Status.REJECTED, reason, 0
         locked.decided_by, locked.decided_at = _actor(actor), timezone.now()
         locked.save(update_fields=["status", "reason", "amount", "decided_by", "decided_at"])
         audit_record(actor=actor, action="mutualaid.claim.reject", target=locked, reason=reason)
         _notify(locked, f"您的互助金申请 {locked.number} 不予赔付，原因：{reason}")
+    return locked
+
+
+def _appeal_officer_check(claim: Claim, actor: Any) -> None:
+    if claim.status == Claim.Status.APPEALED and claim.appeal_of_officer_id == getattr(actor, "pk", None):
+        raise PermissionDenied(_("申诉须由原审批人以外的人员复查。"), code="same_officer")
+
+
+def claim_appeal(*, user: Any, claim: Claim, reason: str) -> Claim:
+    """The claimant appeals a rejection, once, with a reason: the claim goes back to the queue
+    and is decided again (proposal recomputed) by an officer other than the one who rejected it."""
+    if claim.user_id != getattr(user, "pk", None):
+        raise NotFound()
+    reason = _text(reason, field="reason", max_len=500, message=_("请写明申诉理由。"))
+    with transaction.atomic():
+        locked = Claim.objects.select_for_update().get(pk=claim.pk)
+        if locked.status != Claim.Status.REJECTED:
+            raise Conflict(_("只有不予赔付的申请可以申诉。"), code="not_appealable")
+        if locked.appealed_at is not None:
+            raise Conflict(_("每件申请只能申诉一次。"), code="already_appealed")
+        locked.appeal_of_officer_id = locked.decided_by_id
+        locked.status, locked.appeal_reason, locked.appealed_at = Claim.Status.APPEALED, reason, timezone.now()
+        locked.save(update_fields=["status", "appeal_reason", "appealed_at", "appeal_of_officer"])
+        audit_record(actor=user, action="mutualaid.claim.appeal", target=locked, reason=reason)
     return locked
 
 

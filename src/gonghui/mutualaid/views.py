@@ -10,13 +10,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from gonghui.cases.views import worker_required
 from gonghui.core.errors import DomainError
 from gonghui.core.idempotency import idempotent_form
 from gonghui.core.qr import qr_svg
-from gonghui.core.web import apply_domain_error
+from gonghui.core.web import apply_domain_error, run_service
 
 from . import selectors, services
 from .forms import ClaimForm
@@ -67,6 +67,16 @@ def claim_new(request: HttpRequest, coverage_id: int) -> HttpResponse:
 def claim_detail(request: HttpRequest, claim_id: int) -> HttpResponse:
     claim = selectors.my_claim_get(user=request.user, claim_id=claim_id)
     return render(request, "mutualaid/pages/claim.html", {"c": claim_view(claim), "claim": claim})
+
+
+@worker_required
+@require_POST
+def claim_appeal(request: HttpRequest, claim_id: int) -> HttpResponse:
+    claim = selectors.my_claim_get(user=request.user, claim_id=claim_id)
+    run_service(request, lambda: services.claim_appeal(user=request.user, claim=claim,
+                                                       reason=request.POST.get("reason", "")[:1000]),
+                success=_("申诉已提交，将由其他审批人复查。"))
+    return redirect("mutualaid:claim", claim_id=claim.pk)
 
 
 def certificate_verify(request: HttpRequest) -> HttpResponse:
