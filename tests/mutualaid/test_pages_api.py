@@ -222,3 +222,16 @@ def test_worker_appeals_a_rejection_on_the_page_and_the_api_refuses_a_second(wor
     assert (again.status_code, again.json()["code"]) == (409, "not_appealable")
     assert _api(_client(make_worker_user()), "post", f"/me/claims/{claim.pk}/appeal",
                 {"reason": "x"}).status_code == 404
+
+
+def test_grassroots_staff_open_the_plan_above_them_and_enrol(world) -> None:
+    from gonghui.accounts.models import RoleGrant
+    from tests.factories import make_staff
+
+    tree, plan, _worker, _cover = world
+    grassroots = _client(make_staff(union=tree.grassroots_a, role=RoleGrant.Role.STAFF))
+    assert plan.name in grassroots.get(reverse("console:mutualaid:plans")).content.decode()
+    assert grassroots.get(reverse("console:mutualaid:plan", kwargs={"plan_id": plan.pk})).status_code == 200
+    assert grassroots.get(reverse("console:mutualaid:enrol", kwargs={"plan_id": plan.pk})).status_code == 200
+    other = _client(make_staff(union=tree.grassroots_b, role=RoleGrant.Role.STAFF))
+    assert other.get(reverse("console:mutualaid:plan", kwargs={"plan_id": plan.pk})).status_code == 404

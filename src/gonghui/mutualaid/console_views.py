@@ -52,8 +52,9 @@ def plan_create(request: HttpRequest) -> HttpResponse:
 
 @console_view
 def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
-    plan = selectors.plan_get_for_user(user=request.user, plan_id=plan_id)
-    report = selectors.loss_ratio(plans=selectors.plan_list_for_user(user=request.user).filter(pk=plan.pk))[0]
+    # Grassroots staff open the plans above them too (they enrol in them); the figures are the plan's.
+    plan = selectors.plan_get_for_enrolment(user=request.user, plan_id=plan_id)
+    report = selectors.loss_ratio(plans=selectors.plan_only(plan=plan))[0]
     return render(request, "mutualaid/pages/console_plan.html", {
         "plan": plan, "versions": plan.versions.order_by("effective_from"), "report": report,
         "enrolments": selectors.enrolment_list(user=request.user, plan=plan)[:200],

@@ -171,3 +171,7 @@ def plan_unions_for_user(*, user: Any) -> QuerySet[Union]:
     """Province and city unions where the user may set up a plan."""
     return Union.objects.visible_to(user, "change").filter(
         kind__in=[Union.Kind.PROVINCIAL, Union.Kind.CITY], status=Union.Status.ACTIVE).order_by("path")
+
+
+def plan_only(*, plan: Plan) -> QuerySet[Plan]:
+    return Plan.objects.filter(pk=plan.pk)
