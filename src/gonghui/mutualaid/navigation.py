@@ -3,18 +3,9 @@ the claims queue and the loss-ratio report for staff."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.utils.translation import gettext_lazy as _
 
 from gonghui.core.modules import Link, Module
-
-
-def _queue_badge(user: Any) -> int:
-    from .models import Claim
-
-    return Claim.objects.visible_to(user, "approve").filter(
-        status__in=[Claim.Status.SUBMITTED, Claim.Status.REVIEWED, Claim.Status.APPEALED]).count()
 
 
 MODULE = Module(
@@ -30,6 +21,6 @@ MODULE = Module(
     ),
     console=(
         Link(_("互助保障计划"), "console:mutualaid:plans", icon="card"),
-        Link(_("互助金审核"), "console:mutualaid:queue", icon="inbox", action="approve", badge=_queue_badge),
+        Link(_("互助金审核"), "console:mutualaid:queue", icon="inbox", action="approve"),
     ),
 )
