@@ -7,7 +7,6 @@ from django.utils.translation import gettext_lazy as _
 
 from gonghui.core.modules import Link, Module
 
-
 MODULE = Module(
     name="mutualaid",
     label=_("医疗互助"),
