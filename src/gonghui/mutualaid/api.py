@@ -20,23 +20,23 @@ from . import selectors, services
 from .models import Claim, Coverage, Enrolment, Plan
 from .presenters import claim_view
 from .schemas import (
-    AppealIn,
-    BatchOut,
-    ClaimIn,
-    ClaimOut,
-    CoverageOut,
-    DecisionIn,
-    EnrolIn,
-    EnrolmentOut,
-    LossRatioOut,
-    PlanIn,
-    PlanOut,
-    RevealIn,
-    RevealOut,
-    TermsIn,
-    VerifyOut,
-    VersionIn,
-    VersionOut,
+    AidAppealIn,
+    AidBatchOut,
+    AidClaimIn,
+    AidClaimOut,
+    AidCoverageOut,
+    AidDecisionIn,
+    AidEnrolIn,
+    AidEnrolmentOut,
+    AidLossRatioOut,
+    AidPlanIn,
+    AidPlanOut,
+    AidRevealIn,
+    AidRevealOut,
+    AidTermsIn,
+    AidVerifyOut,
+    AidVersionIn,
+    AidVersionOut,
 )
 
 router = Router(auth=session_or_token)
@@ -46,7 +46,7 @@ def _user(request: HttpRequest) -> Any:
     return request.auth  # type: ignore[attr-defined]
 
 
-def _terms(payload: TermsIn) -> services.Terms:
+def _terms(payload: AidTermsIn) -> services.Terms:
     return services.Terms(price=payload.price_fen, union_share=payload.union_share,
                           min_participation=payload.min_participation,
                           second_approval_above=payload.second_approval_above_fen,
@@ -97,13 +97,13 @@ def _claim_out(claim: Claim) -> dict[str, Any]:
 # --- plans ---------------------------------------------------------------------------------
 
 
-@router.get("/plans", response=list[PlanOut], summary="互助保障计划")
+@router.get("/plans", response=list[AidPlanOut], summary="互助保障计划")
 def plan_list(request: HttpRequest, limit: Limit200 = 50, offset: Offset = 0) -> list[dict[str, Any]]:
     return [_plan_out(p) for p in selectors.plan_list_for_user(user=_user(request))[offset: offset + limit]]
 
 
-@router.post("/plans", response={201: PlanOut}, summary="新建计划（省、市总工会）")
-def plan_create(request: HttpRequest, payload: PlanIn) -> Status:
+@router.post("/plans", response={201: AidPlanOut}, summary="新建计划（省、市总工会）")
+def plan_create(request: HttpRequest, payload: AidPlanIn) -> Status:
     union = selectors.plan_unions_for_user(user=_user(request)).filter(pk=payload.union_id).first()
     if union is None:
         raise ValidationFailed(_("只能在本级或下级的省、市总工会建立计划。"), code="invalid_union", field="union_id")
@@ -112,21 +112,21 @@ def plan_create(request: HttpRequest, payload: PlanIn) -> Status:
     return Status(201, _plan_out(plan))
 
 
-@router.get("/plans/{int:plan_id}", response=PlanOut, summary="计划详情（含各版本）")
+@router.get("/plans/{int:plan_id}", response=AidPlanOut, summary="计划详情（含各版本）")
 def plan_get(request: HttpRequest, plan_id: int) -> dict[str, Any]:
     return _plan_out(selectors.plan_get_for_enrolment(user=_user(request), plan_id=plan_id))
 
 
-@router.post("/plans/{int:plan_id}/versions", response={201: VersionOut}, summary="修订计划（新版本）")
-def plan_version_add(request: HttpRequest, plan_id: int, payload: VersionIn) -> Status:
+@router.post("/plans/{int:plan_id}/versions", response={201: AidVersionOut}, summary="修订计划（新版本）")
+def plan_version_add(request: HttpRequest, plan_id: int, payload: AidVersionIn) -> Status:
     plan = selectors.plan_get_for_user(user=_user(request), plan_id=plan_id, action="change")
     version = services.plan_version_add(actor=_user(request), plan=plan, effective_from=payload.effective_from,
                                         terms=_terms(payload), note=payload.note)
     return Status(201, _version_out(version))
 
 
-@router.post("/plans/{int:plan_id}/enrolments", response={201: EnrolmentOut}, summary="参保登记（保费记账）")
-def enrolment_create(request: HttpRequest, plan_id: int, payload: EnrolIn) -> Status:
+@router.post("/plans/{int:plan_id}/enrolments", response={201: AidEnrolmentOut}, summary="参保登记（保费记账）")
+def enrolment_create(request: HttpRequest, plan_id: int, payload: AidEnrolIn) -> Status:
     plan = selectors.plan_get_for_enrolment(user=_user(request), plan_id=plan_id)
     union: Union | None = selectors.enrolling_unions_for_user(user=_user(request), plan=plan).filter(
         pk=payload.union_id).first()
@@ -137,24 +137,24 @@ def enrolment_create(request: HttpRequest, plan_id: int, payload: EnrolIn) -> St
     return Status(201, _enrolment_out(enrolment))
 
 
-@router.post("/plans/{int:plan_id}/payment-batch", response={201: BatchOut}, summary="已核准赔付生成代发批次")
+@router.post("/plans/{int:plan_id}/payment-batch", response={201: AidBatchOut}, summary="已核准赔付生成代发批次")
 def plan_payment_batch(request: HttpRequest, plan_id: int) -> Status:
     plan = selectors.plan_get_for_user(user=_user(request), plan_id=plan_id, action="approve")
     batch = services.plan_payment_batch_create(actor=_user(request), plan=plan)
     return Status(201, {"id": batch.pk, "number": batch.number, "count": batch.count, "total_fen": batch.total})
 
 
-@router.get("/enrolments/{int:enrolment_id}", response=EnrolmentOut, summary="参保登记详情")
+@router.get("/enrolments/{int:enrolment_id}", response=AidEnrolmentOut, summary="参保登记详情")
 def enrolment_get(request: HttpRequest, enrolment_id: int) -> dict[str, Any]:
     return _enrolment_out(selectors.enrolment_get_for_user(user=_user(request), enrolment_id=enrolment_id))
 
 
-@router.get("/coverages/{int:coverage_id}", response=CoverageOut, summary="保障凭证（工会）")
+@router.get("/coverages/{int:coverage_id}", response=AidCoverageOut, summary="保障凭证（工会）")
 def coverage_get(request: HttpRequest, coverage_id: int) -> dict[str, Any]:
     return _coverage_out(selectors.coverage_get_for_user(user=_user(request), coverage_id=coverage_id))
 
 
-@router.get("/report", response=list[LossRatioOut], summary="赔付率报表（按计划）")
+@router.get("/report", response=list[AidLossRatioOut], summary="赔付率报表（按计划）")
 def loss_ratio_report(request: HttpRequest, limit: Limit200 = 100, offset: Offset = 0) -> list[dict[str, Any]]:
     plans = selectors.plan_list_for_user(user=_user(request))[offset: offset + limit]
     return [{**r.__dict__, "premiums_fen": r.premiums, "paid_fen": r.paid, "by_benefit_fen": r.by_benefit,
@@ -164,13 +164,13 @@ def loss_ratio_report(request: HttpRequest, limit: Limit200 = 100, offset: Offse
 # --- the worker ----------------------------------------------------------------------------
 
 
-@router.get("/me/coverages", response=list[CoverageOut], summary="我的保障")
+@router.get("/me/coverages", response=list[AidCoverageOut], summary="我的保障")
 def my_coverages(request: HttpRequest) -> list[dict[str, Any]]:
     return [_coverage_out(c) for c in selectors.my_coverages(user=_user(request))[:50]]
 
 
-@router.post("/me/coverages/{int:coverage_id}/claims", response={201: ClaimOut}, summary="申请互助金")
-def my_claim_submit(request: HttpRequest, coverage_id: int, payload: ClaimIn) -> Status:
+@router.post("/me/coverages/{int:coverage_id}/claims", response={201: AidClaimOut}, summary="申请互助金")
+def my_claim_submit(request: HttpRequest, coverage_id: int, payload: AidClaimIn) -> Status:
     coverage = selectors.my_coverage_get(user=_user(request), coverage_id=coverage_id)
     data = services.ClaimInput(
         kind=payload.kind, event_on=payload.event_on, discharged_on=payload.discharged_on,
@@ -183,19 +183,19 @@ def my_claim_submit(request: HttpRequest, coverage_id: int, payload: ClaimIn) ->
     return Status(201, _claim_out(selectors.my_claim_get(user=_user(request), claim_id=claim.pk)))
 
 
-@router.get("/me/claims", response=list[ClaimOut], summary="我的申请")
+@router.get("/me/claims", response=list[AidClaimOut], summary="我的申请")
 def my_claim_list(request: HttpRequest, limit: Limit200 = 50, offset: Offset = 0) -> list[dict[str, Any]]:
     claims = selectors.my_claims(user=_user(request)).select_related("version").prefetch_related("lines")
     return [_claim_out(c) for c in claims[offset: offset + limit]]
 
 
-@router.get("/me/claims/{int:claim_id}", response=ClaimOut, summary="我的申请详情（含核算说明）")
+@router.get("/me/claims/{int:claim_id}", response=AidClaimOut, summary="我的申请详情（含核算说明）")
 def my_claim_get(request: HttpRequest, claim_id: int) -> dict[str, Any]:
     return _claim_out(selectors.my_claim_get(user=_user(request), claim_id=claim_id))
 
 
-@router.post("/me/claims/{int:claim_id}/appeal", response=ClaimOut, summary="对不予赔付申诉（一次）")
-def my_claim_appeal(request: HttpRequest, claim_id: int, payload: AppealIn) -> dict[str, Any]:
+@router.post("/me/claims/{int:claim_id}/appeal", response=AidClaimOut, summary="对不予赔付申诉（一次）")
+def my_claim_appeal(request: HttpRequest, claim_id: int, payload: AidAppealIn) -> dict[str, Any]:
     claim = selectors.my_claim_get(user=_user(request), claim_id=claim_id)
     services.claim_appeal(user=_user(request), claim=claim, reason=payload.reason)
     return _claim_out(selectors.my_claim_get(user=_user(request), claim_id=claim_id))
@@ -204,7 +204,7 @@ def my_claim_appeal(request: HttpRequest, claim_id: int, payload: AppealIn) -> d
 # --- claims staff --------------------------------------------------------------------------
 
 
-@router.get("/claims", response=list[ClaimOut], summary="互助金审核队列")
+@router.get("/claims", response=list[AidClaimOut], summary="互助金审核队列")
 def claim_queue(request: HttpRequest, status: str = "", limit: Limit200 = 50, offset: Offset = 0) -> list[dict[str, Any]]:
     status = status if status in Claim.Status.values else ""
     claims = selectors.claim_queue(user=_user(request), status=status).select_related("version").prefetch_related(
@@ -212,13 +212,13 @@ def claim_queue(request: HttpRequest, status: str = "", limit: Limit200 = 50, of
     return [_claim_out(c) for c in claims[offset: offset + limit]]
 
 
-@router.get("/claims/{int:claim_id}", response=ClaimOut, summary="申请详情（核算说明和提示）")
+@router.get("/claims/{int:claim_id}", response=AidClaimOut, summary="申请详情（核算说明和提示）")
 def claim_get(request: HttpRequest, claim_id: int) -> dict[str, Any]:
     return _claim_out(selectors.claim_get_for_user(user=_user(request), claim_id=claim_id))
 
 
-@router.post("/claims/{int:claim_id}/decision", response=ClaimOut, summary="审批：核准、调整、复核或不予赔付")
-def claim_decide(request: HttpRequest, claim_id: int, payload: DecisionIn) -> dict[str, Any]:
+@router.post("/claims/{int:claim_id}/decision", response=AidClaimOut, summary="审批：核准、调整、复核或不予赔付")
+def claim_decide(request: HttpRequest, claim_id: int, payload: AidDecisionIn) -> dict[str, Any]:
     claim = selectors.claim_get_for_user(user=_user(request), claim_id=claim_id)
     if payload.decision == "reject":
         services.claim_reject(actor=_user(request), claim=claim, reason=payload.reason)
@@ -231,13 +231,13 @@ def claim_decide(request: HttpRequest, claim_id: int, payload: DecisionIn) -> di
     return _claim_out(selectors.claim_get_for_user(user=_user(request), claim_id=claim_id))
 
 
-@router.post("/claims/{int:claim_id}/reveal", response=RevealOut, summary="查看完整诊断和发票号（记录在案）")
-def claim_reveal(request: HttpRequest, claim_id: int, payload: RevealIn) -> dict[str, Any]:
+@router.post("/claims/{int:claim_id}/reveal", response=AidRevealOut, summary="查看完整诊断和发票号（记录在案）")
+def claim_reveal(request: HttpRequest, claim_id: int, payload: AidRevealIn) -> dict[str, Any]:
     claim = selectors.claim_get_for_user(user=_user(request), claim_id=claim_id)
     diagnosis = services.claim_diagnosis_reveal(actor=_user(request), claim=claim, reason=payload.reason)
     return {"diagnosis": diagnosis, "invoices": [n for n in claim.invoices.splitlines() if n]}
 
 
-@router.get("/verify", response=VerifyOut, auth=None, summary="保障凭证核验（公开）")
+@router.get("/verify", response=AidVerifyOut, auth=None, summary="保障凭证核验（公开）")
 def certificate_verify(request: HttpRequest, token: str = "") -> dict[str, Any]:
     return services.certificate_verify(token=token[:500]).__dict__

@@ -7,7 +7,7 @@ import datetime as dt
 from ninja import Field, Schema
 
 
-class RulesIn(Schema):
+class AidRulesIn(Schema):
     waiting_days: int = Field(0, ge=0, le=365, description="新参保等待期（天）；续保无等待期")
     allowance_after_days: int = Field(0, ge=0, le=365, description="住院超过几天起付津贴")
     allowance_per_day: int = Field(0, ge=0, le=1_000_000_000, description="住院津贴每天（分）")
@@ -23,15 +23,15 @@ class RulesIn(Schema):
     illness_death_amount: int = Field(0, ge=0, le=1_000_000_000, description="疾病身故金（分）")
 
 
-class TermsIn(Schema):
+class AidTermsIn(Schema):
     price_fen: int = Field(..., ge=1, le=1_000_000_000)
     union_share: int = Field(100, ge=0, le=100, description="工会承担比例（%）")
     min_participation: int = Field(0, ge=0, le=100, description="整体/选择参保最低比例（%）")
     second_approval_above_fen: int = Field(1_000_000, ge=0, le=1_000_000_000, description="超过此金额须第二人复核")
-    rules: RulesIn
+    rules: AidRulesIn
 
 
-class PlanIn(TermsIn):
+class AidPlanIn(AidTermsIn):
     union_id: int
     name: str = Field(..., min_length=1, max_length=100)
     starts_on: dt.date
@@ -39,12 +39,12 @@ class PlanIn(TermsIn):
     source: str = Field(..., max_length=16)
 
 
-class VersionIn(TermsIn):
+class AidVersionIn(AidTermsIn):
     effective_from: dt.date
     note: str = Field(..., min_length=1, max_length=200)
 
 
-class VersionOut(Schema):
+class AidVersionOut(Schema):
     number: int
     effective_from: dt.date
     price_fen: int
@@ -54,7 +54,7 @@ class VersionOut(Schema):
     rules: dict
 
 
-class PlanOut(Schema):
+class AidPlanOut(Schema):
     id: int
     name: str
     union_id: int
@@ -62,16 +62,16 @@ class PlanOut(Schema):
     starts_on: dt.date
     ends_on: dt.date
     source: str
-    versions: list[VersionOut]
+    versions: list[AidVersionOut]
 
 
-class EnrolIn(Schema):
+class AidEnrolIn(Schema):
     union_id: int
     mode: str = Field(..., description="whole 整体参保 / picked 选择参保 / joiners 期中新增")
     person_ids: list[int] | None = Field(None, max_length=100_000)
 
 
-class EnrolmentOut(Schema):
+class AidEnrolmentOut(Schema):
     id: int
     plan_id: int
     union_id: int
@@ -85,7 +85,7 @@ class EnrolmentOut(Schema):
     premium_transaction_id: int | None
 
 
-class CoverageOut(Schema):
+class AidCoverageOut(Schema):
     id: int
     plan_id: int
     plan_name: str
@@ -99,7 +99,7 @@ class CoverageOut(Schema):
     certificate_token: str
 
 
-class ClaimIn(Schema):
+class AidClaimIn(Schema):
     kind: str = Field(..., description="hospital / disease / accident_death / disability / illness_death")
     event_on: dt.date
     discharged_on: dt.date | None = None
@@ -115,7 +115,7 @@ class ClaimIn(Schema):
     bank_account: str = Field(..., max_length=40)
 
 
-class BenefitOut(Schema):
+class AidBenefitOut(Schema):
     benefit: str
     label: str
     proposed_fen: int
@@ -123,7 +123,7 @@ class BenefitOut(Schema):
     explanation: str
 
 
-class ClaimOut(Schema):
+class AidClaimOut(Schema):
     id: int
     number: str
     coverage_id: int
@@ -139,25 +139,25 @@ class ClaimOut(Schema):
     reason: str
     diagnosis_masked: str
     payout_status: str
-    benefits: list[BenefitOut]
+    benefits: list[AidBenefitOut]
 
 
-class DecisionIn(Schema):
+class AidDecisionIn(Schema):
     decision: str = Field(..., description="approve 核准（可调低）/ confirm 复核通过 / reject 不予赔付")
     amounts_fen: dict[str, int] | None = Field(None, description="按保障责任调整的核准金额（分），只能调低")
     reason: str = Field("", max_length=300)
 
 
-class RevealIn(Schema):
+class AidRevealIn(Schema):
     reason: str = Field(..., min_length=1, max_length=300)
 
 
-class RevealOut(Schema):
+class AidRevealOut(Schema):
     diagnosis: str
     invoices: list[str]
 
 
-class LossRatioOut(Schema):
+class AidLossRatioOut(Schema):
     plan_id: int
     plan_name: str
     union_name: str
@@ -169,7 +169,7 @@ class LossRatioOut(Schema):
     loss_ratio: float | None
 
 
-class VerifyOut(Schema):
+class AidVerifyOut(Schema):
     status: str
     plan_name: str
     union_name: str
@@ -179,12 +179,12 @@ class VerifyOut(Schema):
     ends_on: dt.date | None
 
 
-class BatchOut(Schema):
+class AidBatchOut(Schema):
     id: int
     number: str
     count: int
     total_fen: int
 
 
-class AppealIn(Schema):
+class AidAppealIn(Schema):
     reason: str = Field(..., min_length=1, max_length=500, description="申诉理由")
