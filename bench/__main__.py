@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import sys
 
-BENCHMARKS = ("roster", "cases", "stations", "mutualaid", "stats", "faults")
+BENCHMARKS = ("roster", "cases", "stations", "mutualaid", "bargaining", "stats", "faults")
 
 
 def main(argv: list[str]) -> int:

@@ -46,7 +46,23 @@ from gonghui.assistance.models import (
     PaymentBatch,
     Payout,
 )
-from gonghui.campaigns.models import Campaign, Draw, Winner
+from gonghui.bargaining import safety as bargaining_safety
+from gonghui.bargaining import services as bargaining_services
+from gonghui.bargaining.models import (
+    BargainingOffer,
+    BargainingRound,
+    BargainingUnit,
+    CollectiveContract,
+    CongressVote,
+    ContractVersion,
+    OfferCampaign,
+    SafetyChecklist,
+    SafetyHazard,
+    SafetyInspection,
+    SafetyPhoto,
+)
+from gonghui.campaigns import services as campaign_services
+from gonghui.campaigns.models import Campaign, Draw, ServiceActivity, Winner
 from gonghui.cases import legal_services
 from gonghui.cases import services as case_services
 from gonghui.cases.models import (
@@ -87,6 +103,7 @@ from gonghui.stations.models import (
     StationVisit,
 )
 from gonghui.stations.selectors import station_checkin_token
+from tests.bargaining.helpers import make_contract, make_hazard, make_inspection, make_unit
 from tests.campaigns.helpers import campaign_winner_for, make_campaign
 from tests.cases.helpers import PNG, app_case, png
 from tests.factories import Tree, make_id_number, make_member, make_staff, make_worker_user
@@ -228,6 +245,10 @@ FACTORIES: dict[type[models.Model], Callable[[World], Any]] = {
     Plan: lambda w: w.get(Coverage).plan,
     Enrolment: lambda w: w.get(Coverage).enrolment,
     MutualAidClaim: lambda w: claim_for(coverage=w.get(Coverage)),
+    ServiceActivity: lambda w: campaign_services.activity_create(
+        actor=w.tree.staff_a, union=w.tree.grassroots_a, kind="meal", name="爱心餐", starts_on=dt.date(2025, 3, 1),
+        ends_on=dt.date(2025, 3, 31), points=[campaign_services.PointSpec("食堂")],
+    ),
     Winner: lambda w: campaign_winner_for(union=w.tree.grassroots_a, user=w.worker),
     Draw: lambda w: w.get(Winner).draw,
     Payout: lambda w: payouts.payout_create(
@@ -243,6 +264,32 @@ FACTORIES: dict[type[models.Model], Callable[[World], Any]] = {
     Grant: lambda w: w.get(HardshipFile) and grants.grant_apply(
         user=w.worker, program=w.get(GrantProgram), amount=1000_00, reason="看病", bank_account="6222021234567890123",
     ),
+    BargainingUnit: lambda w: make_unit(w.tree),
+    BargainingOffer: lambda w: bargaining_services.offer_send(
+        actor=w.tree.staff_a, unit=w.get(BargainingUnit), topics="工资集体协商", body="请就工资增长进行协商。"
+    ),
+    OfferCampaign: lambda w: bargaining_services.offer_campaign_launch(
+        actor=w.tree.staff_a, union=w.tree.grassroots_a, name="要约行动", topics="工资", body="请协商。",
+        employers=[w.tree.grassroots_a.employer],
+    ),
+    BargainingRound: lambda w: bargaining_services.round_add(
+        actor=w.tree.staff_a, unit=w.get(BargainingUnit), held_on=dt.date(2025, 3, 3), attendees="双方代表", minutes=png()
+    ),
+    CollectiveContract: lambda w: make_contract(w.tree, unit=w.get(BargainingUnit)),
+    ContractVersion: lambda w: w.get(CollectiveContract).versions.get(),
+    CongressVote: lambda w: bargaining_services.vote_record(
+        actor=w.tree.staff_a, contract=w.get(CollectiveContract), held_on=dt.date(2025, 3, 3), total=3, present=2,
+        in_favour=1, against=1, abstained=0,
+    ),
+    SafetyChecklist: lambda w: bargaining_safety.checklist_create(
+        actor=w.tree.staff_a, union=w.tree.grassroots_a, trade="manufacturing", name="消防检查表", items="安全出口畅通"
+    ),
+    SafetyInspection: lambda w: make_inspection(w.tree),
+    SafetyHazard: lambda w: make_hazard(w.tree, inspection=w.get(SafetyInspection)),
+    SafetyPhoto: lambda w: bargaining_safety.inspection_record(
+        actor=w.tree.staff_a, union=w.tree.grassroots_a, employer=w.tree.grassroots_a.employer,
+        inspected_on=dt.date(2025, 3, 3), inspectors="陈师傅", photos=[png()],
+    ).photos.get(),
     # The worker's own file, so the worker's /mine/ operations have an owner.
     HardshipFile: lambda w: hardship.hardship_file_apply(
         user=make_member(union=w.tree.grassroots_a, user=w.worker).person.user, household=[], monthly_income=0,
@@ -280,6 +327,9 @@ NOT_BRANCH_OBJECTS: dict[str, str] = {
     "mutualaid.ClaimInvoice": "an invoice number's keyed hash, never shown or addressed",
     "mutualaid.PlanTotal": "a plan's running totals: read only through its plan and the report",
     "mutualaid.ClaimDocument": "read only through its claim (served by name via core/files, checked there)",
+    "campaigns.ServicePoint": "an activity's configuration: read only through its activity",
+    "campaigns.Voucher": "one worker's own voucher, addressed by its code: tests/campaigns/test_activity_pages.py "
+                         "checks another branch's staff get 404 on its redeem page",
 }
 
 # Operations with an id that anyone may call, and why.
@@ -295,6 +345,8 @@ PUBLIC_OPERATIONS: dict[str, str] = {
     "campaign_combine": "the worker's own cards in any published campaign",
     "campaign_draw_public": "a draw's record is published for anyone to verify",
     "grant_object": "anyone signed in may object to a grant on public notice (the notice board is public)",
+    "activity_vouchers": "the worker's own vouchers in any published service activity",
+    "activity_voucher_take": "any eligible worker takes a voucher in any published service activity",
 }
 
 # Values for path parameters that are not ids. Refused calls try them all; the owner's

@@ -92,6 +92,16 @@ def test_every_declared_entry_resolves_and_module_names_are_their_url_prefixes()
             assert reverse(f"console:{module.name}:{_any_name(module.console_urls)}").startswith(f"/console/{module.name}/")
 
 
+def test_every_declared_icon_is_drawn_by_the_shared_sprite():
+    sprite = (Path(gonghui.__file__).parent / "templates" / "_icons.html").read_text(encoding="utf-8")
+    drawn = set(re.findall(r'<symbol id="i-([a-z-]+)"', sprite))
+    missing = {
+        f"{module.name}: {link.icon}" for module in registry.modules() for link in (*module.services, *module.console)
+        if link.icon not in drawn
+    }
+    assert not missing, f"icons with no <symbol> in templates/_icons.html (they draw nothing): {sorted(missing)}"
+
+
 def _any_name(urlconf: str) -> str:
     from importlib import import_module
 

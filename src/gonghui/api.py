@@ -26,6 +26,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from gonghui.accounts.api import router as accounts_router
 from gonghui.assistance.api import router as assistance_router
+from gonghui.bargaining.api import router as bargaining_router
 from gonghui.campaigns.api import router as campaigns_router
 from gonghui.cases.api import router as cases_router
 from gonghui.core.errors import DomainError, problem_response
@@ -152,3 +153,4 @@ api.add_router("/assistance", assistance_router, tags=["帮扶资金"])
 api.add_router("/stats", stats_router, tags=["统计"])
 api.add_router("/campaigns", campaigns_router, tags=["健身活动"])
 api.add_router("/mutualaid", mutualaid_router, tags=["医疗互助保障"])
+api.add_router("/bargaining", bargaining_router, tags=["集体协商与安全监督"])

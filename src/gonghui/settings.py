@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "gonghui.assistance",
     "gonghui.campaigns",
     "gonghui.mutualaid",
+    "gonghui.bargaining",
     "gonghui.notices",
     "gonghui.stats",
     "gonghui.web",
@@ -232,6 +233,7 @@ CELERY_TASK_ROUTES = {"members.roster_import_*": {"queue": "roster"}}
 # run does no harm.
 CELERY_BEAT_SCHEDULE = {
     "cases-escalate-overdue": {"task": "cases.cases_escalate_overdue", "schedule": 24 * 3600.0},
+    "bargaining-clocks": {"task": "bargaining.clocks_run", "schedule": 24 * 3600.0},
     "stations-star-validity": {"task": "stations.star_validity_sweep", "schedule": 24 * 3600.0},
     "roster-files-purge": {"task": "members.roster_import_files_purge", "schedule": 24 * 3600.0},
     "idempotency-keys-purge": {"task": "core.idempotency_keys_purge", "schedule": 24 * 3600.0},

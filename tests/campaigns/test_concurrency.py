@@ -37,3 +37,28 @@ def test_twenty_simultaneous_combines_of_one_set_combine_once():
     assert len(errors) == THREADS - 1 and all(isinstance(e, Conflict) for e in errors), errors
     assert FuCard.objects.filter(user=worker, kind__isnull=True).count() == 1
     assert FuCard.objects.filter(user=worker, status="used").count() == 5
+
+
+def test_twenty_simultaneous_taps_on_take_give_one_voucher():
+    from tests.campaigns.test_activities import DAY, make_activity
+
+    activity = make_activity(Tree(), quota=3)
+    worker = make_worker_user()
+    results, errors = race(lambda i: services.voucher_take(activity=activity, user=worker, now=at(DAY, 11)).pk)
+    assert errors == []
+    assert len(set(results)) == 1  # all got the one unused voucher; the quota of 3 is not spent by double taps
+
+
+def test_twenty_point_phones_redeeming_one_voucher_redeem_it_once():
+    from gonghui.campaigns.models import Voucher
+    from tests.campaigns.test_activities import DAY, make_activity
+
+    tree = Tree()
+    activity = make_activity(tree)
+    voucher = services.voucher_take(activity=activity, user=make_worker_user(), now=at(DAY, 11))
+    point = activity.points.first()
+    results, errors = race(lambda i: services.voucher_redeem(
+        actor=tree.staff_a, code=voucher.code, point=point, now=at(DAY, 12)).status)
+    assert errors == []
+    assert sorted(results) == ["already"] * (THREADS - 1) + ["redeemed"]
+    assert Voucher.objects.filter(redeemed_at__isnull=False).count() == 1

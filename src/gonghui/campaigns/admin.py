@@ -13,7 +13,19 @@ from django.utils.translation import gettext_lazy as _
 from gonghui.core.errors import DomainError
 
 from . import services
-from .models import Campaign, CardKind, Draw, FuCard, Participant, Prize, TaskCompletion, Winner
+from .models import (
+    Campaign,
+    CardKind,
+    Draw,
+    FuCard,
+    Participant,
+    Prize,
+    ServiceActivity,
+    ServicePoint,
+    TaskCompletion,
+    Voucher,
+    Winner,
+)
 
 
 class ReadOnlyMixin:
@@ -80,3 +92,26 @@ class TaskCompletionAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 admin.site.register(FuCard, type("CardAdmin", (ReadOnlyMixin, admin.ModelAdmin), {"list_display": ("campaign", "user", "kind", "status")}))
 admin.site.register(Participant, type("ParticipantAdmin", (ReadOnlyMixin, admin.ModelAdmin), {"list_display": ("campaign", "user", "joined_at")}))
+
+
+class ServicePointInline(ReadOnlyMixin, admin.TabularInline):
+    model = ServicePoint
+    fields = ("name", "address", "station")
+
+
+@admin.register(ServiceActivity)
+class ServiceActivityAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ("name", "kind", "union", "starts_on", "ends_on", "status", "daily_quota")
+    list_filter = ("kind", "status")
+    search_fields = ("name",)
+    inlines = (ServicePointInline,)
+
+
+@admin.register(Voucher)
+class VoucherAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    """Vouchers are redeemed by scanning at the point (console), never edited here."""
+
+    list_display = ("activity", "day", "seq", "issued_at", "scanned_at", "point")
+    list_filter = ("activity__kind", ("redeemed_at", admin.EmptyFieldListFilter))
+    exclude = ("code",)
+    date_hierarchy = "day"

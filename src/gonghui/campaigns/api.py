@@ -6,20 +6,26 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router
 
 from gonghui.accounts.auth import session_or_token
+from gonghui.core.errors import DomainError, NotFound
 
 from . import selectors, services
-from .models import Campaign, Winner
+from .models import Campaign, ServiceActivity, Voucher, Winner
 from .schemas import (
+    ActivityOut,
     BoardOut,
     BookOut,
     CampaignOut,
     ClaimIn,
     CombineOut,
+    RedemptionOut,
+    RedemptionsIn,
     StepsIn,
     TaskOut,
+    VoucherOut,
     WinnerOut,
 )
 
@@ -103,3 +109,59 @@ def my_prizes(request: HttpRequest) -> list[dict[str, Any]]:
 def my_prize_claim(request: HttpRequest, winner_id: int, payload: ClaimIn) -> dict[str, Any]:
     winner = selectors.winner_get_own(user=request.user, winner_id=winner_id)
     return _winner_out(services.winner_claim(winner=winner, user=request.user, method=payload.method, address=payload.address))
+
+
+# --- service activities ------------------------------------------------------------------------
+
+
+def _activity_out(a: ServiceActivity) -> dict[str, Any]:
+    return {"id": a.pk, "kind": a.kind, "kind_label": a.get_kind_display(), "name": a.name, "union": a.union.name,
+            "starts_on": a.starts_on, "ends_on": a.ends_on, "daily_quota": a.daily_quota,
+            "points": [p.name for p in a.points.all()]}
+
+
+def _voucher_out(v: Voucher) -> dict[str, Any]:
+    return {"id": v.pk, "activity_id": v.activity_id, "day": v.day, "code": v.code, "redeemed": v.redeemed,
+            "scanned_at": v.scanned_at, "point": v.point.name if v.point else None}
+
+
+@router.get("/activities", response=list[ActivityOut], auth=None, summary="进行中的服务活动")
+def activity_list(request: HttpRequest) -> list[dict[str, Any]]:
+    return [_activity_out(a) for a in selectors.activity_list_published().prefetch_related("points")[:50]]
+
+
+@router.get("/activities/{int:activity_id}/vouchers", response=list[VoucherOut], auth=session_or_token,
+            summary="我今天的服务券")
+def activity_vouchers(request: HttpRequest, activity_id: int) -> list[dict[str, Any]]:
+    activity = selectors.activity_get_published(activity_id=activity_id)
+    return [_voucher_out(v) for v in selectors.vouchers_of_user(activity=activity, user=request.user)]
+
+
+@router.post("/activities/{int:activity_id}/vouchers", response=VoucherOut, auth=session_or_token,
+             summary="领取今天的服务券", description="同一天未使用的券重复领取返回同一张；用完后才能再领，每天不超过限领张数。")
+def activity_voucher_take(request: HttpRequest, activity_id: int) -> dict[str, Any]:
+    activity = selectors.activity_get_published(activity_id=activity_id)
+    return _voucher_out(services.voucher_take(activity=activity, user=request.user))
+
+
+@router.post("/redemptions", response=list[RedemptionOut], auth=session_or_token, summary="核销服务券（可批量上传离线扫码）",
+             description="服务点工作人员扫码核销。离线时先记下扫码时间，联网后一次上传；同一张券无论上传几次只核销一次，"
+                         "重复的返回 already 和第一次核销的时间、地点。")
+def redemptions(request: HttpRequest, payload: RedemptionsIn) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    for scan in payload.scans:
+        # Each scan stands alone (a phone uploading a day's offline scans must not lose the
+        # good ones to one bad line): its own answer, never an error for the whole batch.
+        try:
+            point = selectors.point_get_for_user(user=request.user, point_id=scan.point_id)
+            result = services.voucher_redeem(actor=request.user, code=scan.code, point=point, scanned_at=scan.scanned_at)
+        except NotFound:
+            out.append({"code": scan.code, "status": "invalid", "message": _("服务点不存在，或不在您的管辖范围内。"),
+                        "voucher_day": None})
+            continue
+        except DomainError as exc:
+            out.append({"code": scan.code, "status": "invalid", "message": str(exc.message), "voucher_day": None})
+            continue
+        out.append({"code": scan.code, "status": result.status, "message": result.message,
+                    "voucher_day": result.voucher.day if result.voucher else None})
+    return out

@@ -11,4 +11,10 @@ urlpatterns = [
     path("<int:campaign_id>/", views.campaign_detail, name="detail"),
     path("<int:campaign_id>/publish/", views.campaign_publish, name="publish"),
     path("draws/<int:draw_id>/run/", views.draw_run, name="draw_run"),
+    path("activities/", views.activity_list, name="activities"),
+    path("activities/new/", views.activity_create, name="activity_create"),
+    path("activities/<int:activity_id>/", views.activity_detail, name="activity"),
+    path("activities/<int:activity_id>/publish/", views.activity_publish, name="activity_publish"),
+    path("redeem/", views.redeem, name="redeem"),
+    path("redeem/<str:code>/", views.redeem_code, name="redeem_code"),
 ]

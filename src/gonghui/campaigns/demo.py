@@ -9,8 +9,8 @@ from typing import Any
 from django.db import transaction
 
 from . import services
-from .models import Campaign, Draw, FuCard
-from .services import PrizeSpec, local_day
+from .models import ActivityKind, Campaign, Draw, FuCard, ServiceActivity
+from .services import PointSpec, PrizeSpec, local_day
 
 DEMO_NAME = "深圳职工健身集五福"
 
@@ -40,3 +40,37 @@ def campaigns_demo_load(*, union: Any, workers: list[Any]) -> Campaign:
     draw = Draw.objects.get(campaign=campaign, day=yesterday)
     services.draw_run(draw=draw, now=services.draw_instant(campaign, yesterday) + dt.timedelta(minutes=1))
     return campaign
+
+
+ACTIVITY_NAME = "深圳冬季爱心餐"
+
+
+@transaction.atomic
+def activities_demo_load(*, union: Any, staff: Any, workers: list[Any]) -> ServiceActivity:
+    """A 爱心餐 drive at two of the union's stations (or two places): yesterday's vouchers
+    redeemed, today's taken and waiting at the first worker's phone."""
+    from gonghui.stations.models import Station
+
+    existing = ServiceActivity.objects.filter(union=union, name=ACTIVITY_NAME).first()
+    if existing is not None:
+        return existing
+    today = local_day()
+    stations = list(Station.objects.filter(union__path__startswith=union.path).order_by("pk")[:2])
+    points = [PointSpec(s.name[:60], s.address[:120], s.pk) for s in stations] or [
+        PointSpec("南山区职工食堂", "南山区科技园"), PointSpec("福田区快递员之家", "福田区华强北"),
+    ]
+    activity = services.activity_create(
+        actor=staff, union=union, kind=ActivityKind.MEAL, name=ACTIVITY_NAME, starts_on=today - dt.timedelta(days=7),
+        ends_on=today + dt.timedelta(days=60), points=points,
+        description="快递员、外卖骑手等新就业形态劳动者和一线职工，每天可领一份免费午餐。",
+    )
+    activity = services.activity_publish(actor=staff, activity=activity)
+    point = activity.points.order_by("pk")[0]
+    yesterday_noon = dt.datetime.combine(today - dt.timedelta(days=1), dt.time(12), tzinfo=services.TZ)
+    for user in workers:
+        voucher = services.voucher_take(activity=activity, user=user, now=yesterday_noon)
+        services.voucher_redeem(actor=staff, code=voucher.code, point=point, scanned_at=yesterday_noon,
+                                now=yesterday_noon + dt.timedelta(minutes=5))
+    if workers:
+        services.voucher_take(activity=activity, user=workers[0])
+    return activity

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from gonghui.stats.registry import Figure, Row
 from gonghui.stats.services import day_bounds
 
-from .models import FuCard, Participant, Task, TaskCompletion, Winner
+from .models import ActivityKind, FuCard, Participant, Task, TaskCompletion, Voucher, Winner
 
 
 def campaigns_participants(day: dt.date) -> Iterable[Row]:
@@ -40,6 +40,13 @@ def campaigns_prizes(day: dt.date) -> Iterable[Row]:
     return ((u, "", n) for u, n in qs.values_list("draw__campaign__union_id").annotate(n=Count("id")).order_by())
 
 
+def campaigns_service_visits(day: dt.date) -> Iterable[Row]:
+    # A redeemed voucher counts on its day (a voucher is only redeemed on its own day, an
+    # offline scan uploaded later included), at the activity's union, by service type.
+    qs = Voucher.objects.filter(day=day, redeemed_at__isnull=False)
+    return qs.values_list("activity__union_id", "activity__kind").annotate(n=Count("id")).order_by()
+
+
 FIGURES = (
     Figure(
         key="campaigns.participants", label=_("健身活动参加人数"), unit=_("人"), compute=campaigns_participants, headline=True,
@@ -60,5 +67,11 @@ FIGURES = (
         key="campaigns.prizes", label=_("健身活动中奖"), unit=_("份"), compute=campaigns_prizes,
         phrase=_("每晚开奖送出奖品 {value} 份"),
         definition=_("统计期内每晚开奖抽出的奖品份数（按开奖日期），含之后逾期未领退回的。"),
+    ),
+    Figure(
+        key="campaigns.service_visits", label=_("服务活动人次"), unit=_("人次"), compute=campaigns_service_visits,
+        headline=True, phrase=_("爱心餐、送清凉等服务活动服务职工 {value} 人次"),
+        definition=_("统计期内在服务点核销的服务券张数（每张券只计一次），计入主办工会，按服务类型分类。"),
+        dimension=_("服务类型"), dimension_choices=tuple(ActivityKind.choices),
     ),
 )

@@ -9,8 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from gonghui.core.forms import DateField
 from gonghui.orgs.models import Union
 
-from .models import Eligibility
-from .services import DEFAULT_KINDS, KindSpec, PrizeSpec
+from .models import ActivityKind, Eligibility
+from .services import DEFAULT_KINDS, KindSpec, PointSpec, PrizeSpec
 
 
 def _lines(text: str, parts: int, error: Any) -> list[list[str]]:
@@ -55,3 +55,43 @@ class CampaignForm(forms.Form):
     def clean_prizes(self) -> list[PrizeSpec]:
         rows = _lines(self.cleaned_data["prizes"], 3, _("奖品每行写“名称 每晚份数 库存”，数字为整数。"))
         return [PrizeSpec(name, int(per_night), int(stock)) for name, per_night, stock in rows]
+
+
+class ActivityForm(forms.Form):
+    union = forms.ModelChoiceField(label=_("主办工会"), queryset=Union.objects.none())
+    kind = forms.ChoiceField(label=_("服务类型"), choices=ActivityKind.choices)
+    name = forms.CharField(label=_("活动名称"), max_length=60, initial="2026 年冬季爱心餐")
+    description = forms.CharField(label=_("活动说明"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    starts_on = DateField(label=_("开始日期"))
+    ends_on = DateField(label=_("结束日期"))
+    eligibility = forms.ChoiceField(label=_("服务对象"), choices=Eligibility.choices)
+    daily_quota = forms.IntegerField(label=_("每人每天限领（张）"), min_value=1, max_value=10, initial=1)
+    points = forms.CharField(
+        label=_("服务点（每行一个：名称 地址；在驿站的写“驿站编号 名称”，如 #12 南山驿站）"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def __init__(self, *args: Any, unions: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["union"].queryset = unions  # type: ignore[attr-defined]
+
+    def clean_points(self) -> list[PointSpec]:
+        points = []
+        for line in self.cleaned_data["points"].splitlines():
+            line = line.strip()
+            if not line:
+                continue
+            station_id = None
+            if line.startswith("#"):
+                head, _sep, line = line[1:].partition(" ")
+                if not head.isdigit():
+                    raise forms.ValidationError(_("驿站编号写成“#数字”，例如 #12 南山驿站。"))
+                station_id = int(head)
+                line = line.strip()
+            name, _sep, address = line.partition(" ")
+            if not name:
+                raise forms.ValidationError(_("每个服务点都要有名称。"))
+            points.append(PointSpec(name=name, address=address.strip(), station_id=station_id))
+        if not points:
+            raise forms.ValidationError(_("至少填写一个服务点。"))
+        return points

@@ -240,3 +240,108 @@ class Winner(models.Model):
 
     def __str__(self) -> str:
         return f"{self.draw} #{self.slot + 1}"
+
+
+# --- service activities (爱心餐, 工会体检行, 送清凉, 暖途 …) ----------------------------------------
+#
+# A union runs a service drive at its service points (stations or other places); eligible
+# workers take a voucher in the app (at most `daily_quota` a day) and the point's staff scan
+# its QR to redeem it. A voucher is redeemed once, whoever scans it how often (the database
+# update is conditional on it being unredeemed); the 人次 figures count redemptions.
+
+
+class ActivityKind(models.TextChoices):
+    MEAL = "meal", _("爱心餐")
+    CHECKUP = "checkup", _("工会体检行")
+    COOLING = "cooling", _("送清凉")
+    COURIER = "courier", _("快递员温暖服务季")
+    WARM_ROAD = "warm_road", _("暖途")
+    OTHER = "other", _("其他服务")
+
+
+class ServiceActivityQuerySet(models.QuerySet["ServiceActivity"]):
+    def visible_to(self, user: object, action: str = "view") -> ServiceActivityQuerySet:
+        return jurisdiction.scope(self, user, action=action)
+
+
+class ServiceActivity(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("未发布")
+        PUBLISHED = "published", _("已发布")
+
+    union = models.ForeignKey("orgs.Union", verbose_name=_("主办工会"), on_delete=models.PROTECT, related_name="service_activities")
+    kind = models.CharField(_("服务类型"), max_length=12, choices=ActivityKind.choices)
+    name = models.CharField(_("活动名称"), max_length=60)
+    description = models.TextField(_("活动说明"), blank=True)
+    starts_on = models.DateField(_("开始日期"))
+    ends_on = models.DateField(_("结束日期"))
+    eligibility = models.CharField(_("服务对象"), max_length=16, choices=Eligibility.choices, default=Eligibility.EVERYONE)
+    daily_quota = models.PositiveSmallIntegerField(_("每人每天限领（张）"), default=1)
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    objects = ServiceActivityQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("服务活动")
+        verbose_name_plural = _("服务活动")
+        ordering = ["-starts_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_on__gte=models.F("starts_on")), name="activity_dates_ordered"),
+            models.CheckConstraint(condition=Q(daily_quota__gte=1, daily_quota__lte=10), name="activity_quota_1_10"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ServicePoint(models.Model):
+    activity = models.ForeignKey(ServiceActivity, verbose_name=_("服务活动"), on_delete=models.CASCADE, related_name="points")
+    name = models.CharField(_("服务点"), max_length=60)
+    address = models.CharField(_("地址"), max_length=120, blank=True)
+    station = models.ForeignKey("stations.Station", verbose_name=_("所在驿站"), null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = _("服务点")
+        verbose_name_plural = _("服务点")
+        ordering = ["pk"]
+        constraints = [models.UniqueConstraint(fields=["activity", "name"], name="uniq_point_name_per_activity")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Voucher(models.Model):
+    activity = models.ForeignKey(ServiceActivity, verbose_name=_("服务活动"), on_delete=models.CASCADE, related_name="vouchers")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("职工"), on_delete=models.CASCADE, related_name="+")
+    day = models.DateField(_("使用日期"))
+    seq = models.PositiveSmallIntegerField(_("当日第几张"), default=1)
+    code = models.CharField(_("券码"), max_length=32, unique=True)
+    issued_at = models.DateTimeField(_("领取时间"), default=timezone.now)
+    # When the point's staff scanned it (an offline scan is uploaded later) and when it was recorded.
+    scanned_at = models.DateTimeField(_("扫码时间"), null=True, blank=True)
+    redeemed_at = models.DateTimeField(_("核销时间"), null=True, blank=True, db_index=True)
+    point = models.ForeignKey(ServicePoint, verbose_name=_("服务点"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    redeemed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("核销人"), null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = _("服务券")
+        verbose_name_plural = _("服务券")
+        ordering = ["-day", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["activity", "user", "day", "seq"], name="uniq_voucher_per_day_seq"),
+            models.CheckConstraint(
+                condition=Q(redeemed_at__isnull=True, point__isnull=True, scanned_at__isnull=True)
+                | Q(redeemed_at__isnull=False, point__isnull=False, scanned_at__isnull=False),
+                name="voucher_redeemed_with_point_and_scan",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.activity} {self.day} #{self.seq}"
+
+    @property
+    def redeemed(self) -> bool:
+        return self.redeemed_at is not None

@@ -17,8 +17,12 @@ MODULE = Module(
         Link(_("健身集五福"), "campaigns:index", icon="star",
              description=_("每天走步、跳绳、平板支撑，集福卡，五福合成参加每晚开奖"),
              keywords=_("健身 运动 步数 跳绳 平板支撑 集福 五福 抽奖 奖品")),
+        Link(_("服务活动"), "campaigns:activities", icon="gift",
+             description=_("爱心餐、送清凉、暖途等服务，领券到服务点使用"),
+             keywords=_("爱心餐 吃饭 午餐 送清凉 暖途 快递员 外卖 骑手 体检 服务券 领券")),
     ),
     console=(
         Link(_("健身活动"), "console:campaigns:list", icon="star"),
+        Link(_("服务活动"), "console:campaigns:activities", icon="gift"),
     ),
 )

@@ -67,3 +67,42 @@ class WinnerOut(Schema):
     status: str
     status_label: str
     claim_by: dt.datetime
+
+
+class ActivityOut(Schema):
+    id: int
+    kind: str
+    kind_label: str
+    name: str
+    union: str
+    starts_on: dt.date
+    ends_on: dt.date
+    daily_quota: int
+    points: list[str]
+
+
+class VoucherOut(Schema):
+    id: int
+    activity_id: int
+    day: dt.date
+    code: str
+    redeemed: bool
+    scanned_at: dt.datetime | None
+    point: str | None
+
+
+class RedemptionIn(Schema):
+    code: str = Field(min_length=1, max_length=32)
+    point_id: int
+    scanned_at: dt.datetime | None = Field(default=None, description="离线扫码的时间（带时区）；在线核销不填")
+
+
+class RedemptionsIn(Schema):
+    scans: list[RedemptionIn] = Field(min_length=1, max_length=500)
+
+
+class RedemptionOut(Schema):
+    code: str
+    status: str = Field(description="redeemed 核销成功 / already 已核销过（不重复计数）/ invalid 无效")
+    message: str
+    voucher_day: dt.date | None

@@ -13,7 +13,19 @@ from gonghui.core.jurisdiction import get_or_404
 from gonghui.core.pii import mask_name
 
 from . import fairdraw
-from .models import Campaign, CardKind, Draw, FuCard, Participant, Task, TaskCompletion, Winner
+from .models import (
+    Campaign,
+    CardKind,
+    Draw,
+    FuCard,
+    Participant,
+    ServiceActivity,
+    ServicePoint,
+    Task,
+    TaskCompletion,
+    Voucher,
+    Winner,
+)
 from .services import entrant_token, local_day
 
 
@@ -167,3 +179,61 @@ def union_choices_for_user(*, user: Any) -> QuerySet[Any]:
     from gonghui.orgs.models import Union
 
     return Union.objects.visible_to(user, "change").active().order_by("path")
+
+
+# --- service activities ------------------------------------------------------------------------
+
+
+def activity_list_published(*, day: dt.date | None = None) -> QuerySet[ServiceActivity]:
+    """Published activities that have not ended (by Beijing day)."""
+    day = day or local_day()
+    return (ServiceActivity.objects.filter(status=ServiceActivity.Status.PUBLISHED, ends_on__gte=day)
+            .select_related("union").order_by("starts_on", "pk"))
+
+
+def activity_get_published(*, activity_id: int) -> ServiceActivity:
+    return get_or_404(ServiceActivity.objects.filter(status=ServiceActivity.Status.PUBLISHED).select_related("union"),
+                      pk=activity_id)
+
+
+def activity_list_for_user(*, user: Any) -> QuerySet[ServiceActivity]:
+    return ServiceActivity.objects.visible_to(user).select_related("union")
+
+
+def activity_get_for_user(*, user: Any, activity_id: int, action: str = "view") -> ServiceActivity:
+    return get_or_404(ServiceActivity.objects.visible_to(user, action=action).select_related("union"), pk=activity_id)
+
+
+def point_get_for_user(*, user: Any, point_id: int, action: str = "change") -> ServicePoint:
+    activities = ServiceActivity.objects.visible_to(user, action=action)
+    return get_or_404(ServicePoint.objects.filter(activity__in=activities).select_related("activity__union"), pk=point_id)
+
+
+def vouchers_of_user(*, activity: ServiceActivity, user: Any, day: dt.date | None = None) -> QuerySet[Voucher]:
+    """The worker's vouchers of this activity for `day` (today)."""
+    return Voucher.objects.filter(activity=activity, user_id=_user_id(user), day=day or local_day()).select_related("point")
+
+
+def voucher_get_for_staff(*, user: Any, code: str, action: str = "change") -> Voucher:
+    """A voucher by its code, for staff of its activity's branch (another branch: 404)."""
+    activities = ServiceActivity.objects.visible_to(user, action=action)
+    return get_or_404(Voucher.objects.filter(activity__in=activities).select_related("activity__union", "point", "user"),
+                      code=(code or "").strip()[:32])
+
+
+@dataclass
+class ActivityCounts:
+    taken: int
+    served: int
+    by_point: list[dict[str, Any]]
+    by_day: list[dict[str, Any]]
+
+
+def activity_counts(*, activity: ServiceActivity) -> ActivityCounts:
+    """人次 served (redeemed vouchers) per point and per day, and vouchers taken."""
+    vouchers = Voucher.objects.filter(activity=activity)
+    redeemed = vouchers.filter(redeemed_at__isnull=False)
+    per_point = dict(redeemed.values_list("point_id").annotate(n=Count("id")).order_by())
+    by_point = [{"point": p, "served": per_point.get(p.pk, 0)} for p in activity.points.all()]
+    by_day = list(redeemed.values("day").annotate(served=Count("id")).order_by("-day")[:31])
+    return ActivityCounts(taken=vouchers.count(), served=sum(per_point.values()), by_point=by_point, by_day=by_day)

@@ -25,9 +25,11 @@ from django.utils.translation import gettext as _
 from gonghui.core.audit import audit_record
 from gonghui.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from gonghui.core.pii import phone_index
+from gonghui.stats.services import mark_dirty as stats_mark_dirty
 
 from . import fairdraw
 from .models import (
+    ActivityKind,
     Campaign,
     CardKind,
     Draw,
@@ -35,8 +37,11 @@ from .models import (
     FuCard,
     Participant,
     Prize,
+    ServiceActivity,
+    ServicePoint,
     Task,
     TaskCompletion,
+    Voucher,
     Winner,
 )
 
@@ -468,3 +473,157 @@ def winners_expire(*, now: dt.datetime | None = None) -> int:
             Prize.objects.filter(pk=winner.prize_id).update(stock=F("stock") + 1)
             count += 1
     return count
+
+
+# --- service activities: vouchers taken in the app, redeemed once at a service point ------------
+
+ACTIVITY_MAX_DAYS = 366
+# An offline scan uploaded later keeps the time it was scanned; a scan from the future (a
+# phone with a wrong clock) or older than this is refused.
+SCAN_MAX_AGE = dt.timedelta(days=3)
+SCAN_CLOCK_SKEW = dt.timedelta(minutes=5)
+
+
+@dataclass(frozen=True)
+class PointSpec:
+    name: str
+    address: str = ""
+    station_id: int | None = None
+
+
+def activity_create(
+    *, actor: Any, union: Any, kind: str, name: str, starts_on: dt.date, ends_on: dt.date,
+    points: Sequence[PointSpec], eligibility: str = Eligibility.EVERYONE, daily_quota: int = 1, description: str = "",
+) -> ServiceActivity:
+    """A draft service activity with its service points."""
+    from gonghui.core.jurisdiction import has_action
+    from gonghui.stations.models import Station
+
+    if not has_action(actor, "change", union.path):
+        raise PermissionDenied(_("只能为本工会及下级工会创建活动。"))
+    name = name.strip()
+    if not name:
+        raise ValidationFailed(_("请填写活动名称。"), field="name")
+    if kind not in ActivityKind.values:
+        raise ValidationFailed(_("服务类型无效。"), field="kind")
+    if eligibility not in Eligibility.values:
+        raise ValidationFailed(_("服务对象无效。"), field="eligibility")
+    if ends_on < starts_on:
+        raise ValidationFailed(_("结束日期不能早于开始日期。"), field="ends_on")
+    if (ends_on - starts_on).days + 1 > ACTIVITY_MAX_DAYS:
+        raise ValidationFailed(_("活动最长 %(n)d 天。") % {"n": ACTIVITY_MAX_DAYS}, field="ends_on")
+    if not 1 <= daily_quota <= 10:
+        raise ValidationFailed(_("每人每天限领应为 1 到 10 张。"), field="daily_quota")
+    names = [p.name.strip() for p in points]
+    if not names or not all(names):
+        raise ValidationFailed(_("至少一个服务点，每个服务点都要有名称。"), field="points")
+    if len(set(names)) != len(names):
+        raise ValidationFailed(_("服务点名称不能重复。"), field="points")
+    station_ids = {p.station_id for p in points if p.station_id is not None}
+    stations = Station.objects.filter(pk__in=station_ids, union__path__startswith=union.path)
+    if stations.count() != len(station_ids):
+        raise ValidationFailed(_("服务点所在的驿站须属于主办工会及其下级工会。"), field="points")
+    with transaction.atomic():
+        activity = ServiceActivity.objects.create(
+            union=union, kind=kind, name=name[:60], description=description.strip(), starts_on=starts_on,
+            ends_on=ends_on, eligibility=eligibility, daily_quota=daily_quota,
+        )
+        ServicePoint.objects.bulk_create(
+            ServicePoint(activity=activity, name=n[:60], address=p.address.strip()[:120], station_id=p.station_id)
+            for n, p in zip(names, points, strict=True)
+        )
+        audit_record(actor=actor, action="activity.create", target=activity)
+    return activity
+
+
+def activity_publish(*, actor: Any, activity: ServiceActivity) -> ServiceActivity:
+    with transaction.atomic():
+        locked = ServiceActivity.objects.select_for_update().get(pk=activity.pk)
+        if locked.status == ServiceActivity.Status.PUBLISHED:
+            raise Conflict(_("活动已经发布。"), code="already_published")
+        locked.status = ServiceActivity.Status.PUBLISHED
+        locked.save(update_fields=["status"])
+        audit_record(actor=actor, action="activity.publish", target=locked)
+    return locked
+
+
+def _activity_eligible(activity: ServiceActivity, user: Any) -> bool:
+    return _eligible(activity, user)  # type: ignore[arg-type]  # same fields: eligibility, union
+
+
+def voucher_take(*, activity: ServiceActivity, user: Any, now: dt.datetime | None = None) -> Voucher:
+    """Today's voucher for the worker. Idempotent: while one of today's vouchers is unused,
+    taking again returns it; a new one only once it is used, up to the daily quota."""
+    if not getattr(user, "is_authenticated", False):
+        raise PermissionDenied(_("请先登录。"))
+    day = local_day(now)
+    if activity.status != ServiceActivity.Status.PUBLISHED:
+        raise NotFound()
+    if day < activity.starts_on:
+        raise Conflict(_("活动 %(day)s 开始，敬请期待。") % {"day": activity.starts_on.isoformat()}, code="not_started")
+    if day > activity.ends_on:
+        raise Conflict(_("活动已经结束。"), code="ended")
+    if not _activity_eligible(activity, user):
+        raise PermissionDenied(_("本活动仅限%(who)s参加。") % {"who": activity.get_eligibility_display()}, code="not_eligible")
+    for _attempt in range(3):
+        today = list(Voucher.objects.filter(activity=activity, user=user, day=day).order_by("seq"))
+        unused = [v for v in today if not v.redeemed]
+        if unused:
+            return unused[0]
+        if len(today) >= activity.daily_quota:
+            raise Conflict(
+                _("今天的券已经用完了（每人每天 %(n)d 张），明天再来。") % {"n": activity.daily_quota}, code="quota_used",
+            )
+        try:
+            with transaction.atomic():
+                return Voucher.objects.create(
+                    activity=activity, user=user, day=day, seq=len(today) + 1, code=secrets.token_urlsafe(18),
+                    issued_at=now or timezone.now(),
+                )
+        except IntegrityError:
+            continue  # a second tap at the same moment took this seq: read again
+    raise Conflict(_("操作太频繁，请稍后再试。"), code="busy")
+
+
+@dataclass(frozen=True)
+class Redemption:
+    voucher: Voucher | None
+    status: str  # "redeemed" | "already" | "invalid"
+    message: str
+
+
+def voucher_redeem(
+    *, actor: Any, code: str, point: ServicePoint, scanned_at: dt.datetime | None = None, now: dt.datetime | None = None,
+) -> Redemption:
+    """Redeem a voucher at `point` (staff of the activity's union or above). A voucher scanned
+    twice — a double tap, or an offline scan uploaded again — is redeemed once; the second
+    answer says when and where. `scanned_at`: when an offline scan happened."""
+    from gonghui.core.jurisdiction import has_action
+
+    now = now or timezone.now()
+    scanned_at = scanned_at or now
+    if scanned_at > now + SCAN_CLOCK_SKEW or scanned_at < now - SCAN_MAX_AGE:
+        raise ValidationFailed(_("扫码时间不对（不能晚于现在，也不能早于三天前），请检查手机时间。"), field="scanned_at")
+    activity = point.activity
+    if not has_action(actor, "change", activity.union.path):
+        raise NotFound()
+    voucher = Voucher.objects.filter(code=(code or "").strip()[:32], activity=activity).select_related("activity").first()
+    if voucher is None:
+        return Redemption(None, "invalid", _("券码无效，或不是本活动的券。"))
+    scan_day = local_day(scanned_at)
+    if voucher.day != scan_day:
+        return Redemption(voucher, "invalid", _("这张券仅限 %(day)s 当天使用。") % {"day": voucher.day.isoformat()})
+    with transaction.atomic():
+        updated = Voucher.objects.filter(pk=voucher.pk, redeemed_at__isnull=True).update(
+            redeemed_at=now, scanned_at=scanned_at, point=point, redeemed_by=actor,
+        )
+        voucher.refresh_from_db()
+        if updated:
+            audit_record(actor=actor, action="voucher.redeem", target=voucher, data={"point": point.pk})
+    if updated:
+        stats_mark_dirty([scan_day])  # an offline scan uploaded after its day was counted
+        return Redemption(voucher, "redeemed", _("核销成功。"))
+    return Redemption(voucher, "already", _("这张券已于 %(at)s 在“%(point)s”核销过，不能重复使用。") % {
+        "at": local_now(voucher.scanned_at).strftime("%m-%d %H:%M"), "point": voucher.point.name if voucher.point else "",
+    })
+

@@ -14,4 +14,7 @@ urlpatterns = [
     path("draws/<int:draw_id>/", views.draw, name="draw"),
     path("prizes/", views.prizes, name="prizes"),
     path("prizes/<int:winner_id>/claim/", views.claim, name="claim"),
+    path("activities/", views.activities, name="activities"),
+    path("activities/<int:activity_id>/", views.activity, name="activity"),
+    path("activities/<int:activity_id>/take/", views.voucher_take, name="voucher_take"),
 ]

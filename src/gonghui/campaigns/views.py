@@ -4,14 +4,18 @@ public draw record; the worker's prizes and claiming them."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from gonghui.core.errors import DomainError, NotFound
+from gonghui.core.qr import qr_svg
 from gonghui.core.web import apply_domain_error, domain_errors
 
 from . import selectors, services
@@ -132,3 +136,39 @@ def claim(request: HttpRequest, winner_id: int) -> HttpResponse:
     except DomainError as exc:
         apply_domain_error(exc, request=request)
     return redirect("campaigns:prizes")
+
+
+# --- service activities ------------------------------------------------------------------------
+
+
+@domain_errors
+def activities(request: HttpRequest) -> HttpResponse:
+    return render(request, "campaigns/pages/activities.html", {"activities": selectors.activity_list_published()[:50]})
+
+
+@domain_errors
+def activity(request: HttpRequest, activity_id: int) -> HttpResponse:
+    obj = selectors.activity_get_published(activity_id=activity_id)
+    vouchers: list[dict[str, Any]] = []
+    if request.user.is_authenticated:
+        for v in selectors.vouchers_of_user(activity=obj, user=request.user):
+            url = request.build_absolute_uri(reverse("console:campaigns:redeem_code", kwargs={"code": v.code}))
+            vouchers.append({"voucher": v, "qr": "" if v.redeemed else qr_svg(url, scale=5, title=str(_("服务券二维码")))})
+    return render(request, "campaigns/pages/activity.html", {
+        "activity": obj, "vouchers": vouchers, "points": obj.points.select_related("station"),
+        "can_take": not any(not v["voucher"].redeemed for v in vouchers) and len(vouchers) < obj.daily_quota,
+        "quota_used": len(vouchers) >= obj.daily_quota and all(v["voucher"].redeemed for v in vouchers),
+    })
+
+
+@worker_login_required
+@require_POST
+@domain_errors
+def voucher_take(request: HttpRequest, activity_id: int) -> HttpResponse:
+    obj = selectors.activity_get_published(activity_id=activity_id)
+    try:
+        services.voucher_take(activity=obj, user=request.user)
+        messages.success(request, _("已领取今天的服务券，到服务点出示二维码使用。"))
+    except DomainError as exc:
+        apply_domain_error(exc, request=request)
+    return redirect("campaigns:activity", activity_id=obj.pk)

@@ -76,3 +76,26 @@ def letter_pdf(*, letter: Any, worker_name: str, issued_on: dt.date) -> bytes:
                             author=letter.union.name)
     doc.build(story)
     return buffer.getvalue()
+
+
+def formal_letter_pdf(
+    *, heading: str, title: str, number: str, recipient: str, paragraphs: list[str], signer: str,
+    issued_on: dt.date,
+) -> bytes:
+    """A formal letter in the same layout as 一函两书 (other modules' letters: a bargaining
+    offer 要约书). `paragraphs` are indented body text; `signer` signs at the foot."""
+    font = _font()
+    title_style = ParagraphStyle("title", fontName=font, fontSize=20, leading=30, alignment=TA_CENTER)
+    number_style = ParagraphStyle("number", fontName=font, fontSize=11, leading=18, alignment=TA_CENTER)
+    body = ParagraphStyle("body", fontName=font, fontSize=13, leading=24, firstLineIndent=26, wordWrap="CJK")
+    plain = ParagraphStyle("plain", parent=body, firstLineIndent=0)
+    right = ParagraphStyle("right", parent=body, alignment=TA_RIGHT, firstLineIndent=0)
+    story = [_p(heading, title_style), _p(title, title_style), _p(number, number_style), Spacer(1, 8 * mm),
+             _p(f"{recipient}：", plain)]
+    story += [_p(text, body) for text in paragraphs]
+    story += [Spacer(1, 16 * mm), _p(signer, right), _p(issued_on.strftime("%Y年%m月%d日"), right)]
+    buffer = io.BytesIO()
+    doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=28 * mm, rightMargin=26 * mm, topMargin=30 * mm,
+                            bottomMargin=25 * mm, title=f"{title} {number}", author=signer)
+    doc.build(story)
+    return buffer.getvalue()

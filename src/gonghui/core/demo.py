@@ -141,6 +141,7 @@ def demo_load() -> Demo:
     _cases_demo(demo, admin)
     _legal_demo(demo, admin)
     _campaigns_demo(demo)
+    _bargaining_demo(demo, admin)
     demo.logins.append((WORKER_PHONE, "职工（短信验证码登录）", "—"))
     return demo
 
@@ -182,7 +183,17 @@ def _campaigns_demo(demo: Demo) -> None:
     from gonghui.members.models import Membership
 
     members = Membership.objects.filter(status="active", person__user__isnull=False).select_related("person__user")
-    campaigns_demo_load(union=demo.unions["sz"], workers=[m.person.user for m in members.order_by("pk")[:3]])
+    workers = [m.person.user for m in members.order_by("pk")[:3]]
+    campaigns_demo_load(union=demo.unions["sz"], workers=workers)
+    from gonghui.campaigns.demo import activities_demo_load
+
+    activities_demo_load(union=demo.unions["sz"], staff=User.objects.get(username="shenzhen"), workers=workers)
+
+
+def _bargaining_demo(demo: Demo, admin: User) -> None:
+    from gonghui.bargaining.demo import bargaining_demo_load
+
+    bargaining_demo_load(unions=demo.unions, employers=demo.employers, actor=admin)
 
 
 def _legal_demo(demo: Demo, admin: User) -> None:

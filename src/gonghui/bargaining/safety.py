@@ -1,0 +1,274 @@
+"""Writes for 群众性安全生产监督检查: checklists, inspections with photos, hazards with a
+rectification deadline, the employer's rectification, re-inspection, overdue flags and
+escalation through the cases module (a case and a 提示函), and workers' hazard reports."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from gonghui.cases import legal_services
+from gonghui.cases.models import Case, Category, Channel, SupervisionLetter
+from gonghui.cases.routing import case_route, member_union_for
+from gonghui.cases.services import attachment_validate, case_create
+from gonghui.core.audit import audit_record
+from gonghui.core.errors import Conflict, PermissionDenied, ValidationFailed
+from gonghui.members.models import Person
+from gonghui.orgs.models import Employer, Union
+from gonghui.stats.services import mark_dirty_since
+
+from . import clocks
+from .models import SafetyChecklist, SafetyHazard, SafetyInspection, SafetyPhoto, Trade
+from .services import clean_text, notify_staff, require_action, today
+
+MAX_PHOTOS = 6
+MAX_RECTIFY_DAYS = 180
+
+
+def checklist_create(*, actor: Any, union: Union, trade: str, name: str, items: str) -> SafetyChecklist:
+    require_action(actor, union)
+    if trade not in Trade.values:
+        raise ValidationFailed(_("请选择行业。"), code="trade_invalid", field="trade")
+    name = clean_text(name, field="name", label=gettext("名称"), max_len=80)
+    items = clean_text(items, field="items", label=gettext("检查项目"), max_len=4000)
+    with transaction.atomic():
+        checklist = SafetyChecklist.objects.create(union=union, trade=trade, name=name, items=items)
+        audit_record(actor=actor, action="safety.checklist_create", target=checklist)
+    return checklist
+
+
+def _photos_store(uploads: Sequence[UploadedFile], *, union: Union, kind: str, inspection: SafetyInspection | None = None,
+                  hazard: SafetyHazard | None = None) -> list[SafetyPhoto]:
+    stored = []
+    for upload in uploads:
+        content_type = attachment_validate(upload)
+        photo = SafetyPhoto(union=union, inspection=inspection, hazard=hazard, kind=kind,
+                            original_name=(upload.name or "")[-120:], content_type=content_type)
+        photo.file.save(upload.name or "photo", upload, save=False)
+        photo.save()
+        stored.append(photo)
+    return stored
+
+
+def _check_photos(uploads: Sequence[UploadedFile]) -> None:
+    if len(uploads) > MAX_PHOTOS:
+        raise ValidationFailed(_("最多上传 %(n)s 张照片。") % {"n": MAX_PHOTOS}, code="photo_count", field="photos")
+    for upload in uploads:
+        attachment_validate(upload)
+
+
+def inspection_record(
+    *, actor: Any, union: Union, employer: Employer, inspected_on: dt.date, inspectors: str, findings: str = "",
+    checklist: SafetyChecklist | None = None, results: dict[str, str] | None = None, photos: Sequence[UploadedFile] = (),
+) -> SafetyInspection:
+    require_action(actor, union)
+    inspectors = clean_text(inspectors, field="inspectors", label=gettext("劳动保护监督检查员"), max_len=200)
+    findings = clean_text(findings, field="findings", label=gettext("检查情况"), required=False)
+    if inspected_on > today():
+        raise ValidationFailed(_("检查日期不能晚于今天。"), code="date_future", field="inspected_on")
+    results = results or {}
+    if checklist is not None:
+        allowed = set(checklist.item_list)
+        results = {k: v for k, v in results.items() if k in allowed and v in ("ok", "hazard")}
+    else:
+        results = {}
+    _check_photos(photos)
+    with transaction.atomic():
+        inspection = SafetyInspection.objects.create(
+            union=union, employer=employer, checklist=checklist, inspected_on=inspected_on, inspectors=inspectors,
+            findings=findings, results=results, created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+        _photos_store(photos, union=union, kind=SafetyPhoto.Kind.FINDING, inspection=inspection)
+        mark_dirty_since(inspected_on)  # a back-dated inspection is counted on its day
+        audit_record(actor=actor, action="safety.inspection", target=inspection)
+    return inspection
+
+
+def _rectify_days_check(days: Any) -> int:
+    if not isinstance(days, int) or not 1 <= days <= MAX_RECTIFY_DAYS:
+        raise ValidationFailed(_("整改期限应在 1 到 %(n)s 天之间。") % {"n": MAX_RECTIFY_DAYS}, code="days_invalid", field="rectify_days")
+    return days
+
+
+def hazard_record(
+    *, actor: Any, inspection: SafetyInspection, description: str, severity: str, rectify_days: int, location: str = "",
+    photos: Sequence[UploadedFile] = (),
+) -> SafetyHazard:
+    """A hazard found in an inspection, with a rectification deadline `rectify_days` calendar
+    days after the inspection (moved past a rest day, clocks.days_after)."""
+    require_action(actor, inspection.union)
+    description = clean_text(description, field="description", label=gettext("隐患描述"), max_len=2000)
+    if severity not in SafetyHazard.Severity.values:
+        raise ValidationFailed(_("请选择隐患等级。"), code="severity_invalid", field="severity")
+    _rectify_days_check(rectify_days)
+    _check_photos(photos)
+    with transaction.atomic():
+        hazard = SafetyHazard.objects.create(
+            union=inspection.union, inspection=inspection, employer=inspection.employer, employer_name=inspection.employer.name,
+            source=SafetyHazard.Source.INSPECTION, description=description, location=location.strip()[:120], severity=severity,
+            status=SafetyHazard.Status.OPEN, found_on=inspection.inspected_on, rectify_days=rectify_days,
+            rectify_due=clocks.days_after(inspection.inspected_on, rectify_days).on,
+        )
+        _photos_store(photos, union=inspection.union, kind=SafetyPhoto.Kind.FINDING, hazard=hazard)
+        mark_dirty_since(hazard.found_on)
+        audit_record(actor=actor, action="safety.hazard", target=hazard)
+    return hazard
+
+
+def hazard_report_by_worker(
+    *, user: Any, description: str, employer_name: str, location: str = "", anonymous: bool = False,
+    photos: Sequence[UploadedFile] = (),
+) -> SafetyHazard:
+    """A worker reports a hazard from the app. It goes to their own union (or, for someone the
+    union does not know, where the case routing sends a safety problem). Anonymous: the
+    report keeps no link to the worker at all."""
+    if not getattr(user, "is_authenticated", False):
+        raise PermissionDenied(_("请先登录后再报告。"), code="login_required")
+    description = clean_text(description, field="description", label=gettext("隐患描述"), max_len=2000)
+    employer_name = clean_text(employer_name, field="employer_name", label=gettext("单位名称"), max_len=150)
+    _check_photos(photos)
+    person = Person.objects.filter(user=user).first()
+    member_union = member_union_for(person)
+    union = member_union or case_route(category=Category.SAFETY, employer=None, region=None, is_new_form=False)
+    employer = union.employer if member_union is not None and union.employer_id else None
+    with transaction.atomic():
+        hazard = SafetyHazard.objects.create(
+            union=union, employer=employer, employer_name=employer_name, source=SafetyHazard.Source.WORKER,
+            description=description, location=location.strip()[:120], status=SafetyHazard.Status.REPORTED, found_on=today(),
+            reported_by=None if anonymous else user, anonymous=anonymous,
+        )
+        _photos_store(photos, union=union, kind=SafetyPhoto.Kind.REPORT, hazard=hazard)
+        notify_staff(union, gettext("职工报告了一处安全隐患（%(employer)s），请核实。") % {"employer": employer_name},
+                     link=reverse("console:bargaining:hazard", args=[hazard.pk]), object_id=hazard.pk)
+        audit_record(actor=None if anonymous else user, action="safety.worker_report", target=hazard)
+    return hazard
+
+
+def _lock(hazard: SafetyHazard, actor: Any) -> SafetyHazard:
+    require_action(actor, hazard.union)
+    return SafetyHazard.objects.select_for_update().select_related("union").get(pk=hazard.pk)
+
+
+def hazard_verify(*, actor: Any, hazard: SafetyHazard, confirmed: bool, severity: str = SafetyHazard.Severity.GENERAL,
+                  rectify_days: int = 0, note: str = "") -> SafetyHazard:
+    """A worker's report checked by the union: a real hazard gets a severity and a deadline
+    counted from today; otherwise it is dismissed with a note."""
+    with transaction.atomic():
+        hazard = _lock(hazard, actor)
+        if hazard.status != SafetyHazard.Status.REPORTED:
+            raise Conflict(_("该隐患已核实。"), code="already_verified")
+        if confirmed:
+            if severity not in SafetyHazard.Severity.values:
+                raise ValidationFailed(_("请选择隐患等级。"), code="severity_invalid", field="severity")
+            _rectify_days_check(rectify_days)
+            start = today()
+            hazard.status, hazard.severity, hazard.rectify_days = SafetyHazard.Status.OPEN, severity, rectify_days
+            hazard.rectify_due = clocks.days_after(start, rectify_days).on
+        else:
+            hazard.status = SafetyHazard.Status.DISMISSED
+            hazard.reinspection_note = clean_text(note, field="note", label=gettext("核实情况"), max_len=2000)
+        hazard.save(update_fields=["status", "severity", "rectify_days", "rectify_due", "reinspection_note"])
+        mark_dirty_since(hazard.found_on)
+        audit_record(actor=actor, action="safety.hazard_verify", target=hazard, data={"confirmed": confirmed})
+    return hazard
+
+
+def hazard_rectification_record(*, actor: Any, hazard: SafetyHazard, rectified_on: dt.date, rectification: str,
+                                 evidence: Sequence[UploadedFile] = ()) -> SafetyHazard:
+    """The employer reports the hazard fixed, with evidence; it then waits for re-inspection."""
+    rectification = clean_text(rectification, field="rectification", label=gettext("整改情况"), max_len=2000)
+    _check_photos(evidence)
+    with transaction.atomic():
+        hazard = _lock(hazard, actor)
+        if hazard.status != SafetyHazard.Status.OPEN:
+            raise Conflict(_("只有待整改的隐患可以登记整改。"), code="not_open")
+        if rectified_on < hazard.found_on or rectified_on > today():
+            raise ValidationFailed(_("整改日期应在发现日期和今天之间。"), code="date_invalid", field="rectified_on")
+        hazard.status, hazard.rectified_on, hazard.rectification = SafetyHazard.Status.RECTIFIED, rectified_on, rectification
+        hazard.save(update_fields=["status", "rectified_on", "rectification"])
+        _photos_store(evidence, union=hazard.union, kind=SafetyPhoto.Kind.EVIDENCE, hazard=hazard)
+        mark_dirty_since(min(rectified_on, hazard.rectify_due or rectified_on))
+        audit_record(actor=actor, action="safety.hazard_rectified", target=hazard)
+    return hazard
+
+
+def hazard_reinspect(*, actor: Any, hazard: SafetyHazard, reinspected_on: dt.date, passed: bool, note: str,
+                     rectify_days: int = 0) -> SafetyHazard:
+    """Re-inspection: passed closes the hazard; failed reopens it with a new deadline counted
+    from the re-inspection (the first deadline stays missed in the figures if it was)."""
+    note = clean_text(note, field="note", label=gettext("复查意见"), max_len=2000)
+    with transaction.atomic():
+        hazard = _lock(hazard, actor)
+        if hazard.status != SafetyHazard.Status.RECTIFIED:
+            raise Conflict(_("整改后才能复查。"), code="not_rectified")
+        if hazard.rectified_on and (reinspected_on < hazard.rectified_on or reinspected_on > today()):
+            raise ValidationFailed(_("复查日期应在整改日期和今天之间。"), code="date_invalid", field="reinspected_on")
+        hazard.reinspected_on, hazard.reinspection_note = reinspected_on, note
+        if passed:
+            hazard.status = SafetyHazard.Status.CLOSED
+        else:
+            _rectify_days_check(rectify_days)
+            hazard.status = SafetyHazard.Status.OPEN
+            hazard.rectified_on = None
+            hazard.rectify_days = rectify_days
+            hazard.rectify_due = clocks.days_after(reinspected_on, rectify_days).on
+        hazard.save(update_fields=["status", "reinspected_on", "reinspection_note", "rectified_on", "rectify_days", "rectify_due"])
+        mark_dirty_since(hazard.found_on)  # a reopened hazard changes its overdue days and on-time count
+        audit_record(actor=actor, action="safety.hazard_reinspect", target=hazard, data={"passed": passed})
+    return hazard
+
+
+def hazards_overdue_run(*, on: dt.date | None = None) -> int:
+    """Daily: flag open hazards past their rectification deadline (once) and tell the union
+    and the union above."""
+    on = on or today()
+    count = 0
+    staff: dict[int, set[int]] = {}
+    for hazard in SafetyHazard.objects.filter(status=SafetyHazard.Status.OPEN, rectify_due__lt=on,
+                                              overdue_flagged_on__isnull=True).select_related("union__parent"):
+        with transaction.atomic():
+            if not SafetyHazard.objects.filter(pk=hazard.pk, overdue_flagged_on__isnull=True).update(overdue_flagged_on=on):
+                continue
+            text = gettext("%(employer)s 的安全隐患已超过整改期限 %(due)s，请督促或转一函两书。") % {
+                "employer": hazard.employer_name, "due": hazard.rectify_due.isoformat() if hazard.rectify_due else ""}
+            link = reverse("console:bargaining:hazard", args=[hazard.pk])
+            notify_staff(hazard.union, text, link=link, object_id=hazard.pk, cache=staff)
+            if hazard.union.parent is not None:
+                notify_staff(hazard.union.parent, text, link=link, object_id=hazard.pk, cache=staff)
+            count += 1
+    return count
+
+
+def hazard_escalate(*, actor: Any, hazard: SafetyHazard, letter_body: str = "") -> SupervisionLetter:
+    """An overdue hazard goes to the cases module: a safety case at the hazard's union and a
+    提示函 to the employer (一函两书), numbered and rendered as PDF there."""
+    with transaction.atomic():
+        hazard = _lock(hazard, actor)
+        if hazard.status != SafetyHazard.Status.OPEN or hazard.rectify_due is None or hazard.rectify_due >= today():
+            raise Conflict(_("只有超过整改期限的隐患可以转一函两书。"), code="not_overdue")
+        if hazard.escalation_letter_id is not None:
+            raise Conflict(_("已制发一函两书。"), code="already_escalated")
+        with translation.override("zh-hans"):  # the case and the letter are kept in Chinese
+            description = gettext("安全隐患逾期未整改：%(what)s（位置：%(where)s，整改期限 %(due)s）。") % {
+                "what": hazard.description, "where": hazard.location or "-", "due": hazard.rectify_due.isoformat()}
+            subject = gettext("安全隐患逾期未整改")
+        case: Case = case_create(
+            channel=Channel.WALK_IN, category=Category.SAFETY, description=description, reporter_name=hazard.union.name[:50],
+            employer=hazard.employer, employer_name=hazard.employer_name, created_by=actor, union=hazard.union,
+        )
+        letter = legal_services.letter_issue(
+            case=case, kind=SupervisionLetter.Kind.NOTICE, recipient=hazard.employer_name, subject=subject,
+            body=(letter_body.strip()[:3000] or description), by=actor,
+        )
+        hazard.escalation_case, hazard.escalation_letter = case, letter
+        hazard.save(update_fields=["escalation_case", "escalation_letter"])
+        audit_record(actor=actor, action="safety.hazard_escalate", target=hazard, data={"case_id": case.pk, "letter_id": letter.pk})
+    return letter
