@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import sys
 
-BENCHMARKS = ("roster", "cases", "stations", "bargaining", "skills", "stats", "assistance", "faults")
+BENCHMARKS = ("roster", "cases", "stations", "bargaining", "skills", "mutualaid", "stats", "assistance", "faults")
 
 
 def main(argv: list[str]) -> int:

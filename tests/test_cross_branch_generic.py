@@ -91,6 +91,8 @@ from gonghui.members.models import (
     Person,
 )
 from gonghui.members.services import membership_application_submit, roster_import_create
+from gonghui.mutualaid.models import Claim as MutualAidClaim
+from gonghui.mutualaid.models import Coverage, Enrolment, Plan
 from gonghui.orgs.models import Employer, Union
 from gonghui.skills import services as skills_services
 from gonghui.skills.models import (
@@ -121,6 +123,7 @@ from tests.campaigns.helpers import campaign_winner_for, make_campaign
 from tests.cases.helpers import PNG, app_case, png
 from tests.factories import Tree, make_id_number, make_member, make_staff, make_worker_user
 from tests.members.helpers import make_transfer
+from tests.mutualaid.helpers import claim_for, covered_worker
 from tests.roster.helpers import csv_bytes, row, upload
 from tests.skills.helpers import certificate_for, make_author, make_course
 from tests.stations.helpers import make_station
@@ -267,6 +270,11 @@ FACTORIES: dict[type[models.Model], Callable[[World], Any]] = {
     LedgerTransaction: _disbursement,
     LedgerPeriod: lambda w: ledger_services.ledger_period_close(union=w.tree.grassroots_a, month=dt.date(2025, 1, 1)),
     Campaign: lambda w: make_campaign(union=w.tree.grassroots_a),
+    # The worker's own cover and claim, so the /me/ operations have an owner.
+    Coverage: lambda w: covered_worker(union=w.tree.grassroots_a, staff=w.tree.staff_a, user=w.worker),
+    Plan: lambda w: w.get(Coverage).plan,
+    Enrolment: lambda w: w.get(Coverage).enrolment,
+    MutualAidClaim: lambda w: claim_for(coverage=w.get(Coverage)),
     ServiceActivity: lambda w: campaign_services.activity_create(
         actor=w.tree.staff_a, union=w.tree.grassroots_a, kind="meal", name="爱心餐", starts_on=dt.date(2025, 3, 1),
         ends_on=dt.date(2025, 3, 31), points=[campaign_services.PointSpec("食堂")],
@@ -373,6 +381,11 @@ NOT_BRANCH_OBJECTS: dict[str, str] = {
     "skills.LessonDone": "one worker's progress row: read only through their enrolment",
     "skills.ProposalEvent": "a proposal's timeline: read only through its proposal",
     "skills.Cosign": "a co-signature: read only through its proposal",
+    "mutualaid.PlanVersion": "a plan's terms from a day on: read only through its plan",
+    "mutualaid.ClaimLine": "one benefit's payout of a claim: read only through its claim",
+    "mutualaid.ClaimInvoice": "an invoice number's keyed hash, never shown or addressed",
+    "mutualaid.PlanTotal": "a plan's running totals: read only through its plan and the report",
+    "mutualaid.ClaimDocument": "read only through its claim (served by name via core/files, checked there)",
     "campaigns.ServicePoint": "an activity's configuration: read only through its activity",
     "campaigns.Voucher": "one worker's own voucher, addressed by its code: tests/campaigns/test_activity_pages.py "
                          "checks another branch's staff get 404 on its redeem page",

@@ -34,6 +34,7 @@ from gonghui.core.views import unavailable_response
 from gonghui.members.api import cards_router
 from gonghui.members.api import router as members_router
 from gonghui.members.api_roster import router as roster_router
+from gonghui.mutualaid.api import router as mutualaid_router
 from gonghui.notices.api import router as notices_router
 from gonghui.orgs.api import router as orgs_router
 from gonghui.skills.api import router as skills_router
@@ -152,5 +153,6 @@ api.add_router("/notices", notices_router, tags=["消息"])
 api.add_router("/assistance", assistance_router, tags=["帮扶资金"])
 api.add_router("/stats", stats_router, tags=["统计"])
 api.add_router("/campaigns", campaigns_router, tags=["健身活动"])
+api.add_router("/mutualaid", mutualaid_router, tags=["医疗互助保障"])
 api.add_router("/bargaining", bargaining_router, tags=["集体协商与安全监督"])
 api.add_router("/skills", skills_router, tags=["建功立业"])

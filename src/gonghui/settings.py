@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "gonghui.stations",
     "gonghui.assistance",
     "gonghui.campaigns",
+    "gonghui.mutualaid",
     "gonghui.bargaining",
     "gonghui.skills",
     "gonghui.notices",
