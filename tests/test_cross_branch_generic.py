@@ -92,7 +92,8 @@ from gonghui.members.models import (
 )
 from gonghui.members.services import membership_application_submit, roster_import_create
 from gonghui.mutualaid.models import Claim as MutualAidClaim
-from gonghui.mutualaid.models import Coverage, Enrolment, Plan
+from gonghui.mutualaid.models import Coverage, Plan
+from gonghui.mutualaid.models import Enrolment as AidEnrolment
 from gonghui.orgs.models import Employer, Union
 from gonghui.skills import services as skills_services
 from gonghui.skills.models import (
@@ -273,7 +274,7 @@ FACTORIES: dict[type[models.Model], Callable[[World], Any]] = {
     # The worker's own cover and claim, so the /me/ operations have an owner.
     Coverage: lambda w: covered_worker(union=w.tree.grassroots_a, staff=w.tree.staff_a, user=w.worker),
     Plan: lambda w: w.get(Coverage).plan,
-    Enrolment: lambda w: w.get(Coverage).enrolment,
+    AidEnrolment: lambda w: w.get(Coverage).enrolment,
     MutualAidClaim: lambda w: claim_for(coverage=w.get(Coverage)),
     ServiceActivity: lambda w: campaign_services.activity_create(
         actor=w.tree.staff_a, union=w.tree.grassroots_a, kind="meal", name="爱心餐", starts_on=dt.date(2025, 3, 1),
