@@ -28,6 +28,7 @@ from gonghui.accounts.api import router as accounts_router
 from gonghui.assistance.api import router as assistance_router
 from gonghui.campaigns.api import router as campaigns_router
 from gonghui.cases.api import router as cases_router
+from gonghui.jobs.api import router as jobs_router
 from gonghui.core.errors import DomainError, problem_response
 from gonghui.core.views import unavailable_response
 from gonghui.members.api import cards_router
@@ -150,3 +151,4 @@ api.add_router("/notices", notices_router, tags=["消息"])
 api.add_router("/assistance", assistance_router, tags=["帮扶资金"])
 api.add_router("/stats", stats_router, tags=["统计"])
 api.add_router("/campaigns", campaigns_router, tags=["健身活动"])
+api.add_router("/jobs", jobs_router, tags=["就业帮扶"])

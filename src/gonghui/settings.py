@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "gonghui.stations",
     "gonghui.assistance",
     "gonghui.campaigns",
+    "gonghui.jobs",
     "gonghui.notices",
     "gonghui.stats",
     "gonghui.web",
@@ -233,6 +234,8 @@ CELERY_BEAT_SCHEDULE = {
     "stats-snapshot-nightly": {"task": "stats.snapshot_nightly", "schedule": crontab(hour=1, minute=30)},
     "campaigns-draws-run-due": {"task": "campaigns.draws_run_due", "schedule": 300.0},
     "campaigns-winners-expire": {"task": "campaigns.winners_expire", "schedule": 3600.0},
+    "jobs-postings-expire": {"task": "jobs.postings_expire", "schedule": 3600.0},
+    "jobs-placements-remind": {"task": "jobs.placements_remind_due", "schedule": 24 * 3600.0},
 }
 # The nightly statistics snapshot is a batch job: its statements may run longer than a request's.
 STATS_STATEMENT_TIMEOUT_MS = int(env("STATS_STATEMENT_TIMEOUT_MS", str(30 * 60 * 1000)))

@@ -1,0 +1,362 @@
+"""Reads of the jobs module, shared by pages and the API.
+
+Staff reads start from `<Model>.objects.visible_to(user)`; recruiters see their employer's
+postings and applicants only; workers see published postings and their own profile and
+applications.
+
+Recommendation score (0–100), stated to the worker with the reasons:
+
+| part | points |
+|---|---|
+| trade: the posting's trade is one the seeker wants | 35 |
+| skills: share of the posting's required skills/certificates the seeker has (none required: full) | 20 |
+| distance: same county 20, same city 14, same province 6 (region codes, nearest of home and wanted places) | 20 |
+| pay: top of the range reaches the pay wanted (else in proportion); no wish: 10 | 15 |
+| freshness: published today 10, falling to 0 at 30 days | 10 |
+
+Candidates are the freshest live postings of the seeker's trades in their cities, then in
+their provinces, then any trade in their cities (bounded, indexed reads); the score orders them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gonghui.core.jurisdiction import get_or_404
+
+from .models import (
+    Application,
+    EmployerAccount,
+    EmploymentService,
+    MinimumWage,
+    Placement,
+    Posting,
+    Seeker,
+    Trade,
+    region_parents,
+)
+from .services import today
+
+CANDIDATES_PER_QUERY = 150
+FRESH_DAYS = 30
+
+
+def _uid(user: Any) -> int:
+    return int(user.pk) if getattr(user, "is_authenticated", False) else 0
+
+
+# --- public postings ------------------------------------------------------------------------
+
+
+def posting_list_live() -> QuerySet[Posting]:
+    return Posting.objects.live(today()).select_related("employer", "region")
+
+
+def posting_get_public(*, posting_id: int) -> Posting:
+    """A published posting (or one the viewer applied to, whatever its state now)."""
+    return get_or_404(Posting.objects.filter(status__in=[Posting.Status.PUBLISHED, Posting.Status.FILLED,
+                                                           Posting.Status.CLOSED, Posting.Status.EXPIRED])
+                      .select_related("employer", "region", "union"), pk=posting_id)
+
+
+def posting_search(*, q: str = "", place: str = "", trade: str = "", pay_min: int = 0, limit: int = 20,
+                   offset: int = 0) -> list[Posting]:
+    """Live postings matching a keyword (Chinese, or pinyin initials / full pinyin anywhere in
+    the title: "bg" and "baoan" find 保安), a place (region code: a county, a city or a
+    province), a trade and a monthly pay floor; freshest first."""
+    qs = posting_list_live()
+    q = q.strip().lower()[:20]
+    if q:
+        qs = qs.filter(search_text__contains=q)
+    place = place.strip()
+    if place:
+        if place.endswith("0000"):
+            qs = qs.filter(province_code=place)
+        elif place.endswith("00"):
+            qs = qs.filter(city_code=place)
+        else:
+            qs = qs.filter(region_id=place)
+    if trade:
+        qs = qs.filter(trade=trade)
+    if pay_min > 0:
+        qs = qs.filter(pay_unit="month", pay_max__gte=pay_min)
+    return list(qs.order_by("-published_at")[offset:offset + limit])
+
+
+# --- recommendations --------------------------------------------------------------------------
+
+
+@dataclass
+class Suggestion:
+    posting: Posting
+    score: int
+    reasons: list[str] = field(default_factory=list)
+    parts: dict[str, float] = field(default_factory=dict)
+
+
+def _distance_points(posting_region: str, seeker_codes: list[str]) -> tuple[float, str]:
+    best, why = 0.0, ""
+    county, city, province = region_parents(posting_region)
+    for code in seeker_codes:
+        whole_city = code.endswith("00") and not code.endswith("0000")
+        if code == county or (whole_city and code == city):
+            points, text = 20.0, _("就在您选的地方")
+        elif region_parents(code)[1] == city:
+            points, text = 14.0, _("在您所在的城市")
+        elif region_parents(code)[2] == province:
+            points, text = 6.0, _("在您所在的省份")
+        else:
+            continue
+        if points > best:
+            best, why = points, text
+    return best, why
+
+
+def score_posting(*, seeker: Seeker, posting: Posting, on: dt.date | None = None) -> Suggestion:
+    """The stated score of one posting for one seeker, with the reasons in plain words."""
+    on = on or today()
+    parts: dict[str, float] = {}
+    reasons: list[str] = []
+    if posting.trade in seeker.trades:
+        parts["trade"] = 35.0
+        reasons.append(_("工种“%(t)s”是您想做的") % {"t": Trade(posting.trade).label})
+    else:
+        parts["trade"] = 0.0
+    required = [s.lower() for s in posting.skills]
+    have = {s.lower() for s in seeker.skills}
+    if required:
+        matched = [s for s in posting.skills if s.lower() in have]
+        parts["skills"] = 20.0 * len(matched) / len(required)
+        if matched:
+            reasons.append(_("要求的技能您具备：%(s)s") % {"s": "、".join(matched)})
+    else:
+        parts["skills"] = 20.0
+    parts["distance"], why = _distance_points(posting.region_id, [seeker.region_id, *seeker.places])
+    if why:
+        reasons.append(why)
+    monthly = posting.pay_unit == "month"
+    if seeker.pay_wanted and monthly:
+        parts["pay"] = 15.0 * min(1.0, posting.pay_max / seeker.pay_wanted)
+        if posting.pay_max >= seeker.pay_wanted:
+            reasons.append(_("工资 %(pay)s，达到您期望的 %(want)s 元") % {
+                "pay": posting.pay_text, "want": f"{seeker.pay_wanted / 100:g}"})
+    else:
+        parts["pay"] = 10.0
+    published = timezone.localdate(posting.published_at) if posting.published_at else on
+    age = max(0, (on - published).days)
+    parts["fresh"] = 10.0 * max(0.0, 1 - age / FRESH_DAYS)
+    if age <= 3:
+        reasons.append(_("新发布") if age == 0 else _("%(n)d 天前发布") % {"n": age})
+    return Suggestion(posting=posting, score=round(sum(parts.values())), reasons=reasons, parts=parts)
+
+
+def _candidates(seeker: Seeker, on: dt.date) -> list[Posting]:
+    live = Posting.objects.live(on).select_related("employer", "region")
+    codes = [seeker.region_id, *seeker.places]
+    cities = sorted({region_parents(c)[1] for c in codes})
+    provinces = sorted({region_parents(c)[2] for c in codes})
+    trades = list(seeker.trades)
+    seen: dict[int, Posting] = {}
+    queries = [
+        live.filter(trade__in=trades, city_code__in=cities),
+        live.filter(trade__in=trades, province_code__in=provinces),
+        live.filter(city_code__in=cities),
+    ]
+    for qs in queries:
+        for posting in qs.order_by("-published_at")[:CANDIDATES_PER_QUERY]:
+            seen.setdefault(posting.pk, posting)
+    return list(seen.values())
+
+
+def recommendations(*, seeker: Seeker, limit: int = 20, on: dt.date | None = None) -> list[Suggestion]:
+    """The seeker's top postings by the stated score (ties: fresher first), applied-to left out."""
+    on = on or today()
+    applied = set(Application.objects.filter(seeker=seeker).values_list("posting_id", flat=True))
+    scored = [score_posting(seeker=seeker, posting=p, on=on) for p in _candidates(seeker, on) if p.pk not in applied]
+    scored.sort(key=lambda s: (-s.score, -(s.posting.published_at.timestamp() if s.posting.published_at else 0),
+                               -s.posting.pk))
+    return scored[:limit]
+
+
+# --- the worker's own -----------------------------------------------------------------------
+
+
+def seeker_of(*, user: Any) -> Seeker | None:
+    return Seeker.objects.filter(user_id=_uid(user)).select_related("region").first()
+
+
+def applications_of(*, user: Any) -> QuerySet[Application]:
+    return Application.objects.filter(seeker__user_id=_uid(user)).select_related("posting__employer") \
+        .order_by("-created_at")
+
+
+def application_get_own(*, user: Any, application_id: int) -> Application:
+    return get_or_404(applications_of(user=user), pk=application_id)
+
+
+# --- recruiters (employer accounts) -----------------------------------------------------------
+
+
+def employer_accounts_of(*, user: Any) -> QuerySet[EmployerAccount]:
+    return EmployerAccount.objects.active().filter(user_id=_uid(user)).select_related("employer", "union")
+
+
+def recruiter_employers(*, user: Any) -> QuerySet[Any]:
+    from gonghui.orgs.models import Employer
+
+    return Employer.objects.filter(pk__in=employer_accounts_of(user=user).values("employer_id")).order_by("name")
+
+
+def recruiter_postings(*, user: Any) -> QuerySet[Posting]:
+    employers = employer_accounts_of(user=user).values("employer_id")
+    return Posting.objects.filter(employer_id__in=employers).select_related("employer", "region") \
+        .annotate(n_applications=Count("applications")).order_by("-created_at")
+
+
+def recruiter_posting_get(*, user: Any, posting_id: int) -> Posting:
+    return get_or_404(recruiter_postings(user=user), pk=posting_id)
+
+
+def recruiter_applications(*, user: Any, posting: Posting) -> QuerySet[Application]:
+    """Applicants to one of the recruiter's own postings — never another employer's."""
+    employers = employer_accounts_of(user=user).values("employer_id")
+    return Application.objects.filter(posting=posting, posting__employer_id__in=employers) \
+        .select_related("seeker", "seeker__region").order_by("-created_at")
+
+
+def recruiter_application_get(*, user: Any, application_id: int) -> Application:
+    employers = employer_accounts_of(user=user).values("employer_id")
+    return get_or_404(Application.objects.filter(posting__employer_id__in=employers)
+                      .select_related("posting__employer", "posting__union", "seeker"), pk=application_id)
+
+
+def with_moves(applications: Any) -> list[Application]:
+    """Each application with the stages it may move to next (the buttons), in stage order."""
+    rows = list(applications)
+    order = list(Application.Stage.values)
+    for a in rows:
+        a.moves = [(s, Application.Stage(s).label) for s in sorted(Application.EDGES[a.stage], key=order.index)]  # type: ignore[attr-defined]
+    return rows
+
+
+# --- staff ------------------------------------------------------------------------------------
+
+
+def posting_list_for_user(*, user: Any, status: str = "") -> QuerySet[Posting]:
+    qs = Posting.objects.visible_to(user).select_related("employer", "union", "region") \
+        .annotate(n_applications=Count("applications"))
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("-created_at")
+
+
+def posting_get_for_user(*, user: Any, posting_id: int, action: str = "view") -> Posting:
+    return get_or_404(Posting.objects.visible_to(user, action).select_related("employer", "union", "region"),
+                      pk=posting_id)
+
+
+def applications_for_posting(*, posting: Posting) -> QuerySet[Application]:
+    return Application.objects.filter(posting=posting).select_related("seeker").order_by("-created_at")
+
+
+def application_get_for_user(*, user: Any, application_id: int, action: str = "view") -> Application:
+    return get_or_404(Application.objects.visible_to(user, action).select_related("posting__union", "posting__employer",
+                                                                                  "seeker"), pk=application_id)
+
+
+def seeker_list_for_user(*, user: Any, group: str = "") -> QuerySet[Seeker]:
+    qs = Seeker.objects.visible_to(user).select_related("union", "region")
+    if group:
+        qs = qs.filter(priority_group=group)
+    return qs.order_by("-created_at")
+
+
+def seeker_get_for_user(*, user: Any, seeker_id: int, action: str = "view") -> Seeker:
+    return get_or_404(Seeker.objects.visible_to(user, action).select_related("union", "region"), pk=seeker_id)
+
+
+def placement_list_for_user(*, user: Any, due_only: bool = False) -> QuerySet[Placement]:
+    qs = Placement.objects.visible_to(user).select_related("seeker", "employer", "union")
+    if due_only:
+        on = today()
+        qs = qs.filter(Q(due_3m__lte=on, status_3m="") | Q(due_6m__lte=on, status_6m=""))
+    return qs.order_by("-started_on", "-pk")
+
+
+def placement_get_for_user(*, user: Any, placement_id: int, action: str = "view") -> Placement:
+    return get_or_404(Placement.objects.visible_to(user, action).select_related("seeker", "employer", "union",
+                                                                                "application__posting"),
+                      pk=placement_id)
+
+
+def services_of(*, seeker: Seeker) -> QuerySet[EmploymentService]:
+    return EmploymentService.objects.filter(seeker=seeker).order_by("-given_on", "-pk")
+
+
+def employment_service_get_for_user(*, user: Any, employment_service_id: int) -> EmploymentService:
+    return get_or_404(EmploymentService.objects.visible_to(user).select_related("seeker"), pk=employment_service_id)
+
+
+def employer_account_list_for_user(*, user: Any) -> QuerySet[EmployerAccount]:
+    return EmployerAccount.objects.visible_to(user).select_related("employer", "union", "user").order_by("-created_at")
+
+
+def employer_account_get_for_user(*, user: Any, employer_account_id: int, action: str = "view") -> EmployerAccount:
+    return get_or_404(EmployerAccount.objects.visible_to(user, action).select_related("employer", "union"),
+                      pk=employer_account_id)
+
+
+def employer_choices_for_user(*, user: Any) -> QuerySet[Any]:
+    from gonghui.orgs.models import Employer
+
+    return Employer.objects.visible_to(user, "change").order_by("name")
+
+
+def union_choices_for_user(*, user: Any) -> QuerySet[Any]:
+    from gonghui.orgs.models import Union
+
+    return Union.objects.visible_to(user, "change").active().order_by("path")
+
+
+def region_get(*, code: str) -> Any:
+    from gonghui.core.errors import ValidationFailed
+    from gonghui.orgs.models import Region
+
+    region = Region.objects.filter(code=code, is_active=True).exclude(level=Region.Level.PROVINCE).first()
+    if region is None:
+        raise ValidationFailed(_("工作地点的区划代码无效（应为市或区县）。"), code="region_invalid", field="region_code")
+    return region
+
+
+def provinces() -> QuerySet[Any]:
+    from gonghui.orgs.selectors import region_list
+
+    return region_list(level="province")
+
+
+def minimum_wage_list() -> QuerySet[MinimumWage]:
+    return MinimumWage.objects.all().order_by("region_code", "-effective_from")
+
+
+def pending_review_count(user: Any) -> int:
+    return Posting.objects.visible_to(user, "approve").filter(status=Posting.Status.REVIEW).count()
+
+
+def branch_summary(*, user: Any) -> dict[str, int]:
+    """The counts on the console's 就业帮扶 page, from the records."""
+    placements = Placement.objects.visible_to(user)
+    return {
+        "postings_live": Posting.objects.visible_to(user).live(today()).count(),
+        "seekers": Seeker.objects.visible_to(user).count(),
+        "applications": Application.objects.visible_to(user).count(),
+        "placements": placements.count(),
+        "retained_3m": placements.filter(status_3m="employed").count(),
+        "checked_3m": placements.exclude(status_3m="").count(),
+        "services": EmploymentService.objects.visible_to(user).count(),
+    }
