@@ -384,9 +384,9 @@ def application_create(*, user: Any, posting: Posting) -> Application:
         with transaction.atomic():
             application = Application.objects.create(posting=posting, seeker=seeker)
             audit_record(actor=user, action="jobs.application_create", target=application)
+            _notify_recruiters(posting, _("“%(title)s”收到新的求职申请。") % {"title": posting.title})
     except IntegrityError:  # a double tap raced
         return Application.objects.get(posting=posting, seeker=seeker)
-    _notify_recruiters(posting, _("“%(title)s”收到新的求职申请。") % {"title": posting.title})
     return application
 
 
@@ -394,8 +394,8 @@ def _notify_recruiters(posting: Posting, text: str) -> None:
     from gonghui.notices.services import notice_send
 
     users = EmployerAccount.objects.active().filter(employer_id=posting.employer_id).values_list("user_id", flat=True)
-    transaction.on_commit(lambda: notice_send(user_ids=list(users), module="jobs", text=text,
-                                              link=f"/jobs/employer/postings/{posting.pk}/"))
+    # The inbox is a row in the same database: written with the application, not after it.
+    notice_send(user_ids=list(users), module="jobs", text=text, link=f"/jobs/employer/postings/{posting.pk}/")
 
 
 def application_move(*, actor: Any, application: Application, to: str, note: str = "",
@@ -419,11 +419,9 @@ def application_move(*, actor: Any, application: Application, to: str, note: str
                              union=locked.posting.union, application=locked, started_on=started_on or today())
         from gonghui.notices.services import notice_send
 
-        seeker_user = locked.seeker.user_id
         text = _("您投递的“%(title)s”进度：%(stage)s。") % {
             "title": locked.posting.title, "stage": Application.Stage(to).label}
-        transaction.on_commit(lambda: notice_send(user_ids=[seeker_user], module="jobs", text=text,
-                                                  link="/jobs/applications/"))
+        notice_send(user_ids=[locked.seeker.user_id], module="jobs", text=text, link="/jobs/applications/")
     return locked
 
 
