@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Router
+from ninja import Router, Status
 from pydantic import Field
 
 from gonghui.accounts.auth import session_or_token
@@ -62,7 +62,7 @@ def posting_detail(request: HttpRequest, posting_id: int) -> dict[str, Any]:
              description="以工作人员账号的接口令牌调用；union_id 为该账号有权管理的工会，单位须在其服务范围内。"
                          "发布前核对最低工资与歧视性要求：被拒绝时返回 422 问题文档（code 为 below_minimum_wage、"
                          "discriminatory、pay_min_over_max、closes_in_past、pay_absurd 等）；需人工审核时状态为 review。")
-def posting_create(request: HttpRequest, payload: PostingIn) -> tuple[int, dict[str, Any]]:
+def posting_create(request: HttpRequest, payload: PostingIn) -> Status:
     employer = selectors.employer_choices_for_user(user=request.user).filter(uscc=payload.employer_uscc.upper()).first()
     if employer is None:
         raise ValidationFailed(_("未找到该统一社会信用代码的单位，或不在您的服务范围内。"), code="employer_unknown",
@@ -77,7 +77,7 @@ def posting_create(request: HttpRequest, payload: PostingIn) -> tuple[int, dict[
         hours=payload.hours, contract=payload.contract, requirements=payload.requirements, skills=payload.skills,
         openings=payload.openings, closes_on=payload.closes_on,
     )
-    return 201, _posting_out(posting)
+    return Status(201, _posting_out(posting))
 
 
 @router.get("/manage/postings", response=list[PostingOut], auth=session_or_token, summary="本工会的岗位（含审核状态）")
@@ -115,9 +115,9 @@ def my_recommendations(request: HttpRequest) -> list[dict[str, Any]]:
 
 @router.post("/postings/{int:posting_id}/apply", response={201: ApplicationOut}, auth=session_or_token,
              summary="一键投递")
-def posting_apply(request: HttpRequest, posting_id: int) -> tuple[int, dict[str, Any]]:
+def posting_apply(request: HttpRequest, posting_id: int) -> Status:
     posting = selectors.posting_get_public(posting_id=posting_id)
-    return 201, _application_out(services.application_create(user=request.user, posting=posting))
+    return Status(201, _application_out(services.application_create(user=request.user, posting=posting)))
 
 
 @router.get("/me/applications", response=list[ApplicationOut], auth=session_or_token, summary="我的求职进度")

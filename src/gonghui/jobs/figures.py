@@ -37,7 +37,8 @@ def jobs_openings(day: dt.date) -> Iterable[Row]:
 def jobs_seekers(day: dt.date) -> Iterable[Row]:
     start, end = day_bounds(day)
     qs = Seeker.objects.filter(created_at__gte=start, created_at__lt=end)
-    return qs.values_list("union_id", "priority_group").annotate(n=Count("id")).order_by()
+    # "" is the stats registry's "no breakdown": a seeker in no priority group counts as "none".
+    return ((u, g or "none", n) for u, g, n in qs.values_list("union_id", "priority_group").annotate(n=Count("id")).order_by())
 
 
 def jobs_applications(day: dt.date) -> Iterable[Row]:
@@ -81,7 +82,7 @@ FIGURES = (
         key="jobs.seekers", label=_("求职登记"), unit=_("人"), compute=jobs_seekers,
         phrase=_("{value} 名职工登记求职"),
         definition=_("统计期内新登记求职的人数，计入为其服务的工会，按重点群体分类（无：非重点群体）。"),
-        dimension=_("重点群体"), dimension_choices=(("", _("非重点群体")), ("migrant", _("农民工")),
+        dimension=_("重点群体"), dimension_choices=(("none", _("非重点群体")), ("migrant", _("农民工")),
                                                   ("hardship", _("困难职工")), ("new_form", _("新就业形态劳动者")),
                                                   ("women", _("女职工"))),
     ),
