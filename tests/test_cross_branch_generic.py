@@ -62,6 +62,15 @@ from gonghui.cases.models import (
     Supervision,
     SupervisionLetter,
 )
+from gonghui.jobs import services as job_services
+from gonghui.jobs.models import (
+    EmployerAccount,
+    EmploymentService,
+    JobApplication,
+    Placement,
+    Posting,
+    Seeker,
+)
 from gonghui.members.models import (
     EmploymentForm,
     ImportJob,
@@ -88,6 +97,7 @@ from gonghui.stations.selectors import station_checkin_token
 from tests.campaigns.helpers import campaign_winner_for, make_campaign
 from tests.cases.helpers import PNG, app_case, png
 from tests.factories import Tree, make_id_number, make_member, make_staff, make_worker_user
+from tests.jobs.helpers import make_posting, make_recruiter, make_seeker
 from tests.members.helpers import make_transfer
 from tests.roster.helpers import csv_bytes, row, upload
 from tests.stations.helpers import make_station
@@ -240,6 +250,18 @@ FACTORIES: dict[type[models.Model], Callable[[World], Any]] = {
         user=make_member(union=w.tree.grassroots_a, user=w.worker).person.user, household=[], monthly_income=0,
         cause="illness", cause_note="重病",
     ),
+    Posting: lambda w: make_posting(w.tree),
+    # The worker's own profile, so the worker's /me/ operations have an owner.
+    Seeker: lambda w: make_seeker(user=w.worker),
+    JobApplication: lambda w: job_services.application_create(user=w.get(Seeker).user, posting=w.get(Posting)),
+    Placement: lambda w: job_services.placement_create(
+        actor=w.tree.staff_a, seeker=w.get(Seeker), employer=w.tree.grassroots_a.employer, union=w.tree.grassroots_a,
+        started_on=job_services.today(),
+    ),
+    EmploymentService: lambda w: job_services.service_record(
+        actor=w.tree.staff_a, seeker=w.get(Seeker), kind="consultation", given_on=job_services.today(),
+    ),
+    EmployerAccount: lambda w: make_recruiter(w.tree).employer_accounts.get(),
 }
 
 # Rows that belong to a union but are no branch object of their own, and why.
@@ -281,6 +303,8 @@ PUBLIC_OPERATIONS: dict[str, str] = {
     "campaign_book": "the worker's own card book in any published campaign",
     "campaign_combine": "the worker's own cards in any published campaign",
     "campaign_draw_public": "a draw's record is published for anyone to verify",
+    "posting_detail": "a published job posting is public (the job search is open to everyone)",
+    "posting_apply": "any worker applies to any published posting",
     "grant_object": "anyone signed in may object to a grant on public notice (the notice board is public)",
 }
 

@@ -21,7 +21,7 @@ def posting_kwargs(**overrides: Any) -> dict[str, Any]:
     values: dict[str, Any] = {
         "title": "保安员", "trade": "security", "region": Region.objects.get(code="440305"),
         "pay_min": 5000_00, "pay_max": 6500_00, "hours": "做六休一，每天8小时", "openings": 3,
-        "closes_on": TODAY + dt.timedelta(days=30), "requirements": "持保安员证，责任心强", "skills": ["保安员证"],
+        "closes_on": services.today() + dt.timedelta(days=30), "requirements": "持保安员证，责任心强", "skills": ["保安员证"],
     }
     values.update(overrides)
     if isinstance(values["region"], str):

@@ -9,7 +9,7 @@ import pytest
 from gonghui.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from gonghui.core.models import AuditEvent
 from gonghui.jobs import selectors, services
-from gonghui.jobs.models import Application, EmploymentService, Placement, Seeker
+from gonghui.jobs.models import EmploymentService, JobApplication, Placement, Seeker
 from gonghui.notices.models import Notice
 from gonghui.orgs.models import Union
 from tests.factories import Tree, make_grassroots, make_member, make_staff
@@ -33,7 +33,7 @@ def test_applying_twice_is_one_application_and_needs_a_profile(tree):
     seeker = make_seeker()
     first = services.application_create(user=seeker.user, posting=posting)
     again = services.application_create(user=seeker.user, posting=posting)
-    assert first.pk == again.pk and Application.objects.count() == 1
+    assert first.pk == again.pk and JobApplication.objects.count() == 1
 
 
 def test_a_closed_posting_takes_no_applications(tree):
@@ -57,10 +57,10 @@ def test_recruiters_never_see_another_employers_applicants(tree):
     with pytest.raises(NotFound):
         selectors.recruiter_posting_get(user=recruiter, posting_id=theirs.pk)
     with pytest.raises(NotFound):
-        selectors.recruiter_application_get(user=recruiter, application_id=a_theirs.pk)
+        selectors.recruiter_application_get(user=recruiter, job_application_id=a_theirs.pk)
     with pytest.raises(NotFound):
         services.application_move(actor=recruiter, application=a_theirs, to="interview")
-    assert Application.objects.get(pk=a_theirs.pk).stage == "new"
+    assert JobApplication.objects.get(pk=a_theirs.pk).stage == "new"
 
 
 def test_a_revoked_recruiter_sees_nothing(tree):

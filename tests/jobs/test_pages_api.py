@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from gonghui.jobs.models import Application, Placement, Posting, Seeker
+from gonghui.jobs.models import JobApplication, Placement, Posting, Seeker
 from tests.factories import Tree, make_worker_user
 from tests.jobs.helpers import NOW, TODAY, make_posting, make_recruiter, make_seeker
 
@@ -59,7 +59,7 @@ def test_recruiter_posts_and_hires_through_the_pages(client, tree):
     posting = Posting.objects.get()
     assert response.status_code == 302 and posting.status == "published" and posting.union == tree.grassroots_a
     seeker = make_seeker(trades=("warehouse",))
-    application = Application.objects.create(posting=posting, seeker=seeker)
+    application = JobApplication.objects.create(posting=posting, seeker=seeker)
     page = client.get(f"/jobs/employer/postings/{posting.pk}/").content.decode()
     assert "李四" in page  # the recruiter sees the applicant who applied to them
     client.post(f"/jobs/employer/applications/{application.pk}/move/", {"stage": "hired"})

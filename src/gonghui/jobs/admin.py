@@ -9,9 +9,9 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from .models import (
-    Application,
     EmployerAccount,
     EmploymentService,
+    JobApplication,
     MinimumWage,
     Placement,
     Posting,
@@ -44,7 +44,7 @@ class SeekerAdmin(ReadOnlyMixin, admin.ModelAdmin):
     exclude = ("name", "phone")
 
 
-@admin.register(Application)
+@admin.register(JobApplication)
 class ApplicationAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ("posting", "seeker", "stage", "created_at", "stage_changed_at")
     list_filter = ("stage",)

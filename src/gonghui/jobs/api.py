@@ -16,7 +16,7 @@ from gonghui.core.errors import NotFound, ValidationFailed
 from gonghui.core.paging import Limit200, Offset
 
 from . import selectors, services
-from .models import Application, Placement, Posting
+from .models import JobApplication, Placement, Posting
 from .schemas import ApplicationOut, PlacementOut, PostingIn, PostingOut, SuggestionOut
 from .services import ABSURD_MONTHLY as ABSURD
 
@@ -32,7 +32,7 @@ def _posting_out(p: Posting) -> dict[str, Any]:
             "flags": p.flags, "published_at": p.published_at}
 
 
-def _application_out(a: Application) -> dict[str, Any]:
+def _application_out(a: JobApplication) -> dict[str, Any]:
     return {"id": a.pk, "posting_id": a.posting_id, "title": a.posting.title, "employer": a.posting.employer.name,
             "stage": a.stage, "stage_label": a.get_stage_display(), "created_at": a.created_at,
             "stage_changed_at": a.stage_changed_at}

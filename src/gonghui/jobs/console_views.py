@@ -94,8 +94,8 @@ def posting_close(request: HttpRequest, posting_id: int) -> HttpResponse:
 
 @console_view
 @require_POST
-def application_move(request: HttpRequest, application_id: int) -> HttpResponse:
-    application = selectors.application_get_for_user(user=request.user, application_id=application_id)
+def application_move(request: HttpRequest, job_application_id: int) -> HttpResponse:
+    application = selectors.application_get_for_user(user=request.user, job_application_id=job_application_id)
     run_service(request, lambda: services.application_move(actor=request.user, application=application,
                                                            to=request.POST.get("stage", ""),
                                                            note=request.POST.get("note", "")[:200]),

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from gonghui.stats.registry import Figure, Row
 from gonghui.stats.services import day_bounds
 
-from .models import Application, EmploymentService, Placement, Posting, Retention, Seeker
+from .models import EmploymentService, JobApplication, Placement, Posting, Retention, Seeker
 
 
 def jobs_postings(day: dt.date) -> Iterable[Row]:
@@ -43,7 +43,7 @@ def jobs_seekers(day: dt.date) -> Iterable[Row]:
 
 def jobs_applications(day: dt.date) -> Iterable[Row]:
     start, end = day_bounds(day)
-    qs = Application.objects.filter(created_at__gte=start, created_at__lt=end)
+    qs = JobApplication.objects.filter(created_at__gte=start, created_at__lt=end)
     return ((u, "", n) for u, n in qs.values_list("posting__union_id").annotate(n=Count("id")).order_by())
 
 

@@ -266,12 +266,12 @@ class Seeker(models.Model):
         return mask_phone(self.phone)
 
 
-class ApplicationQuerySet(models.QuerySet["Application"]):
+class ApplicationQuerySet(models.QuerySet["JobApplication"]):
     def visible_to(self, user: Any, action: str = "view") -> ApplicationQuerySet:
         return jurisdiction.scope(self, user, path_field="posting__union__path", action=action)
 
 
-class Application(models.Model):
+class JobApplication(models.Model):
     class Stage(models.TextChoices):
         NEW = "new", _("已投递")
         INTERVIEW = "interview", _("邀请面试")
@@ -326,7 +326,7 @@ class Placement(models.Model):
     union = models.ForeignKey("orgs.Union", verbose_name=_("工会"), on_delete=models.PROTECT, related_name="+")
     seeker = models.ForeignKey(Seeker, verbose_name=_("求职者"), on_delete=models.PROTECT, related_name="placements")
     employer = models.ForeignKey("orgs.Employer", verbose_name=_("用人单位"), on_delete=models.PROTECT, related_name="+")
-    application = models.OneToOneField(Application, verbose_name=_("求职申请"), null=True, blank=True,
+    application = models.OneToOneField(JobApplication, verbose_name=_("求职申请"), null=True, blank=True,
                                        on_delete=models.PROTECT, related_name="placement")
     started_on = models.DateField(_("上岗日期"))
     due_3m = models.DateField(_("3个月回访日"))

@@ -31,9 +31,9 @@ from django.utils.translation import gettext as _
 from gonghui.core.jurisdiction import get_or_404
 
 from .models import (
-    Application,
     EmployerAccount,
     EmploymentService,
+    JobApplication,
     MinimumWage,
     Placement,
     Posting,
@@ -177,7 +177,7 @@ def _candidates(seeker: Seeker, on: dt.date) -> list[Posting]:
 def recommendations(*, seeker: Seeker, limit: int = 20, on: dt.date | None = None) -> list[Suggestion]:
     """The seeker's top postings by the stated score (ties: fresher first), applied-to left out."""
     on = on or today()
-    applied = set(Application.objects.filter(seeker=seeker).values_list("posting_id", flat=True))
+    applied = set(JobApplication.objects.filter(seeker=seeker).values_list("posting_id", flat=True))
     scored = [score_posting(seeker=seeker, posting=p, on=on) for p in _candidates(seeker, on) if p.pk not in applied]
     scored.sort(key=lambda s: (-s.score, -(s.posting.published_at.timestamp() if s.posting.published_at else 0),
                                -s.posting.pk))
@@ -191,13 +191,13 @@ def seeker_of(*, user: Any) -> Seeker | None:
     return Seeker.objects.filter(user_id=_uid(user)).select_related("region").first()
 
 
-def applications_of(*, user: Any) -> QuerySet[Application]:
-    return Application.objects.filter(seeker__user_id=_uid(user)).select_related("posting__employer") \
+def applications_of(*, user: Any) -> QuerySet[JobApplication]:
+    return JobApplication.objects.filter(seeker__user_id=_uid(user)).select_related("posting__employer") \
         .order_by("-created_at")
 
 
-def application_get_own(*, user: Any, application_id: int) -> Application:
-    return get_or_404(applications_of(user=user), pk=application_id)
+def application_get_own(*, user: Any, job_application_id: int) -> JobApplication:
+    return get_or_404(applications_of(user=user), pk=job_application_id)
 
 
 # --- recruiters (employer accounts) -----------------------------------------------------------
@@ -223,25 +223,25 @@ def recruiter_posting_get(*, user: Any, posting_id: int) -> Posting:
     return get_or_404(recruiter_postings(user=user), pk=posting_id)
 
 
-def recruiter_applications(*, user: Any, posting: Posting) -> QuerySet[Application]:
+def recruiter_applications(*, user: Any, posting: Posting) -> QuerySet[JobApplication]:
     """Applicants to one of the recruiter's own postings — never another employer's."""
     employers = employer_accounts_of(user=user).values("employer_id")
-    return Application.objects.filter(posting=posting, posting__employer_id__in=employers) \
+    return JobApplication.objects.filter(posting=posting, posting__employer_id__in=employers) \
         .select_related("seeker", "seeker__region").order_by("-created_at")
 
 
-def recruiter_application_get(*, user: Any, application_id: int) -> Application:
+def recruiter_application_get(*, user: Any, job_application_id: int) -> JobApplication:
     employers = employer_accounts_of(user=user).values("employer_id")
-    return get_or_404(Application.objects.filter(posting__employer_id__in=employers)
-                      .select_related("posting__employer", "posting__union", "seeker"), pk=application_id)
+    return get_or_404(JobApplication.objects.filter(posting__employer_id__in=employers)
+                      .select_related("posting__employer", "posting__union", "seeker"), pk=job_application_id)
 
 
-def with_moves(applications: Any) -> list[Application]:
+def with_moves(applications: Any) -> list[JobApplication]:
     """Each application with the stages it may move to next (the buttons), in stage order."""
     rows = list(applications)
-    order = list(Application.Stage.values)
+    order = list(JobApplication.Stage.values)
     for a in rows:
-        a.moves = [(s, Application.Stage(s).label) for s in sorted(Application.EDGES[a.stage], key=order.index)]  # type: ignore[attr-defined]
+        a.moves = [(s, JobApplication.Stage(s).label) for s in sorted(JobApplication.EDGES[a.stage], key=order.index)]  # type: ignore[attr-defined]
     return rows
 
 
@@ -261,13 +261,13 @@ def posting_get_for_user(*, user: Any, posting_id: int, action: str = "view") ->
                       pk=posting_id)
 
 
-def applications_for_posting(*, posting: Posting) -> QuerySet[Application]:
-    return Application.objects.filter(posting=posting).select_related("seeker").order_by("-created_at")
+def applications_for_posting(*, posting: Posting) -> QuerySet[JobApplication]:
+    return JobApplication.objects.filter(posting=posting).select_related("seeker").order_by("-created_at")
 
 
-def application_get_for_user(*, user: Any, application_id: int, action: str = "view") -> Application:
-    return get_or_404(Application.objects.visible_to(user, action).select_related("posting__union", "posting__employer",
-                                                                                  "seeker"), pk=application_id)
+def application_get_for_user(*, user: Any, job_application_id: int, action: str = "view") -> JobApplication:
+    return get_or_404(JobApplication.objects.visible_to(user, action).select_related("posting__union", "posting__employer",
+                                                                                  "seeker"), pk=job_application_id)
 
 
 def seeker_list_for_user(*, user: Any, group: str = "") -> QuerySet[Seeker]:
@@ -354,7 +354,7 @@ def branch_summary(*, user: Any) -> dict[str, int]:
     return {
         "postings_live": Posting.objects.visible_to(user).live(today()).count(),
         "seekers": Seeker.objects.visible_to(user).count(),
-        "applications": Application.objects.visible_to(user).count(),
+        "applications": JobApplication.objects.visible_to(user).count(),
         "placements": placements.count(),
         "retained_3m": placements.filter(status_3m="employed").count(),
         "checked_3m": placements.exclude(status_3m="").count(),

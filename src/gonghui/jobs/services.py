@@ -18,10 +18,10 @@ from gonghui.core.validators import parse_uscc
 from gonghui.orgs.models import Employer, Region, Union
 
 from .models import (
-    Application,
     Contract,
     EmployerAccount,
     EmploymentService,
+    JobApplication,
     MinimumWage,
     PayUnit,
     Placement,
@@ -370,23 +370,23 @@ def seeker_reveal(*, actor: Any, seeker: Seeker, reason: str) -> dict[str, str]:
 # --- applications ---------------------------------------------------------------------------
 
 
-def application_create(*, user: Any, posting: Posting) -> Application:
+def application_create(*, user: Any, posting: Posting) -> JobApplication:
     """One tap: the worker's profile goes to the employer. Applying twice is the same application."""
     seeker = Seeker.objects.filter(user_id=getattr(user, "pk", 0) or 0).first()
     if seeker is None:
         raise ValidationFailed(_("请先填写求职登记，再投递。"), code="profile_required")
     if posting.status != Posting.Status.PUBLISHED or posting.closes_on < today():
         raise Conflict(_("该岗位已停止招聘。"), code="posting_closed")
-    existing = Application.objects.filter(posting=posting, seeker=seeker).first()
+    existing = JobApplication.objects.filter(posting=posting, seeker=seeker).first()
     if existing is not None:
         return existing
     try:
         with transaction.atomic():
-            application = Application.objects.create(posting=posting, seeker=seeker)
+            application = JobApplication.objects.create(posting=posting, seeker=seeker)
             audit_record(actor=user, action="jobs.application_create", target=application)
             _notify_recruiters(posting, _("“%(title)s”收到新的求职申请。") % {"title": posting.title})
     except IntegrityError:  # a double tap raced
-        return Application.objects.get(posting=posting, seeker=seeker)
+        return JobApplication.objects.get(posting=posting, seeker=seeker)
     return application
 
 
@@ -398,29 +398,29 @@ def _notify_recruiters(posting: Posting, text: str) -> None:
     notice_send(user_ids=list(users), module="jobs", text=text, link=f"/jobs/employer/postings/{posting.pk}/")
 
 
-def application_move(*, actor: Any, application: Application, to: str, note: str = "",
-                     started_on: dt.date | None = None) -> Application:
+def application_move(*, actor: Any, application: JobApplication, to: str, note: str = "",
+                     started_on: dt.date | None = None) -> JobApplication:
     """Move an applicant to the next stage; the seeker is told. Hiring records a placement and
     its 就业安置 service."""
     if not posting_can_manage(user=actor, posting=application.posting):
         raise NotFound()
-    if to not in Application.Stage.values:
+    if to not in JobApplication.Stage.values:
         raise ValidationFailed(_("进度无效。"), code="stage_invalid", field="stage")
     with transaction.atomic():
-        locked = Application.objects.select_for_update().select_related("posting", "seeker").get(pk=application.pk)
-        if to not in Application.EDGES[locked.stage]:
+        locked = JobApplication.objects.select_for_update().select_related("posting", "seeker").get(pk=application.pk)
+        if to not in JobApplication.EDGES[locked.stage]:
             raise Conflict(_("不能从“%(a)s”改为“%(b)s”。") % {
-                "a": Application.Stage(locked.stage).label, "b": Application.Stage(to).label}, code="bad_transition")
+                "a": JobApplication.Stage(locked.stage).label, "b": JobApplication.Stage(to).label}, code="bad_transition")
         locked.stage, locked.note, locked.stage_changed_at = to, note.strip()[:200], timezone.now()
         locked.save(update_fields=["stage", "note", "stage_changed_at"])
         audit_record(actor=actor, action="jobs.application_move", target=locked, data={"to": to})
-        if to == Application.Stage.HIRED:
+        if to == JobApplication.Stage.HIRED:
             placement_create(actor=actor, seeker=locked.seeker, employer=locked.posting.employer,
                              union=locked.posting.union, application=locked, started_on=started_on or today())
         from gonghui.notices.services import notice_send
 
         text = _("您投递的“%(title)s”进度：%(stage)s。") % {
-            "title": locked.posting.title, "stage": Application.Stage(to).label}
+            "title": locked.posting.title, "stage": JobApplication.Stage(to).label}
         notice_send(user_ids=[locked.seeker.user_id], module="jobs", text=text, link="/jobs/applications/")
     return locked
 
@@ -440,7 +440,7 @@ def _add_months(day: dt.date, months: int) -> dt.date:
 
 
 def placement_create(*, actor: Any, seeker: Seeker, employer: Employer, union: Union, started_on: dt.date,
-                     application: Application | None = None) -> Placement:
+                     application: JobApplication | None = None) -> Placement:
     """A person placed in a job, with its follow-ups due at 3 and 6 months and the 就业安置
     service counted once."""
     if started_on > today() + dt.timedelta(days=90):

@@ -15,6 +15,6 @@ urlpatterns = [
     path("employer/new/", views.employer_posting_create, name="employer_posting_create"),
     path("employer/postings/<int:posting_id>/", views.employer_posting, name="employer_posting"),
     path("employer/postings/<int:posting_id>/close/", views.employer_posting_close, name="employer_posting_close"),
-    path("employer/applications/<int:application_id>/move/", views.employer_application_move,
+    path("employer/applications/<int:job_application_id>/move/", views.employer_application_move,
          name="employer_application_move"),
 ]

@@ -19,7 +19,7 @@ from gonghui.core.web import apply_domain_error, domain_errors, run_service
 
 from . import selectors, services
 from .forms import PostingForm, SeekerForm
-from .models import Application, PayUnit, Trade
+from .models import JobApplication, PayUnit, Trade
 
 worker_login_required = login_required(login_url="accounts:worker_login")
 
@@ -115,7 +115,7 @@ def profile(request: HttpRequest) -> HttpResponse:
 def applications(request: HttpRequest) -> HttpResponse:
     return render(request, "jobs/pages/applications.html", {
         "applications": selectors.applications_of(user=request.user)[:100],
-        "stages": [s for s in Application.Stage if s != Application.Stage.DECLINED],
+        "stages": [s for s in JobApplication.Stage if s != JobApplication.Stage.DECLINED],
     })
 
 
@@ -188,8 +188,8 @@ def employer_posting_close(request: HttpRequest, posting_id: int) -> HttpRespons
 @worker_login_required
 @require_POST
 @domain_errors
-def employer_application_move(request: HttpRequest, application_id: int) -> HttpResponse:
-    application = selectors.recruiter_application_get(user=request.user, application_id=application_id)
+def employer_application_move(request: HttpRequest, job_application_id: int) -> HttpResponse:
+    application = selectors.recruiter_application_get(user=request.user, job_application_id=job_application_id)
     to = request.POST.get("stage", "")
     run_service(request, lambda: services.application_move(actor=request.user, application=application, to=to,
                                                            note=request.POST.get("note", "")[:200]),
