@@ -107,7 +107,8 @@ def profile(request: HttpRequest) -> HttpResponse:
             apply_domain_error(exc, form=form)
     return render(request, "jobs/pages/profile.html", {"form": form, "seeker": seeker,
                                                        "region_value": form["region"].value() or "", "provinces": selectors.provinces(),
-                                                       "place_value": form["place"].value() or ""})
+                                                       "place_value": form["place"].value() or "",
+                                                       "trades_value": form["trades"].value() or []})
 
 
 @worker_login_required
