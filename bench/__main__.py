@@ -1,7 +1,7 @@
 """Run benchmarks: `python -m bench` (all, default sizes) or `python -m bench roster --rows N`.
 
-`python -m bench faults` (the fault bench) and `python -m bench stats` (statistics at national
-scale) need PostgreSQL: they run in the full run only when BENCH_DATABASE_URL names a
+`python -m bench faults` (the fault bench), `python -m bench stats` (statistics at national
+scale) and `python -m bench jobs` (job search and recommendations) need PostgreSQL: they run in the full run only when BENCH_DATABASE_URL names a
 PostgreSQL server (run alone, `stats` uses postgres://postgres@127.0.0.1:5432/gonghui).
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import sys
 
-BENCHMARKS = ("roster", "cases", "stations", "stats", "faults")
+BENCHMARKS = ("roster", "cases", "stations", "stats", "faults", "jobs")
 
 
 def main(argv: list[str]) -> int:
@@ -25,6 +25,7 @@ def main(argv: list[str]) -> int:
         if not os.environ.get("BENCH_DATABASE_URL", "").startswith("postgres"):
             names.remove("faults")
             names.remove("stats")
+            names.remove("jobs")
     for name in names:
         module = __import__(f"bench.{name}", fromlist=["main"])
         code = module.main(rest)

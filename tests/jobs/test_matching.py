@@ -115,5 +115,5 @@ def test_recommendations_read_a_bounded_number_of_queries(tree, django_assert_ma
     other = make_grassroots(parent=tree.county_a)
     for i in range(5):
         make_posting(tree, title=f"保安{i}", union=other, employer=other.employer)
-    with django_assert_max_num_queries(4):
+    with django_assert_max_num_queries(5):
         assert len(selectors.recommendations(seeker=seeker, on=TODAY)) == 5

@@ -43,7 +43,7 @@ from .models import (
 )
 from .services import today
 
-CANDIDATES_PER_QUERY = 150
+CANDIDATES_PER_QUERY = 100
 FRESH_DAYS = 30
 
 
@@ -100,88 +100,120 @@ class Suggestion:
     parts: dict[str, float] = field(default_factory=dict)
 
 
-def _distance_points(posting_region: str, seeker_codes: list[str]) -> tuple[float, str]:
-    best, why = 0.0, ""
+def _distance_points(posting_region: str, seeker_codes: list[str]) -> tuple[float, int]:
+    """Points for the nearest of the seeker's places, and which reason (0 none, 1 same place,
+    2 same city, 3 same province)."""
+    best, why = 0.0, 0
     county, city, province = region_parents(posting_region)
     for code in seeker_codes:
         whole_city = code.endswith("00") and not code.endswith("0000")
         if code == county or (whole_city and code == city):
-            points, text = 20.0, _("就在您选的地方")
+            points, reason = 20.0, 1
         elif region_parents(code)[1] == city:
-            points, text = 14.0, _("在您所在的城市")
+            points, reason = 14.0, 2
         elif region_parents(code)[2] == province:
-            points, text = 6.0, _("在您所在的省份")
+            points, reason = 6.0, 3
         else:
             continue
         if points > best:
-            best, why = points, text
+            best, why = points, reason
     return best, why
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    """The columns the score needs, read without building model instances."""
+
+    pk: int
+    trade: str
+    skills: list[str]
+    region_id: str
+    pay_max: int
+    pay_unit: str
+    published_at: dt.datetime | None
+
+
+_CANDIDATE_FIELDS = ("pk", "trade", "skills", "region_id", "pay_max", "pay_unit", "published_at")
+
+
+def _parts(seeker: Seeker, c: _Candidate, on: dt.date, have: set[str]) -> tuple[dict[str, float], list[str], int, int]:
+    parts: dict[str, float] = {"trade": 35.0 if c.trade in seeker.trades else 0.0}
+    matched = [s for s in c.skills if s.lower() in have]
+    parts["skills"] = 20.0 * len(matched) / len(c.skills) if c.skills else 20.0
+    parts["distance"], where = _distance_points(c.region_id, [seeker.region_id, *seeker.places])
+    if seeker.pay_wanted and c.pay_unit == "month":
+        parts["pay"] = 15.0 * min(1.0, c.pay_max / seeker.pay_wanted)
+    else:
+        parts["pay"] = 10.0
+    published = timezone.localdate(c.published_at) if c.published_at else on
+    age = max(0, (on - published).days)
+    parts["fresh"] = 10.0 * max(0.0, 1 - age / FRESH_DAYS)
+    return parts, matched, where, age
+
+
+def _reasons(seeker: Seeker, posting: Posting, matched: list[str], where: int, age: int) -> list[str]:
+    reasons: list[str] = []
+    if posting.trade in seeker.trades:
+        reasons.append(_("工种“%(t)s”是您想做的") % {"t": Trade(posting.trade).label})
+    if matched:
+        reasons.append(_("要求的技能您具备：%(s)s") % {"s": "、".join(matched)})
+    if where:
+        reasons.append({1: _("就在您选的地方"), 2: _("在您所在的城市"), 3: _("在您所在的省份")}[where])
+    if seeker.pay_wanted and posting.pay_unit == "month" and posting.pay_max >= seeker.pay_wanted:
+        reasons.append(_("工资 %(pay)s，达到您期望的 %(want)s 元") % {
+            "pay": posting.pay_text, "want": f"{seeker.pay_wanted / 100:g}"})
+    if age <= 3:
+        reasons.append(_("新发布") if age == 0 else _("%(n)d 天前发布") % {"n": age})
+    return reasons
 
 
 def score_posting(*, seeker: Seeker, posting: Posting, on: dt.date | None = None) -> Suggestion:
     """The stated score of one posting for one seeker, with the reasons in plain words."""
     on = on or today()
-    parts: dict[str, float] = {}
-    reasons: list[str] = []
-    if posting.trade in seeker.trades:
-        parts["trade"] = 35.0
-        reasons.append(_("工种“%(t)s”是您想做的") % {"t": Trade(posting.trade).label})
-    else:
-        parts["trade"] = 0.0
-    required = [s.lower() for s in posting.skills]
-    have = {s.lower() for s in seeker.skills}
-    if required:
-        matched = [s for s in posting.skills if s.lower() in have]
-        parts["skills"] = 20.0 * len(matched) / len(required)
-        if matched:
-            reasons.append(_("要求的技能您具备：%(s)s") % {"s": "、".join(matched)})
-    else:
-        parts["skills"] = 20.0
-    parts["distance"], why = _distance_points(posting.region_id, [seeker.region_id, *seeker.places])
-    if why:
-        reasons.append(why)
-    monthly = posting.pay_unit == "month"
-    if seeker.pay_wanted and monthly:
-        parts["pay"] = 15.0 * min(1.0, posting.pay_max / seeker.pay_wanted)
-        if posting.pay_max >= seeker.pay_wanted:
-            reasons.append(_("工资 %(pay)s，达到您期望的 %(want)s 元") % {
-                "pay": posting.pay_text, "want": f"{seeker.pay_wanted / 100:g}"})
-    else:
-        parts["pay"] = 10.0
-    published = timezone.localdate(posting.published_at) if posting.published_at else on
-    age = max(0, (on - published).days)
-    parts["fresh"] = 10.0 * max(0.0, 1 - age / FRESH_DAYS)
-    if age <= 3:
-        reasons.append(_("新发布") if age == 0 else _("%(n)d 天前发布") % {"n": age})
-    return Suggestion(posting=posting, score=round(sum(parts.values())), reasons=reasons, parts=parts)
+    candidate = _Candidate(*(getattr(posting, f) for f in _CANDIDATE_FIELDS))
+    parts, matched, where, age = _parts(seeker, candidate, on, {s.lower() for s in seeker.skills})
+    return Suggestion(posting=posting, score=round(sum(parts.values())), parts=parts,
+                      reasons=_reasons(seeker, posting, matched, where, age))
 
 
-def _candidates(seeker: Seeker, on: dt.date) -> list[Posting]:
-    live = Posting.objects.live(on).select_related("employer", "region")
+def _candidates(seeker: Seeker, on: dt.date, exclude: set[int]) -> list[_Candidate]:
+    live = Posting.objects.live(on)
     codes = [seeker.region_id, *seeker.places]
     cities = sorted({region_parents(c)[1] for c in codes})
     provinces = sorted({region_parents(c)[2] for c in codes})
     trades = list(seeker.trades)
-    seen: dict[int, Posting] = {}
+    seen: dict[int, _Candidate] = {}
     queries = [
         live.filter(trade__in=trades, city_code__in=cities),
         live.filter(trade__in=trades, province_code__in=provinces),
         live.filter(city_code__in=cities),
     ]
     for qs in queries:
-        for posting in qs.order_by("-published_at")[:CANDIDATES_PER_QUERY]:
-            seen.setdefault(posting.pk, posting)
+        for row in qs.order_by("-published_at").values_list(*_CANDIDATE_FIELDS)[:CANDIDATES_PER_QUERY]:
+            if row[0] not in exclude:
+                seen.setdefault(row[0], _Candidate(*row))
     return list(seen.values())
 
 
 def recommendations(*, seeker: Seeker, limit: int = 20, on: dt.date | None = None) -> list[Suggestion]:
-    """The seeker's top postings by the stated score (ties: fresher first), applied-to left out."""
+    """The seeker's top postings by the stated score (ties: fresher first), applied-to left out.
+
+    The candidates are read as plain columns and scored; only the chosen few are loaded as
+    postings (with employer and place) and given their reasons."""
     on = on or today()
     applied = set(JobApplication.objects.filter(seeker=seeker).values_list("posting_id", flat=True))
-    scored = [score_posting(seeker=seeker, posting=p, on=on) for p in _candidates(seeker, on) if p.pk not in applied]
-    scored.sort(key=lambda s: (-s.score, -(s.posting.published_at.timestamp() if s.posting.published_at else 0),
-                               -s.posting.pk))
-    return scored[:limit]
+    have = {s.lower() for s in seeker.skills}
+    scored = []
+    for c in _candidates(seeker, on, applied):
+        parts, matched, where, age = _parts(seeker, c, on, have)
+        scored.append((round(sum(parts.values())), c.published_at.timestamp() if c.published_at else 0.0, c.pk,
+                       parts, matched, where, age))
+    scored.sort(key=lambda row: (-row[0], -row[1], -row[2]))
+    top = scored[:limit]
+    postings = Posting.objects.select_related("employer", "region").in_bulk([row[2] for row in top])
+    return [Suggestion(posting=postings[pk], score=score, parts=parts,
+                       reasons=_reasons(seeker, postings[pk], matched, where, age))
+            for score, _ts, pk, parts, matched, where, age in top if pk in postings]
 
 
 # --- the worker's own -----------------------------------------------------------------------
