@@ -125,7 +125,7 @@ def generate(postings: int, seekers: int, rnd: random.Random) -> None:
                 'month', '每天8小时', 'labour', '', 1 + x % 5, current_date + (1 + x % 60),
                 CASE WHEN x % 10 = 0 THEN 'closed' ELSE 'published' END, '[]'::jsonb, NULL, '', now(),
                 now() - make_interval(secs => (x * 104729) % (30 * 86400)), NULL
-            FROM generate_series({a}, {b - 1}) x
+            FROM generate_series({a}::bigint, {b - 1}) x
             JOIN bench_title t ON t.i = (x * 31) % {n_titles}
             JOIN bench_place p ON p.i = (x * 17) % 5000
         """)
@@ -138,7 +138,7 @@ def generate(postings: int, seekers: int, rnd: random.Random) -> None:
             INSERT INTO accounts_user (password, is_superuser, username, first_name, last_name, email, is_staff,
                 is_active, date_joined, full_name, phone, phone_index, totp_secret, totp_confirmed)
             SELECT '!', false, 'bench_' || x, '', '', '', false, true, now(), '', '', NULL, '', false
-            FROM generate_series({a}, {b - 1}) x
+            FROM generate_series({a}::bigint, {b - 1}) x
         """)
         _sql(f"""
             INSERT INTO jobs_seeker (user_id, union_id, name, phone, region_id, places, trades, skills, pay_wanted,
@@ -149,7 +149,7 @@ def generate(postings: int, seekers: int, rnd: random.Random) -> None:
                                             ({trade_array})[1 + (x / 7) % {len(trades)}]) END,
                 CASE WHEN x % 2 = 0 THEN jsonb_build_array(({skill_array})[1 + x % 10]) ELSE '[]'::jsonb END,
                 400000 + (x * 13) % 400000, NULL, '', false, true, now(), now()
-            FROM generate_series({a}, {b - 1}) x
+            FROM generate_series({a}::bigint, {b - 1}) x
             JOIN accounts_user u ON u.username = 'bench_' || x
             JOIN bench_place p ON p.i = (x * 23) % 5000
         """)

@@ -67,6 +67,7 @@ from gonghui.jobs.models import (
     EmployerAccount,
     EmploymentService,
     JobApplication,
+    JobFair,
     Placement,
     Posting,
     Seeker,
@@ -262,6 +263,10 @@ FACTORIES: dict[type[models.Model], Callable[[World], Any]] = {
         actor=w.tree.staff_a, seeker=w.get(Seeker), kind="consultation", given_on=job_services.today(),
     ),
     EmployerAccount: lambda w: make_recruiter(w.tree).employer_accounts.get(),
+    JobFair: lambda w: job_services.fair_create(
+        actor=w.tree.staff_a, union=w.tree.grassroots_a, name="春风行动", kind="onsite",
+        starts_on=job_services.today(), ends_on=job_services.today(),
+    ),
 }
 
 # Rows that belong to a union but are no branch object of their own, and why.
@@ -288,6 +293,8 @@ NOT_BRANCH_OBJECTS: dict[str, str] = {
     "campaigns.Prize": "a campaign's configuration: read only through its campaign",
     "campaigns.Participant": "one worker's own entry in a campaign, never addressed by id",
     "campaigns.TaskCompletion": "one worker's own record, never addressed by id",
+    "jobs.FairBooth": "a job fair's booth: read only through its fair",
+    "jobs.FairRegistration": "a seeker's registration for a fair: read through the fair (check-in by its code)",
     "campaigns.FuCard": "one worker's own card book, read by the worker through the campaign",
 }
 

@@ -12,6 +12,7 @@ from .models import (
     EmployerAccount,
     EmploymentService,
     JobApplication,
+    JobFair,
     MinimumWage,
     Placement,
     Posting,
@@ -70,3 +71,9 @@ class EmployerAccountAdmin(ReadOnlyMixin, admin.ModelAdmin):
 @admin.register(MinimumWage)
 class MinimumWageAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ("region_name", "region_code", "effective_from", "monthly", "hourly", "source")
+
+
+@admin.register(JobFair)
+class JobFairAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ("name", "kind", "union", "starts_on", "ends_on")
+    list_filter = ("kind",)

@@ -21,5 +21,9 @@ urlpatterns = [
     path("placements/<int:placement_id>/follow-up/", views.placement_follow_up, name="placement_follow_up"),
     path("accounts/", views.account_list, name="accounts"),
     path("accounts/<int:employer_account_id>/revoke/", views.account_revoke, name="account_revoke"),
+    path("fairs/", views.fair_list, name="fairs"),
+    path("fairs/<int:job_fair_id>/", views.fair_detail, name="fair_detail"),
+    path("fairs/<int:job_fair_id>/booth/", views.fair_booth_add, name="fair_booth_add"),
+    path("fairs/<int:job_fair_id>/checkin/", views.fair_checkin, name="fair_checkin"),
     path("minimum-wages/", views.minimum_wage_list, name="minimum_wages"),
 ]

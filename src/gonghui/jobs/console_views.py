@@ -21,7 +21,15 @@ from gonghui.core.jurisdiction import has_action
 from gonghui.core.web import apply_domain_error, run_service
 
 from . import selectors, services
-from .forms import AccountGrantForm, FollowUpForm, MinimumWageForm, PostingForm, ServiceForm
+from .forms import (
+    AccountGrantForm,
+    BoothForm,
+    FairForm,
+    FollowUpForm,
+    MinimumWageForm,
+    PostingForm,
+    ServiceForm,
+)
 from .models import Posting, PriorityGroup
 
 
@@ -242,3 +250,62 @@ def minimum_wage_list(request: HttpRequest) -> HttpResponse:
     return render(request, "jobs/pages/console_minimum_wages.html", {
         "form": form, "rows": selectors.minimum_wage_list()[:500],
     })
+
+
+@console_view
+@require_http_methods(["GET", "POST"])
+@idempotent_form
+def fair_list(request: HttpRequest) -> HttpResponse:
+    form = FairForm(request.POST or None, unions=selectors.union_choices_for_user(user=request.user))
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            fair = services.fair_create(actor=request.user, union=d["union"], name=d["name"], kind=d["kind"],
+                                        starts_on=d["starts_on"], ends_on=d["ends_on"], place=d["place"])
+            messages.success(request, _("招聘会已创建，请添加展位。"))
+            return redirect("console:jobs:fair_detail", job_fair_id=fair.pk)
+        except DomainError as exc:
+            apply_domain_error(exc, form=form)
+    return render(request, "jobs/pages/console_fairs.html", {
+        "form": form, "fairs": selectors.fair_list_for_user(user=request.user)[:100],
+    })
+
+
+def _fair_page(request: HttpRequest, job_fair_id: int, *, booth_form: BoothForm | None = None) -> HttpResponse:
+    fair = selectors.fair_get_for_user(user=request.user, job_fair_id=job_fair_id)
+    return render(request, "jobs/pages/console_fair.html", {
+        "fair": fair, "booths": selectors.fair_booths(fair=fair), "summary": selectors.fair_summary(fair=fair),
+        "booth_form": booth_form or BoothForm(employers=selectors.employer_choices_for_user(user=request.user)),
+        "can_change": has_action(request.user, "change", fair.union.path),
+    })
+
+
+@console_view
+def fair_detail(request: HttpRequest, job_fair_id: int) -> HttpResponse:
+    return _fair_page(request, job_fair_id)
+
+
+@console_view
+@require_POST
+def fair_booth_add(request: HttpRequest, job_fair_id: int) -> HttpResponse:
+    fair = selectors.fair_get_for_user(user=request.user, job_fair_id=job_fair_id)
+    form = BoothForm(request.POST, employers=selectors.employer_choices_for_user(user=request.user))
+    if form.is_valid():
+        try:
+            services.fair_booth_add(actor=request.user, fair=fair, employer=form.cleaned_data["employer"],
+                                    number=form.cleaned_data["number"])
+            messages.success(request, _("展位已添加，该单位招聘中的岗位已列入。"))
+            return redirect("console:jobs:fair_detail", job_fair_id=fair.pk)
+        except DomainError as exc:
+            apply_domain_error(exc, form=form)
+    return _fair_page(request, job_fair_id, booth_form=form)
+
+
+@console_view
+@require_POST
+def fair_checkin(request: HttpRequest, job_fair_id: int) -> HttpResponse:
+    fair = selectors.fair_get_for_user(user=request.user, job_fair_id=job_fair_id)
+    run_service(request, lambda: services.fair_checkin(actor=request.user, fair=fair,
+                                                       token=request.POST.get("token", "")[:32]),
+                success=_("已签到。"))
+    return redirect("console:jobs:fair_detail", job_fair_id=fair.pk)

@@ -17,7 +17,16 @@ from django.utils.translation import gettext_lazy as _
 from gonghui.stats.registry import Figure, Row
 from gonghui.stats.services import day_bounds
 
-from .models import EmploymentService, JobApplication, Placement, Posting, Retention, Seeker
+from .models import (
+    EmploymentService,
+    FairRegistration,
+    JobApplication,
+    JobFair,
+    Placement,
+    Posting,
+    Retention,
+    Seeker,
+)
 
 
 def jobs_postings(day: dt.date) -> Iterable[Row]:
@@ -61,6 +70,17 @@ def _checked(which: str, *, employed: bool) -> object:
         return ((u, "", n) for u, n in qs.values_list("union_id").annotate(n=Count("id")).order_by())
 
     return compute
+
+
+def jobs_fairs(day: dt.date) -> Iterable[Row]:
+    qs = JobFair.objects.filter(starts_on=day)
+    return qs.values_list("union_id", "kind").annotate(n=Count("id")).order_by()
+
+
+def jobs_fair_checkins(day: dt.date) -> Iterable[Row]:
+    start, end = day_bounds(day)
+    qs = FairRegistration.objects.filter(checked_in_at__gte=start, checked_in_at__lt=end)
+    return ((u, "", n) for u, n in qs.values_list("fair__union_id").annotate(n=Count("id")).order_by())
 
 
 def jobs_services(day: dt.date) -> Iterable[Row]:
@@ -125,5 +145,15 @@ FIGURES = (
         definition=_("统计期内为职工提供的就业咨询、岗位推荐、技能培训、就业安置、跟踪回访，每服务一人一次计一人次，"
                      "全部来自服务记录，不手工填报。"),
         dimension=_("服务类型"), dimension_choices=tuple(EmploymentService.Kind.choices),
+    ),
+    Figure(
+        key="jobs.fairs", label=_("招聘会"), unit=_("场"), compute=jobs_fairs,
+        phrase=_("举办招聘会 {value} 场"),
+        definition=_("统计期内开始举办的招聘会场数（现场、网络分列），计入主办工会。"),
+        dimension=_("形式"), dimension_choices=tuple(JobFair.Kind.choices),
+    ),
+    Figure(
+        key="jobs.fair_checkins", label=_("招聘会签到"), unit=_("人次"), compute=jobs_fair_checkins,
+        definition=_("统计期内在招聘会扫码签到的求职者人次，计入主办工会。"),
     ),
 )

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from gonghui.core.forms import DateField
 from gonghui.orgs.models import Employer, Region, Union
 
-from .models import Contract, EmploymentService, PayUnit, PriorityGroup, Retention, Trade
+from .models import Contract, EmploymentService, JobFair, PayUnit, PriorityGroup, Retention, Trade
 
 
 def _region(code: str, message: Any) -> Region:
@@ -99,3 +99,25 @@ class MinimumWageForm(forms.Form):
     hourly = forms.DecimalField(label=_("小时最低工资（元）"), min_value=0, max_value=1000, decimal_places=1,
                                 required=False)
     source = forms.CharField(label=_("依据（文件名称）"), max_length=200, required=False)
+
+
+class FairForm(forms.Form):
+    union = forms.ModelChoiceField(label=_("主办工会"), queryset=Union.objects.none())
+    name = forms.CharField(label=_("招聘会名称"), max_length=60, initial="春风行动专场招聘会")
+    kind = forms.ChoiceField(label=_("形式"), choices=JobFair.Kind.choices)
+    place = forms.CharField(label=_("地点（网络招聘会可不填）"), max_length=120, required=False)
+    starts_on = DateField(label=_("开始日期"))
+    ends_on = DateField(label=_("结束日期"))
+
+    def __init__(self, *args: Any, unions: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["union"].queryset = unions  # type: ignore[attr-defined]
+
+
+class BoothForm(forms.Form):
+    employer = forms.ModelChoiceField(label=_("用人单位"), queryset=Employer.objects.none())
+    number = forms.CharField(label=_("展位号"), max_length=10, required=False)
+
+    def __init__(self, *args: Any, employers: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["employer"].queryset = employers  # type: ignore[attr-defined]

@@ -292,6 +292,9 @@ class JobApplication(models.Model):
     seeker = models.ForeignKey(Seeker, verbose_name=_("求职者"), on_delete=models.CASCADE, related_name="applications")
     stage = models.CharField(_("进度"), max_length=10, choices=Stage.choices, default=Stage.NEW)
     note = models.CharField(_("单位说明"), max_length=200, blank=True)
+    # Applied at a job fair (its interviews, offers and hires are counted there).
+    fair = models.ForeignKey("JobFair", verbose_name=_("招聘会"), null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="applications")
     created_at = models.DateTimeField(_("投递时间"), auto_now_add=True)
     stage_changed_at = models.DateTimeField(_("进度更新时间"), auto_now_add=True)
 
@@ -388,3 +391,71 @@ class EmploymentService(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.given_on}"
+
+
+class JobFairQuerySet(models.QuerySet["JobFair"]):
+    def visible_to(self, user: Any, action: str = "view") -> JobFairQuerySet:
+        return jurisdiction.scope(self, user, action=action)
+
+
+class JobFair(models.Model):
+    """A job fair (招聘会, e.g. 春风行动): on site or online, with employers' booths and their
+    postings; seekers register and are checked in by QR; applications made at the fair are
+    marked with it, so interviews, offers and hires of the fair are counted."""
+
+    class Kind(models.TextChoices):
+        ONSITE = "onsite", _("现场招聘会")
+        ONLINE = "online", _("网络招聘会")
+
+    union = models.ForeignKey("orgs.Union", verbose_name=_("主办工会"), on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(_("招聘会名称"), max_length=60)
+    kind = models.CharField(_("形式"), max_length=8, choices=Kind.choices, default=Kind.ONSITE)
+    place = models.CharField(_("地点"), max_length=120, blank=True)
+    starts_on = models.DateField(_("开始日期"))
+    ends_on = models.DateField(_("结束日期"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("创建人"), null=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    objects = JobFairQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("招聘会")
+        verbose_name_plural = _("招聘会")
+        ordering = ["-starts_on", "-pk"]
+        constraints = [models.CheckConstraint(condition=Q(ends_on__gte=F("starts_on")), name="job_fair_dates_ordered")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class FairBooth(models.Model):
+    fair = models.ForeignKey(JobFair, verbose_name=_("招聘会"), on_delete=models.CASCADE, related_name="booths")
+    employer = models.ForeignKey("orgs.Employer", verbose_name=_("用人单位"), on_delete=models.PROTECT, related_name="+")
+    number = models.CharField(_("展位号"), max_length=10, blank=True)
+    postings = models.ManyToManyField(Posting, verbose_name=_("岗位"), blank=True, related_name="booths")
+
+    class Meta:
+        verbose_name = _("展位")
+        verbose_name_plural = _("展位")
+        ordering = ["number", "pk"]
+        constraints = [models.UniqueConstraint(fields=["fair", "employer"], name="uniq_booth_employer")]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.employer}"
+
+
+class FairRegistration(models.Model):
+    fair = models.ForeignKey(JobFair, verbose_name=_("招聘会"), on_delete=models.CASCADE, related_name="registrations")
+    seeker = models.ForeignKey(Seeker, verbose_name=_("求职者"), on_delete=models.CASCADE, related_name="+")
+    token = models.CharField(_("签到码"), max_length=16, unique=True)
+    created_at = models.DateTimeField(_("报名时间"), auto_now_add=True)
+    checked_in_at = models.DateTimeField(_("签到时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("招聘会报名")
+        verbose_name_plural = _("招聘会报名")
+        constraints = [models.UniqueConstraint(fields=["fair", "seeker"], name="uniq_fair_registration")]
+
+    def __str__(self) -> str:
+        return self.token

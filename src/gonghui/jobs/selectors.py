@@ -33,7 +33,10 @@ from gonghui.core.jurisdiction import get_or_404
 from .models import (
     EmployerAccount,
     EmploymentService,
+    FairBooth,
+    FairRegistration,
     JobApplication,
+    JobFair,
     MinimumWage,
     Placement,
     Posting,
@@ -392,3 +395,54 @@ def branch_summary(*, user: Any) -> dict[str, int]:
         "checked_3m": placements.exclude(status_3m="").count(),
         "services": EmploymentService.objects.visible_to(user).count(),
     }
+
+
+# --- job fairs --------------------------------------------------------------------------------
+
+
+def fair_list_public() -> QuerySet[JobFair]:
+    return JobFair.objects.filter(ends_on__gte=today()).select_related("union").order_by("starts_on", "pk")
+
+
+def fair_get_public(*, fair_id: int) -> JobFair:
+    return get_or_404(JobFair.objects.select_related("union"), pk=fair_id)
+
+
+def fair_booths(*, fair: JobFair) -> list[FairBooth]:
+    on = today()
+    booths = list(FairBooth.objects.filter(fair=fair).select_related("employer").prefetch_related("postings"))
+    for booth in booths:
+        booth.open_postings = [p for p in booth.postings.all() if p.status == Posting.Status.PUBLISHED  # type: ignore[attr-defined]
+                               and p.closes_on >= on]
+    return booths
+
+
+def fair_registration_of(*, user: Any, fair: JobFair) -> FairRegistration | None:
+    return FairRegistration.objects.filter(fair=fair, seeker__user_id=_uid(user)).first()
+
+
+def fair_checkin_qr_svg(*, token: str) -> str:
+    from gonghui.core.qr import qr_svg
+
+    return qr_svg(token, scale=8, border=4, dark="#000000", title=str(_("招聘会签到码")))
+
+
+def fair_list_for_user(*, user: Any) -> QuerySet[JobFair]:
+    return JobFair.objects.visible_to(user).select_related("union").order_by("-starts_on", "-pk")
+
+
+def fair_get_for_user(*, user: Any, job_fair_id: int, action: str = "view") -> JobFair:
+    return get_or_404(JobFair.objects.visible_to(user, action).select_related("union"), pk=job_fair_id)
+
+
+def fair_summary(*, fair: JobFair) -> dict[str, int]:
+    """The fair's results from its records: registrations, check-ins, applications made at it,
+    and how far they went."""
+    regs = FairRegistration.objects.filter(fair=fair).aggregate(
+        registered=Count("id"), checked_in=Count("id", filter=Q(checked_in_at__isnull=False)))
+    apps = JobApplication.objects.filter(fair=fair).aggregate(
+        applications=Count("id"),
+        interviews=Count("id", filter=Q(stage__in=["interview", "offer", "hired"])),
+        offers=Count("id", filter=Q(stage__in=["offer", "hired"])),
+        hired=Count("id", filter=Q(stage="hired")))
+    return {"booths": FairBooth.objects.filter(fair=fair).count(), **regs, **apps}

@@ -21,7 +21,10 @@ from .models import (
     Contract,
     EmployerAccount,
     EmploymentService,
+    FairBooth,
+    FairRegistration,
     JobApplication,
+    JobFair,
     MinimumWage,
     PayUnit,
     Placement,
@@ -370,7 +373,7 @@ def seeker_reveal(*, actor: Any, seeker: Seeker, reason: str) -> dict[str, str]:
 # --- applications ---------------------------------------------------------------------------
 
 
-def application_create(*, user: Any, posting: Posting) -> JobApplication:
+def application_create(*, user: Any, posting: Posting, fair: JobFair | None = None) -> JobApplication:
     """One tap: the worker's profile goes to the employer. Applying twice is the same application."""
     seeker = Seeker.objects.filter(user_id=getattr(user, "pk", 0) or 0).first()
     if seeker is None:
@@ -382,7 +385,9 @@ def application_create(*, user: Any, posting: Posting) -> JobApplication:
         return existing
     try:
         with transaction.atomic():
-            application = JobApplication.objects.create(posting=posting, seeker=seeker)
+            if fair is not None and not FairBooth.objects.filter(fair=fair, postings=posting).exists():
+                fair = None  # only a posting shown at the fair counts for it
+            application = JobApplication.objects.create(posting=posting, seeker=seeker, fair=fair)
             audit_record(actor=user, action="jobs.application_create", target=application)
             _notify_recruiters(posting, _("“%(title)s”收到新的求职申请。") % {"title": posting.title})
     except IntegrityError:  # a double tap raced
@@ -525,3 +530,77 @@ def service_record(*, actor: Any, seeker: Seeker, kind: str, given_on: dt.date, 
                                                note=note.strip()[:200], given_by=actor)
         audit_record(actor=actor, action="jobs.service_record", target=row)
     return row
+
+
+# --- job fairs --------------------------------------------------------------------------------
+
+
+def fair_create(*, actor: Any, union: Union, name: str, kind: str, starts_on: dt.date, ends_on: dt.date,
+                place: str = "") -> JobFair:
+    if not has_action(actor, "change", union.path):
+        raise NotFound()
+    name = name.strip()
+    if not name or len(name) > 60:
+        raise ValidationFailed(_("请填写招聘会名称。"), code="name_required", field="name")
+    if kind not in JobFair.Kind.values:
+        raise ValidationFailed(_("形式无效。"), code="kind_invalid", field="kind")
+    if ends_on < starts_on:
+        raise ValidationFailed(_("结束日期不能早于开始日期。"), code="dates_invalid", field="ends_on")
+    if ends_on < today():
+        raise ValidationFailed(_("结束日期已过。"), code="dates_past", field="ends_on")
+    with transaction.atomic():
+        fair = JobFair.objects.create(union=union, name=name, kind=kind, starts_on=starts_on, ends_on=ends_on,
+                                      place=place.strip()[:120], created_by=actor)
+        audit_record(actor=actor, action="jobs.fair_create", target=fair)
+    return fair
+
+
+def fair_booth_add(*, actor: Any, fair: JobFair, employer: Employer, number: str = "") -> FairBooth:
+    """A booth for an employer of the branch; its open postings of this union are shown at it."""
+    if not has_action(actor, "change", fair.union.path):
+        raise NotFound()
+    if not Employer.objects.visible_to(actor, "change").filter(pk=employer.pk).exists():
+        raise ValidationFailed(_("该单位不在本工会服务范围内，或尚未登记。"), code="employer_unknown", field="employer")
+    with transaction.atomic():
+        if FairBooth.objects.filter(fair=fair, employer=employer).exists():
+            raise Conflict(_("该单位已有展位。"), code="booth_exists", field="employer")
+        booth = FairBooth.objects.create(fair=fair, employer=employer, number=number.strip()[:10])
+        booth.postings.set(Posting.objects.live(today()).filter(employer=employer))
+        audit_record(actor=actor, action="jobs.fair_booth_add", target=fair, data={"employer": employer.pk})
+    return booth
+
+
+def fair_register(*, user: Any, fair: JobFair) -> FairRegistration:
+    """A seeker registers (once); the registration's code is their QR for check-in."""
+    import secrets
+
+    seeker = Seeker.objects.filter(user_id=getattr(user, "pk", 0) or 0).first()
+    if seeker is None:
+        raise ValidationFailed(_("请先填写求职登记，再报名。"), code="profile_required")
+    if fair.ends_on < today():
+        raise Conflict(_("招聘会已结束。"), code="fair_over")
+    existing = FairRegistration.objects.filter(fair=fair, seeker=seeker).first()
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            return FairRegistration.objects.create(fair=fair, seeker=seeker, token=secrets.token_hex(8))
+    except IntegrityError:
+        return FairRegistration.objects.get(fair=fair, seeker=seeker)
+
+
+def fair_checkin(*, actor: Any, fair: JobFair, token: str) -> FairRegistration:
+    """Staff scan (or type) the seeker's code at the entrance; a second scan changes nothing."""
+    if not has_action(actor, "change", fair.union.path):
+        raise NotFound()
+    on = today()
+    if not fair.starts_on <= on <= fair.ends_on:
+        raise Conflict(_("不在招聘会举办日期内。"), code="not_open")
+    with transaction.atomic():
+        registration = FairRegistration.objects.select_for_update().filter(fair=fair, token=token.strip().lower()).first()
+        if registration is None:
+            raise ValidationFailed(_("签到码无效，或不是本场招聘会的报名。"), code="token_invalid", field="token")
+        if registration.checked_in_at is None:
+            registration.checked_in_at = timezone.now()
+            registration.save(update_fields=["checked_in_at"])
+    return registration

@@ -196,3 +196,49 @@ def employer_application_move(request: HttpRequest, job_application_id: int) -> 
                                                            note=request.POST.get("note", "")[:200]),
                 success=_("已更新，求职者会收到通知。"))
     return redirect("jobs:employer_posting", posting_id=application.posting_id)
+
+
+# --- job fairs --------------------------------------------------------------------------------
+
+
+@domain_errors
+def fair_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "jobs/pages/fairs.html", {"fairs": selectors.fair_list_public()[:50]})
+
+
+@domain_errors
+def fair_detail(request: HttpRequest, fair_id: int) -> HttpResponse:
+    fair = selectors.fair_get_public(fair_id=fair_id)
+    registration = selectors.fair_registration_of(user=request.user, fair=fair) if request.user.is_authenticated else None
+    return render(request, "jobs/pages/fair.html", {
+        "fair": fair, "booths": selectors.fair_booths(fair=fair), "registration": registration,
+        "qr": selectors.fair_checkin_qr_svg(token=registration.token) if registration else "",
+        "over": fair.ends_on < services.today(),
+    })
+
+
+@worker_login_required
+@require_POST
+@domain_errors
+def fair_register(request: HttpRequest, fair_id: int) -> HttpResponse:
+    fair = selectors.fair_get_public(fair_id=fair_id)
+    if selectors.seeker_of(user=request.user) is None:
+        messages.info(request, _("请先填写求职登记，再报名。"))
+        return redirect("jobs:profile")
+    run_service(request, lambda: services.fair_register(user=request.user, fair=fair),
+                success=_("报名成功。到场时出示签到码。"))
+    return redirect("jobs:fair", fair_id=fair.pk)
+
+
+@worker_login_required
+@require_POST
+@domain_errors
+def fair_apply(request: HttpRequest, fair_id: int, posting_id: int) -> HttpResponse:
+    fair = selectors.fair_get_public(fair_id=fair_id)
+    posting = selectors.posting_get_public(posting_id=posting_id)
+    if selectors.seeker_of(user=request.user) is None:
+        messages.info(request, _("请先填写求职登记，填好后再投递。"))
+        return redirect("jobs:profile")
+    run_service(request, lambda: services.application_create(user=request.user, posting=posting, fair=fair),
+                success=_("已投递，单位处理后会通知您。"))
+    return redirect("jobs:fair", fair_id=fair.pk)
