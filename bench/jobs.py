@@ -120,9 +120,9 @@ def generate(postings: int, seekers: int, rnd: random.Random) -> None:
                 province_code, address, pay_min, pay_max, pay_unit, hours, contract, requirements, openings, closes_on,
                 status, flags, minimum_wage, review_note, created_at, published_at, closed_at)
             SELECT {national.pk}, {emp_low} + x % 2000, t.title, t.search, t.trade,
-                CASE WHEN x % 3 = 0 THEN '[]'::jsonb ELSE jsonb_build_array(({skill_array})[1 + x % 10]) END,
+                CASE WHEN x % 3 = 0 THEN '[]'::jsonb ELSE jsonb_build_array(({skill_array})[(1 + x % 10)::int]) END,
                 p.code, p.city, p.prov, '', 300000 + (x * 7919) % 600000, 300000 + (x * 7919) % 600000 + 100000,
-                'month', '每天8小时', 'labour', '', 1 + x % 5, current_date + (1 + x % 60),
+                'month', '每天8小时', 'labour', '', 1 + x % 5, current_date + (1 + x % 60)::int,
                 CASE WHEN x % 10 = 0 THEN 'closed' ELSE 'published' END, '[]'::jsonb, NULL, '', now(),
                 now() - make_interval(secs => (x * 104729) % (30 * 86400)), NULL
             FROM generate_series({a}::bigint, {b - 1}) x
@@ -144,10 +144,10 @@ def generate(postings: int, seekers: int, rnd: random.Random) -> None:
             INSERT INTO jobs_seeker (user_id, union_id, name, phone, region_id, places, trades, skills, pay_wanted,
                 available_from, priority_group, is_member, open_to_work, created_at, updated_at)
             SELECT u.id, {national.pk}, '{name}', '{phone}', p.code, '[]'::jsonb,
-                CASE WHEN x % 3 = 0 THEN jsonb_build_array(({trade_array})[1 + x % {len(trades)}])
-                     ELSE jsonb_build_array(({trade_array})[1 + x % {len(trades)}],
-                                            ({trade_array})[1 + (x / 7) % {len(trades)}]) END,
-                CASE WHEN x % 2 = 0 THEN jsonb_build_array(({skill_array})[1 + x % 10]) ELSE '[]'::jsonb END,
+                CASE WHEN x % 3 = 0 THEN jsonb_build_array(({trade_array})[(1 + x % {len(trades)})::int])
+                     ELSE jsonb_build_array(({trade_array})[(1 + x % {len(trades)})::int],
+                                            ({trade_array})[(1 + (x / 7) % {len(trades)})::int]) END,
+                CASE WHEN x % 2 = 0 THEN jsonb_build_array(({skill_array})[(1 + x % 10)::int]) ELSE '[]'::jsonb END,
                 400000 + (x * 13) % 400000, NULL, '', false, true, now(), now()
             FROM generate_series({a}::bigint, {b - 1}) x
             JOIN accounts_user u ON u.username = 'bench_' || x
