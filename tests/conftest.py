@@ -38,6 +38,7 @@ def _isolated(settings, tmp_path, monkeypatch):
     # (tests/core/test_demo.py checks the refusal without it).
     monkeypatch.setenv("DEMO_INSTALL", "1")
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.STATIONS_INDEX_SNAPSHOT = str(tmp_path / "stations-index.json.gz")
     settings.TASK_RUNNER_FALLBACK = "sync"
     # No Celery worker runs under pytest: even when REDIS_URL (CI) would make Redis the
     # broker, background tasks run inline so tests see their effects.

@@ -146,6 +146,13 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     }
     # Check a kept-alive connection before reusing it (it may have died with the server).
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # Django's backend with the stall guard (core/stallguard.py): a server that stops
+    # answering gets its waiting requests cut after DB_STALL_SECONDS once it also fails to
+    # answer a fresh `SELECT 1` within DB_STALL_PING_SECONDS; new queries are refused at once
+    # until it answers again.
+    DATABASES["default"]["ENGINE"] = "gonghui.core.pgbackend"
+DB_STALL_SECONDS = float(env("DB_STALL_SECONDS", "2"))
+DB_STALL_PING_SECONDS = float(env("DB_STALL_PING_SECONDS", "3"))
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # WAL lets the background import thread write while pages keep reading.
     DATABASES["default"]["OPTIONS"] = {
@@ -228,6 +235,7 @@ CELERY_BEAT_SCHEDULE = {
     "stations-star-validity": {"task": "stations.star_validity_sweep", "schedule": 24 * 3600.0},
     "roster-files-purge": {"task": "members.roster_import_files_purge", "schedule": 24 * 3600.0},
     "idempotency-keys-purge": {"task": "core.idempotency_keys_purge", "schedule": 24 * 3600.0},
+    "outbox-drain": {"task": "core.outbox_drain", "schedule": 60.0},
     # Roster imports whose worker died are queued again or ended cleanly (members/roster_jobs.py).
     "roster-imports-reap": {"task": "members.roster_imports_reap", "schedule": 300.0},
     # Yesterday's statistics after midnight Beijing time (stats/services.py).
@@ -244,6 +252,11 @@ ROSTER_JOB_MAX_ATTEMPTS = int(env("ROSTER_JOB_MAX_ATTEMPTS", "3"))
 # "thread" runs background jobs in a daemon thread when there is no broker (make run);
 # "sync" runs them inline (tests).
 TASK_RUNNER_FALLBACK = env("TASK_RUNNER_FALLBACK", "thread")
+# The outbox of text messages (core/outbox.py): a message not sent this long after its commit
+# is sent again by the drain (beat, every minute); failures wait 1, 2, 4 … minutes, then give up.
+OUTBOX_GRACE_SECONDS = int(env("OUTBOX_GRACE_SECONDS", "300"))
+OUTBOX_MAX_ATTEMPTS = int(env("OUTBOX_MAX_ATTEMPTS", "8"))
+OUTBOX_KEEP_DAYS = int(env("OUTBOX_KEEP_DAYS", "7"))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -264,6 +277,9 @@ STATIC_ROOT = Path(env("STATIC_ROOT", str(PROJECT_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(PROJECT_DIR / "media")))
+# What the nearby station search last read, for a process that starts while the database is
+# away (stations/index.py); "" to keep none. Public station data only.
+STATIONS_INDEX_SNAPSHOT = env("STATIONS_INDEX_SNAPSHOT", str(PROJECT_DIR / "var" / "stations-index.json.gz"))
 STORAGES = {
     # Uploads are served only through gonghui.core.files.protected_file (access checked).
     "default": {"BACKEND": "gonghui.core.files.ProtectedStorage"},

@@ -24,9 +24,9 @@ from gonghui.core import jurisdiction
 from gonghui.core.audit import audit_record
 from gonghui.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from gonghui.core.jurisdiction import is_staff_user
+from gonghui.core.outbox import outbox_enqueue
 from gonghui.core.pii import phone_index
 from gonghui.core.sequences import sequence_next
-from gonghui.core.tasks import enqueue
 from gonghui.core.validators import parse_phone
 from gonghui.members.models import Person
 from gonghui.notices.models import Audience
@@ -142,7 +142,7 @@ def _notify_reporter(case: Case, text: str) -> None:
     if case.reporter_phone:
         from .tasks import case_sms_send
 
-        transaction.on_commit(lambda: enqueue(case_sms_send, case.pk, text))
+        outbox_enqueue(case_sms_send, case.pk, text)
 
 
 def _union_staff_ids(union: Union) -> set[int]:
@@ -168,7 +168,7 @@ def _staff_sms_after_commit(user_ids: Iterable[int], text: str) -> None:
     from .tasks import staff_sms_send
 
     ids = sorted(set(user_ids))
-    transaction.on_commit(lambda: enqueue(staff_sms_send, ids, text))
+    outbox_enqueue(staff_sms_send, ids, text)
 
 
 def staff_reminder_send(*, user_ids: Iterable[int], text: str, link: str = "") -> int:

@@ -10,7 +10,7 @@ from django.http import HttpRequest
 
 from .audit import audit_record
 from .holidays import holiday_table_clear
-from .models import AuditEvent, HolidayDay, HolidayYear
+from .models import AuditEvent, HolidayDay, HolidayYear, OutboxMessage
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -62,3 +62,13 @@ class HolidayYearAdmin(admin.ModelAdmin):
         audit_record(actor=request.user, action="holiday.year_edit", target=form.instance, reason=form.instance.source)
         # Deadlines counted in this process use the new days at once; others within minutes.
         transaction.on_commit(holiday_table_clear)
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(ReadOnlyAdmin):
+    """Text messages promised by committed changes; the failed ones are retried by the drain."""
+
+    list_display = ["pk", "task", "created_at", "attempts", "last_error", "done_at"]
+    list_filter = ["task", ("done_at", admin.EmptyFieldListFilter)]
+    date_hierarchy = "created_at"
+    readonly_fields = ["task", "args", "created_at", "available_at", "attempts", "last_error", "done_at"]

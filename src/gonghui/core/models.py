@@ -123,3 +123,33 @@ class IdempotencyKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} → {self.status_code}"
+
+
+class OutboxMessage(models.Model):
+    """A side effect (a text message) promised by a committed transaction.
+
+    The row is written in the same transaction as the change it reports, so a message exists
+    exactly when the change does. After commit it is sent at once (the queue, or a thread of
+    the web process when the broker is away); if that never happens — the process died, the
+    broker lost the task, the gateway failed — `outbox_drain` (beat, every minute) sends it
+    again once `available_at` has passed. `done_at` is set in the transaction that ran it,
+    under the row's lock, so two deliveries of one message run it once."""
+
+    task = models.CharField(_("任务"), max_length=100)
+    args = models.JSONField(_("参数"), default=list)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    available_at = models.DateTimeField(_("可重发时间"))
+    attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
+    last_error = models.CharField(_("最近错误"), max_length=300, blank=True)
+    done_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("待发消息")
+        verbose_name_plural = _("待发消息")
+        indexes = [
+            models.Index(fields=["available_at"], condition=models.Q(done_at__isnull=True), name="outbox_pending_idx"),
+            models.Index(fields=["done_at"], condition=models.Q(done_at__isnull=False), name="outbox_done_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task} #{self.pk}"

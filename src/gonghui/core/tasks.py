@@ -57,3 +57,18 @@ def idempotency_keys_purge_task() -> int:
     from .idempotency import idempotency_keys_purge
 
     return idempotency_keys_purge()
+
+
+@shared_task(name="core.outbox_run")
+def outbox_run_task(pk: int) -> str:
+    from .outbox import outbox_run
+
+    return outbox_run(pk)
+
+
+@shared_task(name="core.outbox_drain")
+def outbox_drain_task() -> int:
+    from .outbox import outbox_drain, outbox_purge
+
+    outbox_purge()
+    return outbox_drain()

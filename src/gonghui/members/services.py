@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from gonghui.core import jurisdiction
 from gonghui.core.audit import audit_record
 from gonghui.core.errors import Conflict, DomainError, NotFound, PermissionDenied, ValidationFailed
+from gonghui.core.outbox import outbox_enqueue
 from gonghui.core.pii import id_number_index, phone_index
 from gonghui.core.sequences import sequence_reserve
 from gonghui.core.tasks import enqueue
@@ -133,7 +134,7 @@ def _person_notify(*, person: Person, message: str, params: dict[str, Any], link
         )
     from . import tasks
 
-    transaction.on_commit(lambda: enqueue(tasks.person_sms_send, person.pk, text))
+    outbox_enqueue(tasks.person_sms_send, person.pk, text)
 
 
 # --- applications ---------------------------------------------------------------------

@@ -19,9 +19,13 @@ replace a token in the shared cache; other processes compare that token at most 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import gzip
+import json
 import logging
 import math
+import os
 import threading
 import time
 import uuid
@@ -32,6 +36,7 @@ from typing import Any, NamedTuple
 import numpy as np
 from django.conf import settings
 from django.core.cache import cache
+from django.db import Error as DatabaseError
 from django.db import transaction
 from pykdtree.kdtree import KDTree
 
@@ -414,10 +419,76 @@ ROW_FIELDS = (
 
 
 def index_build(version: str = "") -> StationIndex:
-    """Read every active station from the database into a new index."""
+    """Read every active station from the database into a new index (and keep a snapshot of
+    what was read on disk, for a process that starts while the database is away)."""
     schedules: dict[Any, Compiled] = {}
-    values = Station.objects.public().values_list(*ROW_FIELDS).iterator(chunk_size=5000)
-    return StationIndex((row_from_values(v, schedules) for v in values), version=version)
+    read: list[tuple[Any, ...]] = []
+
+    def rows() -> Iterable[Row]:
+        for v in Station.objects.public().values_list(*ROW_FIELDS).iterator(chunk_size=5000):
+            read.append(v)
+            yield row_from_values(v, schedules)
+
+    index = StationIndex(rows(), version=version)
+    snapshot_write(read, version)
+    return index
+
+
+# --- the snapshot: the nearby search of a new process when the database is away ----------------
+#
+# Each build writes what it read to STATIONS_INDEX_SNAPSHOT (gzip'd JSON, written to a temporary
+# file and renamed, so a reader never sees half of one). A process whose first build fails on
+# the database (down, stalled, refused by the stall guard) answers from the snapshot instead of
+# failing every search, and rebuilds from the database in the background once it answers.
+# The snapshot holds only what the public search shows (no personal data).
+
+SNAPSHOT_PREFIX = "snapshot:"
+
+
+def _snapshot_path() -> str:
+    return str(getattr(settings, "STATIONS_INDEX_SNAPSHOT", "") or "")
+
+
+def snapshot_write(values: list[tuple[Any, ...]], version: str) -> None:
+    path = _snapshot_path()
+    if not path:
+        return
+
+    def write() -> None:
+        tmp = f"{path}.{os.getpid()}.{threading.get_ident()}.tmp"
+        try:
+            os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+            with gzip.open(tmp, "wt", encoding="utf-8", compresslevel=3) as out:
+                json.dump({"version": version, "fields": list(ROW_FIELDS), "rows": values}, out, ensure_ascii=False)
+            os.replace(tmp, path)
+        except OSError as exc:
+            logger.warning("stations index snapshot not written to %s: %s", path, exc)
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+
+    if getattr(settings, "TASK_RUNNER_FALLBACK", "thread") == "sync":
+        write()
+    else:
+        threading.Thread(target=write, name="stations-index-snapshot", daemon=True).start()
+
+
+def snapshot_load() -> StationIndex | None:
+    """The index as the last build anywhere on this machine read it, or None."""
+    path = _snapshot_path()
+    if not path or not os.path.exists(path):
+        return None
+    try:
+        with gzip.open(path, "rt", encoding="utf-8") as src:
+            data = json.load(src)
+        if data.get("fields") != list(ROW_FIELDS):
+            return None  # written by another version of the code
+        schedules: dict[Any, Compiled] = {}
+        rows = (row_from_values(tuple(v), schedules) for v in data["rows"])
+        # Never equal to a shared token: the next check rebuilds from the database.
+        return StationIndex(rows, version=SNAPSHOT_PREFIX + str(data.get("version", "")))
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        logger.warning("stations index snapshot %s unreadable: %s", path, exc)
+        return None
 
 
 class _Holder:
@@ -478,7 +549,15 @@ def index_get() -> StationIndex:
         token = _shared_token()
         if holder.index is None or holder.stale or holder.index.version != token:
             holder.stale = False
-            holder.index = index_build(version=token)
+            try:
+                holder.index = index_build(version=token)
+            except DatabaseError:
+                snapshot = snapshot_load() if holder.index is None else None
+                if snapshot is None:
+                    holder.stale = True
+                    raise
+                logger.error("database unavailable: the nearby search answers from the snapshot of its index")
+                holder.index = snapshot
         holder.checked = now
         return holder.index
     finally:

@@ -1,0 +1,1 @@
+"""PostgreSQL with the stall guard (see `gonghui.core.stallguard`)."""
