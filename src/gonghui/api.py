@@ -28,9 +28,9 @@ from gonghui.accounts.api import router as accounts_router
 from gonghui.assistance.api import router as assistance_router
 from gonghui.campaigns.api import router as campaigns_router
 from gonghui.cases.api import router as cases_router
-from gonghui.jobs.api import router as jobs_router
 from gonghui.core.errors import DomainError, problem_response
 from gonghui.core.views import unavailable_response
+from gonghui.jobs.api import router as jobs_router
 from gonghui.members.api import cards_router
 from gonghui.members.api import router as members_router
 from gonghui.members.api_roster import router as roster_router
