@@ -180,21 +180,28 @@ def score_posting(*, seeker: Seeker, posting: Posting, on: dt.date | None = None
 
 
 def _candidates(seeker: Seeker, on: dt.date, exclude: set[int]) -> list[_Candidate]:
+    from django.db import connection
+
     live = Posting.objects.live(on)
     codes = [seeker.region_id, *seeker.places]
     cities = sorted({region_parents(c)[1] for c in codes})
     provinces = sorted({region_parents(c)[2] for c in codes})
     trades = list(seeker.trades)
-    seen: dict[int, _Candidate] = {}
     queries = [
         live.filter(trade__in=trades, city_code__in=cities),
         live.filter(trade__in=trades, province_code__in=provinces),
         live.filter(city_code__in=cities),
     ]
-    for qs in queries:
-        for row in qs.order_by("-published_at").values_list(*_CANDIDATE_FIELDS)[:CANDIDATES_PER_QUERY]:
-            if row[0] not in exclude:
-                seen.setdefault(row[0], _Candidate(*row))
+    sliced = [qs.order_by("-published_at").values_list(*_CANDIDATE_FIELDS)[:CANDIDATES_PER_QUERY] for qs in queries]
+    if connection.features.supports_slicing_ordering_in_compound:
+        # One round trip (PostgreSQL): the three bounded index reads as UNION ALL.
+        rows: list[Any] = list(sliced[0].union(*sliced[1:], all=True))
+    else:
+        rows = [row for qs in sliced for row in qs]
+    seen: dict[int, _Candidate] = {}
+    for row in rows:
+        if row[0] not in exclude:
+            seen.setdefault(row[0], _Candidate(*row))
     return list(seen.values())
 
 
