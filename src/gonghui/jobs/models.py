@@ -262,6 +262,10 @@ class Seeker(models.Model):
         return mask_name(self.name)
 
     @property
+    def trade_labels(self) -> str:
+        return "、".join(str(Trade(t).label) for t in self.trades if t in Trade.values)
+
+    @property
     def phone_masked(self) -> str:
         return mask_phone(self.phone)
 
