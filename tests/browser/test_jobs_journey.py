@@ -10,9 +10,10 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
+from gonghui.jobs import services
 from gonghui.jobs.models import JobApplication, Placement, Posting
 from tests.browser_support import browser_login
-from tests.factories import Tree, make_worker_user
+from tests.factories import Tree, make_staff, make_worker_user
 from tests.jobs.helpers import make_recruiter
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -22,6 +23,9 @@ def test_employer_posts_worker_applies_employer_hires_staff_counts(
     browser_page: Any, browser_page_factory: Any, live_site: str
 ) -> None:
     tree = Tree()
+    # Transactional tests empty every table, the seeded standards too: the province keeps its own.
+    services.minimum_wage_set(actor=make_staff(union=tree.province), region_code="440300",
+                              effective_from=dt.date(2025, 3, 1), monthly=2520_00)
     recruiter = make_recruiter(tree)
     worker = make_worker_user(name="张秀英")
 
