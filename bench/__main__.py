@@ -1,7 +1,8 @@
 """Run benchmarks: `python -m bench` (all, default sizes) or `python -m bench roster --rows N`.
 
 `python -m bench faults` (the fault bench), `python -m bench stats` (statistics at national
-scale) and `python -m bench assistance` (the fund ledger and a payment batch) need PostgreSQL: they run in the full run only when BENCH_DATABASE_URL names a
+scale), `python -m bench assistance` (the fund ledger and a payment batch) and `python -m bench jobs` (job search and
+recommendations) need PostgreSQL: they run in the full run only when BENCH_DATABASE_URL names a
 PostgreSQL server (run alone, `stats` uses postgres://postgres@127.0.0.1:5432/gonghui).
 """
 
@@ -10,7 +11,7 @@ from __future__ import annotations
 import os
 import sys
 
-BENCHMARKS = ("roster", "cases", "stations", "bargaining", "skills", "mutualaid", "stats", "assistance", "faults")
+BENCHMARKS = ("roster", "cases", "stations", "bargaining", "skills", "mutualaid", "stats", "assistance", "jobs", "faults")
 
 
 def main(argv: list[str]) -> int:
@@ -26,6 +27,7 @@ def main(argv: list[str]) -> int:
             names.remove("faults")
             names.remove("stats")
             names.remove("assistance")
+            names.remove("jobs")
     for name in names:
         module = __import__(f"bench.{name}", fromlist=["main"])
         code = module.main(rest)

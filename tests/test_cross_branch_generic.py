@@ -81,6 +81,16 @@ from gonghui.cases.models import (
     Supervision,
     SupervisionLetter,
 )
+from gonghui.jobs import services as job_services
+from gonghui.jobs.models import (
+    EmployerAccount,
+    EmploymentService,
+    JobApplication,
+    JobFair,
+    Placement,
+    Posting,
+    Seeker,
+)
 from gonghui.members.models import (
     EmploymentForm,
     ImportJob,
@@ -123,6 +133,7 @@ from tests.bargaining.helpers import make_contract, make_hazard, make_inspection
 from tests.campaigns.helpers import campaign_winner_for, make_campaign
 from tests.cases.helpers import PNG, app_case, png
 from tests.factories import Tree, make_id_number, make_member, make_staff, make_worker_user
+from tests.jobs.helpers import make_posting, make_recruiter, make_seeker
 from tests.members.helpers import make_transfer
 from tests.mutualaid.helpers import claim_for, covered_worker
 from tests.roster.helpers import csv_bytes, row, upload
@@ -348,6 +359,22 @@ FACTORIES: dict[type[models.Model], Callable[[World], Any]] = {
         user=make_member(union=w.tree.grassroots_a, user=w.worker).person.user, title="焊枪加装防护罩",
         problem="飞溅烫伤", suggestion="加装防护罩", expected_benefit="减少工伤",
     ),
+    Posting: lambda w: make_posting(w.tree),
+    # The worker's own profile, so the worker's /me/ operations have an owner.
+    Seeker: lambda w: make_seeker(user=w.worker),
+    JobApplication: lambda w: job_services.application_create(user=w.get(Seeker).user, posting=w.get(Posting)),
+    Placement: lambda w: job_services.placement_create(
+        actor=w.tree.staff_a, seeker=w.get(Seeker), employer=w.tree.grassroots_a.employer, union=w.tree.grassroots_a,
+        started_on=job_services.today(),
+    ),
+    EmploymentService: lambda w: job_services.service_record(
+        actor=w.tree.staff_a, seeker=w.get(Seeker), kind="consultation", given_on=job_services.today(),
+    ),
+    EmployerAccount: lambda w: make_recruiter(w.tree).employer_accounts.get(),
+    JobFair: lambda w: job_services.fair_create(
+        actor=w.tree.staff_a, union=w.tree.grassroots_a, name="春风行动", kind="onsite",
+        starts_on=job_services.today(), ends_on=job_services.today(),
+    ),
 }
 
 # Rows that belong to a union but are no branch object of their own, and why.
@@ -377,6 +404,8 @@ NOT_BRANCH_OBJECTS: dict[str, str] = {
     "campaigns.Prize": "a campaign's configuration: read only through its campaign",
     "campaigns.Participant": "one worker's own entry in a campaign, never addressed by id",
     "campaigns.TaskCompletion": "one worker's own record, never addressed by id",
+    "jobs.FairBooth": "a job fair's booth: read only through its fair",
+    "jobs.FairRegistration": "a seeker's registration for a fair: read through the fair (check-in by its code)",
     "campaigns.FuCard": "one worker's own card book, read by the worker through the campaign",
     "skills.Question": "a course's question bank: read only through its course and the attempts that drew it",
     "skills.LessonDone": "one worker's progress row: read only through their enrolment",
@@ -406,6 +435,8 @@ PUBLIC_OPERATIONS: dict[str, str] = {
     "campaign_draw_public": "a draw's record is published for anyone to verify",
     "course_detail": "a published course is open to everyone (the catalogue is public)",
     "course_enrol": "any worker enrols in any published course",
+    "posting_detail": "a published job posting is public (the job search is open to everyone)",
+    "posting_apply": "any worker applies to any published posting",
     "grant_object": "anyone signed in may object to a grant on public notice (the notice board is public)",
     "activity_vouchers": "the worker's own vouchers in any published service activity",
     "activity_voucher_take": "any eligible worker takes a voucher in any published service activity",

@@ -31,6 +31,7 @@ from gonghui.campaigns.api import router as campaigns_router
 from gonghui.cases.api import router as cases_router
 from gonghui.core.errors import DomainError, problem_response
 from gonghui.core.views import unavailable_response
+from gonghui.jobs.api import router as jobs_router
 from gonghui.members.api import cards_router
 from gonghui.members.api import router as members_router
 from gonghui.members.api_roster import router as roster_router
@@ -156,3 +157,4 @@ api.add_router("/campaigns", campaigns_router, tags=["健身活动"])
 api.add_router("/mutualaid", mutualaid_router, tags=["医疗互助保障"])
 api.add_router("/bargaining", bargaining_router, tags=["集体协商与安全监督"])
 api.add_router("/skills", skills_router, tags=["建功立业"])
+api.add_router("/jobs", jobs_router, tags=["就业帮扶"])

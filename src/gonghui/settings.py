@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "gonghui.mutualaid",
     "gonghui.bargaining",
     "gonghui.skills",
+    "gonghui.jobs",
     "gonghui.notices",
     "gonghui.stats",
     "gonghui.web",
@@ -246,6 +247,8 @@ CELERY_BEAT_SCHEDULE = {
     "campaigns-draws-run-due": {"task": "campaigns.draws_run_due", "schedule": 300.0},
     "campaigns-winners-expire": {"task": "campaigns.winners_expire", "schedule": 3600.0},
     "skills-proposals-deadlines": {"task": "skills.proposals_deadlines", "schedule": 24 * 3600.0},
+    "jobs-postings-expire": {"task": "jobs.postings_expire", "schedule": 3600.0},
+    "jobs-placements-remind": {"task": "jobs.placements_remind_due", "schedule": 24 * 3600.0},
 }
 # 技能云 lesson uploads (skills/services.py) and the hosts an external video link may point at.
 SKILLS_VIDEO_MAX_MB = int(env("SKILLS_VIDEO_MAX_MB", "200"))

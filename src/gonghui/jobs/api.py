@@ -1,0 +1,125 @@
+"""Jobs API: the public search and a posting, a worker's recommendations, applying and
+applications; for partners (platform companies, public employment services, with an API
+token of a staff account) posting jobs and reading their postings and placements."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Router, Status
+from pydantic import Field
+
+from gonghui.accounts.auth import session_or_token
+from gonghui.core.errors import NotFound, ValidationFailed
+from gonghui.core.paging import Limit200, Offset
+
+from . import selectors, services
+from .models import JobApplication, Placement, Posting
+from .schemas import ApplicationOut, PlacementOut, PostingIn, PostingOut, SuggestionOut
+from .services import ABSURD_MONTHLY as ABSURD
+
+router = Router()
+PayFloor = Annotated[int, Field(ge=0, le=ABSURD, description="月薪下限（分）")]
+
+
+def _posting_out(p: Posting) -> dict[str, Any]:
+    return {"id": p.pk, "title": p.title, "employer": p.employer.name, "trade": p.trade, "region_code": p.region_id,
+            "region": p.region.name, "pay_min": p.pay_min, "pay_max": p.pay_max, "pay_unit": p.pay_unit,
+            "hours": p.hours, "contract": p.contract, "requirements": p.requirements, "skills": p.skills,
+            "openings": p.openings, "closes_on": p.closes_on, "status": p.status, "status_label": p.get_status_display(),
+            "flags": p.flags, "published_at": p.published_at}
+
+
+def _application_out(a: JobApplication) -> dict[str, Any]:
+    return {"id": a.pk, "posting_id": a.posting_id, "title": a.posting.title, "employer": a.posting.employer.name,
+            "stage": a.stage, "stage_label": a.get_stage_display(), "created_at": a.created_at,
+            "stage_changed_at": a.stage_changed_at}
+
+
+def _placement_out(p: Placement) -> dict[str, Any]:
+    return {"id": p.pk, "employer": p.employer.name, "employer_uscc": p.employer.uscc,
+            "posting_id": p.application.posting_id if p.application else None, "started_on": p.started_on,
+            "due_3m": p.due_3m, "due_6m": p.due_6m, "status_3m": p.status_3m, "status_6m": p.status_6m}
+
+
+@router.get("/postings", response=list[PostingOut], auth=None, summary="搜索招聘中的岗位",
+            description="q：关键词（中文或拼音首字母，匹配岗位名称任意位置）；place：区划代码（省/市/区县）；"
+                        "trade：工种；pay_min：月薪下限（分）。按发布时间从新到旧。")
+def posting_search(request: HttpRequest, q: str = "", place: str = "", trade: str = "", pay_min: PayFloor = 0,
+                   limit: Limit200 = 20, offset: Offset = 0) -> list[dict[str, Any]]:
+    return [_posting_out(p) for p in selectors.posting_search(q=q[:20], place=place[:6], trade=trade[:16],
+                                                               pay_min=max(0, pay_min), limit=limit, offset=offset)]
+
+
+@router.get("/postings/{int:posting_id}", response=PostingOut, auth=None, summary="岗位详情")
+def posting_detail(request: HttpRequest, posting_id: int) -> dict[str, Any]:
+    return _posting_out(selectors.posting_get_public(posting_id=posting_id))
+
+
+@router.post("/postings", response={201: PostingOut}, auth=session_or_token, summary="合作方发布岗位",
+             description="以工作人员账号的接口令牌调用；union_id 为该账号有权管理的工会，单位须在其服务范围内。"
+                         "发布前核对最低工资与歧视性要求：被拒绝时返回 422 问题文档（code 为 below_minimum_wage、"
+                         "discriminatory、pay_min_over_max、closes_in_past、pay_absurd 等）；需人工审核时状态为 review。")
+def posting_create(request: HttpRequest, payload: PostingIn) -> Status:
+    employer = selectors.employer_choices_for_user(user=request.user).filter(uscc=payload.employer_uscc.upper()).first()
+    if employer is None:
+        raise ValidationFailed(_("未找到该统一社会信用代码的单位，或不在您的服务范围内。"), code="employer_unknown",
+                               field="employer_uscc")
+    union = selectors.union_choices_for_user(user=request.user).filter(pk=payload.union_id).first()
+    region = selectors.region_get(code=payload.region_code)
+    if union is None:
+        raise NotFound()
+    posting = services.posting_create(
+        actor=request.user, employer=employer, union=union, title=payload.title, trade=payload.trade, region=region,
+        address=payload.address, pay_min=payload.pay_min, pay_max=payload.pay_max, pay_unit=payload.pay_unit,
+        hours=payload.hours, contract=payload.contract, requirements=payload.requirements, skills=payload.skills,
+        openings=payload.openings, closes_on=payload.closes_on,
+    )
+    return Status(201, _posting_out(posting))
+
+
+@router.get("/manage/postings", response=list[PostingOut], auth=session_or_token, summary="本工会的岗位（含审核状态）")
+def posting_list_managed(request: HttpRequest, status: str = "", limit: Limit200 = 50,
+                          offset: Offset = 0) -> list[dict[str, Any]]:
+    qs = selectors.posting_list_for_user(user=request.user, status=status[:10])
+    return [_posting_out(p) for p in qs[offset:offset + limit]]
+
+
+@router.get("/manage/postings/{int:posting_id}", response=PostingOut, auth=session_or_token, summary="本工会的岗位详情")
+def posting_managed(request: HttpRequest, posting_id: int) -> dict[str, Any]:
+    return _posting_out(selectors.posting_get_for_user(user=request.user, posting_id=posting_id))
+
+
+@router.get("/placements", response=list[PlacementOut], auth=session_or_token, summary="就业安置与回访状态")
+def placement_list(request: HttpRequest, limit: Limit200 = 50, offset: Offset = 0) -> list[dict[str, Any]]:
+    qs = selectors.placement_list_for_user(user=request.user).select_related("application")
+    return [_placement_out(p) for p in qs[offset:offset + limit]]
+
+
+@router.get("/placements/{int:placement_id}", response=PlacementOut, auth=session_or_token, summary="一条就业安置")
+def placement_detail(request: HttpRequest, placement_id: int) -> dict[str, Any]:
+    return _placement_out(selectors.placement_get_for_user(user=request.user, placement_id=placement_id))
+
+
+@router.get("/me/recommendations", response=list[SuggestionOut], auth=session_or_token, summary="为我推荐的岗位",
+            description="按推荐分排序（满分100：工种35、技能20、距离20、工资15、新鲜度10），附推荐理由。")
+def my_recommendations(request: HttpRequest) -> list[dict[str, Any]]:
+    seeker = selectors.seeker_of(user=request.user)
+    if seeker is None:
+        raise ValidationFailed(_("请先填写求职登记。"), code="profile_required")
+    return [{"posting": _posting_out(s.posting), "score": s.score, "reasons": s.reasons,
+             "parts": {k: round(v, 2) for k, v in s.parts.items()}} for s in selectors.recommendations(seeker=seeker)]
+
+
+@router.post("/postings/{int:posting_id}/apply", response={201: ApplicationOut}, auth=session_or_token,
+             summary="一键投递")
+def posting_apply(request: HttpRequest, posting_id: int) -> Status:
+    posting = selectors.posting_get_public(posting_id=posting_id)
+    return Status(201, _application_out(services.application_create(user=request.user, posting=posting)))
+
+
+@router.get("/me/applications", response=list[ApplicationOut], auth=session_or_token, summary="我的求职进度")
+def my_applications(request: HttpRequest) -> list[dict[str, Any]]:
+    return [_application_out(a) for a in selectors.applications_of(user=request.user)[:100]]

@@ -1,0 +1,85 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from ninja import Schema
+from pydantic import Field
+
+
+class PostingIn(Schema):
+    """A partner's posting. Pay in fen (整数分); `pay_unit` month or hour."""
+
+    employer_uscc: str = Field(min_length=18, max_length=18)
+    union_id: int
+    title: str = Field(min_length=1, max_length=40)
+    trade: str = Field(max_length=16)
+    region_code: str = Field(min_length=6, max_length=6)
+    address: str = Field(default="", max_length=120)
+    pay_min: int = Field(ge=1, le=1_000_000_000)
+    pay_max: int = Field(ge=1, le=1_000_000_000)
+    pay_unit: str = Field(default="month", max_length=6)
+    hours: str = Field(min_length=1, max_length=60)
+    contract: str = Field(default="labour", max_length=12)
+    requirements: str = Field(default="", max_length=1000)
+    skills: list[str] = Field(default_factory=list, max_length=10)
+    openings: int = Field(ge=1, le=10_000)
+    closes_on: dt.date
+
+
+class FlagOut(Schema):
+    rule: str
+    severity: str
+    text: str
+    explanation: str
+
+
+class PostingOut(Schema):
+    id: int
+    title: str
+    employer: str
+    trade: str
+    region_code: str
+    region: str
+    pay_min: int
+    pay_max: int
+    pay_unit: str
+    hours: str
+    contract: str
+    requirements: str
+    skills: list[str]
+    openings: int
+    closes_on: dt.date
+    status: str
+    status_label: str
+    flags: list[FlagOut]
+    published_at: dt.datetime | None = None
+
+
+class SuggestionOut(Schema):
+    posting: PostingOut
+    score: int
+    reasons: list[str]
+    parts: dict[str, float]
+
+
+class ApplicationOut(Schema):
+    id: int
+    posting_id: int
+    title: str
+    employer: str
+    stage: str
+    stage_label: str
+    created_at: dt.datetime
+    stage_changed_at: dt.datetime
+
+
+class PlacementOut(Schema):
+    id: int
+    employer: str
+    employer_uscc: str
+    posting_id: int | None = None
+    started_on: dt.date
+    due_3m: dt.date
+    due_6m: dt.date
+    status_3m: str
+    status_6m: str

@@ -1,0 +1,455 @@
+"""Reads of the jobs module, shared by pages and the API.
+
+Staff reads start from `<Model>.objects.visible_to(user)`; recruiters see their employer's
+postings and applicants only; workers see published postings and their own profile and
+applications.
+
+Recommendation score (0–100), stated to the worker with the reasons:
+
+| part | points |
+|---|---|
+| trade: the posting's trade is one the seeker wants | 35 |
+| skills: share of the posting's required skills/certificates the seeker has (none required: full) | 20 |
+| distance: same county 20, same city 14, same province 6 (region codes, nearest of home and wanted places) | 20 |
+| pay: top of the range reaches the pay wanted (else in proportion); no wish: 10 | 15 |
+| freshness: published today 10, falling to 0 at 30 days | 10 |
+
+Candidates are the freshest live postings of the seeker's trades in their cities, then in
+their provinces, then any trade in their cities (bounded, indexed reads); the score orders them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gonghui.core.jurisdiction import get_or_404
+
+from .models import (
+    EmployerAccount,
+    EmploymentService,
+    FairBooth,
+    FairRegistration,
+    JobApplication,
+    JobFair,
+    MinimumWage,
+    Placement,
+    Posting,
+    Seeker,
+    Trade,
+    region_parents,
+)
+from .services import today
+
+CANDIDATES_PER_QUERY = 100
+FRESH_DAYS = 30
+
+
+def _uid(user: Any) -> int:
+    return int(user.pk) if getattr(user, "is_authenticated", False) else 0
+
+
+# --- public postings ------------------------------------------------------------------------
+
+
+def posting_list_live() -> QuerySet[Posting]:
+    return Posting.objects.live(today()).select_related("employer", "region")
+
+
+def posting_get_public(*, posting_id: int) -> Posting:
+    """A published posting (or one the viewer applied to, whatever its state now)."""
+    return get_or_404(Posting.objects.filter(status__in=[Posting.Status.PUBLISHED, Posting.Status.FILLED,
+                                                           Posting.Status.CLOSED, Posting.Status.EXPIRED])
+                      .select_related("employer", "region", "union"), pk=posting_id)
+
+
+def posting_search(*, q: str = "", place: str = "", trade: str = "", pay_min: int = 0, limit: int = 20,
+                   offset: int = 0) -> list[Posting]:
+    """Live postings matching a keyword (Chinese, or pinyin initials / full pinyin anywhere in
+    the title: "bg" and "baoan" find 保安), a place (region code: a county, a city or a
+    province), a trade and a monthly pay floor; freshest first."""
+    qs = posting_list_live()
+    q = q.strip().lower()[:20]
+    if q:
+        qs = qs.filter(search_text__contains=q)
+    place = place.strip()
+    if place:
+        if place.endswith("0000"):
+            qs = qs.filter(province_code=place)
+        elif place.endswith("00"):
+            qs = qs.filter(city_code=place)
+        else:
+            qs = qs.filter(region_id=place)
+    if trade:
+        qs = qs.filter(trade=trade)
+    if pay_min > 0:
+        qs = qs.filter(pay_unit="month", pay_max__gte=pay_min)
+    return list(qs.order_by("-published_at")[offset:offset + limit])
+
+
+# --- recommendations --------------------------------------------------------------------------
+
+
+@dataclass
+class Suggestion:
+    posting: Posting
+    score: int
+    reasons: list[str] = field(default_factory=list)
+    parts: dict[str, float] = field(default_factory=dict)
+
+
+def _distance_points(posting_region: str, seeker_codes: list[str]) -> tuple[float, int]:
+    """Points for the nearest of the seeker's places, and which reason (0 none, 1 same place,
+    2 same city, 3 same province)."""
+    best, why = 0.0, 0
+    county, city, province = region_parents(posting_region)
+    for code in seeker_codes:
+        whole_city = code.endswith("00") and not code.endswith("0000")
+        if code == county or (whole_city and code == city):
+            points, reason = 20.0, 1
+        elif region_parents(code)[1] == city:
+            points, reason = 14.0, 2
+        elif region_parents(code)[2] == province:
+            points, reason = 6.0, 3
+        else:
+            continue
+        if points > best:
+            best, why = points, reason
+    return best, why
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    """The columns the score needs, read without building model instances."""
+
+    pk: int
+    trade: str
+    skills: list[str]
+    region_id: str
+    pay_max: int
+    pay_unit: str
+    published_at: dt.datetime | None
+
+
+_CANDIDATE_FIELDS = ("pk", "trade", "skills", "region_id", "pay_max", "pay_unit", "published_at")
+
+
+def _parts(seeker: Seeker, c: _Candidate, on: dt.date, have: set[str]) -> tuple[dict[str, float], list[str], int, int]:
+    parts: dict[str, float] = {"trade": 35.0 if c.trade in seeker.trades else 0.0}
+    matched = [s for s in c.skills if s.lower() in have]
+    parts["skills"] = 20.0 * len(matched) / len(c.skills) if c.skills else 20.0
+    parts["distance"], where = _distance_points(c.region_id, [seeker.region_id, *seeker.places])
+    if seeker.pay_wanted and c.pay_unit == "month":
+        parts["pay"] = 15.0 * min(1.0, c.pay_max / seeker.pay_wanted)
+    else:
+        parts["pay"] = 10.0
+    published = timezone.localdate(c.published_at) if c.published_at else on
+    age = max(0, (on - published).days)
+    parts["fresh"] = 10.0 * max(0.0, 1 - age / FRESH_DAYS)
+    return parts, matched, where, age
+
+
+def _reasons(seeker: Seeker, posting: Posting, matched: list[str], where: int, age: int) -> list[str]:
+    reasons: list[str] = []
+    if posting.trade in seeker.trades:
+        reasons.append(_("工种“%(t)s”是您想做的") % {"t": Trade(posting.trade).label})
+    if matched:
+        reasons.append(_("要求的技能您具备：%(s)s") % {"s": "、".join(matched)})
+    if where:
+        reasons.append({1: _("就在您选的地方"), 2: _("在您所在的城市"), 3: _("在您所在的省份")}[where])
+    if seeker.pay_wanted and posting.pay_unit == "month" and posting.pay_max >= seeker.pay_wanted:
+        reasons.append(_("工资 %(pay)s，达到您期望的 %(want)s 元") % {
+            "pay": posting.pay_text, "want": f"{seeker.pay_wanted / 100:g}"})
+    if age <= 3:
+        reasons.append(_("新发布") if age == 0 else _("%(n)d 天前发布") % {"n": age})
+    return reasons
+
+
+def score_posting(*, seeker: Seeker, posting: Posting, on: dt.date | None = None) -> Suggestion:
+    """The stated score of one posting for one seeker, with the reasons in plain words."""
+    on = on or today()
+    candidate = _Candidate(*(getattr(posting, f) for f in _CANDIDATE_FIELDS))
+    parts, matched, where, age = _parts(seeker, candidate, on, {s.lower() for s in seeker.skills})
+    return Suggestion(posting=posting, score=round(sum(parts.values())), parts=parts,
+                      reasons=_reasons(seeker, posting, matched, where, age))
+
+
+def _candidates(seeker: Seeker, on: dt.date, exclude: set[int]) -> list[_Candidate]:
+    from django.db import connection
+
+    live = Posting.objects.live(on)
+    codes = [seeker.region_id, *seeker.places]
+    cities = sorted({region_parents(c)[1] for c in codes})
+    provinces = sorted({region_parents(c)[2] for c in codes})
+    trades = list(seeker.trades)
+    queries = [
+        live.filter(trade__in=trades, city_code__in=cities),
+        live.filter(trade__in=trades, province_code__in=provinces),
+        live.filter(city_code__in=cities),
+    ]
+    sliced = [qs.order_by("-published_at").values_list(*_CANDIDATE_FIELDS)[:CANDIDATES_PER_QUERY] for qs in queries]
+    if connection.features.supports_slicing_ordering_in_compound:
+        # One round trip (PostgreSQL): the three bounded index reads as UNION ALL.
+        rows: list[Any] = list(sliced[0].union(*sliced[1:], all=True))
+    else:
+        rows = [row for qs in sliced for row in qs]
+    seen: dict[int, _Candidate] = {}
+    for row in rows:
+        if row[0] not in exclude:
+            seen.setdefault(row[0], _Candidate(*row))
+    return list(seen.values())
+
+
+def recommendations(*, seeker: Seeker, limit: int = 20, on: dt.date | None = None) -> list[Suggestion]:
+    """The seeker's top postings by the stated score (ties: fresher first), applied-to left out.
+
+    The candidates are read as plain columns and scored; only the chosen few are loaded as
+    postings (with employer and place) and given their reasons."""
+    on = on or today()
+    applied = set(JobApplication.objects.filter(seeker=seeker).values_list("posting_id", flat=True))
+    have = {s.lower() for s in seeker.skills}
+    scored = []
+    for c in _candidates(seeker, on, applied):
+        parts, matched, where, age = _parts(seeker, c, on, have)
+        scored.append((round(sum(parts.values())), c.published_at.timestamp() if c.published_at else 0.0, c.pk,
+                       parts, matched, where, age))
+    scored.sort(key=lambda row: (-row[0], -row[1], -row[2]))
+    top = scored[:limit]
+    postings = Posting.objects.select_related("employer", "region").in_bulk([row[2] for row in top])
+    return [Suggestion(posting=postings[pk], score=score, parts=parts,
+                       reasons=_reasons(seeker, postings[pk], matched, where, age))
+            for score, _ts, pk, parts, matched, where, age in top if pk in postings]
+
+
+# --- the worker's own -----------------------------------------------------------------------
+
+
+def seeker_of(*, user: Any) -> Seeker | None:
+    return Seeker.objects.filter(user_id=_uid(user)).select_related("region").first()
+
+
+def applications_of(*, user: Any) -> QuerySet[JobApplication]:
+    return JobApplication.objects.filter(seeker__user_id=_uid(user)).select_related("posting__employer") \
+        .order_by("-created_at")
+
+
+def application_get_own(*, user: Any, job_application_id: int) -> JobApplication:
+    return get_or_404(applications_of(user=user), pk=job_application_id)
+
+
+# --- recruiters (employer accounts) -----------------------------------------------------------
+
+
+def employer_accounts_of(*, user: Any) -> QuerySet[EmployerAccount]:
+    return EmployerAccount.objects.active().filter(user_id=_uid(user)).select_related("employer", "union")
+
+
+def recruiter_employers(*, user: Any) -> QuerySet[Any]:
+    from gonghui.orgs.models import Employer
+
+    return Employer.objects.filter(pk__in=employer_accounts_of(user=user).values("employer_id")).order_by("name")
+
+
+def recruiter_postings(*, user: Any) -> QuerySet[Posting]:
+    employers = employer_accounts_of(user=user).values("employer_id")
+    return Posting.objects.filter(employer_id__in=employers).select_related("employer", "region") \
+        .annotate(n_applications=Count("applications")).order_by("-created_at")
+
+
+def recruiter_posting_get(*, user: Any, posting_id: int) -> Posting:
+    return get_or_404(recruiter_postings(user=user), pk=posting_id)
+
+
+def recruiter_applications(*, user: Any, posting: Posting) -> QuerySet[JobApplication]:
+    """Applicants to one of the recruiter's own postings — never another employer's."""
+    employers = employer_accounts_of(user=user).values("employer_id")
+    return JobApplication.objects.filter(posting=posting, posting__employer_id__in=employers) \
+        .select_related("seeker", "seeker__region").order_by("-created_at")
+
+
+def recruiter_application_get(*, user: Any, job_application_id: int) -> JobApplication:
+    employers = employer_accounts_of(user=user).values("employer_id")
+    return get_or_404(JobApplication.objects.filter(posting__employer_id__in=employers)
+                      .select_related("posting__employer", "posting__union", "seeker"), pk=job_application_id)
+
+
+def with_moves(applications: Any) -> list[JobApplication]:
+    """Each application with the stages it may move to next (the buttons), in stage order."""
+    rows = list(applications)
+    order = list(JobApplication.Stage.values)
+    for a in rows:
+        a.moves = [(s, JobApplication.Stage(s).label) for s in sorted(JobApplication.EDGES[a.stage], key=order.index)]  # type: ignore[attr-defined]
+    return rows
+
+
+# --- staff ------------------------------------------------------------------------------------
+
+
+def posting_list_for_user(*, user: Any, status: str = "") -> QuerySet[Posting]:
+    qs = Posting.objects.visible_to(user).select_related("employer", "union", "region") \
+        .annotate(n_applications=Count("applications"))
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("-created_at")
+
+
+def posting_get_for_user(*, user: Any, posting_id: int, action: str = "view") -> Posting:
+    return get_or_404(Posting.objects.visible_to(user, action).select_related("employer", "union", "region"),
+                      pk=posting_id)
+
+
+def applications_for_posting(*, posting: Posting) -> QuerySet[JobApplication]:
+    return JobApplication.objects.filter(posting=posting).select_related("seeker").order_by("-created_at")
+
+
+def application_get_for_user(*, user: Any, job_application_id: int, action: str = "view") -> JobApplication:
+    return get_or_404(JobApplication.objects.visible_to(user, action).select_related("posting__union", "posting__employer",
+                                                                                  "seeker"), pk=job_application_id)
+
+
+def seeker_list_for_user(*, user: Any, group: str = "") -> QuerySet[Seeker]:
+    qs = Seeker.objects.visible_to(user).select_related("union", "region")
+    if group:
+        qs = qs.filter(priority_group=group)
+    return qs.order_by("-created_at")
+
+
+def seeker_get_for_user(*, user: Any, seeker_id: int, action: str = "view") -> Seeker:
+    return get_or_404(Seeker.objects.visible_to(user, action).select_related("union", "region"), pk=seeker_id)
+
+
+def placement_list_for_user(*, user: Any, due_only: bool = False) -> QuerySet[Placement]:
+    qs = Placement.objects.visible_to(user).select_related("seeker", "employer", "union")
+    if due_only:
+        on = today()
+        qs = qs.filter(Q(due_3m__lte=on, status_3m="") | Q(due_6m__lte=on, status_6m=""))
+    return qs.order_by("-started_on", "-pk")
+
+
+def placement_get_for_user(*, user: Any, placement_id: int, action: str = "view") -> Placement:
+    return get_or_404(Placement.objects.visible_to(user, action).select_related("seeker", "employer", "union",
+                                                                                "application__posting"),
+                      pk=placement_id)
+
+
+def services_of(*, seeker: Seeker) -> QuerySet[EmploymentService]:
+    return EmploymentService.objects.filter(seeker=seeker).order_by("-given_on", "-pk")
+
+
+def employment_service_get_for_user(*, user: Any, employment_service_id: int) -> EmploymentService:
+    return get_or_404(EmploymentService.objects.visible_to(user).select_related("seeker"), pk=employment_service_id)
+
+
+def employer_account_list_for_user(*, user: Any) -> QuerySet[EmployerAccount]:
+    return EmployerAccount.objects.visible_to(user).select_related("employer", "union", "user").order_by("-created_at")
+
+
+def employer_account_get_for_user(*, user: Any, employer_account_id: int, action: str = "view") -> EmployerAccount:
+    return get_or_404(EmployerAccount.objects.visible_to(user, action).select_related("employer", "union"),
+                      pk=employer_account_id)
+
+
+def employer_choices_for_user(*, user: Any) -> QuerySet[Any]:
+    from gonghui.orgs.models import Employer
+
+    return Employer.objects.visible_to(user, "change").order_by("name")
+
+
+def union_choices_for_user(*, user: Any) -> QuerySet[Any]:
+    from gonghui.orgs.models import Union
+
+    return Union.objects.visible_to(user, "change").active().order_by("path")
+
+
+def region_get(*, code: str) -> Any:
+    from gonghui.core.errors import ValidationFailed
+    from gonghui.orgs.models import Region
+
+    region = Region.objects.filter(code=code, is_active=True).exclude(level=Region.Level.PROVINCE).first()
+    if region is None:
+        raise ValidationFailed(_("工作地点的区划代码无效（应为市或区县）。"), code="region_invalid", field="region_code")
+    return region
+
+
+def provinces() -> QuerySet[Any]:
+    from gonghui.orgs.selectors import region_list
+
+    return region_list(level="province")
+
+
+def minimum_wage_list() -> QuerySet[MinimumWage]:
+    return MinimumWage.objects.all().order_by("region_code", "-effective_from")
+
+
+def pending_review_count(user: Any) -> int:
+    return Posting.objects.visible_to(user, "approve").filter(status=Posting.Status.REVIEW).count()
+
+
+def branch_summary(*, user: Any) -> dict[str, int]:
+    """The counts on the console's 就业帮扶 page, from the records."""
+    placements = Placement.objects.visible_to(user)
+    return {
+        "postings_live": Posting.objects.visible_to(user).live(today()).count(),
+        "seekers": Seeker.objects.visible_to(user).count(),
+        "applications": JobApplication.objects.visible_to(user).count(),
+        "placements": placements.count(),
+        "retained_3m": placements.filter(status_3m="employed").count(),
+        "checked_3m": placements.exclude(status_3m="").count(),
+        "services": EmploymentService.objects.visible_to(user).count(),
+    }
+
+
+# --- job fairs --------------------------------------------------------------------------------
+
+
+def fair_list_public() -> QuerySet[JobFair]:
+    return JobFair.objects.filter(ends_on__gte=today()).select_related("union").order_by("starts_on", "pk")
+
+
+def fair_get_public(*, fair_id: int) -> JobFair:
+    return get_or_404(JobFair.objects.select_related("union"), pk=fair_id)
+
+
+def fair_booths(*, fair: JobFair) -> list[FairBooth]:
+    on = today()
+    booths = list(FairBooth.objects.filter(fair=fair).select_related("employer").prefetch_related("postings"))
+    for booth in booths:
+        booth.open_postings = [p for p in booth.postings.all() if p.status == Posting.Status.PUBLISHED  # type: ignore[attr-defined]
+                               and p.closes_on >= on]
+    return booths
+
+
+def fair_registration_of(*, user: Any, fair: JobFair) -> FairRegistration | None:
+    return FairRegistration.objects.filter(fair=fair, seeker__user_id=_uid(user)).first()
+
+
+def fair_checkin_qr_svg(*, token: str) -> str:
+    from gonghui.core.qr import qr_svg
+
+    return qr_svg(token, scale=8, border=4, dark="#000000", title=str(_("招聘会签到码")))
+
+
+def fair_list_for_user(*, user: Any) -> QuerySet[JobFair]:
+    return JobFair.objects.visible_to(user).select_related("union").order_by("-starts_on", "-pk")
+
+
+def fair_get_for_user(*, user: Any, job_fair_id: int, action: str = "view") -> JobFair:
+    return get_or_404(JobFair.objects.visible_to(user, action).select_related("union"), pk=job_fair_id)
+
+
+def fair_summary(*, fair: JobFair) -> dict[str, int]:
+    """The fair's results from its records: registrations, check-ins, applications made at it,
+    and how far they went."""
+    regs = FairRegistration.objects.filter(fair=fair).aggregate(
+        registered=Count("id"), checked_in=Count("id", filter=Q(checked_in_at__isnull=False)))
+    apps = JobApplication.objects.filter(fair=fair).aggregate(
+        applications=Count("id"),
+        interviews=Count("id", filter=Q(stage__in=["interview", "offer", "hired"])),
+        offers=Count("id", filter=Q(stage__in=["offer", "hired"])),
+        hired=Count("id", filter=Q(stage="hired")))
+    return {"booths": FairBooth.objects.filter(fair=fair).count(), **regs, **apps}
