@@ -282,3 +282,23 @@ def test_compiled_libraries_run_single_threaded_in_a_worker():
     env["OMP_NUM_THREADS"] = "3"
     result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)  # noqa: S603
     assert result.stdout.strip() == "3"
+
+
+def test_every_api_schema_class_name_is_unique_so_the_openapi_document_describes_each_body():
+    """django-ninja names OpenAPI components by class name: two `NoteIn` classes in two apps
+    leave one of them documented with the other's fields (partners then send the wrong body)."""
+    from collections import defaultdict
+
+    from ninja import Schema
+
+    import gonghui.api  # noqa: F401 (imports every app's schemas through its router)
+
+    def subclasses(cls: type) -> list[type]:
+        return [s for sub in cls.__subclasses__() for s in (sub, *subclasses(sub))]
+
+    modules: dict[str, set[str]] = defaultdict(set)
+    for schema in subclasses(Schema):
+        if schema.__module__.startswith("gonghui."):
+            modules[schema.__name__].add(schema.__module__)
+    clashes = {name: sorted(found) for name, found in modules.items() if len(found) > 1}
+    assert not clashes, f"rename one of each (e.g. with the module's word as prefix): {clashes}"

@@ -41,6 +41,7 @@ from .schemas import (
     GrantApplyIn,
     GrantApproveIn,
     GrantNoteIn,
+    GrantNoticeOut,
     GrantOnBehalfIn,
     GrantOut,
     GrantProgramIn,
@@ -58,7 +59,6 @@ from .schemas import (
     HardshipStandardOut,
     HardshipVerifyIn,
     LedgerTransactionOut,
-    NoticeOut,
     ObjectionIn,
     PaymentBatchIn,
     PaymentBatchOut,
@@ -628,7 +628,7 @@ def grant_reject(request: HttpRequest, grant_id: int, payload: HardshipReasonIn)
     return grant_out(grants.grant_reject(grant=grant, by=_user(request), reason=payload.reason))
 
 
-@router.get("/notices", response=list[NoticeOut], auth=None, summary="救助公示（公开，姓名脱敏）")
+@router.get("/notices", response=list[GrantNoticeOut], auth=None, summary="救助公示（公开，姓名脱敏）")
 def grant_notice_list(request: HttpRequest, limit: Limit200 = 100, offset: Offset = 0) -> list[dict[str, Any]]:
     found = selectors.grant_notices_public(today=timezone.localdate())[offset: offset + limit]
     return [{"id": g.pk, "name_masked": g.name_masked, "kind_label": g.program.get_kind_display(),

@@ -399,7 +399,7 @@ class GrantApproveIn(Schema):
     decided_on: dt.date
 
 
-class NoticeOut(Schema):
+class GrantNoticeOut(Schema):
     id: int
     name_masked: str
     kind_label: str

@@ -26,6 +26,7 @@ from .schemas import (
     AnswerIn,
     CaseRefOut,
     ContractIn,
+    ContractObjectionIn,
     ContractOut,
     EscalateIn,
     FileIn,
@@ -34,11 +35,10 @@ from .schemas import (
     InspectionIn,
     InspectionOut,
     MyContractOut,
-    ObjectionIn,
     OfferIn,
     OfferOut,
+    OfferReceiptIn,
     PayRowOut,
-    ReceiptIn,
     RectifyIn,
     ReinspectIn,
     RoundOut,
@@ -133,7 +133,7 @@ def offer_detail(request: HttpRequest, bargaining_offer_id: int) -> BargainingOf
 
 
 @router.post("/offers/{int:bargaining_offer_id}/receipt", response=OfferOut, summary="登记对方收到（开始 20 日回应期限）")
-def offer_receipt(request: HttpRequest, bargaining_offer_id: int, payload: ReceiptIn) -> BargainingOffer:
+def offer_receipt(request: HttpRequest, bargaining_offer_id: int, payload: OfferReceiptIn) -> BargainingOffer:
     offer = selectors.offer_get_for_user(user=request.user, offer_id=bargaining_offer_id, action="change")
     return services.offer_receipt_record(actor=request.user, offer=offer, received_on=payload.received_on)
 
@@ -198,7 +198,7 @@ def contract_file(request: HttpRequest, collective_contract_id: int, payload: Fi
 
 
 @router.post("/contracts/{int:collective_contract_id}/objection", response=ContractOut, summary="登记审查异议（退回修改）")
-def contract_objection(request: HttpRequest, collective_contract_id: int, payload: ObjectionIn) -> dict[str, Any]:
+def contract_objection(request: HttpRequest, collective_contract_id: int, payload: ContractObjectionIn) -> dict[str, Any]:
     contract = selectors.contract_get_for_user(user=request.user, contract_id=collective_contract_id, action="change")
     return _contract_out(services.contract_objection_record(actor=request.user, contract=contract, objection=payload.objection))
 

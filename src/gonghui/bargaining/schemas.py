@@ -63,7 +63,7 @@ class OfferOut(Schema):
     escalation_case_id: int | None
 
 
-class ReceiptIn(Schema):
+class OfferReceiptIn(Schema):
     received_on: dt.date
 
 
@@ -191,7 +191,7 @@ class FileIn(Schema):
     labour_department: str = Field(max_length=120)
 
 
-class ObjectionIn(Schema):
+class ContractObjectionIn(Schema):
     objection: str = Field(max_length=5000)
 
 

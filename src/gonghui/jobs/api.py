@@ -17,7 +17,7 @@ from gonghui.core.paging import Limit200, Offset
 
 from . import selectors, services
 from .models import JobApplication, Placement, Posting
-from .schemas import ApplicationOut, PlacementOut, PostingIn, PostingOut, SuggestionOut
+from .schemas import JobApplicationOut, JobSuggestionOut, PlacementOut, PostingIn, PostingOut
 from .services import ABSURD_MONTHLY as ABSURD
 
 router = Router()
@@ -103,7 +103,7 @@ def placement_detail(request: HttpRequest, placement_id: int) -> dict[str, Any]:
     return _placement_out(selectors.placement_get_for_user(user=request.user, placement_id=placement_id))
 
 
-@router.get("/me/recommendations", response=list[SuggestionOut], auth=session_or_token, summary="为我推荐的岗位",
+@router.get("/me/recommendations", response=list[JobSuggestionOut], auth=session_or_token, summary="为我推荐的岗位",
             description="按推荐分排序（满分100：工种35、技能20、距离20、工资15、新鲜度10），附推荐理由。")
 def my_recommendations(request: HttpRequest) -> list[dict[str, Any]]:
     seeker = selectors.seeker_of(user=request.user)
@@ -113,13 +113,13 @@ def my_recommendations(request: HttpRequest) -> list[dict[str, Any]]:
              "parts": {k: round(v, 2) for k, v in s.parts.items()}} for s in selectors.recommendations(seeker=seeker)]
 
 
-@router.post("/postings/{int:posting_id}/apply", response={201: ApplicationOut}, auth=session_or_token,
+@router.post("/postings/{int:posting_id}/apply", response={201: JobApplicationOut}, auth=session_or_token,
              summary="一键投递")
 def posting_apply(request: HttpRequest, posting_id: int) -> Status:
     posting = selectors.posting_get_public(posting_id=posting_id)
     return Status(201, _application_out(services.application_create(user=request.user, posting=posting)))
 
 
-@router.get("/me/applications", response=list[ApplicationOut], auth=session_or_token, summary="我的求职进度")
+@router.get("/me/applications", response=list[JobApplicationOut], auth=session_or_token, summary="我的求职进度")
 def my_applications(request: HttpRequest) -> list[dict[str, Any]]:
     return [_application_out(a) for a in selectors.applications_of(user=request.user)[:100]]

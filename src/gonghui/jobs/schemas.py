@@ -55,14 +55,14 @@ class PostingOut(Schema):
     published_at: dt.datetime | None = None
 
 
-class SuggestionOut(Schema):
+class JobSuggestionOut(Schema):
     posting: PostingOut
     score: int
     reasons: list[str]
     parts: dict[str, float]
 
 
-class ApplicationOut(Schema):
+class JobApplicationOut(Schema):
     id: int
     posting_id: int
     title: str

@@ -15,14 +15,15 @@ from .card_qr import card_qr
 from .models import MemberCard, Membership, MembershipApplication, MembershipTransfer, Person
 from .schemas import (
     ApplicationIn,
-    ApplicationOut,
     ApproveIn,
     CardOut,
     CardVerifyIn,
     CardVerifyOut,
+    MemberNoteIn,
+    MembershipApplicationOut,
     MembershipSelfOut,
+    MembershipTransferIn,
     MeOut,
-    NoteIn,
     PersonSelfOut,
     ReasonIn,
     RevealIn,
@@ -34,7 +35,6 @@ from .schemas import (
     StaffPersonOut,
     StaffTransferIn,
     StaffTransferOut,
-    TransferIn,
     TransferOut,
 )
 
@@ -45,8 +45,8 @@ cards_router = Router()
 # --- worker: my membership (member app) -----------------------------------------------------
 
 
-def application_out(a: MembershipApplication) -> ApplicationOut:
-    return ApplicationOut(
+def application_out(a: MembershipApplication) -> MembershipApplicationOut:
+    return MembershipApplicationOut(
         id=a.pk, status=a.status, status_label=str(a.get_status_display()), union_id=a.union_id,
         union_name=a.union.name, employer_name=a.employer.name if a.employer else "",
         employment_form=a.employment_form, new_form_kind=a.new_form_kind,
@@ -85,8 +85,8 @@ def me(request: HttpRequest) -> MeOut:
     )
 
 
-@router.post("/me/applications", response={201: ApplicationOut}, auth=session_or_token, summary="提交入会申请")
-def application_submit(request: HttpRequest, payload: ApplicationIn) -> Status[ApplicationOut]:
+@router.post("/me/applications", response={201: MembershipApplicationOut}, auth=session_or_token, summary="提交入会申请")
+def application_submit(request: HttpRequest, payload: ApplicationIn) -> Status[MembershipApplicationOut]:
     user: Any = request.user
     application = services.membership_application_submit(
         user=user, name=payload.name, id_number=payload.id_number, phone=payload.phone or user.phone,
@@ -98,15 +98,15 @@ def application_submit(request: HttpRequest, payload: ApplicationIn) -> Status[A
     return Status(201, application_out(selectors.application_get_for_worker(user=user, application_id=application.pk)))
 
 
-@router.post("/members/applications/{application_id}/withdraw", response=ApplicationOut, auth=session_or_token, summary="撤回入会申请")
-def application_withdraw(request: HttpRequest, application_id: int) -> ApplicationOut:
+@router.post("/members/applications/{application_id}/withdraw", response=MembershipApplicationOut, auth=session_or_token, summary="撤回入会申请")
+def application_withdraw(request: HttpRequest, application_id: int) -> MembershipApplicationOut:
     application = selectors.application_get_for_worker(user=request.user, application_id=application_id)
     services.membership_application_withdraw(application=application, user=request.user)
     return application_out(selectors.application_get_for_worker(user=request.user, application_id=application_id))
 
 
 @router.post("/me/transfers", response={201: TransferOut}, auth=session_or_token, summary="申请会员关系接转")
-def transfer_request(request: HttpRequest, payload: TransferIn) -> Status[TransferOut]:
+def transfer_request(request: HttpRequest, payload: MembershipTransferIn) -> Status[TransferOut]:
     membership = selectors.membership_live_for_worker(user=request.user)
     if membership is None:
         raise NotFound(code="membership_not_found")
@@ -309,14 +309,14 @@ def staff_transfer_detail(request: HttpRequest, transfer_id: int) -> StaffTransf
 
 
 @router.post("/transfers/{transfer_id}/release", response=StaffTransferOut, auth=session_or_token, summary="同意转出")
-def staff_transfer_release(request: HttpRequest, transfer_id: int, payload: NoteIn) -> StaffTransferOut:
+def staff_transfer_release(request: HttpRequest, transfer_id: int, payload: MemberNoteIn) -> StaffTransferOut:
     transfer = selectors.transfer_get_for_user(user=request.user, transfer_id=transfer_id)
     services.membership_transfer_release(transfer=transfer, actor=request.user, note=payload.note)
     return staff_transfer_out(selectors.transfer_get_for_user(user=request.user, transfer_id=transfer_id))
 
 
 @router.post("/transfers/{transfer_id}/accept", response=StaffTransferOut, auth=session_or_token, summary="接收转入")
-def staff_transfer_accept(request: HttpRequest, transfer_id: int, payload: NoteIn) -> StaffTransferOut:
+def staff_transfer_accept(request: HttpRequest, transfer_id: int, payload: MemberNoteIn) -> StaffTransferOut:
     transfer = selectors.transfer_get_for_user(user=request.user, transfer_id=transfer_id)
     services.membership_transfer_accept(transfer=transfer, actor=request.user, note=payload.note)
     return staff_transfer_out(selectors.transfer_get_for_user(user=request.user, transfer_id=transfer_id))

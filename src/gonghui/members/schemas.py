@@ -21,7 +21,7 @@ class ApplicationIn(Schema):
     union_id: int | None = None
 
 
-class ApplicationOut(Schema):
+class MembershipApplicationOut(Schema):
     id: int
     status: str
     status_label: str
@@ -56,7 +56,7 @@ class MembershipSelfOut(Schema):
     joined_on: dt.date
 
 
-class TransferIn(Schema):
+class MembershipTransferIn(Schema):
     employer_id: int | None = None
     union_id: int | None = None
     reason: str = Field(default="", max_length=300)
@@ -76,7 +76,7 @@ class TransferOut(Schema):
 class MeOut(Schema):
     person: PersonSelfOut | None = None
     membership: MembershipSelfOut | None = None
-    applications: list[ApplicationOut]
+    applications: list[MembershipApplicationOut]
     transfers: list[TransferOut]
 
 
@@ -142,7 +142,7 @@ class ReasonIn(Schema):
     reason: str = Field(default="", max_length=300)
 
 
-class NoteIn(Schema):
+class MemberNoteIn(Schema):
     note: str = Field(default="", max_length=300)
 
 

@@ -24,10 +24,10 @@ from .schemas import (
     BreakdownOut,
     BreakdownRow,
     FigureOut,
-    ReportOut,
     ReportParagraph,
     SeriesOut,
     SeriesPoint,
+    StatsReportOut,
     UnionRef,
     ValueOut,
     ValuesOut,
@@ -137,11 +137,11 @@ def breakdown(
                         rows=[BreakdownRow(union=_ref(u), value=_value(v)) for u, v in rows])
 
 
-@router.get("/report", response=ReportOut, summary="年度统计报告")
-def report(request: HttpRequest, year: int, union_id: int | None = None) -> ReportOut:
+@router.get("/report", response=StatsReportOut, summary="年度统计报告")
+def report(request: HttpRequest, year: int, union_id: int | None = None) -> StatsReportOut:
     if not 2000 <= year <= 2100:
         raise ValidationFailed(_("年度无效。"), code="year_invalid", field="year")
     union = _union(request, union_id)
-    return ReportOut(union=_ref(union), year=year, paragraphs=[
+    return StatsReportOut(union=_ref(union), year=year, paragraphs=[
         ReportParagraph(module=p.module, text=p.text) for p in annual_report(union=union, year=year)
     ])

@@ -71,7 +71,7 @@ class ReportParagraph(Schema):
     text: str
 
 
-class ReportOut(Schema):
+class StatsReportOut(Schema):
     union: UnionRef
     year: int
     paragraphs: list[ReportParagraph]
