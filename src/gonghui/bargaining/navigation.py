@@ -7,8 +7,6 @@ from django.utils.translation import gettext_lazy as _
 
 from gonghui.core.modules import Link, Module
 
-from .selectors import hazard_open_count, offer_waiting_count
-
 MODULE = Module(
     name="bargaining",
     label=_("集体协商与安全监督"),
@@ -24,7 +22,7 @@ MODULE = Module(
              keywords=_("安全 隐患 消防 安全出口 防护 高温 粉尘 举报")),
     ),
     console=(
-        Link(_("集体协商"), "console:bargaining:index", icon="handshake", badge=offer_waiting_count),
-        Link(_("安全监督检查"), "console:bargaining:safety", icon="flag", badge=hazard_open_count),
+        Link(_("集体协商"), "console:bargaining:index", icon="handshake"),
+        Link(_("安全监督检查"), "console:bargaining:safety", icon="flag"),
     ),
 )

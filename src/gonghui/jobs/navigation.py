@@ -8,13 +8,6 @@ from django.utils.translation import gettext_lazy as _
 
 from gonghui.core.modules import Link, Module
 
-
-def _review_badge(user: object) -> int:
-    from .selectors import pending_review_count
-
-    return pending_review_count(user)
-
-
 MODULE = Module(
     name="jobs",
     label=_("就业帮扶"),
@@ -34,7 +27,7 @@ MODULE = Module(
              keywords=_("招聘 发布岗位 用人单位 企业 HR"), login_required=True),
     ),
     console=(
-        Link(_("招聘岗位"), "console:jobs:postings", icon="list", badge=_review_badge),
+        Link(_("招聘岗位"), "console:jobs:postings", icon="list"),
         Link(_("求职者"), "console:jobs:seekers", icon="people"),
         Link(_("就业安置与回访"), "console:jobs:placements", icon="handshake"),
         Link(_("招聘会"), "console:jobs:fairs", icon="flag"),

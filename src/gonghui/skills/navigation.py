@@ -3,18 +3,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.utils.translation import gettext_lazy as _
 
 from gonghui.core.modules import Link, Module
-
-
-def _open_proposals(user: Any) -> int:
-    from .selectors import proposal_queue_for_user
-
-    return proposal_queue_for_user(user=user).count()
-
 
 MODULE = Module(
     name="skills",
@@ -36,6 +27,6 @@ MODULE = Module(
         Link(_("技能课程"), "console:skills:courses", icon="book"),
         Link(_("工匠学院"), "console:skills:academies", icon="book"),
         Link(_("课程作者"), "console:skills:authors", icon="book"),
-        Link(_("合理化建议"), "console:skills:proposals", icon="bulb", badge=_open_proposals),
+        Link(_("合理化建议"), "console:skills:proposals", icon="bulb"),
     ),
 )
