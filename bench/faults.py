@@ -68,16 +68,29 @@ INTAKE_MARK = "故障基准"
 
 class FreezableProxy:
     """Forwards 127.0.0.1:<port> to PostgreSQL. `freeze()` stops moving bytes either way (the
-    connections stay open, as with a hung server); `thaw()` lets them through again."""
+    connections stay open, as with a hung server); `thaw()` lets them through again.
+
+    The forwarding runs in a process of its own, as a network hop would: in the bench's own
+    process its threads would queue for the interpreter lock behind the 50 client threads,
+    and every database round trip would pay for that (the intake, ~20 round trips, far more
+    than `/healthz`)."""
 
     def __init__(self, target: tuple[str, int], port: int = 0) -> None:
+        import multiprocessing
+
+        ctx = multiprocessing.get_context("spawn")
         self.target = target
-        self.flowing = threading.Event()
+        self.flowing = ctx.Event()
         self.flowing.set()
-        self.listener = socket.create_server(("127.0.0.1", port))
-        self.port = int(self.listener.getsockname()[1])
+        ours, theirs = ctx.Pipe()
+        self.process = ctx.Process(target=_proxy_serve, args=(target, port, self.flowing, theirs, os.getpid()),
+                                   daemon=True, name="freezable-proxy")
+        self.process.start()
+        if not ours.poll(30):
+            self.process.kill()
+            raise RuntimeError("the database proxy did not start")
+        self.port = int(ours.recv())
         self.closed = False
-        threading.Thread(target=self._accept, daemon=True, name="proxy-accept").start()
 
     def freeze(self) -> None:
         self.flowing.clear()
@@ -88,42 +101,53 @@ class FreezableProxy:
     def close(self) -> None:
         self.closed = True
         self.flowing.set()
-        with contextlib.suppress(OSError):
-            self.listener.close()
+        self.process.terminate()
+        self.process.join(5)
 
-    def _accept(self) -> None:
-        while not self.closed:
-            try:
-                client, _addr = self.listener.accept()
-            except OSError:
-                return
-            try:
-                upstream = socket.create_connection(self.target, timeout=10)
-                upstream.settimeout(None)
-            except OSError:
-                client.close()
-                continue
-            for src, dst in ((client, upstream), (upstream, client)):
-                threading.Thread(target=self._pump, args=(src, dst), daemon=True).start()
 
-    def _pump(self, src: socket.socket, dst: socket.socket) -> None:
+def _proxy_serve(target: tuple[str, int], port: int, flowing: Any, report: Any, parent: int) -> None:
+    """The proxy process: accept, and pump each connection both ways while `flowing` is set."""
+    listener = socket.create_server(("127.0.0.1", port))
+    report.send(listener.getsockname()[1])
+
+    def orphaned() -> None:  # the bench was killed: do not outlive it
+        while os.getppid() == parent:
+            time.sleep(1)
+        os._exit(0)
+
+    threading.Thread(target=orphaned, daemon=True).start()
+    while True:
+        client, _addr = listener.accept()
         try:
-            while True:
-                data = src.recv(65536)
-                if not data:
-                    break
-                self.flowing.wait()
-                dst.sendall(data)
+            upstream = socket.create_connection(target, timeout=10)
+            upstream.settimeout(None)
         except OSError:
-            pass
-        finally:
-            # One side gone (a killed worker's connection): close the other, so PostgreSQL
-            # sees the client leave and rolls its transaction back.
-            for s in (src, dst):
-                with contextlib.suppress(OSError):
-                    s.shutdown(socket.SHUT_RDWR)
-                with contextlib.suppress(OSError):
-                    s.close()
+            client.close()
+            continue
+        for s in (client, upstream):  # as libpq does: no Nagle delay on small messages
+            s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        for src, dst in ((client, upstream), (upstream, client)):
+            threading.Thread(target=_pump, args=(src, dst, flowing), daemon=True).start()
+
+
+def _pump(src: socket.socket, dst: socket.socket, flowing: Any) -> None:
+    try:
+        while True:
+            data = src.recv(65536)
+            if not data:
+                break
+            flowing.wait()
+            dst.sendall(data)
+    except OSError:
+        pass
+    finally:
+        # One side gone (a killed worker's connection): close the other, so PostgreSQL
+        # sees the client leave and rolls its transaction back.
+        for s in (src, dst):
+            with contextlib.suppress(OSError):
+                s.shutdown(socket.SHUT_RDWR)
+            with contextlib.suppress(OSError):
+                s.close()
 
 
 # --- processes ----------------------------------------------------------------------------------
