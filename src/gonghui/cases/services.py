@@ -340,7 +340,10 @@ def case_create(
     seq = sequence_next(f"case-{today.year}")
     accept = routing.accept_deadline_for(today)
     accept_due = accept.on
-    with transaction.atomic():
+    # Everything that can refuse the intake is checked above. Inside a caller's transaction
+    # (the API's idempotency key, a form's one-time key) no savepoint: a failure here breaks
+    # the caller's transaction as a whole, and no half-written case can be kept.
+    with transaction.atomic(savepoint=False):
         case = Case.objects.create(
             number=f"12351-{today.year}-{seq:06d}", channel=channel, category=category,
             suggested_category=suggested_category, status=Status.NEW, union=union, union_path=union.path,

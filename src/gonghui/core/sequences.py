@@ -25,6 +25,10 @@ def sequence_reserve(name: str, count: int = 1) -> range:
     return range(end - count + 1, end + 1)
 
 
+# PostgreSQL sequences this process has taken a number from.
+_EXISTING: set[str] = set()
+
+
 def _pg_sequence_name(name: str) -> str:
     return "gonghui_seq_" + re.sub(r"[^a-z0-9_]", "_", name.lower())[:50]
 
@@ -62,13 +66,23 @@ def sequence_next(name: str) -> int:
         (value,) = sequence_reserve(name)
         return value
     sequence = _pg_sequence_name(name)
+    if sequence in _EXISTING or not connection.in_atomic_block:
+        # One round trip. A sequence this process has used exists (sequences are never
+        # dropped), so the caller's transaction needs no savepoint around it.
+        try:
+            with connection.cursor() as cursor:
+                value = _pg_nextval(cursor, sequence)
+            _EXISTING.add(sequence)
+            return value
+        except DatabaseError:
+            if connection.in_atomic_block:
+                raise
     for _attempt in range(3):
         try:
-            if not connection.in_atomic_block:  # autocommit: one round trip, nothing to spoil
-                with connection.cursor() as cursor:
-                    return _pg_nextval(cursor, sequence)
             with transaction.atomic(), connection.cursor() as cursor:  # a savepoint keeps the caller's transaction usable
-                return _pg_nextval(cursor, sequence)
+                value = _pg_nextval(cursor, sequence)
+            _EXISTING.add(sequence)
+            return value
         except DatabaseError:  # the sequence does not exist yet (first number of the year)
             pass
         from .models import Sequence
