@@ -100,6 +100,11 @@ TARGETS: dict[str, Target] = {
     "assistance/services.py": Target(
         tests=("tests/assistance/test_ledger_services.py", "tests/assistance/test_ledger_api_and_pages.py")
     ),
+    # Medical mutual aid: what a claim pays (pure functions, hand-worked table and properties).
+    "mutualaid/engine.py": Target(
+        tests=("tests/mutualaid/test_engine_table.py", "tests/mutualaid/test_engine_properties.py",
+               "tests/mutualaid/test_engine_rules.py")
+    ),
 }
 
 # Actions a role may perform; a mutated action string becomes a weaker one.
