@@ -248,10 +248,10 @@ def self_enrolment_list(request: HttpRequest, status: str = "pending", limit: Li
     return [_self_out(r) for r in rows]
 
 
-@router.post("/self-enrolments/{int:request_id}/decision", response=AidSelfEnrolmentOut,
+@router.post("/self-enrolments/{int:self_enrolment_id}/decision", response=AidSelfEnrolmentOut,
              summary="自行参保：确认到账或未通过")
-def self_enrolment_decide(request: HttpRequest, request_id: int, payload: AidSelfDecisionIn) -> dict[str, Any]:
-    r = selectors.self_enrolment_get_for_user(user=_user(request), request_id=request_id)
+def self_enrolment_decide(request: HttpRequest, self_enrolment_id: int, payload: AidSelfDecisionIn) -> dict[str, Any]:
+    r = selectors.self_enrolment_get_for_user(user=_user(request), request_id=self_enrolment_id)
     if payload.decision == "confirm":
         r = services.self_enrol_confirm(actor=_user(request), request=r)
     elif payload.decision == "reject":

@@ -317,8 +317,8 @@ def self_enrolments(request: HttpRequest) -> HttpResponse:
 
 @console_view
 @require_POST
-def self_enrolment_decide(request: HttpRequest, request_id: int) -> HttpResponse:
-    row = selectors.self_enrolment_get_for_user(user=request.user, request_id=request_id)
+def self_enrolment_decide(request: HttpRequest, self_enrolment_id: int) -> HttpResponse:
+    row = selectors.self_enrolment_get_for_user(user=request.user, request_id=self_enrolment_id)
     form = SelfDecideForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("请选择确认或未通过。"))

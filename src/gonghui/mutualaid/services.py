@@ -469,7 +469,8 @@ def self_enrol_apply(*, user: Any, plan_id: int, channel: str, payment_ref: str)
             audit_record(actor=user, action="mutualaid.self_enrol.apply", target=request,
                          data={"plan": offer.plan.pk, "member_part": offer.member_part})
             notice_send(
-                user_ids=_union_staff_ids(offer.union), module="mutualaid", audience=Audience.STAFF,
+                user_ids=_union_staff_ids(offer.union, up_to=offer.plan.union), module="mutualaid",
+                audience=Audience.STAFF,
                 union_path=offer.union.path, object_id=request.pk, ref=offer.plan.name[:40],
                 link=reverse("console:mutualaid:self_enrolments"),
                 text=f"{person.name} 申请自行参加{offer.plan.name}，已缴 {engine.yuan(offer.member_part)} 元，请核对到账后确认。",
@@ -479,10 +480,14 @@ def self_enrol_apply(*, user: Any, plan_id: int, channel: str, payment_ref: str)
     return request
 
 
-def _union_staff_ids(union: Union) -> list[int]:
+def _union_staff_ids(union: Union, *, up_to: Union) -> list[int]:
+    """Staff who may confirm: those of the worker's union and of the unions above it up to
+    the plan's union."""
     from gonghui.accounts.models import RoleGrant
 
-    return list(RoleGrant.objects.filter(union=union).values_list("user_id", flat=True).distinct())
+    ids = [int(p) for p in union.path.strip("/").split("/") if p]
+    ids = ids[ids.index(up_to.pk):] if up_to.pk in ids else [union.pk]
+    return list(RoleGrant.objects.filter(union_id__in=ids).values_list("user_id", flat=True).distinct())
 
 
 def self_enrol_confirm(*, actor: Any, request: SelfEnrolment, booked_on: dt.date | None = None) -> SelfEnrolment:
