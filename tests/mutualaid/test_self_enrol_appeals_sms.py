@@ -22,8 +22,8 @@ from gonghui.mutualaid.models import Coverage, Enrolment, PlanTotal, SelfEnrolme
 from gonghui.notices.models import Notice
 from tests.factories import Tree, make_staff, make_worker_user
 from tests.mutualaid.helpers import (
-    Y,
     RecordingSms,
+    Y,
     at,
     coverage_of,
     enrol_all,
