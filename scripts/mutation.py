@@ -102,8 +102,8 @@ TARGETS: dict[str, Target] = {
     ),
     # Medical mutual aid: what a claim pays (pure functions, hand-worked table and properties).
     "mutualaid/engine.py": Target(
-        tests=("tests/mutualaid/test_engine_table.py", "tests/mutualaid/test_engine_properties.py",
-               "tests/mutualaid/test_engine_rules.py")
+        tests=("tests/mutualaid/test_engine_rules.py", "tests/mutualaid/test_premiums.py",
+               "tests/mutualaid/test_engine_table.py", "tests/mutualaid/test_engine_properties.py")
     ),
 }
 
