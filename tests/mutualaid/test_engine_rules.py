@@ -48,7 +48,10 @@ def text(result: Result, benefit: str) -> str:
     return "；".join(line.text for r in result.results if r.benefit == benefit for line in r.lines)
 
 
-def run(event: Event, prior: Prior = Prior(), rules: Rules = R, cover: Cover = COVER) -> Result:
+NONE = Prior()
+
+
+def run(event: Event, prior: Prior = NONE, rules: Rules = R, cover: Cover = COVER) -> Result:
     return engine.claim_compute(rules=rules, cover=cover, event=event, prior=prior)
 
 
