@@ -100,6 +100,13 @@ TARGETS: dict[str, Target] = {
     "assistance/services.py": Target(
         tests=("tests/assistance/test_ledger_services.py", "tests/assistance/test_ledger_api_and_pages.py")
     ),
+    # Medical mutual aid: what a claim pays and what a premium costs (pure functions, worked by
+    # hand). The hypothesis properties are left out: a mutant that slows them trips the alarm
+    # inside pytest's own reporting and ends the run.
+    "mutualaid/engine.py": Target(
+        tests=("tests/mutualaid/test_engine_rules.py", "tests/mutualaid/test_premiums.py",
+               "tests/mutualaid/test_engine_table.py")
+    ),
 }
 
 # Actions a role may perform; a mutated action string becomes a weaker one.

@@ -102,7 +102,7 @@ from gonghui.members.models import (
 )
 from gonghui.members.services import membership_application_submit, roster_import_create
 from gonghui.mutualaid.models import Claim as MutualAidClaim
-from gonghui.mutualaid.models import Coverage, Plan
+from gonghui.mutualaid.models import Coverage, Plan, SelfEnrolment
 from gonghui.mutualaid.models import Enrolment as AidEnrolment
 from gonghui.orgs.models import Employer, Union
 from gonghui.skills import services as skills_services
@@ -135,7 +135,7 @@ from tests.cases.helpers import PNG, app_case, png
 from tests.factories import Tree, make_id_number, make_member, make_staff, make_worker_user
 from tests.jobs.helpers import make_posting, make_recruiter, make_seeker
 from tests.members.helpers import make_transfer
-from tests.mutualaid.helpers import claim_for, covered_worker
+from tests.mutualaid.helpers import claim_for, covered_worker, self_enrolment_for
 from tests.roster.helpers import csv_bytes, row, upload
 from tests.skills.helpers import certificate_for, make_author, make_course
 from tests.stations.helpers import make_station
@@ -287,6 +287,7 @@ FACTORIES: dict[type[models.Model], Callable[[World], Any]] = {
     Plan: lambda w: w.get(Coverage).plan,
     AidEnrolment: lambda w: w.get(Coverage).enrolment,
     MutualAidClaim: lambda w: claim_for(coverage=w.get(Coverage)),
+    SelfEnrolment: lambda w: self_enrolment_for(union=w.tree.grassroots_a, staff=w.tree.staff_a),
     ServiceActivity: lambda w: campaign_services.activity_create(
         actor=w.tree.staff_a, union=w.tree.grassroots_a, kind="meal", name="爱心餐", starts_on=dt.date(2025, 3, 1),
         ends_on=dt.date(2025, 3, 31), points=[campaign_services.PointSpec("食堂")],
@@ -502,7 +503,8 @@ def _model_for_param(param: str, app_label: str, route: str) -> type[models.Mode
     candidates = [m for m in _gonghui_models() if _snake(m.__name__) == base or _snake(m.__name__).endswith("_" + base)]
     exact = [m for m in candidates if _snake(m.__name__) == base]
     own_app = [m for m in candidates if m._meta.app_label == app_label]
-    for group in (exact, own_app, candidates):
+    own_exact = [m for m in exact if m._meta.app_label == app_label]  # mutualaid: Enrolment, not SelfEnrolment
+    for group in (own_exact, exact, own_app, candidates):
         if len(group) == 1:
             return group[0]
     # The console app holds the member pages until they move to members/console_views.py.

@@ -92,3 +92,45 @@ def test_union_enrols_worker_claims_officer_approves_worker_reads_why(
     assert "住院 8 天，超过 3 天的 5 天 × 50 元 = 250 元" in why
     assert "扣除起付线 1,000 元后 2,000 元 × 60% = 1,200 元" in why
     assert Coverage.objects.count() == 2
+
+
+def test_new_form_worker_enrols_and_pays_union_confirms_rider_sees_cover(
+    browser_page_factory: Any, live_site: str, frozen_clock: Any, tmp_path: Path,
+) -> None:
+    from gonghui.mutualaid.models import SelfEnrolment
+    from tests.mutualaid.helpers import new_form_worker
+
+    frozen_clock(at(dt.date(2024, 12, 20)))
+    tree = Tree()
+    plan = make_plan(union=tree.city_a, actor=tree.staff_a, starts_on=dt.date(2025, 1, 1),
+                     ends_on=dt.date(2025, 12, 31), self_enrol=True, self_union_share=25)
+    frozen_clock(at(dt.date(2025, 7, 10)))
+    rider = new_form_worker(union=tree.grassroots_a, name="骑手小李")
+
+    phone = browser_page_factory()
+    browser_login(phone, rider, live_site)
+    phone.goto(f"{live_site}{reverse('mutualaid:index')}")
+    phone.get_by_test_id("offer").click()
+    phone.wait_for_load_state()
+    assert "80 元 × 6 ÷ 12 = 40 元" in phone.get_by_test_id("premium-line").inner_text()
+    assert "30.00" in phone.get_by_test_id("member-part").inner_text()
+    phone.screenshot(path=str(tmp_path / "self-enrol.png"), full_page=True)
+    phone.get_by_label("缴费方式").select_option("wechat")
+    phone.get_by_label("缴费流水号（付款记录里的交易单号）").fill("4200001234567")
+    phone.get_by_role("button", name="提交参保申请").click()
+    phone.wait_for_load_state()
+    assert "待确认缴费" in phone.get_by_test_id("self-enrol").inner_text()
+
+    staff = browser_page_factory(desktop=True)
+    browser_login(staff, make_staff(union=tree.grassroots_a, role=RoleGrant.Role.STAFF), live_site)
+    staff.goto(f"{live_site}{reverse('console:mutualaid:self_enrolments')}")
+    row = staff.get_by_test_id("self-enrolment")
+    assert "4200001234567" in row.inner_text()
+    row.get_by_role("button", name="确认到账，参保").click()
+    staff.wait_for_load_state()
+    assert SelfEnrolment.objects.get().status == "confirmed"
+
+    phone.goto(f"{live_site}{reverse('mutualaid:index')}")
+    cover = phone.get_by_test_id("coverage")
+    assert plan.name in cover.inner_text() and "等待期内" in cover.inner_text()
+    assert Coverage.objects.get(person__user=rider).enrolment.premium == 40_00

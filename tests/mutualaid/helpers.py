@@ -33,9 +33,11 @@ def at(day: dt.date, hour: int = 10) -> dt.datetime:
 
 
 def terms(*, price: int = 80 * Y, union_share: int = 50, min_participation: int = 60,
-          second_approval_above: int = 10000 * Y, **rules: Any) -> services.Terms:
+          second_approval_above: int = 10000 * Y, self_enrol: bool = False, self_union_share: int = 0,
+          **rules: Any) -> services.Terms:
     return services.Terms(price=price, union_share=union_share, min_participation=min_participation,
-                          second_approval_above=second_approval_above, rules={**RULES, **rules})
+                          second_approval_above=second_approval_above, rules={**RULES, **rules},
+                          self_enrol=self_enrol, self_union_share=self_union_share)
 
 
 def make_plan(*, union: Union, actor: Any, starts_on: dt.date | None = None, ends_on: dt.date | None = None,
@@ -102,3 +104,33 @@ def covered_worker(*, union: Union, staff: Any, user: Any = None) -> Coverage:
 def claim_for(*, coverage: Coverage) -> Claim:
     today = timezone.localdate()
     return submit(coverage, stay(today - dt.timedelta(days=20), today - dt.timedelta(days=10)))
+
+
+def new_form_worker(*, union: Union, name: str = "骑手小李") -> Any:
+    """A new-form worker (新就业形态) with an account and a membership of `union`."""
+    from gonghui.members.models import EmploymentForm
+    from tests.factories import make_worker_user
+
+    user = make_worker_user(name=name)
+    membership = make_member(union=union, name=name, user=user)
+    Person.objects.filter(pk=membership.person_id).update(employment_form=EmploymentForm.NEW_FORM)
+    return user
+
+
+class RecordingSms:
+    """An SMS backend that keeps what it was asked to send (settings.SMS_BACKEND)."""
+
+    sent: list[tuple[str, str]] = []
+
+    def send(self, phone: str, text: str) -> None:
+        self.sent.append((phone, text))
+
+
+def self_enrolment_for(*, union: Union, staff: Any) -> Any:
+    """A new-form worker's pending self-enrolment in a plan of the union's city that allows it."""
+    today = timezone.localdate()
+    city = Union.objects.get(pk=int(union.path.strip("/").split("/")[2]))
+    plan = make_plan(union=city, actor=staff, starts_on=today - dt.timedelta(days=30),
+                     ends_on=today + dt.timedelta(days=300), min_participation=0, self_enrol=True)
+    rider = new_form_worker(union=union)
+    return services.self_enrol_apply(user=rider, plan_id=plan.pk, channel="wechat", payment_ref="4200009876543")

@@ -132,7 +132,8 @@ def test_console_enrols_decides_and_reports(world) -> None:
     claim.refresh_from_db()
     assert (claim.status, claim.amount) == ("approved", 200 * Y)
     report = staff.get(reverse("console:mutualaid:report")).content.decode()
-    assert "125.0%" in report  # 200 元 paid of 2 × 80 元 premiums
+    # 200 元 paid of 80 元 + the joiner's 13.33 元 (joined 20 Nov: Nov–Dec, 80 × 2 ÷ 12) = 93.33 元
+    assert enrolment.premium == 1333 and "214.3%" in report
 
 
 def _api(client: Client, method: str, path: str, body: object | None = None):
@@ -219,7 +220,7 @@ def test_worker_appeals_a_rejection_on_the_page_and_the_api_refuses_a_second(wor
     claim.refresh_from_db()
     assert (claim.status, claim.appeal_reason) == ("appealed", "确为住院")
     again = _api(client, "post", f"/me/claims/{claim.pk}/appeal", {"reason": "再次"})
-    assert (again.status_code, again.json()["code"]) == (409, "not_appealable")
+    assert (again.status_code, again.json()["code"]) == (409, "already_appealed")
     assert _api(_client(make_worker_user()), "post", f"/me/claims/{claim.pk}/appeal",
                 {"reason": "x"}).status_code == 404
 

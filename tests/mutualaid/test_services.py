@@ -124,7 +124,7 @@ def test_claim_is_explained_and_approved_into_an_assistance_payout(tree, plan, f
     services.claim_review(actor=tree.staff_a, claim=claim)
     claim.refresh_from_db()
     assert (claim.status, claim.amount) == ("approved", 4550 * Y)
-    assert Notice.objects.get(user=claim.user, module="mutualaid").text == (
+    assert Notice.objects.get(user=claim.user, module="mutualaid", object_id=claim.pk).text == (
         f"您的互助金申请 {claim.number} 已核准，赔付 4,550 元，将由银行代发到账。")
     payout = claim.payout
     assert (payout.union_id, payout.source, payout.amount, payout.status, payout.beneficiary_id) == (
@@ -241,7 +241,7 @@ def test_grassroots_staff_cannot_decide_and_rejection_needs_a_reason(tree, plan,
     services.claim_reject(actor=tree.staff_a, claim=claim, reason="非住院治疗")
     claim.refresh_from_db()
     assert (claim.status, claim.reason, claim.payout_id) == ("rejected", "非住院治疗", None)
-    notice = Notice.objects.get(user=claim.user, module="mutualaid")
+    notice = Notice.objects.get(user=claim.user, module="mutualaid", object_id=claim.pk)
     assert notice.text == f"您的互助金申请 {claim.number} 不予赔付，原因：非住院治疗"
     with pytest.raises(Conflict):
         services.claim_review(actor=tree.staff_a, claim=claim)

@@ -40,7 +40,7 @@ HOSTILE = [
 TESTED_ROUTES = {
     "console:stations:export", "console:members:roster_template", "console:members:roster_bad_rows",
     "console:members:people_export", "console:stats:export", "console:assistance:statement_export",
-    "console:assistance:batch_file",
+    "console:assistance:batch_file", "console:mutualaid:enrolment_export", "console:mutualaid:report_export",
 }
 # CSV exports, tested below in the same way (formula triggers made inert).
 CSV_ROUTES = {"console:assistance:batch_file_csv"}
@@ -180,6 +180,32 @@ def test_roster_template_has_no_formula_cells_and_text_id_columns(client):
     assert _formula_cells(content) == []
     sheet = openpyxl.load_workbook(io.BytesIO(content)).worksheets[0]
     assert sheet.column_dimensions["B"].number_format == "@"
+
+
+def test_mutual_aid_exports_keep_hostile_names_as_text(client, frozen_clock):
+    """Members' names (the enrolment list) and plan and union names (the loss-ratio report)."""
+    import datetime as dt
+
+    from gonghui.members.models import Person
+    from gonghui.mutualaid.models import Plan
+    from tests.mutualaid.helpers import at, enrol_all, make_plan, members_of
+
+    frozen_clock(at(dt.date(2024, 12, 20)))
+    tree = Tree()
+    plan = make_plan(union=tree.city_a, actor=tree.staff_a, starts_on=dt.date(2025, 1, 1),
+                     ends_on=dt.date(2025, 12, 31), min_participation=0)
+    Plan.objects.filter(pk=plan.pk).update(name=HOSTILE[0][:100])
+    members = members_of(tree.grassroots_a, len(HOSTILE))
+    for member, text in zip(members, HOSTILE, strict=True):
+        Person.objects.filter(pk=member.person_id).update(name=text[:50])
+    enrolment = enrol_all(plan=plan, union=tree.grassroots_a, actor=tree.staff_a)
+    client.force_login(tree.staff_a)
+    for response in (client.get(reverse("console:mutualaid:enrolment_export", args=[enrolment.pk])),
+                     client.get(reverse("console:mutualaid:report_export"))):
+        assert response.status_code == 200
+        content = _body(response)
+        assert _formula_cells(content) == []
+        assert HOSTILE[0][:50] in _texts(content) or HOSTILE[0][:100] in _texts(content)
 
 
 def test_safe_writer_neutralises_every_trigger_and_keeps_numbers_typed():

@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from .models import Claim, ClaimLine, Coverage, Enrolment, Plan, PlanVersion
+from .models import Claim, ClaimLine, Coverage, Enrolment, Plan, PlanVersion, SelfEnrolment
 
 
 class ReadOnlyMixin:
@@ -24,7 +24,8 @@ class ReadOnlyMixin:
 
 class VersionInline(ReadOnlyMixin, admin.TabularInline):
     model = PlanVersion
-    fields = ("number", "effective_from", "price", "union_share", "min_participation", "second_approval_above")
+    fields = ("number", "effective_from", "price", "union_share", "min_participation", "second_approval_above",
+              "self_enrol", "self_union_share")
 
 
 class LineInline(ReadOnlyMixin, admin.TabularInline):
@@ -61,3 +62,11 @@ class ClaimAdmin(ReadOnlyMixin, admin.ModelAdmin):
     # Medical and bank data stay out of the admin: they are revealed, audited, in the console.
     exclude = ("diagnosis", "invoices", "bank_account", "user")
     inlines = [LineInline]
+
+
+@admin.register(SelfEnrolment)
+class SelfEnrolmentAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ("plan", "union", "status", "premium", "member_part", "channel", "created_at")
+    list_filter = ("status", "channel")
+    list_select_related = ("plan", "union")
+    exclude = ("person", "user")

@@ -17,7 +17,7 @@ from gonghui.core.paging import Limit200, Offset
 from gonghui.orgs.models import Union
 
 from . import selectors, services
-from .models import Claim, Coverage, Enrolment, Plan
+from .models import Claim, Coverage, Enrolment, Plan, SelfEnrolment
 from .presenters import claim_view
 from .schemas import (
     AidAppealIn,
@@ -33,6 +33,10 @@ from .schemas import (
     AidPlanOut,
     AidRevealIn,
     AidRevealOut,
+    AidSelfDecisionIn,
+    AidSelfEnrolIn,
+    AidSelfEnrolmentOut,
+    AidSelfOfferOut,
     AidTermsIn,
     AidVerifyOut,
     AidVersionIn,
@@ -50,7 +54,8 @@ def _terms(payload: AidTermsIn) -> services.Terms:
     return services.Terms(price=payload.price_fen, union_share=payload.union_share,
                           min_participation=payload.min_participation,
                           second_approval_above=payload.second_approval_above_fen,
-                          rules=payload.rules.dict(exclude_none=True))
+                          rules=payload.rules.dict(exclude_none=True), self_enrol=payload.self_enrol,
+                          self_union_share=payload.self_union_share)
 
 
 def _plan_out(plan: Plan) -> dict[str, Any]:
@@ -64,7 +69,7 @@ def _plan_out(plan: Plan) -> dict[str, Any]:
 def _version_out(v: Any) -> dict[str, Any]:
     return {"number": v.number, "effective_from": v.effective_from, "price_fen": v.price, "union_share": v.union_share,
             "min_participation": v.min_participation, "second_approval_above_fen": v.second_approval_above,
-            "rules": v.rules}
+            "self_enrol": v.self_enrol, "self_union_share": v.self_union_share, "rules": v.rules}
 
 
 def _enrolment_out(e: Enrolment) -> dict[str, Any]:
@@ -89,6 +94,8 @@ def _claim_out(claim: Claim) -> dict[str, Any]:
         "discharged_on": claim.discharged_on, "version": claim.version.number, "proposed_fen": claim.proposed,
         "amount_fen": claim.amount, "flags": list(claim.flags), "reason": claim.reason,
         "diagnosis_masked": claim.diagnosis_masked, "payout_status": view.payout_status,
+        "appealable": services.claim_appealable(claim), "appeal_answer": claim.appeal_answer,
+        "top_up_fen": claim.appeal_payout.amount if claim.appeal_payout is not None else 0,
         "benefits": [{"benefit": b.benefit, "label": b.label, "proposed_fen": b.proposed, "amount_fen": b.amount,
                       "explanation": b.text} for b in view.benefits],
     }
@@ -194,11 +201,64 @@ def my_claim_get(request: HttpRequest, claim_id: int) -> dict[str, Any]:
     return _claim_out(selectors.my_claim_get(user=_user(request), claim_id=claim_id))
 
 
-@router.post("/me/claims/{int:claim_id}/appeal", response=AidClaimOut, summary="对不予赔付申诉（一次）")
+@router.post("/me/claims/{int:claim_id}/appeal", response=AidClaimOut, summary="对不予赔付或核减金额申诉（一次）")
 def my_claim_appeal(request: HttpRequest, claim_id: int, payload: AidAppealIn) -> dict[str, Any]:
     claim = selectors.my_claim_get(user=_user(request), claim_id=claim_id)
     services.claim_appeal(user=_user(request), claim=claim, reason=payload.reason)
     return _claim_out(selectors.my_claim_get(user=_user(request), claim_id=claim_id))
+
+
+def _offer_out(o: services.SelfOffer) -> dict[str, Any]:
+    return {"plan_id": o.plan.pk, "plan_name": o.plan.name, "union_name": o.union.name, "starts_on": o.starts_on,
+            "waiting_until": o.waiting_until, "months": o.premium.months, "period_months": o.premium.period_months,
+            "premium_fen": o.premium.amount, "union_part_fen": o.union_part, "member_part_fen": o.member_part,
+            "premium_explained": o.premium.line().text}
+
+
+def _self_out(r: SelfEnrolment) -> dict[str, Any]:
+    coverage = selectors.coverage_of_self_enrolment(r)
+    return {"id": r.pk, "plan_id": r.plan_id, "plan_name": r.plan.name, "status": r.status,
+            "status_label": r.get_status_display(), "starts_on": r.starts_on, "premium_fen": r.premium,
+            "member_part_fen": r.member_part, "channel": r.channel, "payment_ref": r.payment_ref, "reason": r.reason,
+            "coverage_id": coverage.pk if coverage else None}
+
+
+@router.get("/me/self-enrol", response=list[AidSelfOfferOut], summary="可自行参保的计划（新就业形态劳动者）")
+def my_self_offers(request: HttpRequest) -> list[dict[str, Any]]:
+    return [_offer_out(o) for o in services.self_enrol_offers(user=_user(request))]
+
+
+@router.post("/me/self-enrol", response={201: AidSelfEnrolmentOut}, summary="自行参保：提交缴费流水号")
+def my_self_enrol(request: HttpRequest, payload: AidSelfEnrolIn) -> Status:
+    r = services.self_enrol_apply(user=_user(request), plan_id=payload.plan_id, channel=payload.channel,
+                                  payment_ref=payload.payment_ref)
+    return Status(201, _self_out(r))
+
+
+@router.get("/me/self-enrolments", response=list[AidSelfEnrolmentOut], summary="我的自行参保申请")
+def my_self_enrolments(request: HttpRequest) -> list[dict[str, Any]]:
+    return [_self_out(r) for r in selectors.my_self_enrolments(user=_user(request))[:50]]
+
+
+@router.get("/self-enrolments", response=list[AidSelfEnrolmentOut], summary="自行参保待确认（工会）")
+def self_enrolment_list(request: HttpRequest, status: str = "pending", limit: Limit200 = 50,
+                        offset: Offset = 0) -> list[dict[str, Any]]:
+    status = status if status in SelfEnrolment.Status.values else ""
+    rows = selectors.self_enrolment_list(user=_user(request), status=status)[offset: offset + limit]
+    return [_self_out(r) for r in rows]
+
+
+@router.post("/self-enrolments/{int:self_enrolment_id}/decision", response=AidSelfEnrolmentOut,
+             summary="自行参保：确认到账或未通过")
+def self_enrolment_decide(request: HttpRequest, self_enrolment_id: int, payload: AidSelfDecisionIn) -> dict[str, Any]:
+    r = selectors.self_enrolment_get_for_user(user=_user(request), request_id=self_enrolment_id)
+    if payload.decision == "confirm":
+        r = services.self_enrol_confirm(actor=_user(request), request=r)
+    elif payload.decision == "reject":
+        r = services.self_enrol_reject(actor=_user(request), request=r, reason=payload.reason)
+    else:
+        raise ValidationFailed(_("决定只能是 confirm 或 reject。"), code="invalid_decision", field="decision")
+    return _self_out(selectors.self_enrolment_get_for_user(user=_user(request), request_id=r.pk))
 
 
 # --- claims staff --------------------------------------------------------------------------
@@ -226,8 +286,12 @@ def claim_decide(request: HttpRequest, claim_id: int, payload: AidDecisionIn) ->
         services.claim_confirm(actor=_user(request), claim=claim)
     elif payload.decision == "approve":
         services.claim_review(actor=_user(request), claim=claim, amounts=payload.amounts_fen, reason=payload.reason)
+    elif payload.decision == "appeal":
+        services.claim_appeal_decide(actor=_user(request), claim=claim, amounts=payload.amounts_fen,
+                                     answer=payload.reason)
     else:
-        raise ValidationFailed(_("审批结果只能是 approve、confirm 或 reject。"), code="invalid_decision", field="decision")
+        raise ValidationFailed(_("审批结果只能是 approve、confirm、reject 或 appeal。"), code="invalid_decision",
+                               field="decision")
     return _claim_out(selectors.claim_get_for_user(user=_user(request), claim_id=claim_id))
 
 

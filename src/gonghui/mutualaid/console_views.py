@@ -4,10 +4,13 @@ engine's explained proposal and flags, decisions, payout batches, the loss-ratio
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -17,10 +20,19 @@ from gonghui.core.errors import DomainError, ValidationFailed
 from gonghui.core.idempotency import idempotent_form
 from gonghui.core.qr import qr_svg
 from gonghui.core.web import apply_domain_error, run_service
+from gonghui.core.xlsx import XlsxWriter
 
-from . import selectors, services
-from .forms import DecideForm, EnrolForm, PlanForm, RevealForm, VersionForm, version_initial
-from .models import Claim
+from . import engine, selectors, services
+from .forms import (
+    DecideForm,
+    EnrolForm,
+    PlanForm,
+    RevealForm,
+    SelfDecideForm,
+    VersionForm,
+    version_initial,
+)
+from .models import Benefit, Claim, SelfEnrolment
 from .presenters import claim_view
 
 
@@ -166,12 +178,17 @@ def claim_queue(request: HttpRequest) -> HttpResponse:
     })
 
 
+def _decide_form(claim: Claim, view: Any) -> DecideForm:
+    return DecideForm(benefits=[b.benefit for b in view.benefits],
+                      appeal=claim.status == Claim.Status.APPEALED and claim.payout_id is not None)
+
+
 @console_view
 def claim_detail(request: HttpRequest, claim_id: int) -> HttpResponse:
     claim = selectors.claim_get_for_user(user=request.user, claim_id=claim_id)
     view = claim_view(claim)
     return render(request, "mutualaid/pages/console_claim.html", {
-        "c": view, "claim": claim, "form": DecideForm(benefits=[b.benefit for b in view.benefits]),
+        "c": view, "claim": claim, "form": _decide_form(claim, view),
         "reveal_form": RevealForm(),
         "can_decide": jurisdiction.has_action(request.user, "approve", claim.coverage.plan.union_path),
         "can_reveal": jurisdiction.has_action(request.user, "reveal_pii", claim.union_path),
@@ -188,7 +205,11 @@ def claim_decide(request: HttpRequest, claim_id: int) -> HttpResponse:
             messages.error(request, "；".join(str(e) for e in errors))
         return redirect("console:mutualaid:claim", claim_id=claim.pk)
     d = form.cleaned_data
-    if d["decision"] == "reject":
+    if d["decision"] == "appeal":
+        run_service(request, lambda: services.claim_appeal_decide(actor=request.user, claim=claim,
+                                                                  amounts=form.amounts() or None, answer=d["reason"]),
+                    success=_("复查已决定，申请人会收到复查意见。"))
+    elif d["decision"] == "reject":
         run_service(request, lambda: services.claim_reject(actor=request.user, claim=claim, reason=d["reason"]),
                     success=_("已决定不予赔付，申请人会看到原因。"))
     elif d["decision"] == "confirm":
@@ -217,7 +238,7 @@ def claim_reveal(request: HttpRequest, claim_id: int) -> HttpResponse:
             apply_domain_error(exc, request=request)
     view = claim_view(claim)
     return render(request, "mutualaid/pages/console_claim.html", {
-        "c": view, "claim": claim, "form": DecideForm(benefits=[b.benefit for b in view.benefits]),
+        "c": view, "claim": claim, "form": _decide_form(claim, view),
         "reveal_form": RevealForm(), "revealed": diagnosis, "revealed_invoices": claim.invoices if diagnosis else "",
         "can_decide": jurisdiction.has_action(request.user, "approve", claim.coverage.plan.union_path),
         "can_reveal": jurisdiction.has_action(request.user, "reveal_pii", claim.union_path),
@@ -229,3 +250,83 @@ def loss_ratio_report(request: HttpRequest) -> HttpResponse:
     return render(request, "mutualaid/pages/console_report.html", {
         "rows": selectors.loss_ratio(plans=selectors.plan_list_for_user(user=request.user)[:500]),
     })
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _xlsx_response(content: bytes, name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@console_view
+def enrolment_export(request: HttpRequest, enrolment_id: int) -> HttpResponse:
+    """One enrolment's covers as a spreadsheet (for the unit's records and the plan union's
+    reconciliation of premiums): names in clear as on the printed certificates, phones masked."""
+    enrolment = selectors.enrolment_get_for_user(user=request.user, enrolment_id=enrolment_id)
+    plan = enrolment.plan
+    each = enrolment.premium // enrolment.count if enrolment.count else 0  # every cover of it starts the same day
+    writer = XlsxWriter()
+    sheet = writer.sheet(_("参保名单"), widths=[22, 12, 16, 12, 12, 12, 8, 10, 12], text_columns="ABCD")
+    sheet.header([_("凭证号"), _("姓名"), _("会员号"), _("手机号"), _("保障开始"), _("等待期满"), _("续保"),
+                  _("保障月数"), _("保费（元）")])
+    numbers = selectors.member_numbers(enrolment=enrolment)
+    for cv in selectors.coverage_list_for_enrolment(enrolment=enrolment).iterator(chunk_size=2000):
+        sheet.append([cv.serial, cv.person.name, numbers.get(cv.person_id, ""), cv.person.phone_masked,
+                      cv.starts_on, cv.waiting_until, _("是") if cv.renewal else _("否"),
+                      engine.premium_for(price=0, period_start=plan.starts_on, period_end=plan.ends_on,
+                                         starts_on=cv.starts_on).months, each / 100])
+    return _xlsx_response(writer.to_bytes(), f"mutualaid-enrolment-{enrolment.pk}.xlsx")
+
+
+@console_view
+def loss_ratio_export(request: HttpRequest) -> HttpResponse:
+    rows = selectors.loss_ratio(plans=selectors.plan_list_for_user(user=request.user)[:500])
+    writer = XlsxWriter()
+    labels = dict(Benefit.choices)
+    sheet = writer.sheet(_("赔付率"), widths=[30, 20, 10, 14, 14, 10, 10, *[14] * len(labels)], text_columns="AB")
+    sheet.header([_("计划"), _("主办工会"), _("参保人数"), _("保费（元）"), _("赔付（元）"), _("赔付人次"),
+                  _("赔付率"), *[f"{label}{_('（元）')}" for label in labels.values()]])
+    for r in rows:
+        sheet.append([r.plan_name, r.union_name, r.people, r.premiums / 100, r.paid / 100, r.claims_paid,
+                      round(r.ratio, 4) if r.ratio is not None else None,
+                      *[r.by_benefit.get(b, 0) / 100 for b in labels]])
+    return _xlsx_response(writer.to_bytes(), f"mutualaid-loss-ratio-{timezone.localdate():%Y%m%d}.xlsx")
+
+
+@console_view
+@require_POST
+def certificate_sms(request: HttpRequest, coverage_id: int) -> HttpResponse:
+    coverage = selectors.coverage_get_for_user(user=request.user, coverage_id=coverage_id)
+    run_service(request, lambda: services.coverage_certificate_send(actor=request.user, coverage=coverage),
+                success=_("凭证短信已发送。"))
+    return redirect("console:mutualaid:certificate", coverage_id=coverage.pk)
+
+
+@console_view
+def self_enrolments(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("status", SelfEnrolment.Status.PENDING)
+    status = status if status in SelfEnrolment.Status.values else ""
+    return render(request, "mutualaid/pages/console_self_enrolments.html", {
+        "rows": selectors.self_enrolment_list(user=request.user, status=status)[:200], "status": status,
+        "statuses": SelfEnrolment.Status.choices, "form": SelfDecideForm(),
+    })
+
+
+@console_view
+@require_POST
+def self_enrolment_decide(request: HttpRequest, self_enrolment_id: int) -> HttpResponse:
+    row = selectors.self_enrolment_get_for_user(user=request.user, request_id=self_enrolment_id)
+    form = SelfDecideForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("请选择确认或未通过。"))
+    elif form.cleaned_data["decision"] == "confirm":
+        run_service(request, lambda: services.self_enrol_confirm(actor=request.user, request=row),
+                    success=_("已确认到账并参保，保费已记入互助保障资金账。"))
+    else:
+        run_service(request, lambda: services.self_enrol_reject(actor=request.user, request=row,
+                                                                reason=form.cleaned_data["reason"]),
+                    success=_("已退回，申请人会收到原因。"))
+    return redirect("console:mutualaid:self_enrolments")

@@ -363,3 +363,47 @@ def rules_in_force(versions: list[tuple[dt.date, Rules]], day: dt.date) -> Rules
         else:
             break
     return chosen
+
+
+# --- premiums ------------------------------------------------------------------------------
+
+
+def months_between(first: dt.date, last: dt.date) -> int:
+    """Calendar months from `first`'s month to `last`'s, both counted (Jan 15 – Dec 31 = 12)."""
+    return (last.year - first.year) * 12 + last.month - first.month + 1
+
+
+@dataclass(frozen=True)
+class Premium:
+    """One person's premium for a cover starting on `starts_on` (prorated for a late joiner)."""
+
+    amount: int  # fen
+    months: int  # months of cover paid for
+    period_months: int
+    price: int  # the full price of the period
+
+    @property
+    def prorated(self) -> bool:
+        return self.months < self.period_months
+
+    def line(self) -> Line:
+        if not self.prorated:
+            return Line(gettext_noop("保障期 %(n)s 个月，全额保费 %(price)s 元"),
+                        {"n": self.period_months, "price": yuan(self.price)})
+        return Line(gettext_noop("保障期 %(n)s 个月，参保当月起剩 %(m)s 个月：%(price)s 元 × %(m)s ÷ %(n)s = %(amount)s 元"),
+                    {"n": self.period_months, "m": self.months, "price": yuan(self.price), "amount": yuan(self.amount)})
+
+
+def premium_for(*, price: int, period_start: dt.date, period_end: dt.date, starts_on: dt.date) -> Premium:
+    """The premium of a cover starting on `starts_on` in the period `period_start`–`period_end`.
+
+    A joiner after the period began pays for the months left, the month of joining counted
+    whole: price × months left ÷ months of the period, rounded half up to the fen. A cover
+    starting on or before the first day of the period pays the full price.
+    """
+    total = months_between(period_start, period_end)
+    if starts_on <= period_start:
+        return Premium(amount=price, months=total, period_months=total, price=price)
+    left = max(0, months_between(starts_on, period_end))
+    amount = (2 * price * left + total) // (2 * total)
+    return Premium(amount=amount, months=left, period_months=total, price=price)

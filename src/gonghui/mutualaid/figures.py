@@ -32,13 +32,14 @@ def premiums(day: dt.date) -> Iterable[Row]:
 
 def claims_paid(day: dt.date) -> Iterable[Row]:
     start, end = day_bounds(day)
-    qs = Claim.objects.filter(status=Claim.Status.APPROVED, decided_at__gte=start, decided_at__lt=end)
+    # Approved, or under appeal against a lowered amount (its payout stands): a payout exists.
+    qs = Claim.objects.filter(payout__isnull=False, decided_at__gte=start, decided_at__lt=end)
     return ((u, "", n) for u, n in qs.values_list("union_id").annotate(n=Count("id")).order_by())
 
 
 def amount_paid(day: dt.date) -> Iterable[Row]:
     start, end = day_bounds(day)
-    qs = ClaimLine.objects.filter(approved=True, claim__status=Claim.Status.APPROVED, claim__decided_at__gte=start,
+    qs = ClaimLine.objects.filter(approved=True, claim__payout__isnull=False, claim__decided_at__gte=start,
                                   claim__decided_at__lt=end)
     rows = qs.values_list("claim__union_id", "benefit").annotate(n=Sum("amount")).order_by()
     return ((u, benefit, int(n or 0)) for u, benefit, n in rows)

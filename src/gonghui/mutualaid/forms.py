@@ -16,7 +16,7 @@ from gonghui.core.money import yuan_to_fen
 from gonghui.orgs.models import Union
 
 from . import engine
-from .models import Benefit, EventKind, HospitalLevel
+from .models import Benefit, EventKind, HospitalLevel, SelfEnrolment
 from .services import ClaimInput, Terms
 
 
@@ -55,6 +55,9 @@ class TermsForm(forms.Form):
     union_share = forms.IntegerField(label=_("工会承担比例（%）"), min_value=0, max_value=100, initial=100)
     min_participation = forms.IntegerField(label=_("单位最低参保比例（%）"), min_value=0, max_value=100, initial=0)
     second_approval_above = YuanField(label=_("单笔赔付超过多少元须复核"), initial="10000")
+    self_enrol = forms.BooleanField(label=_("新就业形态劳动者可自行参保缴费"), required=False)
+    self_union_share = forms.IntegerField(label=_("自行参保的工会补贴比例（%）"), min_value=0, max_value=100, initial=0,
+                                          required=False)
     waiting_days = forms.IntegerField(label=_("新参保等待期（天，续保无等待期）"), min_value=0, max_value=365, initial=90)
     allowance_after_days = forms.IntegerField(label=_("住院超过几天起付津贴"), min_value=0, max_value=365, initial=0)
     allowance_per_day = YuanField(label=_("住院津贴每天（元）"))
@@ -88,7 +91,8 @@ class TermsForm(forms.Form):
             "accident_amount": d["accident_amount"], "illness_death_amount": d["illness_death_amount"],
         }
         return Terms(price=d["price"], union_share=d["union_share"], min_participation=d["min_participation"],
-                     second_approval_above=d["second_approval_above"], rules=rules)
+                     second_approval_above=d["second_approval_above"], rules=rules,
+                     self_enrol=bool(d.get("self_enrol")), self_union_share=d.get("self_union_share") or 0)
 
 
 class PlanForm(TermsForm):
@@ -119,6 +123,7 @@ def version_initial(version: Any) -> dict[str, Any]:
     return {
         "price": y(version.price), "union_share": version.union_share, "min_participation": version.min_participation,
         "second_approval_above": y(version.second_approval_above), "waiting_days": r.waiting_days,
+        "self_enrol": version.self_enrol, "self_union_share": version.self_union_share,
         "allowance_after_days": r.allowance_after_days, "allowance_per_day": y(r.allowance_per_day),
         "allowance_stay_cap": y(r.allowance_stay_cap), "allowance_year_cap": y(r.allowance_year_cap),
         "deductible": y(r.deductible), "reimburse_year_cap": y(r.reimburse_year_cap),
@@ -182,13 +187,16 @@ class ClaimForm(forms.Form):
 
 
 class DecideForm(forms.Form):
-    decision = forms.ChoiceField(choices=[("approve", _("核准")), ("reject", _("不予赔付")), ("confirm", _("复核通过"))])
+    decision = forms.ChoiceField(choices=[("approve", _("核准")), ("reject", _("不予赔付")), ("confirm", _("复核通过")),
+                                          ("appeal", _("复查决定"))])
     reason = forms.CharField(label=_("原因（调整金额或不予赔付时必填）"), max_length=300, required=False,
                              widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, *args: Any, benefits: list[str] | None = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, benefits: list[str] | None = None, appeal: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         labels = dict(Benefit.choices)
+        if appeal:
+            self.fields["reason"].label = _("复查意见（必填）")
         for benefit in benefits or []:
             self.fields[f"amount_{benefit}"] = YuanField(label=labels.get(benefit, benefit))
 
@@ -204,3 +212,13 @@ class RevealForm(forms.Form):
 def percent_of(permille: int) -> str:
     return engine.permille(permille)
 
+
+
+class SelfEnrolForm(forms.Form):
+    channel = forms.ChoiceField(label=_("缴费方式"), choices=SelfEnrolment.Channel.choices)
+    payment_ref = forms.CharField(label=_("缴费流水号（付款记录里的交易单号）"), max_length=40)
+
+
+class SelfDecideForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("confirm", _("确认到账，参保")), ("reject", _("未通过"))])
+    reason = forms.CharField(label=_("未通过原因"), max_length=300, required=False)

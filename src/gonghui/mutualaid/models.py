@@ -64,6 +64,9 @@ class PlanVersion(models.Model):
     union_share = models.PositiveSmallIntegerField(_("工会承担比例（%）"))
     min_participation = models.PositiveSmallIntegerField(_("单位最低参保比例（%）"), default=0)
     second_approval_above = models.PositiveIntegerField(_("需复核的赔付金额（分）"), default=1_000_000)
+    # New-form workers (新就业形态劳动者) may enrol and pay for themselves; the union may pay a share.
+    self_enrol = models.BooleanField(_("新就业形态劳动者可自行参保"), default=False)
+    self_union_share = models.PositiveSmallIntegerField(_("自行参保的工会补贴比例（%）"), default=0)
     rules = models.JSONField(_("保障责任"))
     note = models.CharField(_("修订说明"), max_length=200, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("创建人"), null=True, blank=True,
@@ -98,6 +101,7 @@ class Enrolment(models.Model):
         WHOLE = "whole", _("整体参保")
         PICKED = "picked", _("选择参保")
         JOINERS = "joiners", _("期中新增")
+        SELF = "self", _("自行参保")
 
     plan = models.ForeignKey(Plan, verbose_name=_("计划"), on_delete=models.PROTECT, related_name="enrolments")
     union = models.ForeignKey("orgs.Union", verbose_name=_("参保工会"), on_delete=models.PROTECT,
@@ -243,6 +247,13 @@ class Claim(models.Model):
                                           on_delete=models.PROTECT, related_name="+")
     payout = models.ForeignKey("assistance.Payout", verbose_name=_("代发记录"), null=True, blank=True,
                                on_delete=models.PROTECT, related_name="+")
+    # An appeal against a lowered amount: the answer, and the top-up paid when it was raised.
+    appeal_answer = models.CharField(_("复查意见"), max_length=300, blank=True)
+    appeal_payout = models.ForeignKey("assistance.Payout", verbose_name=_("复查补发记录"), null=True, blank=True,
+                                      on_delete=models.PROTECT, related_name="+")
+    appeal_decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("复查人"), null=True, blank=True,
+                                          on_delete=models.PROTECT, related_name="+")
+    appeal_decided_at = models.DateTimeField(_("复查时间"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
 
     objects = ScopedQuerySet.as_manager()
@@ -343,3 +354,59 @@ class PlanTotal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.plan} · {self.benefit or '*'}"
+
+
+class SelfEnrolment(models.Model):
+    """A new-form worker's own enrolment in a plan that allows it: the premium they pay (their
+    share of the prorated price) and the payment's reference; the union's staff confirm the
+    money arrived, which books the premium and opens the cover."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待确认缴费")
+        CONFIRMED = "confirmed", _("已参保")
+        REJECTED = "rejected", _("未通过")
+        CANCELLED = "cancelled", _("已撤回")
+
+    class Channel(models.TextChoices):
+        WECHAT = "wechat", _("微信支付")
+        ALIPAY = "alipay", _("支付宝")
+        BANK = "bank", _("银行转账")
+        CASH = "cash", _("现场缴费")
+
+    plan = models.ForeignKey(Plan, verbose_name=_("计划"), on_delete=models.PROTECT, related_name="self_enrolments")
+    version = models.ForeignKey(PlanVersion, verbose_name=_("适用版本"), on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey("members.Person", verbose_name=_("参保人"), on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("申请人账号"), on_delete=models.PROTECT,
+                             related_name="+")
+    union = models.ForeignKey("orgs.Union", verbose_name=_("所属工会"), on_delete=models.PROTECT, related_name="+")
+    union_path = models.CharField(_("树路径"), max_length=255, db_index=True, editable=False)
+    starts_on = models.DateField(_("保障开始"))
+    months = models.PositiveSmallIntegerField(_("保障月数"))
+    premium = models.BigIntegerField(_("保费（分）"))
+    union_part = models.BigIntegerField(_("工会补贴（分）"))
+    member_part = models.BigIntegerField(_("个人缴纳（分）"))
+    channel = models.CharField(_("缴费方式"), max_length=8, choices=Channel.choices)
+    payment_ref = models.CharField(_("缴费流水号"), max_length=40)
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.PENDING,
+                              db_index=True)
+    reason = models.CharField(_("未通过原因"), max_length=300, blank=True)
+    enrolment = models.ForeignKey(Enrolment, verbose_name=_("参保登记"), null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="+")
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("确认人"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
+    created_at = models.DateTimeField(_("申请时间"), auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("自行参保")
+        verbose_name_plural = _("自行参保")
+        ordering = ["-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "person"], condition=models.Q(status="pending"),
+                                    name="mutualaid_one_open_self_enrolment"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan} · {self.payment_ref}"

@@ -21,5 +21,6 @@ MODULE = Module(
     console=(
         Link(_("互助保障计划"), "console:mutualaid:plans", icon="card"),
         Link(_("互助金审核"), "console:mutualaid:queue", icon="inbox", action="approve"),
+        Link(_("自行参保确认"), "console:mutualaid:self_enrolments", icon="card", action="change"),
     ),
 )

@@ -28,6 +28,8 @@ class AidTermsIn(Schema):
     union_share: int = Field(100, ge=0, le=100, description="工会承担比例（%）")
     min_participation: int = Field(0, ge=0, le=100, description="整体/选择参保最低比例（%）")
     second_approval_above_fen: int = Field(1_000_000, ge=0, le=1_000_000_000, description="超过此金额须第二人复核")
+    self_enrol: bool = Field(False, description="新就业形态劳动者可自行参保缴费")
+    self_union_share: int = Field(0, ge=0, le=100, description="自行参保的工会补贴比例（%）")
     rules: AidRulesIn
 
 
@@ -51,6 +53,8 @@ class AidVersionOut(Schema):
     union_share: int
     min_participation: int
     second_approval_above_fen: int
+    self_enrol: bool
+    self_union_share: int
     rules: dict
 
 
@@ -139,13 +143,17 @@ class AidClaimOut(Schema):
     reason: str
     diagnosis_masked: str
     payout_status: str
+    appealable: bool
+    appeal_answer: str
+    top_up_fen: int
     benefits: list[AidBenefitOut]
 
 
 class AidDecisionIn(Schema):
-    decision: str = Field(..., description="approve 核准（可调低）/ confirm 复核通过 / reject 不予赔付")
-    amounts_fen: dict[str, int] | None = Field(None, description="按保障责任调整的核准金额（分），只能调低")
-    reason: str = Field("", max_length=300)
+    decision: str = Field(..., description="approve 核准（可调低）/ confirm 复核通过 / reject 不予赔付 / "
+                                           "appeal 对核减金额申诉的复查决定（维持或补发）")
+    amounts_fen: dict[str, int] | None = Field(None, description="按保障责任的核准金额（分）：核准时只能调低，复查时只能调高")
+    reason: str = Field("", max_length=300, description="调整、不予赔付的原因，或复查意见")
 
 
 class AidRevealIn(Schema):
@@ -188,3 +196,43 @@ class AidBatchOut(Schema):
 
 class AidAppealIn(Schema):
     reason: str = Field(..., min_length=1, max_length=500, description="申诉理由")
+
+
+class AidSelfOfferOut(Schema):
+    plan_id: int
+    plan_name: str
+    union_name: str
+    starts_on: dt.date
+    waiting_until: dt.date
+    months: int
+    period_months: int
+    premium_fen: int
+    union_part_fen: int
+    member_part_fen: int
+    premium_explained: str
+
+
+class AidSelfEnrolIn(Schema):
+    plan_id: int
+    channel: str = Field(..., description="wechat / alipay / bank / cash")
+    payment_ref: str = Field(..., min_length=1, max_length=40, description="缴费流水号")
+
+
+class AidSelfEnrolmentOut(Schema):
+    id: int
+    plan_id: int
+    plan_name: str
+    status: str
+    status_label: str
+    starts_on: dt.date
+    premium_fen: int
+    member_part_fen: int
+    channel: str
+    payment_ref: str
+    reason: str
+    coverage_id: int | None
+
+
+class AidSelfDecisionIn(Schema):
+    decision: str = Field(..., description="confirm 确认到账并参保 / reject 未通过")
+    reason: str = Field("", max_length=300)

@@ -10,7 +10,7 @@ from django.db.models import QuerySet, Sum
 from gonghui.core import jurisdiction
 from gonghui.orgs.models import Union
 
-from .models import Claim, Coverage, Enrolment, Plan, PlanTotal
+from .models import Claim, Coverage, Enrolment, Plan, PlanTotal, SelfEnrolment
 
 
 def plan_list_for_user(*, user: Any) -> QuerySet[Plan]:
@@ -80,7 +80,7 @@ def my_coverage_get(*, user: Any, coverage_id: int) -> Coverage:
 def my_claims(*, user: Any) -> QuerySet[Claim]:
     if not getattr(user, "is_authenticated", False):
         return Claim.objects.none()
-    return Claim.objects.filter(user=user).select_related("coverage__plan", "payout").order_by("-pk")
+    return Claim.objects.filter(user=user).select_related("coverage__plan", "payout", "appeal_payout").order_by("-pk")
 
 
 def my_claim_get(*, user: Any, claim_id: int) -> Claim:
@@ -88,7 +88,7 @@ def my_claim_get(*, user: Any, claim_id: int) -> Claim:
 
 
 def claim_queue(*, user: Any, status: str = "") -> QuerySet[Claim]:
-    qs = Claim.objects.visible_to(user).select_related("coverage__plan", "coverage__person", "union")
+    qs = Claim.objects.visible_to(user).select_related("coverage__plan", "coverage__person", "union", "appeal_payout")
     if status:
         qs = qs.filter(status=status)
     return qs.order_by("submitted_at", "pk")
@@ -97,7 +97,7 @@ def claim_queue(*, user: Any, status: str = "") -> QuerySet[Claim]:
 def claim_get_for_user(*, user: Any, claim_id: int, action: str = "view") -> Claim:
     return jurisdiction.get_or_404(
         Claim.objects.visible_to(user, action).select_related("coverage__plan__union", "coverage__person", "union",
-                                                              "version", "payout").prefetch_related("lines",
+                                                              "version", "payout", "appeal_payout").prefetch_related("lines",
                                                                                                     "documents"),
         pk=claim_id,
     )
@@ -175,3 +175,37 @@ def plan_unions_for_user(*, user: Any) -> QuerySet[Union]:
 
 def plan_only(*, plan: Plan) -> QuerySet[Plan]:
     return Plan.objects.filter(pk=plan.pk)
+
+
+def self_enrolment_list(*, user: Any, status: str = "") -> QuerySet[SelfEnrolment]:
+    """New-form workers' own enrolments at the unions in the user's branch, oldest first."""
+    qs = SelfEnrolment.objects.visible_to(user).select_related("plan", "person", "union")
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("pk")
+
+
+def self_enrolment_get_for_user(*, user: Any, request_id: int, action: str = "view") -> SelfEnrolment:
+    return jurisdiction.get_or_404(
+        SelfEnrolment.objects.visible_to(user, action).select_related("plan", "person", "union"), pk=request_id)
+
+
+def my_self_enrolments(*, user: Any) -> QuerySet[SelfEnrolment]:
+    if not getattr(user, "is_authenticated", False):
+        return SelfEnrolment.objects.none()
+    return SelfEnrolment.objects.filter(user=user).select_related("plan").order_by("-pk")
+
+
+def coverage_of_self_enrolment(request: SelfEnrolment) -> Coverage | None:
+    if request.enrolment_id is None:
+        return None
+    return Coverage.objects.filter(enrolment_id=request.enrolment_id).first()
+
+
+def member_numbers(*, enrolment: Enrolment) -> dict[int, str]:
+    """Membership numbers of the enrolment's people at the enrolling union (one query)."""
+    from gonghui.members.models import Membership
+
+    people = Coverage.objects.filter(enrolment=enrolment).values("person_id")
+    return dict(Membership.objects.filter(union_id=enrolment.union_id, person_id__in=people)
+                .values_list("person_id", "number"))

@@ -32,13 +32,15 @@ from gonghui.cases.services import attachment_validate
 from gonghui.core import jurisdiction
 from gonghui.core.audit import audit_record
 from gonghui.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from gonghui.core.outbox import outbox_enqueue
 from gonghui.core.pii import blind_index
 from gonghui.core.sequences import sequence_reserve
-from gonghui.members.models import Membership, Person
+from gonghui.members.models import EmploymentForm, Membership, Person
+from gonghui.notices.models import Audience
 from gonghui.notices.services import notice_send
 from gonghui.orgs.models import Union
 
-from . import engine
+from . import engine, tasks
 from .models import (
     Claim,
     ClaimDocument,
@@ -52,6 +54,7 @@ from .models import (
     Plan,
     PlanTotal,
     PlanVersion,
+    SelfEnrolment,
 )
 
 CERTIFICATE_SALT = "gonghui.mutualaid.certificate"
@@ -156,6 +159,8 @@ class Terms:
     min_participation: int
     second_approval_above: int
     rules: Mapping[str, Any]
+    self_enrol: bool = False  # new-form workers may enrol and pay for themselves
+    self_union_share: int = 0  # the union's share of a self-enrolled worker's premium (%)
 
 
 def _terms_check(terms: Terms) -> engine.Rules:
@@ -164,6 +169,8 @@ def _terms_check(terms: Terms) -> engine.Rules:
     _int(terms.min_participation, field="min_participation", low=0, high=100,
          message=_("最低参保比例应在 0 到 100 之间。"))
     _money(terms.second_approval_above, field="second_approval_above")
+    _int(terms.self_union_share, field="self_union_share", low=0, high=100,
+         message=_("自行参保的工会补贴比例应在 0 到 100 之间。"))
     return rules_check(terms.rules)
 
 
@@ -194,6 +201,7 @@ def _version_create(plan: Plan, number: int, effective_from: dt.date, terms: Ter
     return PlanVersion.objects.create(
         plan=plan, number=number, effective_from=effective_from, price=terms.price, union_share=terms.union_share,
         min_participation=terms.min_participation, second_approval_above=terms.second_approval_above,
+        self_enrol=bool(terms.self_enrol), self_union_share=terms.self_union_share,
         rules=rules.to_dict(), note=note, created_by=_actor(actor),
     )
 
@@ -290,7 +298,7 @@ def enrolment_create(*, actor: Any, plan: Plan, union: Union, mode: str, person_
         raise NotFound()
     if union.kind not in Union.MEMBER_KINDS:
         raise ValidationFailed(_("只有基层工会（含联合会）可以为会员参保。"), code="union_kind", field="union")
-    if mode not in Enrolment.Mode.values:
+    if mode not in Enrolment.Mode.values or mode == Enrolment.Mode.SELF:
         raise ValidationFailed(_("参保方式不正确。"), code="invalid_mode", field="mode")
     if mode == Enrolment.Mode.WHOLE:
         person_ids = None
@@ -316,30 +324,218 @@ def enrolment_create(*, actor: Any, plan: Plan, union: Union, mode: str, person_
             members = members.filter(person_id__in=list(person_ids))
         people = [pid for pid in members.values_list("person_id", flat=True).distinct() if pid not in covered]
         version = version_in_force(plan, max(plan.starts_on, today))
-        starts_on = max(plan.starts_on, today)
-        renewing = _renewing(plan, people)
-        waiting = dt.timedelta(days=version.engine_rules.waiting_days)
-        premium = len(people) * version.price
-        union_part = premium * version.union_share // 100
-        enrolment = Enrolment.objects.create(
-            plan=plan, union=union, union_path=union.path, mode=mode, count=len(people),
-            members_total=check.members_total, premium=premium, union_part=union_part,
-            member_part=premium - union_part, created_by=_actor(actor),
-        )
-        Coverage.objects.bulk_create([
-            Coverage(plan=plan, enrolment=enrolment, person_id=pid, union=union, union_path=union.path,
-                     starts_on=starts_on, ends_on=plan.ends_on, renewal=pid in renewing,
-                     waiting_until=starts_on if pid in renewing else starts_on + waiting, serial=_serial(plan))
-            for pid in people
-        ], batch_size=2000)
-        enrolment.premium_txn = ledger.fund_receipt(
-            union=plan.union, source=plan.source, amount=premium, actor=actor, booked_on=booked_on,
-            memo=_("互助保障保费：%(union)s %(n)s 人") % {"union": union.name[:120], "n": len(people)},
-        )
-        enrolment.save(update_fields=["premium_txn"])
-        audit_record(actor=actor, action="mutualaid.enrol", target=enrolment,
-                     data={"plan": plan.pk, "count": len(people), "premium": premium, "mode": mode})
+        enrolment = _cover_and_book(actor=actor, plan=plan, version=version, union=union, mode=mode, people=people,
+                                    members_total=check.members_total, union_share=version.union_share,
+                                    booked_on=booked_on)
     return enrolment
+
+
+def enrolment_premium(*, plan: Plan, version: PlanVersion, starts_on: dt.date) -> engine.Premium:
+    """One person's premium for a cover from `starts_on`: prorated by the months left."""
+    return engine.premium_for(price=version.price, period_start=plan.starts_on, period_end=plan.ends_on,
+                              starts_on=starts_on)
+
+
+def _cover_and_book(*, actor: Any, plan: Plan, version: PlanVersion, union: Union, mode: str, people: list[int],
+                    members_total: int, union_share: int, booked_on: dt.date | None,
+                    each_paid: int | None = None) -> Enrolment:
+    """Covers for `people` from today (the period's first day before it starts), the premium
+    (prorated for a late start) booked in the plan union's fund ledger, the certificate sent
+    to each person's 消息 and, after commit, by text message."""
+    today = timezone.localdate()
+    starts_on = max(plan.starts_on, today)
+    renewing = _renewing(plan, people)
+    waiting = dt.timedelta(days=version.engine_rules.waiting_days)
+    each = enrolment_premium(plan=plan, version=version, starts_on=starts_on)
+    premium = len(people) * (each.amount if each_paid is None else each_paid)
+    union_part = premium * union_share // 100
+    enrolment = Enrolment.objects.create(
+        plan=plan, union=union, union_path=union.path, mode=mode, count=len(people),
+        members_total=members_total, premium=premium, union_part=union_part,
+        member_part=premium - union_part, created_by=_actor(actor),
+    )
+    Coverage.objects.bulk_create([
+        Coverage(plan=plan, enrolment=enrolment, person_id=pid, union=union, union_path=union.path,
+                 starts_on=starts_on, ends_on=plan.ends_on, renewal=pid in renewing,
+                 waiting_until=starts_on if pid in renewing else starts_on + waiting, serial=_serial(plan))
+        for pid in people
+    ], batch_size=2000)
+    enrolment.premium_txn = ledger.fund_receipt(
+        union=plan.union, source=plan.source, amount=premium, actor=actor, booked_on=booked_on,
+        memo=_("互助保障保费：%(union)s %(n)s 人") % {"union": union.name[:120], "n": len(people)},
+    )
+    enrolment.save(update_fields=["premium_txn"])
+    audit_record(actor=actor, action="mutualaid.enrol", target=enrolment,
+                 data={"plan": plan.pk, "count": len(people), "premium": premium, "mode": mode,
+                       "months": each.months})
+    user_ids = list(Person.objects.filter(pk__in=people, user__isnull=False).values_list("user_id", flat=True))
+    if user_ids:
+        notice_send(user_ids=user_ids, module="mutualaid", ref=plan.name[:40],
+                    link=reverse("mutualaid:index"),
+                    text=f"您已参加{plan.name}，保障期 {starts_on:%Y-%m-%d} 至 {plan.ends_on:%Y-%m-%d}，"
+                         f"电子保障凭证可在“医疗互助”中查看。")
+    outbox_enqueue(tasks.enrolment_sms_send, enrolment.pk)
+    return enrolment
+
+
+def coverage_certificate_send(*, actor: Any, coverage: Coverage) -> None:
+    """Staff send one person's certificate again by text message (audited)."""
+    _require(actor, "change", coverage.union_path)
+    user = coverage.person.user
+    if not (coverage.person.phone or (user.phone if user is not None else "")):
+        raise ValidationFailed(_("该会员没有登记手机号，无法发送短信。请打印凭证。"), code="no_phone")
+    with transaction.atomic():
+        outbox_enqueue(tasks.coverage_sms_send, coverage.pk)
+        audit_record(actor=actor, action="mutualaid.certificate.sms", target=coverage)
+
+
+# --- new-form workers enrolling and paying for themselves ---------------------------------
+
+
+@dataclass(frozen=True)
+class SelfOffer:
+    """A plan a new-form worker may join on their own today, and what they would pay."""
+
+    plan: Plan
+    version: PlanVersion
+    union: Union
+    starts_on: dt.date
+    premium: engine.Premium
+    union_part: int
+    member_part: int
+    waiting_until: dt.date
+
+
+def _self_membership(person: Person) -> Membership | None:
+    return (Membership.objects.filter(person=person, status=Membership.Status.ACTIVE)
+            .select_related("union").first())
+
+
+def self_enrol_offers(*, user: Any) -> list[SelfOffer]:
+    """Plans above the worker's union whose version in force lets new-form workers enrol
+    themselves, not yet ended, that the worker is not covered by and has no open request for."""
+    person = person_for_user(user)
+    if person is None or person.employment_form != EmploymentForm.NEW_FORM:
+        return []
+    membership = _self_membership(person)
+    if membership is None:
+        return []
+    union = membership.union
+    today = timezone.localdate()
+    ancestors = [int(p) for p in union.path.strip("/").split("/") if p]
+    taken = set(Coverage.objects.filter(person=person).values_list("plan_id", flat=True)) | set(
+        SelfEnrolment.objects.filter(person=person, status=SelfEnrolment.Status.PENDING).values_list("plan_id",
+                                                                                                     flat=True))
+    offers = []
+    for plan in Plan.objects.filter(union_id__in=ancestors, ends_on__gte=today).select_related("union").order_by(
+            "starts_on", "pk")[:20]:
+        if plan.pk in taken:
+            continue
+        starts_on = max(plan.starts_on, today)
+        version = version_in_force(plan, starts_on)
+        if version is None or not version.self_enrol:
+            continue
+        premium = enrolment_premium(plan=plan, version=version, starts_on=starts_on)
+        union_part = premium.amount * version.self_union_share // 100
+        renewing = bool(_renewing(plan, [person.pk]))
+        waiting_until = starts_on if renewing else starts_on + dt.timedelta(days=version.engine_rules.waiting_days)
+        offers.append(SelfOffer(plan=plan, version=version, union=union, starts_on=starts_on, premium=premium,
+                                union_part=union_part, member_part=premium.amount - union_part,
+                                waiting_until=waiting_until))
+    return offers
+
+
+def self_enrol_apply(*, user: Any, plan_id: int, channel: str, payment_ref: str) -> SelfEnrolment:
+    """A new-form worker asks to join a plan that allows it and gives the reference of the
+    payment of their share; the cover opens when the union's staff confirm the money arrived."""
+    offer = next((o for o in self_enrol_offers(user=user) if o.plan.pk == plan_id), None)
+    if offer is None:
+        raise NotFound()
+    if channel not in SelfEnrolment.Channel.values:
+        raise ValidationFailed(_("请选择缴费方式。"), code="invalid_channel", field="channel")
+    ref = _text(payment_ref, field="payment_ref", max_len=40, message=_("请填写缴费流水号（付款记录里的交易单号）。"))
+    if len(ref) < 4 or not all(ch.isalnum() or ch in "-_" for ch in ref):
+        raise ValidationFailed(_("缴费流水号应为 4 到 40 位字母或数字。"), code="invalid_payment_ref", field="payment_ref")
+    person = person_for_user(user)
+    assert person is not None
+    try:
+        with transaction.atomic():
+            request = SelfEnrolment.objects.create(
+                plan=offer.plan, version=offer.version, person=person, user=user, union=offer.union,
+                union_path=offer.union.path, starts_on=offer.starts_on, months=offer.premium.months,
+                premium=offer.premium.amount, union_part=offer.union_part, member_part=offer.member_part,
+                channel=channel, payment_ref=ref,
+            )
+            audit_record(actor=user, action="mutualaid.self_enrol.apply", target=request,
+                         data={"plan": offer.plan.pk, "member_part": offer.member_part})
+            notice_send(
+                user_ids=_union_staff_ids(offer.union, up_to=offer.plan.union), module="mutualaid",
+                audience=Audience.STAFF,
+                union_path=offer.union.path, object_id=request.pk, ref=offer.plan.name[:40],
+                link=reverse("console:mutualaid:self_enrolments"),
+                text=f"{person.name} 申请自行参加{offer.plan.name}，已缴 {engine.yuan(offer.member_part)} 元，请核对到账后确认。",
+            )
+    except IntegrityError as exc:  # the same request sent twice at once
+        raise Conflict(_("您已提交过该计划的参保申请，请等待确认。"), code="already_applied") from exc
+    return request
+
+
+def _union_staff_ids(union: Union, *, up_to: Union) -> list[int]:
+    """Staff who may confirm: those of the worker's union and of the unions above it up to
+    the plan's union."""
+    from gonghui.accounts.models import RoleGrant
+
+    ids = [int(p) for p in union.path.strip("/").split("/") if p]
+    ids = ids[ids.index(up_to.pk):] if up_to.pk in ids else [union.pk]
+    return list(RoleGrant.objects.filter(union_id__in=ids).values_list("user_id", flat=True).distinct())
+
+
+def self_enrol_confirm(*, actor: Any, request: SelfEnrolment, booked_on: dt.date | None = None) -> SelfEnrolment:
+    """The union confirms the worker's payment arrived: the cover opens from the request's
+    start day and the premium is booked in the plan union's ledger like a group enrolment's."""
+    _require(actor, "change", request.union_path)
+    with transaction.atomic():
+        locked = SelfEnrolment.objects.select_for_update().select_related("plan__union", "union", "version").get(
+            pk=request.pk)
+        if locked.status != SelfEnrolment.Status.PENDING:
+            raise Conflict(_("该申请已处理（%(s)s）。") % {"s": locked.get_status_display()}, code="self_enrol_decided")
+        if Coverage.objects.filter(plan=locked.plan, person_id=locked.person_id).exists():
+            raise Conflict(_("此人已参加该计划。"), code="already_covered")
+        if timezone.localdate() > locked.plan.ends_on:
+            raise Conflict(_("该计划保障期已结束，不能再参保。"), code="plan_ended")
+        Union.objects.select_for_update().filter(pk=locked.union_id).get()
+        members_total = _live_memberships(locked.union).count()
+        enrolment = _cover_and_book(actor=actor, plan=locked.plan, version=locked.version, union=locked.union,
+                                    mode=Enrolment.Mode.SELF, people=[locked.person_id], members_total=members_total,
+                                    union_share=locked.version.self_union_share, booked_on=booked_on,
+                                    each_paid=locked.premium)
+        locked.status, locked.enrolment = SelfEnrolment.Status.CONFIRMED, enrolment
+        locked.decided_by, locked.decided_at = _actor(actor), timezone.now()
+        # The cover opens today; the premium booked is the one the worker was shown and paid.
+        locked.save(update_fields=["status", "enrolment", "decided_by", "decided_at"])
+        audit_record(actor=actor, action="mutualaid.self_enrol.confirm", target=locked,
+                     data={"enrolment": enrolment.pk, "premium": enrolment.premium})
+    return locked
+
+
+def self_enrol_reject(*, actor: Any, request: SelfEnrolment, reason: str) -> SelfEnrolment:
+    """The payment could not be found (or the person may not join): refused with a reason,
+    sent to the worker's 消息 and by text message."""
+    _require(actor, "change", request.union_path)
+    reason = _text(reason, field="reason", max_len=300, message=_("请写明未通过的原因。"))
+    with transaction.atomic():
+        locked = SelfEnrolment.objects.select_for_update().select_related("plan").get(pk=request.pk)
+        if locked.status != SelfEnrolment.Status.PENDING:
+            raise Conflict(_("该申请已处理（%(s)s）。") % {"s": locked.get_status_display()}, code="self_enrol_decided")
+        locked.status, locked.reason = SelfEnrolment.Status.REJECTED, reason
+        locked.decided_by, locked.decided_at = _actor(actor), timezone.now()
+        locked.save(update_fields=["status", "reason", "decided_by", "decided_at"])
+        audit_record(actor=actor, action="mutualaid.self_enrol.reject", target=locked, reason=reason)
+        text = f"您参加{locked.plan.name}的申请未通过，原因：{reason}"
+        notice_send(user_ids=[locked.user_id], module="mutualaid", text=text, link=reverse("mutualaid:index"),
+                    ref=locked.plan.name[:40])
+        outbox_enqueue(tasks.person_sms_send, locked.person_id, text)
+    return locked
 
 
 def certificate_token(coverage: Coverage) -> str:
@@ -576,6 +772,7 @@ def claim_review(*, actor: Any, claim: Claim, amounts: Mapping[str, int] | None 
     with transaction.atomic():
         locked = _lock(claim, Claim.Status.SUBMITTED, Claim.Status.APPEALED)
         _appeal_officer_check(locked, actor)
+        _not_paid_check(locked)
         claim_assess(locked)  # against what is approved now, under the cover's lock
         lines = list(locked.lines.all())
         adjusted = False
@@ -676,9 +873,11 @@ def _approve(claim: Claim, actor: Any) -> None:
 
 
 def _notify(claim: Claim, text: str) -> None:
+    """A decision reaches the worker in 消息 now and by text message after commit."""
     # Workers' notices are written in Chinese, like every other module's.
     notice_send(user_ids=[claim.user_id], module="mutualaid", text=text, object_id=claim.pk, ref=claim.number,
                 link=reverse("mutualaid:claim", kwargs={"claim_id": claim.pk}))
+    outbox_enqueue(tasks.person_sms_send, claim.coverage.person_id, text)
 
 
 def claim_reject(*, actor: Any, claim: Claim, reason: str) -> Claim:
@@ -687,6 +886,7 @@ def claim_reject(*, actor: Any, claim: Claim, reason: str) -> Claim:
     with transaction.atomic():
         locked = _lock(claim, Claim.Status.SUBMITTED, Claim.Status.REVIEWED, Claim.Status.APPEALED)
         _appeal_officer_check(locked, actor)
+        _not_paid_check(locked)
         locked.lines.update(amount=0, approved=False)
         locked.status, locked.reason, locked.amount = Claim.Status.REJECTED, reason, 0
         locked.decided_by, locked.decided_at = _actor(actor), timezone.now()
@@ -701,22 +901,100 @@ def _appeal_officer_check(claim: Claim, actor: Any) -> None:
         raise PermissionDenied(_("申诉须由原审批人以外的人员复查。"), code="same_officer")
 
 
+def _not_paid_check(claim: Claim) -> None:
+    if claim.payout_id is not None:  # an appeal against an approved (lowered) amount
+        raise Conflict(_("该申请已核准赔付，申诉请用“复查决定”：维持原核准金额或补发差额。"), code="appeal_of_approved")
+
+
+def claim_appealable(claim: Claim) -> bool:
+    """A rejection, or an approval lowered below the engine's proposal, may be appealed once."""
+    if claim.appealed_at is not None:
+        return False
+    if claim.status == Claim.Status.REJECTED:
+        return True
+    return claim.status == Claim.Status.APPROVED and claim.amount < claim.proposed
+
+
 def claim_appeal(*, user: Any, claim: Claim, reason: str) -> Claim:
-    """The claimant appeals a rejection, once, with a reason: the claim goes back to the queue
-    and is decided again (proposal recomputed) by an officer other than the one who rejected it."""
+    """The claimant appeals, once, with a reason, against a rejection or a lowered amount: the
+    claim goes back to the queue and is decided again by an officer other than the one who
+    decided it. A rejection is decided afresh (proposal recomputed); for a lowered amount the
+    approved payout stands and the appeal can only keep it or add a top-up (`claim_appeal_decide`)."""
     if claim.user_id != getattr(user, "pk", None):
         raise NotFound()
     reason = _text(reason, field="reason", max_len=500, message=_("请写明申诉理由。"))
     with transaction.atomic():
         locked = Claim.objects.select_for_update().get(pk=claim.pk)
-        if locked.status != Claim.Status.REJECTED:
-            raise Conflict(_("只有不予赔付的申请可以申诉。"), code="not_appealable")
         if locked.appealed_at is not None:
             raise Conflict(_("每件申请只能申诉一次。"), code="already_appealed")
+        if not claim_appealable(locked):
+            raise Conflict(_("只有不予赔付或核减了金额的申请可以申诉。"), code="not_appealable")
         locked.appeal_of_officer_id = locked.decided_by_id
         locked.status, locked.appeal_reason, locked.appealed_at = Claim.Status.APPEALED, reason, timezone.now()
         locked.save(update_fields=["status", "appeal_reason", "appealed_at", "appeal_of_officer"])
         audit_record(actor=user, action="mutualaid.claim.appeal", target=locked, reason=reason)
+    return locked
+
+
+def claim_appeal_decide(*, actor: Any, claim: Claim, amounts: Mapping[str, int] | None, answer: str) -> Claim:
+    """Decide an appeal against a lowered amount (an officer other than the one who approved
+    it): keep each benefit's approved amount or raise it, at most to what the rules allow now
+    (recomputed under the cover's lock, this claim's own payout left out). A raise is paid as a
+    second assistance payout of the difference (idempotency key `mutualaid-claim-<id>-appeal`);
+    the first payout is never changed. The answer is required and reaches the worker."""
+    _decider_check(actor, claim)
+    answer = _text(answer, field="answer", max_len=300, message=_("请写明复查意见。"))
+    with transaction.atomic():
+        locked = _lock(claim, Claim.Status.APPEALED)
+        _appeal_officer_check(locked, actor)
+        if locked.payout_id is None:
+            raise Conflict(_("该申诉针对不予赔付，请重新审核（核准或不予赔付）。"), code="appeal_of_rejection")
+        version = version_in_force(locked.coverage.plan, locked.event_on)
+        fresh = engine.claim_compute(rules=version.engine_rules, cover=locked.coverage.cover,
+                                     event=claim_event(locked), prior=prior_for(locked.coverage, exclude_claim=locked))
+        lines = list(locked.lines.all())
+        deltas: dict[str, tuple[int, int]] = {}
+        for line in lines:
+            allowed = max(line.amount, fresh.amount_of(line.benefit))
+            want = line.amount if amounts is None or line.benefit not in amounts else amounts[line.benefit]
+            _money(want, field="amounts")
+            if want < line.amount:
+                raise ValidationFailed(
+                    _("%(benefit)s 复查不能低于已核准的 %(amount)s 元。")
+                    % {"benefit": line.get_benefit_display(), "amount": engine.yuan(line.amount)},
+                    code="below_approved", field="amounts")
+            if want > allowed:
+                raise ValidationFailed(
+                    _("%(benefit)s 核准金额不能高于核算金额 %(max)s 元（封顶和规则已计入）。")
+                    % {"benefit": line.get_benefit_display(), "max": engine.yuan(allowed)},
+                    code="above_proposal", field="amounts")
+            if want > line.amount:
+                deltas[line.benefit] = (want - line.amount, 1 if line.amount == 0 else 0)
+                line.amount = want
+        top_up = sum(d for d, _n in deltas.values())
+        plan = locked.coverage.plan
+        if top_up:
+            ClaimLine.objects.bulk_update(lines, ["amount"])
+            _totals_add(plan.pk, {"": (top_up, 0), **deltas})
+            locked.appeal_payout = assistance_payouts.payout_create(
+                union=plan.union, source=plan.source, amount=top_up, payee_name=locked.payee_name,
+                bank_account=locked.bank_account, memo=_("互助保障复查补发 %(n)s") % {"n": locked.number},
+                idempotency_key=f"mutualaid-claim-{locked.pk}-appeal", beneficiary=locked.user, actor=actor,
+            )
+            locked.amount += top_up
+        # decided_at stays the approval's day: the figures count the claim (with its top-up) there once.
+        locked.status, locked.appeal_answer = Claim.Status.APPROVED, answer
+        locked.appeal_decided_by, locked.appeal_decided_at = _actor(actor), timezone.now()
+        locked.save(update_fields=["status", "appeal_answer", "appeal_payout", "amount", "appeal_decided_by",
+                                   "appeal_decided_at"])
+        audit_record(actor=actor, action="mutualaid.claim.appeal_decide", target=locked, reason=answer,
+                     data={"top_up": top_up})
+        if top_up:
+            text = (f"您的互助金申请 {locked.number} 申诉复查后补发 {engine.yuan(top_up)} 元，合计赔付 "
+                    f"{engine.yuan(locked.amount)} 元。复查意见：{answer}")
+        else:
+            text = f"您的互助金申请 {locked.number} 申诉复查后维持原核准金额 {engine.yuan(locked.amount)} 元。复查意见：{answer}"
+        _notify(locked, text)
     return locked
 
 
@@ -733,8 +1011,10 @@ def plan_payment_batch_create(*, actor: Any, plan: Plan) -> PaymentBatch:
     """Send the plan's approved, not yet sent claim payouts to the bank as one assistance
     payment batch (the same payouts are never sent twice: only queued ones go)."""
     _require(actor, "approve", plan.union_path)
-    ids = list(Claim.objects.filter(coverage__plan=plan, status=Claim.Status.APPROVED,
-                                    payout__status=Payout.Status.QUEUED).values_list("payout_id", flat=True))
+    # A claim under appeal against a lowered amount keeps its approved payout: that is sent too.
+    approved = Claim.objects.filter(coverage__plan=plan, status__in=[Claim.Status.APPROVED, Claim.Status.APPEALED])
+    ids = list(approved.filter(payout__status=Payout.Status.QUEUED).values_list("payout_id", flat=True))
+    ids += list(approved.filter(appeal_payout__status=Payout.Status.QUEUED).values_list("appeal_payout_id", flat=True))
     if not ids:
         raise ValidationFailed(_("没有待发放的赔付。"), code="batch_empty")
     return assistance_payouts.payment_batch_create(union=plan.union, actor=actor, payout_ids=ids)

@@ -12,4 +12,5 @@ urlpatterns = [
     path("claims/<int:claim_id>/", views.claim_detail, name="claim"),
     path("claims/<int:claim_id>/appeal/", views.claim_appeal, name="appeal"),
     path("verify/", views.certificate_verify, name="verify"),
+    path("self-enrol/<int:plan_id>/", views.self_enrol, name="self_enrol"),
 ]

@@ -5,7 +5,7 @@ explained payout; the public certificate check."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,7 +19,7 @@ from gonghui.core.qr import qr_svg
 from gonghui.core.web import apply_domain_error, run_service
 
 from . import selectors, services
-from .forms import ClaimForm
+from .forms import ClaimForm, SelfEnrolForm
 from .presenters import claim_view
 
 
@@ -29,6 +29,32 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(request, "mutualaid/pages/index.html", {
         "coverages": selectors.my_coverages(user=request.user)[:20],
         "claims": [claim_view(c) for c in selectors.my_claims(user=request.user)[:50]], "today": today,
+        "offers": services.self_enrol_offers(user=request.user),
+        "self_requests": selectors.my_self_enrolments(user=request.user).exclude(status="confirmed")[:10],
+    })
+
+
+@worker_required
+@idempotent_form
+@require_http_methods(["GET", "POST"])
+def self_enrol(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """A new-form worker joins a plan that allows it: what they pay and why, how to pay, and
+    the payment's reference; the union confirms the money arrived and the cover opens."""
+    offer = next((o for o in services.self_enrol_offers(user=request.user) if o.plan.pk == plan_id), None)
+    if offer is None:
+        raise Http404
+    form = SelfEnrolForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.self_enrol_apply(user=request.user, plan_id=plan_id, channel=form.cleaned_data["channel"],
+                                      payment_ref=form.cleaned_data["payment_ref"])
+        except DomainError as exc:
+            apply_domain_error(exc, form=form)
+        else:
+            messages.success(request, _("已提交。工会核对到账后为您参保，结果会发到消息和短信。"))
+            return redirect("mutualaid:index")
+    return render(request, "mutualaid/pages/self_enrol.html", {
+        "offer": offer, "form": form, "premium_line": offer.premium.line().text, "rules": offer.version.engine_rules,
     })
 
 
@@ -66,7 +92,8 @@ def claim_new(request: HttpRequest, coverage_id: int) -> HttpResponse:
 @worker_required
 def claim_detail(request: HttpRequest, claim_id: int) -> HttpResponse:
     claim = selectors.my_claim_get(user=request.user, claim_id=claim_id)
-    return render(request, "mutualaid/pages/claim.html", {"c": claim_view(claim), "claim": claim})
+    return render(request, "mutualaid/pages/claim.html", {"c": claim_view(claim), "claim": claim,
+                                                          "appealable": services.claim_appealable(claim)})
 
 
 @worker_required
