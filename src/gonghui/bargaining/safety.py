@@ -247,28 +247,59 @@ def hazards_overdue_run(*, on: dt.date | None = None) -> int:
     return count
 
 
+def _case_open(hazard: SafetyHazard, actor: Any) -> Case:
+    """The safety case at the hazard's union (already locked by the caller)."""
+    with translation.override("zh-hans"):  # the case is kept in Chinese
+        description = gettext("安全隐患逾期未整改：%(what)s（位置：%(where)s，整改期限 %(due)s）。") % {
+            "what": hazard.description, "where": hazard.location or "-",
+            "due": hazard.rectify_due.isoformat() if hazard.rectify_due else "-"}
+    case: Case = case_create(
+        channel=Channel.WALK_IN, category=Category.SAFETY, description=description, reporter_name=hazard.union.name[:50],
+        employer=hazard.employer, employer_name=hazard.employer_name, created_by=actor, union=hazard.union,
+    )
+    hazard.escalation_case = case
+    hazard.save(update_fields=["escalation_case"])
+    return case
+
+
 def hazard_escalate(*, actor: Any, hazard: SafetyHazard, letter_body: str = "") -> SupervisionLetter:
-    """An overdue hazard goes to the cases module: a safety case at the hazard's union and a
-    提示函 to the employer (一函两书), numbered and rendered as PDF there."""
+    """An overdue hazard goes to the cases module: a safety case at the hazard's union (the
+    daily run may have opened it already) and a 提示函 to the employer (一函两书), numbered and
+    rendered as PDF there. A letter has a signer, so it is always issued by staff."""
     with transaction.atomic():
         hazard = _lock(hazard, actor)
         if hazard.status != SafetyHazard.Status.OPEN or hazard.rectify_due is None or hazard.rectify_due >= today():
             raise Conflict(_("只有超过整改期限的隐患可以转一函两书。"), code="not_overdue")
         if hazard.escalation_letter_id is not None:
             raise Conflict(_("已制发一函两书。"), code="already_escalated")
-        with translation.override("zh-hans"):  # the case and the letter are kept in Chinese
-            description = gettext("安全隐患逾期未整改：%(what)s（位置：%(where)s，整改期限 %(due)s）。") % {
-                "what": hazard.description, "where": hazard.location or "-", "due": hazard.rectify_due.isoformat()}
+        case = hazard.escalation_case if hazard.escalation_case_id else _case_open(hazard, actor)
+        with translation.override("zh-hans"):  # the letter is kept in Chinese
             subject = gettext("安全隐患逾期未整改")
-        case: Case = case_create(
-            channel=Channel.WALK_IN, category=Category.SAFETY, description=description, reporter_name=hazard.union.name[:50],
-            employer=hazard.employer, employer_name=hazard.employer_name, created_by=actor, union=hazard.union,
-        )
         letter = legal_services.letter_issue(
             case=case, kind=SupervisionLetter.Kind.NOTICE, recipient=hazard.employer_name, subject=subject,
-            body=(letter_body.strip()[:3000] or description), by=actor,
+            body=(letter_body.strip()[:3000] or case.description), by=actor,
         )
-        hazard.escalation_case, hazard.escalation_letter = case, letter
-        hazard.save(update_fields=["escalation_case", "escalation_letter"])
+        hazard.escalation_letter = letter
+        hazard.save(update_fields=["escalation_letter"])
         audit_record(actor=actor, action="safety.hazard_escalate", target=hazard, data={"case_id": case.pk, "letter_id": letter.pk})
     return letter
+
+
+def hazards_escalate_run(*, on: dt.date | None = None) -> int:
+    """Daily: every hazard still open after its rectification deadline gets its safety case
+    opened at its union, once (no staff button needed). The 提示函 then goes out from the
+    case or the hazard page, signed by a staff member. Idempotent: a hazard with a case is
+    skipped, and each one is re-read under a row lock."""
+    on = on or today()
+    opened = 0
+    due = SafetyHazard.objects.filter(status=SafetyHazard.Status.OPEN, rectify_due__lt=on, escalation_case__isnull=True)
+    for pk in list(due.values_list("pk", flat=True)):
+        with transaction.atomic():
+            hazard = SafetyHazard.objects.select_for_update().select_related("union", "employer").filter(
+                pk=pk, status=SafetyHazard.Status.OPEN, rectify_due__lt=on, escalation_case__isnull=True).first()
+            if hazard is None:
+                continue
+            case = _case_open(hazard, None)
+            audit_record(actor=None, action="safety.hazard_case_auto", target=hazard, data={"case_id": case.pk})
+            opened += 1
+    return opened

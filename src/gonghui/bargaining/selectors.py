@@ -271,7 +271,7 @@ def hazard_list_for_user(*, user: Any, status: str = "", overdue: bool = False) 
 
 
 def hazard_get_for_user(*, user: Any, hazard_id: int, action: str = "view") -> SafetyHazard:
-    return get_or_404(SafetyHazard.objects.visible_to(user, action).select_related("union", "inspection", "escalation_letter"), pk=hazard_id)
+    return get_or_404(SafetyHazard.objects.visible_to(user, action).select_related("union", "inspection", "escalation_letter", "escalation_case"), pk=hazard_id)
 
 
 def hazard_open_count(user: Any) -> int:
