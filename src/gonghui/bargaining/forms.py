@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from gonghui.cases.forms import MultipleFileField
 from gonghui.core.forms import DateField
 from gonghui.orgs.models import Employer, Union
 
@@ -202,3 +203,20 @@ class WorkerHazardForm(forms.Form):
     description = _text(_("发现了什么问题"), rows=4, required=True, max_length=2000)
     photo = forms.FileField(label=_("照片（可选）"), required=False)
     anonymous = forms.BooleanField(label=_("匿名报告（工会看不到我的姓名和电话）"), required=False)
+
+
+class EmployerAnswerForm(forms.Form):
+    """The employer's own answer to an offer; the day it received the offer when the union
+    has not recorded it yet (the 20-day clock starts on that day)."""
+
+    received_on = DateField(label=_("本单位收到要约的日期"), required=False)
+    accepted = forms.TypedChoiceField(label=_("书面回应"), choices=[("1", _("同意协商")), ("0", _("拒绝协商"))],
+                                      coerce=lambda v: v == "1", widget=forms.RadioSelect)
+    answered_on = DateField(label=_("回应日期"))
+    answer = _text(_("回应内容（如：同意于某日开始协商，协商代表为……；拒绝的理由）"), rows=4, required=True, max_length=5000)
+
+
+class EmployerRectifyForm(forms.Form):
+    rectified_on = DateField(label=_("整改完成日期"))
+    rectification = _text(_("整改情况"), rows=4, required=True, max_length=2000)
+    evidence = MultipleFileField(label=_("整改证明（照片或 PDF，最多 6 个）"), required=False)

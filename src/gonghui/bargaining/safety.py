@@ -20,7 +20,7 @@ from gonghui.cases.models import Case, Category, Channel, SupervisionLetter
 from gonghui.cases.routing import case_route, member_union_for
 from gonghui.cases.services import attachment_validate, case_create
 from gonghui.core.audit import audit_record
-from gonghui.core.errors import Conflict, PermissionDenied, ValidationFailed
+from gonghui.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from gonghui.members.models import Person
 from gonghui.orgs.models import Employer, Union
 from gonghui.stats.services import mark_dirty_since
@@ -152,8 +152,14 @@ def hazard_report_by_worker(
     return hazard
 
 
-def _lock(hazard: SafetyHazard, actor: Any) -> SafetyHazard:
-    require_action(actor, hazard.union)
+def _lock(hazard: SafetyHazard, actor: Any, *, as_employer: bool = False) -> SafetyHazard:
+    if as_employer:
+        from .employer import hazard_is_theirs
+
+        if not hazard_is_theirs(actor, hazard):
+            raise NotFound()
+    else:
+        require_action(actor, hazard.union)
     return SafetyHazard.objects.select_for_update().select_related("union").get(pk=hazard.pk)
 
 
@@ -182,12 +188,14 @@ def hazard_verify(*, actor: Any, hazard: SafetyHazard, confirmed: bool, severity
 
 
 def hazard_rectification_record(*, actor: Any, hazard: SafetyHazard, rectified_on: dt.date, rectification: str,
-                                 evidence: Sequence[UploadedFile] = ()) -> SafetyHazard:
-    """The employer reports the hazard fixed, with evidence; it then waits for re-inspection."""
+                                 evidence: Sequence[UploadedFile] = (), as_employer: bool = False) -> SafetyHazard:
+    """The employer reports the hazard fixed, with evidence; it then waits for re-inspection.
+    Entered by union staff, or (`as_employer`) by the employer's own account for its own
+    hazards only (employer.py), in which case the union's staff are told to re-inspect."""
     rectification = clean_text(rectification, field="rectification", label=gettext("整改情况"), max_len=2000)
     _check_photos(evidence)
     with transaction.atomic():
-        hazard = _lock(hazard, actor)
+        hazard = _lock(hazard, actor, as_employer=as_employer)
         if hazard.status != SafetyHazard.Status.OPEN:
             raise Conflict(_("只有待整改的隐患可以登记整改。"), code="not_open")
         if rectified_on < hazard.found_on or rectified_on > today():
@@ -196,7 +204,10 @@ def hazard_rectification_record(*, actor: Any, hazard: SafetyHazard, rectified_o
         hazard.save(update_fields=["status", "rectified_on", "rectification"])
         _photos_store(evidence, union=hazard.union, kind=SafetyPhoto.Kind.EVIDENCE, hazard=hazard)
         mark_dirty_since(min(rectified_on, hazard.rectify_due or rectified_on))
-        audit_record(actor=actor, action="safety.hazard_rectified", target=hazard)
+        audit_record(actor=actor, action="safety.hazard_rectified", target=hazard, data={"by_employer": as_employer})
+        if as_employer:
+            notify_staff(hazard.union, gettext("%(employer)s 报告安全隐患已整改，请安排复查。") % {"employer": hazard.employer_name},
+                         link=reverse("console:bargaining:hazard", args=[hazard.pk]), object_id=hazard.pk)
     return hazard
 
 

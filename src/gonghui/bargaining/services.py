@@ -209,16 +209,24 @@ def offer_send(
     return offer
 
 
-def _offer_lock(offer: BargainingOffer, actor: Any) -> BargainingOffer:
-    require_action(actor, offer.unit.union)
+def _offer_lock(offer: BargainingOffer, actor: Any, *, as_employer: bool = False) -> BargainingOffer:
+    if as_employer:
+        from .employer import offer_is_theirs
+
+        if not offer_is_theirs(actor, offer):
+            raise NotFound()
+    else:
+        require_action(actor, offer.unit.union)
     return BargainingOffer.objects.select_for_update().select_related("unit__union").get(pk=offer.pk)
 
 
-def offer_receipt_record(*, actor: Any, offer: BargainingOffer, received_on: dt.date) -> BargainingOffer:
+def offer_receipt_record(*, actor: Any, offer: BargainingOffer, received_on: dt.date,
+                         as_employer: bool = False) -> BargainingOffer:
     """The other side received the offer on `received_on`: the answer is due 20 calendar days
-    later (moved past a rest day, see clocks.days_after)."""
+    later (moved past a rest day, see clocks.days_after). `as_employer`: the employer's own
+    account states it (see employer.py), not union staff."""
     with transaction.atomic():
-        offer = _offer_lock(offer, actor)
+        offer = _offer_lock(offer, actor, as_employer=as_employer)
         if offer.status != BargainingOffer.Status.SENT or offer.received_on is not None:
             raise Conflict(_("已登记送达。"), code="already_received")
         if received_on < offer.sent_on:
@@ -228,16 +236,19 @@ def offer_receipt_record(*, actor: Any, offer: BargainingOffer, received_on: dt.
         due = clocks.days_after(received_on, clocks.OFFER_ANSWER_DAYS)
         offer.received_on, offer.answer_due, offer.answer_due_provisional = received_on, due.on, due.provisional
         offer.save(update_fields=["received_on", "answer_due", "answer_due_provisional"])
-        audit_record(actor=actor, action="bargaining.offer_receipt", target=offer, data={"received_on": received_on.isoformat()})
+        audit_record(actor=actor, action="bargaining.offer_receipt", target=offer,
+                     data={"received_on": received_on.isoformat(), "by_employer": as_employer})
     return offer
 
 
-def offer_answer_record(*, actor: Any, offer: BargainingOffer, accepted: bool, answered_on: dt.date, answer: str) -> BargainingOffer:
+def offer_answer_record(*, actor: Any, offer: BargainingOffer, accepted: bool, answered_on: dt.date, answer: str,
+                        as_employer: bool = False) -> BargainingOffer:
     """The written answer: agreement to bargain, or a refusal. A late answer is still
-    recorded (after silence was flagged, too); its date shows it was late."""
+    recorded (after silence was flagged, too); its date shows it was late. `as_employer`: the
+    employer answers from its own account (employer.py); the union's staff are told."""
     answer = clean_text(answer, field="answer", label=gettext("回应内容"))
     with transaction.atomic():
-        offer = _offer_lock(offer, actor)
+        offer = _offer_lock(offer, actor, as_employer=as_employer)
         if offer.status not in (BargainingOffer.Status.SENT, BargainingOffer.Status.SILENT):
             raise Conflict(_("已登记回应。"), code="already_answered")
         if offer.received_on is None:
@@ -247,7 +258,13 @@ def offer_answer_record(*, actor: Any, offer: BargainingOffer, accepted: bool, a
         offer.status = BargainingOffer.Status.ACCEPTED if accepted else BargainingOffer.Status.REFUSED
         offer.answered_on, offer.answer = answered_on, answer
         offer.save(update_fields=["status", "answered_on", "answer"])
-        audit_record(actor=actor, action="bargaining.offer_answer", target=offer, data={"accepted": accepted})
+        audit_record(actor=actor, action="bargaining.offer_answer", target=offer, data={"accepted": accepted, "by_employer": as_employer})
+        if as_employer:
+            text = (gettext("%(employer)s 已书面同意协商（要约 %(number)s）。") if accepted
+                    else gettext("%(employer)s 书面拒绝协商（要约 %(number)s），可报上级工会。")) % {
+                "employer": offer.unit.employer_party, "number": offer.number}
+            notify_staff(offer.unit.union, text, link=reverse("console:bargaining:offer", args=[offer.pk]), object_id=offer.pk,
+                         ref=offer.number)
     return offer
 
 
