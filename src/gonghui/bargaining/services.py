@@ -616,8 +616,11 @@ def contracts_clock_run(*, on: dt.date | None = None) -> dict[str, int]:
                 notify_staff(contract.unit.union, gettext("%(title)s 签订已超过 10 日仍未报送劳动保障行政部门审查。") % {"title": contract.title},
                              link=reverse("console:bargaining:contract", args=[contract.pk]), object_id=contract.pk, cache=staff)
                 result["filing_overdue"] += 1
+    # Only contracts near their end are read (a superset: month ends are clamped, so allow a few
+    # days more), then checked exactly; a national run no longer reads every contract in force.
+    near_end = clocks.add_months(on, clocks.RENEWAL_MONTHS) + dt.timedelta(days=4)
     for contract in CollectiveContract.objects.filter(status=CollectiveContract.Status.IN_FORCE, renewal_reminded_on__isnull=True,
-                                                      ends_on__gte=on).select_related("unit__union"):
+                                                      ends_on__gte=on, ends_on__lte=near_end).select_related("unit__union"):
         if on < clocks.renewal_reminder_on(contract.ends_on):
             continue
         with transaction.atomic():
