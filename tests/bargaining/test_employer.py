@@ -30,9 +30,9 @@ def tree():
     return Tree()
 
 
-def _offer(tree, sent_on=D(2025, 9, 10)):
+def _offer(tree, sent_on=None):
     return services.offer_send(actor=tree.staff_a, unit=make_unit(tree), topics="工资集体协商", body="请于20日内书面回应。",
-                               sent_on=sent_on)
+                               sent_on=sent_on or D(2025, 9, 10))
 
 
 def test_the_employer_records_receipt_and_answers_its_own_offer(tree, frozen_clock):

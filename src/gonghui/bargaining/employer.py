@@ -15,10 +15,14 @@ details, no staff action. Union staff can still enter both for the employer.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
+from django.db import transaction
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 
+from gonghui.core.errors import ValidationFailed
 from gonghui.core.jurisdiction import get_or_404
 
 from .models import BargainingOffer, SafetyHazard, SafetyPhoto, Side
@@ -70,3 +74,20 @@ def hazard_is_theirs(user: Any, hazard: SafetyHazard) -> bool:
 def evidence_of(hazard: SafetyHazard) -> QuerySet[SafetyPhoto]:
     """Only the rectification evidence: inspection photos and a worker's photo stay with the union."""
     return hazard.photos.filter(kind=SafetyPhoto.Kind.EVIDENCE)
+
+
+def offer_answer(*, user: Any, offer: BargainingOffer, received_on: dt.date | None, accepted: bool, answered_on: dt.date,
+                 answer: str) -> BargainingOffer:
+    """The employer's written answer; when the union has not recorded the day the employer
+    received the offer, the employer states it here (the 20-day clock starts then). Both or
+    neither are written."""
+    from . import services
+
+    with transaction.atomic():
+        if offer.received_on is None:
+            if received_on is None:
+                raise ValidationFailed(_("请填写本单位收到要约的日期。"), code="received_on_required", field="received_on")
+            services.offer_receipt_record(actor=user, offer=offer, received_on=received_on, as_employer=True)
+            offer.refresh_from_db()
+        return services.offer_answer_record(actor=user, offer=offer, accepted=accepted, answered_on=answered_on, answer=answer,
+                                            as_employer=True)

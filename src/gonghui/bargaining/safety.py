@@ -92,6 +92,40 @@ def inspection_record(
     return inspection
 
 
+MAX_PHOTOS_PER_RECORD = 30
+
+
+def photos_add(*, actor: Any, uploads: Sequence[UploadedFile], inspection: SafetyInspection | None = None,
+               hazard: SafetyHazard | None = None, kind: str = SafetyPhoto.Kind.FINDING, as_employer: bool = False) -> list[SafetyPhoto]:
+    """More photos for an inspection or a hazard after it was recorded (the API and the phone
+    add them one by one): the same checked uploads as the forms (real first bytes, size), at
+    most 6 at a time and 30 per record. Evidence goes only to a hazard awaiting or under
+    re-inspection; an employer's account may add only evidence, to its own hazards."""
+    if not uploads:
+        raise ValidationFailed(_("请选择要上传的文件。"), code="photo_required", field="photos")
+    _check_photos(uploads)
+    with transaction.atomic():
+        if inspection is not None:
+            require_action(actor, inspection.union)
+            inspection = SafetyInspection.objects.select_for_update().get(pk=inspection.pk)
+            union, existing = inspection.union, inspection.photos.count()
+        elif hazard is not None:
+            hazard = _lock(hazard, actor, as_employer=as_employer)
+            union, existing = hazard.union, hazard.photos.count()
+            if kind == SafetyPhoto.Kind.EVIDENCE and hazard.status not in (SafetyHazard.Status.OPEN, SafetyHazard.Status.RECTIFIED):
+                raise Conflict(_("复查后不能再补充整改证明。"), code="not_open")
+        else:
+            raise ValidationFailed(_("请选择检查或隐患。"), code="target_required")
+        if as_employer and kind != SafetyPhoto.Kind.EVIDENCE:
+            raise NotFound()
+        if existing + len(uploads) > MAX_PHOTOS_PER_RECORD:
+            raise ValidationFailed(_("每条记录最多 %(n)s 个文件。") % {"n": MAX_PHOTOS_PER_RECORD}, code="photo_count", field="photos")
+        stored = _photos_store(uploads, union=union, kind=kind, inspection=inspection, hazard=hazard)
+        audit_record(actor=actor, action="safety.photos_add", target=inspection or hazard,
+                     data={"kind": kind, "count": len(stored), "by_employer": as_employer})
+    return stored
+
+
 def _rectify_days_check(days: Any) -> int:
     if not isinstance(days, int) or not 1 <= days <= MAX_RECTIFY_DAYS:
         raise ValidationFailed(_("整改期限应在 1 到 %(n)s 天之间。") % {"n": MAX_RECTIFY_DAYS}, code="days_invalid", field="rectify_days")

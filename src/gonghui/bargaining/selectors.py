@@ -78,8 +78,8 @@ def offer_waiting_count(user: Any) -> int:
                                                            escalation_case__isnull=True).count()
 
 
-def round_get_for_user(*, user: Any, round_id: int) -> BargainingRound:
-    return get_or_404(BargainingRound.objects.visible_to(user).select_related("unit__union"), pk=round_id)
+def round_get_for_user(*, user: Any, round_id: int, action: str = "view") -> BargainingRound:
+    return get_or_404(BargainingRound.objects.visible_to(user, action).select_related("unit__union"), pk=round_id)
 
 
 def contract_list_for_user(*, user: Any) -> QuerySet[CollectiveContract]:

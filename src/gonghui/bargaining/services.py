@@ -352,6 +352,22 @@ def round_add(
     return row
 
 
+def round_minutes_attach(*, actor: Any, round_: BargainingRound, minutes: UploadedFile) -> BargainingRound:
+    """The minutes of a round already recorded (typed up after the meeting): a checked upload,
+    once — minutes are a record, not replaced."""
+    content_type = attachment_validate(minutes)
+    with transaction.atomic():
+        require_action(actor, round_.unit.union)
+        row = BargainingRound.objects.select_for_update().get(pk=round_.pk)
+        if row.minutes:
+            raise Conflict(_("该次协商已有会议纪要。"), code="minutes_exist")
+        row.minutes_name, row.minutes_type = (minutes.name or "")[-120:], content_type
+        row.minutes.save(minutes.name or "minutes", minutes, save=False)
+        row.save(update_fields=["minutes", "minutes_name", "minutes_type"])
+        audit_record(actor=actor, action="bargaining.round_minutes", target=row)
+    return row
+
+
 # --- contracts and their terms ---------------------------------------------------------------
 
 TEXT_TERMS = ("hours_and_rest", "leave", "safety", "women_protection", "training", "algo_dispatch", "algo_pay_rules",

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -87,19 +86,10 @@ def employer_offer(request: HttpRequest, offer_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            with transaction.atomic():
-                if offer.received_on is None:
-                    if d["received_on"] is None:
-                        form.add_error("received_on", _("请填写本单位收到要约的日期。"))
-                        raise _FormInvalid
-                    services.offer_receipt_record(actor=request.user, offer=offer, received_on=d["received_on"], as_employer=True)
-                    offer.refresh_from_db()
-                services.offer_answer_record(actor=request.user, offer=offer, accepted=d["accepted"], answered_on=d["answered_on"],
-                                             answer=d["answer"], as_employer=True)
+            employer.offer_answer(user=request.user, offer=offer, received_on=d["received_on"], accepted=d["accepted"],
+                                  answered_on=d["answered_on"], answer=d["answer"])
             messages.success(request, _("书面回应已送达工会。"))
             return redirect("bargaining:employer_home")
-        except _FormInvalid:
-            pass
         except DomainError as exc:
             apply_domain_error(exc, form=form)
     return render(request, "bargaining/pages/employer_offer.html", {
@@ -126,7 +116,3 @@ def employer_hazard(request: HttpRequest, hazard_id: int) -> HttpResponse:
     return render(request, "bargaining/pages/employer_hazard.html", {
         "hazard": hazard, "form": form, "evidence": employer.evidence_of(hazard), "today": services.today(),
     })
-
-
-class _FormInvalid(Exception):
-    """A field error found inside the transaction: roll back, show the form."""
