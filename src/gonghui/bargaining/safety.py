@@ -26,21 +26,29 @@ from gonghui.orgs.models import Employer, Union
 from gonghui.stats.services import mark_dirty_since
 
 from . import clocks
-from .models import SafetyChecklist, SafetyHazard, SafetyInspection, SafetyPhoto, Trade
+from .models import (
+    InspectionPlan,
+    SafetyChecklist,
+    SafetyHazard,
+    SafetyInspection,
+    SafetyPhoto,
+    Trade,
+)
 from .services import clean_text, notify_staff, require_action, today
 
 MAX_PHOTOS = 6
 MAX_RECTIFY_DAYS = 180
 
 
-def checklist_create(*, actor: Any, union: Union, trade: str, name: str, items: str) -> SafetyChecklist:
+def checklist_create(*, actor: Any, union: Union, trade: str, name: str, items: str, shared: bool = False) -> SafetyChecklist:
+    """A checklist of `union`; `shared`, a template every union below it may use."""
     require_action(actor, union)
     if trade not in Trade.values:
         raise ValidationFailed(_("请选择行业。"), code="trade_invalid", field="trade")
     name = clean_text(name, field="name", label=gettext("名称"), max_len=80)
     items = clean_text(items, field="items", label=gettext("检查项目"), max_len=4000)
     with transaction.atomic():
-        checklist = SafetyChecklist.objects.create(union=union, trade=trade, name=name, items=items)
+        checklist = SafetyChecklist.objects.create(union=union, trade=trade, name=name, items=items, shared=shared)
         audit_record(actor=actor, action="safety.checklist_create", target=checklist)
     return checklist
 
@@ -68,7 +76,10 @@ def _check_photos(uploads: Sequence[UploadedFile]) -> None:
 def inspection_record(
     *, actor: Any, union: Union, employer: Employer, inspected_on: dt.date, inspectors: str, findings: str = "",
     checklist: SafetyChecklist | None = None, results: dict[str, str] | None = None, photos: Sequence[UploadedFile] = (),
+    plan: InspectionPlan | None = None,
 ) -> SafetyInspection:
+    """An inspection as done; from a `plan`, the plan is marked done (it must be this union's
+    and this employer's, and still planned)."""
     require_action(actor, union)
     inspectors = clean_text(inspectors, field="inspectors", label=gettext("劳动保护监督检查员"), max_len=200)
     findings = clean_text(findings, field="findings", label=gettext("检查情况"), required=False)
@@ -87,6 +98,12 @@ def inspection_record(
             findings=findings, results=results, created_by=actor if getattr(actor, "is_authenticated", False) else None,
         )
         _photos_store(photos, union=union, kind=SafetyPhoto.Kind.FINDING, inspection=inspection)
+        if plan is not None:
+            locked = InspectionPlan.objects.select_for_update().get(pk=plan.pk)
+            if locked.status != InspectionPlan.Status.PLANNED or locked.union_id != union.pk or locked.employer_id != employer.pk:
+                raise Conflict(_("该检查计划已完成、已取消，或不是这家单位的。"), code="plan_invalid")
+            locked.status, locked.inspection = InspectionPlan.Status.DONE, inspection
+            locked.save(update_fields=["status", "inspection"])
         mark_dirty_since(inspected_on)  # a back-dated inspection is counted on its day
         audit_record(actor=actor, action="safety.inspection", target=inspection)
     return inspection
@@ -124,6 +141,58 @@ def photos_add(*, actor: Any, uploads: Sequence[UploadedFile], inspection: Safet
         audit_record(actor=actor, action="safety.photos_add", target=inspection or hazard,
                      data={"kind": kind, "count": len(stored), "by_employer": as_employer})
     return stored
+
+
+# --- inspection plans ----------------------------------------------------------------------
+
+MAX_PLAN_AHEAD_DAYS = 366
+
+
+def plan_create(*, actor: Any, union: Union, employer: Employer, planned_on: dt.date, inspectors: str, topic: str = "",
+                checklist: SafetyChecklist | None = None) -> InspectionPlan:
+    """Schedule an inspection: a day from today to a year ahead."""
+    require_action(actor, union)
+    inspectors = clean_text(inspectors, field="inspectors", label=gettext("劳动保护监督检查员"), max_len=200)
+    topic = clean_text(topic, field="topic", label=gettext("检查重点"), required=False, max_len=120)
+    if planned_on < today() or planned_on > today() + dt.timedelta(days=MAX_PLAN_AHEAD_DAYS):
+        raise ValidationFailed(_("计划检查日期应在今天到一年之内。"), code="date_invalid", field="planned_on")
+    with transaction.atomic():
+        plan = InspectionPlan.objects.create(
+            union=union, employer=employer, checklist=checklist, planned_on=planned_on, inspectors=inspectors, topic=topic,
+            created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+        audit_record(actor=actor, action="safety.plan_create", target=plan)
+    return plan
+
+
+def plan_cancel(*, actor: Any, plan: InspectionPlan) -> InspectionPlan:
+    with transaction.atomic():
+        require_action(actor, plan.union)
+        plan = InspectionPlan.objects.select_for_update().select_related("union").get(pk=plan.pk)
+        if plan.status != InspectionPlan.Status.PLANNED:
+            raise Conflict(_("只有计划中的检查可以取消。"), code="plan_not_planned")
+        plan.status = InspectionPlan.Status.CANCELLED
+        plan.save(update_fields=["status"])
+        audit_record(actor=actor, action="safety.plan_cancel", target=plan)
+    return plan
+
+
+def plans_remind_run(*, on: dt.date | None = None) -> int:
+    """Daily: tell the union's staff of the inspections planned for today, once per plan."""
+    on = on or today()
+    staff: dict[int, set[int]] = {}
+    sent = 0
+    due = InspectionPlan.objects.filter(status=InspectionPlan.Status.PLANNED, planned_on__lte=on, planned_on__gte=on - dt.timedelta(days=7),
+                                        reminded_on__isnull=True)
+    for plan in due.select_related("union", "employer"):
+        with transaction.atomic():
+            if not InspectionPlan.objects.filter(pk=plan.pk, reminded_on__isnull=True).update(reminded_on=on):
+                continue
+            notify_staff(plan.union, gettext("%(day)s 计划检查 %(employer)s（检查员：%(who)s）。") % {
+                "day": plan.planned_on.isoformat(), "employer": plan.employer.name, "who": plan.inspectors},
+                link=reverse("console:bargaining:plan", args=[plan.pk]), object_id=plan.pk, cache=staff)
+            sent += 1
+    return sent
 
 
 def _rectify_days_check(days: Any) -> int:

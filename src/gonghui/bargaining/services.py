@@ -39,6 +39,7 @@ from gonghui.stats.services import mark_dirty_since
 
 from . import clocks, currencies
 from .models import (
+    PENDING,
     BargainingOffer,
     BargainingRound,
     BargainingUnit,
@@ -48,6 +49,7 @@ from .models import (
     ContractVersion,
     OfferCampaign,
     PayPeriod,
+    Sector,
     Side,
     UnitKind,
 )
@@ -109,7 +111,7 @@ def unit_create(
     *, actor: Any, union: Union, kind: str, name: str, employer_party: str, union_chief: str, employer_chief: str,
     workers_covered: int, members_covered: int, employer: Employer | None = None,
     employers: Sequence[Employer] = (), sector: str = "", union_representatives: str = "",
-    employer_representatives: str = "",
+    employer_representatives: str = "", sector_code: str = "",
 ) -> BargainingUnit:
     """Register who bargains for whom. One employer: `employer`; a sector or region: the
     `employers` covered (at least two); a platform: `employer` is the HQ, `employers` its branches."""
@@ -124,6 +126,8 @@ def unit_create(
         raise ValidationFailed(_("覆盖职工人数应在 1 到 10000000 之间。"), code="workers_invalid", field="workers_covered")
     if not isinstance(members_covered, int) or not 0 <= members_covered <= workers_covered:
         raise ValidationFailed(_("会员人数不能超过覆盖职工人数。"), code="members_invalid", field="members_covered")
+    if sector_code and sector_code not in Sector.values:
+        raise ValidationFailed(_("请选择行业门类。"), code="sector_invalid", field="sector_code")
     employers = list(dict.fromkeys(employers))
     if kind == UnitKind.ENTERPRISE:
         if employer is None:
@@ -139,7 +143,7 @@ def unit_create(
         employer = None
     with transaction.atomic():
         unit = BargainingUnit.objects.create(
-            union=union, kind=kind, name=name, employer=employer, sector=clean_text(sector, field="sector", label=gettext("行业"), required=False, max_len=60),
+            union=union, kind=kind, name=name, employer=employer, sector_code=sector_code, sector=clean_text(sector, field="sector", label=gettext("行业"), required=False, max_len=60),
             employer_party=employer_party, union_chief=union_chief, employer_chief=employer_chief,
             union_representatives=clean_text(union_representatives, field="union_representatives", label=gettext("职工方协商代表"), required=False, max_len=2000),
             employer_representatives=clean_text(employer_representatives, field="employer_representatives", label=gettext("企业方协商代表"), required=False, max_len=2000),
@@ -176,6 +180,46 @@ def _offer_pdf_zh(offer: BargainingOffer) -> bytes:
         heading=signer, title=gettext("集体协商要约书"), number=offer.number, recipient=offer.recipient,
         paragraphs=paragraphs, signer=signer, issued_on=offer.sent_on,
     )
+
+
+def unit_update(
+    *, actor: Any, unit: BargainingUnit, union_chief: str, employer_chief: str, union_representatives: str = "",
+    employer_representatives: str = "", employer_party: str | None = None, workers_covered: int | None = None,
+    members_covered: int | None = None, sector: str | None = None, sector_code: str | None = None,
+) -> BargainingUnit:
+    """Complete or correct a unit: the representatives (a campaign's units start with 待定),
+    the employer side, the workers and members covered, the sector. Kind and employers stay."""
+    union_chief = clean_text(union_chief, field="union_chief", label=gettext("职工方首席代表"), max_len=50)
+    employer_chief = clean_text(employer_chief, field="employer_chief", label=gettext("企业方首席代表"), max_len=50)
+    with transaction.atomic():
+        require_action(actor, unit.union)
+        unit = BargainingUnit.objects.select_for_update().get(pk=unit.pk)
+        workers = unit.workers_covered if workers_covered is None else workers_covered
+        members = unit.members_covered if members_covered is None else members_covered
+        if not isinstance(workers, int) or not 1 <= workers <= 10_000_000:
+            raise ValidationFailed(_("覆盖职工人数应在 1 到 10000000 之间。"), code="workers_invalid", field="workers_covered")
+        if not isinstance(members, int) or not 0 <= members <= workers:
+            raise ValidationFailed(_("会员人数不能超过覆盖职工人数。"), code="members_invalid", field="members_covered")
+        if sector_code is not None and sector_code and sector_code not in Sector.values:
+            raise ValidationFailed(_("请选择行业门类。"), code="sector_invalid", field="sector_code")
+        unit.union_chief, unit.employer_chief = union_chief, employer_chief
+        unit.union_representatives = clean_text(union_representatives, field="union_representatives", label=gettext("职工方协商代表"),
+                                                required=False, max_len=2000)
+        unit.employer_representatives = clean_text(employer_representatives, field="employer_representatives",
+                                                   label=gettext("企业方协商代表"), required=False, max_len=2000)
+        if employer_party is not None:
+            unit.employer_party = clean_text(employer_party, field="employer_party", label=gettext("企业方"), max_len=150)
+        if sector is not None:
+            unit.sector = clean_text(sector, field="sector", label=gettext("行业"), required=False, max_len=60)
+        if sector_code is not None:
+            unit.sector_code = sector_code
+        unit.workers_covered, unit.members_covered = workers, members
+        unit.save()
+        # Coverage stocks are read from the unit: recount the days its contracts were in force.
+        mark_dirty_since(unit.contracts.filter(in_force_on__isnull=False).order_by("in_force_on")
+                         .values_list("in_force_on", flat=True).first())
+        audit_record(actor=actor, action="bargaining.unit_update", target=unit)
+    return unit
 
 
 def offer_send(
@@ -677,7 +721,7 @@ def offer_campaign_launch(
             if unit is None:
                 unit = unit_create(
                     actor=actor, union=union, kind=UnitKind.ENTERPRISE, name=employer.name, employer=employer,
-                    employer_party=employer.name, union_chief=gettext("待定"), employer_chief=gettext("待定"),
+                    employer_party=employer.name, union_chief=PENDING, employer_chief=PENDING,
                     workers_covered=max(employer.headcount, 1), members_covered=0,
                 )
             offer_send(actor=actor, unit=unit, topics=topics, body=body, sent_on=sent_on, campaign=campaign)
