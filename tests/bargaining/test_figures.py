@@ -72,6 +72,8 @@ def test_coverage_by_sector_and_a_unit_completed_later(frozen_clock):
     unit = services.unit_update(actor=tree.staff_a, unit=make_unit(tree, name="丙厂", workers=50, members=10),
                                 union_chief="李主席", employer_chief="王总", sector_code="C")
     assert unit.sector_code == "C"
-    with pytest.raises(Exception) as bad:
+    from gonghui.core.errors import ValidationFailed
+
+    with pytest.raises(ValidationFailed) as bad:
         services.unit_update(actor=tree.staff_a, unit=unit, union_chief="李", employer_chief="王", sector_code="Z")
     assert getattr(bad.value, "code", "") == "sector_invalid"
