@@ -57,6 +57,19 @@ def employers_for_user(*, user: Any, ids: list[int]) -> list[Employer]:
     return found
 
 
+def employers_with_union_under(*, union: Union, limit: int) -> QuerySet[Employer]:
+    """Employers whose union lies in `union`'s subtree (a 集中要约 to all of them)."""
+    return Employer.objects.filter(union__path__startswith=union.path).order_by("name")[:limit]
+
+
+def campaign_units_pending(*, campaign: OfferCampaign) -> list[BargainingUnit]:
+    """The campaign's units whose representatives are still 待定."""
+    from .models import PENDING
+
+    return list(BargainingUnit.objects.filter(offers__campaign=campaign).filter(
+        Q(union_chief=PENDING) | Q(employer_chief=PENDING)).distinct().order_by("name")[:500])
+
+
 def unit_list_for_user(*, user: Any) -> QuerySet[BargainingUnit]:
     return BargainingUnit.objects.visible_to(user).select_related("union", "employer")
 
