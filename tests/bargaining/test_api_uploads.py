@@ -47,13 +47,13 @@ def test_a_round_with_its_minutes_by_multipart_and_minutes_added_later(world):
     assert r2.status_code == 201 and not r2.json()["has_minutes"]
     rid = r2.json()["id"]
     # A file that only claims to be a PDF is refused in words, nothing stored.
-    fake = staff.post(f"{API}/rounds/{rid}/minutes", {"file": SimpleUploadedFile("x.pdf", b"MZ\x90\x00 not a pdf", "application/pdf")})
+    fake = staff.post(f"{API}/rounds/{rid}/minutes", {"files": SimpleUploadedFile("x.pdf", b"MZ\x90\x00 not a pdf", "application/pdf")})
     assert fake.status_code == 422 and "code" in fake.json()
     assert not BargainingRound.objects.get(pk=rid).minutes
-    assert other.post(f"{API}/rounds/{rid}/minutes", {"file": SimpleUploadedFile("m.pdf", PDF, "application/pdf")}).status_code == 404
-    ok = staff.post(f"{API}/rounds/{rid}/minutes", {"file": SimpleUploadedFile("m.pdf", PDF, "application/pdf")})
+    assert other.post(f"{API}/rounds/{rid}/minutes", {"files": SimpleUploadedFile("m.pdf", PDF, "application/pdf")}).status_code == 404
+    ok = staff.post(f"{API}/rounds/{rid}/minutes", {"files": SimpleUploadedFile("m.pdf", PDF, "application/pdf")})
     assert ok.status_code == 201 and ok.json()["has_minutes"]
-    again = staff.post(f"{API}/rounds/{rid}/minutes", {"file": SimpleUploadedFile("m2.pdf", PDF, "application/pdf")})
+    again = staff.post(f"{API}/rounds/{rid}/minutes", {"files": SimpleUploadedFile("m2.pdf", PDF, "application/pdf")})
     assert again.status_code == 409
 
 

@@ -314,6 +314,8 @@ def _photos_out(rows: list[SafetyPhoto]) -> list[dict[str, Any]]:
 def round_create(request: HttpRequest, bargaining_unit_id: int, payload: Form[BargainingRoundIn],
                  minutes: UploadedFile | None = File(None)) -> Status:  # noqa: B008
     unit = selectors.unit_get_for_user(user=request.user, unit_id=bargaining_unit_id, action="change")
+    if payload.held_on is None:
+        raise ValidationFailed("请填写协商日期。", code="required", field="held_on")
     row = services.round_add(actor=request.user, unit=unit, held_on=payload.held_on, attendees=payload.attendees,
                              place=payload.place, union_position=payload.union_position,
                              employer_position=payload.employer_position, agreed_points=payload.agreed_points, minutes=minutes)
@@ -321,9 +323,11 @@ def round_create(request: HttpRequest, bargaining_unit_id: int, payload: Form[Ba
 
 
 @router.post("/rounds/{int:bargaining_round_id}/minutes", response={201: RoundOut}, summary="上传会议纪要（PDF 或图片）")
-def round_minutes(request: HttpRequest, bargaining_round_id: int, file: UploadedFile = File(...)) -> Status:  # noqa: B008
+def round_minutes(request: HttpRequest, bargaining_round_id: int, files: list[UploadedFile] = File(...)) -> Status:  # noqa: B008
     row = selectors.round_get_for_user(user=request.user, round_id=bargaining_round_id, action="change")
-    return Status(201, _round_out(services.round_minutes_attach(actor=request.user, round_=row, minutes=file)))
+    if len(files) != 1:
+        raise ValidationFailed("请上传一个会议纪要文件。", code="one_file", field="files")
+    return Status(201, _round_out(services.round_minutes_attach(actor=request.user, round_=row, minutes=files[0])))
 
 
 @router.post("/safety/inspections/{int:safety_inspection_id}/photos", response={201: list[BargainingPhotoOut]},
@@ -395,6 +399,8 @@ def employer_hazards(request: HttpRequest, limit: Limit200 = 50, offset: Offset 
 def employer_hazard_rectify(request: HttpRequest, safety_hazard_id: int, payload: Form[BargainingRectifyForm],
                             files: list[UploadedFile] = File(None)) -> dict[str, Any]:  # noqa: B008
     hazard = employer.hazard_get_for_employer(user=request.user, hazard_id=safety_hazard_id)
+    if payload.rectified_on is None:
+        raise ValidationFailed("请填写整改完成日期。", code="required", field="rectified_on")
     return _employer_hazard_out(safety.hazard_rectification_record(
         actor=request.user, hazard=hazard, rectified_on=payload.rectified_on, rectification=payload.rectification,
         evidence=files or [], as_employer=True))

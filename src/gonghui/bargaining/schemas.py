@@ -336,10 +336,11 @@ class BargainingEmployerHazardOut(Schema):
 
 
 class BargainingRoundIn(Schema):
-    """A round as multipart form fields (the minutes file beside them)."""
+    """A round as multipart form fields (the minutes file beside them). Missing fields are
+    refused by the service in words, after the unit is looked up (another branch: 404)."""
 
-    held_on: dt.date
-    attendees: str = Field(max_length=2000)
+    held_on: dt.date | None = None
+    attendees: str = Field("", max_length=2000)
     place: str = Field("", max_length=120)
     union_position: str = Field("", max_length=5000)
     employer_position: str = Field("", max_length=5000)
@@ -356,5 +357,5 @@ class BargainingWorkerReportForm(Schema):
 
 
 class BargainingRectifyForm(Schema):
-    rectified_on: dt.date
-    rectification: str = Field(max_length=2000)
+    rectified_on: dt.date | None = None
+    rectification: str = Field("", max_length=2000)
