@@ -409,7 +409,7 @@ def hazards_escalate_run(*, on: dt.date | None = None) -> int:
     due = SafetyHazard.objects.filter(status=SafetyHazard.Status.OPEN, rectify_due__lt=on, escalation_case__isnull=True)
     for pk in list(due.values_list("pk", flat=True)):
         with transaction.atomic():
-            hazard = SafetyHazard.objects.select_for_update().select_related("union", "employer").filter(
+            hazard = SafetyHazard.objects.select_for_update(of=("self",)).select_related("union", "employer").filter(
                 pk=pk, status=SafetyHazard.Status.OPEN, rectify_due__lt=on, escalation_case__isnull=True).first()
             if hazard is None:
                 continue
