@@ -22,7 +22,7 @@ def _ids(values: Any) -> list[int]:
     out = []
     for v in values if isinstance(values, list | tuple) else [values]:
         try:
-            out.append(int(getattr(v, "pk", v)))
+            out.append(int(str(getattr(v, "pk", v))))
         except (TypeError, ValueError):
             continue
     return out

@@ -386,7 +386,7 @@ def hazard_escalate(*, actor: Any, hazard: SafetyHazard, letter_body: str = "") 
             raise Conflict(_("只有超过整改期限的隐患可以转一函两书。"), code="not_overdue")
         if hazard.escalation_letter_id is not None:
             raise Conflict(_("已制发一函两书。"), code="already_escalated")
-        case = hazard.escalation_case if hazard.escalation_case_id else _case_open(hazard, actor)
+        case = hazard.escalation_case if hazard.escalation_case is not None else _case_open(hazard, actor)
         with translation.override("zh-hans"):  # the letter is kept in Chinese
             subject = gettext("安全隐患逾期未整改")
         letter = legal_services.letter_issue(
