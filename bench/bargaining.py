@@ -101,7 +101,13 @@ def _run(args: argparse.Namespace, label: str) -> int:
     print(f"  daily clock run: {elapsed:.2f} s for {changed:,} changes ({offers}, {contracts}, hazards overdue {hazards}); "
           f"{elapsed * 1000 / max(changed, 1):.2f} ms per change")
     started = time.perf_counter()
-    again = services.offers_clock_run()["silent"] + services.contracts_clock_run()["in_force"] + safety.hazards_overdue_run()
+    cases = safety.hazards_escalate_run()
+    elapsed = time.perf_counter() - started
+    print(f"  overdue hazards' safety cases opened by the daily run: {cases:,} in {elapsed:.2f} s "
+          f"({elapsed * 1000 / max(cases, 1):.2f} ms per case, through cases.services.case_create)")
+    started = time.perf_counter()
+    again = (services.offers_clock_run()["silent"] + services.contracts_clock_run()["in_force"] + safety.hazards_overdue_run()
+             + safety.hazards_escalate_run() + safety.plans_remind_run())
     print(f"  second run the same day (nothing to do): {time.perf_counter() - started:.2f} s, {again} changes")
     _urlconf()
     with override_settings(ROOT_URLCONF="bench_cases_urls"):

@@ -58,6 +58,7 @@ from gonghui.bargaining.models import (
     CollectiveContract,
     CongressVote,
     ContractVersion,
+    InspectionPlan,
     OfferCampaign,
     SafetyChecklist,
     SafetyHazard,
@@ -328,6 +329,10 @@ FACTORIES: dict[type[models.Model], Callable[[World], Any]] = {
         actor=w.tree.staff_a, union=w.tree.grassroots_a, trade="manufacturing", name="消防检查表", items="安全出口畅通"
     ),
     SafetyInspection: lambda w: make_inspection(w.tree),
+    InspectionPlan: lambda w: bargaining_safety.plan_create(
+        actor=w.tree.staff_a, union=w.tree.grassroots_a, employer=w.tree.grassroots_a.employer,
+        planned_on=bargaining_services.today() + dt.timedelta(days=3), inspectors="陈师傅",
+    ),
     SafetyHazard: lambda w: make_hazard(w.tree, inspection=w.get(SafetyInspection)),
     SafetyPhoto: lambda w: bargaining_safety.inspection_record(
         actor=w.tree.staff_a, union=w.tree.grassroots_a, employer=w.tree.grassroots_a.employer,
@@ -633,6 +638,8 @@ def api_endpoints() -> tuple[list[Endpoint], list[str]]:
                 body = {}
             segments = path.split("/")
             owner = "worker" if "mine" in segments or "me" in segments else "staff"
+            if path.startswith("/api/v1/bargaining/employer/"):
+                owner = "employer"  # an employer account's own offers and hazards (bargaining/employer.py)
             found.append(Endpoint("api", func, path, method, tuple(params), owner, body, multipart))
     return found, problems
 
@@ -720,10 +727,12 @@ def test_every_url_and_api_operation_with_an_id_hides_other_branches(model):
     gets past the lookup."""
     world = World()
     endpoints = [e for e in ENDPOINTS if _first_model(e) is model]
-    other, owner_staff, owner_worker = Client(), Client(), Client()
+    other, owner_staff, owner_worker, owner_employer = Client(), Client(), Client(), Client()
     other.force_login(world.tree.staff_b)
     owner_staff.force_login(world.tree.staff_a)
     owner_worker.force_login(world.worker)
+    if any(e.owner == "employer" for e in endpoints):
+        owner_employer.force_login(make_recruiter(world.tree))  # an account for branch A's employer
     plans = [(e, url) for e in endpoints for url in _urls(e, world)]
     failures: list[str] = []
 
@@ -749,6 +758,8 @@ def test_every_url_and_api_operation_with_an_id_hides_other_branches(model):
         # The owner is branch A's staff, or the worker whose case or application it is (the
         # `/mine/` and `/me/` operations, wherever they live): the first one that gets in.
         owners = [owner_worker, owner_staff] if endpoint.owner == "worker" else [owner_staff, owner_worker]
+        if endpoint.owner == "employer":
+            owners = [owner_employer]
         found = False
         for client in owners:
             for url in _urls(endpoint, world):

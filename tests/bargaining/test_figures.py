@@ -19,7 +19,8 @@ pytestmark = pytest.mark.django_db
 def test_figures_are_registered():
     keys = {k for k in registry() if k.startswith("bargaining.")}
     assert keys == {"bargaining.contracts_in_force", "bargaining.workers_covered", "bargaining.employers_covered",
-                    "bargaining.inspections", "bargaining.hazards_found", "bargaining.hazards_on_time", "bargaining.hazards_overdue"}
+                    "bargaining.inspections", "bargaining.hazards_found", "bargaining.hazards_on_time", "bargaining.hazards_overdue",
+                    "bargaining.contracts_by_sector", "bargaining.workers_covered_by_sector"}
 
 
 def test_contract_coverage_counts_from_the_day_in_force_to_the_end(frozen_clock):
@@ -53,3 +54,26 @@ def test_safety_figures(frozen_clock):
     assert list(figures.hazards_overdue(D(2025, 3, 14))) == [(union, "", 2)]
     assert list(figures.hazards_overdue(D(2025, 3, 17))) == [(union, "", 1)]
     assert never.status == "open"
+
+
+def test_coverage_by_sector_and_a_unit_completed_later(frozen_clock):
+    from gonghui.bargaining import services
+    from tests.bargaining.helpers import make_unit
+
+    tree = Tree()
+    frozen_clock(at(D(2025, 6, 2)))
+    seafarers = make_unit(tree, sector_code="G", sector="远洋海运", workers=300, members=280)
+    contract_in_force(tree, frozen_clock, unit=seafarers)
+    contract_in_force(tree, frozen_clock, unit=make_unit(tree, name="乙厂", workers=80, members=60))  # no sector given
+    union = tree.grassroots_a.pk
+    assert sorted(figures.workers_covered_by_sector(D(2025, 6, 18))) == [(union, "", 80), (union, "G", 300)]
+    assert sorted(figures.contracts_in_force_by_sector(D(2025, 6, 18))) == [(union, "", 1), (union, "G", 1)]
+    # The unit gets its sector later: the same day now counts under manufacturing.
+    unit = services.unit_update(actor=tree.staff_a, unit=make_unit(tree, name="丙厂", workers=50, members=10),
+                                union_chief="李主席", employer_chief="王总", sector_code="C")
+    assert unit.sector_code == "C"
+    from gonghui.core.errors import ValidationFailed
+
+    with pytest.raises(ValidationFailed) as bad:
+        services.unit_update(actor=tree.staff_a, unit=unit, union_chief="李", employer_chief="王", sector_code="Z")
+    assert getattr(bad.value, "code", "") == "sector_invalid"

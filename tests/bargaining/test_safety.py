@@ -150,3 +150,32 @@ def test_bad_photo_in_a_worker_report_writes_nothing(tree):
         safety.hazard_report_by_worker(user=make_worker_user(), description="安全出口堵塞", employer_name="甲公司",
                                        photos=[SimpleUploadedFile("a.png", b"GIF89a" + PNG, content_type="image/png")])
     assert not SafetyHazard.objects.exists()
+
+
+def test_the_daily_run_opens_the_case_of_an_overdue_hazard_once_and_staff_add_the_letter(tree, frozen_clock):
+    from gonghui.bargaining.tasks import bargaining_clocks_task
+
+    frozen_clock(at(D(2025, 3, 13)))
+    hazard = make_hazard(tree, inspection=make_inspection(tree, on=D(2025, 3, 3)), days=10)  # due Thu 3-13
+    assert safety.hazards_escalate_run(on=D(2025, 3, 13)) == 0  # the last day is still in time
+    assert not Case.objects.exists()
+    frozen_clock(at(D(2025, 3, 14)))
+    assert bargaining_clocks_task()["hazard_cases_opened"] == 1
+    assert safety.hazards_escalate_run(on=D(2025, 3, 14)) == 0  # idempotent: the same day again
+    assert safety.hazards_escalate_run(on=D(2025, 3, 15)) == 0  # and the next day
+    hazard.refresh_from_db()
+    case = Case.objects.get()
+    assert (hazard.escalation_case, case.category, case.union, case.created_by) == (case, Category.SAFETY, tree.grassroots_a, None)
+    assert "安全出口堵塞" in case.description
+    # The 提示函 is issued on that same case by staff (a letter has a signer).
+    letter = safety.hazard_escalate(actor=tree.staff_a, hazard=hazard)
+    assert letter.case == case and Case.objects.count() == 1
+
+
+def test_the_daily_run_leaves_rectified_and_in_time_hazards_alone(tree, frozen_clock):
+    frozen_clock(at(D(2025, 3, 10)))
+    fixed = make_hazard(tree, inspection=make_inspection(tree, on=D(2025, 3, 3)), days=3)  # due 3-6
+    safety.hazard_rectification_record(actor=tree.staff_a, hazard=fixed, rectified_on=D(2025, 3, 9), rectification="已清理")
+    make_hazard(tree, inspection=make_inspection(tree, on=D(2025, 3, 10)), days=30)
+    assert safety.hazards_escalate_run(on=D(2025, 3, 10)) == 0
+    assert not Case.objects.exists()

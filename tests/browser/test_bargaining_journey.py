@@ -173,3 +173,60 @@ def test_inspection_hazard_rectification_reinspection(browser_page_factory: Any,
 
     staff.goto(f"{live_site}{reverse('console:bargaining:safety')}")
     assert staff.locator("[data-testid=count-on-time]").inner_text() == "1"
+
+
+def test_the_employer_answers_and_reports_rectification_on_the_phone(browser_page_factory: Any, live_site: str,
+                                                                     frozen_clock: Any, tmp_path: Path) -> None:
+    """An employer account (jobs.EmployerAccount) answers the union's offer, stating the day it
+    received it, and reports its hazard fixed with a photo; staff find the picker by search."""
+    from tests.bargaining.helpers import make_hazard, make_inspection
+    from tests.jobs.helpers import make_recruiter
+
+    frozen_clock(at(D(2025, 9, 22)))
+    tree = Tree()
+    offer = services.offer_send(actor=tree.staff_a, unit=make_unit(tree), topics="工资集体协商", body="请于20日内书面回应。",
+                                sent_on=D(2025, 9, 10))
+    hazard = make_hazard(tree, inspection=make_inspection(tree, on=D(2025, 9, 15)), days=10)
+    boss = make_recruiter(tree)
+    phone = browser_page_factory()
+    browser_login(phone, boss, live_site)
+    phone.goto(f"{live_site}{reverse('bargaining:employer_home')}")
+    phone.screenshot(path=str(tmp_path / "employer-home.png"), full_page=True)
+    phone.get_by_role("link", name=re.compile(offer.number)).click()
+    phone.fill("input[name=received_on]", "2025-09-12")
+    phone.get_by_label("同意协商").check()
+    phone.fill("input[name=answered_on]", "2025-09-22")
+    phone.fill("textarea[name=answer]", "同意于10月10日开始协商，首席代表为总经理。")
+    phone.get_by_role("button", name="提交回应").click()
+    phone.wait_for_url("**/bargaining/employer/")
+    offer.refresh_from_db()
+    assert (offer.status, offer.received_on, offer.answer_due) == ("accepted", D(2025, 9, 12), D(2025, 10, 9))
+
+    photo = tmp_path / "after.png"
+    photo.write_bytes(PNG)
+    phone.get_by_role("link", name=re.compile("安全出口堵塞")).click()
+    form = phone.locator("[data-testid=employer-rectify-form]")
+    form.locator("input[name=rectified_on]").fill("2025-09-21")
+    form.locator("textarea[name=rectification]").fill("纸箱已清走")
+    form.locator("input[name=evidence]").set_input_files(str(photo))
+    form.get_by_role("button", name="提交").click()
+    phone.wait_for_load_state()
+    assert phone.locator("[data-testid=hazard-status]").inner_text() == "已整改待复查"
+    phone.screenshot(path=str(tmp_path / "employer-hazard.png"), full_page=True)
+    hazard.refresh_from_db()
+    assert hazard.status == SafetyHazard.Status.RECTIFIED and hazard.photos.filter(kind="evidence").count() == 1
+
+    # Staff: the employer picker searches instead of listing the whole subtree.
+    staff = browser_page_factory(desktop=True)
+    browser_login(staff, tree.staff_a, live_site)
+    staff.goto(f"{live_site}{reverse('console:bargaining:plan_create')}")
+    name = tree.grassroots_a.employer.name
+    staff.locator("select[name=employer]").locator("xpath=preceding-sibling::input[@type='search'][1]").fill(name[:4])
+    staff.wait_for_function(f"document.querySelector('select[name=employer]').textContent.includes({name!r})")
+    staff.select_option("select[name=union]", str(tree.grassroots_a.pk))
+    staff.select_option("select[name=employer]", str(tree.grassroots_a.employer_id))
+    staff.fill("input[name=planned_on]", "2025-09-25")
+    staff.fill("input[name=inspectors]", "陈师傅")
+    staff.get_by_role("button", name="保存").click()
+    staff.wait_for_url(re.compile(r".*/safety/plans/\d+/$"))
+    assert staff.locator("[data-testid=plan-status]").inner_text().startswith("计划中")

@@ -7,23 +7,33 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Status
+from ninja import File, Form, Router, Status
+from ninja.files import UploadedFile
 
 from gonghui.accounts.auth import session_or_token
 from gonghui.core.errors import ValidationFailed
 from gonghui.core.paging import Limit200, Offset
 
-from . import currencies, safety, selectors, services
+from . import currencies, employer, safety, selectors, services
 from .models import (
     BargainingOffer,
+    BargainingRound,
     BargainingUnit,
     CollectiveContract,
     PayPeriod,
     SafetyHazard,
     SafetyInspection,
+    SafetyPhoto,
 )
 from .schemas import (
     AnswerIn,
+    BargainingEmployerAnswerIn,
+    BargainingEmployerHazardOut,
+    BargainingEmployerOfferOut,
+    BargainingPhotoOut,
+    BargainingRectifyForm,
+    BargainingRoundIn,
+    BargainingWorkerReportForm,
     CaseRefOut,
     ContractIn,
     ContractObjectionIn,
@@ -285,3 +295,112 @@ def hazard_report(request: HttpRequest, payload: WorkerHazardIn) -> Status:
 @router.get("/safety/counts", response=SafetyCountsOut, summary="安全监督检查统计（本人管辖范围）")
 def safety_counts(request: HttpRequest) -> Any:
     return selectors.safety_counts(user=request.user)
+
+
+# --- uploads (multipart: the same checked uploads as the web forms, core/files + attachment_validate) ---
+
+
+def _round_out(r: BargainingRound) -> dict[str, Any]:
+    return {"id": r.pk, "number": r.number, "held_on": r.held_on, "place": r.place, "attendees": r.attendees,
+            "union_position": r.union_position, "employer_position": r.employer_position, "agreed_points": r.agreed_points,
+            "has_minutes": bool(r.minutes)}
+
+
+def _photos_out(rows: list[SafetyPhoto]) -> list[dict[str, Any]]:
+    return [{"id": p.pk, "kind": p.kind, "original_name": p.original_name, "content_type": p.content_type} for p in rows]
+
+
+@router.post("/units/{int:bargaining_unit_id}/rounds", response={201: RoundOut}, summary="登记协商会议（multipart，可附会议纪要）")
+def round_create(request: HttpRequest, bargaining_unit_id: int, payload: Form[BargainingRoundIn],
+                 minutes: UploadedFile | None = File(None)) -> Status:  # noqa: B008
+    unit = selectors.unit_get_for_user(user=request.user, unit_id=bargaining_unit_id, action="change")
+    if payload.held_on is None:
+        raise ValidationFailed("请填写协商日期。", code="required", field="held_on")
+    row = services.round_add(actor=request.user, unit=unit, held_on=payload.held_on, attendees=payload.attendees,
+                             place=payload.place, union_position=payload.union_position,
+                             employer_position=payload.employer_position, agreed_points=payload.agreed_points, minutes=minutes)
+    return Status(201, _round_out(row))
+
+
+@router.post("/rounds/{int:bargaining_round_id}/minutes", response={201: RoundOut}, summary="上传会议纪要（PDF 或图片）")
+def round_minutes(request: HttpRequest, bargaining_round_id: int, files: list[UploadedFile] = File(...)) -> Status:  # noqa: B008
+    row = selectors.round_get_for_user(user=request.user, round_id=bargaining_round_id, action="change")
+    if len(files) != 1:
+        raise ValidationFailed("请上传一个会议纪要文件。", code="one_file", field="files")
+    return Status(201, _round_out(services.round_minutes_attach(actor=request.user, round_=row, minutes=files[0])))
+
+
+@router.post("/safety/inspections/{int:safety_inspection_id}/photos", response={201: list[BargainingPhotoOut]},
+             summary="上传检查照片（每次最多 6 个）")
+def inspection_photos(request: HttpRequest, safety_inspection_id: int, files: list[UploadedFile] = File(...)) -> Status:  # noqa: B008
+    inspection = selectors.inspection_get_for_user(user=request.user, inspection_id=safety_inspection_id, action="change")
+    return Status(201, _photos_out(safety.photos_add(actor=request.user, uploads=files, inspection=inspection)))
+
+
+@router.post("/safety/hazards/{int:safety_hazard_id}/photos", response={201: list[BargainingPhotoOut]},
+             summary="上传隐患照片（每次最多 6 个）")
+def hazard_photos(request: HttpRequest, safety_hazard_id: int, files: list[UploadedFile] = File(...)) -> Status:  # noqa: B008
+    hazard = selectors.hazard_get_for_user(user=request.user, hazard_id=safety_hazard_id, action="change")
+    return Status(201, _photos_out(safety.photos_add(actor=request.user, uploads=files, hazard=hazard)))
+
+
+@router.post("/safety/hazards/{int:safety_hazard_id}/evidence", response={201: list[BargainingPhotoOut]},
+             summary="上传整改证明（单位整改后、复查前）")
+def hazard_evidence(request: HttpRequest, safety_hazard_id: int, files: list[UploadedFile] = File(...)) -> Status:  # noqa: B008
+    hazard = selectors.hazard_get_for_user(user=request.user, hazard_id=safety_hazard_id, action="change")
+    return Status(201, _photos_out(safety.photos_add(actor=request.user, uploads=files, hazard=hazard,
+                                                     kind=SafetyPhoto.Kind.EVIDENCE)))
+
+
+@router.post("/safety/reports/with-photos", response={201: WorkerHazardOut}, summary="职工报告安全隐患（multipart，可附照片，可匿名）")
+def hazard_report_with_photos(request: HttpRequest, payload: Form[BargainingWorkerReportForm],
+                              files: list[UploadedFile] = File(None)) -> Status:  # noqa: B008
+    return Status(201, safety.hazard_report_by_worker(user=request.user, description=payload.description,
+                                               employer_name=payload.employer_name, location=payload.location,
+                                               anonymous=payload.anonymous, photos=files or []))
+
+
+# --- the employer's own account (jobs.EmployerAccount; employer.py) -------------------------------
+
+
+def _employer_offer_out(o: BargainingOffer) -> dict[str, Any]:
+    return {"id": o.pk, "number": o.number, "union_name": o.unit.union.name, "topics": o.topics, "body": o.body,
+            "sent_on": o.sent_on, "received_on": o.received_on, "answer_due": o.answer_due, "status": o.status,
+            "answered_on": o.answered_on, "answer": o.answer}
+
+
+@router.get("/employer/offers", response=list[BargainingEmployerOfferOut], summary="单位：发给本单位的要约")
+def employer_offers(request: HttpRequest, limit: Limit200 = 50, offset: Offset = 0) -> list[dict[str, Any]]:
+    return [_employer_offer_out(o) for o in employer.offers_for_employer(user=request.user)[offset:offset + limit]]
+
+
+@router.post("/employer/offers/{int:bargaining_offer_id}/answer", response=BargainingEmployerOfferOut,
+             summary="单位：书面回应要约（未登记收到日期的，同时登记）")
+def employer_offer_answer(request: HttpRequest, bargaining_offer_id: int, payload: BargainingEmployerAnswerIn) -> dict[str, Any]:
+    offer = employer.offer_get_for_employer(user=request.user, offer_id=bargaining_offer_id)
+    offer = employer.offer_answer(user=request.user, offer=offer, received_on=payload.received_on, accepted=payload.accepted,
+                                  answered_on=payload.answered_on, answer=payload.answer)
+    return _employer_offer_out(offer)
+
+
+def _employer_hazard_out(h: SafetyHazard) -> dict[str, Any]:
+    return {"id": h.pk, "status": h.status, "severity": h.severity, "description": h.description, "location": h.location,
+            "found_on": h.found_on, "rectify_due": h.rectify_due, "rectified_on": h.rectified_on,
+            "rectification": h.rectification, "reinspection_note": h.reinspection_note}
+
+
+@router.get("/employer/hazards", response=list[BargainingEmployerHazardOut], summary="单位：本单位的安全隐患")
+def employer_hazards(request: HttpRequest, limit: Limit200 = 50, offset: Offset = 0) -> list[dict[str, Any]]:
+    return [_employer_hazard_out(h) for h in employer.hazards_for_employer(user=request.user)[offset:offset + limit]]
+
+
+@router.post("/employer/hazards/{int:safety_hazard_id}/rectification", response=BargainingEmployerHazardOut,
+             summary="单位：报告整改情况（multipart，可附整改证明）")
+def employer_hazard_rectify(request: HttpRequest, safety_hazard_id: int, payload: Form[BargainingRectifyForm],
+                            files: list[UploadedFile] = File(None)) -> dict[str, Any]:  # noqa: B008
+    hazard = employer.hazard_get_for_employer(user=request.user, hazard_id=safety_hazard_id)
+    if payload.rectified_on is None:
+        raise ValidationFailed("请填写整改完成日期。", code="required", field="rectified_on")
+    return _employer_hazard_out(safety.hazard_rectification_record(
+        actor=request.user, hazard=hazard, rectified_on=payload.rectified_on, rectification=payload.rectification,
+        evidence=files or [], as_employer=True))

@@ -19,7 +19,7 @@ from gonghui.core.errors import DomainError, NotFound
 from gonghui.core.idempotency import idempotent_form
 from gonghui.core.web import apply_domain_error
 
-from . import currencies, safety, selectors, services
+from . import currencies, pickers, safety, selectors, services
 from .forms import (
     AnswerForm,
     CampaignForm,
@@ -30,17 +30,19 @@ from .forms import (
     InspectionForm,
     ObjectionForm,
     OfferForm,
+    PlanForm,
     ReceiptForm,
     RectifyForm,
     ReinspectForm,
     RoundForm,
     SignForm,
     TermsForm,
+    UnitEditForm,
     UnitForm,
     VerifyForm,
     VoteForm,
 )
-from .models import BargainingOffer, CollectiveContract, PayPeriod, SafetyHazard
+from .models import BargainingOffer, CollectiveContract, InspectionPlan, PayPeriod, SafetyHazard
 
 
 def _post_form(request: HttpRequest, form_class: type[forms.Form], action: Callable[[dict[str, Any]], Any], *,
@@ -90,7 +92,7 @@ def unit_create(request: HttpRequest) -> HttpResponse:
         try:
             unit = services.unit_create(
                 actor=request.user, union=d["union"], kind=d["kind"], name=d["name"], employer=d["employer"],
-                employers=list(d["employers"]), sector=d["sector"], employer_party=d["employer_party"],
+                employers=list(d["employers"]), sector=d["sector"], sector_code=d["sector_code"], employer_party=d["employer_party"],
                 union_chief=d["union_chief"], union_representatives=d["union_representatives"], employer_chief=d["employer_chief"],
                 employer_representatives=d["employer_representatives"], workers_covered=d["workers_covered"],
                 members_covered=d["members_covered"],
@@ -111,6 +113,41 @@ def unit_detail(request: HttpRequest, bargaining_unit_id: int) -> HttpResponse:
         "contracts": unit.contracts.all(), "offer_form": OfferForm(initial={"sent_on": services.today()}),
         "round_form": RoundForm(initial={"held_on": services.today()}),
     })
+
+
+@console_view
+@require_http_methods(["GET", "POST"])
+@idempotent_form
+def unit_edit(request: HttpRequest, bargaining_unit_id: int) -> HttpResponse:
+    unit = selectors.unit_get_for_user(user=request.user, unit_id=bargaining_unit_id, action="change")
+    initial = {name: getattr(unit, name) for name in UnitEditForm.base_fields}
+    form = UnitEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.unit_update(actor=request.user, unit=unit, **d)
+            messages.success(request, _("协商单位已更新。"))
+            return redirect("console:bargaining:unit", bargaining_unit_id=unit.pk)
+        except DomainError as exc:
+            apply_domain_error(exc, form=form)
+    title = _("补全协商代表") if unit.representatives_pending else _("修改协商单位")
+    return render(request, "bargaining/pages/console_form.html", {"form": form, "title": title, "unit": unit})
+
+
+@console_view
+@require_http_methods(["GET"])
+def pick(request: HttpRequest, kind: str) -> HttpResponse:
+    """The pickers' search (htmx): the chosen ones and up to pickers.PAGE matches as options."""
+    if kind == "union":
+        queryset: Any = selectors.union_choices_for_user(user=request.user)
+    elif kind == "employer":
+        queryset = selectors.employer_choices_for_user(user=request.user)
+    else:
+        raise NotFound()
+    field = request.GET.get("field", "")[:40]
+    selected = pickers._ids([v for v in request.GET.getlist(field) if v])
+    rows = pickers.options(queryset, selected=selected, q=request.GET.get("pick_q", ""), blank=field != "employers")
+    return render(request, "bargaining/partials/_pick_options.html", {"rows": rows})
 
 
 @console_view
@@ -329,8 +366,11 @@ def campaign_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
+            employers = list(d["employers"])
+            if d["all_in_subtree"]:
+                employers += list(selectors.employers_with_union_under(union=d["union"], limit=501))
             campaign = services.offer_campaign_launch(actor=request.user, union=d["union"], name=d["name"], topics=d["topics"],
-                                                      body=d["body"], employers=list(d["employers"]))
+                                                      body=d["body"], employers=employers)
             messages.success(request, _("已向 %(n)s 家单位发出要约。") % {"n": campaign.offers.count()})
             return redirect("console:bargaining:campaign", offer_campaign_id=campaign.pk)
         except DomainError as exc:
@@ -343,7 +383,7 @@ def campaign_detail(request: HttpRequest, offer_campaign_id: int) -> HttpRespons
     campaign = selectors.campaign_get_for_user(user=request.user, campaign_id=offer_campaign_id)
     return render(request, "bargaining/pages/console_campaign.html", {
         "campaign": campaign, "tally": selectors.campaign_tally(campaign=campaign),
-        "offers": campaign.offers.select_related("unit")[:500],
+        "offers": campaign.offers.select_related("unit")[:500], "pending": selectors.campaign_units_pending(campaign=campaign),
     })
 
 
@@ -356,6 +396,7 @@ def safety_index(request: HttpRequest) -> HttpResponse:
     return render(request, "bargaining/pages/console_safety.html", {
         "counts": selectors.safety_counts(user=user), "checklists": selectors.checklist_list_for_user(user=user)[:50],
         "inspections": selectors.inspection_list_for_user(user=user)[:50],
+        "plans": selectors.plan_list_for_user(user=user, status=InspectionPlan.Status.PLANNED)[:50],
         "hazards": selectors.hazard_list_for_user(user=user).exclude(status__in=[SafetyHazard.Status.CLOSED, SafetyHazard.Status.DISMISSED])[:100],
         "today": services.today(),
     })
@@ -369,7 +410,8 @@ def checklist_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            safety.checklist_create(actor=request.user, union=d["union"], trade=d["trade"], name=d["name"], items=d["items"])
+            safety.checklist_create(actor=request.user, union=d["union"], trade=d["trade"], name=d["name"], items=d["items"],
+                                    shared=d["shared"])
             messages.success(request, _("检查表已保存。"))
             return redirect("console:bargaining:safety")
         except DomainError as exc:
@@ -382,9 +424,14 @@ def checklist_create(request: HttpRequest) -> HttpResponse:
 @idempotent_form
 def inspection_create(request: HttpRequest) -> HttpResponse:
     checklists = selectors.checklist_list_for_user(user=request.user)
+    plan_id = request.GET.get("plan") or request.POST.get("plan") or ""
+    plan = selectors.plan_get_for_user(user=request.user, plan_id=int(plan_id), action="change") if plan_id.isdigit() else None
+    initial: dict[str, Any] = {"inspected_on": services.today()}
+    if plan is not None:
+        initial.update(union=plan.union_id, employer=plan.employer_id, checklist=plan.checklist_id, inspectors=plan.inspectors)
     form = InspectionForm(request.POST or None, request.FILES or None, unions=selectors.union_choices_for_user(user=request.user),
                           employers=selectors.employer_choices_for_user(user=request.user), checklists=checklists,
-                          initial={"inspected_on": services.today()})
+                          initial=initial)
     checklist = None
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -393,12 +440,50 @@ def inspection_create(request: HttpRequest) -> HttpResponse:
         try:
             inspection = safety.inspection_record(
                 actor=request.user, union=d["union"], employer=d["employer"], checklist=checklist, inspected_on=d["inspected_on"],
-                inspectors=d["inspectors"], findings=d["findings"], results=results, photos=request.FILES.getlist("photos"))
+                inspectors=d["inspectors"], findings=d["findings"], results=results, photos=request.FILES.getlist("photos"),
+                plan=plan)
             messages.success(request, _("检查已登记，请逐条登记发现的隐患。"))
             return redirect("console:bargaining:inspection", safety_inspection_id=inspection.pk)
         except DomainError as exc:
             apply_domain_error(exc, form=form)
-    return render(request, "bargaining/pages/console_inspection_form.html", {"form": form, "checklists": checklists})
+    return render(request, "bargaining/pages/console_inspection_form.html", {"form": form, "checklists": checklists, "plan": plan})
+
+
+@console_view
+@require_http_methods(["GET", "POST"])
+@idempotent_form
+def plan_create(request: HttpRequest) -> HttpResponse:
+    form = PlanForm(request.POST or None, unions=selectors.union_choices_for_user(user=request.user),
+                    employers=selectors.employer_choices_for_user(user=request.user),
+                    checklists=selectors.checklist_list_for_user(user=request.user))
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            plan = safety.plan_create(actor=request.user, union=d["union"], employer=d["employer"], planned_on=d["planned_on"],
+                                      inspectors=d["inspectors"], topic=d["topic"], checklist=d["checklist"])
+            messages.success(request, _("检查计划已保存，当天会提醒。"))
+            return redirect("console:bargaining:plan", inspection_plan_id=plan.pk)
+        except DomainError as exc:
+            apply_domain_error(exc, form=form)
+    return render(request, "bargaining/pages/console_form.html", {"form": form, "title": _("安排检查计划")})
+
+
+@console_view
+def plan_detail(request: HttpRequest, inspection_plan_id: int) -> HttpResponse:
+    plan = selectors.plan_get_for_user(user=request.user, plan_id=inspection_plan_id)
+    return render(request, "bargaining/pages/console_plan.html", {"plan": plan, "today": services.today()})
+
+
+@console_view
+@require_POST
+def plan_cancel(request: HttpRequest, inspection_plan_id: int) -> HttpResponse:
+    plan = selectors.plan_get_for_user(user=request.user, plan_id=inspection_plan_id, action="change")
+    try:
+        safety.plan_cancel(actor=request.user, plan=plan)
+        messages.success(request, _("检查计划已取消。"))
+    except DomainError as exc:
+        apply_domain_error(exc, request=request)
+    return redirect("console:bargaining:plan", inspection_plan_id=plan.pk)
 
 
 @console_view

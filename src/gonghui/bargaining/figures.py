@@ -17,7 +17,16 @@ from django.utils.translation import gettext_lazy as _
 
 from gonghui.stats.registry import Figure, Row
 
-from .models import CollectiveContract, ContractKind, SafetyHazard, SafetyInspection, UnitKind
+from .models import (
+    CollectiveContract,
+    ContractKind,
+    SafetyHazard,
+    SafetyInspection,
+    Sector,
+    UnitKind,
+)
+
+SECTOR_CHOICES = (*Sector.choices, ("", _("未填行业门类")))
 
 
 def _in_force_on(day: dt.date) -> Q:
@@ -33,6 +42,18 @@ def contracts_in_force(day: dt.date) -> Iterable[Row]:
 def workers_covered(day: dt.date) -> Iterable[Row]:
     qs = CollectiveContract.objects.filter(_in_force_on(day))
     return ((u, k, n or 0) for u, k, n in qs.values_list("unit__union_id", "unit__kind").annotate(n=Sum("unit__workers_covered")).order_by())
+
+
+def workers_covered_by_sector(day: dt.date) -> Iterable[Row]:
+    """The same workers as `workers_covered`, broken down by the unit's 行业门类 ("" when not set)."""
+    qs = CollectiveContract.objects.filter(_in_force_on(day))
+    return ((u, k or "", n or 0) for u, k, n in
+            qs.values_list("unit__union_id", "unit__sector_code").annotate(n=Sum("unit__workers_covered")).order_by())
+
+
+def contracts_in_force_by_sector(day: dt.date) -> Iterable[Row]:
+    qs = CollectiveContract.objects.filter(_in_force_on(day))
+    return ((u, k or "", n) for u, k, n in qs.values_list("unit__union_id", "unit__sector_code").annotate(n=Count("id")).order_by())
 
 
 def employers_covered(day: dt.date) -> Iterable[Row]:
@@ -84,6 +105,18 @@ FIGURES = (
         key="bargaining.employers_covered", label=_("集体合同覆盖单位"), unit=_("家"), kind="stock", compute=employers_covered,
         definition=_("当天生效集体合同覆盖的用人单位数（平台总部及分支机构、行业性区域性合同的每家单位），按协商类型分类。"),
         dimension=_("协商类型"), dimension_choices=tuple(UnitKind.choices),
+    ),
+    Figure(
+        key="bargaining.contracts_by_sector", label=_("生效集体合同（按行业）"), unit=_("份"), kind="stock",
+        compute=contracts_in_force_by_sector,
+        definition=_("当天处于有效期内的集体合同份数，按协商单位的国民经济行业门类（GB/T 4754）分类；未填门类的单列。"),
+        dimension=_("行业门类"), dimension_choices=SECTOR_CHOICES,
+    ),
+    Figure(
+        key="bargaining.workers_covered_by_sector", label=_("集体合同覆盖职工（按行业）"), unit=_("人"), kind="stock",
+        compute=workers_covered_by_sector,
+        definition=_("当天生效集体合同所覆盖的职工人数之和，按协商单位的国民经济行业门类（GB/T 4754）分类；未填门类的单列。"),
+        dimension=_("行业门类"), dimension_choices=SECTOR_CHOICES,
     ),
     Figure(
         key="bargaining.inspections", label=_("安全监督检查"), unit=_("次"), compute=inspections,

@@ -29,6 +29,12 @@ def minutes_file(user: Any, name: str) -> FileGrant:
 def safety_photo_file(user: Any, name: str) -> FileGrant:
     photo = SafetyPhoto.objects.visible_to(user).filter(file=name).first()
     if photo is None:
+        # The employer's own account sees the evidence it sent for its own hazards, nothing else.
+        from .employer import hazards_for_employer
+
+        photo = SafetyPhoto.objects.filter(file=name, kind=SafetyPhoto.Kind.EVIDENCE,
+                                           hazard__in=hazards_for_employer(user=user)).first()
+    if photo is None:
         raise NotFound()
     return FileGrant(file=photo.file, content_type=photo.content_type, download_name=photo.original_name,
                      as_attachment=photo.content_type == "application/pdf")

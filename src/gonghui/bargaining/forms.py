@@ -7,11 +7,21 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from gonghui.cases.forms import MultipleFileField
 from gonghui.core.forms import DateField
 from gonghui.orgs.models import Employer, Union
 
-from . import currencies
-from .models import CongressVote, ContractKind, PayPeriod, SafetyHazard, Side, Trade, UnitKind
+from . import currencies, pickers
+from .models import (
+    CongressVote,
+    ContractKind,
+    PayPeriod,
+    SafetyHazard,
+    Sector,
+    Side,
+    Trade,
+    UnitKind,
+)
 from .services import TermsIn
 
 
@@ -25,7 +35,8 @@ class UnitForm(forms.Form):
     name = forms.CharField(label=_("名称"), max_length=120)
     employer = forms.ModelChoiceField(label=_("用人单位（平台总部）"), queryset=Employer.objects.none(), required=False)
     employers = forms.ModelMultipleChoiceField(label=_("覆盖单位（行业性、区域性；平台的分支机构）"), queryset=Employer.objects.none(), required=False)
-    sector = forms.CharField(label=_("行业"), max_length=60, required=False)
+    sector_code = forms.ChoiceField(label=_("行业门类"), choices=[("", "—"), *Sector.choices], required=False)
+    sector = forms.CharField(label=_("行业（细分，如：远洋海运、外卖配送）"), max_length=60, required=False)
     employer_party = forms.CharField(label=_("企业方"), max_length=150)
     union_chief = forms.CharField(label=_("职工方首席代表"), max_length=50)
     union_representatives = _text(_("职工方协商代表（每行一人）"), max_length=2000)
@@ -39,6 +50,49 @@ class UnitForm(forms.Form):
         self.fields["union"].queryset = unions  # type: ignore[attr-defined]
         self.fields["employer"].queryset = employers  # type: ignore[attr-defined]
         self.fields["employers"].queryset = employers  # type: ignore[attr-defined]
+        pickers.limit(self, "union", "union")
+        pickers.limit(self, "employer", "employer")
+        pickers.limit(self, "employers", "employer")
+
+
+class UnitEditForm(forms.Form):
+    """Complete or correct a unit: representatives (a campaign's start as 待定), coverage, sector."""
+
+    union_chief = forms.CharField(label=_("职工方首席代表"), max_length=50)
+    union_representatives = _text(_("职工方协商代表（每行一人）"), max_length=2000)
+    employer_chief = forms.CharField(label=_("企业方首席代表"), max_length=50)
+    employer_representatives = _text(_("企业方协商代表（每行一人）"), max_length=2000)
+    employer_party = forms.CharField(label=_("企业方"), max_length=150)
+    sector_code = forms.ChoiceField(label=_("行业门类"), choices=[("", "—"), *Sector.choices], required=False)
+    sector = forms.CharField(label=_("行业（细分）"), max_length=60, required=False)
+    workers_covered = forms.IntegerField(label=_("覆盖职工人数"), min_value=1, max_value=10_000_000)
+    members_covered = forms.IntegerField(label=_("其中工会会员"), min_value=0, max_value=10_000_000)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        from .models import PENDING
+
+        for name in ("union_chief", "employer_chief"):
+            if (data.get(name) or "").strip() == PENDING:
+                self.add_error(name, _("请填写首席代表的姓名（不能是“待定”）。"))
+        return data
+
+
+class PlanForm(forms.Form):
+    union = forms.ModelChoiceField(label=_("检查工会"), queryset=Union.objects.none())
+    employer = forms.ModelChoiceField(label=_("被检查单位"), queryset=Employer.objects.none())
+    checklist = forms.ModelChoiceField(label=_("检查表"), queryset=Union.objects.none(), required=False)
+    planned_on = DateField(label=_("计划检查日期"))
+    inspectors = forms.CharField(label=_("劳动保护监督检查员"), max_length=200)
+    topic = forms.CharField(label=_("检查重点（如：高温防暑、消防通道）"), max_length=120, required=False)
+
+    def __init__(self, *args: Any, unions: Any = None, employers: Any = None, checklists: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["union"].queryset = unions  # type: ignore[attr-defined]
+        self.fields["employer"].queryset = employers  # type: ignore[attr-defined]
+        self.fields["checklist"].queryset = checklists  # type: ignore[attr-defined]
+        pickers.limit(self, "union", "union")
+        pickers.limit(self, "employer", "employer")
 
 
 class OfferForm(forms.Form):
@@ -133,12 +187,15 @@ class CampaignForm(forms.Form):
     name = forms.CharField(label=_("行动名称"), max_length=80)
     topics = forms.CharField(label=_("协商议题"), max_length=200, initial="工资集体协商")
     body = _text(_("要约内容"), rows=4, required=True)
-    employers = forms.ModelMultipleChoiceField(label=_("发往单位"), queryset=Employer.objects.none(), widget=forms.CheckboxSelectMultiple)
+    all_in_subtree = forms.BooleanField(label=_("发往发起工会所辖全部已建会单位（最多 500 家）"), required=False)
+    employers = forms.ModelMultipleChoiceField(label=_("或逐一选择发往单位"), queryset=Employer.objects.none(), required=False)
 
     def __init__(self, *args: Any, unions: Any = None, employers: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["union"].queryset = unions  # type: ignore[attr-defined]
         self.fields["employers"].queryset = employers  # type: ignore[attr-defined]
+        pickers.limit(self, "union", "union")
+        pickers.limit(self, "employers", "employer")
 
 
 class ChecklistForm(forms.Form):
@@ -146,10 +203,12 @@ class ChecklistForm(forms.Form):
     trade = forms.ChoiceField(label=_("行业"), choices=Trade.choices)
     name = forms.CharField(label=_("名称"), max_length=80)
     items = _text(_("检查项目（每行一项）"), rows=6, required=True, max_length=4000)
+    shared = forms.BooleanField(label=_("作为模板供下级工会使用"), required=False)
 
     def __init__(self, *args: Any, unions: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["union"].queryset = unions  # type: ignore[attr-defined]
+        pickers.limit(self, "union", "union")
 
 
 class InspectionForm(forms.Form):
@@ -166,6 +225,8 @@ class InspectionForm(forms.Form):
         self.fields["union"].queryset = unions  # type: ignore[attr-defined]
         self.fields["employer"].queryset = employers  # type: ignore[attr-defined]
         self.fields["checklist"].queryset = checklists  # type: ignore[attr-defined]
+        pickers.limit(self, "union", "union")
+        pickers.limit(self, "employer", "employer")
 
 
 class HazardForm(forms.Form):
@@ -202,3 +263,20 @@ class WorkerHazardForm(forms.Form):
     description = _text(_("发现了什么问题"), rows=4, required=True, max_length=2000)
     photo = forms.FileField(label=_("照片（可选）"), required=False)
     anonymous = forms.BooleanField(label=_("匿名报告（工会看不到我的姓名和电话）"), required=False)
+
+
+class EmployerAnswerForm(forms.Form):
+    """The employer's own answer to an offer; the day it received the offer when the union
+    has not recorded it yet (the 20-day clock starts on that day)."""
+
+    received_on = DateField(label=_("本单位收到要约的日期"), required=False)
+    accepted = forms.TypedChoiceField(label=_("书面回应"), choices=[("1", _("同意协商")), ("0", _("拒绝协商"))],
+                                      coerce=lambda v: v == "1", widget=forms.RadioSelect)
+    answered_on = DateField(label=_("回应日期"))
+    answer = _text(_("回应内容（如：同意于某日开始协商，协商代表为……；拒绝的理由）"), rows=4, required=True, max_length=5000)
+
+
+class EmployerRectifyForm(forms.Form):
+    rectified_on = DateField(label=_("整改完成日期"))
+    rectification = _text(_("整改情况"), rows=4, required=True, max_length=2000)
+    evidence = MultipleFileField(label=_("整改证明（照片或 PDF，最多 6 个）"), required=False)

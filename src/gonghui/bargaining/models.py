@@ -52,6 +52,35 @@ class Side(models.TextChoices):
     EMPLOYER = "employer", _("企业方")
 
 
+class Sector(models.TextChoices):
+    """国民经济行业门类 (GB/T 4754-2017), the sector a unit's workers are in: coverage figures
+    are broken down by it. The free-text `sector` keeps the finer name (如：快递、网约车)."""
+
+    AGRICULTURE = "A", _("农、林、牧、渔业")
+    MINING = "B", _("采矿业")
+    MANUFACTURING = "C", _("制造业")
+    UTILITIES = "D", _("电力、热力、燃气及水生产和供应业")
+    CONSTRUCTION = "E", _("建筑业")
+    TRADE = "F", _("批发和零售业")
+    TRANSPORT = "G", _("交通运输、仓储和邮政业")
+    HOSPITALITY = "H", _("住宿和餐饮业")
+    IT = "I", _("信息传输、软件和信息技术服务业")
+    FINANCE = "J", _("金融业")
+    REAL_ESTATE = "K", _("房地产业")
+    BUSINESS = "L", _("租赁和商务服务业")
+    RESEARCH = "M", _("科学研究和技术服务业")
+    ENVIRONMENT = "N", _("水利、环境和公共设施管理业")
+    HOUSEHOLD = "O", _("居民服务、修理和其他服务业")
+    EDUCATION = "P", _("教育")
+    HEALTH = "Q", _("卫生和社会工作")
+    CULTURE = "R", _("文化、体育和娱乐业")
+    PUBLIC = "S", _("公共管理、社会保障和社会组织")
+
+
+# Written where a campaign created a unit and nobody was named yet.
+PENDING = "待定"
+
+
 class BargainingUnit(models.Model):
     """Who bargains with whom and for which workers."""
 
@@ -64,6 +93,7 @@ class BargainingUnit(models.Model):
     # Sector / region: the employers covered; platform: the branches.
     employers = models.ManyToManyField("orgs.Employer", verbose_name=_("覆盖单位"), blank=True, related_name="bargaining_units")
     sector = models.CharField(_("行业"), max_length=60, blank=True)
+    sector_code = models.CharField(_("行业门类"), max_length=1, choices=Sector.choices, blank=True)
     employer_party = models.CharField(_("企业方"), max_length=150, help_text=_("企业或企业代表组织（行业协会等）"))
     union_chief = models.CharField(_("职工方首席代表"), max_length=50)
     union_representatives = models.TextField(_("职工方协商代表"), blank=True, help_text=_("每行一人"))
@@ -84,6 +114,11 @@ class BargainingUnit(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def representatives_pending(self) -> bool:
+        """A campaign made this unit before anyone was named: the chief representatives are 待定."""
+        return PENDING in (self.union_chief.strip(), self.employer_chief.strip())
 
     def covered_employer_ids(self) -> set[int]:
         ids = set(self.employers.values_list("pk", flat=True))
@@ -341,10 +376,14 @@ class Trade(models.TextChoices):
 
 
 class SafetyChecklist(models.Model):
+    """A checklist of one union. `shared`: a template (a national or provincial one, say) that
+    every union below may use for its inspections — read-only to them, inherited down the tree."""
+
     union = models.ForeignKey("orgs.Union", verbose_name=_("制定工会"), on_delete=models.PROTECT, related_name="safety_checklists")
     trade = models.CharField(_("行业"), max_length=14, choices=Trade.choices)
     name = models.CharField(_("名称"), max_length=80)
     items = models.TextField(_("检查项目"), help_text=_("每行一项，如：安全出口畅通"))
+    shared = models.BooleanField(_("下级工会可用（模板）"), default=False)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     objects = _UnionScoped.as_manager()
@@ -383,6 +422,41 @@ class SafetyInspection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.employer} {self.inspected_on}"
+
+
+class InspectionPlan(models.Model):
+    """An inspection planned ahead (检查计划): which employer, when, with which checklist and
+    inspectors. Recording the inspection from the plan marks it done; a plan past its day and
+    not done shows as overdue on the safety page."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("计划中")
+        DONE = "done", _("已检查")
+        CANCELLED = "cancelled", _("已取消")
+
+    union = models.ForeignKey("orgs.Union", verbose_name=_("检查工会"), on_delete=models.PROTECT, related_name="inspection_plans")
+    employer = models.ForeignKey("orgs.Employer", verbose_name=_("被检查单位"), on_delete=models.PROTECT, related_name="+")
+    checklist = models.ForeignKey(SafetyChecklist, verbose_name=_("检查表"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    planned_on = models.DateField(_("计划检查日期"))
+    inspectors = models.CharField(_("劳动保护监督检查员"), max_length=200)
+    topic = models.CharField(_("检查重点"), max_length=120, blank=True)
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.PLANNED)
+    inspection = models.OneToOneField(SafetyInspection, verbose_name=_("检查记录"), null=True, blank=True,
+                                      on_delete=models.PROTECT, related_name="plan")
+    reminded_on = models.DateField(_("提醒日期"), null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("登记人"), null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    objects = _UnionScoped.as_manager()
+
+    class Meta:
+        verbose_name = _("安全检查计划")
+        verbose_name_plural = _("安全检查计划")
+        ordering = ["planned_on", "pk"]
+        indexes = [models.Index(fields=["status", "planned_on"], name="plan_status_day_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.employer} {self.planned_on}"
 
 
 def _photo_path(instance: Any, filename: str) -> str:

@@ -20,6 +20,9 @@ MODULE = Module(
         Link(_("报告安全隐患"), "bargaining:hazard_report", icon="flag", login_required=True,
              description=_("发现工作场所的安全隐患，可以匿名报告给工会"),
              keywords=_("安全 隐患 消防 安全出口 防护 高温 粉尘 举报")),
+        Link(_("单位：要约与隐患整改"), "bargaining:employer_home", icon="building", login_required=True,
+             description=_("单位账号：回应工会的集体协商要约，报告安全隐患整改情况"),
+             keywords=_("要约 回应 集体协商 整改 隐患 用人单位 企业")),
     ),
     console=(
         Link(_("集体协商"), "console:bargaining:index", icon="handshake"),

@@ -289,3 +289,73 @@ class SafetyCountsOut(Schema):
     rectified_on_time: int
     rectified_late: int
     overdue: int
+
+
+# --- uploads and the employer's own account -------------------------------------------------
+
+
+class BargainingPhotoOut(Schema):
+    id: int
+    kind: str
+    original_name: str
+    content_type: str
+
+
+class BargainingEmployerOfferOut(Schema):
+    id: int
+    number: str
+    union_name: str
+    topics: str
+    body: str
+    sent_on: dt.date
+    received_on: dt.date | None
+    answer_due: dt.date | None
+    status: str
+    answered_on: dt.date | None
+    answer: str
+
+
+class BargainingEmployerAnswerIn(Schema):
+    received_on: dt.date | None = Field(None, description="本单位收到要约的日期（工会尚未登记时必填）")
+    accepted: bool
+    answered_on: dt.date
+    answer: str = Field(max_length=5000)
+
+
+class BargainingEmployerHazardOut(Schema):
+    id: int
+    status: str
+    severity: str
+    description: str
+    location: str
+    found_on: dt.date
+    rectify_due: dt.date | None
+    rectified_on: dt.date | None
+    rectification: str
+    reinspection_note: str
+
+
+class BargainingRoundIn(Schema):
+    """A round as multipart form fields (the minutes file beside them). Missing fields are
+    refused by the service in words, after the unit is looked up (another branch: 404)."""
+
+    held_on: dt.date | None = None
+    attendees: str = Field("", max_length=2000)
+    place: str = Field("", max_length=120)
+    union_position: str = Field("", max_length=5000)
+    employer_position: str = Field("", max_length=5000)
+    agreed_points: str = Field("", max_length=5000)
+
+
+class BargainingWorkerReportForm(Schema):
+    """A worker's hazard report as multipart form fields (photos beside them)."""
+
+    employer_name: str = Field(max_length=150)
+    description: str = Field(max_length=2000)
+    location: str = Field("", max_length=120)
+    anonymous: bool = False
+
+
+class BargainingRectifyForm(Schema):
+    rectified_on: dt.date | None = None
+    rectification: str = Field("", max_length=2000)

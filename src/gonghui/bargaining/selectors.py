@@ -12,6 +12,7 @@ from typing import Any
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 
 from gonghui.core.jurisdiction import get_or_404, scope
+from gonghui.core.jurisdiction import union_paths_for as scope_paths
 from gonghui.members.models import Membership
 from gonghui.orgs.models import Employer, Union
 
@@ -23,6 +24,7 @@ from .models import (
     CollectiveContract,
     CongressVote,
     ContractVersion,
+    InspectionPlan,
     OfferCampaign,
     SafetyChecklist,
     SafetyHazard,
@@ -55,6 +57,19 @@ def employers_for_user(*, user: Any, ids: list[int]) -> list[Employer]:
     return found
 
 
+def employers_with_union_under(*, union: Union, limit: int) -> QuerySet[Employer]:
+    """Employers whose union lies in `union`'s subtree (a 集中要约 to all of them)."""
+    return Employer.objects.filter(union__path__startswith=union.path).order_by("name")[:limit]
+
+
+def campaign_units_pending(*, campaign: OfferCampaign) -> list[BargainingUnit]:
+    """The campaign's units whose representatives are still 待定."""
+    from .models import PENDING
+
+    return list(BargainingUnit.objects.filter(offers__campaign=campaign).filter(
+        Q(union_chief=PENDING) | Q(employer_chief=PENDING)).distinct().order_by("name")[:500])
+
+
 def unit_list_for_user(*, user: Any) -> QuerySet[BargainingUnit]:
     return BargainingUnit.objects.visible_to(user).select_related("union", "employer")
 
@@ -78,8 +93,8 @@ def offer_waiting_count(user: Any) -> int:
                                                            escalation_case__isnull=True).count()
 
 
-def round_get_for_user(*, user: Any, round_id: int) -> BargainingRound:
-    return get_or_404(BargainingRound.objects.visible_to(user).select_related("unit__union"), pk=round_id)
+def round_get_for_user(*, user: Any, round_id: int, action: str = "view") -> BargainingRound:
+    return get_or_404(BargainingRound.objects.visible_to(user, action).select_related("unit__union"), pk=round_id)
 
 
 def contract_list_for_user(*, user: Any) -> QuerySet[CollectiveContract]:
@@ -245,12 +260,43 @@ def contract_renewal_on(contract: CollectiveContract) -> dt.date:
 # --- safety -------------------------------------------------------------------------------
 
 
+def _ancestor_paths(paths: list[str]) -> set[str]:
+    """Every union path above (and at) the given ones: "/1/5/9/" → "/1/", "/1/5/", "/1/5/9/"."""
+    out: set[str] = set()
+    for path in paths:
+        parts = [p for p in path.split("/") if p]
+        for i in range(1, len(parts) + 1):
+            out.add("/" + "/".join(parts[:i]) + "/")
+    return out
+
+
 def checklist_list_for_user(*, user: Any) -> QuerySet[SafetyChecklist]:
-    return SafetyChecklist.objects.visible_to(user).select_related("union")
+    """The checklists a staff member may use: their branch's own, and the templates shared by
+    the unions above them (national, provincial …), inherited down the tree."""
+    paths = scope_paths(user)
+    own = SafetyChecklist.objects.visible_to(user)
+    if paths is None:
+        return own.select_related("union")
+    inherited = SafetyChecklist.objects.filter(shared=True, union__path__in=_ancestor_paths(paths))
+    return (own | inherited).distinct().select_related("union")
 
 
 def checklist_get_for_user(*, user: Any, checklist_id: int) -> SafetyChecklist:
-    return get_or_404(SafetyChecklist.objects.visible_to(user), pk=checklist_id)
+    return get_or_404(checklist_list_for_user(user=user), pk=checklist_id)
+
+
+def checklist_is_inherited(*, user: Any, checklist: SafetyChecklist) -> bool:
+    """A template from above: usable, not editable by this user."""
+    return not SafetyChecklist.objects.visible_to(user, "change").filter(pk=checklist.pk).exists()
+
+
+def plan_list_for_user(*, user: Any, status: str = "") -> QuerySet[InspectionPlan]:
+    qs = InspectionPlan.objects.visible_to(user).select_related("union", "employer", "checklist")
+    return qs.filter(status=status) if status else qs
+
+
+def plan_get_for_user(*, user: Any, plan_id: int, action: str = "view") -> InspectionPlan:
+    return get_or_404(InspectionPlan.objects.visible_to(user, action).select_related("union", "employer", "checklist"), pk=plan_id)
 
 
 def inspection_list_for_user(*, user: Any) -> QuerySet[SafetyInspection]:
@@ -271,7 +317,7 @@ def hazard_list_for_user(*, user: Any, status: str = "", overdue: bool = False) 
 
 
 def hazard_get_for_user(*, user: Any, hazard_id: int, action: str = "view") -> SafetyHazard:
-    return get_or_404(SafetyHazard.objects.visible_to(user, action).select_related("union", "inspection", "escalation_letter"), pk=hazard_id)
+    return get_or_404(SafetyHazard.objects.visible_to(user, action).select_related("union", "inspection", "escalation_letter", "escalation_case"), pk=hazard_id)
 
 
 def hazard_open_count(user: Any) -> int:

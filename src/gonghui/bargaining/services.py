@@ -39,6 +39,7 @@ from gonghui.stats.services import mark_dirty_since
 
 from . import clocks, currencies
 from .models import (
+    PENDING,
     BargainingOffer,
     BargainingRound,
     BargainingUnit,
@@ -48,6 +49,7 @@ from .models import (
     ContractVersion,
     OfferCampaign,
     PayPeriod,
+    Sector,
     Side,
     UnitKind,
 )
@@ -109,7 +111,7 @@ def unit_create(
     *, actor: Any, union: Union, kind: str, name: str, employer_party: str, union_chief: str, employer_chief: str,
     workers_covered: int, members_covered: int, employer: Employer | None = None,
     employers: Sequence[Employer] = (), sector: str = "", union_representatives: str = "",
-    employer_representatives: str = "",
+    employer_representatives: str = "", sector_code: str = "",
 ) -> BargainingUnit:
     """Register who bargains for whom. One employer: `employer`; a sector or region: the
     `employers` covered (at least two); a platform: `employer` is the HQ, `employers` its branches."""
@@ -124,6 +126,8 @@ def unit_create(
         raise ValidationFailed(_("覆盖职工人数应在 1 到 10000000 之间。"), code="workers_invalid", field="workers_covered")
     if not isinstance(members_covered, int) or not 0 <= members_covered <= workers_covered:
         raise ValidationFailed(_("会员人数不能超过覆盖职工人数。"), code="members_invalid", field="members_covered")
+    if sector_code and sector_code not in Sector.values:
+        raise ValidationFailed(_("请选择行业门类。"), code="sector_invalid", field="sector_code")
     employers = list(dict.fromkeys(employers))
     if kind == UnitKind.ENTERPRISE:
         if employer is None:
@@ -139,7 +143,7 @@ def unit_create(
         employer = None
     with transaction.atomic():
         unit = BargainingUnit.objects.create(
-            union=union, kind=kind, name=name, employer=employer, sector=clean_text(sector, field="sector", label=gettext("行业"), required=False, max_len=60),
+            union=union, kind=kind, name=name, employer=employer, sector_code=sector_code, sector=clean_text(sector, field="sector", label=gettext("行业"), required=False, max_len=60),
             employer_party=employer_party, union_chief=union_chief, employer_chief=employer_chief,
             union_representatives=clean_text(union_representatives, field="union_representatives", label=gettext("职工方协商代表"), required=False, max_len=2000),
             employer_representatives=clean_text(employer_representatives, field="employer_representatives", label=gettext("企业方协商代表"), required=False, max_len=2000),
@@ -178,6 +182,46 @@ def _offer_pdf_zh(offer: BargainingOffer) -> bytes:
     )
 
 
+def unit_update(
+    *, actor: Any, unit: BargainingUnit, union_chief: str, employer_chief: str, union_representatives: str = "",
+    employer_representatives: str = "", employer_party: str | None = None, workers_covered: int | None = None,
+    members_covered: int | None = None, sector: str | None = None, sector_code: str | None = None,
+) -> BargainingUnit:
+    """Complete or correct a unit: the representatives (a campaign's units start with 待定),
+    the employer side, the workers and members covered, the sector. Kind and employers stay."""
+    union_chief = clean_text(union_chief, field="union_chief", label=gettext("职工方首席代表"), max_len=50)
+    employer_chief = clean_text(employer_chief, field="employer_chief", label=gettext("企业方首席代表"), max_len=50)
+    with transaction.atomic():
+        require_action(actor, unit.union)
+        unit = BargainingUnit.objects.select_for_update().get(pk=unit.pk)
+        workers = unit.workers_covered if workers_covered is None else workers_covered
+        members = unit.members_covered if members_covered is None else members_covered
+        if not isinstance(workers, int) or not 1 <= workers <= 10_000_000:
+            raise ValidationFailed(_("覆盖职工人数应在 1 到 10000000 之间。"), code="workers_invalid", field="workers_covered")
+        if not isinstance(members, int) or not 0 <= members <= workers:
+            raise ValidationFailed(_("会员人数不能超过覆盖职工人数。"), code="members_invalid", field="members_covered")
+        if sector_code is not None and sector_code and sector_code not in Sector.values:
+            raise ValidationFailed(_("请选择行业门类。"), code="sector_invalid", field="sector_code")
+        unit.union_chief, unit.employer_chief = union_chief, employer_chief
+        unit.union_representatives = clean_text(union_representatives, field="union_representatives", label=gettext("职工方协商代表"),
+                                                required=False, max_len=2000)
+        unit.employer_representatives = clean_text(employer_representatives, field="employer_representatives",
+                                                   label=gettext("企业方协商代表"), required=False, max_len=2000)
+        if employer_party is not None:
+            unit.employer_party = clean_text(employer_party, field="employer_party", label=gettext("企业方"), max_len=150)
+        if sector is not None:
+            unit.sector = clean_text(sector, field="sector", label=gettext("行业"), required=False, max_len=60)
+        if sector_code is not None:
+            unit.sector_code = sector_code
+        unit.workers_covered, unit.members_covered = workers, members
+        unit.save()
+        # Coverage stocks are read from the unit: recount the days its contracts were in force.
+        mark_dirty_since(unit.contracts.filter(in_force_on__isnull=False).order_by("in_force_on")
+                         .values_list("in_force_on", flat=True).first())
+        audit_record(actor=actor, action="bargaining.unit_update", target=unit)
+    return unit
+
+
 def offer_send(
     *, actor: Any, unit: BargainingUnit, topics: str, body: str, sent_on: dt.date | None = None,
     recipient: str = "", from_side: str = Side.UNION, campaign: OfferCampaign | None = None,
@@ -209,16 +253,24 @@ def offer_send(
     return offer
 
 
-def _offer_lock(offer: BargainingOffer, actor: Any) -> BargainingOffer:
-    require_action(actor, offer.unit.union)
+def _offer_lock(offer: BargainingOffer, actor: Any, *, as_employer: bool = False) -> BargainingOffer:
+    if as_employer:
+        from .employer import offer_is_theirs
+
+        if not offer_is_theirs(actor, offer):
+            raise NotFound()
+    else:
+        require_action(actor, offer.unit.union)
     return BargainingOffer.objects.select_for_update().select_related("unit__union").get(pk=offer.pk)
 
 
-def offer_receipt_record(*, actor: Any, offer: BargainingOffer, received_on: dt.date) -> BargainingOffer:
+def offer_receipt_record(*, actor: Any, offer: BargainingOffer, received_on: dt.date,
+                         as_employer: bool = False) -> BargainingOffer:
     """The other side received the offer on `received_on`: the answer is due 20 calendar days
-    later (moved past a rest day, see clocks.days_after)."""
+    later (moved past a rest day, see clocks.days_after). `as_employer`: the employer's own
+    account states it (see employer.py), not union staff."""
     with transaction.atomic():
-        offer = _offer_lock(offer, actor)
+        offer = _offer_lock(offer, actor, as_employer=as_employer)
         if offer.status != BargainingOffer.Status.SENT or offer.received_on is not None:
             raise Conflict(_("已登记送达。"), code="already_received")
         if received_on < offer.sent_on:
@@ -228,16 +280,19 @@ def offer_receipt_record(*, actor: Any, offer: BargainingOffer, received_on: dt.
         due = clocks.days_after(received_on, clocks.OFFER_ANSWER_DAYS)
         offer.received_on, offer.answer_due, offer.answer_due_provisional = received_on, due.on, due.provisional
         offer.save(update_fields=["received_on", "answer_due", "answer_due_provisional"])
-        audit_record(actor=actor, action="bargaining.offer_receipt", target=offer, data={"received_on": received_on.isoformat()})
+        audit_record(actor=actor, action="bargaining.offer_receipt", target=offer,
+                     data={"received_on": received_on.isoformat(), "by_employer": as_employer})
     return offer
 
 
-def offer_answer_record(*, actor: Any, offer: BargainingOffer, accepted: bool, answered_on: dt.date, answer: str) -> BargainingOffer:
+def offer_answer_record(*, actor: Any, offer: BargainingOffer, accepted: bool, answered_on: dt.date, answer: str,
+                        as_employer: bool = False) -> BargainingOffer:
     """The written answer: agreement to bargain, or a refusal. A late answer is still
-    recorded (after silence was flagged, too); its date shows it was late."""
+    recorded (after silence was flagged, too); its date shows it was late. `as_employer`: the
+    employer answers from its own account (employer.py); the union's staff are told."""
     answer = clean_text(answer, field="answer", label=gettext("回应内容"))
     with transaction.atomic():
-        offer = _offer_lock(offer, actor)
+        offer = _offer_lock(offer, actor, as_employer=as_employer)
         if offer.status not in (BargainingOffer.Status.SENT, BargainingOffer.Status.SILENT):
             raise Conflict(_("已登记回应。"), code="already_answered")
         if offer.received_on is None:
@@ -247,7 +302,13 @@ def offer_answer_record(*, actor: Any, offer: BargainingOffer, accepted: bool, a
         offer.status = BargainingOffer.Status.ACCEPTED if accepted else BargainingOffer.Status.REFUSED
         offer.answered_on, offer.answer = answered_on, answer
         offer.save(update_fields=["status", "answered_on", "answer"])
-        audit_record(actor=actor, action="bargaining.offer_answer", target=offer, data={"accepted": accepted})
+        audit_record(actor=actor, action="bargaining.offer_answer", target=offer, data={"accepted": accepted, "by_employer": as_employer})
+        if as_employer:
+            text = (gettext("%(employer)s 已书面同意协商（要约 %(number)s）。") if accepted
+                    else gettext("%(employer)s 书面拒绝协商（要约 %(number)s），可报上级工会。")) % {
+                "employer": offer.unit.employer_party, "number": offer.number}
+            notify_staff(offer.unit.union, text, link=reverse("console:bargaining:offer", args=[offer.pk]), object_id=offer.pk,
+                         ref=offer.number)
     return offer
 
 
@@ -332,6 +393,22 @@ def round_add(
             row.minutes.save(minutes.name or "minutes", minutes, save=False)
         row.save()
         audit_record(actor=actor, action="bargaining.round_add", target=row)
+    return row
+
+
+def round_minutes_attach(*, actor: Any, round_: BargainingRound, minutes: UploadedFile) -> BargainingRound:
+    """The minutes of a round already recorded (typed up after the meeting): a checked upload,
+    once — minutes are a record, not replaced."""
+    content_type = attachment_validate(minutes)
+    with transaction.atomic():
+        require_action(actor, round_.unit.union)
+        row = BargainingRound.objects.select_for_update().get(pk=round_.pk)
+        if row.minutes:
+            raise Conflict(_("该次协商已有会议纪要。"), code="minutes_exist")
+        row.minutes_name, row.minutes_type = (minutes.name or "")[-120:], content_type
+        row.minutes.save(minutes.name or "minutes", minutes, save=False)
+        row.save(update_fields=["minutes", "minutes_name", "minutes_type"])
+        audit_record(actor=actor, action="bargaining.round_minutes", target=row)
     return row
 
 
@@ -599,8 +676,11 @@ def contracts_clock_run(*, on: dt.date | None = None) -> dict[str, int]:
                 notify_staff(contract.unit.union, gettext("%(title)s 签订已超过 10 日仍未报送劳动保障行政部门审查。") % {"title": contract.title},
                              link=reverse("console:bargaining:contract", args=[contract.pk]), object_id=contract.pk, cache=staff)
                 result["filing_overdue"] += 1
+    # Only contracts near their end are read (a superset: month ends are clamped, so allow a few
+    # days more), then checked exactly; a national run no longer reads every contract in force.
+    near_end = clocks.add_months(on, clocks.RENEWAL_MONTHS) + dt.timedelta(days=4)
     for contract in CollectiveContract.objects.filter(status=CollectiveContract.Status.IN_FORCE, renewal_reminded_on__isnull=True,
-                                                      ends_on__gte=on).select_related("unit__union"):
+                                                      ends_on__gte=on, ends_on__lte=near_end).select_related("unit__union"):
         if on < clocks.renewal_reminder_on(contract.ends_on):
             continue
         with transaction.atomic():
@@ -641,7 +721,7 @@ def offer_campaign_launch(
             if unit is None:
                 unit = unit_create(
                     actor=actor, union=union, kind=UnitKind.ENTERPRISE, name=employer.name, employer=employer,
-                    employer_party=employer.name, union_chief=gettext("待定"), employer_chief=gettext("待定"),
+                    employer_party=employer.name, union_chief=PENDING, employer_chief=PENDING,
                     workers_covered=max(employer.headcount, 1), members_covered=0,
                 )
             offer_send(actor=actor, unit=unit, topics=topics, body=body, sent_on=sent_on, campaign=campaign)

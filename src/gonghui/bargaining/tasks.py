@@ -16,4 +16,6 @@ def bargaining_clocks_task() -> dict[str, Any]:
         "offers": services.offers_clock_run(),
         "contracts": services.contracts_clock_run(),
         "hazards_overdue": safety.hazards_overdue_run(),
+        "hazard_cases_opened": safety.hazards_escalate_run(),
+        "plans_reminded": safety.plans_remind_run(),
     }
