@@ -228,7 +228,13 @@ class AccountMonthTotal(models.Model):
             models.CheckConstraint(condition=Q(net=models.F("debit") - models.F("credit")),
                                    name="account_month_total_net"),
         ]
-        indexes = [models.Index(fields=["union_path", "month"], name="account_month_path_month")]
+        indexes = [
+            # A subtree's months: `union_path LIKE '/1/7/%' AND month <= …`. On PostgreSQL only a
+            # pattern operator class serves LIKE under a non-C collation (C.UTF-8, zh_CN.UTF-8):
+            # without it the 收支表 read every monthly row of the country.
+            models.Index(fields=["union_path", "month"], name="account_month_path_like",
+                         opclasses=["varchar_pattern_ops", "date_ops"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.account_id} {self.month:%Y-%m} {self.txn_kind} {self.net:+d}"

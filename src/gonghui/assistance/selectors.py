@@ -11,7 +11,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Q, QuerySet, Sum, Value
+from django.db.models.functions import Left, StrIndex, Substr
 from django.utils.translation import gettext as _
 
 from gonghui.core.errors import NotFound, ValidationFailed
@@ -153,8 +154,9 @@ def _totals(union: Union, *, subtree: bool) -> QuerySet[AccountMonthTotal]:
 
 def _fold(rows: dict[str, StatementRow], item: dict[str, Any]) -> None:
     """Add one aggregated (source, account kind, transaction kind) item to the rows by source."""
-    row = rows.setdefault(item["source"], StatementRow(label=str(FundSource(item["source"]).label),
-                                                      source=item["source"]))
+    row = rows.get(item["source"])
+    if row is None:
+        row = rows[item["source"]] = StatementRow(label=str(FundSource(item["source"]).label), source=item["source"])
     before, during = item["before"] or 0, item["during"] or 0
     account_kind, txn_kind = item["account_kind"], item["txn_kind"]
     if account_kind in FUND_KINDS:
@@ -209,10 +211,13 @@ def income_statement(
         # One grouped query over the subtree below the union, folded into its direct children.
         kids = list(union.children.filter(status=Union.Status.ACTIVE).order_by("path")[:200])
         by_child: dict[str, dict[str, StatementRow]] = {child.path: {} for child in kids}
-        below = _totals(union, subtree=True).exclude(union_path=union.path)
-        for item in _aggregated(below, month_from, month_to, "union_path"):
-            head = item["union_path"][len(union.path):].split("/", 1)[0]
-            rows_of_child = by_child.get(f"{union.path}{head}/")
+        # Grouped in the database by the path segment below the union (the direct child), so a
+        # province returns ~10 × 30 groups, not one group per union of its subtree.
+        rest = Substr("union_path", len(union.path) + 1)
+        below = (_totals(union, subtree=True).exclude(union_path=union.path)
+                 .annotate(child_head=Left(rest, StrIndex(rest, Value("/")))))
+        for item in _aggregated(below, month_from, month_to, "child_head"):
+            rows_of_child = by_child.get(f"{union.path}{item['child_head']}")
             if rows_of_child is not None:
                 _fold(rows_of_child, item)
         for child in kids:
