@@ -347,6 +347,10 @@ def hardship_out(file: HardshipFile) -> dict[str, Any]:
         "grade_label": file.get_grade_display() if file.grade else "",
         "per_capita_income_fen": file.per_capita_income, "approved_on": file.approved_on,
         "review_due": file.review_due, "closed_reason": file.closed_reason,
+        "appeal_union_name": file.appeal_union.name if file.appeal_union_id and file.appeal_union else "",
+        "appeal_reason": file.appeal_reason, "appeal_requested_on": file.appeal_requested_on,
+        "appeal_due": file.appeal_due, "appeal_outcome": file.appeal_outcome, "appeal_note": file.appeal_note,
+        "appeal_decided_on": file.appeal_decided_on,
     }
 
 
@@ -372,6 +376,23 @@ def hardship_file_apply(request: HttpRequest, payload: HardshipApplyIn) -> Statu
         monthly_income=payload.monthly_income_fen, cause=payload.cause, cause_note=payload.cause_note,
     )
     return Status(201, hardship_out(file))
+
+
+@router.post("/hardship/mine/{int:hardship_file_id}/appeal", response=HardshipFileOut,
+             summary="对不予建档或退档申请复核")
+def hardship_appeal_request(request: HttpRequest, hardship_file_id: int, payload: GrantReviewRequestIn) -> dict[str, Any]:
+    file = selectors.hardship_file_get_for_worker(user=_user(request), hardship_file_id=hardship_file_id)
+    return hardship_out(hardship.hardship_appeal_request(file=file, by=_user(request), reason=payload.reason))
+
+
+@router.post("/hardship/files/{int:hardship_file_id}/appeal", response=HardshipFileOut,
+             summary="建档复核决定（维持或撤销原决定）")
+def hardship_appeal_decide(request: HttpRequest, hardship_file_id: int, payload: GrantReviewDecideIn) -> dict[str, Any]:
+    file = _file(request, hardship_file_id)
+    if payload.outcome not in ("upheld", "overturned"):
+        raise ValidationFailed(_("复核结论应为维持或撤销。"), code="invalid_outcome", field="outcome")
+    return hardship_out(hardship.hardship_appeal_decide(file=file, by=_user(request),
+                                                        overturn=payload.outcome == "overturned", note=payload.note))
 
 
 @router.get("/hardship/files", response=list[HardshipFileOut], summary="困难职工档案")

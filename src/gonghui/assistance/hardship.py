@@ -46,7 +46,12 @@ ALLOWED: dict[str, tuple[str, ...]] = {
     Status.VERIFIED: (Status.GRADED, Status.REJECTED),
     Status.GRADED: (Status.ACTIVE, Status.REJECTED, Status.VERIFIED),
     Status.ACTIVE: (Status.ACTIVE, Status.EXITED),
+    # 复核 that sets the decision aside: a refused application is handled again, an exited
+    # file goes back on the register.
+    Status.REJECTED: (Status.APPLIED,),
+    Status.EXITED: (Status.ACTIVE,),
 }
+APPEAL_WORKDAYS = 10
 
 
 def _actor(actor: Any) -> Any:
@@ -81,7 +86,8 @@ def hardship_file_transition(*, file: HardshipFile, to: str, by: Any, note: str 
     file.status = to
     today = timezone.localdate()
     # The deadline of the next step: the staff's, shown to the worker too.
-    file.due_on = add_workdays(today, DECIDE_WORKDAYS) if to in (Status.VERIFIED, Status.GRADED) else None
+    file.due_on = (add_workdays(today, DECIDE_WORKDAYS) if to in (Status.VERIFIED, Status.GRADED)
+                   else add_workdays(today, VERIFY_WORKDAYS) if to == Status.APPLIED else None)
     file.save(update_fields=["status", "due_on", *fields])
     HardshipFileEvent.objects.create(file=file, status=to, note=note[:2000], by=_actor(by))
     audit_record(actor=by, action=f"hardship.{to}", target=file, reason=note[:500])
@@ -338,6 +344,89 @@ def hardship_file_exit(*, file: HardshipFile, by: Any, reason: str) -> HardshipF
         file.closed_reason, file.closed_on, file.review_due = reason, timezone.localdate(), None
         return hardship_file_transition(file=file, to=Status.EXITED, by=by, note=reason,
                                         fields=["closed_reason", "closed_on", "review_due"])
+
+
+# --- 复核: a review of a 不予建档 or 退档 decision --------------------------------------------------
+
+
+def _notify(file: HardshipFile, text: str) -> None:
+    """To the worker's inbox, inside the decision's transaction."""
+    from django.urls import reverse
+
+    from gonghui.notices.services import notice_send
+
+    if file.user_id is None:
+        return
+    notice_send(user_ids=[file.user_id], module="assistance", text=text, object_id=file.pk,
+                link=reverse("assistance:hardship_detail", args=[file.pk]))
+
+
+def hardship_appeal_request(*, file: HardshipFile, by: Any, reason: str) -> HardshipFile:
+    """The worker asks for a review (复核) of a 不予建档 or 退档 decision, with a reason. It goes
+    to the union above the file's union (which decided); the national union reviews its own.
+    Once per decision: after a review that upheld it, not again."""
+    if file.user_id is None or file.user_id != getattr(by, "pk", None):
+        _require(by, file)
+    reason = _text(reason, field="reason", max_len=1000, message=_("请填写申请复核的理由。"))
+    with transaction.atomic():
+        file = HardshipFile.objects.select_for_update(of=("self",)).select_related("union").get(pk=file.pk)
+        if file.status not in (Status.REJECTED, Status.EXITED):
+            raise Conflict(_("只有不予建档或已退档的档案可以申请复核。"), code="invalid_transition")
+        if file.appeal_union_id is not None and file.appeal_outcome != "overturned":
+            raise Conflict(_("对这一决定只能申请一次复核。"), code="review_exists")
+        reviewer = Union.objects.get(pk=file.union.parent_id) if file.union.parent_id else file.union
+        today = timezone.localdate()
+        file.appeal_union, file.appeal_reason, file.appeal_requested_on = reviewer, reason, today
+        file.appeal_due = add_workdays(today, APPEAL_WORKDAYS)
+        file.appeal_outcome, file.appeal_note, file.appeal_decided_on = "", "", None
+        file.save(update_fields=["appeal_union", "appeal_reason", "appeal_requested_on", "appeal_due",
+                                 "appeal_outcome", "appeal_note", "appeal_decided_on"])
+        HardshipFileEvent.objects.create(file=file, status=file.status, by=_actor(by),
+                                         note=_("申请复核：%(reason)s") % {"reason": reason})
+        audit_record(actor=by, action="hardship.appeal.request", target=file, reason=reason[:500])
+    return file
+
+
+def hardship_appeal_decide(*, file: HardshipFile, by: Any, overturn: bool, note: str) -> HardshipFile:
+    """The reviewing union decides with its reason: the decision stands, or it is set aside —
+    a refused application goes back to 待入户核查, an exited file back on the register (在档,
+    its annual review as before). Refused when the person has meanwhile opened a file elsewhere."""
+    note = _text(note, field="note", max_len=1000, message=_("请填写复核意见。"))
+    with transaction.atomic():
+        file = HardshipFile.objects.select_for_update(of=("self",)).select_related("appeal_union").get(pk=file.pk)
+        if file.appeal_union is None or file.appeal_outcome or file.status not in (Status.REJECTED, Status.EXITED):
+            raise Conflict(_("该档案没有待办的复核。"), code="invalid_transition")
+        if not jurisdiction.has_action(by, "approve", file.appeal_union.path):
+            raise PermissionDenied(_("复核由作出决定的工会的上级工会办理。"), code="forbidden")
+        today = timezone.localdate()
+        file.appeal_note, file.appeal_decided_on, file.appeal_due = note, today, None
+        fields = ["appeal_note", "appeal_decided_on", "appeal_due", "appeal_outcome"]
+        if not overturn:
+            file.appeal_outcome = "upheld"
+            file.save(update_fields=fields)
+            HardshipFileEvent.objects.create(file=file, status=file.status, by=_actor(by),
+                                             note=_("复核维持原决定：%(note)s") % {"note": note})
+            audit_record(actor=by, action="hardship.appeal.upheld", target=file, reason=note[:500])
+            _notify(file, _("您的困难职工建档经复核，维持原决定：%(note)s") % {"note": note})
+            return file
+        file.appeal_outcome = "overturned"
+        to = Status.APPLIED if file.status == Status.REJECTED else Status.ACTIVE
+        if to == Status.ACTIVE:
+            due = _a_year_after(file.last_reviewed_on or file.approved_on or today)
+            file.review_due = max(due, today)
+        file.closed_reason, file.closed_on = "", None
+        try:
+            with transaction.atomic():
+                hardship_file_transition(file=file, to=to, by=by, note=_("复核撤销原决定：%(note)s") % {"note": note},
+                                         fields=[*fields, "closed_reason", "closed_on", "review_due"])
+        except IntegrityError as exc:  # the person has an open file elsewhere now
+            existing = HardshipFile.objects.filter(id_number_index=file.id_number_index,
+                                                   status__in=HardshipFile.OPEN).select_related("union").first()
+            raise Conflict(open_file_elsewhere_message(existing) if existing else _("该职工已有在办的档案。"),
+                           code="file_elsewhere") from exc
+        audit_record(actor=by, action="hardship.appeal.overturned", target=file, reason=note[:500])
+        _notify(file, _("您的困难职工建档经复核，撤销原决定，将重新办理：%(note)s") % {"note": note})
+    return file
 
 
 def hardship_file_id_reveal(*, file: HardshipFile, by: Any, reason: str) -> str:

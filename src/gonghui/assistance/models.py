@@ -529,6 +529,16 @@ class HardshipFile(models.Model):
     closed_reason = models.CharField(_("退档或不予建档原因"), max_length=500, blank=True)
     closed_on = models.DateField(_("退档日期"), null=True, blank=True)
     created_at = models.DateTimeField(_("申请时间"), auto_now_add=True)
+    # 复核 of a 不予建档 or 退档 decision, by the union above the file's union.
+    appeal_union = models.ForeignKey("orgs.Union", verbose_name=_("复核工会"), null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="hardship_appeals")
+    appeal_reason = models.TextField(_("复核理由"), max_length=1000, blank=True)
+    appeal_requested_on = models.DateField(_("申请复核日期"), null=True, blank=True)
+    appeal_due = models.DateField(_("复核期限"), null=True, blank=True)
+    appeal_outcome = models.CharField(_("复核结论"), max_length=12, blank=True, choices=[
+        ("upheld", _("维持原决定")), ("overturned", _("撤销原决定"))])
+    appeal_note = models.TextField(_("复核意见"), max_length=1000, blank=True)
+    appeal_decided_on = models.DateField(_("复核日期"), null=True, blank=True)
 
     objects = HardshipFileQuerySet.as_manager()
 

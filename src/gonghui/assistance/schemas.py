@@ -237,6 +237,13 @@ class HardshipFileOut(Schema):
     approved_on: dt.date | None
     review_due: dt.date | None
     closed_reason: str
+    appeal_union_name: str = Field("", description="复核工会（不予建档或退档后申请复核时）")
+    appeal_reason: str = ""
+    appeal_requested_on: dt.date | None = None
+    appeal_due: dt.date | None = None
+    appeal_outcome: str = Field("", description="upheld（维持原决定）/ overturned（撤销原决定）/ 空：待复核或未申请")
+    appeal_note: str = ""
+    appeal_decided_on: dt.date | None = None
 
 
 class HardshipVerifyIn(Schema):

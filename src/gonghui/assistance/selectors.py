@@ -311,8 +311,12 @@ def payment_batch_returns(*, batch: PaymentBatch) -> QuerySet[PaymentReturn]:
 
 def hardship_file_list_for_user(
     *, user: Any, status: str = "", grade: str = "", review_due_by: dt.date | None = None,
+    appeal_pending: bool = False,
 ) -> QuerySet[HardshipFile]:
-    files = HardshipFile.objects.visible_to(user).select_related("union")
+    files = HardshipFile.objects.visible_to(user).select_related("union", "appeal_union")
+    if appeal_pending:
+        files = files.filter(appeal_union__isnull=False, appeal_outcome="",
+                             status__in=[HardshipFile.Status.REJECTED, HardshipFile.Status.EXITED])
     if status:
         files = files.filter(status=status)
     if grade:
@@ -323,14 +327,15 @@ def hardship_file_list_for_user(
 
 
 def hardship_file_get_for_user(*, user: Any, hardship_file_id: int, action: str = "view") -> HardshipFile:
-    return get_or_404(HardshipFile.objects.visible_to(user, action).select_related("union", "standard"),
+    return get_or_404(HardshipFile.objects.visible_to(user, action).select_related("union", "standard",
+                                                                                    "appeal_union"),
                       pk=hardship_file_id)
 
 
 def hardship_file_list_for_worker(*, user: Any) -> QuerySet[HardshipFile]:
     if not getattr(user, "is_authenticated", False):
         return HardshipFile.objects.none()
-    return HardshipFile.objects.filter(user_id=user.pk).select_related("union").order_by("-pk")
+    return HardshipFile.objects.filter(user_id=user.pk).select_related("union", "appeal_union").order_by("-pk")
 
 
 def hardship_file_get_for_worker(*, user: Any, hardship_file_id: int) -> HardshipFile:

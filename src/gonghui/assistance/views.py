@@ -52,13 +52,36 @@ def hardship_apply(request: HttpRequest) -> HttpResponse:
     return render(request, "assistance/pages/hardship_apply.html", {"form": form})
 
 
-@worker_required
-def hardship_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    file = selectors.hardship_file_get_for_worker(user=request.user, hardship_file_id=pk)
+def _hardship_page(request: HttpRequest, file: Any, appeal_form: Any = None, status: int = 200) -> HttpResponse:
     return render(request, "assistance/pages/hardship_mine.html", {
         "file": file, "events": selectors.hardship_file_events(file=file),
         "documents": selectors.hardship_file_documents(file=file, worker=True),
-    })
+        "appeal_form": appeal_form or ReviewRequestForm(),
+        "can_appeal": file.status in ("rejected", "exited") and (
+            not file.appeal_union_id or file.appeal_outcome == "overturned"),
+    }, status=status)
+
+
+@worker_required
+def hardship_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _hardship_page(request, selectors.hardship_file_get_for_worker(user=request.user, hardship_file_id=pk))
+
+
+@worker_required
+@require_POST
+def hardship_appeal(request: HttpRequest, pk: int) -> HttpResponse:
+    """复核: the worker asks for a review of a 不予建档 or 退档 decision, with a reason."""
+    file = selectors.hardship_file_get_for_worker(user=request.user, hardship_file_id=pk)
+    form = ReviewRequestForm(request.POST)
+    if form.is_valid():
+        try:
+            hardship.hardship_appeal_request(file=file, by=request.user, reason=form.cleaned_data["reason"])
+        except DomainError as exc:
+            apply_domain_error(exc, form=form)
+        else:
+            messages.success(request, _("复核申请已提交，上级工会将在期限内答复。"))
+            return redirect("assistance:hardship_detail", pk=file.pk)
+    return _hardship_page(request, file, form, status=422)
 
 
 def _chosen_program(request: HttpRequest, programs: list[Any]) -> Any:
