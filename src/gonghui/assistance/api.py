@@ -33,6 +33,7 @@ from .models import (
 from .schemas import (
     AccountsOpenIn,
     AllocationIn,
+    AssistanceSchoolResultOut,
     BalanceOut,
     DisbursementIn,
     EducationTierIn,
@@ -655,6 +656,24 @@ def grant_notice_list(request: HttpRequest, limit: Limit200 = 100, offset: Offse
     return [{"id": g.pk, "name_masked": g.name_masked, "kind_label": g.program.get_kind_display(),
              "program_name": g.program.name, "union_name": g.union.name, "amount_fen": g.amount,
              "notice_until": g.notice_until} for g in found]
+
+
+@router.get("/notices/school-results", response=list[AssistanceSchoolResultOut], auth=None,
+            summary="金秋助学结果公示（公开，姓名脱敏）")
+def school_result_list(request: HttpRequest, year: int | None = None, limit: Limit200 = 100,
+                       offset: Offset = 0) -> list[dict[str, Any]]:
+    """Approved 金秋助学 awards of a school year (its first calendar year; default: the latest
+    with results). Masked names, the union, the level and the amount — never an ID number,
+    phone, school or bank account."""
+    if year is None:
+        years = selectors.school_results_years()
+        if not years:
+            return []
+        year = years[0]
+    found = selectors.school_results_public(academic_year=year)[offset: offset + limit]
+    return [{"name_masked": g.name_masked, "student_name_masked": g.student_name_masked, "union_name": g.union.name,
+             "level": g.student_level, "level_label": g.student_level_label, "academic_year": g.academic_year,
+             "amount_fen": g.amount, "decided_on": g.decided_on} for g in found]
 
 
 @router.post("/notices/{int:grant_id}/objections", response={201: dict}, summary="对公示提出异议")

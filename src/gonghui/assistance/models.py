@@ -769,6 +769,16 @@ class Grant(models.Model):
         return mask_name(self.name)
 
     @property
+    def student_name_masked(self) -> str:
+        from gonghui.core.pii import mask_name
+
+        return mask_name(self.student_name)
+
+    @property
+    def student_level_label(self) -> str:
+        return str(SchoolLevel(self.student_level).label) if self.student_level in SchoolLevel.values else ""
+
+    @property
     def holder(self) -> Any:
         """The union whose move it is."""
         return self.approving_union if self.status == self.Status.NOTICE else self.union

@@ -416,5 +416,16 @@ class GrantNoticeOut(Schema):
     notice_until: dt.date
 
 
+class AssistanceSchoolResultOut(Schema):
+    name_masked: str = Field(..., description="职工姓名（脱敏，如 张*）")
+    student_name_masked: str = Field(..., description="学生姓名（脱敏）")
+    union_name: str
+    level: str
+    level_label: str
+    academic_year: int
+    amount_fen: int
+    decided_on: dt.date | None
+
+
 class ObjectionIn(Schema):
     text: str = Field(..., min_length=1, max_length=1000)

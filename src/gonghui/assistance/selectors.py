@@ -28,6 +28,7 @@ from .models import (
     FundSource,
     Grant,
     GrantDocument,
+    GrantKind,
     GrantObjection,
     GrantProgram,
     HardshipDocument,
@@ -485,6 +486,20 @@ def grant_notices_public(*, today: dt.date) -> QuerySet[Grant]:
     """Grants on public notice today: shown with masked names only."""
     return (Grant.objects.filter(status=Grant.Status.NOTICE, notice_until__gte=today)
             .select_related("program", "union", "approving_union").order_by("notice_until", "pk"))
+
+
+def school_results_years() -> list[int]:
+    """School years with 金秋助学 results (approved awards), newest first."""
+    return list(Grant.objects.filter(program__kind=GrantKind.SCHOOL, status=Grant.Status.APPROVED,
+                                     academic_year__isnull=False)
+                .values_list("academic_year", flat=True).distinct().order_by("-academic_year")[:10])
+
+
+def school_results_public(*, academic_year: int) -> QuerySet[Grant]:
+    """金秋助学 results of a school year (结果公示): approved awards, shown with masked names only."""
+    return (Grant.objects.filter(program__kind=GrantKind.SCHOOL, status=Grant.Status.APPROVED,
+                                 academic_year=academic_year)
+            .select_related("union").order_by("union_path", "pk"))
 
 
 def grant_notice_get(*, grant_id: int, today: dt.date) -> Grant:

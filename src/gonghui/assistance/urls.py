@@ -14,5 +14,6 @@ urlpatterns = [
     path("grants/<int:pk>/", views.grant_detail, name="grant_detail"),
     path("grants/<int:pk>/review/", views.grant_review, name="grant_review"),
     path("notices/", views.notices, name="notices"),
+    path("notices/school/", views.school_results, name="school_results"),
     path("notices/<int:pk>/object/", views.notice_object, name="notice_object"),
 ]

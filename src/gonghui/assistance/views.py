@@ -153,6 +153,17 @@ def notices(request: HttpRequest) -> HttpResponse:
     })
 
 
+def school_results(request: HttpRequest) -> HttpResponse:
+    """金秋助学 results (结果公示): approved awards of a school year, open to everyone, names masked."""
+    years = selectors.school_results_years()
+    raw = request.GET.get("year", "")
+    year = int(raw) if raw.isdigit() and int(raw) in years else (years[0] if years else None)
+    awards = list(selectors.school_results_public(academic_year=year)[:1000]) if year else []
+    return render(request, "assistance/pages/school_results.html", {
+        "years": years, "year": year, "awards": awards, "total": sum(g.amount for g in awards),
+    })
+
+
 @worker_required
 @require_POST
 def notice_object(request: HttpRequest, pk: int) -> HttpResponse:
