@@ -4,6 +4,7 @@ school year across unions), 复核 after a rejection, and staff applying on a wo
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 from django.urls import reverse
@@ -308,3 +309,21 @@ def test_school_results_list_is_public_with_masked_names_only(tree, frozen_clock
                      "amount_fen": 5000_00, "decided_on": later.isoformat()}]
     assert client.get("/api/v1/assistance/notices/school-results?year=2025").json() == []
     assert client.get(reverse("assistance:school_results") + "?year=abc").status_code == 200
+
+
+def test_api_applies_with_the_required_documents_in_one_multipart_request(tree, client):
+    program = _program(tree, kind="medical", name="医疗救助", required_documents=["医疗费用票据", "诊断证明"])
+    member = make_member(union=tree.grassroots_a)
+    client.force_login(member.person.user)
+    url = "/api/v1/assistance/grants/mine/with-documents"
+    data = json.dumps({"program_id": program.pk, "amount_fen": 200000, "reason": "住院", "bank_account": ACCOUNT})
+    r = client.post(url, {"data": data, "documents": [png("a.png")], "document_names": ["医疗费用票据"]})
+    assert r.status_code == 422 and "缺少“诊断证明”" in r.json()["title"] and not Grant.objects.exists()
+    r = client.post(url, {"data": data, "documents": [png("a.png"), png("b.png")],
+                          "document_names": ["医疗费用票据", ""]})
+    assert r.status_code == 422 and r.json()["code"] == "document_unnamed"
+    r = client.post(url, {"data": data, "documents": [png("a.png"), png("b.png")],
+                          "document_names": ["医疗费用票据", "诊断证明"]})
+    assert r.status_code == 201, r.content
+    grant = Grant.objects.get(pk=r.json()["id"])
+    assert sorted(grant.documents.values_list("name", flat=True)) == ["医疗费用票据", "诊断证明"]

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
+from pydantic import ValidationError as PydanticValidationError
 
 from gonghui.accounts.auth import session_or_token
 from gonghui.core.errors import PermissionDenied, ValidationFailed
@@ -357,7 +358,8 @@ def hardship_out(file: HardshipFile) -> dict[str, Any]:
 
 def standard_out(standard: HardshipStandard) -> dict[str, Any]:
     return {"region": standard.region, "year": standard.year, "low_income_line_fen": standard.low_income_line,
-            "hardship_permille": standard.hardship_permille, "hardship_line_fen": standard.hardship_line}
+            "hardship_permille": standard.hardship_permille, "hardship_line_fen": standard.hardship_line,
+            "required_documents": list(standard.required_documents)}
 
 
 @router.get("/hardship/mine", response=list[HardshipFileOut], summary="我的建档申请")
@@ -370,7 +372,51 @@ def hardship_file_get_mine(request: HttpRequest, hardship_file_id: int) -> dict[
     return hardship_out(selectors.hardship_file_get_for_worker(user=_user(request), hardship_file_id=hardship_file_id))
 
 
-@router.post("/hardship/mine", response={201: HardshipFileOut}, summary="申请困难职工建档（材料请在网页上传）")
+def _multipart(request: HttpRequest, data: str, schema: Any) -> tuple[Any, dict[str, UploadedFile], list[UploadedFile]]:
+    """A multipart application: `data` is the JSON body of the JSON operation; each file in
+    `documents` is named by the `document_names` entry at the same position (a required
+    document's name, or empty for an extra proof)."""
+    try:
+        payload = schema.model_validate_json(data or "{}")
+    except PydanticValidationError as exc:
+        raise ValidationFailed(_("data 字段应为申请内容的 JSON：%(error)s") % {"error": exc.errors()[0].get("msg", "")},
+                               code="invalid_data", field="data") from exc
+    files = request.FILES.getlist("documents")
+    names = request.POST.getlist("document_names")
+    if len(files) > 10:
+        raise ValidationFailed(_("最多上传 %(n)s 个材料。") % {"n": 10}, code="attachment_count", field="documents")
+    named: dict[str, UploadedFile] = {}
+    extra: list[UploadedFile] = []
+    for i, upload in enumerate(files):
+        name = (names[i] if i < len(names) else "").strip()
+        if name and name in named:
+            raise ValidationFailed(_("材料“%(name)s”重复上传。") % {"name": name}, code="document_repeated",
+                                   field="document_names")
+        if name:
+            named[name] = upload
+        else:
+            extra.append(upload)
+    return payload, named, extra
+
+
+@router.post("/hardship/mine/with-documents", response={201: HardshipFileOut},
+             summary="申请困难职工建档，同时上传材料（multipart）")
+def hardship_file_apply_with_documents(
+    request: HttpRequest, data: str = Form(..., description="申请内容：与 POST /hardship/mine 相同的 JSON"),  # noqa: B008
+    documents: list[UploadedFile] = File(None, description="材料文件（图片或 PDF）"),  # noqa: B008
+    document_names: list[str] = Form(None, description="与 documents 一一对应：所需材料名称，其他证明留空"),  # noqa: B008
+) -> Status:
+    payload, named, extra = _multipart(request, data, HardshipApplyIn)
+    file = hardship.hardship_file_apply(
+        user=_user(request), household=[m.dict() for m in payload.household],
+        monthly_income=payload.monthly_income_fen, cause=payload.cause, cause_note=payload.cause_note,
+        documents=extra, named_documents=named,
+    )
+    return Status(201, hardship_out(file))
+
+
+@router.post("/hardship/mine", response={201: HardshipFileOut},
+             summary="申请困难职工建档（有所需材料时请用 /hardship/mine/with-documents）")
 def hardship_file_apply(request: HttpRequest, payload: HardshipApplyIn) -> Status:
     file = hardship.hardship_file_apply(
         user=_user(request), household=[m.dict() for m in payload.household],
@@ -474,6 +520,7 @@ def hardship_standard_set(request: HttpRequest, payload: HardshipStandardIn) -> 
     return standard_out(hardship.hardship_standard_set(
         region=payload.region, year=payload.year, low_income_line=payload.low_income_line_fen,
         hardship_permille=payload.hardship_permille, by=_user(request),
+        required_documents=payload.required_documents,
     ))
 
 
@@ -537,6 +584,24 @@ def grant_apply(request: HttpRequest, payload: GrantApplyIn) -> Status:
     grant = grants.grant_apply(user=_user(request), program=program, amount=payload.amount_fen,
                                reason=payload.reason, bank_account=payload.bank_account, bank_name=payload.bank_name,
                                student=_student(payload))
+    return Status(201, grant_out(grant, staff=False))
+
+
+@router.post("/grants/mine/with-documents", response={201: GrantOut},
+             summary="申请救助，同时上传所需材料（multipart）")
+def grant_apply_with_documents(
+    request: HttpRequest, data: str = Form(..., description="申请内容：与 POST /grants/mine 相同的 JSON"),  # noqa: B008
+    documents: list[UploadedFile] = File(None, description="材料文件（图片或 PDF）"),  # noqa: B008
+    document_names: list[str] = Form(None, description="与 documents 一一对应：项目所需材料的名称"),  # noqa: B008
+) -> Status:
+    payload, named, extra = _multipart(request, data, GrantApplyIn)
+    if extra:
+        raise ValidationFailed(_("每个材料都要对应项目所需材料的名称（document_names）。"), code="document_unnamed",
+                               field="document_names")
+    program = selectors.grant_program_for_worker(user=_user(request), grant_program_id=payload.program_id)
+    grant = grants.grant_apply(user=_user(request), program=program, amount=payload.amount_fen,
+                               reason=payload.reason, bank_account=payload.bank_account, bank_name=payload.bank_name,
+                               student=_student(payload), documents=named)
     return Status(201, grant_out(grant, staff=False))
 
 

@@ -9,7 +9,7 @@ on file elsewhere is told only "已在其他工会建档" and which union holds 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -113,13 +113,15 @@ def _household_check(household: Sequence[dict[str, Any]]) -> list[dict[str, Any]
     return rows
 
 
-def _documents_store(file: HardshipFile, uploads: Sequence[UploadedFile], by: Any, *, visit: bool) -> None:
+def _documents_store(file: HardshipFile, uploads: Sequence[UploadedFile], by: Any, *, visit: bool,
+                     names: Sequence[str] = ()) -> None:
     if file.documents.count() + len(uploads) > MAX_DOCUMENTS * 2:
         raise ValidationFailed(_("材料数量已达上限。"), code="attachment_count", field="attachments")
-    for upload in uploads:
+    for i, upload in enumerate(uploads):
         content_type = attachment_validate(upload)
         document = HardshipDocument(file=file, original_name=(upload.name or "")[-200:], content_type=content_type,
-                                    size=upload.size or 0, is_visit=visit, uploaded_by=_actor(by))
+                                    size=upload.size or 0, is_visit=visit, uploaded_by=_actor(by),
+                                    name=names[i] if i < len(names) else "")
         document.upload.save(upload.name or "document", upload, save=False)
         document.save()
 
@@ -132,12 +134,29 @@ def _uploads_check(uploads: Sequence[UploadedFile]) -> None:
         attachment_validate(upload)
 
 
+def required_documents_for(union: Union, year: int | None = None) -> list[str]:
+    """The documents an application at this union must carry: the regional standard's list."""
+    standard = standard_for(union.region_id or "", year or timezone.localdate().year)
+    return list(standard.required_documents) if standard is not None else []
+
+
+def _required_check(required: Sequence[str], named: Mapping[str, UploadedFile | None]) -> None:
+    missing = [name for name in required if not named.get(name)]
+    if missing:
+        raise ValidationFailed(
+            _("规则“所需材料”：缺少%(missing)s。本地建档需要：%(all)s。")
+            % {"missing": "、".join(f"“{n}”" for n in missing), "all": "、".join(required)},
+            code="rule_documents", field="documents",
+        )
+
+
 def hardship_file_apply(
     *, user: Any, household: Sequence[dict[str, Any]], monthly_income: int, cause: str, cause_note: str,
-    documents: Sequence[UploadedFile] = (),
+    documents: Sequence[UploadedFile] = (), named_documents: Mapping[str, UploadedFile | None] | None = None,
 ) -> HardshipFile:
     """A member applies for a file at their own union (name and ID number from the member
-    record). Refused while the person has an open file anywhere — with that union's name."""
+    record). Refused while the person has an open file anywhere — with that union's name — and
+    when a document the region's standard requires is missing (each one named)."""
     from gonghui.members.selectors import membership_live_for_worker
 
     membership = membership_live_for_worker(user=user)
@@ -150,7 +169,9 @@ def hardship_file_apply(
             0 <= monthly_income <= 100_000_000):
         raise ValidationFailed(_("家庭月收入不正确。"), code="income_invalid", field="monthly_income")
     rows = _household_check(household)
-    _uploads_check(documents)
+    named = {name: upload for name, upload in (named_documents or {}).items() if upload}
+    _required_check(required_documents_for(membership.union), named)
+    _uploads_check([*documents, *named.values()])
     person = membership.person
     index = id_number_index(person.id_number)
     existing = HardshipFile.objects.filter(id_number_index=index, status__in=HardshipFile.OPEN).select_related(
@@ -168,7 +189,7 @@ def hardship_file_apply(
                 cause=cause, cause_note=cause_note, due_on=add_workdays(timezone.localdate(), VERIFY_WORKDAYS),
             )
             HardshipFileEvent.objects.create(file=file, status=Status.APPLIED, note="", by=_actor(user))
-            _documents_store(file, documents, user, visit=False)
+            _documents_store(file, [*named.values(), *documents], user, visit=False, names=list(named))
             audit_record(actor=user, action="hardship.apply", target=file)
     except IntegrityError as exc:  # an application racing this one, or a file opened elsewhere meanwhile
         existing = HardshipFile.objects.filter(id_number_index=index, status__in=HardshipFile.OPEN).select_related(
@@ -439,6 +460,7 @@ def hardship_file_id_reveal(*, file: HardshipFile, by: Any, reason: str) -> str:
 
 def hardship_standard_set(
     *, region: str, year: int, low_income_line: int, hardship_permille: int = 1500, by: Any,
+    required_documents: Sequence[str] | None = None,
 ) -> HardshipStandard:
     """Set (or change) a region's standard for a year: the province's staff (approve) only."""
     region = (region or "").strip()
@@ -451,6 +473,9 @@ def hardship_standard_set(
         raise ValidationFailed(_("低保标准应大于 0。"), code="invalid_amount", field="low_income_line")
     if not 1000 <= hardship_permille <= 5000:
         raise ValidationFailed(_("困难标准倍数应在 1 到 5 倍之间。"), code="invalid_ratio", field="hardship_permille")
+    from .grants import required_documents_check
+
+    documents = required_documents_check(list(required_documents or []))
     provinces = Union.objects.visible_to(by, "approve").filter(kind=Union.Kind.PROVINCIAL,
                                                                region_id=region[:2] + "0000")
     if not getattr(by, "is_superuser", False) and not provinces.exists():
@@ -459,8 +484,9 @@ def hardship_standard_set(
         standard, _created = HardshipStandard.objects.update_or_create(
             region=region, year=year,
             defaults={"low_income_line": low_income_line, "hardship_permille": hardship_permille,
-                      "set_by": _actor(by)},
+                      "required_documents": documents, "set_by": _actor(by)},
         )
         audit_record(actor=by, action="hardship.standard.set", target=standard,
-                     data={"low_income_line": low_income_line, "hardship_permille": hardship_permille})
+                     data={"low_income_line": low_income_line, "hardship_permille": hardship_permille,
+                           "required_documents": documents})
     return standard

@@ -441,6 +441,8 @@ class HardshipStandard(models.Model):
     year = models.PositiveSmallIntegerField(_("年度"))
     low_income_line = models.BigIntegerField(_("低保标准（分/人·月）"))
     hardship_permille = models.PositiveIntegerField(_("困难标准倍数（‰）"), default=1500)
+    # Documents every application in the region must carry (e.g. 收入证明, 诊断证明), by name.
+    required_documents = models.JSONField(_("建档所需材料"), default=list, blank=True)
     set_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("设置人"), null=True, blank=True,
                                on_delete=models.PROTECT, related_name="+")
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
@@ -601,6 +603,7 @@ class HardshipDocument(models.Model):
     content_type = models.CharField(_("类型"), max_length=40)
     size = models.PositiveIntegerField(_("大小（字节）"))
     is_visit = models.BooleanField(_("入户核查照片"), default=False)
+    name = models.CharField(_("材料名称"), max_length=40, blank=True)  # a required document, by name
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("上传人"), null=True, blank=True,
                                     on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(_("上传时间"), auto_now_add=True)

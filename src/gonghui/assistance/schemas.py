@@ -283,6 +283,7 @@ class HardshipStandardIn(Schema):
     year: int = Field(..., ge=2000, le=2100)
     low_income_line_fen: int = Field(..., gt=0, le=10_000_000, description="城乡低保标准（分/人·月）")
     hardship_permille: int = Field(1500, ge=1000, le=5000, description="困难标准为低保标准的倍数（‰，1500 即 1.5 倍）")
+    required_documents: list[str] = Field(default_factory=list, description="建档申请必须提交的材料（名称，最多 8 种）")
 
 
 class HardshipStandardOut(Schema):
@@ -291,6 +292,7 @@ class HardshipStandardOut(Schema):
     low_income_line_fen: int
     hardship_permille: int
     hardship_line_fen: int
+    required_documents: list[str] = []
 
 
 # --- grants -----------------------------------------------------------------------------------

@@ -339,6 +339,16 @@ def hardship_file_list_for_worker(*, user: Any) -> QuerySet[HardshipFile]:
     return HardshipFile.objects.filter(user_id=user.pk).select_related("union", "appeal_union").order_by("-pk")
 
 
+def hardship_required_documents_for_worker(*, user: Any) -> list[str]:
+    """The documents the worker's union's regional standard requires of an application."""
+    from gonghui.members.selectors import membership_live_for_worker
+
+    from .hardship import required_documents_for
+
+    membership = membership_live_for_worker(user=user)
+    return required_documents_for(membership.union) if membership is not None else []
+
+
 def hardship_file_get_for_worker(*, user: Any, hardship_file_id: int) -> HardshipFile:
     found = hardship_file_list_for_worker(user=user).filter(pk=hardship_file_id).first()
     if found is None:

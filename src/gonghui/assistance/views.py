@@ -36,13 +36,15 @@ def mine(request: HttpRequest) -> HttpResponse:
 @idempotent_form
 @require_http_methods(["GET", "POST"])
 def hardship_apply(request: HttpRequest) -> HttpResponse:
-    form = HardshipApplyForm(request.POST or None, request.FILES or None)
+    form = HardshipApplyForm(request.POST or None, request.FILES or None,
+                             document_names=selectors.hardship_required_documents_for_worker(user=request.user))
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
             file = hardship.hardship_file_apply(
                 user=request.user, household=form.household(), monthly_income=d["monthly_income"],
                 cause=d["cause"], cause_note=d["cause_note"], documents=d.get("attachments") or [],
+                named_documents=form.named_documents(),
             )
         except DomainError as exc:
             apply_domain_error(exc, form=form)

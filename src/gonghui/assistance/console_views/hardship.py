@@ -153,6 +153,7 @@ def hardship_standards(request: HttpRequest) -> HttpResponse:
             hardship.hardship_standard_set(
                 region=d["region"], year=d["year"], low_income_line=d["low_income_line"],
                 hardship_permille=int(Decimal(d["hardship_ratio"]) * 1000), by=request.user,
+                required_documents=form.document_names(),
             )
         except DomainError as exc:
             apply_domain_error(exc, form=form)
