@@ -80,7 +80,7 @@ from .schemas import (
 
 router = Router(auth=session_or_token)
 # Posting, reversing and closing the books need the approving action in the union's branch.
-WRITE = "approve"
+WRITE = "finance"  # the fund ledger and payouts: admin, staff and the finance role
 
 
 def account_out(account: FundAccount) -> dict[str, Any]:
