@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q, QuerySet, Sum, Value
+from django.db.models import Case, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Left, StrIndex, Substr
 from django.utils.translation import gettext as _
 
@@ -200,32 +200,39 @@ def month_range_check(*, year: int, month_from: int = 1, month_to: int = 12) -> 
 def income_statement(
     *, union: Union, month_from: dt.date, month_to: dt.date, subtree: bool = True, children: bool = True,
 ) -> Statement:
-    """The 收支表 of `union` (its whole subtree, or the union alone) for the months given."""
-    rows = _rows(_totals(union, subtree=subtree), month_from, month_to)
+    """The 收支表 of `union` (its whole subtree, or the union alone) for the months given.
+
+    With the breakdown by direct child: one grouped query over the subtree's monthly rows,
+    grouped by the path segment below the union (the child; empty for the union's own rows),
+    each group folded into both the total and its child's line."""
+    rows: dict[str, StatementRow] = {}
+    kids: list[Union] = []
+    by_child: dict[str, dict[str, StatementRow]] = {}
+    if subtree and children:
+        kids = list(union.children.filter(status=Union.Status.ACTIVE).order_by("path")[:200])
+        by_child = {child.path: {} for child in kids}
+        rest = Substr("union_path", len(union.path) + 1)
+        grouped = _totals(union, subtree=True).annotate(
+            child_head=Case(When(union_path=union.path, then=Value("")),
+                            default=Left(rest, StrIndex(rest, Value("/")))))
+        for item in _aggregated(grouped, month_from, month_to, "child_head"):
+            _fold(rows, item)
+            rows_of_child = by_child.get(f"{union.path}{item['child_head']}") if item["child_head"] else None
+            if rows_of_child is not None:
+                _fold(rows_of_child, item)
+    else:
+        rows = _rows(_totals(union, subtree=subtree), month_from, month_to)
     ordered = [rows[s] for s in FundSource.values if s in rows]
     total = StatementRow(label=_("合计"))
     for row in ordered:
         total.add(row)
     statement = Statement(union=union, month_from=month_from, month_to=month_to, subtree=subtree,
                           rows=ordered, total=total)
-    if subtree and children:
-        # One grouped query over the subtree below the union, folded into its direct children.
-        kids = list(union.children.filter(status=Union.Status.ACTIVE).order_by("path")[:200])
-        by_child: dict[str, dict[str, StatementRow]] = {child.path: {} for child in kids}
-        # Grouped in the database by the path segment below the union (the direct child), so a
-        # province returns ~10 × 30 groups, not one group per union of its subtree.
-        rest = Substr("union_path", len(union.path) + 1)
-        below = (_totals(union, subtree=True).exclude(union_path=union.path)
-                 .annotate(child_head=Left(rest, StrIndex(rest, Value("/")))))
-        for item in _aggregated(below, month_from, month_to, "child_head"):
-            rows_of_child = by_child.get(f"{union.path}{item['child_head']}")
-            if rows_of_child is not None:
-                _fold(rows_of_child, item)
-        for child in kids:
-            line = StatementRow(label=child.name)
-            for row in by_child[child.path].values():
-                line.add(row)
-            statement.children.append(line)
+    for child in kids:
+        line = StatementRow(label=child.name)
+        for row in by_child[child.path].values():
+            line.add(row)
+        statement.children.append(line)
     return statement
 
 
