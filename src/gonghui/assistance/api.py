@@ -372,7 +372,7 @@ def hardship_file_get_mine(request: HttpRequest, hardship_file_id: int) -> dict[
     return hardship_out(selectors.hardship_file_get_for_worker(user=_user(request), hardship_file_id=hardship_file_id))
 
 
-def _multipart(request: HttpRequest, data: str, schema: Any) -> tuple[Any, dict[str, UploadedFile], list[UploadedFile]]:
+def _multipart(request: HttpRequest, data: str, schema: Any) -> tuple[Any, dict[str, Any], list[Any]]:
     """A multipart application: `data` is the JSON body of the JSON operation; each file in
     `documents` is named by the `document_names` entry at the same position (a required
     document's name, or empty for an extra proof)."""
@@ -385,8 +385,8 @@ def _multipart(request: HttpRequest, data: str, schema: Any) -> tuple[Any, dict[
     names = request.POST.getlist("document_names")
     if len(files) > 10:
         raise ValidationFailed(_("最多上传 %(n)s 个材料。") % {"n": 10}, code="attachment_count", field="documents")
-    named: dict[str, UploadedFile] = {}
-    extra: list[UploadedFile] = []
+    named: dict[str, Any] = {}
+    extra: list[Any] = []
     for i, upload in enumerate(files):
         name = (names[i] if i < len(names) else "").strip()
         if name and name in named:

@@ -507,9 +507,10 @@ def grant_notices_public(*, today: dt.date) -> QuerySet[Grant]:
 
 def school_results_years() -> list[int]:
     """School years with 金秋助学 results (approved awards), newest first."""
-    return list(Grant.objects.filter(program__kind=GrantKind.SCHOOL, status=Grant.Status.APPROVED,
-                                     academic_year__isnull=False)
-                .values_list("academic_year", flat=True).distinct().order_by("-academic_year")[:10])
+    years = (Grant.objects.filter(program__kind=GrantKind.SCHOOL, status=Grant.Status.APPROVED,
+                                  academic_year__isnull=False)
+             .values_list("academic_year", flat=True).distinct().order_by("-academic_year")[:10])
+    return [year for year in years if year is not None]
 
 
 def school_results_public(*, academic_year: int) -> QuerySet[Grant]:
