@@ -289,13 +289,23 @@ def relief_visit_record(request: HttpRequest, relief_target_id: int, payload: Re
 @router.post("/targets/{int:relief_target_id}/visit-with-photo", response=ReliefTargetOut,
              summary="登记慰问，同时上传照片（multipart）")
 def relief_visit_record_with_photo(
-    request: HttpRequest, relief_target_id: int, visited_on: dt.date = Form(...),  # noqa: B008
-    visitors: str = Form(..., max_length=200), cash_fen: int = Form(..., ge=0, le=100_000_00),  # noqa: B008
-    goods: str = Form("", max_length=200), photo: UploadedFile | None = File(None),  # noqa: B008
+    request: HttpRequest, relief_target_id: int,
+    visited_on: str = Form("", description="慰问日期 YYYY-MM-DD"), visitors: str = Form(""),  # noqa: B008
+    cash_fen: str = Form("", description="慰问金（分）"), goods: str = Form(""),  # noqa: B008
+    photo: UploadedFile | None = File(None),  # noqa: B008
 ) -> dict[str, Any]:
+    # The household first: another branch's id is a 404 whatever was sent.
+    target = _target(request, relief_target_id)
+    try:
+        day = dt.date.fromisoformat(visited_on.strip())
+    except ValueError as exc:
+        raise ValidationFailed(_("慰问日期格式应为 YYYY-MM-DD。"), code="invalid_date", field="visited_on") from exc
+    raw = cash_fen.strip()
+    if not raw.isdigit() or int(raw) > 100_000_00:
+        raise ValidationFailed(_("慰问金应为 0 到 10 万元之间的整数（分）。"), code="invalid_amount", field="cash_fen")
     target = relief.relief_visit_record(
-        target=_target(request, relief_target_id), by=_user(request), visited_on=visited_on,
-        visitors=visitors, cash=cash_fen, goods=goods, photo=photo,
+        target=target, by=_user(request), visited_on=day, visitors=visitors, cash=int(raw), goods=goods[:200],
+        photo=photo,
     )
     return target_out(selectors.relief_target_get_for_user(user=_user(request), relief_target_id=target.pk))
 
