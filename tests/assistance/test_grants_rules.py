@@ -4,6 +4,7 @@ school year across unions), 复核 after a rejection, and staff applying on a wo
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 from django.urls import reverse
@@ -274,3 +275,55 @@ def test_school_grant_goes_through_notice_and_approval_and_counts_in_the_figures
     assert list(school_students(later)) == [(tree.grassroots_a.pk, "", 1)]
     assert list(school_amount(later)) == [(tree.grassroots_a.pk, "", 3000_00)]
     assert list(school_students(SEPT)) == []
+
+
+def test_school_results_list_is_public_with_masked_names_only(tree, frozen_clock, client):
+    """金秋助学 结果公示: approved awards of the school year, open without login; the worker's and
+    the student's names masked, never an ID number, the school or the bank account; a grant
+    still on notice or refused is not listed."""
+    program = grants.grant_program_create(union=tree.city_a, name="金秋助学", kind="school", source="central",
+                                          min_amount=1000_00, max_amount=5000_00, by=tree.staff_a)
+    _tiers(tree)
+    approved_member = make_member(union=tree.grassroots_a, name="张大山")
+    pending_member = make_member(union=tree.grassroots_a, name="李四海")
+    grant = grants.grant_apply(user=approved_member.person.user, program=program, amount=0, reason="考上大学",
+                               bank_account=ACCOUNT, student=_student("new_undergraduate"))
+    other = grants.grant_apply(user=pending_member.person.user, program=program, amount=0, reason="在读",
+                               bank_account=ACCOUNT, student=_student("college", id_number="110101200901011238"))
+    for g in (grant, other):
+        grants.grant_verify(grant=g, by=tree.staff_a, note="属实")
+        grants.grant_notice_start(grant=g, by=tree.staff_a)
+    later = SEPT + dt.timedelta(days=14)
+    frozen_clock(at(later, 9))
+    grants.grant_approve(grant=grant, by=tree.staff_a, decision="主席办公会同意", decided_on=later)
+
+    page = client.get(reverse("assistance:school_results"))
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert html.count("张**") == 2 and "新考入本科" in html and "5,000.00" in html  # the worker and the student
+    for secret in ("张大山", "张小明", STUDENT_ID, ACCOUNT, "中山大学", "李**"):
+        assert secret not in html
+    rows = client.get("/api/v1/assistance/notices/school-results").json()
+    assert rows == [{"name_masked": "张**", "student_name_masked": "张**", "union_name": tree.grassroots_a.name,
+                     "level": "new_undergraduate", "level_label": "新考入本科", "academic_year": 2026,
+                     "amount_fen": 5000_00, "decided_on": later.isoformat()}]
+    assert client.get("/api/v1/assistance/notices/school-results?year=2025").json() == []
+    assert client.get(reverse("assistance:school_results") + "?year=abc").status_code == 200
+
+
+def test_api_applies_with_the_required_documents_in_one_multipart_request(tree, client):
+    program = _program(tree, kind="medical", name="医疗救助", required_documents=["医疗费用票据", "诊断证明"])
+    member = make_member(union=tree.grassroots_a)
+    client.force_login(member.person.user)
+    url = "/api/v1/assistance/grants/mine/with-documents"
+    data = json.dumps({"program_id": program.pk, "amount_fen": 200000, "reason": "住院", "bank_account": ACCOUNT})
+    r = client.post(url, {"data": data, "documents": [png("a.png")], "document_names": ["医疗费用票据"]})
+    assert r.status_code == 422 and "缺少“诊断证明”" in r.json()["title"] and not Grant.objects.exists()
+    r = client.post(url, {"data": data, "documents": [png("a.png"), png("b.png")],
+                          "document_names": ["医疗费用票据", ""]})
+    assert r.status_code == 422 and r.json()["code"] == "document_unnamed"
+    r = client.post(url, {"data": data, "documents": [png("a.png"), png("b.png")],
+                          "document_names": ["医疗费用票据", "诊断证明"]})
+    assert r.status_code == 201, r.content
+    grant = Grant.objects.get(pk=r.json()["id"])
+    assert sorted(grant.documents.values_list("name", flat=True)) == ["医疗费用票据", "诊断证明"]

@@ -239,3 +239,42 @@ def test_hardship_api_end_to_end(client, tree):
     assert r.status_code == 422
     client.force_login(tree.staff_b)
     assert client.get(base).status_code == 404
+
+
+def test_documents_the_regional_standard_requires_are_named_when_missing(tree, client):
+    """The province lists the documents an application must carry; one missing is refused with
+    each missing one named, on the service, the page and the multipart API; nothing is written."""
+    from gonghui.assistance.models import HardshipStandard
+    from tests.cases.helpers import png as image
+
+    boss = make_staff(union=tree.province, role="admin")
+    year = timezone.localdate().year
+    hardship.hardship_standard_set(region="440000", year=year, low_income_line=1000_00, by=boss,
+                                   required_documents=["收入证明", "诊断证明", "收入证明", " "])
+    assert HardshipStandard.objects.get(region="440000", year=year).required_documents == ["收入证明", "诊断证明"]
+    member = make_member(union=tree.grassroots_a, name="张大山")
+    with pytest.raises(ValidationFailed) as exc:
+        hardship.hardship_file_apply(user=member.person.user, household=HOUSEHOLD, monthly_income=2400_00,
+                                     cause="illness", cause_note="病", named_documents={"收入证明": image()})
+    assert exc.value.code == "rule_documents" and "缺少“诊断证明”" in exc.value.message
+    assert not HardshipFile.objects.exists()
+
+    client.force_login(member.person.user)
+    page = client.get(reverse("assistance:hardship_apply")).content.decode()
+    assert "收入证明" in page and "诊断证明" in page
+    api = "/api/v1/assistance/hardship/mine"
+    data = '{"monthly_income_fen": 240000, "cause": "illness", "cause_note": "爱人患病"}'
+    r = client.post(api, {"monthly_income_fen": 240000, "cause": "illness", "cause_note": "病"},
+                    content_type="application/json")
+    assert r.status_code == 422 and r.json()["code"] == "rule_documents"
+    r = client.post(f"{api}/with-documents", {"data": data, "documents": [image("a.png")],
+                                              "document_names": ["收入证明"]})
+    assert r.status_code == 422 and "诊断证明" in r.json()["title"] and not HardshipFile.objects.exists()
+    r = client.post(f"{api}/with-documents", {"data": "{not json", "documents": [image("a.png")]})
+    assert r.status_code == 422 and r.json()["code"] == "invalid_data"
+    r = client.post(f"{api}/with-documents", {"data": data, "documents": [image("a.png"), image("b.png"),
+                                                                          image("c.png")],
+                                              "document_names": ["收入证明", "诊断证明", ""]})
+    assert r.status_code == 201, r.content
+    file = HardshipFile.objects.get(pk=r.json()["id"])
+    assert sorted(file.documents.values_list("name", flat=True)) == ["", "收入证明", "诊断证明"]

@@ -274,3 +274,51 @@ def test_csv_batch_file_and_csv_return_file_round_trip(tree):
     with pytest.raises(ValidationFailed):  # a workbook named .csv is refused, not guessed
         payouts.payment_return_import(batch=batch, upload=SimpleUploadedFile("r.csv", b"PK\x03\x04zz"))
     assert_books_sound()
+
+
+def test_return_file_is_applied_set_based_each_line_its_own_settlement_and_reversal(tree):
+    """Applied in bulk (one UPDATE per outcome, the settlements written from a VALUES list): each
+    paid line still gets its own settling transaction of its amount, each failed line's payout
+    transaction is reversed exactly once, with the bank's reason per payout, over two sources."""
+    services.fund_receipt(union=tree.city_a, source="provincial", amount=10_000_00, memo="省总经费")
+    made = [queued(tree.city_a, name=f"职工{i}", fen=100_00 + i) for i in range(6)]
+    made.append(payouts.payout_create(
+        union=tree.city_a, source="provincial", amount=250_00, payee_name="王五", bank_account=ACCOUNT,
+        bank_name="农业银行", memo="临时救助", idempotency_key="prov-1"))
+    batch = payouts.payment_batch_create(union=tree.city_a)
+    outcomes = {1: ("成功", ""), 2: ("失败", "账户已冻结"), 3: ("成功", ""), 4: ("失败", "户名不符"),
+                5: ("失败", "账户已冻结"), 6: ("成功", ""), 7: ("失败", "")}
+    imported, _new = payouts.payment_return_import(batch=batch, upload=return_file(batch, outcomes))
+    assert (imported.paid, imported.failed) == (3, 4)
+    lines = {line.seq: line for line in batch.lines.select_related("payout", "settle_txn", "payout_txn")}
+    settles = set()
+    for seq, (result, reason) in outcomes.items():
+        line = lines[seq]
+        if result == "成功":
+            assert line.result == "paid" and line.settle_txn.amount == line.amount
+            assert line.reference in line.settle_txn.memo and line.settle_txn.kind == "payout_settle"
+            settles.add(line.settle_txn_id)
+            assert line.payout.status == "paid"
+        else:
+            assert line.result == "failed" and line.settle_txn_id is None and line.bank_reason == reason
+            reversal = LedgerTransaction.objects.get(reverses=line.payout_txn)
+            assert reversal.amount == line.amount and reversal.source == line.payout.source
+            assert (line.payout.status, line.payout.failures) == ("queued", 1)
+            assert line.payout.failure_reason == (reason or "银行未说明原因")
+    assert len(settles) == 3
+    assert _balance(tree.city_a, "payable") == 0
+    assert FundAccount.objects.get(union=tree.city_a, source="provincial", kind="available").balance == 10_000_00
+    assert_books_sound()
+
+
+def test_return_file_refused_whole_when_a_failed_line_was_reversed_by_hand(tree):
+    first, second = queued(tree.city_a, name="张三", fen=500_00), queued(tree.city_a, name="李四", fen=300_00)
+    batch = payouts.payment_batch_create(union=tree.city_a)
+    line = PaymentLine.objects.get(payout=second)
+    services.ledger_transaction_reverse(txn=line.payout_txn, reason="手工冲销")
+    count = LedgerTransaction.objects.count()
+    with pytest.raises(Conflict):
+        payouts.payment_return_import(batch=batch, upload=return_file(batch, {1: ("成功", ""), 2: ("失败", "退回")}))
+    assert LedgerTransaction.objects.count() == count
+    assert set(Payout.objects.filter(pk__in=[first.pk, second.pk]).values_list("status", flat=True)) == {"sent"}
+    assert not PaymentLine.objects.filter(batch=batch).exclude(result="pending").exists()

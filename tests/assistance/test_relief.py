@@ -326,3 +326,21 @@ def test_household_list_api_reads_a_fixed_number_of_queries(w, client):
     with CaptureQueriesContext(connection) as three:
         assert len(client.get(url).json()) == 3
     assert len(one) == len(three) <= 8
+
+
+def test_api_records_a_visit_with_its_photo_and_refuses_a_bad_file(w, client):
+    relief.relief_targets_generate(campaign=w.campaign, by=w.boss)
+    target = w.target(w.deep)
+    base = "/api/v1/assistance/relief"
+    client.force_login(w.tree.staff_a)
+    bad = client.post(f"{base}/targets/{target.pk}/visit-with-photo", {
+        "visited_on": "2026-01-05", "visitors": "刘主席", "cash_fen": 1500_00, "photo": png("x.gif")})
+    assert bad.status_code == 422 and ReliefTarget.objects.get(pk=target.pk).status == "planned"
+    r = client.post(f"{base}/targets/{target.pk}/visit-with-photo", {
+        "visited_on": "2026-01-05", "visitors": "刘主席", "cash_fen": 1500_00, "goods": "米", "photo": png()})
+    assert r.status_code == 200 and r.json()["status"] == "visited"
+    saved = ReliefTarget.objects.get(pk=target.pk)
+    assert saved.photo.name.startswith("assistance/relief/") and saved.photo_type == "image/png"
+    client.force_login(w.tree.staff_b)  # another branch: 404
+    assert client.post(f"{base}/targets/{w.target(w.relative).pk}/visit-with-photo", {
+        "visited_on": "2026-01-05", "visitors": "x", "cash_fen": 800_00}).status_code == 404

@@ -160,3 +160,51 @@ def test_winter_relief_campaign_visit_and_payment_reach_the_worker(
     worker.goto(f"{live_site}{reverse('assistance:mine')}")
     mine = worker.locator("main").inner_text()
     assert "元旦春节送温暖" in mine and "1,500.00" in mine and "米、油、棉被" in mine and "已到账" in mine
+
+
+def test_refused_hardship_file_is_reviewed_by_the_union_above(
+    browser_page_factory: Any, live_site: str, tmp_path: Path,
+) -> None:
+    """The worker reads the refusal on the phone and asks for a review; the county union (above
+    the grassroots union that refused) sets it aside; the worker sees it is handled again."""
+    from gonghui.accounts.models import RoleGrant
+    from gonghui.assistance import hardship
+    from tests.assistance.hardship_helpers import applied, standard
+    from tests.factories import make_staff
+
+    tree = Tree()
+    standard()
+    grassroots = make_staff(union=tree.grassroots_a, role=RoleGrant.Role.ADMIN)
+    county = make_staff(union=tree.county_a, role=RoleGrant.Role.ADMIN)
+    member = make_member(union=tree.grassroots_a, name="张大山")
+    file = hardship.hardship_file_reject(file=applied(tree.grassroots_a, member=member), by=grassroots,
+                                         reason="家庭收入高于标准")
+
+    worker = browser_page_factory()
+    browser_login(worker, member.person.user, live_site)
+    worker.goto(f"{live_site}{reverse('assistance:hardship_detail', args=[file.pk])}")
+    assert "家庭收入高于标准" in worker.locator("main").inner_text()
+    worker.fill("textarea[name=reason]", "爱人的医药费没有算进支出")
+    worker.get_by_role("button", name="申请复核").click()
+    worker.wait_for_load_state()
+    assert "已申请复核" in worker.locator("main").inner_text()
+    worker.screenshot(path=str(tmp_path / "hardship-appeal-phone.png"), full_page=True)
+
+    staff = browser_page_factory(desktop=True)
+    browser_login(staff, county, live_site)
+    staff.goto(f"{live_site}{reverse('console:assistance:hardship_list')}?appeal=pending")
+    staff.get_by_role("link", name=f"#{file.pk}").click()
+    staff.wait_for_load_state()
+    staff.get_by_label("撤销原决定，重新办理").check()
+    staff.fill("textarea[name=note]", "应重新核查医疗支出")
+    staff.get_by_role("button", name="作出复核决定").click()
+    staff.wait_for_load_state()
+    assert "待入户核查" in staff.locator("h1").inner_text()
+
+    worker.goto(f"{live_site}{reverse('assistance:hardship_detail', args=[file.pk])}")
+    text = worker.locator("main").inner_text()
+    assert "待入户核查" in text and "撤销原决定" in text and "应重新核查医疗支出" in text
+
+    board = browser_page_factory()
+    board.goto(f"{live_site}{reverse('assistance:school_results')}")
+    assert "暂无金秋助学结果公示" in board.locator("main").inner_text()

@@ -9,7 +9,7 @@ from tests.factories import Tree, make_staff, make_union
 
 pytestmark = pytest.mark.django_db
 
-ALL_ACTIONS = ("view", "change", "approve", "reveal_pii", "manage_grants", "import")
+ALL_ACTIONS = ("view", "change", "approve", "reveal_pii", "manage_grants", "import", "finance")
 
 
 def test_grant_covers_subtree_but_not_sibling_branch():
@@ -75,8 +75,9 @@ def test_a_grant_under_another_grant_adds_no_path():
 
 
 @pytest.mark.parametrize(("role", "allowed"), [
-    ("admin", {"view", "change", "approve", "reveal_pii", "manage_grants", "import"}),
-    ("staff", {"view", "change", "approve", "import"}),
+    ("admin", {"view", "change", "approve", "reveal_pii", "manage_grants", "import", "finance"}),
+    ("staff", {"view", "change", "approve", "import", "finance"}),
+    ("finance", {"view", "finance"}),
     ("operator", {"view", "change"}),
     ("legal", {"view", "change", "reveal_pii"}),
     ("station", {"view", "change"}),

@@ -40,6 +40,7 @@ class RoleGrant(models.Model):
         LEGAL = "legal", _("法律工作者")
         STATION = "station", _("站点运营")
         VIEWER = "viewer", _("只读")
+        FINANCE = "finance", _("财务")
 
     user = models.ForeignKey(User, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="grants")
     union = models.ForeignKey("orgs.Union", verbose_name=_("工会"), on_delete=models.CASCADE, related_name="grants")

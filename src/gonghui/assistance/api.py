@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
+from pydantic import ValidationError as PydanticValidationError
 
 from gonghui.accounts.auth import session_or_token
 from gonghui.core.errors import PermissionDenied, ValidationFailed
@@ -33,6 +34,7 @@ from .models import (
 from .schemas import (
     AccountsOpenIn,
     AllocationIn,
+    AssistanceSchoolResultOut,
     BalanceOut,
     DisbursementIn,
     EducationTierIn,
@@ -78,7 +80,7 @@ from .schemas import (
 
 router = Router(auth=session_or_token)
 # Posting, reversing and closing the books need the approving action in the union's branch.
-WRITE = "approve"
+WRITE = "finance"  # the fund ledger and payouts: admin, staff and the finance role
 
 
 def account_out(account: FundAccount) -> dict[str, Any]:
@@ -347,12 +349,17 @@ def hardship_out(file: HardshipFile) -> dict[str, Any]:
         "grade_label": file.get_grade_display() if file.grade else "",
         "per_capita_income_fen": file.per_capita_income, "approved_on": file.approved_on,
         "review_due": file.review_due, "closed_reason": file.closed_reason,
+        "appeal_union_name": file.appeal_union.name if file.appeal_union_id and file.appeal_union else "",
+        "appeal_reason": file.appeal_reason, "appeal_requested_on": file.appeal_requested_on,
+        "appeal_due": file.appeal_due, "appeal_outcome": file.appeal_outcome, "appeal_note": file.appeal_note,
+        "appeal_decided_on": file.appeal_decided_on,
     }
 
 
 def standard_out(standard: HardshipStandard) -> dict[str, Any]:
     return {"region": standard.region, "year": standard.year, "low_income_line_fen": standard.low_income_line,
-            "hardship_permille": standard.hardship_permille, "hardship_line_fen": standard.hardship_line}
+            "hardship_permille": standard.hardship_permille, "hardship_line_fen": standard.hardship_line,
+            "required_documents": list(standard.required_documents)}
 
 
 @router.get("/hardship/mine", response=list[HardshipFileOut], summary="我的建档申请")
@@ -365,13 +372,74 @@ def hardship_file_get_mine(request: HttpRequest, hardship_file_id: int) -> dict[
     return hardship_out(selectors.hardship_file_get_for_worker(user=_user(request), hardship_file_id=hardship_file_id))
 
 
-@router.post("/hardship/mine", response={201: HardshipFileOut}, summary="申请困难职工建档（材料请在网页上传）")
+def _multipart(request: HttpRequest, data: str, schema: Any) -> tuple[Any, dict[str, Any], list[Any]]:
+    """A multipart application: `data` is the JSON body of the JSON operation; each file in
+    `documents` is named by the `document_names` entry at the same position (a required
+    document's name, or empty for an extra proof)."""
+    try:
+        payload = schema.model_validate_json(data or "{}")
+    except PydanticValidationError as exc:
+        raise ValidationFailed(_("data 字段应为申请内容的 JSON：%(error)s") % {"error": exc.errors()[0].get("msg", "")},
+                               code="invalid_data", field="data") from exc
+    files = request.FILES.getlist("documents")
+    names = request.POST.getlist("document_names")
+    if len(files) > 10:
+        raise ValidationFailed(_("最多上传 %(n)s 个材料。") % {"n": 10}, code="attachment_count", field="documents")
+    named: dict[str, Any] = {}
+    extra: list[Any] = []
+    for i, upload in enumerate(files):
+        name = (names[i] if i < len(names) else "").strip()
+        if name and name in named:
+            raise ValidationFailed(_("材料“%(name)s”重复上传。") % {"name": name}, code="document_repeated",
+                                   field="document_names")
+        if name:
+            named[name] = upload
+        else:
+            extra.append(upload)
+    return payload, named, extra
+
+
+@router.post("/hardship/mine/with-documents", response={201: HardshipFileOut},
+             summary="申请困难职工建档，同时上传材料（multipart）")
+def hardship_file_apply_with_documents(
+    request: HttpRequest, data: str = Form(..., description="申请内容：与 POST /hardship/mine 相同的 JSON"),  # noqa: B008
+    documents: list[UploadedFile] = File(None, description="材料文件（图片或 PDF）"),  # noqa: B008
+    document_names: list[str] = Form(None, description="与 documents 一一对应：所需材料名称，其他证明留空"),  # noqa: B008
+) -> Status:
+    payload, named, extra = _multipart(request, data, HardshipApplyIn)
+    file = hardship.hardship_file_apply(
+        user=_user(request), household=[m.dict() for m in payload.household],
+        monthly_income=payload.monthly_income_fen, cause=payload.cause, cause_note=payload.cause_note,
+        documents=extra, named_documents=named,
+    )
+    return Status(201, hardship_out(file))
+
+
+@router.post("/hardship/mine", response={201: HardshipFileOut},
+             summary="申请困难职工建档（有所需材料时请用 /hardship/mine/with-documents）")
 def hardship_file_apply(request: HttpRequest, payload: HardshipApplyIn) -> Status:
     file = hardship.hardship_file_apply(
         user=_user(request), household=[m.dict() for m in payload.household],
         monthly_income=payload.monthly_income_fen, cause=payload.cause, cause_note=payload.cause_note,
     )
     return Status(201, hardship_out(file))
+
+
+@router.post("/hardship/mine/{int:hardship_file_id}/appeal", response=HardshipFileOut,
+             summary="对不予建档或退档申请复核")
+def hardship_appeal_request(request: HttpRequest, hardship_file_id: int, payload: GrantReviewRequestIn) -> dict[str, Any]:
+    file = selectors.hardship_file_get_for_worker(user=_user(request), hardship_file_id=hardship_file_id)
+    return hardship_out(hardship.hardship_appeal_request(file=file, by=_user(request), reason=payload.reason))
+
+
+@router.post("/hardship/files/{int:hardship_file_id}/appeal", response=HardshipFileOut,
+             summary="建档复核决定（维持或撤销原决定）")
+def hardship_appeal_decide(request: HttpRequest, hardship_file_id: int, payload: GrantReviewDecideIn) -> dict[str, Any]:
+    file = _file(request, hardship_file_id)
+    if payload.outcome not in ("upheld", "overturned"):
+        raise ValidationFailed(_("复核结论应为维持或撤销。"), code="invalid_outcome", field="outcome")
+    return hardship_out(hardship.hardship_appeal_decide(file=file, by=_user(request),
+                                                        overturn=payload.outcome == "overturned", note=payload.note))
 
 
 @router.get("/hardship/files", response=list[HardshipFileOut], summary="困难职工档案")
@@ -452,6 +520,7 @@ def hardship_standard_set(request: HttpRequest, payload: HardshipStandardIn) -> 
     return standard_out(hardship.hardship_standard_set(
         region=payload.region, year=payload.year, low_income_line=payload.low_income_line_fen,
         hardship_permille=payload.hardship_permille, by=_user(request),
+        required_documents=payload.required_documents,
     ))
 
 
@@ -515,6 +584,24 @@ def grant_apply(request: HttpRequest, payload: GrantApplyIn) -> Status:
     grant = grants.grant_apply(user=_user(request), program=program, amount=payload.amount_fen,
                                reason=payload.reason, bank_account=payload.bank_account, bank_name=payload.bank_name,
                                student=_student(payload))
+    return Status(201, grant_out(grant, staff=False))
+
+
+@router.post("/grants/mine/with-documents", response={201: GrantOut},
+             summary="申请救助，同时上传所需材料（multipart）")
+def grant_apply_with_documents(
+    request: HttpRequest, data: str = Form(..., description="申请内容：与 POST /grants/mine 相同的 JSON"),  # noqa: B008
+    documents: list[UploadedFile] = File(None, description="材料文件（图片或 PDF）"),  # noqa: B008
+    document_names: list[str] = Form(None, description="与 documents 一一对应：项目所需材料的名称"),  # noqa: B008
+) -> Status:
+    payload, named, extra = _multipart(request, data, GrantApplyIn)
+    if extra:
+        raise ValidationFailed(_("每个材料都要对应项目所需材料的名称（document_names）。"), code="document_unnamed",
+                               field="document_names")
+    program = selectors.grant_program_for_worker(user=_user(request), grant_program_id=payload.program_id)
+    grant = grants.grant_apply(user=_user(request), program=program, amount=payload.amount_fen,
+                               reason=payload.reason, bank_account=payload.bank_account, bank_name=payload.bank_name,
+                               student=_student(payload), documents=named)
     return Status(201, grant_out(grant, staff=False))
 
 
@@ -634,6 +721,24 @@ def grant_notice_list(request: HttpRequest, limit: Limit200 = 100, offset: Offse
     return [{"id": g.pk, "name_masked": g.name_masked, "kind_label": g.program.get_kind_display(),
              "program_name": g.program.name, "union_name": g.union.name, "amount_fen": g.amount,
              "notice_until": g.notice_until} for g in found]
+
+
+@router.get("/notices/school-results", response=list[AssistanceSchoolResultOut], auth=None,
+            summary="金秋助学结果公示（公开，姓名脱敏）")
+def school_result_list(request: HttpRequest, year: int | None = None, limit: Limit200 = 100,
+                       offset: Offset = 0) -> list[dict[str, Any]]:
+    """Approved 金秋助学 awards of a school year (its first calendar year; default: the latest
+    with results). Masked names, the union, the level and the amount — never an ID number,
+    phone, school or bank account."""
+    if year is None:
+        years = selectors.school_results_years()
+        if not years:
+            return []
+        year = years[0]
+    found = selectors.school_results_public(academic_year=year)[offset: offset + limit]
+    return [{"name_masked": g.name_masked, "student_name_masked": g.student_name_masked, "union_name": g.union.name,
+             "level": g.student_level, "level_label": g.student_level_label, "academic_year": g.academic_year,
+             "amount_fen": g.amount, "decided_on": g.decided_on} for g in found]
 
 
 @router.post("/notices/{int:grant_id}/objections", response={201: dict}, summary="对公示提出异议")

@@ -10,7 +10,8 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema, Status
+from ninja import Field, File, Form, Router, Schema, Status
+from ninja.files import UploadedFile
 
 from gonghui.accounts.auth import session_or_token
 from gonghui.core.errors import NotFound, ValidationFailed
@@ -276,11 +277,35 @@ def relief_target_update(request: HttpRequest, relief_target_id: int, payload: R
     return target_out(selectors.relief_target_get_for_user(user=_user(request), relief_target_id=target.pk))
 
 
-@router.post("/targets/{int:relief_target_id}/visit", response=ReliefTargetOut, summary="登记慰问（照片请在网页上传）")
+@router.post("/targets/{int:relief_target_id}/visit", response=ReliefTargetOut, summary="登记慰问（带照片请用 visit-with-photo）")
 def relief_visit_record(request: HttpRequest, relief_target_id: int, payload: ReliefVisitIn) -> dict[str, Any]:
     target = relief.relief_visit_record(
         target=_target(request, relief_target_id), by=_user(request), visited_on=payload.visited_on,
         visitors=payload.visitors, cash=payload.cash_fen, goods=payload.goods,
+    )
+    return target_out(selectors.relief_target_get_for_user(user=_user(request), relief_target_id=target.pk))
+
+
+@router.post("/targets/{int:relief_target_id}/visit-with-photo", response=ReliefTargetOut,
+             summary="登记慰问，同时上传照片（multipart）")
+def relief_visit_record_with_photo(
+    request: HttpRequest, relief_target_id: int,
+    visited_on: str = Form("", description="慰问日期 YYYY-MM-DD"), visitors: str = Form(""),  # noqa: B008
+    cash_fen: str = Form("", description="慰问金（分）"), goods: str = Form(""),  # noqa: B008
+    photo: UploadedFile | None = File(None),  # noqa: B008
+) -> dict[str, Any]:
+    # The household first: another branch's id is a 404 whatever was sent.
+    target = _target(request, relief_target_id)
+    try:
+        day = dt.date.fromisoformat(visited_on.strip())
+    except ValueError as exc:
+        raise ValidationFailed(_("慰问日期格式应为 YYYY-MM-DD。"), code="invalid_date", field="visited_on") from exc
+    raw = cash_fen.strip()
+    if not raw.isdigit() or int(raw) > 100_000_00:
+        raise ValidationFailed(_("慰问金应为 0 到 10 万元之间的整数（分）。"), code="invalid_amount", field="cash_fen")
+    target = relief.relief_visit_record(
+        target=target, by=_user(request), visited_on=day, visitors=visitors, cash=int(raw), goods=goods[:200],
+        photo=photo,
     )
     return target_out(selectors.relief_target_get_for_user(user=_user(request), relief_target_id=target.pk))
 

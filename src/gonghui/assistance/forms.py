@@ -164,8 +164,13 @@ class HardshipApplyForm(forms.Form):
                                      widget=forms.TextInput(attrs={"inputmode": "decimal"}))
     attachments = MultipleFileField(label=_("证明材料（图片或 PDF，每个不超过 5 MB）"))
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, document_names: list[str] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # The documents the region's standard requires: one file field each.
+        self.document_names = list(document_names or [])
+        for i, name in enumerate(self.document_names):
+            self.fields[f"doc_{i}"] = forms.FileField(label=name, required=False,
+                                                      help_text=_("图片或 PDF，不超过 5 MB"))
         for i in range(HOUSEHOLD_ROWS):
             self.fields[f"member_{i}_name"] = forms.CharField(label=_("姓名"), max_length=50, required=False)
             self.fields[f"member_{i}_relation"] = forms.CharField(label=_("关系"), max_length=20, required=False)
@@ -176,6 +181,12 @@ class HardshipApplyForm(forms.Form):
         d = self.cleaned_data
         return [{"name": d.get(f"member_{i}_name") or "", "relation": d.get(f"member_{i}_relation") or "",
                  "age": d.get(f"member_{i}_age")} for i in range(HOUSEHOLD_ROWS)]
+
+    def named_documents(self) -> dict[str, Any]:
+        return {name: self.cleaned_data.get(f"doc_{i}") for i, name in enumerate(self.document_names)}
+
+    def document_fields(self) -> list[Any]:
+        return [self[f"doc_{i}"] for i in range(len(self.document_names))]
 
     def member_rows(self) -> list[tuple[Any, Any, Any]]:
         return [(self[f"member_{i}_name"], self[f"member_{i}_relation"], self[f"member_{i}_age"])
@@ -215,6 +226,12 @@ class StandardForm(forms.Form):
     low_income_line = YuanField(label=_("城乡低保标准（元/人·月）"))
     hardship_ratio = forms.DecimalField(label=_("困难标准倍数"), min_value=1, max_value=5, decimal_places=2,
                                         initial="1.5")
+    required_documents = forms.CharField(label=_("建档所需材料（每行一种，如：收入证明）"), required=False,
+                                         widget=forms.Textarea(attrs={"rows": 3}), max_length=400)
+
+    def document_names(self) -> list[str]:
+        return [line.strip() for line in (self.cleaned_data.get("required_documents") or "").splitlines()
+                if line.strip()]
 
 
 # --- grants -----------------------------------------------------------------------------------

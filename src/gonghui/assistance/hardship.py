@@ -9,7 +9,7 @@ on file elsewhere is told only "已在其他工会建档" and which union holds 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -46,7 +46,12 @@ ALLOWED: dict[str, tuple[str, ...]] = {
     Status.VERIFIED: (Status.GRADED, Status.REJECTED),
     Status.GRADED: (Status.ACTIVE, Status.REJECTED, Status.VERIFIED),
     Status.ACTIVE: (Status.ACTIVE, Status.EXITED),
+    # 复核 that sets the decision aside: a refused application is handled again, an exited
+    # file goes back on the register.
+    Status.REJECTED: (Status.APPLIED,),
+    Status.EXITED: (Status.ACTIVE,),
 }
+APPEAL_WORKDAYS = 10
 
 
 def _actor(actor: Any) -> Any:
@@ -81,7 +86,8 @@ def hardship_file_transition(*, file: HardshipFile, to: str, by: Any, note: str 
     file.status = to
     today = timezone.localdate()
     # The deadline of the next step: the staff's, shown to the worker too.
-    file.due_on = add_workdays(today, DECIDE_WORKDAYS) if to in (Status.VERIFIED, Status.GRADED) else None
+    file.due_on = (add_workdays(today, DECIDE_WORKDAYS) if to in (Status.VERIFIED, Status.GRADED)
+                   else add_workdays(today, VERIFY_WORKDAYS) if to == Status.APPLIED else None)
     file.save(update_fields=["status", "due_on", *fields])
     HardshipFileEvent.objects.create(file=file, status=to, note=note[:2000], by=_actor(by))
     audit_record(actor=by, action=f"hardship.{to}", target=file, reason=note[:500])
@@ -107,13 +113,15 @@ def _household_check(household: Sequence[dict[str, Any]]) -> list[dict[str, Any]
     return rows
 
 
-def _documents_store(file: HardshipFile, uploads: Sequence[UploadedFile], by: Any, *, visit: bool) -> None:
+def _documents_store(file: HardshipFile, uploads: Sequence[UploadedFile], by: Any, *, visit: bool,
+                     names: Sequence[str] = ()) -> None:
     if file.documents.count() + len(uploads) > MAX_DOCUMENTS * 2:
         raise ValidationFailed(_("材料数量已达上限。"), code="attachment_count", field="attachments")
-    for upload in uploads:
+    for i, upload in enumerate(uploads):
         content_type = attachment_validate(upload)
         document = HardshipDocument(file=file, original_name=(upload.name or "")[-200:], content_type=content_type,
-                                    size=upload.size or 0, is_visit=visit, uploaded_by=_actor(by))
+                                    size=upload.size or 0, is_visit=visit, uploaded_by=_actor(by),
+                                    name=names[i] if i < len(names) else "")
         document.upload.save(upload.name or "document", upload, save=False)
         document.save()
 
@@ -126,12 +134,29 @@ def _uploads_check(uploads: Sequence[UploadedFile]) -> None:
         attachment_validate(upload)
 
 
+def required_documents_for(union: Union, year: int | None = None) -> list[str]:
+    """The documents an application at this union must carry: the regional standard's list."""
+    standard = standard_for(union.region_id or "", year or timezone.localdate().year)
+    return list(standard.required_documents) if standard is not None else []
+
+
+def _required_check(required: Sequence[str], named: Mapping[str, UploadedFile | None]) -> None:
+    missing = [name for name in required if not named.get(name)]
+    if missing:
+        raise ValidationFailed(
+            _("规则“所需材料”：缺少%(missing)s。本地建档需要：%(all)s。")
+            % {"missing": "、".join(f"“{n}”" for n in missing), "all": "、".join(required)},
+            code="rule_documents", field="documents",
+        )
+
+
 def hardship_file_apply(
     *, user: Any, household: Sequence[dict[str, Any]], monthly_income: int, cause: str, cause_note: str,
-    documents: Sequence[UploadedFile] = (),
+    documents: Sequence[UploadedFile] = (), named_documents: Mapping[str, UploadedFile | None] | None = None,
 ) -> HardshipFile:
     """A member applies for a file at their own union (name and ID number from the member
-    record). Refused while the person has an open file anywhere — with that union's name."""
+    record). Refused while the person has an open file anywhere — with that union's name — and
+    when a document the region's standard requires is missing (each one named)."""
     from gonghui.members.selectors import membership_live_for_worker
 
     membership = membership_live_for_worker(user=user)
@@ -144,7 +169,9 @@ def hardship_file_apply(
             0 <= monthly_income <= 100_000_000):
         raise ValidationFailed(_("家庭月收入不正确。"), code="income_invalid", field="monthly_income")
     rows = _household_check(household)
-    _uploads_check(documents)
+    named = {name: upload for name, upload in (named_documents or {}).items() if upload}
+    _required_check(required_documents_for(membership.union), named)
+    _uploads_check([*documents, *named.values()])
     person = membership.person
     index = id_number_index(person.id_number)
     existing = HardshipFile.objects.filter(id_number_index=index, status__in=HardshipFile.OPEN).select_related(
@@ -162,7 +189,7 @@ def hardship_file_apply(
                 cause=cause, cause_note=cause_note, due_on=add_workdays(timezone.localdate(), VERIFY_WORKDAYS),
             )
             HardshipFileEvent.objects.create(file=file, status=Status.APPLIED, note="", by=_actor(user))
-            _documents_store(file, documents, user, visit=False)
+            _documents_store(file, [*named.values(), *documents], user, visit=False, names=list(named))
             audit_record(actor=user, action="hardship.apply", target=file)
     except IntegrityError as exc:  # an application racing this one, or a file opened elsewhere meanwhile
         existing = HardshipFile.objects.filter(id_number_index=index, status__in=HardshipFile.OPEN).select_related(
@@ -340,6 +367,89 @@ def hardship_file_exit(*, file: HardshipFile, by: Any, reason: str) -> HardshipF
                                         fields=["closed_reason", "closed_on", "review_due"])
 
 
+# --- 复核: a review of a 不予建档 or 退档 decision --------------------------------------------------
+
+
+def _notify(file: HardshipFile, text: str) -> None:
+    """To the worker's inbox, inside the decision's transaction."""
+    from django.urls import reverse
+
+    from gonghui.notices.services import notice_send
+
+    if file.user_id is None:
+        return
+    notice_send(user_ids=[file.user_id], module="assistance", text=text, object_id=file.pk,
+                link=reverse("assistance:hardship_detail", args=[file.pk]))
+
+
+def hardship_appeal_request(*, file: HardshipFile, by: Any, reason: str) -> HardshipFile:
+    """The worker asks for a review (复核) of a 不予建档 or 退档 decision, with a reason. It goes
+    to the union above the file's union (which decided); the national union reviews its own.
+    Once per decision: after a review that upheld it, not again."""
+    if file.user_id is None or file.user_id != getattr(by, "pk", None):
+        _require(by, file)
+    reason = _text(reason, field="reason", max_len=1000, message=_("请填写申请复核的理由。"))
+    with transaction.atomic():
+        file = HardshipFile.objects.select_for_update(of=("self",)).select_related("union").get(pk=file.pk)
+        if file.status not in (Status.REJECTED, Status.EXITED):
+            raise Conflict(_("只有不予建档或已退档的档案可以申请复核。"), code="invalid_transition")
+        if file.appeal_union_id is not None and file.appeal_outcome != "overturned":
+            raise Conflict(_("对这一决定只能申请一次复核。"), code="review_exists")
+        reviewer = Union.objects.get(pk=file.union.parent_id) if file.union.parent_id else file.union
+        today = timezone.localdate()
+        file.appeal_union, file.appeal_reason, file.appeal_requested_on = reviewer, reason, today
+        file.appeal_due = add_workdays(today, APPEAL_WORKDAYS)
+        file.appeal_outcome, file.appeal_note, file.appeal_decided_on = "", "", None
+        file.save(update_fields=["appeal_union", "appeal_reason", "appeal_requested_on", "appeal_due",
+                                 "appeal_outcome", "appeal_note", "appeal_decided_on"])
+        HardshipFileEvent.objects.create(file=file, status=file.status, by=_actor(by),
+                                         note=_("申请复核：%(reason)s") % {"reason": reason})
+        audit_record(actor=by, action="hardship.appeal.request", target=file, reason=reason[:500])
+    return file
+
+
+def hardship_appeal_decide(*, file: HardshipFile, by: Any, overturn: bool, note: str) -> HardshipFile:
+    """The reviewing union decides with its reason: the decision stands, or it is set aside —
+    a refused application goes back to 待入户核查, an exited file back on the register (在档,
+    its annual review as before). Refused when the person has meanwhile opened a file elsewhere."""
+    note = _text(note, field="note", max_len=1000, message=_("请填写复核意见。"))
+    with transaction.atomic():
+        file = HardshipFile.objects.select_for_update(of=("self",)).select_related("appeal_union").get(pk=file.pk)
+        if file.appeal_union is None or file.appeal_outcome or file.status not in (Status.REJECTED, Status.EXITED):
+            raise Conflict(_("该档案没有待办的复核。"), code="invalid_transition")
+        if not jurisdiction.has_action(by, "approve", file.appeal_union.path):
+            raise PermissionDenied(_("复核由作出决定的工会的上级工会办理。"), code="forbidden")
+        today = timezone.localdate()
+        file.appeal_note, file.appeal_decided_on, file.appeal_due = note, today, None
+        fields = ["appeal_note", "appeal_decided_on", "appeal_due", "appeal_outcome"]
+        if not overturn:
+            file.appeal_outcome = "upheld"
+            file.save(update_fields=fields)
+            HardshipFileEvent.objects.create(file=file, status=file.status, by=_actor(by),
+                                             note=_("复核维持原决定：%(note)s") % {"note": note})
+            audit_record(actor=by, action="hardship.appeal.upheld", target=file, reason=note[:500])
+            _notify(file, _("您的困难职工建档经复核，维持原决定：%(note)s") % {"note": note})
+            return file
+        file.appeal_outcome = "overturned"
+        to = Status.APPLIED if file.status == Status.REJECTED else Status.ACTIVE
+        if to == Status.ACTIVE:
+            due = _a_year_after(file.last_reviewed_on or file.approved_on or today)
+            file.review_due = max(due, today)
+        file.closed_reason, file.closed_on = "", None
+        try:
+            with transaction.atomic():
+                hardship_file_transition(file=file, to=to, by=by, note=_("复核撤销原决定：%(note)s") % {"note": note},
+                                         fields=[*fields, "closed_reason", "closed_on", "review_due"])
+        except IntegrityError as exc:  # the person has an open file elsewhere now
+            existing = HardshipFile.objects.filter(id_number_index=file.id_number_index,
+                                                   status__in=HardshipFile.OPEN).select_related("union").first()
+            raise Conflict(open_file_elsewhere_message(existing) if existing else _("该职工已有在办的档案。"),
+                           code="file_elsewhere") from exc
+        audit_record(actor=by, action="hardship.appeal.overturned", target=file, reason=note[:500])
+        _notify(file, _("您的困难职工建档经复核，撤销原决定，将重新办理：%(note)s") % {"note": note})
+    return file
+
+
 def hardship_file_id_reveal(*, file: HardshipFile, by: Any, reason: str) -> str:
     if not jurisdiction.has_action(by, "reveal_pii", file.union_path):
         raise PermissionDenied(_("您的角色不能查看完整个人信息。"), code="reveal_forbidden")
@@ -350,6 +460,7 @@ def hardship_file_id_reveal(*, file: HardshipFile, by: Any, reason: str) -> str:
 
 def hardship_standard_set(
     *, region: str, year: int, low_income_line: int, hardship_permille: int = 1500, by: Any,
+    required_documents: Sequence[str] | None = None,
 ) -> HardshipStandard:
     """Set (or change) a region's standard for a year: the province's staff (approve) only."""
     region = (region or "").strip()
@@ -362,6 +473,9 @@ def hardship_standard_set(
         raise ValidationFailed(_("低保标准应大于 0。"), code="invalid_amount", field="low_income_line")
     if not 1000 <= hardship_permille <= 5000:
         raise ValidationFailed(_("困难标准倍数应在 1 到 5 倍之间。"), code="invalid_ratio", field="hardship_permille")
+    from .grants import required_documents_check
+
+    documents = required_documents_check(list(required_documents or []))
     provinces = Union.objects.visible_to(by, "approve").filter(kind=Union.Kind.PROVINCIAL,
                                                                region_id=region[:2] + "0000")
     if not getattr(by, "is_superuser", False) and not provinces.exists():
@@ -370,8 +484,9 @@ def hardship_standard_set(
         standard, _created = HardshipStandard.objects.update_or_create(
             region=region, year=year,
             defaults={"low_income_line": low_income_line, "hardship_permille": hardship_permille,
-                      "set_by": _actor(by)},
+                      "required_documents": documents, "set_by": _actor(by)},
         )
         audit_record(actor=by, action="hardship.standard.set", target=standard,
-                     data={"low_income_line": low_income_line, "hardship_permille": hardship_permille})
+                     data={"low_income_line": low_income_line, "hardship_permille": hardship_permille,
+                           "required_documents": documents})
     return standard

@@ -228,7 +228,13 @@ class AccountMonthTotal(models.Model):
             models.CheckConstraint(condition=Q(net=models.F("debit") - models.F("credit")),
                                    name="account_month_total_net"),
         ]
-        indexes = [models.Index(fields=["union_path", "month"], name="account_month_path_month")]
+        indexes = [
+            # A subtree's months: `union_path LIKE '/1/7/%' AND month <= …`. On PostgreSQL only a
+            # pattern operator class serves LIKE under a non-C collation (C.UTF-8, zh_CN.UTF-8):
+            # without it the 收支表 read every monthly row of the country.
+            models.Index(fields=["union_path", "month"], name="account_month_path_like",
+                         opclasses=["varchar_pattern_ops", "date_ops"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.account_id} {self.month:%Y-%m} {self.txn_kind} {self.net:+d}"
@@ -435,6 +441,8 @@ class HardshipStandard(models.Model):
     year = models.PositiveSmallIntegerField(_("年度"))
     low_income_line = models.BigIntegerField(_("低保标准（分/人·月）"))
     hardship_permille = models.PositiveIntegerField(_("困难标准倍数（‰）"), default=1500)
+    # Documents every application in the region must carry (e.g. 收入证明, 诊断证明), by name.
+    required_documents = models.JSONField(_("建档所需材料"), default=list, blank=True)
     set_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("设置人"), null=True, blank=True,
                                on_delete=models.PROTECT, related_name="+")
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
@@ -523,6 +531,16 @@ class HardshipFile(models.Model):
     closed_reason = models.CharField(_("退档或不予建档原因"), max_length=500, blank=True)
     closed_on = models.DateField(_("退档日期"), null=True, blank=True)
     created_at = models.DateTimeField(_("申请时间"), auto_now_add=True)
+    # 复核 of a 不予建档 or 退档 decision, by the union above the file's union.
+    appeal_union = models.ForeignKey("orgs.Union", verbose_name=_("复核工会"), null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="hardship_appeals")
+    appeal_reason = models.TextField(_("复核理由"), max_length=1000, blank=True)
+    appeal_requested_on = models.DateField(_("申请复核日期"), null=True, blank=True)
+    appeal_due = models.DateField(_("复核期限"), null=True, blank=True)
+    appeal_outcome = models.CharField(_("复核结论"), max_length=12, blank=True, choices=[
+        ("upheld", _("维持原决定")), ("overturned", _("撤销原决定"))])
+    appeal_note = models.TextField(_("复核意见"), max_length=1000, blank=True)
+    appeal_decided_on = models.DateField(_("复核日期"), null=True, blank=True)
 
     objects = HardshipFileQuerySet.as_manager()
 
@@ -585,6 +603,7 @@ class HardshipDocument(models.Model):
     content_type = models.CharField(_("类型"), max_length=40)
     size = models.PositiveIntegerField(_("大小（字节）"))
     is_visit = models.BooleanField(_("入户核查照片"), default=False)
+    name = models.CharField(_("材料名称"), max_length=40, blank=True)  # a required document, by name
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("上传人"), null=True, blank=True,
                                     on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(_("上传时间"), auto_now_add=True)
@@ -751,6 +770,16 @@ class Grant(models.Model):
         from gonghui.core.pii import mask_name
 
         return mask_name(self.name)
+
+    @property
+    def student_name_masked(self) -> str:
+        from gonghui.core.pii import mask_name
+
+        return mask_name(self.student_name)
+
+    @property
+    def student_level_label(self) -> str:
+        return str(SchoolLevel(self.student_level).label) if self.student_level in SchoolLevel.values else ""
 
     @property
     def holder(self) -> Any:

@@ -33,7 +33,7 @@ MODULE = Module(
         Link(_("记账凭证"), "console:assistance:transactions", icon="list"),
         Link(_("收支表"), "console:assistance:statement", icon="chart"),
         Link(_("月度结账"), "console:assistance:periods", icon="key"),
-        Link(_("代发队列"), "console:assistance:payouts", icon="list", action="approve"),
-        Link(_("代发批次"), "console:assistance:batches", icon="list", action="approve"),
+        Link(_("代发队列"), "console:assistance:payouts", icon="list", action="finance"),
+        Link(_("代发批次"), "console:assistance:batches", icon="list", action="finance"),
     ),
 )

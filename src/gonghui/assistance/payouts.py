@@ -14,10 +14,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -37,7 +39,6 @@ from .services import (
     amount_check,
     fund_accounts_open,
     ledger_post_many,
-    ledger_transaction_reverse,
 )
 
 MAX_BATCH_LINES = 100_000
@@ -182,6 +183,27 @@ def payment_batch_file(*, batch: PaymentBatch, actor: Any, file_format: str = "x
     return bank_files.batch_write_xlsx(batch, lines)
 
 
+def _chunks(ids: list[int], size: int = 5000) -> list[list[int]]:
+    return [ids[i:i + size] for i in range(0, len(ids), size)]
+
+
+def _column_set(model: Any, column: str, values: dict[int, int], size: int = 5000) -> None:
+    """UPDATE one integer column of many rows from a VALUES list keyed by id (PostgreSQL and
+    SQLite both take `WITH v(id, x) AS (VALUES …) UPDATE … FROM v`)."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    col = connection.ops.quote_name(column)
+    items = sorted(values.items())
+    with connection.cursor() as cursor:
+        for i in range(0, len(items), size):
+            chunk = items[i:i + size]
+            rows = ", ".join(["(%s, %s)"] * len(chunk))
+            cursor.execute(
+                f"WITH v(row_id, value) AS (VALUES {rows}) "  # noqa: S608 — names from the model, values bound
+                f"UPDATE {table} SET {col} = v.value FROM v WHERE {table}.id = v.row_id",
+                [x for pair in chunk for x in pair],
+            )
+
+
 def payment_return_import(*, batch: PaymentBatch, upload: UploadedFile, actor: Any = None) -> tuple[PaymentReturn, bool]:
     """Apply the bank's return file; returns (the import, whether this file was new).
 
@@ -213,13 +235,18 @@ def payment_return_import(*, batch: PaymentBatch, upload: UploadedFile, actor: A
             done.add(row.reference)
         if problems:
             raise ValidationFailed("；".join(problems[:20]) + "。", code="return_file_mismatch", field="file")
-        paid = failed = unchanged = 0
         now = timezone.now()
         today = timezone.localdate()
-        # Paid lines settle (payable → expense), one transaction per line, booked together per source.
-        settling = [lines[row.reference] for row in rows
-                    if row.paid and lines[row.reference].result == PaymentLine.Result.PENDING]
-        for source in sorted({line.payout.source for line in settling}):
+        pending = [(row, lines[row.reference]) for row in rows
+                   if lines[row.reference].result == PaymentLine.Result.PENDING]
+        unchanged = len(rows) - len(pending)
+        settling = [line for row, line in pending if row.paid]
+        failing = [(row, line) for row, line in pending if not row.paid]
+        # Set-based, per fund source: paid lines settle (payable → expense) and failed lines'
+        # `payout` transactions are reversed (available ← payable), each its own transaction,
+        # booked together by `ledger_post_many` (one lock, one balance update per account).
+        settle_txn: dict[int, Any] = {}
+        for source in sorted({line.payout.source for _row, line in pending}):
             accounts = fund_accounts_open(union=batch.union, source=source)
             mine = [line for line in settling if line.payout.source == source]
             txns = ledger_post_many(
@@ -229,36 +256,39 @@ def payment_return_import(*, batch: PaymentBatch, upload: UploadedFile, actor: A
                                   legs=[Leg(accounts[AccountKind.EXPENSE], line.amount),
                                         Leg(accounts[AccountKind.PAYABLE], -line.amount)]) for line in mine],
             )
-            for line, txn in zip(mine, txns, strict=True):
-                line.settle_txn = txn
-        settled_payouts: list[Payout] = []
-        changed_lines: list[PaymentLine] = []
-        for row in rows:
-            line = lines[row.reference]
-            if line.result != PaymentLine.Result.PENDING:
-                unchanged += 1
-                continue
-            payout = line.payout
-            if row.paid:
-                line.result = PaymentLine.Result.PAID
-                payout.status, payout.paid_on, payout.failure_reason = Payout.Status.PAID, today, ""
-                settled_payouts.append(payout)
-                paid += 1
-            else:
-                reason = row.reason or _("银行未说明原因")
-                ledger_transaction_reverse(txn=line.payout_txn, actor=actor,
-                                           reason=_("银行退回 %(ref)s：%(reason)s") % {"ref": line.reference,
-                                                                                   "reason": reason})
-                line.result = PaymentLine.Result.FAILED
-                payout.status, payout.failure_reason = Payout.Status.QUEUED, reason
-                payout.failures += 1
-                payout.save(update_fields=["status", "failure_reason", "failures"])
-                failed += 1
-            line.bank_reason, line.settled_at = row.reason, now
-            changed_lines.append(line)
-        Payout.objects.bulk_update(settled_payouts, ["status", "paid_on", "failure_reason"], batch_size=2000)
-        PaymentLine.objects.bulk_update(changed_lines, ["result", "bank_reason", "settle_txn", "settled_at"],
-                                        batch_size=2000)
+            settle_txn.update({line.pk: txn.pk for line, txn in zip(mine, txns, strict=True)})
+            back = [(row, line) for row, line in failing if line.payout.source == source]
+            ledger_post_many(
+                union=batch.union, kind=TransactionKind.PAYOUT, source=source, actor=actor,
+                postings=[Posting(
+                    memo=_("冲销 #%(id)s：%(reason)s") % {"id": line.payout_txn_id, "reason": _(
+                        "银行退回 %(ref)s：%(reason)s") % {"ref": line.reference,
+                                                       "reason": row.reason or _("银行未说明原因")}},
+                    payee_name=line.payout.payee_name, reverses=line.payout_txn,
+                    legs=[Leg(accounts[AccountKind.AVAILABLE], line.amount),
+                          Leg(accounts[AccountKind.PAYABLE], -line.amount)]) for row, line in back],
+            )
+        # Lines and payouts: one UPDATE per distinct outcome, and the settling transaction of
+        # each paid line written from a VALUES list (not a CASE per row).
+        by_outcome: dict[tuple[bool, str], list[PaymentLine]] = defaultdict(list)
+        for row, line in pending:
+            by_outcome[(row.paid, row.reason)].append(line)
+        for (is_paid, reason), group in by_outcome.items():
+            for chunk in _chunks([line.pk for line in group]):
+                PaymentLine.objects.filter(pk__in=chunk).update(
+                    result=PaymentLine.Result.PAID if is_paid else PaymentLine.Result.FAILED,
+                    bank_reason=reason, settled_at=now)
+            payout_ids = [line.payout_id for line in group]
+            for chunk in _chunks(payout_ids):
+                if is_paid:
+                    Payout.objects.filter(pk__in=chunk).update(status=Payout.Status.PAID, paid_on=today,
+                                                               failure_reason="")
+                else:
+                    Payout.objects.filter(pk__in=chunk).update(
+                        status=Payout.Status.QUEUED, failure_reason=reason or _("银行未说明原因"),
+                        failures=F("failures") + 1)
+        _column_set(PaymentLine, "settle_txn_id", settle_txn)
+        paid, failed = len(settling), len(failing)
         if not batch.lines.filter(result=PaymentLine.Result.PENDING).exists():
             PaymentBatch.objects.filter(pk=batch.pk).update(status=PaymentBatch.Status.SETTLED)
         imported = PaymentReturn.objects.create(

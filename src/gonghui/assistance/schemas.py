@@ -237,6 +237,13 @@ class HardshipFileOut(Schema):
     approved_on: dt.date | None
     review_due: dt.date | None
     closed_reason: str
+    appeal_union_name: str = Field("", description="复核工会（不予建档或退档后申请复核时）")
+    appeal_reason: str = ""
+    appeal_requested_on: dt.date | None = None
+    appeal_due: dt.date | None = None
+    appeal_outcome: str = Field("", description="upheld（维持原决定）/ overturned（撤销原决定）/ 空：待复核或未申请")
+    appeal_note: str = ""
+    appeal_decided_on: dt.date | None = None
 
 
 class HardshipVerifyIn(Schema):
@@ -276,6 +283,7 @@ class HardshipStandardIn(Schema):
     year: int = Field(..., ge=2000, le=2100)
     low_income_line_fen: int = Field(..., gt=0, le=10_000_000, description="城乡低保标准（分/人·月）")
     hardship_permille: int = Field(1500, ge=1000, le=5000, description="困难标准为低保标准的倍数（‰，1500 即 1.5 倍）")
+    required_documents: list[str] = Field(default_factory=list, description="建档申请必须提交的材料（名称，最多 8 种）")
 
 
 class HardshipStandardOut(Schema):
@@ -284,6 +292,7 @@ class HardshipStandardOut(Schema):
     low_income_line_fen: int
     hardship_permille: int
     hardship_line_fen: int
+    required_documents: list[str] = []
 
 
 # --- grants -----------------------------------------------------------------------------------
@@ -407,6 +416,17 @@ class GrantNoticeOut(Schema):
     union_name: str
     amount_fen: int
     notice_until: dt.date
+
+
+class AssistanceSchoolResultOut(Schema):
+    name_masked: str = Field(..., description="职工姓名（脱敏，如 张*）")
+    student_name_masked: str = Field(..., description="学生姓名（脱敏）")
+    union_name: str
+    level: str
+    level_label: str
+    academic_year: int
+    amount_fen: int
+    decided_on: dt.date | None
 
 
 class ObjectionIn(Schema):

@@ -11,7 +11,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Case, Q, QuerySet, Sum, Value, When
+from django.db.models.functions import Left, StrIndex, Substr
 from django.utils.translation import gettext as _
 
 from gonghui.core.errors import NotFound, ValidationFailed
@@ -27,6 +28,7 @@ from .models import (
     FundSource,
     Grant,
     GrantDocument,
+    GrantKind,
     GrantObjection,
     GrantProgram,
     HardshipDocument,
@@ -153,8 +155,9 @@ def _totals(union: Union, *, subtree: bool) -> QuerySet[AccountMonthTotal]:
 
 def _fold(rows: dict[str, StatementRow], item: dict[str, Any]) -> None:
     """Add one aggregated (source, account kind, transaction kind) item to the rows by source."""
-    row = rows.setdefault(item["source"], StatementRow(label=str(FundSource(item["source"]).label),
-                                                      source=item["source"]))
+    row = rows.get(item["source"])
+    if row is None:
+        row = rows[item["source"]] = StatementRow(label=str(FundSource(item["source"]).label), source=item["source"])
     before, during = item["before"] or 0, item["during"] or 0
     account_kind, txn_kind = item["account_kind"], item["txn_kind"]
     if account_kind in FUND_KINDS:
@@ -197,29 +200,39 @@ def month_range_check(*, year: int, month_from: int = 1, month_to: int = 12) -> 
 def income_statement(
     *, union: Union, month_from: dt.date, month_to: dt.date, subtree: bool = True, children: bool = True,
 ) -> Statement:
-    """The 收支表 of `union` (its whole subtree, or the union alone) for the months given."""
-    rows = _rows(_totals(union, subtree=subtree), month_from, month_to)
+    """The 收支表 of `union` (its whole subtree, or the union alone) for the months given.
+
+    With the breakdown by direct child: one grouped query over the subtree's monthly rows,
+    grouped by the path segment below the union (the child; empty for the union's own rows),
+    each group folded into both the total and its child's line."""
+    rows: dict[str, StatementRow] = {}
+    kids: list[Union] = []
+    by_child: dict[str, dict[str, StatementRow]] = {}
+    if subtree and children:
+        kids = list(union.children.filter(status=Union.Status.ACTIVE).order_by("path")[:200])
+        by_child = {child.path: {} for child in kids}
+        rest = Substr("union_path", len(union.path) + 1)
+        grouped = _totals(union, subtree=True).annotate(
+            child_head=Case(When(union_path=union.path, then=Value("")),
+                            default=Left(rest, StrIndex(rest, Value("/")))))
+        for item in _aggregated(grouped, month_from, month_to, "child_head"):
+            _fold(rows, item)
+            rows_of_child = by_child.get(f"{union.path}{item['child_head']}") if item["child_head"] else None
+            if rows_of_child is not None:
+                _fold(rows_of_child, item)
+    else:
+        rows = _rows(_totals(union, subtree=subtree), month_from, month_to)
     ordered = [rows[s] for s in FundSource.values if s in rows]
     total = StatementRow(label=_("合计"))
     for row in ordered:
         total.add(row)
     statement = Statement(union=union, month_from=month_from, month_to=month_to, subtree=subtree,
                           rows=ordered, total=total)
-    if subtree and children:
-        # One grouped query over the subtree below the union, folded into its direct children.
-        kids = list(union.children.filter(status=Union.Status.ACTIVE).order_by("path")[:200])
-        by_child: dict[str, dict[str, StatementRow]] = {child.path: {} for child in kids}
-        below = _totals(union, subtree=True).exclude(union_path=union.path)
-        for item in _aggregated(below, month_from, month_to, "union_path"):
-            head = item["union_path"][len(union.path):].split("/", 1)[0]
-            rows_of_child = by_child.get(f"{union.path}{head}/")
-            if rows_of_child is not None:
-                _fold(rows_of_child, item)
-        for child in kids:
-            line = StatementRow(label=child.name)
-            for row in by_child[child.path].values():
-                line.add(row)
-            statement.children.append(line)
+    for child in kids:
+        line = StatementRow(label=child.name)
+        for row in by_child[child.path].values():
+            line.add(row)
+        statement.children.append(line)
     return statement
 
 
@@ -306,8 +319,12 @@ def payment_batch_returns(*, batch: PaymentBatch) -> QuerySet[PaymentReturn]:
 
 def hardship_file_list_for_user(
     *, user: Any, status: str = "", grade: str = "", review_due_by: dt.date | None = None,
+    appeal_pending: bool = False,
 ) -> QuerySet[HardshipFile]:
-    files = HardshipFile.objects.visible_to(user).select_related("union")
+    files = HardshipFile.objects.visible_to(user).select_related("union", "appeal_union")
+    if appeal_pending:
+        files = files.filter(appeal_union__isnull=False, appeal_outcome="",
+                             status__in=[HardshipFile.Status.REJECTED, HardshipFile.Status.EXITED])
     if status:
         files = files.filter(status=status)
     if grade:
@@ -318,14 +335,25 @@ def hardship_file_list_for_user(
 
 
 def hardship_file_get_for_user(*, user: Any, hardship_file_id: int, action: str = "view") -> HardshipFile:
-    return get_or_404(HardshipFile.objects.visible_to(user, action).select_related("union", "standard"),
+    return get_or_404(HardshipFile.objects.visible_to(user, action).select_related("union", "standard",
+                                                                                    "appeal_union"),
                       pk=hardship_file_id)
 
 
 def hardship_file_list_for_worker(*, user: Any) -> QuerySet[HardshipFile]:
     if not getattr(user, "is_authenticated", False):
         return HardshipFile.objects.none()
-    return HardshipFile.objects.filter(user_id=user.pk).select_related("union").order_by("-pk")
+    return HardshipFile.objects.filter(user_id=user.pk).select_related("union", "appeal_union").order_by("-pk")
+
+
+def hardship_required_documents_for_worker(*, user: Any) -> list[str]:
+    """The documents the worker's union's regional standard requires of an application."""
+    from gonghui.members.selectors import membership_live_for_worker
+
+    from .hardship import required_documents_for
+
+    membership = membership_live_for_worker(user=user)
+    return required_documents_for(membership.union) if membership is not None else []
 
 
 def hardship_file_get_for_worker(*, user: Any, hardship_file_id: int) -> HardshipFile:
@@ -475,6 +503,21 @@ def grant_notices_public(*, today: dt.date) -> QuerySet[Grant]:
     """Grants on public notice today: shown with masked names only."""
     return (Grant.objects.filter(status=Grant.Status.NOTICE, notice_until__gte=today)
             .select_related("program", "union", "approving_union").order_by("notice_until", "pk"))
+
+
+def school_results_years() -> list[int]:
+    """School years with 金秋助学 results (approved awards), newest first."""
+    years = (Grant.objects.filter(program__kind=GrantKind.SCHOOL, status=Grant.Status.APPROVED,
+                                  academic_year__isnull=False)
+             .values_list("academic_year", flat=True).distinct().order_by("-academic_year")[:10])
+    return [year for year in years if year is not None]
+
+
+def school_results_public(*, academic_year: int) -> QuerySet[Grant]:
+    """金秋助学 results of a school year (结果公示): approved awards, shown with masked names only."""
+    return (Grant.objects.filter(program__kind=GrantKind.SCHOOL, status=Grant.Status.APPROVED,
+                                 academic_year=academic_year)
+            .select_related("union").order_by("union_path", "pk"))
 
 
 def grant_notice_get(*, grant_id: int, today: dt.date) -> Grant:

@@ -193,6 +193,7 @@ class Posting:
     legs: Sequence[Leg]
     memo: str
     payee_name: str = ""
+    reverses: LedgerTransaction | None = None  # a reversal: the transaction it mirrors (at most once)
 
 
 def ledger_post_many(
@@ -226,11 +227,18 @@ def ledger_post_many(
                   .order_by("pk")}
         _refuse_closed(list(locked.values()), month)
         _funds_check(locked, total)
+        mirrored = [p.reverses.pk for p, _m, _d, _a in checked if p.reverses is not None]
+        if any(p.reverses is not None and p.reverses.is_reversal for p, _m, _d, _a in checked):
+            raise Conflict(_("冲销凭证不能再冲销；如需恢复，请重新记账。"), code="reversal_of_reversal")
+        if mirrored and (len(set(mirrored)) != len(mirrored)
+                         or LedgerTransaction.objects.filter(reverses__in=mirrored).exists()):
+            raise Conflict(_("该凭证已冲销过，不能重复冲销。"), code="already_reversed")
         created_by = actor if getattr(actor, "is_authenticated", False) else None
         txns = LedgerTransaction.objects.bulk_create([
             LedgerTransaction(union=union, union_path=union.path, counterparty_path="", kind=kind, source=source,
                               booked_on=booked_on, month=month, amount=amount, memo=memo,
-                              payee_name=posting.payee_name[:60], created_by=created_by)
+                              payee_name=posting.payee_name[:60], created_by=created_by,
+                              reverses=posting.reverses)
             for posting, memo, _deltas, amount in checked
         ], batch_size=1000)
         if any(t.pk is None for t in txns):  # a backend that does not return ids from bulk inserts

@@ -36,13 +36,15 @@ def mine(request: HttpRequest) -> HttpResponse:
 @idempotent_form
 @require_http_methods(["GET", "POST"])
 def hardship_apply(request: HttpRequest) -> HttpResponse:
-    form = HardshipApplyForm(request.POST or None, request.FILES or None)
+    form = HardshipApplyForm(request.POST or None, request.FILES or None,
+                             document_names=selectors.hardship_required_documents_for_worker(user=request.user))
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
             file = hardship.hardship_file_apply(
                 user=request.user, household=form.household(), monthly_income=d["monthly_income"],
                 cause=d["cause"], cause_note=d["cause_note"], documents=d.get("attachments") or [],
+                named_documents=form.named_documents(),
             )
         except DomainError as exc:
             apply_domain_error(exc, form=form)
@@ -52,13 +54,36 @@ def hardship_apply(request: HttpRequest) -> HttpResponse:
     return render(request, "assistance/pages/hardship_apply.html", {"form": form})
 
 
-@worker_required
-def hardship_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    file = selectors.hardship_file_get_for_worker(user=request.user, hardship_file_id=pk)
+def _hardship_page(request: HttpRequest, file: Any, appeal_form: Any = None, status: int = 200) -> HttpResponse:
     return render(request, "assistance/pages/hardship_mine.html", {
         "file": file, "events": selectors.hardship_file_events(file=file),
         "documents": selectors.hardship_file_documents(file=file, worker=True),
-    })
+        "appeal_form": appeal_form or ReviewRequestForm(),
+        "can_appeal": file.status in ("rejected", "exited") and (
+            not file.appeal_union_id or file.appeal_outcome == "overturned"),
+    }, status=status)
+
+
+@worker_required
+def hardship_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _hardship_page(request, selectors.hardship_file_get_for_worker(user=request.user, hardship_file_id=pk))
+
+
+@worker_required
+@require_POST
+def hardship_appeal(request: HttpRequest, pk: int) -> HttpResponse:
+    """复核: the worker asks for a review of a 不予建档 or 退档 decision, with a reason."""
+    file = selectors.hardship_file_get_for_worker(user=request.user, hardship_file_id=pk)
+    form = ReviewRequestForm(request.POST)
+    if form.is_valid():
+        try:
+            hardship.hardship_appeal_request(file=file, by=request.user, reason=form.cleaned_data["reason"])
+        except DomainError as exc:
+            apply_domain_error(exc, form=form)
+        else:
+            messages.success(request, _("复核申请已提交，上级工会将在期限内答复。"))
+            return redirect("assistance:hardship_detail", pk=file.pk)
+    return _hardship_page(request, file, form, status=422)
 
 
 def _chosen_program(request: HttpRequest, programs: list[Any]) -> Any:
@@ -127,6 +152,17 @@ def notices(request: HttpRequest) -> HttpResponse:
     """The public notice board (公示): open to everyone, names masked."""
     return render(request, "assistance/pages/notices.html", {
         "grants": selectors.grant_notices_public(today=timezone.localdate())[:500], "form": ObjectionForm(),
+    })
+
+
+def school_results(request: HttpRequest) -> HttpResponse:
+    """金秋助学 results (结果公示): approved awards of a school year, open to everyone, names masked."""
+    years = selectors.school_results_years()
+    raw = request.GET.get("year", "")
+    year = int(raw) if raw.isdigit() and int(raw) in years else (years[0] if years else None)
+    awards = list(selectors.school_results_public(academic_year=year)[:1000]) if year else []
+    return render(request, "assistance/pages/school_results.html", {
+        "years": years, "year": year, "awards": awards, "total": sum(g.amount for g in awards),
     })
 
 

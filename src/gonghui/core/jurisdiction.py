@@ -21,10 +21,13 @@ M = TypeVar("M", bound=models.Model)
 # methods stay typed.
 QS = TypeVar("QS", bound="models.QuerySet[Any]")
 
-# What each role may do inside its subtree.
+# What each role may do inside its subtree. `finance`: book the fund ledger and run payouts
+# (payment batches, bank files, return files) — the finance role has it without `approve`, so
+# who pays is not who approves the grant; admin and staff keep both (a small union has one clerk).
 ROLE_ACTIONS: dict[str, frozenset[str]] = {
-    "admin": frozenset({"view", "change", "approve", "reveal_pii", "manage_grants", "import"}),
-    "staff": frozenset({"view", "change", "approve", "import"}),
+    "admin": frozenset({"view", "change", "approve", "reveal_pii", "manage_grants", "import", "finance"}),
+    "staff": frozenset({"view", "change", "approve", "import", "finance"}),
+    "finance": frozenset({"view", "finance"}),
     "operator": frozenset({"view", "change"}),
     "legal": frozenset({"view", "change", "reveal_pii"}),
     "station": frozenset({"view", "change"}),

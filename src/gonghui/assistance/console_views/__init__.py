@@ -22,7 +22,7 @@ from ..excel import statement_write_xlsx
 from ..forms import PeriodCloseForm, PostForm, RefundForm, ReverseForm, StatementForm
 from ..models import FundSource, TransactionKind
 
-WRITE = "approve"
+WRITE = "finance"  # the fund ledger and payouts: admin, staff and the finance role
 
 
 def _union_from_get(request: HttpRequest) -> Any:

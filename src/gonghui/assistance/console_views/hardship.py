@@ -28,6 +28,7 @@ from ..forms import (
     LookupForm,
     NoteForm,
     ReasonForm,
+    ReviewDecideForm,
     StandardForm,
 )
 from ..models import HardshipFile, HardshipGrade
@@ -38,20 +39,22 @@ def hardship_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     grade = request.GET.get("grade", "")
     review = request.GET.get("review") == "due"
+    appeal = request.GET.get("appeal") == "pending"
     files = selectors.hardship_file_list_for_user(
+        appeal_pending=appeal,
         user=request.user, status=status if status in HardshipFile.Status.values else "",
         grade=grade if grade in HardshipGrade.values else "",
         review_due_by=timezone.localdate() + dt.timedelta(days=30) if review else None,
     )
     return render(request, "assistance/pages/console_hardship_list.html", {
-        "files": files[:200], "status": status, "grade": grade, "review": review,
+        "files": files[:200], "status": status, "grade": grade, "review": review, "appeal": appeal,
         "statuses": HardshipFile.Status.choices, "grades": HardshipGrade.choices,
     })
 
 
 STEP_FORMS: dict[str, type[forms.Form]] = {
     "verify": HardshipVerifyForm, "grade": forms.Form, "approve": NoteForm, "reject": ReasonForm,
-    "review": HardshipReviewForm, "exit": ReasonForm, "reveal": ReasonForm,
+    "review": HardshipReviewForm, "exit": ReasonForm, "reveal": ReasonForm, "appeal": ReviewDecideForm,
 }
 
 
@@ -62,7 +65,10 @@ def _detail(request: HttpRequest, file: HardshipFile, status: int = 200, **extra
         "file": file, "events": selectors.hardship_file_events(file=file),
         "documents": selectors.hardship_file_documents(file=file), "forms": step_forms,
         "can_reveal": jurisdiction.has_action(request.user, "reveal_pii", file.union_path),
-        "can_approve": jurisdiction.has_action(request.user, "approve", file.union_path), **extra,
+        "can_approve": jurisdiction.has_action(request.user, "approve", file.union_path),
+        "can_decide_appeal": bool(file.appeal_union_id and not file.appeal_outcome and file.appeal_union
+                                  and jurisdiction.has_action(request.user, "approve", file.appeal_union.path)),
+        **extra,
     }, status=status)
 
 
@@ -92,6 +98,10 @@ def _run_step(step: str, file: HardshipFile, d: dict[str, Any], request: HttpReq
             monthly_income=d["monthly_income"] if request.POST.get("monthly_income") else None,
             household_size=d.get("household_size"),
         ), _("已完成年度复核。")
+    if step == "appeal":
+        overturn = d["outcome"] == "overturned"
+        return hardship.hardship_appeal_decide(file=file, by=user, overturn=overturn, note=d["note"]), (
+            _("已撤销原决定。") if overturn else _("已维持原决定。"))
     return hardship.hardship_file_exit(file=file, by=user, reason=d["reason"]), _("已退档。")
 
 
@@ -143,6 +153,7 @@ def hardship_standards(request: HttpRequest) -> HttpResponse:
             hardship.hardship_standard_set(
                 region=d["region"], year=d["year"], low_income_line=d["low_income_line"],
                 hardship_permille=int(Decimal(d["hardship_ratio"]) * 1000), by=request.user,
+                required_documents=form.document_names(),
             )
         except DomainError as exc:
             apply_domain_error(exc, form=form)

@@ -22,7 +22,7 @@ from .. import payouts, selectors
 from ..forms import BatchCreateForm, PayoutForm, ReturnFileForm, RevealForm
 from ..models import Payout
 
-WRITE = "approve"
+WRITE = "finance"  # the fund ledger and payouts: admin, staff and the finance role
 
 
 @console_view
