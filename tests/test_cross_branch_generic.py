@@ -65,7 +65,14 @@ from gonghui.bargaining.models import (
     SafetyPhoto,
 )
 from gonghui.campaigns import services as campaign_services
-from gonghui.campaigns.models import Campaign, Draw, ServiceActivity, Winner
+from gonghui.campaigns.models import (
+    Appointment,
+    Campaign,
+    CheckupSlot,
+    Draw,
+    ServiceActivity,
+    Winner,
+)
 from gonghui.cases import legal_services
 from gonghui.cases import services as case_services
 from gonghui.cases.models import (
@@ -224,6 +231,22 @@ def _import_job(w: World) -> ImportJob:
 
 
 # One object in branch A per model; the test fails for a discovered model that has none.
+
+def _checkup_slot(w: Any) -> Any:
+    """A published 体检 drive in the branch, with a slot the day after tomorrow (bookable now)."""
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    activity = campaign_services.activity_create(
+        actor=w.tree.staff_a, union=w.tree.grassroots_a, kind="checkup", name="工会体检行", starts_on=today,
+        ends_on=today + dt.timedelta(days=10), points=[campaign_services.PointSpec("体检车")],
+    )
+    activity = campaign_services.activity_publish(actor=w.tree.staff_a, activity=activity)
+    return campaign_services.slots_add(
+        actor=w.tree.staff_a, activity=activity, point=activity.points.get(), day=today + dt.timedelta(days=2),
+        start=dt.time(9), end=dt.time(10), minutes=30, capacity=5,
+    )[0]
+
 FACTORIES: dict[type[models.Model], Callable[[World], Any]] = {
     Union: lambda w: w.tree.grassroots_a,
     Employer: lambda w: w.tree.grassroots_a.employer,
@@ -291,6 +314,9 @@ FACTORIES: dict[type[models.Model], Callable[[World], Any]] = {
         actor=w.tree.staff_a, union=w.tree.grassroots_a, kind="meal", name="爱心餐", starts_on=dt.date(2025, 3, 1),
         ends_on=dt.date(2025, 3, 31), points=[campaign_services.PointSpec("食堂")],
     ),
+    CheckupSlot: lambda w: _checkup_slot(w),
+    # The worker's own booking, so their cancel is the owner's call.
+    Appointment: lambda w: campaign_services.appointment_book(slot=w.get(CheckupSlot), user=w.worker),
     Winner: lambda w: campaign_winner_for(union=w.tree.grassroots_a, user=w.worker),
     Draw: lambda w: w.get(Winner).draw,
     Payout: lambda w: payouts.payout_create(
@@ -440,6 +466,9 @@ PUBLIC_OPERATIONS: dict[str, str] = {
     "grant_object": "anyone signed in may object to a grant on public notice (the notice board is public)",
     "activity_vouchers": "the worker's own vouchers in any published service activity",
     "activity_voucher_take": "any eligible worker takes a voucher in any published service activity",
+    "activity_slots": "a published 体检 drive's open slots are public",
+    "my_appointments": "the worker's own bookings in any published service activity",
+    "slot_book": "any eligible worker books a slot of any published 体检 drive",
 }
 
 # Values for path parameters that are not ids. Refused calls try them all; the owner's

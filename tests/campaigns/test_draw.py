@@ -173,3 +173,23 @@ def test_a_day_already_begun_gets_no_commitment_when_publishing_late():
     services.campaign_publish(actor=None, campaign=campaign, now=at(START, 9))
     days = list(Draw.objects.filter(campaign=campaign).values_list("day", flat=True).order_by("day"))
     assert days[0] == START + dt.timedelta(days=1) and len(days) == 13
+
+
+def test_winners_are_texted_after_the_commit_in_chinese_once(frozen_clock, sms_outbox, django_capture_on_commit_callbacks):
+    from django.utils import translation
+
+    from gonghui.core.models import OutboxMessage
+
+    _tree, _campaign, workers, draw = _drawn_world(frozen_clock)
+    frozen_clock(at(START, 22, 1))
+    with translation.override("en"), django_capture_on_commit_callbacks(execute=True) as callbacks:
+        winners = services.draw_run(draw=draw, now=at(START, 22, 1))
+        assert sms_outbox == []  # nothing leaves before the commit
+    assert len(callbacks) >= len(winners)
+    phones = {w.pk: w.phone for w in workers}
+    texted = sorted(to for to, _text in sms_outbox)
+    assert texted == sorted(phones[w.user_id] for w in winners)
+    assert all(text.startswith("【职工之家】恭喜") and "我的奖品" in text for _to, text in sms_outbox)
+    assert OutboxMessage.objects.filter(task="campaigns.user_sms_send", done_at__isnull=False).count() == len(winners)
+    services.draw_run(draw=draw, now=at(START, 23))  # running again texts nobody again
+    assert OutboxMessage.objects.filter(task="campaigns.user_sms_send").count() == len(winners)

@@ -3,13 +3,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from gonghui.core.admin import ReadOnlyAdmin
 from gonghui.core.errors import DomainError
 
 from . import services
@@ -28,29 +27,27 @@ from .models import (
 )
 
 
-class ReadOnlyMixin:
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+class _ShownInline(admin.TabularInline):
+    """An inline shown on a read-only parent: no blank rows, nothing to add or delete (the
+    parent's `ReadOnlyAdmin` already refuses every save)."""
 
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+    extra = 0
+    max_num = 0
+    can_delete = False
 
 
-class CardKindInline(ReadOnlyMixin, admin.TabularInline):
+class CardKindInline(_ShownInline):
     model = CardKind
-    fields = ("name", "weight", "order")
+    fields = readonly_fields = ("name", "weight", "order")
 
 
-class PrizeInline(ReadOnlyMixin, admin.TabularInline):
+class PrizeInline(_ShownInline):
     model = Prize
-    fields = ("name", "per_night", "stock")
+    fields = readonly_fields = ("name", "per_night", "stock")
 
 
 @admin.register(Campaign)
-class CampaignAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class CampaignAdmin(ReadOnlyAdmin):
     list_display = ("name", "union", "starts_on", "ends_on", "status", "eligibility")
     list_filter = ("status", "eligibility")
     search_fields = ("name",)
@@ -59,7 +56,7 @@ class CampaignAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(Draw)
-class DrawAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class DrawAdmin(ReadOnlyAdmin):
     list_display = ("campaign", "day", "status", "entrants_count", "commitment")
     list_filter = ("status",)
     exclude = ("seed", "entrants")
@@ -78,29 +75,29 @@ class DrawAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(Winner)
-class WinnerAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class WinnerAdmin(ReadOnlyAdmin):
     list_display = ("draw", "slot", "prize", "token", "status", "claim_by")
     list_filter = ("status",)
     exclude = ("address",)
 
 
 @admin.register(TaskCompletion)
-class TaskCompletionAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class TaskCompletionAdmin(ReadOnlyAdmin):
     list_display = ("campaign", "user", "day", "task", "value", "source")
     list_filter = ("task", "source")
 
 
-admin.site.register(FuCard, type("CardAdmin", (ReadOnlyMixin, admin.ModelAdmin), {"list_display": ("campaign", "user", "kind", "status")}))
-admin.site.register(Participant, type("ParticipantAdmin", (ReadOnlyMixin, admin.ModelAdmin), {"list_display": ("campaign", "user", "joined_at")}))
+admin.site.register(FuCard, type("CardAdmin", (ReadOnlyAdmin,), {"list_display": ("campaign", "user", "kind", "status")}))
+admin.site.register(Participant, type("ParticipantAdmin", (ReadOnlyAdmin,), {"list_display": ("campaign", "user", "joined_at")}))
 
 
-class ServicePointInline(ReadOnlyMixin, admin.TabularInline):
+class ServicePointInline(_ShownInline):
     model = ServicePoint
-    fields = ("name", "address", "station")
+    fields = readonly_fields = ("name", "address", "station")
 
 
 @admin.register(ServiceActivity)
-class ServiceActivityAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class ServiceActivityAdmin(ReadOnlyAdmin):
     list_display = ("name", "kind", "union", "starts_on", "ends_on", "status", "daily_quota")
     list_filter = ("kind", "status")
     search_fields = ("name",)
@@ -108,7 +105,7 @@ class ServiceActivityAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(Voucher)
-class VoucherAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class VoucherAdmin(ReadOnlyAdmin):
     """Vouchers are redeemed by scanning at the point (console), never edited here."""
 
     list_display = ("activity", "day", "seq", "issued_at", "scanned_at", "point")

@@ -13,11 +13,12 @@ from gonghui.console.decorators import console_view
 from gonghui.core.errors import DomainError
 from gonghui.core.idempotency import idempotent_form
 from gonghui.core.jurisdiction import has_action
-from gonghui.core.pii import mask_name
+from gonghui.core.pii import mask_name, mask_phone
 from gonghui.core.web import apply_domain_error, run_service
 
-from . import selectors, services
-from .forms import ActivityForm, CampaignForm
+from . import exports, selectors, services
+from .forms import ActivityForm, CampaignForm, SlotsForm
+from .models import ActivityKind
 
 
 @console_view
@@ -56,7 +57,8 @@ def campaign_detail(request: HttpRequest, campaign_id: int) -> HttpResponse:
         "kinds": campaign.kinds.all(), "prizes": campaign.prizes.all(), "draws": selectors.draw_list(campaign=campaign),
         "winners": selectors.winner_list_for_campaign(campaign=campaign)[:200],
         # The partner app's signing key, for staff who may change the campaign.
-        "partner_key": campaign.partner_key if has_action(request.user, "change", campaign.union.path) else "",
+        "can_change": (can_change := has_action(request.user, "change", campaign.union.path)),
+        "partner_key": campaign.partner_key if can_change else "",
     })
 
 
@@ -67,6 +69,20 @@ def campaign_publish(request: HttpRequest, campaign_id: int) -> HttpResponse:
     run_service(request, lambda: services.campaign_publish(actor=request.user, campaign=campaign),
                 success=_("已发布，每晚开奖的种子承诺已公示。"))
     return redirect("console:campaigns:detail", campaign_id=campaign.pk)
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@console_view
+def winners_export(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    """中奖名单 as XLSX, with phone and address for sending the prizes: staff who may change
+    the campaign only (others get 404, like another branch's campaign)."""
+    campaign = selectors.campaign_get_for_user(user=request.user, campaign_id=campaign_id, action="change")
+    content, _rows = exports.winners_xlsx(actor=request.user, campaign=campaign)
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="campaign-{campaign.pk}-winners.xlsx"'
+    return response
 
 
 @console_view
@@ -111,10 +127,52 @@ def activity_create(request: HttpRequest) -> HttpResponse:
 @console_view
 def activity_detail(request: HttpRequest, activity_id: int) -> HttpResponse:
     activity = selectors.activity_get_for_user(user=request.user, activity_id=activity_id)
+    can_change = has_action(request.user, "change", activity.union.path)
+    checkup = activity.kind == ActivityKind.CHECKUP
     return render(request, "campaigns/pages/console_activity.html", {
-        "activity": activity, "counts": selectors.activity_counts(activity=activity),
-        "can_change": has_action(request.user, "change", activity.union.path),
+        "activity": activity, "counts": selectors.activity_counts(activity=activity), "can_change": can_change,
+        "checkup": checkup, "slots": selectors.slots_for_staff(activity=activity)[:300] if checkup else [],
+        "slots_form": SlotsForm(activity=activity) if checkup and can_change else None,
     })
+
+
+@console_view
+@require_http_methods(["GET", "POST"])
+@idempotent_form
+def slots_add(request: HttpRequest, activity_id: int) -> HttpResponse:
+    """体检时段: cut a day at a check point into slots with a capacity each."""
+    activity = selectors.activity_get_for_user(user=request.user, activity_id=activity_id, action="change")
+    form = SlotsForm(request.POST or None, activity=activity)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            rows = services.slots_add(actor=request.user, activity=activity, point=d["point"], day=d["day"],
+                                      start=d["start"], end=d["end"], minutes=d["minutes"], capacity=d["capacity"])
+            messages.success(request, _("已添加 %(n)d 个时段。") % {"n": len(rows)})
+            return redirect("console:campaigns:activity", activity_id=activity.pk)
+        except DomainError as exc:
+            apply_domain_error(exc, form=form)
+    return render(request, "campaigns/pages/console_slots_form.html", {"activity": activity, "form": form})
+
+
+@console_view
+def slot_detail(request: HttpRequest, slot_id: int) -> HttpResponse:
+    """One 体检 slot's list, for the check point's staff: who booked, who came; 登记到检."""
+    slot = selectors.slot_get_for_user(user=request.user, slot_id=slot_id)
+    rows = [{"appointment": a, "name": a.user.full_name or _("职工"), "phone": mask_phone(a.user.phone) if a.user.phone else ""}
+            for a in selectors.slot_appointments(slot=slot)]
+    return render(request, "campaigns/pages/console_slot.html", {
+        "slot": slot, "rows": rows, "can_change": has_action(request.user, "change", slot.activity.union.path),
+    })
+
+
+@console_view
+@require_POST
+def appointment_attend(request: HttpRequest, appointment_id: int) -> HttpResponse:
+    appointment = selectors.appointment_get_for_user(user=request.user, appointment_id=appointment_id)
+    run_service(request, lambda: services.appointment_attend(actor=request.user, appointment=appointment),
+                success=_("已登记到检。"))
+    return redirect("console:campaigns:slot", slot_id=appointment.slot_id)
 
 
 @console_view

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from gonghui.core.forms import DateField
 from gonghui.orgs.models import Union
 
-from .models import ActivityKind, Eligibility
+from .models import ActivityKind, Eligibility, ServicePoint
 from .services import DEFAULT_KINDS, KindSpec, PointSpec, PrizeSpec
 
 
@@ -95,3 +95,18 @@ class ActivityForm(forms.Form):
         if not points:
             raise forms.ValidationError(_("至少填写一个服务点。"))
         return points
+
+
+class SlotsForm(forms.Form):
+    """体检时段: one day at one point, cut into slots of equal length."""
+
+    point = forms.ModelChoiceField(label=_("体检点"), queryset=ServicePoint.objects.none())
+    day = DateField(label=_("日期"))
+    start = forms.TimeField(label=_("开始时间"), initial=dt.time(8, 30), widget=forms.TimeInput(attrs={"type": "time"}))
+    end = forms.TimeField(label=_("结束时间"), initial=dt.time(11, 30), widget=forms.TimeInput(attrs={"type": "time"}))
+    minutes = forms.IntegerField(label=_("每个时段（分钟）"), initial=30, min_value=10, max_value=240)
+    capacity = forms.IntegerField(label=_("每个时段名额"), initial=20, min_value=1, max_value=500)
+
+    def __init__(self, *args: Any, activity: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["point"].queryset = activity.points.all()  # type: ignore[attr-defined]

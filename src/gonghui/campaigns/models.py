@@ -345,3 +345,69 @@ class Voucher(models.Model):
     @property
     def redeemed(self) -> bool:
         return self.redeemed_at is not None
+
+
+# --- 体检 appointments (工会体检行) ------------------------------------------------------------
+#
+# A 体检 drive has time slots at its mobile check points, each with a capacity. A worker books
+# one slot at a time per drive; `booked` is kept under the slot's row lock and the database
+# refuses more than `capacity` (`slot_not_overbooked`) and a second live booking per worker
+# (`uniq_live_appointment`). The day before, the worker is reminded (in the app and by SMS);
+# a booking nobody attended is marked 未到检 once the slot is over.
+
+
+class CheckupSlot(models.Model):
+    activity = models.ForeignKey(ServiceActivity, verbose_name=_("服务活动"), on_delete=models.CASCADE, related_name="slots")
+    point = models.ForeignKey(ServicePoint, verbose_name=_("体检点"), on_delete=models.CASCADE, related_name="slots")
+    starts_at = models.DateTimeField(_("开始时间"))
+    ends_at = models.DateTimeField(_("结束时间"))
+    capacity = models.PositiveSmallIntegerField(_("名额"))
+    booked = models.PositiveSmallIntegerField(_("已约"), default=0)
+
+    class Meta:
+        verbose_name = _("体检时段")
+        verbose_name_plural = _("体检时段")
+        ordering = ["starts_at", "point_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["point", "starts_at"], name="uniq_slot_per_point_start"),
+            models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="slot_ends_after_start"),
+            models.CheckConstraint(condition=Q(booked__lte=models.F("capacity")), name="slot_not_overbooked"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.point} {timezone.localtime(self.starts_at):%m-%d %H:%M}"
+
+    @property
+    def left(self) -> int:
+        return max(self.capacity - self.booked, 0)
+
+
+class Appointment(models.Model):
+    class Status(models.TextChoices):
+        BOOKED = "booked", _("已预约")
+        CANCELLED = "cancelled", _("已取消")
+        ATTENDED = "attended", _("已到检")
+        NO_SHOW = "no_show", _("未到检")
+
+    activity = models.ForeignKey(ServiceActivity, verbose_name=_("服务活动"), on_delete=models.CASCADE, related_name="appointments")
+    slot = models.ForeignKey(CheckupSlot, verbose_name=_("时段"), on_delete=models.PROTECT, related_name="appointments")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("职工"), on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.BOOKED)
+    booked_at = models.DateTimeField(_("预约时间"), default=timezone.now)
+    cancelled_at = models.DateTimeField(_("取消时间"), null=True, blank=True)
+    attended_at = models.DateTimeField(_("到检时间"), null=True, blank=True)
+    checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("登记人"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    reminded_at = models.DateTimeField(_("提醒时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("体检预约")
+        verbose_name_plural = _("体检预约")
+        ordering = ["slot__starts_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["activity", "user"], condition=Q(status="booked"), name="uniq_live_appointment"),
+        ]
+        indexes = [models.Index(fields=["status", "slot"], name="campaign_appt_status_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.slot} {self.get_status_display()}"

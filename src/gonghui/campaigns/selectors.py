@@ -14,8 +14,11 @@ from gonghui.core.pii import mask_name
 
 from . import fairdraw
 from .models import (
+    ActivityKind,
+    Appointment,
     Campaign,
     CardKind,
+    CheckupSlot,
     Draw,
     FuCard,
     Participant,
@@ -234,6 +237,56 @@ def activity_counts(*, activity: ServiceActivity) -> ActivityCounts:
     vouchers = Voucher.objects.filter(activity=activity)
     redeemed = vouchers.filter(redeemed_at__isnull=False)
     per_point = dict(redeemed.values_list("point_id").annotate(n=Count("id")).order_by())
+    if activity.kind == ActivityKind.CHECKUP:  # a 体检 served is an appointment attended
+        attended = (Appointment.objects.filter(activity=activity, status=Appointment.Status.ATTENDED)
+                    .values_list("slot__point_id").annotate(n=Count("id")).order_by())
+        for point_id, n in attended:
+            per_point[point_id] = per_point.get(point_id, 0) + n
     by_point = [{"point": p, "served": per_point.get(p.pk, 0)} for p in activity.points.all()]
     by_day = list(redeemed.values("day").annotate(served=Count("id")).order_by("-day")[:31])
     return ActivityCounts(taken=vouchers.count(), served=sum(per_point.values()), by_point=by_point, by_day=by_day)
+
+
+# --- 体检 appointments ---------------------------------------------------------------------------
+
+
+def slots_open(*, activity: ServiceActivity, now: dt.datetime | None = None) -> QuerySet[CheckupSlot]:
+    """Slots a worker may still book: not yet started, in start order (full ones included, shown as full)."""
+    from django.utils import timezone
+
+    return (CheckupSlot.objects.filter(activity=activity, starts_at__gt=now or timezone.now())
+            .select_related("point").order_by("starts_at", "point_id"))
+
+
+def slot_get_published(*, slot_id: int) -> CheckupSlot:
+    return get_or_404(CheckupSlot.objects.filter(activity__status=ServiceActivity.Status.PUBLISHED)
+                      .select_related("activity__union", "point"), pk=slot_id)
+
+
+def appointments_of_user(*, activity: ServiceActivity, user: Any) -> QuerySet[Appointment]:
+    return (Appointment.objects.filter(activity=activity, user_id=_user_id(user))
+            .select_related("slot__point").order_by("-slot__starts_at", "-pk"))
+
+
+def appointment_get_of_user(*, user: Any, appointment_id: int) -> Appointment:
+    return get_or_404(Appointment.objects.filter(user_id=_user_id(user)).select_related("slot", "activity"), pk=appointment_id)
+
+
+def slots_for_staff(*, activity: ServiceActivity) -> QuerySet[CheckupSlot]:
+    return CheckupSlot.objects.filter(activity=activity).select_related("point").order_by("starts_at", "point_id")
+
+
+def slot_get_for_user(*, user: Any, slot_id: int, action: str = "view") -> CheckupSlot:
+    activities = ServiceActivity.objects.visible_to(user, action=action)
+    return get_or_404(CheckupSlot.objects.filter(activity__in=activities).select_related("activity__union", "point"), pk=slot_id)
+
+
+def appointment_get_for_user(*, user: Any, appointment_id: int, action: str = "change") -> Appointment:
+    activities = ServiceActivity.objects.visible_to(user, action=action)
+    return get_or_404(Appointment.objects.filter(activity__in=activities).select_related("activity__union", "slot"),
+                      pk=appointment_id)
+
+
+def slot_appointments(*, slot: CheckupSlot) -> QuerySet[Appointment]:
+    return (Appointment.objects.filter(slot=slot).exclude(status=Appointment.Status.CANCELLED)
+            .select_related("user").order_by("pk"))

@@ -17,4 +17,6 @@ urlpatterns = [
     path("activities/", views.activities, name="activities"),
     path("activities/<int:activity_id>/", views.activity, name="activity"),
     path("activities/<int:activity_id>/take/", views.voucher_take, name="voucher_take"),
+    path("activities/<int:activity_id>/book/", views.appointment_book, name="appointment_book"),
+    path("appointments/<int:appointment_id>/cancel/", views.appointment_cancel, name="appointment_cancel"),
 ]

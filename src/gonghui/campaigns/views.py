@@ -19,7 +19,7 @@ from gonghui.core.qr import qr_svg
 from gonghui.core.web import apply_domain_error, domain_errors
 
 from . import selectors, services
-from .models import Task, Winner
+from .models import ActivityKind, Appointment, Task, Winner
 
 worker_login_required = login_required(login_url="accounts:worker_login")
 
@@ -146,6 +146,14 @@ def activities(request: HttpRequest) -> HttpResponse:
     return render(request, "campaigns/pages/activities.html", {"activities": selectors.activity_list_published()[:50]})
 
 
+def _by_local_day(slots: list[Any]) -> list[tuple[Any, list[Any]]]:
+    """Slots grouped by their Beijing day, in order."""
+    days: dict[Any, list[Any]] = {}
+    for s in slots:
+        days.setdefault(services.local_day(s.starts_at), []).append(s)
+    return list(days.items())
+
+
 @domain_errors
 def activity(request: HttpRequest, activity_id: int) -> HttpResponse:
     obj = selectors.activity_get_published(activity_id=activity_id)
@@ -154,7 +162,12 @@ def activity(request: HttpRequest, activity_id: int) -> HttpResponse:
         for v in selectors.vouchers_of_user(activity=obj, user=request.user):
             url = request.build_absolute_uri(reverse("console:campaigns:redeem_code", kwargs={"code": v.code}))
             vouchers.append({"voucher": v, "qr": "" if v.redeemed else qr_svg(url, scale=5, title=str(_("服务券二维码")))})
+    checkup = obj.kind == ActivityKind.CHECKUP
+    appointments = list(selectors.appointments_of_user(activity=obj, user=request.user)[:20]) if checkup else []
     return render(request, "campaigns/pages/activity.html", {
+        "checkup": checkup, "appointments": appointments,
+        "live": next((a for a in appointments if a.status == Appointment.Status.BOOKED), None),
+        "slot_days": _by_local_day(list(selectors.slots_open(activity=obj)[:200])) if checkup else [],
         "activity": obj, "vouchers": vouchers, "points": obj.points.select_related("station"),
         "can_take": not any(not v["voucher"].redeemed for v in vouchers) and len(vouchers) < obj.daily_quota,
         "quota_used": len(vouchers) >= obj.daily_quota and all(v["voucher"].redeemed for v in vouchers),
@@ -172,3 +185,34 @@ def voucher_take(request: HttpRequest, activity_id: int) -> HttpResponse:
     except DomainError as exc:
         apply_domain_error(exc, request=request)
     return redirect("campaigns:activity", activity_id=obj.pk)
+
+
+@worker_login_required
+@require_POST
+@domain_errors
+def appointment_book(request: HttpRequest, activity_id: int) -> HttpResponse:
+    obj = selectors.activity_get_published(activity_id=activity_id)
+    slot_id = request.POST.get("slot", "")
+    slot = obj.slots.filter(pk=int(slot_id)).select_related("activity__union").first() if slot_id.isdigit() else None
+    if slot is None:
+        messages.error(request, _("请选择一个时段。"))
+    else:
+        try:
+            services.appointment_book(slot=slot, user=request.user)
+            messages.success(request, _("预约成功。体检前一天会提醒您；不能来请提前取消。"))
+        except DomainError as exc:
+            apply_domain_error(exc, request=request)
+    return redirect("campaigns:activity", activity_id=obj.pk)
+
+
+@worker_login_required
+@require_POST
+@domain_errors
+def appointment_cancel(request: HttpRequest, appointment_id: int) -> HttpResponse:
+    appointment = selectors.appointment_get_of_user(user=request.user, appointment_id=appointment_id)
+    try:
+        services.appointment_cancel(appointment=appointment, user=request.user)
+        messages.success(request, _("已取消预约，名额已释放。"))
+    except DomainError as exc:
+        apply_domain_error(exc, request=request)
+    return redirect("campaigns:activity", activity_id=appointment.activity_id)
