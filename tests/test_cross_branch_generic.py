@@ -64,13 +64,17 @@ from gonghui.bargaining.models import (
     SafetyInspection,
     SafetyPhoto,
 )
+from gonghui.campaigns import culture as campaign_culture
 from gonghui.campaigns import services as campaign_services
 from gonghui.campaigns.models import (
     Appointment,
     Campaign,
     CheckupSlot,
+    CultureEvent,
+    CultureWork,
     Draw,
     ServiceActivity,
+    ShowcaseEntry,
     Winner,
 )
 from gonghui.cases import legal_services
@@ -318,6 +322,18 @@ FACTORIES: dict[type[models.Model], Callable[[World], Any]] = {
     # The worker's own booking, so their cancel is the owner's call.
     Appointment: lambda w: campaign_services.appointment_book(slot=w.get(CheckupSlot), user=w.worker),
     Winner: lambda w: campaign_winner_for(union=w.tree.grassroots_a, user=w.worker),
+    CultureWork: lambda w: campaign_culture.work_submit(
+        user=w.tree.staff_a, union=w.tree.grassroots_a, title="劳动者之歌", kind="song", author="职工艺术团",
+        link="https://v.example.cn/1",
+    ),
+    CultureEvent: lambda w: campaign_culture.event_create(
+        actor=w.tree.staff_a, union=w.tree.grassroots_a, title="新春联谊会", starts_at=dt.datetime(2025, 1, 20, 11, tzinfo=dt.UTC),
+        live_url="https://live.example.cn/1",
+    ),
+    ShowcaseEntry: lambda w: campaign_culture.showcase_set(
+        actor=w.tree.staff_a, union=w.tree.grassroots_a, day=dt.date(2099, 1, 1),
+        works=[campaign_culture.work_review(actor=w.tree.staff_a, work=w.get(CultureWork), approve=True)],
+    )[0],
     Draw: lambda w: w.get(Winner).draw,
     Payout: lambda w: payouts.payout_create(
         union=w.tree.grassroots_a, source="central", amount=100_00, payee_name="王小明",
@@ -443,6 +459,8 @@ NOT_BRANCH_OBJECTS: dict[str, str] = {
     "mutualaid.PlanTotal": "a plan's running totals: read only through its plan and the report",
     "mutualaid.ClaimDocument": "read only through its claim (served by name via core/files, checked there)",
     "campaigns.ServicePoint": "an activity's configuration: read only through its activity",
+    "campaigns.WorkLike": "one worker's own like, never addressed by id",
+    "campaigns.CultureViewDay": "statistics rows (views per union and day), read only by the stats figure",
     "campaigns.Voucher": "one worker's own voucher, addressed by its code: tests/campaigns/test_activity_pages.py "
                          "checks another branch's staff get 404 on its redeem page",
 }

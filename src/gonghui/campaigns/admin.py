@@ -13,8 +13,12 @@ from gonghui.core.errors import DomainError
 
 from . import services
 from .models import (
+    Appointment,
     Campaign,
     CardKind,
+    CheckupSlot,
+    CultureEvent,
+    CultureWork,
     Draw,
     FuCard,
     Participant,
@@ -112,3 +116,31 @@ class VoucherAdmin(ReadOnlyAdmin):
     list_filter = ("activity__kind", ("redeemed_at", admin.EmptyFieldListFilter))
     exclude = ("code",)
     date_hierarchy = "day"
+
+
+@admin.register(CheckupSlot)
+class CheckupSlotAdmin(ReadOnlyAdmin):
+    list_display = ("activity", "point", "starts_at", "ends_at", "capacity", "booked")
+    list_filter = ("activity",)
+
+
+@admin.register(Appointment)
+class AppointmentAdmin(ReadOnlyAdmin):
+    """Booked and cancelled by workers, attended by the point's staff (console), never edited here."""
+
+    list_display = ("activity", "slot", "status", "booked_at", "reminded_at", "attended_at")
+    list_filter = ("status",)
+
+
+@admin.register(CultureWork)
+class CultureWorkAdmin(ReadOnlyAdmin):
+    """Works are reviewed in the console (文化展播), where the review is audited."""
+
+    list_display = ("title", "kind", "author", "union", "status", "views", "likes", "created_at")
+    list_filter = ("status", "kind")
+    search_fields = ("title", "author")
+
+
+@admin.register(CultureEvent)
+class CultureEventAdmin(ReadOnlyAdmin):
+    list_display = ("title", "union", "starts_at", "views")

@@ -197,7 +197,7 @@ def my_appointments(request: HttpRequest, activity_id: int) -> list[dict[str, An
 def slot_book(request: HttpRequest, slot_id: int) -> dict[str, Any]:
     slot = selectors.slot_get_published(slot_id=slot_id)
     booked = services.appointment_book(slot=slot, user=request.user)
-    return _appointment_out(Appointment.objects.select_related("slot__point").get(pk=booked.pk))
+    return _appointment_out(selectors.appointment_get_of_user(user=request.user, appointment_id=booked.pk))
 
 
 @router.post("/appointments/{int:appointment_id}/cancel", response=CampaignAppointmentOut, auth=session_or_token,
@@ -205,4 +205,4 @@ def slot_book(request: HttpRequest, slot_id: int) -> dict[str, Any]:
 def appointment_cancel(request: HttpRequest, appointment_id: int) -> dict[str, Any]:
     appointment = selectors.appointment_get_of_user(user=request.user, appointment_id=appointment_id)
     cancelled = services.appointment_cancel(appointment=appointment, user=request.user)
-    return _appointment_out(Appointment.objects.select_related("slot__point").get(pk=cancelled.pk))
+    return _appointment_out(selectors.appointment_get_of_user(user=request.user, appointment_id=cancelled.pk))

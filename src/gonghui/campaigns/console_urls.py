@@ -21,4 +21,10 @@ urlpatterns = [
     path("appointments/<int:appointment_id>/attend/", views.appointment_attend, name="appointment_attend"),
     path("redeem/", views.redeem, name="redeem"),
     path("redeem/<str:code>/", views.redeem_code, name="redeem_code"),
+    path("culture/", views.culture, name="culture"),
+    path("culture/works/new/", views.work_create, name="work_create"),
+    path("culture/works/<int:work_id>/review/", views.work_review, name="work_review"),
+    path("culture/showcase/", views.showcase_edit, name="showcase"),
+    path("culture/events/new/", views.event_create, name="event_create"),
+    path("culture/events/<int:event_id>/replay/", views.event_replay, name="event_replay"),
 ]

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -16,9 +17,19 @@ from gonghui.core.jurisdiction import has_action
 from gonghui.core.pii import mask_name, mask_phone
 from gonghui.core.web import apply_domain_error, run_service
 
+from . import culture as culture_services
 from . import exports, selectors, services
-from .forms import ActivityForm, CampaignForm, SlotsForm
-from .models import ActivityKind
+from .forms import (
+    ActivityForm,
+    CampaignForm,
+    EventForm,
+    ReplayForm,
+    ReviewForm,
+    ShowcaseForm,
+    SlotsForm,
+    WorkForm,
+)
+from .models import ActivityKind, CultureWork
 
 
 @console_view
@@ -217,3 +228,103 @@ def redeem_code(request: HttpRequest, code: str) -> HttpResponse:
         "worker": mask_name(voucher.user.full_name) if voucher.user.full_name else _("职工"),
         "chosen": request.session.get("campaigns_point"),
     })
+
+
+# --- the culture showcase ------------------------------------------------------------------------
+
+
+@console_view
+def culture(request: HttpRequest) -> HttpResponse:
+    """文化展播: works waiting for review, the published works, the coming showcase days and the events."""
+    status = request.GET.get("status", CultureWork.Status.PENDING)
+    status = status if status in CultureWork.Status.values else CultureWork.Status.PENDING
+    return render(request, "campaigns/pages/console_culture.html", {
+        "status": status, "statuses": CultureWork.Status.choices,
+        "works": selectors.works_for_user(user=request.user, status=status)[:200], "review_form": ReviewForm(),
+        "showcase": selectors.showcase_for_user(user=request.user, since=services.local_day())[:100],
+        "events": selectors.events_for_user(user=request.user)[:50],
+    })
+
+
+@console_view
+@require_http_methods(["GET", "POST"])
+@idempotent_form
+def work_create(request: HttpRequest) -> HttpResponse:
+    """Add a work for a worker or an art troupe (it still goes through review)."""
+    form = WorkForm(request.POST or None, unions=selectors.union_choices_for_user(user=request.user))
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            culture_services.work_submit(user=request.user, union=d["union"], title=d["title"], kind=d["kind"],
+                                         author=d["author"], link=d["link"], description=d["description"])
+            messages.success(request, _("作品已添加，审核通过后公开。"))
+            return redirect("console:campaigns:culture")
+        except DomainError as exc:
+            apply_domain_error(exc, form=form)
+    return render(request, "campaigns/pages/console_work_form.html", {"form": form, "heading": _("添加文化作品")})
+
+
+@console_view
+@require_POST
+def work_review(request: HttpRequest, work_id: int) -> HttpResponse:
+    work = selectors.work_get_for_user(user=request.user, work_id=work_id, action="change")
+    form = ReviewForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("请选择审核结果。"))
+    else:
+        approve = form.cleaned_data["decision"] == "approve"
+        run_service(request, lambda: culture_services.work_review(actor=request.user, work=work, approve=approve,
+                                                                  note=form.cleaned_data["note"]),
+                    success=_("已发布。") if approve else _("已退回或下架。"))
+    return redirect(f"{reverse('console:campaigns:culture')}?status={work.status}")
+
+
+@console_view
+@require_http_methods(["GET", "POST"])
+def showcase_edit(request: HttpRequest) -> HttpResponse:
+    """Which published works the home page shows on a day (replaces that day's list)."""
+    unions = selectors.union_choices_for_user(user=request.user)
+    works = selectors.works_for_user(user=request.user, status=CultureWork.Status.PUBLISHED)
+    form = ShowcaseForm(request.POST or None, unions=unions, works=works[:300] if not request.POST else works,
+                        initial={"day": services.local_day()})
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            culture_services.showcase_set(actor=request.user, union=d["union"], day=d["day"], works=list(d["works"]))
+            messages.success(request, _("%(day)s 的展播已安排。") % {"day": d["day"].isoformat()})
+            return redirect("console:campaigns:culture")
+        except DomainError as exc:
+            apply_domain_error(exc, form=form)
+    return render(request, "campaigns/pages/console_work_form.html", {"form": form, "heading": _("安排每日展播")})
+
+
+@console_view
+@require_http_methods(["GET", "POST"])
+@idempotent_form
+def event_create(request: HttpRequest) -> HttpResponse:
+    form = EventForm(request.POST or None, unions=selectors.union_choices_for_user(user=request.user))
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            culture_services.event_create(actor=request.user, union=d["union"], title=d["title"], starts_at=d["starts_at"],
+                                          live_url=d["live_url"], replay_url=d["replay_url"], description=d["description"])
+            messages.success(request, _("活动已添加，职工可在“文化展播”观看。"))
+            return redirect("console:campaigns:culture")
+        except DomainError as exc:
+            apply_domain_error(exc, form=form)
+    return render(request, "campaigns/pages/console_work_form.html", {"form": form, "heading": _("添加直播活动")})
+
+
+@console_view
+@require_http_methods(["GET", "POST"])
+def event_replay(request: HttpRequest, event_id: int) -> HttpResponse:
+    event = selectors.event_get_for_user(user=request.user, event_id=event_id, action="change")
+    form = ReplayForm(request.POST or None, initial={"replay_url": event.replay_url})
+    if request.method == "POST" and form.is_valid():
+        try:
+            culture_services.event_replay_set(actor=request.user, event=event, replay_url=form.cleaned_data["replay_url"])
+            messages.success(request, _("回放链接已保存。"))
+            return redirect("console:campaigns:culture")
+        except DomainError as exc:
+            apply_domain_error(exc, form=form)
+    return render(request, "campaigns/pages/console_work_form.html", {"form": form, "heading": event.title})

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from gonghui.core.forms import DateField
 from gonghui.orgs.models import Union
 
-from .models import ActivityKind, Eligibility, ServicePoint
+from .models import ActivityKind, CultureWork, Eligibility, ServicePoint, WorkKind
 from .services import DEFAULT_KINDS, KindSpec, PointSpec, PrizeSpec
 
 
@@ -110,3 +110,57 @@ class SlotsForm(forms.Form):
     def __init__(self, *args: Any, activity: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["point"].queryset = activity.points.all()  # type: ignore[attr-defined]
+
+
+class WorkForm(forms.Form):
+    """A culture work: worker submission (no union) or staff (union chosen)."""
+
+    union = forms.ModelChoiceField(label=_("所属工会"), queryset=Union.objects.none(), required=False)
+    title = forms.CharField(label=_("作品名称"), max_length=60)
+    kind = forms.ChoiceField(label=_("类别"), choices=WorkKind.choices)
+    author = forms.CharField(label=_("作者或团体"), max_length=40, help_text=_("署名，如“张师傅”或“市总工会职工艺术团”。"))
+    link = forms.CharField(label=_("作品链接"), max_length=300, help_text=_("视频、音频、图片或文章的网址（http:// 或 https:// 开头）。"))
+    description = forms.CharField(label=_("简介"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args: Any, unions: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if unions is None:
+            del self.fields["union"]
+        else:
+            self.fields["union"].queryset = unions  # type: ignore[attr-defined]
+            self.fields["union"].required = True
+
+
+class ReviewForm(forms.Form):
+    decision = forms.ChoiceField(label=_("审核结果"), choices=[("approve", _("通过并发布")), ("reject", _("不通过 / 下架"))])
+    note = forms.CharField(label=_("意见"), required=False, max_length=200)
+
+
+class ShowcaseForm(forms.Form):
+    union = forms.ModelChoiceField(label=_("安排工会"), queryset=Union.objects.none())
+    day = DateField(label=_("展播日期"))
+    works = forms.ModelMultipleChoiceField(label=_("展播作品（最多 6 个）"), queryset=CultureWork.objects.none(),
+                                           widget=forms.CheckboxSelectMultiple, required=False)
+
+    def __init__(self, *args: Any, unions: Any, works: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["union"].queryset = unions  # type: ignore[attr-defined]
+        self.fields["works"].queryset = works  # type: ignore[attr-defined]
+
+
+class EventForm(forms.Form):
+    union = forms.ModelChoiceField(label=_("主办工会"), queryset=Union.objects.none())
+    title = forms.CharField(label=_("活动名称"), max_length=60, initial="新春联谊会")
+    starts_at = forms.DateTimeField(label=_("开始时间（北京时间）"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+                                    input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"])
+    live_url = forms.CharField(label=_("直播链接"), required=False, max_length=300)
+    replay_url = forms.CharField(label=_("回放链接"), required=False, max_length=300)
+    description = forms.CharField(label=_("活动介绍"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args: Any, unions: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["union"].queryset = unions  # type: ignore[attr-defined]
+
+
+class ReplayForm(forms.Form):
+    replay_url = forms.CharField(label=_("回放链接"), max_length=300)

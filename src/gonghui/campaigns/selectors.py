@@ -19,15 +19,19 @@ from .models import (
     Campaign,
     CardKind,
     CheckupSlot,
+    CultureEvent,
+    CultureWork,
     Draw,
     FuCard,
     Participant,
     ServiceActivity,
     ServicePoint,
+    ShowcaseEntry,
     Task,
     TaskCompletion,
     Voucher,
     Winner,
+    WorkLike,
 )
 from .services import entrant_token, local_day
 
@@ -269,7 +273,15 @@ def appointments_of_user(*, activity: ServiceActivity, user: Any) -> QuerySet[Ap
 
 
 def appointment_get_of_user(*, user: Any, appointment_id: int) -> Appointment:
-    return get_or_404(Appointment.objects.filter(user_id=_user_id(user)).select_related("slot", "activity"), pk=appointment_id)
+    return get_or_404(Appointment.objects.filter(user_id=_user_id(user)).select_related("slot__point", "activity"),
+                      pk=appointment_id)
+
+
+def slot_of_activity(*, activity: ServiceActivity, slot_id: str) -> CheckupSlot | None:
+    """The slot a worker picked on the activity's page, or None for a bad or foreign id."""
+    if not slot_id.isdigit():
+        return None
+    return CheckupSlot.objects.filter(activity=activity, pk=int(slot_id)).select_related("activity__union", "point").first()
 
 
 def slots_for_staff(*, activity: ServiceActivity) -> QuerySet[CheckupSlot]:
@@ -290,3 +302,61 @@ def appointment_get_for_user(*, user: Any, appointment_id: int, action: str = "c
 def slot_appointments(*, slot: CheckupSlot) -> QuerySet[Appointment]:
     return (Appointment.objects.filter(slot=slot).exclude(status=Appointment.Status.CANCELLED)
             .select_related("user").order_by("pk"))
+
+
+# --- the culture showcase ------------------------------------------------------------------------
+
+
+def works_published(*, kind: str = "") -> QuerySet[CultureWork]:
+    qs = CultureWork.objects.filter(status=CultureWork.Status.PUBLISHED).select_related("union")
+    return qs.filter(kind=kind) if kind else qs
+
+
+def work_get_published(*, work_id: int) -> CultureWork:
+    return get_or_404(works_published(), pk=work_id)
+
+
+def works_of_user(*, user: Any) -> QuerySet[CultureWork]:
+    return CultureWork.objects.filter(submitted_by_id=_user_id(user)).order_by("-created_at")
+
+
+def work_liked(*, work: CultureWork, user: Any) -> bool:
+    return WorkLike.objects.filter(work=work, user_id=_user_id(user)).exists()
+
+
+def showcase_today(*, day: dt.date | None = None, limit: int = 3) -> list[CultureWork]:
+    """Today's showcase works for the home page (any union's schedule), each once, in order."""
+    entries = (ShowcaseEntry.objects.filter(day=day or local_day(), work__status=CultureWork.Status.PUBLISHED)
+               .select_related("work").order_by("order", "pk")[:20])
+    return list({e.work_id: e.work for e in entries}.values())[:limit]
+
+
+def events_public() -> QuerySet[CultureEvent]:
+    return CultureEvent.objects.select_related("union").order_by("-starts_at")
+
+
+def event_get_public(*, event_id: int) -> CultureEvent:
+    return get_or_404(events_public(), pk=event_id)
+
+
+def works_for_user(*, user: Any, status: str = "") -> QuerySet[CultureWork]:
+    qs = CultureWork.objects.visible_to(user).select_related("union", "submitted_by")
+    return qs.filter(status=status) if status else qs
+
+
+def work_get_for_user(*, user: Any, work_id: int, action: str = "view") -> CultureWork:
+    return get_or_404(CultureWork.objects.visible_to(user, action=action).select_related("union"), pk=work_id)
+
+
+def events_for_user(*, user: Any) -> QuerySet[CultureEvent]:
+    return CultureEvent.objects.visible_to(user).select_related("union")
+
+
+def event_get_for_user(*, user: Any, event_id: int, action: str = "view") -> CultureEvent:
+    return get_or_404(CultureEvent.objects.visible_to(user, action=action).select_related("union"), pk=event_id)
+
+
+def showcase_for_user(*, user: Any, since: dt.date) -> QuerySet[ShowcaseEntry]:
+    from gonghui.core.jurisdiction import scope
+
+    return scope(ShowcaseEntry.objects.filter(day__gte=since), user).select_related("work", "union").order_by("day", "order")

@@ -19,4 +19,9 @@ urlpatterns = [
     path("activities/<int:activity_id>/take/", views.voucher_take, name="voucher_take"),
     path("activities/<int:activity_id>/book/", views.appointment_book, name="appointment_book"),
     path("appointments/<int:appointment_id>/cancel/", views.appointment_cancel, name="appointment_cancel"),
+    path("culture/", views.culture, name="culture"),
+    path("culture/submit/", views.work_submit, name="work_submit"),
+    path("culture/works/<int:work_id>/", views.work, name="work"),
+    path("culture/works/<int:work_id>/like/", views.work_like, name="work_like"),
+    path("culture/events/<int:event_id>/", views.culture_event, name="culture_event"),
 ]

@@ -18,8 +18,10 @@ from gonghui.core.errors import DomainError, NotFound
 from gonghui.core.qr import qr_svg
 from gonghui.core.web import apply_domain_error, domain_errors
 
+from . import culture as culture_services
 from . import selectors, services
-from .models import ActivityKind, Appointment, Task, Winner
+from .forms import WorkForm
+from .models import ActivityKind, Appointment, Task, Winner, WorkKind
 
 worker_login_required = login_required(login_url="accounts:worker_login")
 
@@ -192,8 +194,7 @@ def voucher_take(request: HttpRequest, activity_id: int) -> HttpResponse:
 @domain_errors
 def appointment_book(request: HttpRequest, activity_id: int) -> HttpResponse:
     obj = selectors.activity_get_published(activity_id=activity_id)
-    slot_id = request.POST.get("slot", "")
-    slot = obj.slots.filter(pk=int(slot_id)).select_related("activity__union").first() if slot_id.isdigit() else None
+    slot = selectors.slot_of_activity(activity=obj, slot_id=request.POST.get("slot", ""))
     if slot is None:
         messages.error(request, _("请选择一个时段。"))
     else:
@@ -216,3 +217,73 @@ def appointment_cancel(request: HttpRequest, appointment_id: int) -> HttpRespons
     except DomainError as exc:
         apply_domain_error(exc, request=request)
     return redirect("campaigns:activity", activity_id=appointment.activity_id)
+
+
+# --- the culture showcase ------------------------------------------------------------------------
+
+
+def _once_per_session(request: HttpRequest, key: str) -> bool:
+    """True the first time this session opens `key` (a view counts once per visit)."""
+    seen = request.session.get("campaigns_seen", [])
+    if key in seen:
+        return False
+    request.session["campaigns_seen"] = (seen + [key])[-200:]
+    return True
+
+
+@domain_errors
+def culture(request: HttpRequest) -> HttpResponse:
+    kind = request.GET.get("kind", "")
+    kind = kind if kind in WorkKind.values else ""
+    return render(request, "campaigns/pages/culture.html", {
+        "today": selectors.showcase_today(limit=6), "events": selectors.events_public()[:5],
+        "works": selectors.works_published(kind=kind)[:60], "kind": kind, "kinds": WorkKind.choices,
+        "mine": list(selectors.works_of_user(user=request.user)[:20]) if request.user.is_authenticated else [],
+    })
+
+
+@domain_errors
+def work(request: HttpRequest, work_id: int) -> HttpResponse:
+    obj = selectors.work_get_published(work_id=work_id)
+    if _once_per_session(request, f"w{obj.pk}"):
+        culture_services.work_view(work=obj)
+        obj.views += 1
+    return render(request, "campaigns/pages/work.html", {
+        "work": obj, "liked": selectors.work_liked(work=obj, user=request.user),
+    })
+
+
+@worker_login_required
+@require_POST
+@domain_errors
+def work_like(request: HttpRequest, work_id: int) -> HttpResponse:
+    obj = selectors.work_get_published(work_id=work_id)
+    if culture_services.work_like(work=obj, user=request.user):
+        messages.success(request, _("已点赞。"))
+    return redirect("campaigns:work", work_id=obj.pk)
+
+
+@worker_login_required
+@require_http_methods(["GET", "POST"])
+@domain_errors
+def work_submit(request: HttpRequest) -> HttpResponse:
+    form = WorkForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            culture_services.work_submit(user=request.user, title=d["title"], kind=d["kind"], author=d["author"],
+                                         link=d["link"], description=d["description"])
+            messages.success(request, _("投稿成功，工会审核通过后公开展示。"))
+            return redirect("campaigns:culture")
+        except DomainError as exc:
+            apply_domain_error(exc, form=form)
+    return render(request, "campaigns/pages/work_form.html", {"form": form})
+
+
+@domain_errors
+def culture_event(request: HttpRequest, event_id: int) -> HttpResponse:
+    event = selectors.event_get_public(event_id=event_id)
+    if _once_per_session(request, f"e{event.pk}"):
+        culture_services.event_view(event=event)
+        event.views += 1
+    return render(request, "campaigns/pages/culture_event.html", {"event": event})
