@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 
 from gonghui.campaigns import fairdraw, selectors, services
 from gonghui.campaigns.models import Draw, Prize, Winner
@@ -118,7 +119,24 @@ def test_a_card_combined_after_the_draw_time_is_not_in_that_night(frozen_clock):
     services.draw_run(draw=draw, now=at(START, 22, 1))
     draw.refresh_from_db()
     assert draw.entrants_count == 5
-    assert services.entrant_token(campaign_id=campaign.pk, user_id=late.pk) not in draw.entrants
+    assert services.entrant_token(campaign_id=campaign.pk, user_id=late.pk) not in draw.entrants_text()
+
+
+def test_the_frozen_list_is_a_file_named_by_its_hash_and_served_as_published(client, frozen_clock):
+    _tree, _campaign, _workers, draw = _drawn_world(frozen_clock)
+    frozen_clock(at(START, 22, 1))
+    services.draw_run(draw=draw, now=at(START, 22, 1))
+    draw.refresh_from_db()
+    assert draw.entrants == ""  # not in the row
+    assert draw.entrants_file.name.endswith(f"-{draw.entrants_hash}.txt")
+    text = draw.entrants_text()
+    assert len(text.splitlines()) == draw.entrants_count == 5
+    assert hashlib.sha256(text.encode()).hexdigest() == draw.entrants_hash
+    response = client.get(reverse("campaigns:draw_entrants", args=[draw.pk]))
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/plain")
+    assert b"".join(response.streaming_content).decode() == text
+    undrawn = Draw.objects.filter(status=Draw.Status.COMMITTED).first()
+    assert client.get(reverse("campaigns:draw_entrants", args=[undrawn.pk])).status_code == 404
 
 
 def test_stock_never_goes_negative_over_many_nights(frozen_clock):

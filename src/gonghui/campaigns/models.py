@@ -189,7 +189,10 @@ class Draw(models.Model):
     seed = EncryptedTextField(_("随机种子"))
     commitment = models.CharField(_("种子承诺（SHA-256）"), max_length=64)
     committed_at = models.DateTimeField(_("承诺公布时间"), default=timezone.now)
+    # Draws before 0005 kept the frozen list here; later ones keep it in `entrants_file`
+    # (a national night is ~10 million lines, ~200 MB: too big for a row).
     entrants = models.TextField(_("冻结的参与名单"), blank=True)
+    entrants_file = models.FileField(_("冻结的参与名单文件"), max_length=200, blank=True)
     entrants_hash = models.CharField(_("名单哈希"), max_length=64, blank=True)
     entrants_count = models.PositiveIntegerField(_("参与人数"), default=0)
     tickets_total = models.PositiveIntegerField(_("抽奖券总数"), default=0)
@@ -209,6 +212,13 @@ class Draw(models.Model):
     @property
     def seed_published(self) -> str:
         return self.seed if self.status == self.Status.DRAWN else ""
+
+    def entrants_text(self) -> str:
+        """The frozen list as published (empty before the draw)."""
+        if self.entrants_file:
+            with self.entrants_file.open("rb") as fh:
+                return fh.read().decode()
+        return self.entrants
 
 
 class Winner(models.Model):

@@ -146,7 +146,7 @@ def draw_document(*, draw: Draw) -> dict[str, Any]:
         "rule": "one ticket per ultimate card held at the draw time; one prize per person per night",
     }
     if draw.status == Draw.Status.DRAWN:
-        entrants = [(line.split(" ")[0], int(line.split(" ")[1])) for line in draw.entrants.splitlines() if line]
+        entrants = [(line.split(" ")[0], int(line.split(" ")[1])) for line in draw.entrants_text().splitlines() if line]
         doc.update(
             entrants=[[t, n] for t, n in entrants], entrants_hash=draw.entrants_hash,
             entrants_count=draw.entrants_count, slots=draw.slots, seed=draw.seed,

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core import signing
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F
 from django.urls import reverse
@@ -396,14 +397,18 @@ def draw_run(*, draw: Draw, now: dt.datetime | None = None) -> list[Winner]:
         prizes = list(Prize.objects.select_for_update().filter(campaign=campaign).order_by("pk"))
         slots = [p for p in prizes for _i in range(min(p.per_night, max(p.stock, 0)))]
         winners_tokens = fairdraw.draw(draw.seed, pairs, len(slots))
-        draw.entrants = fairdraw.entrants_text(pairs)
-        draw.entrants_hash = fairdraw.entrants_hash(pairs)
+        text = fairdraw.entrants_text(pairs)
+        draw.entrants_hash = hashlib.sha256(text.encode()).hexdigest()
+        # The frozen list is a file named by its hash (the row keeps the hash and the size):
+        # written before the commit, so a draw never commits without its list.
+        draw.entrants_file.save(f"campaigns/draws/{draw.pk}-{draw.entrants_hash}.txt", ContentFile(text.encode()),
+                                save=False)
         draw.entrants_count = len(pairs)
         draw.tickets_total = sum(n for _t, n in pairs)
         draw.slots = [[p.pk, p.name] for p in slots[: len(winners_tokens)]]
         draw.status = Draw.Status.DRAWN
         draw.drawn_at = moment
-        draw.save(update_fields=["entrants", "entrants_hash", "entrants_count", "tickets_total", "slots", "status", "drawn_at"])
+        draw.save(update_fields=["entrants_file", "entrants_hash", "entrants_count", "tickets_total", "slots", "status", "drawn_at"])
         claim_by = moment + dt.timedelta(days=campaign.claim_days)
         winners = [
             Winner(draw=draw, slot=i, prize=prize, user_id=entrants[token][0], token=token, claim_by=claim_by)

@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:campaign_id>/timer/<str:task>/", views.timer, name="timer"),
     path("<int:campaign_id>/combine/", views.combine, name="combine"),
     path("draws/<int:draw_id>/", views.draw, name="draw"),
+    path("draws/<int:draw_id>/entrants.txt", views.draw_entrants, name="draw_entrants"),
     path("prizes/", views.prizes, name="prizes"),
     path("prizes/<int:winner_id>/claim/", views.claim, name="claim"),
     path("activities/", views.activities, name="activities"),

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -116,6 +116,20 @@ def draw(request: HttpRequest, draw_id: int) -> HttpResponse:
         "draw": draw_obj, "doc": document, "checks": selectors.draw_verify(draw=draw_obj), "mine": mine,
         "won": mine in document.get("winners", []),
     })
+
+
+@domain_errors
+def draw_entrants(request: HttpRequest, draw_id: int) -> HttpResponse:
+    """The frozen entrant list of a drawn night, exactly as hashed (public, like the record)."""
+    draw_obj = selectors.draw_get_public(draw_id=draw_id)
+    if draw_obj.status != draw_obj.Status.DRAWN:
+        raise NotFound()
+    if draw_obj.entrants_file:
+        response: HttpResponse = FileResponse(draw_obj.entrants_file.open("rb"), content_type="text/plain; charset=utf-8")
+    else:
+        response = StreamingHttpResponse([draw_obj.entrants.encode()], content_type="text/plain; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="draw-{draw_obj.pk}-entrants.txt"'
+    return response
 
 
 @worker_login_required
