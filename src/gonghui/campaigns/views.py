@@ -119,13 +119,13 @@ def draw(request: HttpRequest, draw_id: int) -> HttpResponse:
 
 
 @domain_errors
-def draw_entrants(request: HttpRequest, draw_id: int) -> HttpResponse:
+def draw_entrants(request: HttpRequest, draw_id: int) -> StreamingHttpResponse:
     """The frozen entrant list of a drawn night, exactly as hashed (public, like the record)."""
     draw_obj = selectors.draw_get_public(draw_id=draw_id)
     if draw_obj.status != draw_obj.Status.DRAWN:
         raise NotFound()
     if draw_obj.entrants_file:
-        response: HttpResponse = FileResponse(draw_obj.entrants_file.open("rb"), content_type="text/plain; charset=utf-8")
+        response: StreamingHttpResponse = FileResponse(draw_obj.entrants_file.open("rb"), content_type="text/plain; charset=utf-8")
     else:
         response = StreamingHttpResponse([draw_obj.entrants.encode()], content_type="text/plain; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="draw-{draw_obj.pk}-entrants.txt"'
