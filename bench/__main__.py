@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import sys
 
-BENCHMARKS = ("roster", "cases", "stations", "bargaining", "skills", "mutualaid", "stats", "assistance", "jobs", "faults")
+BENCHMARKS = ("roster", "cases", "stations", "bargaining", "skills", "mutualaid", "stats", "assistance", "jobs", "campaigns", "faults")
 
 
 def main(argv: list[str]) -> int:

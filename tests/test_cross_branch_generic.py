@@ -65,8 +65,19 @@ from gonghui.bargaining.models import (
     SafetyInspection,
     SafetyPhoto,
 )
+from gonghui.campaigns import culture as campaign_culture
 from gonghui.campaigns import services as campaign_services
-from gonghui.campaigns.models import Campaign, Draw, ServiceActivity, Winner
+from gonghui.campaigns.models import (
+    Appointment,
+    Campaign,
+    CheckupSlot,
+    CultureEvent,
+    CultureWork,
+    Draw,
+    ServiceActivity,
+    ShowcaseEntry,
+    Winner,
+)
 from gonghui.cases import legal_services
 from gonghui.cases import services as case_services
 from gonghui.cases.models import (
@@ -225,6 +236,22 @@ def _import_job(w: World) -> ImportJob:
 
 
 # One object in branch A per model; the test fails for a discovered model that has none.
+
+def _checkup_slot(w: Any) -> Any:
+    """A published 体检 drive in the branch, with a slot the day after tomorrow (bookable now)."""
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    activity = campaign_services.activity_create(
+        actor=w.tree.staff_a, union=w.tree.grassroots_a, kind="checkup", name="工会体检行", starts_on=today,
+        ends_on=today + dt.timedelta(days=10), points=[campaign_services.PointSpec("体检车")],
+    )
+    activity = campaign_services.activity_publish(actor=w.tree.staff_a, activity=activity)
+    return campaign_services.slots_add(
+        actor=w.tree.staff_a, activity=activity, point=activity.points.get(), day=today + dt.timedelta(days=2),
+        start=dt.time(9), end=dt.time(10), minutes=30, capacity=5,
+    )[0]
+
 FACTORIES: dict[type[models.Model], Callable[[World], Any]] = {
     Union: lambda w: w.tree.grassroots_a,
     Employer: lambda w: w.tree.grassroots_a.employer,
@@ -293,7 +320,22 @@ FACTORIES: dict[type[models.Model], Callable[[World], Any]] = {
         actor=w.tree.staff_a, union=w.tree.grassroots_a, kind="meal", name="爱心餐", starts_on=dt.date(2025, 3, 1),
         ends_on=dt.date(2025, 3, 31), points=[campaign_services.PointSpec("食堂")],
     ),
+    CheckupSlot: lambda w: _checkup_slot(w),
+    # The worker's own booking, so their cancel is the owner's call.
+    Appointment: lambda w: campaign_services.appointment_book(slot=w.get(CheckupSlot), user=w.worker),
     Winner: lambda w: campaign_winner_for(union=w.tree.grassroots_a, user=w.worker),
+    CultureWork: lambda w: campaign_culture.work_submit(
+        user=w.tree.staff_a, union=w.tree.grassroots_a, title="劳动者之歌", kind="song", author="职工艺术团",
+        link="https://v.example.cn/1",
+    ),
+    CultureEvent: lambda w: campaign_culture.event_create(
+        actor=w.tree.staff_a, union=w.tree.grassroots_a, title="新春联谊会", starts_at=dt.datetime(2025, 1, 20, 11, tzinfo=dt.UTC),
+        live_url="https://live.example.cn/1",
+    ),
+    ShowcaseEntry: lambda w: campaign_culture.showcase_set(
+        actor=w.tree.staff_a, union=w.tree.grassroots_a, day=dt.date(2099, 1, 1),
+        works=[campaign_culture.work_review(actor=w.tree.staff_a, work=w.get(CultureWork), approve=True)],
+    )[0],
     Draw: lambda w: w.get(Winner).draw,
     Payout: lambda w: payouts.payout_create(
         union=w.tree.grassroots_a, source="central", amount=100_00, payee_name="王小明",
@@ -423,6 +465,8 @@ NOT_BRANCH_OBJECTS: dict[str, str] = {
     "mutualaid.PlanTotal": "a plan's running totals: read only through its plan and the report",
     "mutualaid.ClaimDocument": "read only through its claim (served by name via core/files, checked there)",
     "campaigns.ServicePoint": "an activity's configuration: read only through its activity",
+    "campaigns.WorkLike": "one worker's own like, never addressed by id",
+    "campaigns.CultureViewDay": "statistics rows (views per union and day), read only by the stats figure",
     "campaigns.Voucher": "one worker's own voucher, addressed by its code: tests/campaigns/test_activity_pages.py "
                          "checks another branch's staff get 404 on its redeem page",
 }
@@ -446,6 +490,9 @@ PUBLIC_OPERATIONS: dict[str, str] = {
     "grant_object": "anyone signed in may object to a grant on public notice (the notice board is public)",
     "activity_vouchers": "the worker's own vouchers in any published service activity",
     "activity_voucher_take": "any eligible worker takes a voucher in any published service activity",
+    "activity_slots": "a published 体检 drive's open slots are public",
+    "my_appointments": "the worker's own bookings in any published service activity",
+    "slot_book": "any eligible worker books a slot of any published 体检 drive",
 }
 
 # Values for path parameters that are not ids. Refused calls try them all; the owner's

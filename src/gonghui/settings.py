@@ -246,6 +246,8 @@ CELERY_BEAT_SCHEDULE = {
     "stats-snapshot-nightly": {"task": "stats.snapshot_nightly", "schedule": crontab(hour=1, minute=30)},
     "campaigns-draws-run-due": {"task": "campaigns.draws_run_due", "schedule": 300.0},
     "campaigns-winners-expire": {"task": "campaigns.winners_expire", "schedule": 3600.0},
+    "campaigns-appointments-remind": {"task": "campaigns.appointments_remind", "schedule": 900.0},
+    "campaigns-appointments-no-show": {"task": "campaigns.appointments_mark_no_show", "schedule": 900.0},
     "skills-proposals-deadlines": {"task": "skills.proposals_deadlines", "schedule": 24 * 3600.0},
     "jobs-postings-expire": {"task": "jobs.postings_expire", "schedule": 3600.0},
     "jobs-placements-remind": {"task": "jobs.placements_remind_due", "schedule": 24 * 3600.0},

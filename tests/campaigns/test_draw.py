@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 
 from gonghui.campaigns import fairdraw, selectors, services
 from gonghui.campaigns.models import Draw, Prize, Winner
@@ -118,7 +119,24 @@ def test_a_card_combined_after_the_draw_time_is_not_in_that_night(frozen_clock):
     services.draw_run(draw=draw, now=at(START, 22, 1))
     draw.refresh_from_db()
     assert draw.entrants_count == 5
-    assert services.entrant_token(campaign_id=campaign.pk, user_id=late.pk) not in draw.entrants
+    assert services.entrant_token(campaign_id=campaign.pk, user_id=late.pk) not in draw.entrants_text()
+
+
+def test_the_frozen_list_is_a_file_named_by_its_hash_and_served_as_published(client, frozen_clock):
+    _tree, _campaign, _workers, draw = _drawn_world(frozen_clock)
+    frozen_clock(at(START, 22, 1))
+    services.draw_run(draw=draw, now=at(START, 22, 1))
+    draw.refresh_from_db()
+    assert draw.entrants == ""  # not in the row
+    assert draw.entrants_file.name.endswith(f"-{draw.entrants_hash}.txt")
+    text = draw.entrants_text()
+    assert len(text.splitlines()) == draw.entrants_count == 5
+    assert hashlib.sha256(text.encode()).hexdigest() == draw.entrants_hash
+    response = client.get(reverse("campaigns:draw_entrants", args=[draw.pk]))
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/plain")
+    assert b"".join(response.streaming_content).decode() == text
+    undrawn = Draw.objects.filter(status=Draw.Status.COMMITTED).first()
+    assert client.get(reverse("campaigns:draw_entrants", args=[undrawn.pk])).status_code == 404
 
 
 def test_stock_never_goes_negative_over_many_nights(frozen_clock):
@@ -173,3 +191,23 @@ def test_a_day_already_begun_gets_no_commitment_when_publishing_late():
     services.campaign_publish(actor=None, campaign=campaign, now=at(START, 9))
     days = list(Draw.objects.filter(campaign=campaign).values_list("day", flat=True).order_by("day"))
     assert days[0] == START + dt.timedelta(days=1) and len(days) == 13
+
+
+def test_winners_are_texted_after_the_commit_in_chinese_once(frozen_clock, sms_outbox, django_capture_on_commit_callbacks):
+    from django.utils import translation
+
+    from gonghui.core.models import OutboxMessage
+
+    _tree, _campaign, workers, draw = _drawn_world(frozen_clock)
+    frozen_clock(at(START, 22, 1))
+    with translation.override("en"), django_capture_on_commit_callbacks(execute=True) as callbacks:
+        winners = services.draw_run(draw=draw, now=at(START, 22, 1))
+        assert sms_outbox == []  # nothing leaves before the commit
+    assert len(callbacks) >= len(winners)
+    phones = {w.pk: w.phone for w in workers}
+    texted = sorted(to for to, _text in sms_outbox)
+    assert texted == sorted(phones[w.user_id] for w in winners)
+    assert all(text.startswith("【职工之家】恭喜") and "我的奖品" in text for _to, text in sms_outbox)
+    assert OutboxMessage.objects.filter(task="campaigns.user_sms_send", done_at__isnull=False).count() == len(winners)
+    services.draw_run(draw=draw, now=at(START, 23))  # running again texts nobody again
+    assert OutboxMessage.objects.filter(task="campaigns.user_sms_send").count() == len(winners)

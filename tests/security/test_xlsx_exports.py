@@ -41,6 +41,7 @@ TESTED_ROUTES = {
     "console:stations:export", "console:members:roster_template", "console:members:roster_bad_rows",
     "console:members:people_export", "console:stats:export", "console:assistance:statement_export",
     "console:assistance:batch_file", "console:mutualaid:enrolment_export", "console:mutualaid:report_export",
+    "console:campaigns:winners_export",
 }
 # CSV exports, tested below in the same way (formula triggers made inert).
 CSV_ROUTES = {"console:assistance:batch_file_csv"}
@@ -271,3 +272,20 @@ def test_payment_batch_csv_keeps_hostile_payee_names_and_memos_inert(client):
     cells = [cell for row in rows for cell in row]
     assert not any(is_formula_like(cell) for cell in cells)
     assert rows[-1] == ["合计", str(len(HOSTILE)), "", f"{len(HOSTILE) * 10}.00", "", ""]
+
+
+def test_campaign_winners_export_keeps_hostile_prize_names_and_addresses_as_text(client):
+    from gonghui.campaigns import services as campaign_services
+    from gonghui.campaigns.models import Prize
+    from tests.campaigns.helpers import campaign_winner_for
+    from tests.factories import make_worker_user
+
+    tree = Tree()
+    worker = make_worker_user(name=HOSTILE[2])
+    winner = campaign_winner_for(union=tree.city_a, user=worker)
+    Prize.objects.filter(pk=winner.prize_id).update(name=HOSTILE[0][:40])
+    campaign_services.winner_claim(winner=winner, user=worker, method="address", address=HOSTILE[6])
+    client.force_login(tree.staff_a)
+    content = _body(client.get(reverse("console:campaigns:winners_export", args=[winner.draw.campaign_id])))
+    assert _formula_cells(content) == []
+    assert {HOSTILE[0][:40], HOSTILE[2], HOSTILE[6]} <= _texts(content)

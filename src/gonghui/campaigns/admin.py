@@ -3,19 +3,22 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from gonghui.core.admin import ReadOnlyAdmin
 from gonghui.core.errors import DomainError
 
 from . import services
 from .models import (
+    Appointment,
     Campaign,
     CardKind,
+    CheckupSlot,
+    CultureEvent,
+    CultureWork,
     Draw,
     FuCard,
     Participant,
@@ -28,29 +31,27 @@ from .models import (
 )
 
 
-class ReadOnlyMixin:
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+class _ShownInline(admin.TabularInline):
+    """An inline shown on a read-only parent: no blank rows, nothing to add or delete (the
+    parent's `ReadOnlyAdmin` already refuses every save)."""
 
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+    extra = 0
+    max_num = 0
+    can_delete = False
 
 
-class CardKindInline(ReadOnlyMixin, admin.TabularInline):
+class CardKindInline(_ShownInline):
     model = CardKind
-    fields = ("name", "weight", "order")
+    fields = readonly_fields = ("name", "weight", "order")
 
 
-class PrizeInline(ReadOnlyMixin, admin.TabularInline):
+class PrizeInline(_ShownInline):
     model = Prize
-    fields = ("name", "per_night", "stock")
+    fields = readonly_fields = ("name", "per_night", "stock")
 
 
 @admin.register(Campaign)
-class CampaignAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class CampaignAdmin(ReadOnlyAdmin):
     list_display = ("name", "union", "starts_on", "ends_on", "status", "eligibility")
     list_filter = ("status", "eligibility")
     search_fields = ("name",)
@@ -59,7 +60,7 @@ class CampaignAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(Draw)
-class DrawAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class DrawAdmin(ReadOnlyAdmin):
     list_display = ("campaign", "day", "status", "entrants_count", "commitment")
     list_filter = ("status",)
     exclude = ("seed", "entrants")
@@ -78,29 +79,29 @@ class DrawAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(Winner)
-class WinnerAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class WinnerAdmin(ReadOnlyAdmin):
     list_display = ("draw", "slot", "prize", "token", "status", "claim_by")
     list_filter = ("status",)
     exclude = ("address",)
 
 
 @admin.register(TaskCompletion)
-class TaskCompletionAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class TaskCompletionAdmin(ReadOnlyAdmin):
     list_display = ("campaign", "user", "day", "task", "value", "source")
     list_filter = ("task", "source")
 
 
-admin.site.register(FuCard, type("CardAdmin", (ReadOnlyMixin, admin.ModelAdmin), {"list_display": ("campaign", "user", "kind", "status")}))
-admin.site.register(Participant, type("ParticipantAdmin", (ReadOnlyMixin, admin.ModelAdmin), {"list_display": ("campaign", "user", "joined_at")}))
+admin.site.register(FuCard, type("CardAdmin", (ReadOnlyAdmin,), {"list_display": ("campaign", "user", "kind", "status")}))
+admin.site.register(Participant, type("ParticipantAdmin", (ReadOnlyAdmin,), {"list_display": ("campaign", "user", "joined_at")}))
 
 
-class ServicePointInline(ReadOnlyMixin, admin.TabularInline):
+class ServicePointInline(_ShownInline):
     model = ServicePoint
-    fields = ("name", "address", "station")
+    fields = readonly_fields = ("name", "address", "station")
 
 
 @admin.register(ServiceActivity)
-class ServiceActivityAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class ServiceActivityAdmin(ReadOnlyAdmin):
     list_display = ("name", "kind", "union", "starts_on", "ends_on", "status", "daily_quota")
     list_filter = ("kind", "status")
     search_fields = ("name",)
@@ -108,10 +109,38 @@ class ServiceActivityAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(Voucher)
-class VoucherAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class VoucherAdmin(ReadOnlyAdmin):
     """Vouchers are redeemed by scanning at the point (console), never edited here."""
 
     list_display = ("activity", "day", "seq", "issued_at", "scanned_at", "point")
     list_filter = ("activity__kind", ("redeemed_at", admin.EmptyFieldListFilter))
     exclude = ("code",)
     date_hierarchy = "day"
+
+
+@admin.register(CheckupSlot)
+class CheckupSlotAdmin(ReadOnlyAdmin):
+    list_display = ("activity", "point", "starts_at", "ends_at", "capacity", "booked")
+    list_filter = ("activity",)
+
+
+@admin.register(Appointment)
+class AppointmentAdmin(ReadOnlyAdmin):
+    """Booked and cancelled by workers, attended by the point's staff (console), never edited here."""
+
+    list_display = ("activity", "slot", "status", "booked_at", "reminded_at", "attended_at")
+    list_filter = ("status",)
+
+
+@admin.register(CultureWork)
+class CultureWorkAdmin(ReadOnlyAdmin):
+    """Works are reviewed in the console (文化展播), where the review is audited."""
+
+    list_display = ("title", "kind", "author", "union", "status", "views", "likes", "created_at")
+    list_filter = ("status", "kind")
+    search_fields = ("title", "author")
+
+
+@admin.register(CultureEvent)
+class CultureEventAdmin(ReadOnlyAdmin):
+    list_display = ("title", "union", "starts_at", "views")

@@ -13,12 +13,14 @@ from gonghui.accounts.auth import session_or_token
 from gonghui.core.errors import DomainError, NotFound
 
 from . import selectors, services
-from .models import Campaign, ServiceActivity, Voucher, Winner
+from .models import Appointment, Campaign, CheckupSlot, ServiceActivity, Voucher, Winner
 from .schemas import (
     ActivityOut,
     BoardOut,
     BookOut,
+    CampaignAppointmentOut,
     CampaignOut,
+    CampaignSlotOut,
     ClaimIn,
     CombineOut,
     RedemptionOut,
@@ -165,3 +167,42 @@ def redemptions(request: HttpRequest, payload: RedemptionsIn) -> list[dict[str, 
         out.append({"code": scan.code, "status": result.status, "message": result.message,
                     "voucher_day": result.voucher.day if result.voucher else None})
     return out
+
+
+def _slot_out(s: CheckupSlot) -> dict[str, Any]:
+    return {"id": s.pk, "point": s.point.name, "address": s.point.address, "starts_at": s.starts_at,
+            "ends_at": s.ends_at, "capacity": s.capacity, "left": s.left}
+
+
+def _appointment_out(a: Appointment) -> dict[str, Any]:
+    return {"id": a.pk, "activity_id": a.activity_id, "slot": _slot_out(a.slot), "status": a.status,
+            "status_label": a.get_status_display()}
+
+
+@router.get("/activities/{int:activity_id}/slots", response=list[CampaignSlotOut], auth=None, summary="可预约的体检时段")
+def activity_slots(request: HttpRequest, activity_id: int) -> list[dict[str, Any]]:
+    activity = selectors.activity_get_published(activity_id=activity_id)
+    return [_slot_out(s) for s in selectors.slots_open(activity=activity)[:200]]
+
+
+@router.get("/activities/{int:activity_id}/appointments", response=list[CampaignAppointmentOut], auth=session_or_token,
+            summary="我的体检预约")
+def my_appointments(request: HttpRequest, activity_id: int) -> list[dict[str, Any]]:
+    activity = selectors.activity_get_published(activity_id=activity_id)
+    return [_appointment_out(a) for a in selectors.appointments_of_user(activity=activity, user=request.user)[:20]]
+
+
+@router.post("/slots/{int:slot_id}/appointments", response=CampaignAppointmentOut, auth=session_or_token,
+             summary="预约体检时段", description="每个活动同时只能有一个有效预约；重复预约同一时段返回原预约；约满返回 409。")
+def slot_book(request: HttpRequest, slot_id: int) -> dict[str, Any]:
+    slot = selectors.slot_get_published(slot_id=slot_id)
+    booked = services.appointment_book(slot=slot, user=request.user)
+    return _appointment_out(selectors.appointment_get_of_user(user=request.user, appointment_id=booked.pk))
+
+
+@router.post("/appointments/{int:appointment_id}/cancel", response=CampaignAppointmentOut, auth=session_or_token,
+             summary="取消体检预约")
+def appointment_cancel(request: HttpRequest, appointment_id: int) -> dict[str, Any]:
+    appointment = selectors.appointment_get_of_user(user=request.user, appointment_id=appointment_id)
+    cancelled = services.appointment_cancel(appointment=appointment, user=request.user)
+    return _appointment_out(selectors.appointment_get_of_user(user=request.user, appointment_id=cancelled.pk))

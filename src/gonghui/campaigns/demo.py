@@ -74,3 +74,54 @@ def activities_demo_load(*, union: Any, staff: Any, workers: list[Any]) -> Servi
     if workers:
         services.voucher_take(activity=activity, user=workers[0])
     return activity
+
+
+CHECKUP_NAME = "工会体检行·流动体检车进园区"
+
+
+@transaction.atomic
+def checkup_demo_load(*, union: Any, staff: Any, workers: list[Any]) -> ServiceActivity:
+    """A 体检 drive with morning slots for the coming week; the first worker has booked one."""
+    existing = ServiceActivity.objects.filter(union=union, name=CHECKUP_NAME).first()
+    if existing is not None:
+        return existing
+    today = local_day()
+    activity = services.activity_create(
+        actor=staff, union=union, kind=ActivityKind.CHECKUP, name=CHECKUP_NAME, starts_on=today,
+        ends_on=today + dt.timedelta(days=30), points=[PointSpec("流动体检车（科技园广场）", "南山区科技园中区广场")],
+        description="新就业形态劳动者免费体检：血常规、心电图、B 超。请预约时段，带身份证，空腹前往。",
+    )
+    activity = services.activity_publish(actor=staff, activity=activity)
+    point = activity.points.get()
+    slots = []
+    for offset in range(1, 8):
+        slots += services.slots_add(actor=staff, activity=activity, point=point, day=today + dt.timedelta(days=offset),
+                                    start=dt.time(8, 30), end=dt.time(11, 30), minutes=30, capacity=20)
+    if workers and slots:
+        services.appointment_book(slot=slots[0], user=workers[0])
+    return activity
+
+
+@transaction.atomic
+def culture_demo_load(*, union: Any, staff: Any) -> None:
+    """Published works on today's showcase, one waiting for review, and the 新春联谊会 with a replay."""
+    from . import culture
+    from .models import CultureEvent, CultureWork
+
+    if CultureWork.objects.filter(union=union).exists():
+        return
+    made = []
+    for title, kind, author, link in (
+        ("《劳动者之歌》合唱", "song", "深圳市职工艺术团", "https://www.acftu.org/"),
+        ("车间里的春天", "photo", "王建华", "https://www.acftu.org/"),
+        ("快递小哥的一天", "video", "李明", "https://www.acftu.org/"),
+    ):
+        work = culture.work_submit(user=staff, union=union, title=title, kind=kind, author=author, link=link)
+        made.append(culture.work_review(actor=staff, work=work, approve=True))
+    culture.work_submit(user=staff, union=union, title="夜班诗抄", kind="writing", author="陈晓", link="https://www.acftu.org/")
+    culture.showcase_set(actor=staff, union=union, day=local_day(), works=made[:2])
+    if not CultureEvent.objects.filter(union=union).exists():
+        last_week = dt.datetime.combine(local_day() - dt.timedelta(days=7), dt.time(19, 30), tzinfo=services.TZ)
+        culture.event_create(actor=staff, union=union, title="深圳职工新春联谊会", starts_at=last_week,
+                             live_url="https://www.acftu.org/", replay_url="https://www.acftu.org/",
+                             description="职工自编自演的歌舞、小品、相声，在职工之家直播。")

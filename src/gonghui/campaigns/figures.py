@@ -14,7 +14,19 @@ from django.utils.translation import gettext_lazy as _
 from gonghui.stats.registry import Figure, Row
 from gonghui.stats.services import day_bounds
 
-from .models import ActivityKind, FuCard, Participant, Task, TaskCompletion, Voucher, Winner
+from .models import (
+    ActivityKind,
+    Appointment,
+    CultureViewDay,
+    CultureWork,
+    FuCard,
+    Participant,
+    Task,
+    TaskCompletion,
+    Voucher,
+    Winner,
+    WorkKind,
+)
 
 
 def campaigns_participants(day: dt.date) -> Iterable[Row]:
@@ -43,8 +55,28 @@ def campaigns_prizes(day: dt.date) -> Iterable[Row]:
 def campaigns_service_visits(day: dt.date) -> Iterable[Row]:
     # A redeemed voucher counts on its day (a voucher is only redeemed on its own day, an
     # offline scan uploaded later included), at the activity's union, by service type.
+    # A 体检 attended counts on its slot's day, in the same way.
+    totals: dict[tuple[int, str], int] = {}
     qs = Voucher.objects.filter(day=day, redeemed_at__isnull=False)
-    return qs.values_list("activity__union_id", "activity__kind").annotate(n=Count("id")).order_by()
+    for union_id, kind, n in qs.values_list("activity__union_id", "activity__kind").annotate(n=Count("id")).order_by():
+        totals[(union_id, kind)] = totals.get((union_id, kind), 0) + n
+    start, end = day_bounds(day)
+    attended = Appointment.objects.filter(status=Appointment.Status.ATTENDED, slot__starts_at__gte=start,
+                                          slot__starts_at__lt=end)
+    for union_id, kind, n in attended.values_list("activity__union_id", "activity__kind").annotate(n=Count("id")).order_by():
+        totals[(union_id, kind)] = totals.get((union_id, kind), 0) + n
+    return [(u, k, n) for (u, k), n in totals.items()]
+
+
+def campaigns_culture_works(day: dt.date) -> Iterable[Row]:
+    # A work counts on the day it was published (reviewed and passed), at its union, by kind.
+    start, end = day_bounds(day)
+    qs = CultureWork.objects.filter(status=CultureWork.Status.PUBLISHED, reviewed_at__gte=start, reviewed_at__lt=end)
+    return qs.values_list("union_id", "kind").annotate(n=Count("id")).order_by()
+
+
+def campaigns_culture_views(day: dt.date) -> Iterable[Row]:
+    return ((u, "", n) for u, n in CultureViewDay.objects.filter(day=day).values_list("union_id", "views"))
 
 
 FIGURES = (
@@ -71,7 +103,17 @@ FIGURES = (
     Figure(
         key="campaigns.service_visits", label=_("服务活动人次"), unit=_("人次"), compute=campaigns_service_visits,
         headline=True, phrase=_("爱心餐、送清凉等服务活动服务职工 {value} 人次"),
-        definition=_("统计期内在服务点核销的服务券张数（每张券只计一次），计入主办工会，按服务类型分类。"),
+        definition=_("统计期内在服务点核销的服务券张数（每张券只计一次）加上体检预约实际到检人数，计入主办工会，按服务类型分类。"),
         dimension=_("服务类型"), dimension_choices=tuple(ActivityKind.choices),
+    ),
+    Figure(
+        key="campaigns.culture_works", label=_("文化作品发布"), unit=_("件"), compute=campaigns_culture_works,
+        phrase=_("发布职工文化作品 {value} 件"),
+        definition=_("统计期内审核通过、公开发布的职工文化作品件数，计入作品所属工会，按类别分类。"),
+        dimension=_("类别"), dimension_choices=tuple(WorkKind.choices),
+    ),
+    Figure(
+        key="campaigns.culture_views", label=_("文化展播浏览"), unit=_("次"), compute=campaigns_culture_views,
+        definition=_("统计期内职工浏览文化作品和观看文化活动（直播、回放）的次数，同一次访问只计一次，计入作品或活动所属工会。"),
     ),
 )

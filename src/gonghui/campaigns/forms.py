@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from gonghui.core.forms import DateField
 from gonghui.orgs.models import Union
 
-from .models import ActivityKind, Eligibility
+from .models import ActivityKind, CultureWork, Eligibility, ServicePoint, WorkKind
 from .services import DEFAULT_KINDS, KindSpec, PointSpec, PrizeSpec
 
 
@@ -95,3 +95,72 @@ class ActivityForm(forms.Form):
         if not points:
             raise forms.ValidationError(_("至少填写一个服务点。"))
         return points
+
+
+class SlotsForm(forms.Form):
+    """体检时段: one day at one point, cut into slots of equal length."""
+
+    point = forms.ModelChoiceField(label=_("体检点"), queryset=ServicePoint.objects.none())
+    day = DateField(label=_("日期"))
+    start = forms.TimeField(label=_("开始时间"), initial=dt.time(8, 30), widget=forms.TimeInput(attrs={"type": "time"}))
+    end = forms.TimeField(label=_("结束时间"), initial=dt.time(11, 30), widget=forms.TimeInput(attrs={"type": "time"}))
+    minutes = forms.IntegerField(label=_("每个时段（分钟）"), initial=30, min_value=10, max_value=240)
+    capacity = forms.IntegerField(label=_("每个时段名额"), initial=20, min_value=1, max_value=500)
+
+    def __init__(self, *args: Any, activity: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["point"].queryset = activity.points.all()  # type: ignore[attr-defined]
+
+
+class WorkForm(forms.Form):
+    """A culture work: worker submission (no union) or staff (union chosen)."""
+
+    union = forms.ModelChoiceField(label=_("所属工会"), queryset=Union.objects.none(), required=False)
+    title = forms.CharField(label=_("作品名称"), max_length=60)
+    kind = forms.ChoiceField(label=_("类别"), choices=WorkKind.choices)
+    author = forms.CharField(label=_("作者或团体"), max_length=40, help_text=_("署名，如“张师傅”或“市总工会职工艺术团”。"))
+    link = forms.CharField(label=_("作品链接"), max_length=300, help_text=_("视频、音频、图片或文章的网址（http:// 或 https:// 开头）。"))
+    description = forms.CharField(label=_("简介"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args: Any, unions: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if unions is None:
+            del self.fields["union"]
+        else:
+            self.fields["union"].queryset = unions  # type: ignore[attr-defined]
+            self.fields["union"].required = True
+
+
+class ReviewForm(forms.Form):
+    decision = forms.ChoiceField(label=_("审核结果"), choices=[("approve", _("通过并发布")), ("reject", _("不通过 / 下架"))])
+    note = forms.CharField(label=_("意见"), required=False, max_length=200)
+
+
+class ShowcaseForm(forms.Form):
+    union = forms.ModelChoiceField(label=_("安排工会"), queryset=Union.objects.none())
+    day = DateField(label=_("展播日期"))
+    works = forms.ModelMultipleChoiceField(label=_("展播作品（最多 6 个）"), queryset=CultureWork.objects.none(),
+                                           widget=forms.CheckboxSelectMultiple, required=False)
+
+    def __init__(self, *args: Any, unions: Any, works: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["union"].queryset = unions  # type: ignore[attr-defined]
+        self.fields["works"].queryset = works  # type: ignore[attr-defined]
+
+
+class EventForm(forms.Form):
+    union = forms.ModelChoiceField(label=_("主办工会"), queryset=Union.objects.none())
+    title = forms.CharField(label=_("活动名称"), max_length=60, initial="新春联谊会")
+    starts_at = forms.DateTimeField(label=_("开始时间（北京时间）"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+                                    input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"])
+    live_url = forms.CharField(label=_("直播链接"), required=False, max_length=300)
+    replay_url = forms.CharField(label=_("回放链接"), required=False, max_length=300)
+    description = forms.CharField(label=_("活动介绍"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args: Any, unions: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["union"].queryset = unions  # type: ignore[attr-defined]
+
+
+class ReplayForm(forms.Form):
+    replay_url = forms.CharField(label=_("回放链接"), max_length=300)

@@ -189,7 +189,10 @@ class Draw(models.Model):
     seed = EncryptedTextField(_("随机种子"))
     commitment = models.CharField(_("种子承诺（SHA-256）"), max_length=64)
     committed_at = models.DateTimeField(_("承诺公布时间"), default=timezone.now)
+    # Draws before 0005 kept the frozen list here; later ones keep it in `entrants_file`
+    # (a national night is ~10 million lines, ~200 MB: too big for a row).
     entrants = models.TextField(_("冻结的参与名单"), blank=True)
+    entrants_file = models.FileField(_("冻结的参与名单文件"), max_length=200, blank=True)
     entrants_hash = models.CharField(_("名单哈希"), max_length=64, blank=True)
     entrants_count = models.PositiveIntegerField(_("参与人数"), default=0)
     tickets_total = models.PositiveIntegerField(_("抽奖券总数"), default=0)
@@ -209,6 +212,13 @@ class Draw(models.Model):
     @property
     def seed_published(self) -> str:
         return self.seed if self.status == self.Status.DRAWN else ""
+
+    def entrants_text(self) -> str:
+        """The frozen list as published (empty before the draw)."""
+        if self.entrants_file:
+            with self.entrants_file.open("rb") as fh:
+                return fh.read().decode()
+        return self.entrants
 
 
 class Winner(models.Model):
@@ -345,3 +355,199 @@ class Voucher(models.Model):
     @property
     def redeemed(self) -> bool:
         return self.redeemed_at is not None
+
+
+# --- 体检 appointments (工会体检行) ------------------------------------------------------------
+#
+# A 体检 drive has time slots at its mobile check points, each with a capacity. A worker books
+# one slot at a time per drive; `booked` is kept under the slot's row lock and the database
+# refuses more than `capacity` (`slot_not_overbooked`) and a second live booking per worker
+# (`uniq_live_appointment`). The day before, the worker is reminded (in the app and by SMS);
+# a booking nobody attended is marked 未到检 once the slot is over.
+
+
+class CheckupSlot(models.Model):
+    activity = models.ForeignKey(ServiceActivity, verbose_name=_("服务活动"), on_delete=models.CASCADE, related_name="slots")
+    point = models.ForeignKey(ServicePoint, verbose_name=_("体检点"), on_delete=models.CASCADE, related_name="slots")
+    starts_at = models.DateTimeField(_("开始时间"))
+    ends_at = models.DateTimeField(_("结束时间"))
+    capacity = models.PositiveSmallIntegerField(_("名额"))
+    booked = models.PositiveSmallIntegerField(_("已约"), default=0)
+
+    class Meta:
+        verbose_name = _("体检时段")
+        verbose_name_plural = _("体检时段")
+        ordering = ["starts_at", "point_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["point", "starts_at"], name="uniq_slot_per_point_start"),
+            models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="slot_ends_after_start"),
+            models.CheckConstraint(condition=Q(booked__lte=models.F("capacity")), name="slot_not_overbooked"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.point} {timezone.localtime(self.starts_at):%m-%d %H:%M}"
+
+    @property
+    def left(self) -> int:
+        return max(self.capacity - self.booked, 0)
+
+
+class Appointment(models.Model):
+    class Status(models.TextChoices):
+        BOOKED = "booked", _("已预约")
+        CANCELLED = "cancelled", _("已取消")
+        ATTENDED = "attended", _("已到检")
+        NO_SHOW = "no_show", _("未到检")
+
+    activity = models.ForeignKey(ServiceActivity, verbose_name=_("服务活动"), on_delete=models.CASCADE, related_name="appointments")
+    slot = models.ForeignKey(CheckupSlot, verbose_name=_("时段"), on_delete=models.PROTECT, related_name="appointments")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("职工"), on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.BOOKED)
+    booked_at = models.DateTimeField(_("预约时间"), default=timezone.now)
+    cancelled_at = models.DateTimeField(_("取消时间"), null=True, blank=True)
+    attended_at = models.DateTimeField(_("到检时间"), null=True, blank=True)
+    checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("登记人"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    reminded_at = models.DateTimeField(_("提醒时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("体检预约")
+        verbose_name_plural = _("体检预约")
+        ordering = ["slot__starts_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["activity", "user"], condition=Q(status="booked"), name="uniq_live_appointment"),
+        ]
+        indexes = [models.Index(fields=["status", "slot"], name="campaign_appt_status_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.slot} {self.get_status_display()}"
+
+
+# --- the culture showcase: works database, daily showcase, events with live or replay ------------
+#
+# Works (songs, videos, photos, writing) by workers and art troupes are submitted (by a member
+# in the app, or by staff), reviewed, and only then public. Staff schedule what the home page
+# shows on which day; events (the 新春联谊会) carry a live link and, later, a replay. Views and
+# likes are counted (a like once per worker).
+
+
+class WorkKind(models.TextChoices):
+    SONG = "song", _("歌曲")
+    VIDEO = "video", _("视频")
+    PHOTO = "photo", _("摄影")
+    WRITING = "writing", _("文学")
+    OTHER = "other", _("其他")
+
+
+class CultureWorkQuerySet(models.QuerySet["CultureWork"]):
+    def visible_to(self, user: object, action: str = "view") -> CultureWorkQuerySet:
+        return jurisdiction.scope(self, user, action=action)
+
+
+class CultureWork(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待审核")
+        PUBLISHED = "published", _("已发布")
+        REJECTED = "rejected", _("未通过")
+
+    union = models.ForeignKey("orgs.Union", verbose_name=_("所属工会"), on_delete=models.PROTECT, related_name="culture_works")
+    title = models.CharField(_("作品名称"), max_length=60)
+    kind = models.CharField(_("类别"), max_length=8, choices=WorkKind.choices)
+    author = models.CharField(_("作者或团体"), max_length=40)
+    description = models.TextField(_("简介"), blank=True)
+    link = models.URLField(_("作品链接"), max_length=300)
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("投稿人"), null=True, blank=True,
+                                     on_delete=models.SET_NULL, related_name="+")
+    review_note = models.CharField(_("审核意见"), max_length=200, blank=True)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("审核人"), null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    views = models.PositiveIntegerField(_("浏览次数"), default=0)
+    likes = models.PositiveIntegerField(_("点赞数"), default=0)
+    created_at = models.DateTimeField(_("投稿时间"), default=timezone.now)
+
+    objects = CultureWorkQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("文化作品")
+        verbose_name_plural = _("文化作品")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["status", "created_at"], name="campaign_work_status_idx")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class WorkLike(models.Model):
+    work = models.ForeignKey(CultureWork, verbose_name=_("作品"), on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("职工"), on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(_("点赞时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("点赞")
+        verbose_name_plural = _("点赞")
+        constraints = [models.UniqueConstraint(fields=["work", "user"], name="uniq_like_per_worker")]
+
+    def __str__(self) -> str:
+        return f"{self.work_id}:{self.user_id}"
+
+
+class ShowcaseEntry(models.Model):
+    """One work on the home page on one day, scheduled by a union."""
+
+    union = models.ForeignKey("orgs.Union", verbose_name=_("安排工会"), on_delete=models.CASCADE, related_name="+")
+    day = models.DateField(_("展播日期"))
+    work = models.ForeignKey(CultureWork, verbose_name=_("作品"), on_delete=models.CASCADE, related_name="showcase")
+    order = models.PositiveSmallIntegerField(_("顺序"), default=0)
+
+    class Meta:
+        verbose_name = _("每日展播")
+        verbose_name_plural = _("每日展播")
+        ordering = ["day", "order", "pk"]
+        constraints = [models.UniqueConstraint(fields=["union", "day", "work"], name="uniq_showcase_work_per_day")]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.work_id}"
+
+
+class CultureEventQuerySet(models.QuerySet["CultureEvent"]):
+    def visible_to(self, user: object, action: str = "view") -> CultureEventQuerySet:
+        return jurisdiction.scope(self, user, action=action)
+
+
+class CultureEvent(models.Model):
+    union = models.ForeignKey("orgs.Union", verbose_name=_("主办工会"), on_delete=models.PROTECT, related_name="culture_events")
+    title = models.CharField(_("活动名称"), max_length=60)
+    description = models.TextField(_("活动介绍"), blank=True)
+    starts_at = models.DateTimeField(_("开始时间"))
+    live_url = models.URLField(_("直播链接"), max_length=300, blank=True)
+    replay_url = models.URLField(_("回放链接"), max_length=300, blank=True)
+    views = models.PositiveIntegerField(_("观看次数"), default=0)
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+
+    objects = CultureEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("文化活动")
+        verbose_name_plural = _("文化活动")
+        ordering = ["-starts_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class CultureViewDay(models.Model):
+    """Views of a union's works and events on one Beijing day (for the statistics)."""
+
+    union = models.ForeignKey("orgs.Union", verbose_name=_("工会"), on_delete=models.CASCADE, related_name="+")
+    day = models.DateField(_("日期"))
+    views = models.PositiveIntegerField(_("浏览次数"), default=0)
+
+    class Meta:
+        verbose_name = _("文化展播浏览")
+        verbose_name_plural = _("文化展播浏览")
+        constraints = [models.UniqueConstraint(fields=["union", "day"], name="uniq_culture_views_per_day")]
+
+    def __str__(self) -> str:
+        return f"{self.union_id} {self.day}"

@@ -20,9 +20,14 @@ MODULE = Module(
         Link(_("服务活动"), "campaigns:activities", icon="gift",
              description=_("爱心餐、送清凉、暖途等服务，领券到服务点使用"),
              keywords=_("爱心餐 吃饭 午餐 送清凉 暖途 快递员 外卖 骑手 体检 服务券 领券")),
+        Link(_("文化展播"), "campaigns:culture", icon="star",
+             description=_("职工歌曲、视频、摄影、文学作品，每日展播，联谊会直播回放"),
+             keywords=_("文化 作品 歌曲 视频 摄影 文学 联谊会 春晚 直播 回放 投稿 艺术团")),
     ),
+    home_cards=("campaigns/partials/_home_showcase.html",),
     console=(
         Link(_("健身活动"), "console:campaigns:list", icon="star"),
         Link(_("服务活动"), "console:campaigns:activities", icon="gift"),
+        Link(_("文化展播"), "console:campaigns:culture", icon="star"),
     ),
 )

@@ -106,3 +106,21 @@ class RedemptionOut(Schema):
     status: str = Field(description="redeemed 核销成功 / already 已核销过（不重复计数）/ invalid 无效")
     message: str
     voucher_day: dt.date | None
+
+
+class CampaignSlotOut(Schema):
+    id: int
+    point: str
+    address: str
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    capacity: int
+    left: int
+
+
+class CampaignAppointmentOut(Schema):
+    id: int
+    activity_id: int
+    slot: CampaignSlotOut
+    status: str
+    status_label: str

@@ -14,17 +14,24 @@ from gonghui.core.pii import mask_name
 
 from . import fairdraw
 from .models import (
+    ActivityKind,
+    Appointment,
     Campaign,
     CardKind,
+    CheckupSlot,
+    CultureEvent,
+    CultureWork,
     Draw,
     FuCard,
     Participant,
     ServiceActivity,
     ServicePoint,
+    ShowcaseEntry,
     Task,
     TaskCompletion,
     Voucher,
     Winner,
+    WorkLike,
 )
 from .services import entrant_token, local_day
 
@@ -139,7 +146,7 @@ def draw_document(*, draw: Draw) -> dict[str, Any]:
         "rule": "one ticket per ultimate card held at the draw time; one prize per person per night",
     }
     if draw.status == Draw.Status.DRAWN:
-        entrants = [(line.split(" ")[0], int(line.split(" ")[1])) for line in draw.entrants.splitlines() if line]
+        entrants = [(line.split(" ")[0], int(line.split(" ")[1])) for line in draw.entrants_text().splitlines() if line]
         doc.update(
             entrants=[[t, n] for t, n in entrants], entrants_hash=draw.entrants_hash,
             entrants_count=draw.entrants_count, slots=draw.slots, seed=draw.seed,
@@ -234,6 +241,122 @@ def activity_counts(*, activity: ServiceActivity) -> ActivityCounts:
     vouchers = Voucher.objects.filter(activity=activity)
     redeemed = vouchers.filter(redeemed_at__isnull=False)
     per_point = dict(redeemed.values_list("point_id").annotate(n=Count("id")).order_by())
+    if activity.kind == ActivityKind.CHECKUP:  # a 体检 served is an appointment attended
+        attended = (Appointment.objects.filter(activity=activity, status=Appointment.Status.ATTENDED)
+                    .values_list("slot__point_id").annotate(n=Count("id")).order_by())
+        for point_id, n in attended:
+            per_point[point_id] = per_point.get(point_id, 0) + n
     by_point = [{"point": p, "served": per_point.get(p.pk, 0)} for p in activity.points.all()]
     by_day = list(redeemed.values("day").annotate(served=Count("id")).order_by("-day")[:31])
     return ActivityCounts(taken=vouchers.count(), served=sum(per_point.values()), by_point=by_point, by_day=by_day)
+
+
+# --- 体检 appointments ---------------------------------------------------------------------------
+
+
+def slots_open(*, activity: ServiceActivity, now: dt.datetime | None = None) -> QuerySet[CheckupSlot]:
+    """Slots a worker may still book: not yet started, in start order (full ones included, shown as full)."""
+    from django.utils import timezone
+
+    return (CheckupSlot.objects.filter(activity=activity, starts_at__gt=now or timezone.now())
+            .select_related("point").order_by("starts_at", "point_id"))
+
+
+def slot_get_published(*, slot_id: int) -> CheckupSlot:
+    return get_or_404(CheckupSlot.objects.filter(activity__status=ServiceActivity.Status.PUBLISHED)
+                      .select_related("activity__union", "point"), pk=slot_id)
+
+
+def appointments_of_user(*, activity: ServiceActivity, user: Any) -> QuerySet[Appointment]:
+    return (Appointment.objects.filter(activity=activity, user_id=_user_id(user))
+            .select_related("slot__point").order_by("-slot__starts_at", "-pk"))
+
+
+def appointment_get_of_user(*, user: Any, appointment_id: int) -> Appointment:
+    return get_or_404(Appointment.objects.filter(user_id=_user_id(user)).select_related("slot__point", "activity"),
+                      pk=appointment_id)
+
+
+def slot_of_activity(*, activity: ServiceActivity, slot_id: str) -> CheckupSlot | None:
+    """The slot a worker picked on the activity's page, or None for a bad or foreign id."""
+    if not slot_id.isdigit():
+        return None
+    return CheckupSlot.objects.filter(activity=activity, pk=int(slot_id)).select_related("activity__union", "point").first()
+
+
+def slots_for_staff(*, activity: ServiceActivity) -> QuerySet[CheckupSlot]:
+    return CheckupSlot.objects.filter(activity=activity).select_related("point").order_by("starts_at", "point_id")
+
+
+def slot_get_for_user(*, user: Any, slot_id: int, action: str = "view") -> CheckupSlot:
+    activities = ServiceActivity.objects.visible_to(user, action=action)
+    return get_or_404(CheckupSlot.objects.filter(activity__in=activities).select_related("activity__union", "point"), pk=slot_id)
+
+
+def appointment_get_for_user(*, user: Any, appointment_id: int, action: str = "change") -> Appointment:
+    activities = ServiceActivity.objects.visible_to(user, action=action)
+    return get_or_404(Appointment.objects.filter(activity__in=activities).select_related("activity__union", "slot"),
+                      pk=appointment_id)
+
+
+def slot_appointments(*, slot: CheckupSlot) -> QuerySet[Appointment]:
+    return (Appointment.objects.filter(slot=slot).exclude(status=Appointment.Status.CANCELLED)
+            .select_related("user").order_by("pk"))
+
+
+# --- the culture showcase ------------------------------------------------------------------------
+
+
+def works_published(*, kind: str = "") -> QuerySet[CultureWork]:
+    qs = CultureWork.objects.filter(status=CultureWork.Status.PUBLISHED).select_related("union")
+    return qs.filter(kind=kind) if kind else qs
+
+
+def work_get_published(*, work_id: int) -> CultureWork:
+    return get_or_404(works_published(), pk=work_id)
+
+
+def works_of_user(*, user: Any) -> QuerySet[CultureWork]:
+    return CultureWork.objects.filter(submitted_by_id=_user_id(user)).order_by("-created_at")
+
+
+def work_liked(*, work: CultureWork, user: Any) -> bool:
+    return WorkLike.objects.filter(work=work, user_id=_user_id(user)).exists()
+
+
+def showcase_today(*, day: dt.date | None = None, limit: int = 3) -> list[CultureWork]:
+    """Today's showcase works for the home page (any union's schedule), each once, in order."""
+    entries = (ShowcaseEntry.objects.filter(day=day or local_day(), work__status=CultureWork.Status.PUBLISHED)
+               .select_related("work").order_by("order", "pk")[:20])
+    return list({e.work_id: e.work for e in entries}.values())[:limit]
+
+
+def events_public() -> QuerySet[CultureEvent]:
+    return CultureEvent.objects.select_related("union").order_by("-starts_at")
+
+
+def event_get_public(*, event_id: int) -> CultureEvent:
+    return get_or_404(events_public(), pk=event_id)
+
+
+def works_for_user(*, user: Any, status: str = "") -> QuerySet[CultureWork]:
+    qs = CultureWork.objects.visible_to(user).select_related("union", "submitted_by")
+    return qs.filter(status=status) if status else qs
+
+
+def work_get_for_user(*, user: Any, work_id: int, action: str = "view") -> CultureWork:
+    return get_or_404(CultureWork.objects.visible_to(user, action=action).select_related("union"), pk=work_id)
+
+
+def events_for_user(*, user: Any) -> QuerySet[CultureEvent]:
+    return CultureEvent.objects.visible_to(user).select_related("union")
+
+
+def event_get_for_user(*, user: Any, event_id: int, action: str = "view") -> CultureEvent:
+    return get_or_404(CultureEvent.objects.visible_to(user, action=action).select_related("union"), pk=event_id)
+
+
+def showcase_for_user(*, user: Any, since: dt.date) -> QuerySet[ShowcaseEntry]:
+    from gonghui.core.jurisdiction import scope
+
+    return scope(ShowcaseEntry.objects.filter(day__gte=since), user).select_related("work", "union").order_by("day", "order")

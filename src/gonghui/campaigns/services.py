@@ -16,22 +16,26 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core import signing
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from gonghui.core.audit import audit_record
 from gonghui.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from gonghui.core.outbox import outbox_enqueue
 from gonghui.core.pii import phone_index
 from gonghui.stats.services import mark_dirty as stats_mark_dirty
 
 from . import fairdraw
 from .models import (
     ActivityKind,
+    Appointment,
     Campaign,
     CardKind,
+    CheckupSlot,
     Draw,
     Eligibility,
     FuCard,
@@ -393,14 +397,18 @@ def draw_run(*, draw: Draw, now: dt.datetime | None = None) -> list[Winner]:
         prizes = list(Prize.objects.select_for_update().filter(campaign=campaign).order_by("pk"))
         slots = [p for p in prizes for _i in range(min(p.per_night, max(p.stock, 0)))]
         winners_tokens = fairdraw.draw(draw.seed, pairs, len(slots))
-        draw.entrants = fairdraw.entrants_text(pairs)
-        draw.entrants_hash = fairdraw.entrants_hash(pairs)
+        text = fairdraw.entrants_text(pairs)
+        draw.entrants_hash = hashlib.sha256(text.encode()).hexdigest()
+        # The frozen list is a file named by its hash (the row keeps the hash and the size):
+        # written before the commit, so a draw never commits without its list.
+        draw.entrants_file.save(f"campaigns/draws/{draw.pk}-{draw.entrants_hash}.txt", ContentFile(text.encode()),
+                                save=False)
         draw.entrants_count = len(pairs)
         draw.tickets_total = sum(n for _t, n in pairs)
         draw.slots = [[p.pk, p.name] for p in slots[: len(winners_tokens)]]
         draw.status = Draw.Status.DRAWN
         draw.drawn_at = moment
-        draw.save(update_fields=["entrants", "entrants_hash", "entrants_count", "tickets_total", "slots", "status", "drawn_at"])
+        draw.save(update_fields=["entrants_file", "entrants_hash", "entrants_count", "tickets_total", "slots", "status", "drawn_at"])
         claim_by = moment + dt.timedelta(days=campaign.claim_days)
         winners = [
             Winner(draw=draw, slot=i, prize=prize, user_id=entrants[token][0], token=token, claim_by=claim_by)
@@ -416,14 +424,18 @@ def draw_run(*, draw: Draw, now: dt.datetime | None = None) -> list[Winner]:
         link = reverse("campaigns:draw", kwargs={"draw_id": draw.pk})
         from gonghui.notices.services import notice_send
 
+        from .tasks import user_sms_send
+
         for w in winners:
-            notice_send(
-                user_ids=[w.user_id], module="campaigns", link=link, object_id=w.pk, union_path=campaign.union.path,
-                text=_("恭喜！您在%(name)s %(day)s 的开奖中抽中了“%(prize)s”，请在 %(by)s 前领取。") % {
+            # Workers read Chinese whatever language the staff member who ran the draw uses.
+            with translation.override("zh-hans"):
+                text = _("恭喜！您在%(name)s %(day)s 的开奖中抽中了“%(prize)s”，请在 %(by)s 前到职工之家“我的奖品”领取。") % {
                     "name": campaign.name, "day": draw.day.isoformat(), "prize": w.prize.name,
                     "by": local_now(claim_by).strftime("%Y-%m-%d %H:%M"),
-                },
-            )
+                }
+            notice_send(user_ids=[w.user_id], module="campaigns", link=link, object_id=w.pk,
+                        union_path=campaign.union.path, text=text)
+            outbox_enqueue(user_sms_send, w.user_id, text)  # sent after the commit, retried until it goes
         audit_record(actor=None, action="campaign.draw", target=draw, data={"winners": len(winners)})
     return winners
 
@@ -565,6 +577,8 @@ def voucher_take(*, activity: ServiceActivity, user: Any, now: dt.datetime | Non
         raise Conflict(_("活动已经结束。"), code="ended")
     if not _activity_eligible(activity, user):
         raise PermissionDenied(_("本活动仅限%(who)s参加。") % {"who": activity.get_eligibility_display()}, code="not_eligible")
+    if activity.kind == ActivityKind.CHECKUP:
+        raise Conflict(_("体检须预约时段，请在活动页选择时段预约。"), code="book_a_slot")
     for _attempt in range(3):
         today = list(Voucher.objects.filter(activity=activity, user=user, day=day).order_by("seq"))
         unused = [v for v in today if not v.redeemed]
@@ -627,3 +641,177 @@ def voucher_redeem(
         "at": local_now(voucher.scanned_at).strftime("%m-%d %H:%M"), "point": voucher.point.name if voucher.point else "",
     })
 
+
+
+# --- 体检 appointments: slots at a check point, booked, cancelled, reminded, attended --------
+
+SLOT_MAX_PER_ADD = 200
+SLOT_MAX_CAPACITY = 500
+# A worker who missed this many appointments of a drive may not book it again.
+NO_SHOW_LIMIT = 2
+# Reminders go out for appointments starting within this window (the beat runs every 15 minutes).
+REMIND_AHEAD = dt.timedelta(hours=24)
+
+
+def _checkup_only(activity: ServiceActivity) -> None:
+    if activity.kind != ActivityKind.CHECKUP:
+        raise ValidationFailed(_("只有“工会体检行”活动需要预约时段。"), code="not_checkup")
+
+
+def slots_add(
+    *, actor: Any, activity: ServiceActivity, point: ServicePoint, day: dt.date, start: dt.time, end: dt.time,
+    minutes: int, capacity: int,
+) -> list[CheckupSlot]:
+    """Slots of `minutes` from `start` to `end` (Beijing time) on `day` at `point`, each with
+    `capacity` places. A slot already there (same point and start) is kept as it is."""
+    from gonghui.core.jurisdiction import has_action
+
+    if not has_action(actor, "change", activity.union.path):
+        raise NotFound()
+    _checkup_only(activity)
+    if point.activity_id != activity.pk:
+        raise ValidationFailed(_("请选择本活动的体检点。"), field="point")
+    if not activity.starts_on <= day <= activity.ends_on:
+        raise ValidationFailed(_("日期须在活动期内（%(a)s 至 %(b)s）。") % {
+            "a": activity.starts_on.isoformat(), "b": activity.ends_on.isoformat()}, field="day")
+    if not 10 <= minutes <= 240:
+        raise ValidationFailed(_("每个时段 10 到 240 分钟。"), field="minutes")
+    if not 1 <= capacity <= SLOT_MAX_CAPACITY:
+        raise ValidationFailed(_("每个时段名额 1 到 %(n)d 人。") % {"n": SLOT_MAX_CAPACITY}, field="capacity")
+    first = dt.datetime.combine(day, start, tzinfo=TZ)
+    last = dt.datetime.combine(day, end, tzinfo=TZ)
+    step = dt.timedelta(minutes=minutes)
+    if last < first + step:
+        raise ValidationFailed(_("结束时间至少要比开始时间晚一个时段。"), field="end")
+    starts = []
+    moment = first
+    while moment + step <= last:
+        starts.append(moment)
+        moment += step
+    if len(starts) > SLOT_MAX_PER_ADD:
+        raise ValidationFailed(_("一次最多添加 %(n)d 个时段。") % {"n": SLOT_MAX_PER_ADD}, field="minutes")
+    with transaction.atomic():
+        existing = set(CheckupSlot.objects.filter(point=point, starts_at__in=starts).values_list("starts_at", flat=True))
+        rows = [CheckupSlot(activity=activity, point=point, starts_at=s, ends_at=s + step, capacity=capacity)
+                for s in starts if s not in existing]
+        CheckupSlot.objects.bulk_create(rows)
+        audit_record(actor=actor, action="activity.slots_add", target=activity,
+                     data={"point": point.pk, "day": day.isoformat(), "slots": len(rows)})
+    return rows
+
+
+def appointment_book(*, slot: CheckupSlot, user: Any, now: dt.datetime | None = None) -> Appointment:
+    """Book `slot` for the worker: one live booking per drive, never more than the slot's
+    capacity (the slot row is locked while counting). Booking the slot one already holds
+    returns that booking (a double tap)."""
+    if not getattr(user, "is_authenticated", False):
+        raise PermissionDenied(_("请先登录。"))
+    moment = now or timezone.now()
+    activity = slot.activity
+    if activity.status != ServiceActivity.Status.PUBLISHED:
+        raise NotFound()
+    _checkup_only(activity)
+    if not _activity_eligible(activity, user):
+        raise PermissionDenied(_("本活动仅限%(who)s参加。") % {"who": activity.get_eligibility_display()}, code="not_eligible")
+    if slot.starts_at <= moment:
+        raise Conflict(_("这个时段已经开始或已过，请选择其他时段。"), code="slot_past")
+    with transaction.atomic():
+        slot = CheckupSlot.objects.select_for_update().get(pk=slot.pk)
+        live = Appointment.objects.filter(activity=activity, user=user, status=Appointment.Status.BOOKED).select_related("slot").first()
+        if live is not None:
+            if live.slot_id == slot.pk:
+                return live
+            raise Conflict(_("您已预约 %(at)s 的体检，如需改约请先取消原预约。") % {
+                "at": local_now(live.slot.starts_at).strftime("%m-%d %H:%M")}, code="already_booked")
+        missed = Appointment.objects.filter(activity=activity, user=user, status=Appointment.Status.NO_SHOW).count()
+        if missed >= NO_SHOW_LIMIT:
+            raise Conflict(_("您已有 %(n)d 次预约未到检，本活动不能再预约。如有特殊情况请联系工会。") % {"n": missed},
+                           code="too_many_no_shows")
+        if slot.booked >= slot.capacity:
+            raise Conflict(_("这个时段已经约满，请选择其他时段。"), code="full")
+        appointment = Appointment.objects.create(activity=activity, slot=slot, user=user, booked_at=moment)
+        CheckupSlot.objects.filter(pk=slot.pk).update(booked=F("booked") + 1)
+        audit_record(actor=user, action="appointment.book", target=appointment)
+    return appointment
+
+
+def appointment_cancel(*, appointment: Appointment, user: Any, now: dt.datetime | None = None) -> Appointment:
+    """The worker cancels before the slot starts; the place goes back to the slot."""
+    moment = now or timezone.now()
+    with transaction.atomic():
+        appointment = Appointment.objects.select_for_update().select_related("slot").get(pk=appointment.pk)
+        if appointment.user_id != user.pk:
+            raise NotFound()
+        if appointment.status != Appointment.Status.BOOKED:
+            raise Conflict(_("这个预约已经%(state)s，不能取消。") % {"state": appointment.get_status_display()}, code="not_booked")
+        if appointment.slot.starts_at <= moment:
+            raise Conflict(_("时段已经开始，不能取消。"), code="slot_past")
+        CheckupSlot.objects.select_for_update().filter(pk=appointment.slot_id).get()
+        appointment.status, appointment.cancelled_at = Appointment.Status.CANCELLED, moment
+        appointment.save(update_fields=["status", "cancelled_at"])
+        CheckupSlot.objects.filter(pk=appointment.slot_id).update(booked=F("booked") - 1)
+        audit_record(actor=user, action="appointment.cancel", target=appointment)
+    return appointment
+
+
+def appointment_attend(*, actor: Any, appointment: Appointment, now: dt.datetime | None = None) -> Appointment:
+    """The check point's staff record that the worker came (on the slot's day, Beijing time).
+    Recording twice changes nothing; a cancelled booking cannot be attended."""
+    from gonghui.core.jurisdiction import has_action
+
+    moment = now or timezone.now()
+    if not has_action(actor, "change", appointment.activity.union.path):
+        raise NotFound()
+    with transaction.atomic():
+        appointment = Appointment.objects.select_for_update().select_related("slot").get(pk=appointment.pk)
+        if appointment.status == Appointment.Status.ATTENDED:
+            return appointment
+        if appointment.status == Appointment.Status.CANCELLED:
+            raise Conflict(_("这个预约已取消。"), code="cancelled")
+        if local_day(appointment.slot.starts_at) != local_day(moment):
+            raise Conflict(_("只能在预约当天（%(day)s）登记到检。") % {
+                "day": local_day(appointment.slot.starts_at).isoformat()}, code="wrong_day")
+        # A worker marked 未到检 who turns up late the same day is still checked.
+        appointment.status, appointment.attended_at, appointment.checked_by = Appointment.Status.ATTENDED, moment, actor
+        appointment.save(update_fields=["status", "attended_at", "checked_by"])
+        audit_record(actor=actor, action="appointment.attend", target=appointment)
+    stats_mark_dirty([local_day(moment)])
+    return appointment
+
+
+def appointments_remind(*, now: dt.datetime | None = None) -> int:
+    """Remind every booked worker whose slot starts within 24 hours, once: in the app and by
+    SMS (through the outbox, after the commit). Returns how many were reminded."""
+    from gonghui.notices.services import notice_send
+
+    from .tasks import user_sms_send
+
+    moment = now or timezone.now()
+    count = 0
+    with transaction.atomic():
+        due = list(Appointment.objects.select_for_update(skip_locked=True, of=("self",))
+                   .filter(status=Appointment.Status.BOOKED, reminded_at__isnull=True,
+                           slot__starts_at__gt=moment, slot__starts_at__lte=moment + REMIND_AHEAD)
+                   .select_related("slot", "slot__point", "activity", "activity__union")[:5000])
+        for a in due:
+            with translation.override("zh-hans"):
+                text = _("提醒：您预约了%(name)s，时间 %(at)s，地点“%(point)s”%(address)s。请按时到检，不能来请提前取消。") % {
+                    "name": a.activity.name, "at": local_now(a.slot.starts_at).strftime("%m月%d日 %H:%M"),
+                    "point": a.slot.point.name, "address": f"（{a.slot.point.address}）" if a.slot.point.address else "",
+                }
+            notice_send(user_ids=[a.user_id], module="campaigns", text=text, object_id=a.pk,
+                        link=reverse("campaigns:activity", kwargs={"activity_id": a.activity_id}),
+                        union_path=a.activity.union.path)
+            outbox_enqueue(user_sms_send, a.user_id, text)
+            count += 1
+        Appointment.objects.filter(pk__in=[a.pk for a in due]).update(reminded_at=moment)
+    return count
+
+
+def appointments_mark_no_show(*, now: dt.datetime | None = None) -> int:
+    """Bookings still open after their slot ended become 未到检. Returns how many."""
+    moment = now or timezone.now()
+    with transaction.atomic():
+        count = Appointment.objects.filter(status=Appointment.Status.BOOKED, slot__ends_at__lt=moment).update(
+            status=Appointment.Status.NO_SHOW)
+    return count

@@ -189,6 +189,10 @@ def _campaigns_demo(demo: Demo) -> None:
     from gonghui.campaigns.demo import activities_demo_load
 
     activities_demo_load(union=demo.unions["sz"], staff=User.objects.get(username="shenzhen"), workers=workers)
+    from gonghui.campaigns.demo import checkup_demo_load, culture_demo_load
+
+    checkup_demo_load(union=demo.unions["sz"], staff=User.objects.get(username="shenzhen"), workers=workers)
+    culture_demo_load(union=demo.unions["sz"], staff=User.objects.get(username="shenzhen"))
 
 
 def _bargaining_demo(demo: Demo, admin: User) -> None:
