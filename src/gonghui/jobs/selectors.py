@@ -14,8 +14,9 @@ Recommendation score (0–100), stated to the worker with the reasons:
 | pay: top of the range reaches the pay wanted (else in proportion); no wish: 10 | 15 |
 | freshness: published today 10, falling to 0 at 30 days | 10 |
 
-Candidates are the freshest live postings of the seeker's trades in their cities, then in
-their provinces, then any trade in their cities (bounded, indexed reads); the score orders them.
+Candidates are the freshest live postings of each of the seeker's trades in each of their
+cities, then in each of their provinces, then any trade in each city (one bounded, ordered index
+read each); the score orders them.
 """
 
 from __future__ import annotations
@@ -49,6 +50,8 @@ from .models import (
 from .services import today
 
 CANDIDATES_PER_QUERY = 100
+# At most this many (trade, place) reads of each kind (5 trades × 6 places would be 30).
+MAX_READS = 12
 FRESH_DAYS = 30
 
 
@@ -254,22 +257,28 @@ def score_posting(*, seeker: Seeker, posting: Posting, on: dt.date | None = None
                       reasons=_reasons(seeker, posting, matched, where, age, have))
 
 
-def _candidates(seeker: Seeker, on: dt.date, exclude: set[int]) -> list[_Candidate]:
-    from django.db import connection
-
+def _candidate_queries(seeker: Seeker, on: dt.date) -> list[QuerySet[Any]]:
+    """One bounded read per (trade, city), (trade, province) and city: each is an ordered scan of
+    one index range (freshest first) that stops after its limit — no read sorts a whole city's
+    or province's postings. The covering indexes hold every column the score needs, so
+    PostgreSQL answers them from the index alone."""
     live = Posting.objects.live(on)
     codes = [seeker.region_id, *seeker.places]
     cities = sorted({region_parents(c)[1] for c in codes})
     provinces = sorted({region_parents(c)[2] for c in codes})
-    trades = list(seeker.trades)
-    queries = [
-        live.filter(trade__in=trades, city_code__in=cities),
-        live.filter(trade__in=trades, province_code__in=provinces),
-        live.filter(city_code__in=cities),
-    ]
-    sliced = [qs.order_by("-published_at").values_list(*_CANDIDATE_FIELDS)[:CANDIDATES_PER_QUERY] for qs in queries]
-    if connection.features.supports_slicing_ordering_in_compound:
-        # One round trip (PostgreSQL): the three bounded index reads as UNION ALL.
+    trades = list(dict.fromkeys(seeker.trades))
+    reads = [live.filter(trade=t, city_code=c) for t in trades for c in cities][:MAX_READS]
+    reads += [live.filter(trade=t, province_code=p) for t in trades for p in provinces][:MAX_READS]
+    reads += [live.filter(city_code=c) for c in cities]
+    return [qs.order_by("-published_at").values_list(*_CANDIDATE_FIELDS)[:CANDIDATES_PER_QUERY] for qs in reads]
+
+
+def _candidates(seeker: Seeker, on: dt.date, exclude: set[int]) -> list[_Candidate]:
+    from django.db import connection
+
+    sliced = _candidate_queries(seeker, on)
+    if connection.features.supports_slicing_ordering_in_compound and len(sliced) > 1:
+        # One round trip (PostgreSQL): the bounded index reads as UNION ALL.
         rows: list[Any] = list(sliced[0].union(*sliced[1:], all=True))
     else:
         rows = [row for qs in sliced for row in qs]
