@@ -49,7 +49,8 @@ from .models import (
 )
 from .services import today
 
-CANDIDATES_PER_QUERY = 100
+# Per read: the freshest of one trade in one city / one province, and of any trade in one city.
+PER_TRADE_CITY, PER_TRADE_PROVINCE, PER_CITY = 60, 40, 30
 # At most this many (trade, place) reads of each kind (5 trades × 6 places would be 30).
 MAX_READS = 12
 FRESH_DAYS = 30
@@ -267,10 +268,10 @@ def _candidate_queries(seeker: Seeker, on: dt.date) -> list[QuerySet[Any]]:
     cities = sorted({region_parents(c)[1] for c in codes})
     provinces = sorted({region_parents(c)[2] for c in codes})
     trades = list(dict.fromkeys(seeker.trades))
-    reads = [live.filter(trade=t, city_code=c) for t in trades for c in cities][:MAX_READS]
-    reads += [live.filter(trade=t, province_code=p) for t in trades for p in provinces][:MAX_READS]
-    reads += [live.filter(city_code=c) for c in cities]
-    return [qs.order_by("-published_at").values_list(*_CANDIDATE_FIELDS)[:CANDIDATES_PER_QUERY] for qs in reads]
+    reads = [(live.filter(trade=t, city_code=c), PER_TRADE_CITY) for t in trades for c in cities][:MAX_READS]
+    reads += [(live.filter(trade=t, province_code=p), PER_TRADE_PROVINCE) for t in trades for p in provinces][:MAX_READS]
+    reads += [(live.filter(city_code=c), PER_CITY) for c in cities]
+    return [qs.order_by("-published_at").values_list(*_CANDIDATE_FIELDS)[:limit] for qs, limit in reads]
 
 
 def _candidates(seeker: Seeker, on: dt.date, exclude: set[int]) -> list[_Candidate]:
