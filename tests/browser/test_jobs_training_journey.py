@@ -18,7 +18,7 @@ from tests.factories import Tree, make_worker_user
 from tests.jobs.helpers import make_seeker
 
 pytestmark = pytest.mark.django_db(transaction=True)
-SHOTS = Path("/tmp/jobs-training-shots")
+SHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "jobs-training"
 
 
 def test_staff_open_a_class_worker_enrols_completes_and_is_placed(
@@ -27,7 +27,7 @@ def test_staff_open_a_class_worker_enrols_completes_and_is_placed(
     tree = Tree()
     worker = make_worker_user(name="阿依古丽")
     make_seeker(user=worker, trades=("security",))
-    SHOTS.mkdir(exist_ok=True)
+    SHOTS.mkdir(parents=True, exist_ok=True)
 
     staff = browser_page_factory(desktop=True)
     browser_login(staff, tree.staff_a, live_site)
