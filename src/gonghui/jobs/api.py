@@ -149,7 +149,7 @@ def _posting_update(request: HttpRequest, posting: Posting, payload: JobsPosting
         address=payload.address, pay_min=payload.pay_min, pay_max=payload.pay_max, pay_unit=payload.pay_unit,
         hours=payload.hours, contract=payload.contract, requirements=payload.requirements, skills=payload.skills,
         openings=payload.openings, closes_on=payload.closes_on)
-    updated = Posting.objects.select_related("employer", "region").get(pk=updated.pk)
+    updated = selectors.posting_with_place(posting_id=updated.pk)
     return _posting_out(updated)
 
 
@@ -215,7 +215,7 @@ def recruiter_application_move(request: HttpRequest, job_application_id: int, pa
     services.application_move(actor=request.user, application=application, to=payload.stage, note=payload.note,
                               started_on=payload.started_on)
     moved = selectors.recruiter_application_get(user=request.user, job_application_id=job_application_id)
-    moved = JobApplication.objects.select_related("seeker__region").get(pk=moved.pk)
+    moved = selectors.application_with_seeker(job_application_id=moved.pk)
     return _applicant_out(selectors.with_certificates([moved])[0])
 
 

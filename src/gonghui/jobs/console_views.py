@@ -8,7 +8,6 @@ import datetime as dt
 from decimal import Decimal
 
 from django.contrib import messages
-from django.db.models import Exists, OuterRef
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -36,7 +35,7 @@ from .forms import (
     TrainingEnrolForm,
     TrainingOrderForm,
 )
-from .models import Posting, PriorityGroup, TrainingEnrolment
+from .models import Posting, PriorityGroup
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -363,8 +362,7 @@ def fair_checkin(request: HttpRequest, job_fair_id: int) -> HttpResponse:
 @console_view
 def placements_export(request: HttpRequest) -> HttpResponse:
     due = request.GET.get("due") == "1"
-    placements = selectors.placement_list_for_user(user=request.user, due_only=due).annotate(
-        from_training=Exists(TrainingEnrolment.objects.filter(placement_id=OuterRef("pk"))))[:20000]
+    placements = selectors.placements_for_export(user=request.user, due_only=due)[:20000]
     return _xlsx(placements_xlsx(placements), f"placements-{services.today():%Y%m%d}.xlsx")
 
 

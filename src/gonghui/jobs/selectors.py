@@ -612,3 +612,18 @@ def services_by_kind(*, user: Any, start: dt.date, end: dt.date) -> list[tuple[s
     names = dict(Union.objects.filter(pk__in={r[0] for r in rows}).values_list("pk", "name"))
     labels = dict(EmploymentService.Kind.choices)
     return [(names.get(u, ""), str(labels.get(k, k)), n, people) for u, k, n, people in rows]
+
+
+def posting_with_place(*, posting_id: int) -> Posting:
+    return Posting.objects.select_related("employer", "region").get(pk=posting_id)
+
+
+def application_with_seeker(*, job_application_id: int) -> JobApplication:
+    return JobApplication.objects.select_related("seeker__region").get(pk=job_application_id)
+
+
+def placements_for_export(*, user: Any, due_only: bool = False) -> QuerySet[Placement]:
+    from django.db.models import Exists, OuterRef
+
+    return placement_list_for_user(user=user, due_only=due_only).annotate(
+        from_training=Exists(TrainingEnrolment.objects.filter(placement_id=OuterRef("pk"))))
