@@ -102,6 +102,8 @@ from gonghui.jobs.models import (
     Placement,
     Posting,
     Seeker,
+    TrainingEnrolment,
+    TrainingOrder,
 )
 from gonghui.members.models import (
     EmploymentForm,
@@ -423,6 +425,13 @@ FACTORIES: dict[type[models.Model], Callable[[World], Any]] = {
         actor=w.tree.staff_a, union=w.tree.grassroots_a, name="春风行动", kind="onsite",
         starts_on=job_services.today(), ends_on=job_services.today(),
     ),
+    TrainingOrder: lambda w: job_services.training_order_create(
+        actor=w.tree.staff_a, union=w.tree.grassroots_a, employer=w.tree.grassroots_a.employer, name="保安员订单班",
+        trade="security", demand=10, seats=5, starts_on=job_services.today(), ends_on=job_services.today(),
+        teacher="王教官",
+    ),
+    TrainingEnrolment: lambda w: job_services.training_enrol(actor=w.tree.staff_a, order=w.get(TrainingOrder),
+                                                              seeker=w.get(Seeker)),
 }
 
 # Rows that belong to a union but are no branch object of their own, and why.
@@ -487,6 +496,9 @@ PUBLIC_OPERATIONS: dict[str, str] = {
     "course_enrol": "any worker enrols in any published course",
     "posting_detail": "a published job posting is public (the job search is open to everyone)",
     "posting_apply": "any worker applies to any published posting",
+    "fair_detail": "a job fair and its booths are public (workers find fairs anywhere)",
+    "fair_register": "any worker with a job-seeker profile registers for any fair",
+    "fair_apply": "any worker applies, at any fair, to a posting shown there",
     "grant_object": "anyone signed in may object to a grant on public notice (the notice board is public)",
     "activity_vouchers": "the worker's own vouchers in any published service activity",
     "activity_voucher_take": "any eligible worker takes a voucher in any published service activity",
@@ -687,6 +699,8 @@ def api_endpoints() -> tuple[list[Endpoint], list[str]]:
             owner = "worker" if "mine" in segments or "me" in segments else "staff"
             if path.startswith("/api/v1/bargaining/employer/"):
                 owner = "employer"  # an employer account's own offers and hazards (bargaining/employer.py)
+            elif app_label == "jobs" and "employer" in segments:
+                owner = "recruiter"  # a recruiter (employer account) of branch A's employer
             found.append(Endpoint("api", func, path, method, tuple(params), owner, body, multipart))
     return found, problems
 
@@ -807,6 +821,10 @@ def test_every_url_and_api_operation_with_an_id_hides_other_branches(model):
         owners = [owner_worker, owner_staff] if endpoint.owner == "worker" else [owner_staff, owner_worker]
         if endpoint.owner == "employer":
             owners = [owner_employer]
+        if endpoint.owner == "recruiter":
+            owner_recruiter = Client()
+            owner_recruiter.force_login(world.get(EmployerAccount).user)  # type: ignore[attr-defined]
+            owners = [owner_recruiter]
         found = False
         for client in owners:
             for url in _urls(endpoint, world):

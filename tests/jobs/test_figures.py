@@ -61,3 +61,27 @@ def test_jobs_figures_roll_up_the_tree_by_beijing_day(frozen_clock):
     got = figure_values(union=t.county_a, period=Period(D1, D2), keys=["jobs.services", "jobs.seekers"])
     assert got["jobs.services"].dims == {"placement": 1, "consultation": 1, "referral": 1}
     assert got["jobs.seekers"].dims == {"none": 1, "migrant": 1}
+
+
+def test_training_to_order_figures_count_completions_and_placements_at_the_class_union(frozen_clock):
+    frozen_clock(at(D1))
+    t = Tree()
+    order = services.training_order_create(actor=t.staff_a, union=t.county_a, employer=t.grassroots_a.employer,
+                                           name="保安员订单班", trade="security", demand=5, seats=5, starts_on=D1,
+                                           ends_on=D2, teacher="王教官")
+    first, second = make_seeker(), make_seeker()
+    e1 = services.training_enrol(actor=t.staff_a, order=order, seeker=first)
+    e2 = services.training_enrol(actor=t.staff_a, order=order, seeker=second)
+    services.training_complete(actor=t.staff_a, enrolment=e1, on=D1)
+    frozen_clock(at(D2))
+    services.training_complete(actor=t.staff_a, enrolment=e2, on=D2)
+    services.training_place(actor=t.staff_a, enrolment=e1, started_on=D2)
+    frozen_clock(at(D2 + dt.timedelta(days=1), 3))
+    snapshot_range(D1, D2)
+    keys = ["jobs.training_completed", "jobs.training_placed", "jobs.services"]
+    d1 = figure_values(union=t.county_a, period=Period(D1, D1), keys=keys)
+    both = figure_values(union=t.city_a, period=Period(D1, D2), keys=keys)
+    assert [d1[k].value for k in keys] == [1, 0, 1]
+    assert [both[k].value for k in keys] == [2, 1, 3]
+    assert both["jobs.services"].dims == {"training": 2, "placement": 1}
+    assert figure_values(union=t.city_b, period=Period(D1, D2), keys=keys)["jobs.training_completed"].value == 0

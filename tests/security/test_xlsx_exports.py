@@ -41,7 +41,8 @@ TESTED_ROUTES = {
     "console:stations:export", "console:members:roster_template", "console:members:roster_bad_rows",
     "console:members:people_export", "console:stats:export", "console:assistance:statement_export",
     "console:assistance:batch_file", "console:mutualaid:enrolment_export", "console:mutualaid:report_export",
-    "console:campaigns:winners_export",
+    "console:campaigns:winners_export", "console:jobs:placements_export", "console:jobs:services_export",
+    "console:jobs:fair_export",
 }
 # CSV exports, tested below in the same way (formula triggers made inert).
 CSV_ROUTES = {"console:assistance:batch_file_csv"}
@@ -207,6 +208,34 @@ def test_mutual_aid_exports_keep_hostile_names_as_text(client, frozen_clock):
         content = _body(response)
         assert _formula_cells(content) == []
         assert HOSTILE[0][:50] in _texts(content) or HOSTILE[0][:100] in _texts(content)
+
+
+def test_jobs_exports_keep_hostile_employer_fair_and_union_names_as_text(client):
+    """Employer, fair, place and union names are user text in the placements, fair and
+    services exports."""
+    from gonghui.jobs import services as job_services
+    from tests.jobs.helpers import make_posting, make_seeker
+
+    tree = Tree()
+    employer = tree.grassroots_a.employer
+    employer.name = HOSTILE[0]
+    employer.save(update_fields=["name"])
+    tree.grassroots_a.name = HOSTILE[1]
+    tree.grassroots_a.save(update_fields=["name"])
+    seeker = make_seeker()
+    application = job_services.application_create(user=seeker.user, posting=make_posting(tree))
+    job_services.application_move(actor=tree.staff_a, application=application, to="hired")
+    fair = job_services.fair_create(actor=tree.staff_a, union=tree.city_a, name=HOSTILE[2][:60], kind="onsite",
+                                    starts_on=job_services.today(), ends_on=job_services.today(), place=HOSTILE[3])
+    job_services.fair_booth_add(actor=tree.staff_a, fair=fair, employer=employer, number="=1+1")
+    client.force_login(tree.staff_a)
+    for name, args in (("console:jobs:placements_export", []), ("console:jobs:services_export", []),
+                       ("console:jobs:fair_export", [fair.pk])):
+        response = client.get(reverse(name, args=args))
+        assert response.status_code == 200, name
+        content = _body(response)
+        assert _formula_cells(content) == [], name
+        assert HOSTILE[0] in _texts(content) or HOSTILE[1] in _texts(content), name
 
 
 def test_safe_writer_neutralises_every_trigger_and_keeps_numbers_typed():

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib import admin
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from .models import (
     EmployerAccount,
@@ -17,6 +18,8 @@ from .models import (
     Placement,
     Posting,
     Seeker,
+    TrainingEnrolment,
+    TrainingOrder,
 )
 
 
@@ -70,10 +73,28 @@ class EmployerAccountAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 @admin.register(MinimumWage)
 class MinimumWageAdmin(ReadOnlyMixin, admin.ModelAdmin):
-    list_display = ("region_name", "region_code", "effective_from", "monthly", "hourly", "source")
+    list_display = ("region_name", "region_code", "effective_from", "monthly", "hourly", "checked", "source")
+
+    @admin.display(boolean=True, description=_("已核实依据"))
+    def checked(self, obj: MinimumWage) -> bool:
+        # False for the 2025 rows seeded from memory (source 待核实…) and for rows with no source.
+        return not obj.needs_check
 
 
 @admin.register(JobFair)
 class JobFairAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ("name", "kind", "union", "starts_on", "ends_on")
     list_filter = ("kind",)
+
+
+@admin.register(TrainingOrder)
+class TrainingOrderAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ("name", "employer", "union", "trade", "seats", "starts_on", "ends_on", "status")
+    list_filter = ("status", "trade")
+    search_fields = ("name", "employer__name")
+
+
+@admin.register(TrainingEnrolment)
+class TrainingEnrolmentAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ("order", "seeker", "status", "completed_on")
+    list_filter = ("status",)

@@ -16,8 +16,22 @@ from gonghui.core.errors import NotFound, ValidationFailed
 from gonghui.core.paging import Limit200, Offset
 
 from . import selectors, services
-from .models import JobApplication, Placement, Posting
-from .schemas import JobApplicationOut, JobSuggestionOut, PlacementOut, PostingIn, PostingOut
+from .models import JobApplication, JobFair, Placement, Posting
+from .schemas import (
+    JobApplicationOut,
+    JobsApplicantOut,
+    JobsCheckinIn,
+    JobsCloseIn,
+    JobsFairOut,
+    JobsFairRegistrationOut,
+    JobsFairSummaryOut,
+    JobsPostingEditIn,
+    JobsStageIn,
+    JobSuggestionOut,
+    PlacementOut,
+    PostingIn,
+    PostingOut,
+)
 from .services import ABSURD_MONTHLY as ABSURD
 
 router = Router()
@@ -123,3 +137,137 @@ def posting_apply(request: HttpRequest, posting_id: int) -> Status:
 @router.get("/me/applications", response=list[JobApplicationOut], auth=session_or_token, summary="我的求职进度")
 def my_applications(request: HttpRequest) -> list[dict[str, Any]]:
     return [_application_out(a) for a in selectors.applications_of(user=request.user)[:100]]
+
+
+# --- editing a posting (staff / partners, and recruiters) -------------------------------------
+
+
+def _posting_update(request: HttpRequest, posting: Posting, payload: JobsPostingEditIn) -> dict[str, Any]:
+    region = selectors.region_get(code=payload.region_code)
+    updated = services.posting_update(
+        actor=request.user, posting=posting, title=payload.title, trade=payload.trade, region=region,
+        address=payload.address, pay_min=payload.pay_min, pay_max=payload.pay_max, pay_unit=payload.pay_unit,
+        hours=payload.hours, contract=payload.contract, requirements=payload.requirements, skills=payload.skills,
+        openings=payload.openings, closes_on=payload.closes_on)
+    updated = selectors.posting_with_place(posting_id=updated.pk)
+    return _posting_out(updated)
+
+
+@router.put("/manage/postings/{int:posting_id}", response=PostingOut, auth=session_or_token, summary="修改岗位",
+            description="与发布时相同的核对（最低工资、歧视性要求）：不通过返回 422，内容不变；有审核提示时回到 review。"
+                        "工资、工时、地点、用工形式、名称或工种有变化时，仍在应聘的求职者会收到通知。")
+def posting_update_managed(request: HttpRequest, posting_id: int, payload: JobsPostingEditIn) -> dict[str, Any]:
+    posting = selectors.posting_get_for_user(user=request.user, posting_id=posting_id, action="change")
+    return _posting_update(request, posting, payload)
+
+
+# --- recruiters (employer accounts) -----------------------------------------------------------
+
+
+def _applicant_out(a: JobApplication) -> dict[str, Any]:
+    order = list(JobApplication.Stage.values)
+    return {"id": a.pk, "posting_id": a.posting_id, "name": a.seeker.name, "phone": a.seeker.phone,
+            "region": a.seeker.region.name, "trades": a.seeker.trades, "skills": a.seeker.skills,
+            "certificates": [{"serial": c.serial, "course": c.course, "trade": c.trade, "level": c.level,
+                              "issued_on": c.issued_on} for c in getattr(a, "certificates", [])],
+            "stage": a.stage, "stage_label": a.get_stage_display(),
+            "next_stages": sorted(JobApplication.EDGES[a.stage], key=order.index),
+            "created_at": a.created_at, "stage_changed_at": a.stage_changed_at}
+
+
+@router.get("/employer/postings", response=list[PostingOut], auth=session_or_token, summary="单位招聘：本单位的岗位",
+            description="单位招聘账号（工会开通）调用；只返回其单位的岗位。")
+def recruiter_postings(request: HttpRequest, limit: Limit200 = 50, offset: Offset = 0) -> list[dict[str, Any]]:
+    return [_posting_out(p) for p in selectors.recruiter_postings(user=request.user)[offset:offset + limit]]
+
+
+@router.put("/employer/postings/{int:posting_id}", response=PostingOut, auth=session_or_token,
+            summary="单位招聘：修改岗位")
+def recruiter_posting_update(request: HttpRequest, posting_id: int, payload: JobsPostingEditIn) -> dict[str, Any]:
+    posting = selectors.recruiter_posting_get(user=request.user, posting_id=posting_id)
+    return _posting_update(request, posting, payload)
+
+
+@router.post("/employer/postings/{int:posting_id}/close", response=PostingOut, auth=session_or_token,
+             summary="单位招聘：关闭岗位（filled=true 为已招满）")
+def recruiter_posting_close(request: HttpRequest, posting_id: int, payload: JobsCloseIn) -> dict[str, Any]:
+    posting = selectors.recruiter_posting_get(user=request.user, posting_id=posting_id)
+    services.posting_close(actor=request.user, posting=posting, filled=payload.filled)
+    return _posting_out(selectors.recruiter_posting_get(user=request.user, posting_id=posting_id))
+
+
+@router.get("/employer/postings/{int:posting_id}/applications", response=list[JobsApplicantOut],
+            auth=session_or_token, summary="单位招聘：岗位的求职申请",
+            description="只含本单位岗位的申请；certificates 为求职者在技能云取得的有效证书（已核验）。")
+def recruiter_applications(request: HttpRequest, posting_id: int, limit: Limit200 = 50,
+                           offset: Offset = 0) -> list[dict[str, Any]]:
+    posting = selectors.recruiter_posting_get(user=request.user, posting_id=posting_id)
+    rows = list(selectors.recruiter_applications(user=request.user, posting=posting)[offset:offset + limit])
+    return [_applicant_out(a) for a in selectors.with_certificates(rows)]
+
+
+@router.post("/employer/applications/{int:job_application_id}/stage", response=JobsApplicantOut,
+             auth=session_or_token, summary="单位招聘：推进求职者进度",
+             description="stage：interview、offer、hired、declined（按 next_stages）；hired 时记录就业安置，"
+                         "started_on 为上岗日期（默认今天）。求职者会收到通知。")
+def recruiter_application_move(request: HttpRequest, job_application_id: int, payload: JobsStageIn) -> dict[str, Any]:
+    application = selectors.recruiter_application_get(user=request.user, job_application_id=job_application_id)
+    services.application_move(actor=request.user, application=application, to=payload.stage, note=payload.note,
+                              started_on=payload.started_on)
+    moved = selectors.recruiter_application_get(user=request.user, job_application_id=job_application_id)
+    moved = selectors.application_with_seeker(job_application_id=moved.pk)
+    return _applicant_out(selectors.with_certificates([moved])[0])
+
+
+# --- job fairs --------------------------------------------------------------------------------
+
+
+def _fair_out(fair: JobFair, *, booths: bool = False) -> dict[str, Any]:
+    out: dict[str, Any] = {"id": fair.pk, "name": fair.name, "kind": fair.kind, "kind_label": fair.get_kind_display(),
+                           "place": fair.place, "starts_on": fair.starts_on, "ends_on": fair.ends_on,
+                           "union": fair.union.name, "booths": []}
+    if booths:
+        out["booths"] = [{"number": b.number, "employer": b.employer.name,
+                          "posting_ids": [p.pk for p in b.open_postings]}  # type: ignore[attr-defined]
+                         for b in selectors.fair_booths(fair=fair)]
+    return out
+
+
+@router.get("/fairs", response=list[JobsFairOut], auth=None, summary="招聘会（未结束的）")
+def fair_list(request: HttpRequest, limit: Limit200 = 50, offset: Offset = 0) -> list[dict[str, Any]]:
+    return [_fair_out(f) for f in selectors.fair_list_public()[offset:offset + limit]]
+
+
+@router.get("/fairs/{int:fair_id}", response=JobsFairOut, auth=None, summary="招聘会详情（展位与招聘中的岗位）")
+def fair_detail(request: HttpRequest, fair_id: int) -> dict[str, Any]:
+    return _fair_out(selectors.fair_get_public(fair_id=fair_id), booths=True)
+
+
+@router.post("/fairs/{int:fair_id}/registration", response={201: JobsFairRegistrationOut}, auth=session_or_token,
+             summary="报名招聘会（返回签到码）", description="需先有求职登记；重复报名返回同一签到码。")
+def fair_register(request: HttpRequest, fair_id: int) -> Status:
+    registration = services.fair_register(user=request.user, fair=selectors.fair_get_public(fair_id=fair_id))
+    return Status(201, {"fair_id": registration.fair_id, "token": registration.token,
+                        "checked_in_at": registration.checked_in_at})
+
+
+@router.post("/fairs/{int:fair_id}/postings/{int:posting_id}/apply", response={201: JobApplicationOut},
+             auth=session_or_token, summary="在招聘会上投递（计入该招聘会）")
+def fair_apply(request: HttpRequest, fair_id: int, posting_id: int) -> Status:
+    fair = selectors.fair_get_public(fair_id=fair_id)
+    posting = selectors.posting_get_public(posting_id=posting_id)
+    return Status(201, _application_out(services.application_create(user=request.user, posting=posting, fair=fair)))
+
+
+@router.post("/manage/fairs/{int:job_fair_id}/checkins", response=JobsFairRegistrationOut, auth=session_or_token,
+             summary="招聘会签到（工作人员扫码）", description="同一签到码再次签到不改变任何记录。")
+def fair_checkin(request: HttpRequest, job_fair_id: int, payload: JobsCheckinIn) -> dict[str, Any]:
+    fair = selectors.fair_get_for_user(user=request.user, job_fair_id=job_fair_id)
+    registration = services.fair_checkin(actor=request.user, fair=fair, token=payload.token)
+    return {"fair_id": registration.fair_id, "token": registration.token, "checked_in_at": registration.checked_in_at}
+
+
+@router.get("/manage/fairs/{int:job_fair_id}/summary", response=JobsFairSummaryOut, auth=session_or_token,
+            summary="招聘会汇总（报名、签到、投递、面试、录用、入职）")
+def fair_summary(request: HttpRequest, job_fair_id: int) -> dict[str, int]:
+    return selectors.fair_summary(fair=selectors.fair_get_for_user(user=request.user, job_fair_id=job_fair_id))

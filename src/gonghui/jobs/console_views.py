@@ -21,16 +21,37 @@ from gonghui.core.jurisdiction import has_action
 from gonghui.core.web import apply_domain_error, run_service
 
 from . import selectors, services
+from .exports import fair_xlsx, placements_xlsx, services_xlsx
 from .forms import (
     AccountGrantForm,
     BoothForm,
     FairForm,
     FollowUpForm,
     MinimumWageForm,
+    PostingEditForm,
     PostingForm,
     ServiceForm,
+    ServicesExportForm,
+    TrainingEnrolForm,
+    TrainingOrderForm,
 )
 from .models import Posting, PriorityGroup
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _xlsx(content: bytes, name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def posting_initial(posting: Posting) -> dict[str, object]:
+    """A posting's values as the posting form shows them (pay in whole 元)."""
+    return {"title": posting.title, "trade": posting.trade, "region": posting.region_id, "address": posting.address,
+            "pay_min": posting.pay_min // 100, "pay_max": posting.pay_max // 100, "pay_unit": posting.pay_unit,
+            "hours": posting.hours, "contract": posting.contract, "skills": "，".join(posting.skills),
+            "requirements": posting.requirements, "openings": posting.openings, "closes_on": posting.closes_on}
 
 
 @console_view
@@ -75,8 +96,31 @@ def posting_detail(request: HttpRequest, posting_id: int) -> HttpResponse:
         "posting": posting,
         "can_approve": has_action(request.user, "approve", posting.union.path),
         "can_change": has_action(request.user, "change", posting.union.path),
-        "applications": selectors.with_moves(applications),
+        "applications": selectors.with_certificates(selectors.with_moves(applications)),
     })
+
+
+@console_view
+@require_http_methods(["GET", "POST"])
+def posting_edit(request: HttpRequest, posting_id: int) -> HttpResponse:
+    posting = selectors.posting_get_for_user(user=request.user, posting_id=posting_id, action="change")
+    form = PostingEditForm(request.POST or None, initial=posting_initial(posting))
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            updated = services.posting_update(
+                actor=request.user, posting=posting, title=d["title"], trade=d["trade"], region=d["region"],
+                address=d["address"], pay_min=d["pay_min"] * 100, pay_max=d["pay_max"] * 100, pay_unit=d["pay_unit"],
+                hours=d["hours"], contract=d["contract"], skills=d["skills"], requirements=d["requirements"],
+                openings=d["openings"], closes_on=d["closes_on"])
+            messages.success(request, _("已保存。") if updated.status == Posting.Status.PUBLISHED
+                             else _("已保存，修改后的内容有审核提示，已进入待审核。"))
+            return redirect("console:jobs:posting_detail", posting_id=posting.pk)
+        except DomainError as exc:
+            apply_domain_error(exc, form=form)
+    return render(request, "jobs/pages/console_posting_form.html", {
+        "form": form, "posting": posting, "region_value": form["region"].value() or "",
+        "provinces": selectors.provinces()})
 
 
 @console_view
@@ -247,8 +291,9 @@ def minimum_wage_list(request: HttpRequest) -> HttpResponse:
             return redirect("console:jobs:minimum_wages")
         except DomainError as exc:
             apply_domain_error(exc, form=form)
+    rows = list(selectors.minimum_wage_list()[:500])
     return render(request, "jobs/pages/console_minimum_wages.html", {
-        "form": form, "rows": selectors.minimum_wage_list()[:500],
+        "form": form, "rows": rows, "needs_check": sum(1 for r in rows if r.needs_check),
     })
 
 
@@ -309,3 +354,132 @@ def fair_checkin(request: HttpRequest, job_fair_id: int) -> HttpResponse:
                                                        token=request.POST.get("token", "")[:32]),
                 success=_("已签到。"))
     return redirect("console:jobs:fair_detail", job_fair_id=fair.pk)
+
+
+# --- exports ----------------------------------------------------------------------------------
+
+
+@console_view
+def placements_export(request: HttpRequest) -> HttpResponse:
+    due = request.GET.get("due") == "1"
+    placements = selectors.placements_for_export(user=request.user, due_only=due)[:20000]
+    return _xlsx(placements_xlsx(placements), f"placements-{services.today():%Y%m%d}.xlsx")
+
+
+@console_view
+def fair_export(request: HttpRequest, job_fair_id: int) -> HttpResponse:
+    fair = selectors.fair_get_for_user(user=request.user, job_fair_id=job_fair_id)
+    registrations = fair.registrations.select_related("seeker").order_by("created_at")[:20000]
+    return _xlsx(fair_xlsx(fair, selectors.fair_summary(fair=fair), selectors.fair_booths(fair=fair), registrations),
+                 f"fair-{fair.pk}.xlsx")
+
+
+@console_view
+def services_export(request: HttpRequest) -> HttpResponse:
+    today = services.today()
+    form = ServicesExportForm(request.GET or {"start": today.replace(month=1, day=1), "end": today})
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        return redirect("console:jobs:placements")
+    start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+    rows = selectors.services_by_kind(user=request.user, start=start, end=end)
+    return _xlsx(services_xlsx(rows, start, end), f"services-{start:%Y%m%d}-{end:%Y%m%d}.xlsx")
+
+
+# --- training to order (订单式培训) -------------------------------------------------------------
+
+
+@console_view
+@require_http_methods(["GET", "POST"])
+@idempotent_form
+def training_list(request: HttpRequest) -> HttpResponse:
+    form = TrainingOrderForm(request.POST or None, unions=selectors.union_choices_for_user(user=request.user),
+                             employers=selectors.employer_choices_for_user(user=request.user),
+                             courses=selectors.course_choices(),
+                             postings=selectors.posting_choices_for_user(user=request.user))
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            order = services.training_order_create(
+                actor=request.user, union=d["union"], employer=d["employer"], name=d["name"], trade=d["trade"],
+                demand=d["demand"], seats=d["seats"], starts_on=d["starts_on"], ends_on=d["ends_on"],
+                place=d["place"], teacher=d["teacher"], course=d["course"], posting=d["posting"])
+            messages.success(request, _("培训班已建立，可以为学员报名。"))
+            return redirect("console:jobs:training_detail", training_order_id=order.pk)
+        except DomainError as exc:
+            apply_domain_error(exc, form=form)
+    return render(request, "jobs/pages/console_trainings.html", {
+        "form": form, "orders": selectors.training_order_list_for_user(user=request.user)[:100],
+    })
+
+
+def _training_page(request: HttpRequest, training_order_id: int, *,
+                   enrol_form: TrainingEnrolForm | None = None) -> HttpResponse:
+    order = selectors.training_order_get_for_user(user=request.user, training_order_id=training_order_id)
+    return render(request, "jobs/pages/console_training.html", {
+        "order": order, "enrolments": selectors.training_enrolments(order=order)[:1000],
+        "summary": selectors.training_summary(order=order), "enrol_form": enrol_form or TrainingEnrolForm(),
+        "can_change": has_action(request.user, "change", order.union.path), "today": services.today(),
+    }, status=422 if enrol_form is not None and enrol_form.errors else 200)
+
+
+@console_view
+def training_detail(request: HttpRequest, training_order_id: int) -> HttpResponse:
+    return _training_page(request, training_order_id)
+
+
+@console_view
+@require_POST
+def training_enrol(request: HttpRequest, training_order_id: int) -> HttpResponse:
+    order = selectors.training_order_get_for_user(user=request.user, training_order_id=training_order_id)
+    form = TrainingEnrolForm(request.POST)
+    if form.is_valid():
+        try:
+            seeker = selectors.seeker_get_for_user(user=request.user, seeker_id=form.cleaned_data["seeker"])
+            services.training_enrol(actor=request.user, order=order, seeker=seeker)
+            messages.success(request, _("已报名。"))
+            return redirect("console:jobs:training_detail", training_order_id=order.pk)
+        except DomainError as exc:
+            apply_domain_error(exc, form=form)
+    return _training_page(request, training_order_id, enrol_form=form)
+
+
+def _training_step(request: HttpRequest, training_enrolment_id: int, step: str) -> HttpResponse:
+    enrolment = selectors.training_enrolment_get_for_user(user=request.user,
+                                                          training_enrolment_id=training_enrolment_id)
+    if step == "complete":
+        run_service(request, lambda: services.training_complete(actor=request.user, enrolment=enrolment),
+                    success=_("已结业，记一人次技能培训。"))
+    elif step == "place":
+        run_service(request, lambda: services.training_place(actor=request.user, enrolment=enrolment),
+                    success=_("已登记上岗，3、6个月后回访。"))
+    else:
+        run_service(request, lambda: services.training_drop(actor=request.user, enrolment=enrolment),
+                    success=_("已退训。"))
+    return redirect("console:jobs:training_detail", training_order_id=enrolment.order_id)
+
+
+@console_view
+@require_POST
+def training_complete(request: HttpRequest, training_enrolment_id: int) -> HttpResponse:
+    return _training_step(request, training_enrolment_id, "complete")
+
+
+@console_view
+@require_POST
+def training_place(request: HttpRequest, training_enrolment_id: int) -> HttpResponse:
+    return _training_step(request, training_enrolment_id, "place")
+
+
+@console_view
+@require_POST
+def training_drop(request: HttpRequest, training_enrolment_id: int) -> HttpResponse:
+    return _training_step(request, training_enrolment_id, "drop")
+
+
+@console_view
+@require_POST
+def training_close(request: HttpRequest, training_order_id: int) -> HttpResponse:
+    order = selectors.training_order_get_for_user(user=request.user, training_order_id=training_order_id)
+    run_service(request, lambda: services.training_order_close(actor=request.user, order=order), success=_("已结班。"))
+    return redirect("console:jobs:training_detail", training_order_id=order.pk)

@@ -26,6 +26,7 @@ from .models import (
     Posting,
     Retention,
     Seeker,
+    TrainingEnrolment,
 )
 
 
@@ -86,6 +87,16 @@ def jobs_fair_checkins(day: dt.date) -> Iterable[Row]:
 def jobs_services(day: dt.date) -> Iterable[Row]:
     qs = EmploymentService.objects.filter(given_on=day)
     return qs.values_list("union_id", "kind").annotate(n=Count("id")).order_by()
+
+
+def jobs_training_completed(day: dt.date) -> Iterable[Row]:
+    qs = TrainingEnrolment.objects.filter(completed_on=day)
+    return ((u, "", n) for u, n in qs.values_list("order__union_id").annotate(n=Count("id")).order_by())
+
+
+def jobs_training_placed(day: dt.date) -> Iterable[Row]:
+    qs = TrainingEnrolment.objects.filter(placement__started_on=day)
+    return ((u, "", n) for u, n in qs.values_list("order__union_id").annotate(n=Count("id")).order_by())
 
 
 FIGURES = (
@@ -155,5 +166,14 @@ FIGURES = (
     Figure(
         key="jobs.fair_checkins", label=_("招聘会签到"), unit=_("人次"), compute=jobs_fair_checkins,
         definition=_("统计期内在招聘会扫码签到的求职者人次，计入主办工会。"),
+    ),
+    Figure(
+        key="jobs.training_completed", label=_("订单式培训结业"), unit=_("人"), compute=jobs_training_completed,
+        phrase=_("订单式培训结业 {value} 人"),
+        definition=_("统计期内从订单式培训班结业的人数（开了技能云课程的班，须有该课程的有效证书），按结业日计入承办工会。"),
+    ),
+    Figure(
+        key="jobs.training_placed", label=_("订单式培训上岗"), unit=_("人"), compute=jobs_training_placed,
+        definition=_("统计期内订单式培训结业后到提出订单的单位上岗的人数，按上岗日计入承办工会。"),
     ),
 )

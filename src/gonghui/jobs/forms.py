@@ -121,3 +121,49 @@ class BoothForm(forms.Form):
     def __init__(self, *args: Any, employers: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["employer"].queryset = employers  # type: ignore[attr-defined]
+
+
+class PostingEditForm(PostingForm):
+    """The same fields as a new posting (employer and union do not change)."""
+
+
+class TrainingOrderForm(forms.Form):
+    union = forms.ModelChoiceField(label=_("承办工会"), queryset=Union.objects.none())
+    employer = forms.ModelChoiceField(label=_("用工单位（提出订单的单位）"), queryset=Employer.objects.none())
+    name = forms.CharField(label=_("班级名称"), max_length=60, initial="保安员订单班")
+    trade = forms.ChoiceField(label=_("工种"), choices=Trade.choices)
+    demand = forms.IntegerField(label=_("单位需求人数"), min_value=1, max_value=10_000)
+    seats = forms.IntegerField(label=_("培训名额"), min_value=1, max_value=1000)
+    starts_on = DateField(label=_("开班日期"))
+    ends_on = DateField(label=_("结业日期"))
+    place = forms.CharField(label=_("培训地点"), max_length=120, required=False)
+    teacher = forms.CharField(label=_("授课老师"), max_length=60)
+    course = forms.ModelChoiceField(label=_("技能云课程（选填：学员须取得该课程结业证书）"), queryset=Employer.objects.none(),
+                                    required=False)
+    posting = forms.ModelChoiceField(label=_("对应岗位（选填）"), queryset=Employer.objects.none(), required=False)
+
+    def __init__(self, *args: Any, unions: Any = None, employers: Any = None, courses: Any = None,
+                 postings: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["union"].queryset = unions  # type: ignore[attr-defined]
+        self.fields["employer"].queryset = employers  # type: ignore[attr-defined]
+        self.fields["course"].queryset = courses  # type: ignore[attr-defined]
+        self.fields["posting"].queryset = postings  # type: ignore[attr-defined]
+
+
+class TrainingEnrolForm(forms.Form):
+    seeker = forms.IntegerField(label=_("求职者编号"), min_value=1)
+
+
+class ServicesExportForm(forms.Form):
+    start = DateField(label=_("开始日期"))
+    end = DateField(label=_("结束日期"))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("start") and data.get("end"):
+            if data["end"] < data["start"]:
+                raise forms.ValidationError(_("结束日期不能早于开始日期。"))
+            if (data["end"] - data["start"]).days > 366:
+                raise forms.ValidationError(_("统计期间最长一年。"))
+        return data

@@ -71,6 +71,9 @@ def region_parents(code: str) -> tuple[str, str, str]:
     return code, code[:4] + "00", code[:2] + "0000"
 
 
+UNVERIFIED_PREFIX = "待核实"
+
+
 class MinimumWage(models.Model):
     """The 最低工资标准 of a region (a province, or a city/county when it has its own tier)
     from a date. Kept by the province's union staff; the newest standard in force applies."""
@@ -81,6 +84,8 @@ class MinimumWage(models.Model):
     effective_from = models.DateField(_("施行日期"))
     monthly = models.PositiveIntegerField(_("月最低工资（分）"))
     hourly = models.PositiveIntegerField(_("小时最低工资（分）"), null=True, blank=True)
+    # The notice the figures come from. The four rows seeded in 2025 were entered from memory:
+    # their source says 待核实 until a province's staff check them against the official notice.
     source = models.CharField(_("依据"), max_length=200, blank=True)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("维护人"), null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
@@ -101,6 +106,11 @@ class MinimumWage(models.Model):
     @property
     def monthly_yuan(self) -> str:
         return f"{self.monthly / 100:g}"
+
+    @property
+    def needs_check(self) -> bool:
+        """No source on file, or marked as not yet checked against the official notice."""
+        return not self.source.strip() or self.source.startswith(UNVERIFIED_PREFIX)
 
     @property
     def hourly_yuan(self) -> str:
@@ -140,6 +150,10 @@ class EmployerAccount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.employer} · {self.user}"
+
+
+# The columns the recommendation score reads (selectors._CANDIDATE_FIELDS) and the live filter.
+SCORE_COLUMNS = ["closes_on", "skills", "region", "pay_max", "pay_unit"]
 
 
 class PostingQuerySet(models.QuerySet["Posting"]):
@@ -202,11 +216,15 @@ class Posting(models.Model):
             models.CheckConstraint(condition=Q(openings__gt=0), name="posting_openings_positive"),
         ]
         indexes = [
-            # Recommendations: a seeker's trades in their city / province, freshest first.
-            models.Index(fields=["status", "trade", "city_code", "-published_at"], name="posting_trade_city_idx"),
-            models.Index(fields=["status", "trade", "province_code", "-published_at"], name="posting_trade_prov_idx"),
+            # Recommendations: a seeker's trades in their city / province, freshest first. They
+            # carry (INCLUDE, PostgreSQL) every column the score reads: index-only scans.
+            models.Index(fields=["status", "trade", "city_code", "-published_at"], name="posting_trade_city_cov",
+                         include=SCORE_COLUMNS),
+            models.Index(fields=["status", "trade", "province_code", "-published_at"], name="posting_trade_prov_cov",
+                         include=SCORE_COLUMNS),
             # Search and recommendations by place only, freshest first.
-            models.Index(fields=["status", "city_code", "-published_at"], name="posting_city_idx"),
+            models.Index(fields=["status", "city_code", "-published_at"], name="posting_city_cov",
+                         include=SCORE_COLUMNS),
             models.Index(fields=["status", "-published_at"], name="posting_fresh_idx"),
             models.Index(fields=["status", "closes_on"], name="posting_closes_idx"),
         ]
@@ -463,3 +481,91 @@ class FairRegistration(models.Model):
 
     def __str__(self) -> str:
         return self.token
+
+
+class TrainingOrderQuerySet(models.QuerySet["TrainingOrder"]):
+    def visible_to(self, user: Any, action: str = "view") -> TrainingOrderQuerySet:
+        return jurisdiction.scope(self, user, action=action)
+
+
+class TrainingOrder(models.Model):
+    """订单式培训: an employer's demand for trained workers, turned into a class (trade, places,
+    dates, teacher) whose trainees are placed with that employer when they complete it.
+
+    The teaching itself is the skills module's: a class may name a `skills.Course`, and then a
+    trainee completes it only with that course's valid certificate (verified, not typed in)."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("招生中")
+        CLOSED = "closed", _("已结班")
+
+    union = models.ForeignKey("orgs.Union", verbose_name=_("承办工会"), on_delete=models.PROTECT, related_name="+")
+    employer = models.ForeignKey("orgs.Employer", verbose_name=_("用工单位"), on_delete=models.PROTECT,
+                                 related_name="+")
+    posting = models.ForeignKey(Posting, verbose_name=_("对应岗位"), null=True, blank=True, on_delete=models.SET_NULL,
+                                related_name="training_orders")
+    name = models.CharField(_("班级名称"), max_length=60)
+    trade = models.CharField(_("工种"), max_length=16, choices=Trade.choices)
+    demand = models.PositiveIntegerField(_("单位需求人数"))
+    seats = models.PositiveIntegerField(_("培训名额"))
+    starts_on = models.DateField(_("开班日期"))
+    ends_on = models.DateField(_("结业日期"))
+    place = models.CharField(_("培训地点"), max_length=120, blank=True)
+    teacher = models.CharField(_("授课老师"), max_length=60)
+    course = models.ForeignKey("skills.Course", verbose_name=_("技能云课程"), null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(_("状态"), max_length=8, choices=Status.choices, default=Status.OPEN)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("创建人"), null=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    objects = TrainingOrderQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("订单式培训")
+        verbose_name_plural = _("订单式培训")
+        ordering = ["-starts_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_on__gte=F("starts_on")), name="training_dates_ordered"),
+            models.CheckConstraint(condition=Q(seats__gt=0) & Q(demand__gt=0), name="training_seats_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TrainingEnrolmentQuerySet(models.QuerySet["TrainingEnrolment"]):
+    def visible_to(self, user: Any, action: str = "view") -> TrainingEnrolmentQuerySet:
+        return jurisdiction.scope(self, user, path_field="order__union__path", action=action)
+
+
+class TrainingEnrolment(models.Model):
+    """One trainee of a class: enrolled → completed → placed with the employer (or dropped)."""
+
+    class Status(models.TextChoices):
+        ENROLLED = "enrolled", _("在训")
+        COMPLETED = "completed", _("已结业")
+        PLACED = "placed", _("已上岗")
+        DROPPED = "dropped", _("已退训")
+
+    order = models.ForeignKey(TrainingOrder, verbose_name=_("培训班"), on_delete=models.CASCADE,
+                              related_name="enrolments")
+    seeker = models.ForeignKey(Seeker, verbose_name=_("学员"), on_delete=models.PROTECT, related_name="trainings")
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.ENROLLED)
+    completed_on = models.DateField(_("结业日期"), null=True, blank=True)
+    certificate = models.ForeignKey("skills.Certificate", verbose_name=_("结业证书"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    placement = models.OneToOneField(Placement, verbose_name=_("就业安置"), null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="training")
+    created_at = models.DateTimeField(_("报名时间"), auto_now_add=True)
+
+    objects = TrainingEnrolmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("培训学员")
+        verbose_name_plural = _("培训学员")
+        ordering = ["pk"]
+        constraints = [models.UniqueConstraint(fields=["order", "seeker"], name="uniq_training_enrolment")]
+
+    def __str__(self) -> str:
+        return f"{self.order} · {self.seeker}"

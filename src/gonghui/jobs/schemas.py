@@ -83,3 +83,95 @@ class PlacementOut(Schema):
     due_6m: dt.date
     status_3m: str
     status_6m: str
+
+
+class JobsPostingEditIn(Schema):
+    """A posting's new terms (all of them, as when posting). Pay in fen."""
+
+    title: str = Field(min_length=1, max_length=40)
+    trade: str = Field(max_length=16)
+    region_code: str = Field(min_length=6, max_length=6)
+    address: str = Field(default="", max_length=120)
+    pay_min: int = Field(ge=1, le=1_000_000_000)
+    pay_max: int = Field(ge=1, le=1_000_000_000)
+    pay_unit: str = Field(default="month", max_length=6)
+    hours: str = Field(min_length=1, max_length=60)
+    contract: str = Field(default="labour", max_length=12)
+    requirements: str = Field(default="", max_length=1000)
+    skills: list[str] = Field(default_factory=list, max_length=10)
+    openings: int = Field(ge=1, le=10_000)
+    closes_on: dt.date
+
+
+class JobsCertificateOut(Schema):
+    serial: str
+    course: str
+    trade: str
+    level: str
+    issued_on: dt.date
+
+
+class JobsApplicantOut(Schema):
+    """An applicant as the recruiter sees them: the seeker sent them their name and phone."""
+
+    id: int
+    posting_id: int
+    name: str
+    phone: str
+    region: str
+    trades: list[str]
+    skills: list[str]
+    certificates: list[JobsCertificateOut]
+    stage: str
+    stage_label: str
+    next_stages: list[str]
+    created_at: dt.datetime
+    stage_changed_at: dt.datetime
+
+
+class JobsStageIn(Schema):
+    stage: str = Field(max_length=10)
+    note: str = Field(default="", max_length=200)
+    started_on: dt.date | None = None
+
+
+class JobsCloseIn(Schema):
+    filled: bool = True
+
+
+class JobsFairBoothOut(Schema):
+    number: str
+    employer: str
+    posting_ids: list[int]
+
+
+class JobsFairOut(Schema):
+    id: int
+    name: str
+    kind: str
+    kind_label: str
+    place: str
+    starts_on: dt.date
+    ends_on: dt.date
+    union: str
+    booths: list[JobsFairBoothOut] = []
+
+
+class JobsFairRegistrationOut(Schema):
+    fair_id: int
+    token: str
+    checked_in_at: dt.datetime | None = None
+
+
+class JobsCheckinIn(Schema):
+    token: str = Field(min_length=1, max_length=32)
+
+
+class JobsFairSummaryOut(Schema):
+    booths: int
+    registered: int
+    checked_in: int
+    applications: int
+    interviews: int
+    offers: int
+    hired: int

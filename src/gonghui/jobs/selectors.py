@@ -14,8 +14,9 @@ Recommendation score (0–100), stated to the worker with the reasons:
 | pay: top of the range reaches the pay wanted (else in proportion); no wish: 10 | 15 |
 | freshness: published today 10, falling to 0 at 30 days | 10 |
 
-Candidates are the freshest live postings of the seeker's trades in their cities, then in
-their provinces, then any trade in their cities (bounded, indexed reads); the score orders them.
+Candidates are the freshest live postings of each of the seeker's trades in each of their
+cities, then in each of their provinces, then any trade in each city (one bounded, ordered index
+read each); the score orders them.
 """
 
 from __future__ import annotations
@@ -42,11 +43,16 @@ from .models import (
     Posting,
     Seeker,
     Trade,
+    TrainingEnrolment,
+    TrainingOrder,
     region_parents,
 )
 from .services import today
 
-CANDIDATES_PER_QUERY = 100
+# Per read: the freshest of one trade in one city / one province, and of any trade in one city.
+PER_TRADE_CITY, PER_TRADE_PROVINCE, PER_CITY = 60, 40, 30
+# At most this many (trade, place) reads of each kind (5 trades × 6 places would be 30).
+MAX_READS = 12
 FRESH_DAYS = 30
 
 
@@ -90,6 +96,51 @@ def posting_search(*, q: str = "", place: str = "", trade: str = "", pay_min: in
     if pay_min > 0:
         qs = qs.filter(pay_unit="month", pay_max__gte=pay_min)
     return list(qs.order_by("-published_at")[offset:offset + limit])
+
+
+# --- verified certificates (the skills module's) --------------------------------------------
+
+
+@dataclass(frozen=True)
+class VerifiedCertificate:
+    """A certificate the worker earned in the skills module (技能云), not revoked: verified by
+    the platform, unlike the skills a seeker types in."""
+
+    id: int
+    serial: str
+    course: str
+    trade: str
+    level: str
+    issued_on: dt.date
+
+    @property
+    def words(self) -> str:
+        """What a posting's required skill is matched against (lower case)."""
+        return f"{self.course} {self.trade}".lower()
+
+
+def verified_certificates(*, user_ids: list[int]) -> dict[int, list[VerifiedCertificate]]:
+    """Each user's valid skills-module certificates, newest first, in one query."""
+    from gonghui.skills.models import Certificate, Level
+
+    out: dict[int, list[VerifiedCertificate]] = {uid: [] for uid in user_ids}
+    if not user_ids:
+        return out
+    rows = Certificate.objects.filter(enrolment__user_id__in=user_ids, revoked_at__isnull=True) \
+        .order_by("-issued_at").values_list("pk", "serial", "enrolment__user_id", "enrolment__course__title",
+                                            "enrolment__course__trade", "enrolment__course__level", "issued_at")
+    for pk, serial, uid, title, trade, level, issued in rows:
+        label = str(Level(level).label) if level in Level.values else ""
+        out[uid].append(VerifiedCertificate(pk, serial, title, trade, label, timezone.localdate(issued)))
+    return out
+
+
+def with_certificates(applications: list[JobApplication]) -> list[JobApplication]:
+    """Each application's seeker with their verified certificates (`a.certificates`)."""
+    found = verified_certificates(user_ids=sorted({a.seeker.user_id for a in applications}))
+    for a in applications:
+        a.certificates = found.get(a.seeker.user_id, [])  # type: ignore[attr-defined]
+    return applications
 
 
 # --- recommendations --------------------------------------------------------------------------
@@ -139,9 +190,32 @@ class _Candidate:
 _CANDIDATE_FIELDS = ("pk", "trade", "skills", "region_id", "pay_max", "pay_unit", "published_at")
 
 
-def _parts(seeker: Seeker, c: _Candidate, on: dt.date, have: set[str]) -> tuple[dict[str, float], list[str], int, int]:
+@dataclass(frozen=True)
+class _Have:
+    """What the seeker has: skills typed in (matched exactly) and the words of their verified
+    certificates (a required skill found in a certificate's course or trade counts)."""
+
+    typed: frozenset[str]
+    certified: tuple[str, ...] = ()
+
+    def matches(self, skill: str) -> bool:
+        s = skill.lower()
+        return s in self.typed or any(s in words for words in self.certified)
+
+    def certifies(self, skill: str) -> bool:
+        s = skill.lower()
+        return any(s in words for words in self.certified)
+
+
+def _have(seeker: Seeker, certificates: list[VerifiedCertificate] | None = None) -> _Have:
+    if certificates is None:
+        certificates = verified_certificates(user_ids=[seeker.user_id])[seeker.user_id]
+    return _Have(frozenset(s.lower() for s in seeker.skills), tuple(c.words for c in certificates))
+
+
+def _parts(seeker: Seeker, c: _Candidate, on: dt.date, have: _Have) -> tuple[dict[str, float], list[str], int, int]:
     parts: dict[str, float] = {"trade": 35.0 if c.trade in seeker.trades else 0.0}
-    matched = [s for s in c.skills if s.lower() in have]
+    matched = [s for s in c.skills if have.matches(s)]
     parts["skills"] = 20.0 * len(matched) / len(c.skills) if c.skills else 20.0
     parts["distance"], where = _distance_points(c.region_id, [seeker.region_id, *seeker.places])
     if seeker.pay_wanted and c.pay_unit == "month":
@@ -154,12 +228,16 @@ def _parts(seeker: Seeker, c: _Candidate, on: dt.date, have: set[str]) -> tuple[
     return parts, matched, where, age
 
 
-def _reasons(seeker: Seeker, posting: Posting, matched: list[str], where: int, age: int) -> list[str]:
+def _reasons(seeker: Seeker, posting: Posting, matched: list[str], where: int, age: int,
+             have: _Have | None = None) -> list[str]:
     reasons: list[str] = []
     if posting.trade in seeker.trades:
         reasons.append(_("工种“%(t)s”是您想做的") % {"t": Trade(posting.trade).label})
     if matched:
+        certified = [s for s in matched if have is not None and have.certifies(s)]
         reasons.append(_("要求的技能您具备：%(s)s") % {"s": "、".join(matched)})
+        if certified:
+            reasons.append(_("有技能云证书为证：%(s)s") % {"s": "、".join(certified)})
     if where:
         reasons.append({1: _("就在您选的地方"), 2: _("在您所在的城市"), 3: _("在您所在的省份")}[where])
     if seeker.pay_wanted and posting.pay_unit == "month" and posting.pay_max >= seeker.pay_wanted:
@@ -174,27 +252,34 @@ def score_posting(*, seeker: Seeker, posting: Posting, on: dt.date | None = None
     """The stated score of one posting for one seeker, with the reasons in plain words."""
     on = on or today()
     candidate = _Candidate(*(getattr(posting, f) for f in _CANDIDATE_FIELDS))
-    parts, matched, where, age = _parts(seeker, candidate, on, {s.lower() for s in seeker.skills})
+    have = _have(seeker)
+    parts, matched, where, age = _parts(seeker, candidate, on, have)
     return Suggestion(posting=posting, score=round(sum(parts.values())), parts=parts,
-                      reasons=_reasons(seeker, posting, matched, where, age))
+                      reasons=_reasons(seeker, posting, matched, where, age, have))
+
+
+def _candidate_queries(seeker: Seeker, on: dt.date) -> list[QuerySet[Any]]:
+    """One bounded read per (trade, city), (trade, province) and city: each is an ordered scan of
+    one index range (freshest first) that stops after its limit — no read sorts a whole city's
+    or province's postings. The covering indexes hold every column the score needs, so
+    PostgreSQL answers them from the index alone."""
+    live = Posting.objects.live(on)
+    codes = [seeker.region_id, *seeker.places]
+    cities = sorted({region_parents(c)[1] for c in codes})
+    provinces = sorted({region_parents(c)[2] for c in codes})
+    trades = list(dict.fromkeys(seeker.trades))
+    reads = [(live.filter(trade=t, city_code=c), PER_TRADE_CITY) for t in trades for c in cities][:MAX_READS]
+    reads += [(live.filter(trade=t, province_code=p), PER_TRADE_PROVINCE) for t in trades for p in provinces][:MAX_READS]
+    reads += [(live.filter(city_code=c), PER_CITY) for c in cities]
+    return [qs.order_by("-published_at").values_list(*_CANDIDATE_FIELDS)[:limit] for qs, limit in reads]
 
 
 def _candidates(seeker: Seeker, on: dt.date, exclude: set[int]) -> list[_Candidate]:
     from django.db import connection
 
-    live = Posting.objects.live(on)
-    codes = [seeker.region_id, *seeker.places]
-    cities = sorted({region_parents(c)[1] for c in codes})
-    provinces = sorted({region_parents(c)[2] for c in codes})
-    trades = list(seeker.trades)
-    queries = [
-        live.filter(trade__in=trades, city_code__in=cities),
-        live.filter(trade__in=trades, province_code__in=provinces),
-        live.filter(city_code__in=cities),
-    ]
-    sliced = [qs.order_by("-published_at").values_list(*_CANDIDATE_FIELDS)[:CANDIDATES_PER_QUERY] for qs in queries]
-    if connection.features.supports_slicing_ordering_in_compound:
-        # One round trip (PostgreSQL): the three bounded index reads as UNION ALL.
+    sliced = _candidate_queries(seeker, on)
+    if connection.features.supports_slicing_ordering_in_compound and len(sliced) > 1:
+        # One round trip (PostgreSQL): the bounded index reads as UNION ALL.
         rows: list[Any] = list(sliced[0].union(*sliced[1:], all=True))
     else:
         rows = [row for qs in sliced for row in qs]
@@ -212,7 +297,7 @@ def recommendations(*, seeker: Seeker, limit: int = 20, on: dt.date | None = Non
     postings (with employer and place) and given their reasons."""
     on = on or today()
     applied = set(JobApplication.objects.filter(seeker=seeker).values_list("posting_id", flat=True))
-    have = {s.lower() for s in seeker.skills}
+    have = _have(seeker)
     scored = []
     for c in _candidates(seeker, on, applied):
         parts, matched, where, age = _parts(seeker, c, on, have)
@@ -222,7 +307,7 @@ def recommendations(*, seeker: Seeker, limit: int = 20, on: dt.date | None = Non
     top = scored[:limit]
     postings = Posting.objects.select_related("employer", "region").in_bulk([row[2] for row in top])
     return [Suggestion(posting=postings[pk], score=score, parts=parts,
-                       reasons=_reasons(seeker, postings[pk], matched, where, age))
+                       reasons=_reasons(seeker, postings[pk], matched, where, age, have))
             for score, _ts, pk, parts, matched, where, age in top if pk in postings]
 
 
@@ -453,3 +538,92 @@ def fair_summary(*, fair: JobFair) -> dict[str, int]:
         offers=Count("id", filter=Q(stage__in=["offer", "hired"])),
         hired=Count("id", filter=Q(stage="hired")))
     return {"booths": FairBooth.objects.filter(fair=fair).count(), **regs, **apps}
+
+
+# --- training to order ------------------------------------------------------------------------
+
+
+def training_order_list_for_user(*, user: Any) -> QuerySet[TrainingOrder]:
+    return TrainingOrder.objects.visible_to(user).select_related("union", "employer", "course") \
+        .annotate(n_enrolled=Count("enrolments", filter=~Q(enrolments__status="dropped")),
+                  n_completed=Count("enrolments", filter=Q(enrolments__status__in=["completed", "placed"])),
+                  n_placed=Count("enrolments", filter=Q(enrolments__status="placed"))) \
+        .order_by("-starts_on", "-pk")
+
+
+def training_order_get_for_user(*, user: Any, training_order_id: int, action: str = "view") -> TrainingOrder:
+    return get_or_404(TrainingOrder.objects.visible_to(user, action).select_related("union", "employer", "course",
+                                                                                     "posting"), pk=training_order_id)
+
+
+def training_enrolments(*, order: TrainingOrder) -> QuerySet[TrainingEnrolment]:
+    return TrainingEnrolment.objects.filter(order=order).select_related("seeker", "certificate", "placement") \
+        .order_by("pk")
+
+
+def training_enrolment_get_for_user(*, user: Any, training_enrolment_id: int, action: str = "view") -> TrainingEnrolment:
+    return get_or_404(TrainingEnrolment.objects.visible_to(user, action).select_related("order__union", "seeker"),
+                      pk=training_enrolment_id)
+
+
+def training_summary(*, order: TrainingOrder) -> dict[str, int]:
+    counts = dict(TrainingEnrolment.objects.filter(order=order).values_list("status").annotate(n=Count("id")))
+    enrolled = sum(n for s, n in counts.items() if s != "dropped")
+    return {"seats": order.seats, "demand": order.demand, "enrolled": enrolled,
+            "completed": counts.get("completed", 0) + counts.get("placed", 0), "placed": counts.get("placed", 0),
+            "dropped": counts.get("dropped", 0)}
+
+
+def training_list_public() -> QuerySet[TrainingOrder]:
+    """Classes still taking trainees, for workers."""
+    return TrainingOrder.objects.filter(status=TrainingOrder.Status.OPEN, ends_on__gte=today()) \
+        .select_related("employer", "union").order_by("starts_on", "pk")
+
+
+def training_get_public(*, training_order_id: int) -> TrainingOrder:
+    return get_or_404(TrainingOrder.objects.select_related("employer", "union", "course"), pk=training_order_id)
+
+
+def trainings_of(*, user: Any) -> QuerySet[TrainingEnrolment]:
+    return TrainingEnrolment.objects.filter(seeker__user_id=_uid(user)).select_related("order__employer") \
+        .order_by("-pk")
+
+
+def course_choices() -> QuerySet[Any]:
+    from gonghui.skills.models import Course
+
+    return Course.objects.filter(status="published").order_by("title")
+
+
+def posting_choices_for_user(*, user: Any) -> QuerySet[Posting]:
+    return Posting.objects.visible_to(user, "change").live(today()).select_related("employer").order_by("-pk")
+
+
+# --- exports ----------------------------------------------------------------------------------
+
+
+def services_by_kind(*, user: Any, start: dt.date, end: dt.date) -> list[tuple[str, str, int, int]]:
+    """人次 by union and service type in [start, end]: (union, type label, 人次, people)."""
+    from gonghui.orgs.models import Union
+
+    rows: list[Any] = list(EmploymentService.objects.visible_to(user).filter(given_on__gte=start, given_on__lte=end)
+            .values_list("union_id", "kind").annotate(n=Count("id"), people=Count("seeker_id", distinct=True))
+            .order_by("union_id", "kind"))
+    names = dict(Union.objects.filter(pk__in={r[0] for r in rows}).values_list("pk", "name"))
+    labels = dict(EmploymentService.Kind.choices)
+    return [(names.get(u, ""), str(labels.get(k, k)), n, people) for u, k, n, people in rows]
+
+
+def posting_with_place(*, posting_id: int) -> Posting:
+    return Posting.objects.select_related("employer", "region").get(pk=posting_id)
+
+
+def application_with_seeker(*, job_application_id: int) -> JobApplication:
+    return JobApplication.objects.select_related("seeker__region").get(pk=job_application_id)
+
+
+def placements_for_export(*, user: Any, due_only: bool = False) -> QuerySet[Placement]:
+    from django.db.models import Exists, OuterRef
+
+    return placement_list_for_user(user=user, due_only=due_only).annotate(
+        from_training=Exists(TrainingEnrolment.objects.filter(placement_id=OuterRef("pk"))))

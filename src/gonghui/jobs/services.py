@@ -33,6 +33,8 @@ from .models import (
     Retention,
     Seeker,
     Trade,
+    TrainingEnrolment,
+    TrainingOrder,
     region_parents,
 )
 from .screening import REFUSE, REVIEW, Flag, discrimination_check
@@ -237,6 +239,81 @@ def posting_create(*, actor: Any, employer: Employer, union: Union | None = None
         )
         audit_record(actor=actor, action="jobs.posting_create", target=posting, data={"status": status})
     return posting
+
+
+# What a worker who applied relies on: a change to any of these is told to the applicants.
+MATERIAL_TERMS = ("title", "trade", "region", "pay_min", "pay_max", "pay_unit", "hours", "contract")
+_TERM_LABELS = {"title": _("岗位名称"), "trade": _("工种"), "region": _("工作地点"), "pay_min": _("工资"),
+                "pay_max": _("工资"), "pay_unit": _("计薪方式"), "hours": _("工作时间"), "contract": _("用工形式")}
+
+
+def posting_update(*, actor: Any, posting: Posting, title: str, trade: str, region: Region, pay_min: int,
+                   pay_max: int, hours: str, openings: int, closes_on: dt.date, pay_unit: str = PayUnit.MONTH,
+                   contract: str = Contract.LABOUR, requirements: str = "", skills: Any = (),
+                   address: str = "") -> Posting:
+    """Edit a posting that is still open (or in review, or refused: editing resubmits it). The
+    new text goes through the same checks as a new posting: refused outright below the minimum
+    wage or when discriminatory (nothing changed), back to review when flagged. Applicants
+    still in the running are told when a material term (pay, hours, place, contract, title,
+    trade) changed."""
+    if not posting_can_manage(user=actor, posting=posting):
+        raise NotFound()
+    title, hours, requirements = title.strip(), hours.strip(), requirements.strip()
+    if not title or len(title) > 40:
+        raise ValidationFailed(_("请填写岗位名称（40 字以内）。"), code="title_required", field="title")
+    if trade not in Trade.values:
+        raise ValidationFailed(_("请选择工种。"), code="trade_invalid", field="trade")
+    if contract not in Contract.values:
+        raise ValidationFailed(_("用工形式无效。"), code="contract_invalid", field="contract")
+    if not hours or len(hours) > 60:
+        raise ValidationFailed(_("请填写工作时间（60 字以内）。"), code="hours_required", field="hours")
+    if len(requirements) > 1000:
+        raise ValidationFailed(_("任职要求请在 1000 字以内。"), code="requirements_too_long", field="requirements")
+    flags, standard = posting_check(region=region, pay_min=pay_min, pay_max=pay_max, pay_unit=pay_unit,
+                                    closes_on=closes_on, openings=openings, title=title, requirements=requirements,
+                                    hours=hours)
+    new = {"title": title, "trade": trade, "region": region, "pay_min": pay_min, "pay_max": pay_max,
+           "pay_unit": pay_unit, "hours": hours, "contract": contract, "requirements": requirements,
+           "skills": _skills(skills), "address": address.strip()[:120], "openings": openings, "closes_on": closes_on}
+    with transaction.atomic():
+        locked = Posting.objects.select_for_update().get(pk=posting.pk)
+        if locked.status not in (Posting.Status.PUBLISHED, Posting.Status.REVIEW, Posting.Status.REFUSED):
+            raise Conflict(_("该岗位已结束招聘，不能修改。"), code="posting_closed")
+        changed = [k for k, v in new.items() if getattr(locked, k) != v]
+        if not changed:
+            return locked
+        material = [k for k in MATERIAL_TERMS if k in changed]
+        for key, value in new.items():
+            setattr(locked, key, value)
+        locked.search_text = posting_search_text(title)
+        locked.city_code, locked.province_code = region_parents(region.code)[1], region_parents(region.code)[2]
+        locked.flags = [f.as_dict() for f in flags]
+        locked.minimum_wage = (standard.monthly if pay_unit == PayUnit.MONTH else _hourly_floor(standard)) \
+            if standard else None
+        was = locked.status
+        if flags:
+            locked.status, locked.published_at = Posting.Status.REVIEW, None
+        elif was != Posting.Status.PUBLISHED:
+            locked.status, locked.published_at = Posting.Status.PUBLISHED, timezone.now()
+        locked.review_note = "" if locked.status != Posting.Status.REFUSED else locked.review_note
+        locked.save()
+        audit_record(actor=actor, action="jobs.posting_update", target=locked,
+                     data={"changed": changed, "status": locked.status})
+        if material:
+            _notify_applicants_of_change(locked, material)
+    return locked
+
+
+def _notify_applicants_of_change(posting: Posting, material: list[str]) -> int:
+    from gonghui.notices.services import notice_send
+
+    labels = list(dict.fromkeys(str(_TERM_LABELS[k]) for k in material))
+    user_ids = list(JobApplication.objects.filter(
+        posting=posting, stage__in=[JobApplication.Stage.NEW, JobApplication.Stage.INTERVIEW, JobApplication.Stage.OFFER],
+    ).values_list("seeker__user_id", flat=True))
+    text = _("您投递的“%(title)s”修改了%(what)s，请查看最新内容。") % {"title": posting.title, "what": "、".join(labels)}
+    notice_send(user_ids=user_ids, module="jobs", text=text, link=f"/jobs/{posting.pk}/")
+    return len(user_ids)
 
 
 def posting_search_text(title: str) -> str:
@@ -489,9 +566,33 @@ def placement_follow_up(*, actor: Any, placement: Placement, which: str, status:
     return locked
 
 
-def placements_remind_due(*, on: dt.date | None = None) -> int:
-    """Tell the union's staff about follow-ups falling due (once each). Idempotent."""
+def _follow_up_staff(placement: Placement) -> list[int]:
+    """Who is reminded of a follow-up: the staff (admin, staff) of the union that counted the
+    placement, of the union that serves the person (their membership's, or their place's — the
+    one that records their services), and, for a trainee, of the union that ran the class.
+    When none of these unions has staff, the nearest union above the placement's that has."""
     from gonghui.accounts.models import RoleGrant
+
+    union_ids = {placement.union_id, placement.seeker.union_id}
+    training = TrainingEnrolment.objects.filter(placement=placement).values_list("order__union_id", flat=True).first()
+    if training:
+        union_ids.add(training)
+    roles = [RoleGrant.Role.ADMIN, RoleGrant.Role.STAFF]
+    staff = set(RoleGrant.objects.filter(union_id__in=union_ids, role__in=roles, user__is_active=True)
+                .values_list("user_id", flat=True))
+    if not staff:
+        above = [int(part) for part in placement.union.path.strip("/").split("/") if part.isdigit()]
+        for union_id in reversed(above):
+            staff = set(RoleGrant.objects.filter(union_id=union_id, role__in=roles, user__is_active=True)
+                        .values_list("user_id", flat=True))
+            if staff:
+                break
+    return sorted(staff)
+
+
+def placements_remind_due(*, on: dt.date | None = None) -> int:
+    """Tell the staff who follow the person up about follow-ups falling due (once each; see
+    `_follow_up_staff`). Idempotent."""
     from gonghui.notices.models import Audience
     from gonghui.notices.services import notice_send
 
@@ -499,15 +600,14 @@ def placements_remind_due(*, on: dt.date | None = None) -> int:
     sent = 0
     for which in ("3m", "6m"):
         due = Placement.objects.filter(**{f"due_{which}__lte": on, f"status_{which}": "",
-                                          f"reminded_{which}_at__isnull": True}).select_related("union")[:1000]
+                                          f"reminded_{which}_at__isnull": True}).select_related("union", "seeker")[:1000]
         for placement in due:
             with transaction.atomic():
                 claimed = Placement.objects.filter(pk=placement.pk, **{f"reminded_{which}_at__isnull": True}) \
                     .update(**{f"reminded_{which}_at": timezone.now()})
                 if not claimed:
                     continue
-                staff = list(RoleGrant.objects.filter(union=placement.union, role__in=["admin", "staff"])
-                             .values_list("user_id", flat=True))
+                staff = _follow_up_staff(placement)
                 months = 3 if which == "3m" else 6
                 notice_send(user_ids=staff, module="jobs", audience=Audience.STAFF, object_id=placement.pk,
                             union_path=placement.union.path,
@@ -604,3 +704,166 @@ def fair_checkin(*, actor: Any, fair: JobFair, token: str) -> FairRegistration:
             registration.checked_in_at = timezone.now()
             registration.save(update_fields=["checked_in_at"])
     return registration
+
+
+# --- training to order (订单式培训) -------------------------------------------------------------
+
+MAX_TRAINING_DAYS = 366
+MAX_SEATS = 1000
+
+
+def training_order_create(*, actor: Any, union: Union, employer: Employer, name: str, trade: str, demand: int,
+                          seats: int, starts_on: dt.date, ends_on: dt.date, teacher: str, place: str = "",
+                          course: Any = None, posting: Posting | None = None) -> TrainingOrder:
+    """An employer's demand turned into a class. The employer must be one the staff see in their
+    branch; a skills-module course, when named, must be published (its certificate is the proof
+    of completion); a posting, when named, must be that employer's."""
+    if not has_action(actor, "change", union.path):
+        raise NotFound()
+    if not Employer.objects.visible_to(actor, "change").filter(pk=employer.pk).exists():
+        raise ValidationFailed(_("该单位不在本工会服务范围内，或尚未登记。"), code="employer_unknown", field="employer")
+    name, teacher = name.strip(), teacher.strip()
+    if not name or len(name) > 60:
+        raise ValidationFailed(_("请填写班级名称（60 字以内）。"), code="name_required", field="name")
+    if trade not in Trade.values:
+        raise ValidationFailed(_("请选择工种。"), code="trade_invalid", field="trade")
+    if not teacher or len(teacher) > 60:
+        raise ValidationFailed(_("请填写授课老师。"), code="teacher_required", field="teacher")
+    if not 1 <= demand <= MAX_OPENINGS:
+        raise ValidationFailed(_("单位需求人数应在 1 至 %(n)d 之间。") % {"n": MAX_OPENINGS}, code="demand_invalid",
+                               field="demand")
+    if not 1 <= seats <= MAX_SEATS:
+        raise ValidationFailed(_("培训名额应在 1 至 %(n)d 之间。") % {"n": MAX_SEATS}, code="seats_invalid", field="seats")
+    if ends_on < starts_on:
+        raise ValidationFailed(_("结业日期不能早于开班日期。"), code="dates_invalid", field="ends_on")
+    if (ends_on - starts_on).days > MAX_TRAINING_DAYS:
+        raise ValidationFailed(_("培训时间最长一年。"), code="dates_too_long", field="ends_on")
+    if ends_on < today():
+        raise ValidationFailed(_("结业日期已过。"), code="dates_past", field="ends_on")
+    if course is not None and course.status != "published":
+        raise ValidationFailed(_("所选技能云课程尚未发布。"), code="course_unpublished", field="course")
+    if posting is not None and posting.employer_id != employer.pk:
+        raise ValidationFailed(_("对应岗位不是该单位的岗位。"), code="posting_other_employer", field="posting")
+    with transaction.atomic():
+        order = TrainingOrder.objects.create(
+            union=union, employer=employer, posting=posting, name=name, trade=trade, demand=demand, seats=seats,
+            starts_on=starts_on, ends_on=ends_on, place=place.strip()[:120], teacher=teacher, course=course,
+            created_by=actor)
+        audit_record(actor=actor, action="jobs.training_order_create", target=order)
+    return order
+
+
+def training_enrol(*, actor: Any, order: TrainingOrder, seeker: Seeker) -> TrainingEnrolment:
+    """A seeker joins the class: by staff of the class's union (for a seeker they serve), or by
+    the worker themself. Within the seats; once per person."""
+    self_enrol = getattr(actor, "pk", None) == seeker.user_id
+    if not self_enrol and not has_action(actor, "change", order.union.path):
+        raise NotFound()
+    if not self_enrol and not Seeker.objects.visible_to(actor).filter(pk=seeker.pk).exists():
+        raise NotFound()
+    with transaction.atomic():
+        locked = TrainingOrder.objects.select_for_update().get(pk=order.pk)
+        existing = TrainingEnrolment.objects.filter(order=locked, seeker=seeker).first()
+        if existing is not None and existing.status != TrainingEnrolment.Status.DROPPED:
+            return existing
+        if locked.status != TrainingOrder.Status.OPEN or locked.ends_on < today():
+            raise Conflict(_("该培训班已结班，不能报名。"), code="training_closed")
+        taken = TrainingEnrolment.objects.filter(order=locked).exclude(status=TrainingEnrolment.Status.DROPPED).count()
+        if taken >= locked.seats:
+            raise Conflict(_("名额已满（%(n)d 人）。") % {"n": locked.seats}, code="training_full")
+        if existing is not None:  # came back after dropping out
+            existing.status = TrainingEnrolment.Status.ENROLLED
+            existing.save(update_fields=["status"])
+            enrolment = existing
+        else:
+            enrolment = TrainingEnrolment.objects.create(order=locked, seeker=seeker)
+        audit_record(actor=actor, action="jobs.training_enrol", target=enrolment)
+    return enrolment
+
+
+def _training_enrolment_locked(actor: Any, enrolment: TrainingEnrolment) -> TrainingEnrolment:
+    if not has_action(actor, "change", enrolment.order.union.path):
+        raise NotFound()
+    return TrainingEnrolment.objects.select_for_update().select_related("order", "seeker").get(pk=enrolment.pk)
+
+
+def training_complete(*, actor: Any, enrolment: TrainingEnrolment, on: dt.date | None = None) -> TrainingEnrolment:
+    """The trainee finished the class: counted as one 技能培训 service. When the class names a
+    skills-module course, the trainee's valid certificate of that course is required and linked."""
+    from gonghui.skills.models import Certificate
+
+    on = on or today()
+    with transaction.atomic():
+        locked = _training_enrolment_locked(actor, enrolment)
+        if locked.status != TrainingEnrolment.Status.ENROLLED:
+            raise Conflict(_("该学员不在培训中（%(s)s）。") % {"s": locked.get_status_display()}, code="not_enrolled")
+        if on < locked.order.starts_on:
+            raise Conflict(_("还没有开班，不能结业。"), code="not_started")
+        certificate = None
+        if locked.order.course_id:
+            certificate = Certificate.objects.filter(
+                enrolment__course_id=locked.order.course_id, enrolment__user_id=locked.seeker.user_id,
+                revoked_at__isnull=True).first()
+            if certificate is None:
+                raise Conflict(_("该学员还没有取得课程“%(c)s”的结业证书（技能云），不能结业。") % {
+                    "c": locked.order.course.title if locked.order.course else ""}, code="certificate_missing")
+        locked.status, locked.completed_on, locked.certificate = TrainingEnrolment.Status.COMPLETED, on, certificate
+        locked.save(update_fields=["status", "completed_on", "certificate"])
+        EmploymentService.objects.create(union=locked.order.union, seeker=locked.seeker,
+                                         kind=EmploymentService.Kind.TRAINING, given_on=on,
+                                         note=locked.order.name[:200], given_by=actor)
+        audit_record(actor=actor, action="jobs.training_complete", target=locked,
+                     data={"certificate": certificate.serial if certificate else ""})
+    return locked
+
+
+def training_drop(*, actor: Any, enrolment: TrainingEnrolment) -> TrainingEnrolment:
+    with transaction.atomic():
+        locked = _training_enrolment_locked(actor, enrolment)
+        if locked.status != TrainingEnrolment.Status.ENROLLED:
+            raise Conflict(_("该学员不在培训中（%(s)s）。") % {"s": locked.get_status_display()}, code="not_enrolled")
+        locked.status = TrainingEnrolment.Status.DROPPED
+        locked.save(update_fields=["status"])
+        audit_record(actor=actor, action="jobs.training_drop", target=locked)
+    return locked
+
+
+def training_place(*, actor: Any, enrolment: TrainingEnrolment, started_on: dt.date | None = None) -> TrainingEnrolment:
+    """A trainee who completed the class starts work with the class's employer: a placement (at
+    the class's union, followed up at 3 and 6 months) and its 就业安置 service. When the class
+    names a posting the trainee applied to, that application is moved to hired instead."""
+    from gonghui.notices.services import notice_send
+
+    with transaction.atomic():
+        locked = _training_enrolment_locked(actor, enrolment)
+        if locked.status != TrainingEnrolment.Status.COMPLETED:
+            raise Conflict(_("学员结业后才能登记上岗。"), code="not_completed")
+        order = locked.order
+        application = None
+        if order.posting_id and posting_can_manage(user=actor, posting=order.posting):  # type: ignore[arg-type]
+            application = JobApplication.objects.filter(posting_id=order.posting_id, seeker=locked.seeker) \
+                .exclude(stage__in=[JobApplication.Stage.HIRED, JobApplication.Stage.DECLINED]).first()
+        if application is not None:
+            application_move(actor=actor, application=application, to=JobApplication.Stage.HIRED,
+                             note=_("订单式培训结业上岗"), started_on=started_on)
+            placement = Placement.objects.get(application=application)
+        else:
+            placement = placement_create(actor=actor, seeker=locked.seeker, employer=order.employer, union=order.union,
+                                         started_on=started_on or today())
+        locked.status, locked.placement = TrainingEnrolment.Status.PLACED, placement
+        locked.save(update_fields=["status", "placement"])
+        audit_record(actor=actor, action="jobs.training_place", target=locked, data={"placement": placement.pk})
+        notice_send(user_ids=[locked.seeker.user_id], module="jobs", link="/jobs/training/",
+                    text=_("您已从“%(c)s”结业，在%(e)s上岗。") % {"c": order.name, "e": order.employer.name})
+    return locked
+
+
+def training_order_close(*, actor: Any, order: TrainingOrder) -> TrainingOrder:
+    if not has_action(actor, "change", order.union.path):
+        raise NotFound()
+    with transaction.atomic():
+        locked = TrainingOrder.objects.select_for_update().get(pk=order.pk)
+        locked.status = TrainingOrder.Status.CLOSED
+        locked.save(update_fields=["status"])
+        audit_record(actor=actor, action="jobs.training_order_close", target=locked)
+    return locked

@@ -105,7 +105,9 @@ def profile(request: HttpRequest) -> HttpResponse:
             return redirect("jobs:index")
         except DomainError as exc:
             apply_domain_error(exc, form=form)
-    return render(request, "jobs/pages/profile.html", {"form": form, "seeker": seeker,
+    uid = int(request.user.pk or 0)
+    certificates = selectors.verified_certificates(user_ids=[uid])[uid]
+    return render(request, "jobs/pages/profile.html", {"form": form, "seeker": seeker, "certificates": certificates,
                                                        "region_value": form["region"].value() or "", "provinces": selectors.provinces(),
                                                        "place_value": form["place"].value() or "",
                                                        "trades_value": form["trades"].value() or []})
@@ -171,7 +173,36 @@ def employer_posting(request: HttpRequest, posting_id: int) -> HttpResponse:
     applications = selectors.recruiter_applications(user=request.user, posting=posting)[:500]
     return render(request, "jobs/pages/employer_posting.html", {
         "posting": posting,
-        "applications": selectors.with_moves(applications),
+        "applications": selectors.with_certificates(selectors.with_moves(applications)),
+    })
+
+
+@worker_login_required
+@require_http_methods(["GET", "POST"])
+@domain_errors
+def employer_posting_edit(request: HttpRequest, posting_id: int) -> HttpResponse:
+    from .console_views import posting_initial
+
+    posting = selectors.recruiter_posting_get(user=request.user, posting_id=posting_id)
+    form = PostingForm(request.POST or None, initial=posting_initial(posting))
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            updated = services.posting_update(
+                actor=request.user, posting=posting, title=d["title"], trade=d["trade"], region=d["region"],
+                address=d["address"], pay_min=d["pay_min"] * 100, pay_max=d["pay_max"] * 100, pay_unit=d["pay_unit"],
+                hours=d["hours"], contract=d["contract"], skills=d["skills"], requirements=d["requirements"],
+                openings=d["openings"], closes_on=d["closes_on"])
+            if updated.status == updated.Status.PUBLISHED:
+                messages.success(request, _("已保存。"))
+            else:
+                messages.warning(request, _("已保存，需工会审核后发布，请查看审核提示。"))
+            return redirect("jobs:employer_posting", posting_id=posting.pk)
+        except DomainError as exc:
+            apply_domain_error(exc, form=form)
+    return render(request, "jobs/pages/posting_form.html", {
+        "form": form, "employer": posting.employer, "posting": posting,
+        "region_value": form["region"].value() or "", "provinces": selectors.provinces(), "units": PayUnit.choices,
     })
 
 
@@ -242,3 +273,29 @@ def fair_apply(request: HttpRequest, fair_id: int, posting_id: int) -> HttpRespo
     run_service(request, lambda: services.application_create(user=request.user, posting=posting, fair=fair),
                 success=_("已投递，单位处理后会通知您。"))
     return redirect("jobs:fair", fair_id=fair.pk)
+
+
+# --- training to order ------------------------------------------------------------------------
+
+
+@domain_errors
+def training_list(request: HttpRequest) -> HttpResponse:
+    mine = list(selectors.trainings_of(user=request.user)[:20]) if request.user.is_authenticated else []
+    return render(request, "jobs/pages/trainings.html", {
+        "orders": selectors.training_list_public()[:50], "mine": mine,
+        "enrolled_ids": {e.order_id for e in mine if e.status != "dropped"},
+    })
+
+
+@worker_login_required
+@require_POST
+@domain_errors
+def training_enrol(request: HttpRequest, training_order_id: int) -> HttpResponse:
+    order = selectors.training_get_public(training_order_id=training_order_id)
+    seeker = selectors.seeker_of(user=request.user)
+    if seeker is None:
+        messages.info(request, _("请先填写求职登记，再报名。"))
+        return redirect("jobs:profile")
+    run_service(request, lambda: services.training_enrol(actor=request.user, order=order, seeker=seeker),
+                success=_("报名成功，工会会联系您开班时间。"))
+    return redirect("jobs:trainings")

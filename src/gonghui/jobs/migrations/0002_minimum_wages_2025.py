@@ -1,4 +1,5 @@
-"""Seed the 2025 first-tier (第一档) minimum wages that we are sure of; every other province
+"""Seed the 2025 first-tier (第一档) minimum wages (entered from memory, NOT checked against the
+official notices: 0005 marks their source 待核实); every other province
 keeps its own table from the console (最低工资标准), which the province's staff maintain.
 
 - 上海市: 2740 元/月, 25 元/小时, from 2025-07-01;
