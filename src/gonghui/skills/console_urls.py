@@ -21,4 +21,9 @@ urlpatterns = [
     path("proposals/<int:proposal_id>/implement/", views.proposal_implement, name="proposal_implement"),
     path("proposals/<int:proposal_id>/benefit/", views.proposal_benefit, name="proposal_benefit"),
     path("proposals/<int:proposal_id>/reward/", views.proposal_reward, name="proposal_reward"),
+    path("competitions/", views.competition_list, name="competitions"),
+    path("competitions/<int:competition_id>/", views.competition_detail, name="competition_detail"),
+    path("competitions/<int:competition_id>/setup/", views.competition_setup, name="competition_setup"),
+    path("competition-rounds/<int:round_id>/close/", views.round_close, name="round_close"),
+    path("competition-entries/<int:entry_id>/endorse/", views.entry_endorse, name="entry_endorse"),
 ]

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gonghui.orgs.models import Union
 
-from .models import Lesson, Level, Provider
+from .models import Competition, CompetitionLevel, Lesson, Level, Provider
 
 
 class CourseForm(forms.Form):
@@ -82,3 +82,28 @@ class PolicyForm(forms.Form):
     def __init__(self, *args: Any, unions: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["union"].queryset = unions  # type: ignore[attr-defined]
+
+
+class CompetitionForm(forms.Form):
+    union = forms.ModelChoiceField(label=_("主办工会"), queryset=Union.objects.none())
+    title = forms.CharField(label=_("竞赛名称"), max_length=80)
+    level = forms.ChoiceField(label=_("级别"), choices=CompetitionLevel.choices)
+    trade = forms.CharField(label=_("工种"), max_length=40)
+    entry_kind = forms.ChoiceField(label=_("参赛方式"), choices=Competition.EntryKind.choices)
+    eligibility = forms.CharField(label=_("参赛条件"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000)
+    registration_closes = forms.DateField(label=_("报名截止"), widget=forms.DateInput(attrs={"type": "date"}))
+    drop_extremes = forms.BooleanField(label=_("去掉一个最高分和一个最低分"), required=False, initial=True)
+    min_judges = forms.IntegerField(label=_("每个选手至少几位评委"), min_value=1, max_value=30, initial=5)
+    tie_rule = forms.ChoiceField(label=_("同分规则"), choices=Competition.TieRule.choices)
+    prizes = forms.CharField(label=_("名次奖励（每行：名次 奖金(元) 称号）"), widget=forms.Textarea(attrs={"rows": 4}),
+                             required=False, max_length=2000, initial="1 5000 技术能手\n2 3000\n3 2000\n4-6 1000")
+
+    def __init__(self, *args: Any, unions: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["union"].queryset = unions  # type: ignore[attr-defined]
+
+
+class EntryForm(forms.Form):
+    team_name = forms.CharField(label=_("队名（团体赛）"), max_length=40, required=False)
+    team_members = forms.CharField(label=_("队员（团体赛，每行一位）"), widget=forms.Textarea(attrs={"rows": 3}),
+                                   required=False, max_length=1000)
