@@ -449,7 +449,7 @@ def place(entry_sheets: Mapping[int, Sequence[tuple[int, int, Mapping[str, int]]
         else:
             p.rank = i + 1
     # Say why equal scores were separated (or shared).
-    for i, p in enumerate(placed):
+    for p in placed:
         same = [q for q in placed if q is not p and q.score == p.score]
         if not same:
             continue

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from gonghui.stats.registry import Figure, Row
 from gonghui.stats.services import day_bounds
 
-from .models import Certificate, Course, Enrolment, Proposal, Provider
+from .models import Certificate, Competition, CompetitionLevel, Course, Enrolment, Entry, Honour, Proposal, Provider
 
 ADOPTED = (Proposal.Status.ADOPTED, Proposal.Status.IMPLEMENTED, Proposal.Status.REWARDED)
 
@@ -97,5 +97,45 @@ FIGURES = (
         key="skills.proposals_benefit", label=_("建议经济效益"), unit=_("元"), money=True, compute=skills_proposals_benefit,
         phrase=_("创造经济效益 {value} 元"),
         definition=_("统计期内登记的已实施合理化建议经济效益合计（经核定），按登记日期计入受理工会。"),
+    ),
+)
+
+
+def skills_competitions(day: dt.date) -> Iterable[Row]:
+    start, end = day_bounds(day)
+    qs = Competition.objects.filter(published_at__gte=start, published_at__lt=end)
+    return qs.values_list("union_id", "level").annotate(n=Count("id")).order_by()
+
+
+def skills_competitors(day: dt.date) -> Iterable[Row]:
+    start, end = day_bounds(day)
+    qs = Entry.objects.filter(endorsed_at__gte=start, endorsed_at__lt=end, status=Entry.Status.ENDORSED)
+    return ((u, "", n) for u, n in qs.values_list("union_id").annotate(n=Count("id")).order_by())
+
+
+def skills_titles(day: dt.date) -> Iterable[Row]:
+    start, end = day_bounds(day)
+    qs = Honour.objects.filter(awarded_at__gte=start, awarded_at__lt=end)
+    return ((u, "", n) for u, n in qs.values_list("union_id").annotate(n=Count("id")).order_by())
+
+
+FIGURES = (
+    *FIGURES,
+    Figure(
+        key="skills.competitions", label=_("技能竞赛"), unit=_("项"), compute=skills_competitions,
+        phrase=_("举办劳动和技能竞赛 {value} 项"),
+        definition=_("统计期内公布结果的劳动和技能竞赛项数，按公布日期计入主办工会，按竞赛级别分类。"),
+        dimension=_("级别"), dimension_choices=tuple(CompetitionLevel.choices),
+        records_url="console:skills:competitions",
+    ),
+    Figure(
+        key="skills.competitors", label=_("竞赛参赛"), unit=_("人次"), compute=skills_competitors, headline=True,
+        phrase=_("职工参加技能竞赛 {value} 人次"),
+        definition=_("统计期内经工会推荐参赛的报名人次（团体赛一队计一次），按推荐日期计入推荐工会。"),
+    ),
+    Figure(
+        key="skills.titles", label=_("竞赛称号"), unit=_("人"), compute=skills_titles,
+        phrase=_("{value} 人获得技术能手等称号"),
+        definition=_("统计期内通过竞赛授予称号（如技术能手）的人数，按公布日期计入主办工会。"),
     ),
 )

@@ -308,7 +308,7 @@ def competitions(request: HttpRequest) -> HttpResponse:
 @domain_errors
 def competition(request: HttpRequest, competition_id: int) -> HttpResponse:
     competition_obj = selectors.competition_get_public(competition_id=competition_id)
-    form = EntryForm(request.POST or None)
+    form = EntryForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if not request.user.is_authenticated:
             return redirect(f"{reverse('accounts:worker_login')}?next={request.path}")
