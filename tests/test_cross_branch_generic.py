@@ -105,8 +105,8 @@ from gonghui.mutualaid.models import Claim as MutualAidClaim
 from gonghui.mutualaid.models import Coverage, Plan
 from gonghui.mutualaid.models import Enrolment as AidEnrolment
 from gonghui.orgs.models import Employer, Union
-from gonghui.skills import services as skills_services
 from gonghui.skills import competitions as skills_competitions
+from gonghui.skills import services as skills_services
 from gonghui.skills.models import (
     Academy,
     Attempt,

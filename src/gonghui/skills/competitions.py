@@ -523,8 +523,8 @@ def competition_publish(*, actor: Any, competition: Competition) -> list[Award]:
         audit_record(actor=actor, action="skills.competition.publish", target=competition, data={"awards": len(awards)})
         by_entry = {a.entry_id: a for a in awards}
         for entry in competition.entries.filter(status=Entry.Status.ENDORSED):
-            award = by_entry.get(entry.pk)
-            text = (_("“%(c)s”结果已公布：您获得第 %(r)s 名。") % {"c": competition.title, "r": award.rank} if award
+            won = by_entry.get(entry.pk)
+            text = (_("“%(c)s”结果已公布：您获得第 %(r)s 名。") % {"c": competition.title, "r": won.rank} if won
                     else _("“%(c)s”结果已公布。") % {"c": competition.title})
             _notify_worker(entry.user_id, text, competition)
     return awards

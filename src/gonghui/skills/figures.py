@@ -14,7 +14,17 @@ from django.utils.translation import gettext_lazy as _
 from gonghui.stats.registry import Figure, Row
 from gonghui.stats.services import day_bounds
 
-from .models import Certificate, Competition, CompetitionLevel, Course, Enrolment, Entry, Honour, Proposal, Provider
+from .models import (
+    Certificate,
+    Competition,
+    CompetitionLevel,
+    Course,
+    Enrolment,
+    Entry,
+    Honour,
+    Proposal,
+    Provider,
+)
 
 ADOPTED = (Proposal.Status.ADOPTED, Proposal.Status.IMPLEMENTED, Proposal.Status.REWARDED)
 
@@ -61,7 +71,7 @@ def skills_proposals_benefit(day: dt.date) -> Iterable[Row]:
     return ((u, "", n or 0) for u, n in qs.values_list("union_id").annotate(n=Sum("benefit_fen")).order_by())
 
 
-FIGURES = (
+LEARNING_AND_PROPOSALS: tuple[Figure, ...] = (
     Figure(
         key="skills.courses", label=_("技能课程"), unit=_("门"), kind="stock", compute=skills_courses,
         phrase=_("技能云上线课程 {value} 门"),
@@ -119,8 +129,8 @@ def skills_titles(day: dt.date) -> Iterable[Row]:
     return ((u, "", n) for u, n in qs.values_list("union_id").annotate(n=Count("id")).order_by())
 
 
-FIGURES = (
-    *FIGURES,
+FIGURES: tuple[Figure, ...] = (
+    *LEARNING_AND_PROPOSALS,
     Figure(
         key="skills.competitions", label=_("技能竞赛"), unit=_("项"), compute=skills_competitions,
         phrase=_("举办劳动和技能竞赛 {value} 项"),
