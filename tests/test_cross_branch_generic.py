@@ -106,6 +106,7 @@ from gonghui.mutualaid.models import Coverage, Plan
 from gonghui.mutualaid.models import Enrolment as AidEnrolment
 from gonghui.orgs.models import Employer, Union
 from gonghui.skills import competitions as skills_competitions
+from gonghui.skills import innovation as skills_innovation
 from gonghui.skills import services as skills_services
 from gonghui.skills.models import (
     Academy,
@@ -116,11 +117,14 @@ from gonghui.skills.models import (
     Course,
     Enrolment,
     Entry,
+    Innovation,
     Judge,
     Lesson,
     Proposal,
     ProposalPolicy,
     Round,
+    SkillActivity,
+    Studio,
 )
 from gonghui.stations import services as station_services
 from gonghui.stations.models import (
@@ -371,6 +375,14 @@ FACTORIES: dict[type[models.Model], Callable[[World], Any]] = {
     Judge: lambda w: skills_competitions.judge_add(actor=w.tree.staff_a, competition=w.get(Competition), user=w.worker,
                                                    name="王评委"),
     Entry: lambda w: _skills_entry(w),
+    Studio: lambda w: skills_innovation.studio_create(actor=w.tree.staff_a, union=w.tree.grassroots_a, name="李焊工创新工作室",
+                                                      level="city", leader="李焊工", named_year=2023),
+    Innovation: lambda w: skills_innovation.innovation_register(actor=w.tree.staff_a, union=w.tree.grassroots_a,
+                                                                kind="innovation", title="焊枪防护罩", people="李焊工",
+                                                                year=2024, studio=w.get(Studio)),
+    SkillActivity: lambda w: skills_innovation.activity_record(actor=w.tree.staff_a, union=w.tree.grassroots_a,
+                                                               kind="compare_skill", title="岗位练兵",
+                                                               held_on=dt.date(2025, 5, 20), participants=30),
     ProposalPolicy: lambda w: skills_services.policy_set(actor=w.tree.staff_a, union=w.tree.grassroots_a,
                                                          ordinary_months=1, major_months=3),
     # The worker's own proposal (a member of grassroots A), so /me/ operations have an owner.
@@ -436,6 +448,8 @@ NOT_BRANCH_OBJECTS: dict[str, str] = {
     "skills.RoundResult": "a round's places: read only through its competition",
     "skills.Award": "a published place: read only through its competition",
     "skills.Honour": "a title on a person's record, never addressed by id: the person reads their own list",
+    "skills.StudioMember": "a studio's member: read and changed only through its studio",
+    "skills.StudioEvent": "a studio's history: read only through its studio",
     "mutualaid.PlanVersion": "a plan's terms from a day on: read only through its plan",
     "mutualaid.ClaimLine": "one benefit's payout of a claim: read only through its claim",
     "mutualaid.ClaimInvoice": "an invoice number's keyed hash, never shown or addressed",

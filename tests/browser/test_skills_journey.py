@@ -144,7 +144,6 @@ def test_competition_from_registration_to_published_ranks(browser_page_factory: 
     worker.get_by_role("link", name="焊工技能竞赛").click()
     worker.get_by_role("button", name="我要报名").click()
     assert "待工会推荐" in worker.locator('[data-testid="entry-status"]').inner_text()
-    worker.screenshot(path="/tmp/skills13_competition_phone.png", full_page=True)
     entry = Entry.objects.get(user=member.person.user)
 
     staff = browser_page_factory(desktop=True)
@@ -165,7 +164,6 @@ def test_competition_from_registration_to_published_ranks(browser_page_factory: 
     judge_page.get_by_role("link", name=rival.number).click()
     judge_page.get_by_label("实操").fill("80")
     judge_page.get_by_label("理论").fill("80")
-    judge_page.screenshot(path="/tmp/skills13_judging_sheet_phone.png", full_page=True)
     judge_page.get_by_role("button", name="保存评分").click()
     judge_page.wait_for_url("**/judging/*/")
     assert "已评" in judge_page.locator('[data-testid="judging-entries"]').inner_text()
@@ -186,6 +184,5 @@ def test_competition_from_registration_to_published_ranks(browser_page_factory: 
     results = worker.locator('[data-testid="results"]').inner_text()
     assert "甲选手" in results and "86.00" in results and "技术能手" in results and "5,000.00" in results
     assert results.index("甲选手") < results.index("乙选手")
-    worker.screenshot(path="/tmp/skills13_results_phone.png", full_page=True)
     worker.goto(live_site + reverse("skills:competitions"))
     assert "技术能手" in worker.locator('[data-testid="my-honours"]').inner_text()

@@ -20,6 +20,7 @@ from .models import (
     Enrolment,
     Entry,
     Honour,
+    Innovation,
     Judge,
     Lesson,
     Proposal,
@@ -29,6 +30,10 @@ from .models import (
     RoundResult,
     ScoreItem,
     ScoreSheet,
+    SkillActivity,
+    Studio,
+    StudioEvent,
+    StudioMember,
 )
 
 
@@ -159,3 +164,34 @@ class AwardAdmin(ReadOnlyMixin, admin.ModelAdmin):
 class HonourAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ("name", "title", "union", "year", "source", "awarded_at")
     search_fields = ("title", "source")
+
+
+class StudioMemberInline(ReadOnlyMixin, admin.TabularInline):
+    model = StudioMember
+    fields = ("name", "role", "joined_on", "left_on")
+
+
+class StudioEventInline(ReadOnlyMixin, admin.TabularInline):
+    model = StudioEvent
+    fields = ("at", "kind", "year", "grade", "note")
+
+
+@admin.register(Studio)
+class StudioAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ("name", "level", "leader", "union", "named_year", "status")
+    list_filter = ("status", "level")
+    search_fields = ("name", "leader")
+    inlines = (StudioMemberInline, StudioEventInline)
+
+
+@admin.register(Innovation)
+class InnovationAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ("title", "kind", "people", "year", "patent_number", "union")
+    list_filter = ("kind", "patent_kind")
+    search_fields = ("title", "patent_number")
+
+
+@admin.register(SkillActivity)
+class SkillActivityAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ("title", "kind", "held_on", "participants", "union")
+    list_filter = ("kind",)

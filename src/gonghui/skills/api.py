@@ -44,10 +44,12 @@ from .schemas import (
     SkillsEndorseIn,
     SkillsEntryIn,
     SkillsEntryOut,
+    SkillsInnovationOut,
     SkillsJudgingEntryOut,
     SkillsRoundResultOut,
     SkillsSheetIn,
     SkillsSheetOut,
+    SkillsStudioOut,
     StaffCourseOut,
     TranscriptOut,
 )
@@ -440,3 +442,21 @@ def staff_competition_publish(request: HttpRequest, competition_id: int) -> dict
     comp.competition_publish(actor=request.user, competition=c)
     c.refresh_from_db()
     return competition_out(c)
+
+
+# --- 创新工作室 and 创新成果 (public registry) --------------------------------------------------------
+
+
+@router.get("/studios", response=list[SkillsStudioOut], auth=None, summary="劳模工匠创新工作室（在册）")
+def studio_list(request: HttpRequest) -> list[dict[str, Any]]:
+    return [{"id": s.pk, "name": s.name, "level": s.level, "level_label": str(s.get_level_display()), "union": s.union.name,
+             "leader": s.leader, "leader_title": s.leader_title, "trades": s.trades, "named_year": s.named_year,
+             "members": s.n_members, "results": s.n_results} for s in selectors.studios_public()[:200]]
+
+
+@router.get("/innovations", response=list[SkillsInnovationOut], auth=None, summary="技术革新与发明创造成果")
+def innovation_list(request: HttpRequest, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
+    limit, offset = max(1, min(limit, 100)), max(0, min(offset, 10_000))
+    return [{"id": i.pk, "kind": i.kind, "kind_label": str(i.get_kind_display()), "title": i.title, "people": i.people,
+             "year": i.year, "union": i.union.name, "studio_id": i.studio_id, "patent_kind": i.patent_kind,
+             "patent_number": i.patent_number} for i in selectors.innovations_public()[offset:offset + limit]]

@@ -26,4 +26,9 @@ urlpatterns = [
     path("competitions/<int:competition_id>/setup/", views.competition_setup, name="competition_setup"),
     path("competition-rounds/<int:round_id>/close/", views.round_close, name="round_close"),
     path("competition-entries/<int:entry_id>/endorse/", views.entry_endorse, name="entry_endorse"),
+    path("studios/", views.studio_list, name="studios"),
+    path("studios/<int:studio_id>/", views.studio_detail, name="studio_detail"),
+    path("studios/<int:studio_id>/change/", views.studio_change, name="studio_change"),
+    path("innovations/", views.innovation_list, name="innovations"),
+    path("activities/", views.activity_list, name="activities"),
 ]

@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,9 +19,17 @@ from gonghui.core.money import yuan_to_fen
 from gonghui.core.web import apply_domain_error, run_service
 
 from . import competitions as comp
-from . import selectors, services
-from .forms import AcademyForm, AuthorForm, CompetitionForm, PolicyForm
-from .models import Course, Proposal, Round
+from . import innovation, selectors, services
+from .forms import (
+    AcademyForm,
+    ActivityForm,
+    AuthorForm,
+    CompetitionForm,
+    InnovationForm,
+    PolicyForm,
+    StudioForm,
+)
+from .models import Course, Proposal, Round, StudioEvent
 
 
 @console_view
@@ -313,3 +323,99 @@ def entry_endorse(request: HttpRequest, entry_id: int) -> HttpResponse:
                                                     note=request.POST.get("note", "")[:200]),
                 success=_("已推荐。") if endorse else _("已告知报名人未推荐。"))
     return _comp_back(entry.competition_id)
+
+
+# --- 创新工作室, 技术革新 / 发明创造, 四技五小两比 ------------------------------------------------------
+
+
+@console_view
+@require_http_methods(["GET", "POST"])
+@idempotent_form
+def studio_list(request: HttpRequest) -> HttpResponse:
+    form = StudioForm(request.POST or None, unions=selectors.union_choices_for_user(user=request.user))
+    if request.method == "POST" and form.is_valid():
+        try:
+            studio = innovation.studio_create(actor=request.user, **form.cleaned_data)
+            messages.success(request, _("工作室已登记。"))
+            return redirect("console:skills:studio_detail", studio_id=studio.pk)
+        except DomainError as exc:
+            apply_domain_error(exc, form=form)
+    return render(request, "skills/pages/console_studios.html", {
+        "studios": selectors.studio_list_for_user(user=request.user)[:200], "form": form,
+    })
+
+
+@console_view
+def studio_detail(request: HttpRequest, studio_id: int) -> HttpResponse:
+    studio = selectors.studio_get_for_user(user=request.user, studio_id=studio_id)
+    return render(request, "skills/pages/console_studio.html", {
+        "studio": studio, "members": studio.members.order_by("joined_on", "pk"), "events": studio.events.order_by("at", "pk"),
+        "innovations": studio.innovations.order_by("-year")[:100], "grades": StudioEvent.Grade.choices,
+    })
+
+
+@console_view
+@require_POST
+def studio_change(request: HttpRequest, studio_id: int) -> HttpResponse:
+    """Members, the annual evaluation, renaming and removal, one form each."""
+    studio = selectors.studio_get_for_user(user=request.user, studio_id=studio_id, action="change")
+    p = request.POST
+
+    def member() -> None:
+        try:
+            joined = dt.date.fromisoformat(p.get("joined_on", "")[:10])
+        except ValueError:
+            raise ValidationFailed(_("请填写加入日期。"), code="date_invalid", field="joined_on") from None
+        innovation.studio_member_add(actor=request.user, studio=studio, name=p.get("name", "")[:40],
+                                     role=p.get("role", "")[:40], joined_on=joined)
+
+    actions = {
+        "member": (member, _("成员已添加。")),
+        "evaluate": (lambda: innovation.studio_evaluate(actor=request.user, studio=studio, year=_int(p.get("year", ""), 0),
+                                                        grade=p.get("grade", ""), note=p.get("note", "")[:300]),
+                     _("年度考核已登记。")),
+        "rename": (lambda: innovation.studio_rename(actor=request.user, studio=studio, name=p.get("name", "")[:80],
+                                                    note=p.get("note", "")[:200]), _("已更名。")),
+        "remove": (lambda: innovation.studio_remove(actor=request.user, studio=studio, reason=p.get("reason", "")[:200]),
+                   _("已撤销命名。")),
+    }
+    what = p.get("what", "")
+    if what in actions:
+        action, success = actions[what]
+        run_service(request, action, success=success)
+    return redirect("console:skills:studio_detail", studio_id=studio.pk)
+
+
+@console_view
+@require_http_methods(["GET", "POST"])
+@idempotent_form
+def innovation_list(request: HttpRequest) -> HttpResponse:
+    form = InnovationForm(request.POST or None, unions=selectors.union_choices_for_user(user=request.user),
+                          studios=selectors.studio_list_for_user(user=request.user).filter(status="active"))
+    if request.method == "POST" and form.is_valid():
+        try:
+            innovation.innovation_register(actor=request.user, **form.cleaned_data)
+            messages.success(request, _("成果已登记。"))
+            return redirect("console:skills:innovations")
+        except DomainError as exc:
+            apply_domain_error(exc, form=form)
+    return render(request, "skills/pages/console_innovations.html", {
+        "innovations": selectors.innovation_list_for_user(user=request.user)[:200], "form": form,
+    })
+
+
+@console_view
+@require_http_methods(["GET", "POST"])
+@idempotent_form
+def activity_list(request: HttpRequest) -> HttpResponse:
+    form = ActivityForm(request.POST or None, unions=selectors.union_choices_for_user(user=request.user))
+    if request.method == "POST" and form.is_valid():
+        try:
+            innovation.activity_record(actor=request.user, **form.cleaned_data)
+            messages.success(request, _("活动已登记。"))
+            return redirect("console:skills:activities")
+        except DomainError as exc:
+            apply_domain_error(exc, form=form)
+    return render(request, "skills/pages/console_activities.html", {
+        "activities": selectors.activity_list_for_user(user=request.user)[:200], "form": form,
+    })

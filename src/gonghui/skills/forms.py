@@ -7,7 +7,17 @@ from django.utils.translation import gettext_lazy as _
 
 from gonghui.orgs.models import Union
 
-from .models import Competition, CompetitionLevel, Lesson, Level, Provider
+from .models import (
+    Competition,
+    CompetitionLevel,
+    Innovation,
+    Lesson,
+    Level,
+    Provider,
+    SkillActivity,
+    Studio,
+    StudioLevel,
+)
 
 
 class CourseForm(forms.Form):
@@ -107,3 +117,47 @@ class EntryForm(forms.Form):
     team_name = forms.CharField(label=_("队名（团体赛）"), max_length=40, required=False)
     team_members = forms.CharField(label=_("队员（团体赛，每行一位）"), widget=forms.Textarea(attrs={"rows": 3}),
                                    required=False, max_length=1000)
+
+
+class StudioForm(forms.Form):
+    union = forms.ModelChoiceField(label=_("命名工会"), queryset=Union.objects.none())
+    name = forms.CharField(label=_("工作室名称"), max_length=80)
+    level = forms.ChoiceField(label=_("级别"), choices=StudioLevel.choices)
+    leader = forms.CharField(label=_("领衔人"), max_length=40)
+    leader_title = forms.CharField(label=_("领衔人称号"), max_length=60, required=False)
+    trades = forms.CharField(label=_("工种"), max_length=200, required=False)
+    named_year = forms.IntegerField(label=_("命名年度"), min_value=1950, max_value=2100)
+
+    def __init__(self, *args: Any, unions: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["union"].queryset = unions  # type: ignore[attr-defined]
+
+
+class InnovationForm(forms.Form):
+    union = forms.ModelChoiceField(label=_("登记工会"), queryset=Union.objects.none())
+    kind = forms.ChoiceField(label=_("类别"), choices=Innovation.Kind.choices)
+    title = forms.CharField(label=_("成果名称"), max_length=100)
+    people = forms.CharField(label=_("完成人（用顿号分隔）"), max_length=200)
+    year = forms.IntegerField(label=_("年度"), min_value=1950, max_value=2100)
+    summary = forms.CharField(label=_("简介"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=4000)
+    patent_kind = forms.ChoiceField(label=_("专利类型"), choices=Innovation.PatentKind.choices, required=False)
+    patent_number = forms.CharField(label=_("专利号（如 ZL202310123456.6）"), max_length=24, required=False)
+    studio = forms.ModelChoiceField(label=_("所属工作室"), queryset=Studio.objects.none(), required=False)
+
+    def __init__(self, *args: Any, unions: Any = None, studios: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["union"].queryset = unions  # type: ignore[attr-defined]
+        self.fields["studio"].queryset = studios  # type: ignore[attr-defined]
+
+
+class ActivityForm(forms.Form):
+    union = forms.ModelChoiceField(label=_("组织工会"), queryset=Union.objects.none())
+    kind = forms.ChoiceField(label=_("类别"), choices=SkillActivity.Kind.choices)
+    title = forms.CharField(label=_("活动名称"), max_length=100)
+    held_on = forms.DateField(label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    participants = forms.IntegerField(label=_("参加人数"), min_value=1, max_value=1_000_000)
+    results = forms.CharField(label=_("成果"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=4000)
+
+    def __init__(self, *args: Any, unions: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["union"].queryset = unions  # type: ignore[attr-defined]

@@ -658,3 +658,174 @@ class Honour(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} {self.title}"
+
+
+# --- 创新创造: 劳模工匠创新工作室, 技术革新 / 发明创造, 四技五小两比 ---------------------------------
+
+
+class StudioLevel(models.TextChoices):
+    NATIONAL = "national", _("全国")
+    PROVINCE = "province", _("省级")
+    CITY = "city", _("市级")
+    ENTERPRISE = "enterprise", _("企业")
+
+
+class Studio(models.Model):
+    """劳模工匠创新工作室: named after its leader, with members, trades and results; evaluated
+    each year, renamed or removed (the record stays)."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("在册")
+        REMOVED = "removed", _("已撤销")
+
+    union = models.ForeignKey("orgs.Union", verbose_name=_("命名工会"), on_delete=models.PROTECT, related_name="studios")
+    union_path = models.CharField(_("树路径"), max_length=255, db_index=True)
+    name = models.CharField(_("工作室名称"), max_length=80)
+    level = models.CharField(_("级别"), max_length=12, choices=StudioLevel.choices)
+    leader = models.CharField(_("领衔人"), max_length=40)
+    leader_title = models.CharField(_("领衔人称号"), max_length=60, blank=True)
+    employer = models.ForeignKey("orgs.Employer", verbose_name=_("所在单位"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    trades = models.CharField(_("工种"), max_length=200, blank=True)
+    named_year = models.PositiveSmallIntegerField(_("命名年度"))
+    status = models.CharField(_("状态"), max_length=8, choices=Status.choices, default=Status.ACTIVE)
+    removed_reason = models.CharField(_("撤销原因"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    objects = PathScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("劳模工匠创新工作室")
+        verbose_name_plural = _("劳模工匠创新工作室")
+        ordering = ["-named_year", "name", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StudioMember(models.Model):
+    studio = models.ForeignKey(Studio, verbose_name=_("工作室"), on_delete=models.CASCADE, related_name="members")
+    name = models.CharField(_("姓名"), max_length=40)
+    role = models.CharField(_("分工"), max_length=40, blank=True)
+    joined_on = models.DateField(_("加入日期"))
+    left_on = models.DateField(_("退出日期"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("工作室成员")
+        verbose_name_plural = _("工作室成员")
+        ordering = ["joined_on", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StudioEvent(models.Model):
+    """The studio's history: annual evaluations, renamings, removal."""
+
+    class Kind(models.TextChoices):
+        EVALUATION = "evaluation", _("年度考核")
+        RENAME = "rename", _("更名")
+        REMOVE = "remove", _("撤销")
+
+    class Grade(models.TextChoices):
+        EXCELLENT = "excellent", _("优秀")
+        PASS = "pass", _("合格")
+        FAIL = "fail", _("不合格")
+
+    studio = models.ForeignKey(Studio, verbose_name=_("工作室"), on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("类别"), max_length=12, choices=Kind.choices)
+    year = models.PositiveSmallIntegerField(_("年度"), null=True, blank=True)
+    grade = models.CharField(_("考核结果"), max_length=10, choices=Grade.choices, blank=True)
+    note = models.CharField(_("说明"), max_length=300, blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("登记人"), on_delete=models.SET_NULL, null=True, related_name="+")
+    at = models.DateTimeField(_("时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("工作室记录")
+        verbose_name_plural = _("工作室记录")
+        ordering = ["at", "pk"]
+        constraints = [models.UniqueConstraint(fields=["studio", "year"], condition=Q(kind="evaluation"),
+                                               name="uniq_studio_evaluation_year")]
+
+    def __str__(self) -> str:
+        return self.get_kind_display()
+
+
+class Innovation(models.Model):
+    """技术革新 or 发明创造 on the registry, linked to its people and, optionally, a studio."""
+
+    class Kind(models.TextChoices):
+        INNOVATION = "innovation", _("技术革新")
+        INVENTION = "invention", _("发明创造")
+
+    class PatentKind(models.TextChoices):
+        NONE = "", _("未申请专利")
+        INVENTION = "invention", _("发明专利")
+        UTILITY = "utility", _("实用新型")
+        DESIGN = "design", _("外观设计")
+
+    union = models.ForeignKey("orgs.Union", verbose_name=_("登记工会"), on_delete=models.PROTECT, related_name="innovations")
+    union_path = models.CharField(_("树路径"), max_length=255, db_index=True)
+    kind = models.CharField(_("类别"), max_length=12, choices=Kind.choices)
+    title = models.CharField(_("成果名称"), max_length=100)
+    people = models.CharField(_("完成人"), max_length=200, help_text=_("用顿号分隔"))
+    studio = models.ForeignKey(Studio, verbose_name=_("工作室"), on_delete=models.SET_NULL, null=True, blank=True, related_name="innovations")
+    year = models.PositiveSmallIntegerField(_("年度"))
+    summary = models.TextField(_("简介"), blank=True)
+    patent_kind = models.CharField(_("专利类型"), max_length=10, choices=PatentKind.choices, blank=True, default="")
+    patent_number = models.CharField(_("专利号"), max_length=20, blank=True)
+    benefit_fen = models.BigIntegerField(_("经济效益（分）"), null=True, blank=True)
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    objects = PathScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("技术革新与发明创造")
+        verbose_name_plural = _("技术革新与发明创造")
+        ordering = ["-year", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(benefit_fen__gte=0) | Q(benefit_fen__isnull=True), name="innovation_benefit_not_negative"),
+            models.UniqueConstraint(fields=["patent_number"], condition=~Q(patent_number=""), name="uniq_innovation_patent"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class SkillActivity(models.Model):
+    """四技五小两比: an activity recorded as an event with participants and results."""
+
+    class Kind(models.TextChoices):
+        # 四技
+        TECH_INNOVATION = "tech_innovation", _("技术革新")
+        TECH_COOPERATION = "tech_cooperation", _("技术协作")
+        TECH_BREAKTHROUGH = "tech_breakthrough", _("技术攻关")
+        TECH_TRAINING = "tech_training", _("技术培训")
+        # 五小
+        SMALL_INVENTION = "small_invention", _("小发明")
+        SMALL_CREATION = "small_creation", _("小创造")
+        SMALL_INNOVATION = "small_innovation", _("小革新")
+        SMALL_DESIGN = "small_design", _("小设计")
+        SMALL_PROPOSAL = "small_proposal", _("小建议")
+        # 两比
+        COMPARE_LEARN = "compare_learn", _("比学赶帮超")
+        COMPARE_SKILL = "compare_skill", _("岗位练兵技能比武")
+
+    union = models.ForeignKey("orgs.Union", verbose_name=_("组织工会"), on_delete=models.PROTECT, related_name="skill_activities")
+    union_path = models.CharField(_("树路径"), max_length=255, db_index=True)
+    kind = models.CharField(_("类别"), max_length=20, choices=Kind.choices)
+    title = models.CharField(_("活动名称"), max_length=100)
+    held_on = models.DateField(_("日期"))
+    participants = models.PositiveIntegerField(_("参加人数"))
+    results = models.TextField(_("成果"), blank=True)
+    studio = models.ForeignKey(Studio, verbose_name=_("工作室"), on_delete=models.SET_NULL, null=True, blank=True, related_name="activities")
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    objects = PathScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("四技五小两比活动")
+        verbose_name_plural = _("四技五小两比活动")
+        ordering = ["-held_on", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title

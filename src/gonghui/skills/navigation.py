@@ -22,6 +22,9 @@ MODULE = Module(
         Link(_("合理化建议"), "skills:proposals", icon="bulb", login_required=True,
              description=_("提出改进生产和管理的建议，跟进答复、实施和奖励"),
              keywords=_("合理化建议 建议 创新 改进 附议 奖励")),
+        Link(_("创新工作室"), "skills:studios", icon="bulb",
+             description=_("劳模工匠创新工作室和技术革新、发明创造成果"),
+             keywords=_("创新工作室 劳模 工匠 技术革新 发明创造 专利 成果")),
         Link(_("技能竞赛"), "skills:competitions", icon="star",
              description=_("劳动和技能竞赛：报名参赛、评委打分、查看名次和奖励"),
              keywords=_("竞赛 比赛 技能竞赛 劳动竞赛 技术能手 报名 评委 名次")),
@@ -32,5 +35,6 @@ MODULE = Module(
         Link(_("课程作者"), "console:skills:authors", icon="book"),
         Link(_("合理化建议"), "console:skills:proposals", icon="bulb"),
         Link(_("技能竞赛"), "console:skills:competitions", icon="star"),
+        Link(_("创新工作室"), "console:skills:studios", icon="bulb"),
     ),
 )

@@ -304,3 +304,30 @@ class SkillsRoundResultOut(Schema):
     judges_counted: int
     advanced: bool
     tie_note: str
+
+
+class SkillsStudioOut(Schema):
+    id: int
+    name: str
+    level: str
+    level_label: str
+    union: str
+    leader: str
+    leader_title: str
+    trades: str
+    named_year: int
+    members: int
+    results: int
+
+
+class SkillsInnovationOut(Schema):
+    id: int
+    kind: str
+    kind_label: str
+    title: str
+    people: str
+    year: int
+    union: str
+    studio_id: int | None
+    patent_kind: str
+    patent_number: str

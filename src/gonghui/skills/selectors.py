@@ -21,12 +21,15 @@ from .models import (
     Enrolment,
     Entry,
     Honour,
+    Innovation,
     Judge,
     Lesson,
     Proposal,
     ProposalEvent,
     Question,
     Round,
+    SkillActivity,
+    Studio,
 )
 
 
@@ -367,3 +370,38 @@ def round_progress(*, round_: Round) -> list[dict[str, Any]]:
 
 def honours_for_user(*, user: Any) -> QuerySet[Honour]:
     return Honour.objects.visible_to(user).select_related("union").order_by("-awarded_at")
+
+
+# --- studios, innovations, 四技五小两比 ---------------------------------------------------------------
+
+
+def studios_public() -> QuerySet[Studio]:
+    return (Studio.objects.filter(status=Studio.Status.ACTIVE).select_related("union")
+            .annotate(n_members=Count("members", filter=Q(members__left_on__isnull=True), distinct=True),
+                      n_results=Count("innovations", distinct=True)).order_by("-named_year", "name", "pk"))
+
+
+def studio_get_public(*, studio_id: int) -> Studio:
+    return get_or_404(Studio.objects.select_related("union"), pk=studio_id)
+
+
+def innovations_public() -> QuerySet[Innovation]:
+    return Innovation.objects.select_related("union", "studio").order_by("-year", "-pk")
+
+
+def studio_list_for_user(*, user: Any) -> QuerySet[Studio]:
+    return (Studio.objects.visible_to(user).select_related("union")
+            .annotate(n_members=Count("members", filter=Q(members__left_on__isnull=True), distinct=True))
+            .order_by("status", "-named_year", "name", "pk"))
+
+
+def studio_get_for_user(*, user: Any, studio_id: int, action: str = "view") -> Studio:
+    return get_or_404(Studio.objects.visible_to(user, action=action).select_related("union"), pk=studio_id)
+
+
+def innovation_list_for_user(*, user: Any) -> QuerySet[Innovation]:
+    return Innovation.objects.visible_to(user).select_related("union", "studio").order_by("-year", "-pk")
+
+
+def activity_list_for_user(*, user: Any) -> QuerySet[SkillActivity]:
+    return SkillActivity.objects.visible_to(user).select_related("union", "studio").order_by("-held_on", "-pk")

@@ -375,3 +375,22 @@ def judging_sheet(request: HttpRequest, judge_id: int, entry_id: int) -> HttpRes
         "judge": judge, "round": round_obj, "entry": entry, "conflict": comp.conflict_of(judge, entry),
         "rows": [{"item": i, "value": values.get(str(i.pk), "")} for i in items], "sheet": sheet,
     })
+
+
+# --- 创新工作室 and 创新成果 (public registry) --------------------------------------------------------
+
+
+def studios(request: HttpRequest) -> HttpResponse:
+    return render(request, "skills/pages/studios.html", {
+        "studios": selectors.studios_public()[:200], "innovations": selectors.innovations_public()[:50],
+    })
+
+
+@domain_errors
+def studio(request: HttpRequest, studio_id: int) -> HttpResponse:
+    studio_obj = selectors.studio_get_public(studio_id=studio_id)
+    return render(request, "skills/pages/studio.html", {
+        "studio": studio_obj, "members": studio_obj.members.filter(left_on__isnull=True).order_by("joined_on", "pk"),
+        "innovations": studio_obj.innovations.order_by("-year")[:100],
+        "evaluations": studio_obj.events.filter(kind="evaluation").order_by("-year")[:20],
+    })
