@@ -451,7 +451,8 @@ def staff_competition_publish(request: HttpRequest, competition_id: int) -> dict
 def studio_list(request: HttpRequest) -> list[dict[str, Any]]:
     return [{"id": s.pk, "name": s.name, "level": s.level, "level_label": str(s.get_level_display()), "union": s.union.name,
              "leader": s.leader, "leader_title": s.leader_title, "trades": s.trades, "named_year": s.named_year,
-             "members": s.n_members, "results": s.n_results} for s in selectors.studios_public()[:200]]
+             "members": getattr(s, "n_members", 0), "results": getattr(s, "n_results", 0)}
+            for s in selectors.studios_public()[:200]]
 
 
 @router.get("/innovations", response=list[SkillsInnovationOut], auth=None, summary="技术革新与发明创造成果")

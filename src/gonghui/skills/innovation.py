@@ -24,10 +24,10 @@ from gonghui.core.errors import Conflict, ValidationFailed
 from .models import Innovation, SkillActivity, Studio, StudioEvent, StudioLevel, StudioMember
 
 PATENT_WEIGHTS = (2, 3, 4, 5, 6, 7, 8, 9, 2, 3, 4, 5)
-PATENT_KIND_DIGITS = {
-    Innovation.PatentKind.INVENTION: "18",
-    Innovation.PatentKind.UTILITY: "29",
-    Innovation.PatentKind.DESIGN: "3",
+PATENT_KIND_DIGITS: dict[str, str] = {
+    Innovation.PatentKind.INVENTION.value: "18",
+    Innovation.PatentKind.UTILITY.value: "29",
+    Innovation.PatentKind.DESIGN.value: "3",
 }
 
 
