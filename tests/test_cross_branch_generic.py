@@ -119,17 +119,26 @@ from gonghui.mutualaid.models import Claim as MutualAidClaim
 from gonghui.mutualaid.models import Coverage, Plan, SelfEnrolment
 from gonghui.mutualaid.models import Enrolment as AidEnrolment
 from gonghui.orgs.models import Employer, Union
+from gonghui.skills import competitions as skills_competitions
+from gonghui.skills import innovation as skills_innovation
 from gonghui.skills import services as skills_services
 from gonghui.skills.models import (
     Academy,
     Attempt,
     Author,
     Certificate,
+    Competition,
     Course,
     Enrolment,
+    Entry,
+    Innovation,
+    Judge,
     Lesson,
     Proposal,
     ProposalPolicy,
+    Round,
+    SkillActivity,
+    Studio,
 )
 from gonghui.stations import services as station_services
 from gonghui.stations.models import (
@@ -151,7 +160,7 @@ from tests.jobs.helpers import make_posting, make_recruiter, make_seeker
 from tests.members.helpers import make_transfer
 from tests.mutualaid.helpers import claim_for, covered_worker, self_enrolment_for
 from tests.roster.helpers import csv_bytes, row, upload
-from tests.skills.helpers import certificate_for, make_author, make_course
+from tests.skills.helpers import certificate_for, make_author, make_competition, make_course
 from tests.stations.helpers import make_station
 
 pytestmark = pytest.mark.django_db
@@ -237,8 +246,6 @@ def _import_job(w: World) -> ImportJob:
     return job
 
 
-# One object in branch A per model; the test fails for a discovered model that has none.
-
 def _checkup_slot(w: Any) -> Any:
     """A published 体检 drive in the branch, with a slot the day after tomorrow (bookable now)."""
     from django.utils import timezone
@@ -254,6 +261,16 @@ def _checkup_slot(w: Any) -> Any:
         start=dt.time(9), end=dt.time(10), minutes=30, capacity=5,
     )[0]
 
+
+def _skills_entry(w: World) -> models.Model:
+    from gonghui.members.selectors import membership_live_for_worker
+
+    if membership_live_for_worker(user=w.worker) is None:
+        make_member(union=w.tree.grassroots_a, user=w.worker)
+    return skills_competitions.entry_register(competition=w.get(Competition), user=w.worker)
+
+
+# One object in branch A per model; the test fails for a discovered model that has none.
 FACTORIES: dict[type[models.Model], Callable[[World], Any]] = {
     Union: lambda w: w.tree.grassroots_a,
     Employer: lambda w: w.tree.grassroots_a.employer,
@@ -402,6 +419,20 @@ FACTORIES: dict[type[models.Model], Callable[[World], Any]] = {
     Enrolment: lambda w: skills_services.enrol(course=w.get(Course), user=w.worker),
     Attempt: lambda w: skills_services.attempt_start(enrolment=w.get(Enrolment), lesson=w.get(Lesson)),
     Certificate: lambda w: certificate_for(union=w.tree.grassroots_a, user=w.worker, course=w.get(Course)),
+    Competition: lambda w: make_competition(union=w.tree.city_a, staff=w.tree.staff_a, judges=3),
+    Round: lambda w: w.get(Competition).rounds.order_by("order").first(),
+    # The worker is the judge and the entrant, so the /me/ operations have an owner.
+    Judge: lambda w: skills_competitions.judge_add(actor=w.tree.staff_a, competition=w.get(Competition), user=w.worker,
+                                                   name="王评委"),
+    Entry: lambda w: _skills_entry(w),
+    Studio: lambda w: skills_innovation.studio_create(actor=w.tree.staff_a, union=w.tree.grassroots_a, name="李焊工创新工作室",
+                                                      level="city", leader="李焊工", named_year=2023),
+    Innovation: lambda w: skills_innovation.innovation_register(actor=w.tree.staff_a, union=w.tree.grassroots_a,
+                                                                kind="innovation", title="焊枪防护罩", people="李焊工",
+                                                                year=2024, studio=w.get(Studio)),
+    SkillActivity: lambda w: skills_innovation.activity_record(actor=w.tree.staff_a, union=w.tree.grassroots_a,
+                                                               kind="compare_skill", title="岗位练兵",
+                                                               held_on=dt.date(2025, 5, 20), participants=30),
     ProposalPolicy: lambda w: skills_services.policy_set(actor=w.tree.staff_a, union=w.tree.grassroots_a,
                                                          ordinary_months=1, major_months=3),
     # The worker's own proposal (a member of grassroots A), so /me/ operations have an owner.
@@ -468,6 +499,14 @@ NOT_BRANCH_OBJECTS: dict[str, str] = {
     "skills.LessonDone": "one worker's progress row: read only through their enrolment",
     "skills.ProposalEvent": "a proposal's timeline: read only through its proposal",
     "skills.Cosign": "a co-signature: read only through its proposal",
+    "skills.ScoreItem": "a line of a competition's score sheet: read only through its competition",
+    "skills.Recusal": "a judge's declared conflict: read only through the judge's own pages",
+    "skills.ScoreSheet": "a judge's sheet: written through the judge's own pages, read only through its round",
+    "skills.RoundResult": "a round's places: read only through its competition",
+    "skills.Award": "a published place: read only through its competition",
+    "skills.Honour": "a title on a person's record, never addressed by id: the person reads their own list",
+    "skills.StudioMember": "a studio's member: read and changed only through its studio",
+    "skills.StudioEvent": "a studio's history: read only through its studio",
     "mutualaid.PlanVersion": "a plan's terms from a day on: read only through its plan",
     "mutualaid.ClaimLine": "one benefit's payout of a claim: read only through its claim",
     "mutualaid.ClaimInvoice": "an invoice number's keyed hash, never shown or addressed",
@@ -494,6 +533,8 @@ PUBLIC_OPERATIONS: dict[str, str] = {
     "campaign_draw_public": "a draw's record is published for anyone to verify",
     "course_detail": "a published course is open to everyone (the catalogue is public)",
     "course_enrol": "any worker enrols in any published course",
+    "competition_detail": "a competition's rules and published places are public",
+    "competition_register": "any member registers for any competition (eligibility is the service's rule)",
     "posting_detail": "a published job posting is public (the job search is open to everyone)",
     "posting_apply": "any worker applies to any published posting",
     "fair_detail": "a job fair and its booths are public (workers find fairs anywhere)",

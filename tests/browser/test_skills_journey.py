@@ -122,3 +122,67 @@ def test_proposal_from_the_phone_to_adoption_and_reward(browser_page_factory: An
         assert step in timeline, step
     proposal.refresh_from_db()
     assert (proposal.benefit_fen, proposal.reward_fen) == (1234567, 50000)
+
+
+def test_competition_from_registration_to_published_ranks(browser_page_factory: Any, live_site: str) -> None:
+    from gonghui.skills import competitions as comp
+    from gonghui.skills.models import Entry
+    from tests.factories import make_grassroots
+    from tests.skills.helpers import make_competition, make_entry
+
+    tree = Tree()
+    other = make_grassroots(parent=tree.county_a)
+    # Judge 1 works at the worker's unit; judges 2–4 do not.
+    competition = make_competition(union=tree.city_a, staff=tree.staff_a, rounds=(("决赛", 0),), judges=4,
+                                   judge_employers={1: tree.grassroots_a.employer})
+    rival = make_entry(competition=competition, union=other, name="乙选手")
+    member = make_member(union=tree.grassroots_a, name="甲选手")
+
+    worker = browser_page_factory()
+    browser_login(worker, member.person.user, live_site)
+    worker.goto(live_site + reverse("skills:competitions"))
+    worker.get_by_role("link", name="焊工技能竞赛").click()
+    worker.get_by_role("button", name="我要报名").click()
+    assert "待工会推荐" in worker.locator('[data-testid="entry-status"]').inner_text()
+    entry = Entry.objects.get(user=member.person.user)
+
+    staff = browser_page_factory(desktop=True)
+    browser_login(staff, tree.staff_a, live_site)
+    staff.goto(live_site + reverse("console:skills:competition_detail", kwargs={"competition_id": competition.pk}))
+    staff.locator('[data-testid="entries"] tr', has_text=entry.number).get_by_role("button", name="推荐", exact=True).click()
+    assert "工会已推荐" in staff.locator('[data-testid="entries"]').inner_text()
+    staff.get_by_role("button", name="截止报名，开始评分").click()
+    assert staff.locator('[data-testid="competition-status"]').inner_text() == "比赛评分中"
+
+    judges = list(competition.judges.order_by("pk"))
+    # Judge 1 on the phone: the worker's entry is marked for recusal, the rival can be scored.
+    judge_page = browser_page_factory()
+    browser_login(judge_page, judges[0].user, live_site)
+    judge_page.goto(live_site + reverse("skills:judging", kwargs={"judge_id": judges[0].pk}))
+    listed = judge_page.locator('[data-testid="judging-entries"]').inner_text()
+    assert "回避（同一单位）" in listed
+    judge_page.get_by_role("link", name=rival.number).click()
+    judge_page.get_by_label("实操").fill("80")
+    judge_page.get_by_label("理论").fill("80")
+    judge_page.get_by_role("button", name="保存评分").click()
+    judge_page.wait_for_url("**/judging/*/")
+    assert "已评" in judge_page.locator('[data-testid="judging-entries"]').inner_text()
+
+    items = {i.name: str(i.pk) for i in competition.items.all()}
+    final = competition.rounds.get()
+    for judge, mine, theirs in ((judges[1], (90, 80), (80, 80)), (judges[2], (95, 90), (80, 80)), (judges[3], (85, 85), (80, 80))):
+        comp.sheet_submit(judge=judge, round_=final, entry=entry, scores={items["实操"]: mine[0], items["理论"]: mine[1]})
+        comp.sheet_submit(judge=judge, round_=final, entry=rival, scores={items["实操"]: theirs[0], items["理论"]: theirs[1]})
+
+    staff.reload()
+    staff.get_by_role("button", name="结束本轮并排名").click()
+    staff.get_by_role("button", name="公布结果").click()
+    assert staff.locator('[data-testid="competition-status"]').inner_text() == "结果已公布"
+
+    # 甲: totals 86.00, 93.00, 85.00 → drop 93.00 and 85.00 → 86.00; 乙: 80.00 × 4 → 80.00.
+    worker.reload()
+    results = worker.locator('[data-testid="results"]').inner_text()
+    assert "甲选手" in results and "86.00" in results and "技术能手" in results and "5,000.00" in results
+    assert results.index("甲选手") < results.index("乙选手")
+    worker.goto(live_site + reverse("skills:competitions"))
+    assert "技术能手" in worker.locator('[data-testid="my-honours"]').inner_text()

@@ -66,3 +66,46 @@ def certificate_for(*, union: Any, user: Any = None, course: Course | None = Non
 
 
 __all__ = ["MP4", "PDF", "Question", "certificate_for", "learn_all", "make_author", "make_course", "right_answers"]
+
+
+# --- competitions ---------------------------------------------------------------------------------
+
+
+def make_competition(*, union: Any, staff: Any = None, rounds: tuple[tuple[str, int], ...] = (("初赛", 2), ("决赛", 0)),
+                     judges: int = 5, judge_employers: dict[int, Any] | None = None, open_: bool = True,
+                     tie_rule: str = "items", drop_extremes: bool = True, min_judges: int = 3,
+                     prizes: str = "1 5000 技术能手\n2 3000\n3 2000\n4-6 1000") -> Any:
+    """A competition of `union` with the sheet 实操 60% + 理论 40%, `rounds` and `judges`
+    judges (judge i works at judge_employers[i] when given), open for registration."""
+    import datetime as dt
+
+    from gonghui.skills import competitions as comp
+
+    staff = staff or make_staff(union=union)
+    competition = comp.competition_create(
+        actor=staff, union=union, title="焊工技能竞赛", level="city", trade="焊工",
+        registration_closes=dt.date(2099, 12, 31), tie_rule=tie_rule, drop_extremes=drop_extremes,
+        min_judges=min_judges, prizes=prizes)
+    comp.item_add(actor=staff, competition=competition, name="实操", weight=60)
+    comp.item_add(actor=staff, competition=competition, name="理论", weight=40)
+    for name, advance in rounds:
+        comp.round_add(actor=staff, competition=competition, name=name, advance=advance)
+    for i in range(1, judges + 1):
+        employer = (judge_employers or {}).get(i)
+        comp.judge_add(actor=staff, competition=competition, user=make_worker_user(name=f"评委{i}"), name=f"评委{i}",
+                       employer=employer)
+    if open_:
+        comp.competition_open(actor=staff, competition=competition)
+    competition.refresh_from_db()
+    return competition
+
+
+def make_entry(*, competition: Any, union: Any, user: Any = None, name: str = "张焊工", endorse: bool = True) -> Any:
+    from gonghui.skills import competitions as comp
+    from tests.factories import make_member
+
+    member = make_member(union=union, name=name, user=user)
+    entry = comp.entry_register(competition=competition, user=member.person.user)
+    if endorse:
+        entry = comp.entry_endorse(actor=make_staff(union=union), entry=entry, endorse=True, note="推荐")
+    return entry

@@ -12,14 +12,28 @@ from .models import (
     Academy,
     Attempt,
     Author,
+    Award,
     Certificate,
+    Competition,
     Cosign,
     Course,
     Enrolment,
+    Entry,
+    Honour,
+    Innovation,
+    Judge,
     Lesson,
     Proposal,
     ProposalEvent,
     ProposalPolicy,
+    Round,
+    RoundResult,
+    ScoreItem,
+    ScoreSheet,
+    SkillActivity,
+    Studio,
+    StudioEvent,
+    StudioMember,
 )
 
 
@@ -96,3 +110,88 @@ class ProposalAdmin(ReadOnlyMixin, admin.ModelAdmin):
 @admin.register(ProposalPolicy)
 class ProposalPolicyAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ("union", "ordinary_months", "major_months", "remind_days")
+
+
+# --- 劳动和技能竞赛 (changes go through the console: the scoring rules live in competitions.py) ---
+
+
+class ScoreItemInline(ReadOnlyMixin, admin.TabularInline):
+    model = ScoreItem
+    fields = ("order", "name", "weight")
+
+
+class RoundInline(ReadOnlyMixin, admin.TabularInline):
+    model = Round
+    fields = ("order", "name", "advance", "status")
+
+
+class JudgeInline(ReadOnlyMixin, admin.TabularInline):
+    model = Judge
+    fields = ("name", "employer_name")
+
+
+@admin.register(Competition)
+class CompetitionAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ("title", "union", "level", "trade", "status", "registration_closes", "published_at")
+    list_filter = ("status", "level")
+    search_fields = ("title", "trade")
+    inlines = (ScoreItemInline, RoundInline, JudgeInline)
+
+
+@admin.register(Entry)
+class EntryAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ("number", "name", "competition", "union", "status", "endorsed_at")
+    list_filter = ("status",)
+    search_fields = ("number",)
+
+
+@admin.register(ScoreSheet)
+class ScoreSheetAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ("round", "entry", "judge", "total", "at")
+
+
+@admin.register(RoundResult)
+class RoundResultAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ("round", "entry", "rank", "score", "judges_counted", "advanced", "tie_note")
+
+
+@admin.register(Award)
+class AwardAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ("entry", "rank", "prize_fen", "title")
+
+
+@admin.register(Honour)
+class HonourAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ("name", "title", "union", "year", "source", "awarded_at")
+    search_fields = ("title", "source")
+
+
+class StudioMemberInline(ReadOnlyMixin, admin.TabularInline):
+    model = StudioMember
+    fields = ("name", "role", "joined_on", "left_on")
+
+
+class StudioEventInline(ReadOnlyMixin, admin.TabularInline):
+    model = StudioEvent
+    fields = ("at", "kind", "year", "grade", "note")
+
+
+@admin.register(Studio)
+class StudioAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ("name", "level", "leader", "union", "named_year", "status")
+    list_filter = ("status", "level")
+    search_fields = ("name", "leader")
+    inlines = (StudioMemberInline, StudioEventInline)
+
+
+@admin.register(Innovation)
+class InnovationAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ("title", "kind", "people", "year", "patent_number", "union")
+    list_filter = ("kind", "patent_kind")
+    search_fields = ("title", "patent_number")
+
+
+@admin.register(SkillActivity)
+class SkillActivityAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ("title", "kind", "held_on", "participants", "union")
+    list_filter = ("kind",)

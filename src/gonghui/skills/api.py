@@ -8,14 +8,16 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from gonghui.accounts.auth import session_or_token
-from gonghui.core.errors import NotFound, ValidationFailed
+from gonghui.core.errors import Conflict, NotFound, ValidationFailed
 
+from . import competitions as comp
 from . import selectors, services
-from .models import Attempt, Certificate, Course, Enrolment, Proposal
+from .models import Attempt, Certificate, Competition, Course, Enrolment, Entry, Proposal
 from .schemas import (
     AnswersIn,
     AttemptOut,
@@ -37,6 +39,17 @@ from .schemas import (
     ReviewIn,
     RewardIn,
     RouteIn,
+    SkillsCompetitionDetailOut,
+    SkillsCompetitionOut,
+    SkillsEndorseIn,
+    SkillsEntryIn,
+    SkillsEntryOut,
+    SkillsInnovationOut,
+    SkillsJudgingEntryOut,
+    SkillsRoundResultOut,
+    SkillsSheetIn,
+    SkillsSheetOut,
+    SkillsStudioOut,
     StaffCourseOut,
     TranscriptOut,
 )
@@ -319,3 +332,132 @@ def staff_proposal_reward(request: HttpRequest, proposal_id: int, payload: Rewar
     proposal = _staff_get(request, proposal_id)
     return proposal_out(services.proposal_reward(proposal=proposal, actor=request.user, reward_fen=payload.reward_fen,
                                                  note=payload.note), public_only=False)
+
+
+# --- 劳动和技能竞赛 -------------------------------------------------------------------------------
+
+
+def competition_out(c: Competition) -> dict[str, Any]:
+    return {"id": c.pk, "title": c.title, "union": c.union.name, "level": c.level, "level_label": str(c.get_level_display()),
+            "trade": c.trade, "entry_kind": c.entry_kind, "status": c.status, "status_label": str(c.get_status_display()),
+            "registration_closes": c.registration_closes, "drop_extremes": c.drop_extremes, "min_judges": c.min_judges,
+            "tie_rule": c.tie_rule, "tie_rule_label": str(c.get_tie_rule_display())}
+
+
+def _hundredths(total: int) -> str:
+    return f"{total // 100}.{total % 100:02d}"
+
+
+@router.get("/competitions", response=list[SkillsCompetitionOut], auth=None, summary="劳动和技能竞赛")
+def competition_list(request: HttpRequest) -> list[dict[str, Any]]:
+    return [competition_out(c) for c in selectors.competitions_public()[:100]]
+
+
+@router.get("/competitions/{int:competition_id}", response=SkillsCompetitionDetailOut, auth=None,
+            summary="竞赛详情：评分规则、轮次和公布的名次")
+def competition_detail(request: HttpRequest, competition_id: int) -> dict[str, Any]:
+    c = selectors.competition_get_public(competition_id=competition_id)
+    results = []
+    for r in comp.results_of(c):
+        award = getattr(r.entry, "award", None)
+        results.append({"rank": r.rank, "entry_number": r.entry.number, "name": r.entry.name, "union": r.entry.union.name,
+                        "score": str(r.score), "tie_note": r.tie_note, "prize_fen": award.prize_fen if award else 0,
+                        "title": award.title if award else ""})
+    return {**competition_out(c), "eligibility": c.eligibility, "prizes": c.prizes,
+            "items": [{"id": i.pk, "name": i.name, "weight": i.weight} for i in c.items.order_by("order", "pk")],
+            "rounds": [{"id": r.pk, "order": r.order, "name": r.name, "advance": r.advance, "status": r.status}
+                       for r in c.rounds.order_by("order")],
+            "results": results}
+
+
+def entry_out(e: Entry) -> dict[str, Any]:
+    return {"id": e.pk, "competition_id": e.competition_id, "number": e.number, "name": e.name, "status": e.status,
+            "status_label": str(e.get_status_display()), "endorse_note": e.endorse_note}
+
+
+@router.post("/competitions/{int:competition_id}/register", response={201: SkillsEntryOut}, auth=session_or_token,
+             summary="报名参赛（由所在工会推荐）")
+def competition_register(request: HttpRequest, competition_id: int, payload: SkillsEntryIn) -> Status[dict[str, Any]]:
+    c = selectors.competition_get_public(competition_id=competition_id)
+    return Status(201, entry_out(comp.entry_register(competition=c, user=request.user, **payload.dict())))
+
+
+@router.get("/me/competition-entries", response=list[SkillsEntryOut], auth=session_or_token, summary="我的竞赛报名")
+def my_entries(request: HttpRequest) -> list[dict[str, Any]]:
+    return [entry_out(e) for e in selectors.entries_of_user(user=request.user)[:100]]
+
+
+@router.post("/me/competition-entries/{int:entry_id}/withdraw", response=SkillsEntryOut, auth=session_or_token,
+             summary="撤回报名")
+def my_entry_withdraw(request: HttpRequest, entry_id: int) -> dict[str, Any]:
+    entry = selectors.entry_get_own(user=request.user, entry_id=entry_id)
+    return entry_out(comp.entry_withdraw(entry=entry, user=request.user))
+
+
+@router.get("/me/judging/{int:judge_id}", response=list[SkillsJudgingEntryOut], auth=session_or_token,
+            summary="评委：本轮选手（含须回避的）")
+def my_judging(request: HttpRequest, judge_id: int) -> list[dict[str, Any]]:
+    judge = selectors.judge_get_own(user=request.user, judge_id=judge_id)
+    round_ = selectors.judge_round_open(judge=judge)
+    if round_ is None:
+        return []
+    mine = dict(round_.sheets.filter(judge=judge).values_list("entry_id", "total"))
+    return [{"entry_id": e.pk, "number": e.number, "name": e.name, "conflict": comp.conflict_of(judge, e),
+             "total": _hundredths(mine[e.pk]) if e.pk in mine else None} for e in comp.entries_in(round_)]
+
+
+@router.post("/me/judging/{int:judge_id}/sheets", response=SkillsSheetOut, auth=session_or_token,
+             summary="评委：提交评分表（各项 0–100 整数，按评分项 id）")
+def my_sheet_submit(request: HttpRequest, judge_id: int, payload: SkillsSheetIn) -> dict[str, Any]:
+    judge = selectors.judge_get_own(user=request.user, judge_id=judge_id)
+    round_ = selectors.judge_round_open(judge=judge)
+    if round_ is None:
+        raise Conflict(_("现在没有评分中的轮次。"), code="round_not_open")
+    entry = next((e for e in comp.entries_in(round_) if e.pk == payload.entry_id), None)
+    if entry is None:
+        raise NotFound()
+    sheet = comp.sheet_submit(judge=judge, round_=round_, entry=entry, scores=payload.scores)
+    return {"entry_id": entry.pk, "round_id": round_.pk, "total": _hundredths(sheet.total)}
+
+
+@router.post("/staff/competition-entries/{int:entry_id}/endorse", response=SkillsEntryOut, auth=session_or_token,
+             summary="工会推荐或不推荐报名")
+def staff_entry_endorse(request: HttpRequest, entry_id: int, payload: SkillsEndorseIn) -> dict[str, Any]:
+    entry = selectors.entry_get_for_user(user=request.user, entry_id=entry_id, action="change")
+    return entry_out(comp.entry_endorse(actor=request.user, entry=entry, endorse=payload.endorse, note=payload.note))
+
+
+@router.post("/staff/competition-rounds/{int:round_id}/close", response=list[SkillsRoundResultOut], auth=session_or_token,
+             summary="结束本轮并排名（去掉最高最低分、同分规则、晋级）")
+def staff_round_close(request: HttpRequest, round_id: int) -> list[dict[str, Any]]:
+    round_ = selectors.round_get_for_user(user=request.user, round_id=round_id, action="change")
+    return [{"entry_id": r.entry_id, "rank": r.rank, "score": str(r.score), "judges_counted": r.judges_counted,
+             "advanced": r.advanced, "tie_note": r.tie_note} for r in comp.round_close(actor=request.user, round_=round_)]
+
+
+@router.post("/staff/competitions/{int:competition_id}/publish", response=SkillsCompetitionOut, auth=session_or_token,
+             summary="公布结果（奖金与称号）")
+def staff_competition_publish(request: HttpRequest, competition_id: int) -> dict[str, Any]:
+    c = selectors.competition_get_for_user(user=request.user, competition_id=competition_id, action="change")
+    comp.competition_publish(actor=request.user, competition=c)
+    c.refresh_from_db()
+    return competition_out(c)
+
+
+# --- 创新工作室 and 创新成果 (public registry) --------------------------------------------------------
+
+
+@router.get("/studios", response=list[SkillsStudioOut], auth=None, summary="劳模工匠创新工作室（在册）")
+def studio_list(request: HttpRequest) -> list[dict[str, Any]]:
+    return [{"id": s.pk, "name": s.name, "level": s.level, "level_label": str(s.get_level_display()), "union": s.union.name,
+             "leader": s.leader, "leader_title": s.leader_title, "trades": s.trades, "named_year": s.named_year,
+             "members": getattr(s, "n_members", 0), "results": getattr(s, "n_results", 0)}
+            for s in selectors.studios_public()[:200]]
+
+
+@router.get("/innovations", response=list[SkillsInnovationOut], auth=None, summary="技术革新与发明创造成果")
+def innovation_list(request: HttpRequest, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
+    limit, offset = max(1, min(limit, 100)), max(0, min(offset, 10_000))
+    return [{"id": i.pk, "kind": i.kind, "kind_label": str(i.get_kind_display()), "title": i.title, "people": i.people,
+             "year": i.year, "union": i.union.name, "studio_id": i.studio_id, "patent_kind": i.patent_kind,
+             "patent_number": i.patent_number} for i in selectors.innovations_public()[offset:offset + limit]]

@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -16,9 +18,18 @@ from gonghui.core.idempotency import idempotent_form
 from gonghui.core.money import yuan_to_fen
 from gonghui.core.web import apply_domain_error, run_service
 
-from . import selectors, services
-from .forms import AcademyForm, AuthorForm, PolicyForm
-from .models import Course, Proposal
+from . import competitions as comp
+from . import innovation, selectors, services
+from .forms import (
+    AcademyForm,
+    ActivityForm,
+    AuthorForm,
+    CompetitionForm,
+    InnovationForm,
+    PolicyForm,
+    StudioForm,
+)
+from .models import Course, Proposal, Round, StudioEvent
 
 
 @console_view
@@ -207,3 +218,204 @@ def proposal_policy(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             apply_domain_error(exc, form=form)
     return render(request, "skills/pages/console_policy.html", {"form": form})
+
+
+# --- 劳动和技能竞赛 -------------------------------------------------------------------------------
+
+
+@console_view
+@require_http_methods(["GET", "POST"])
+@idempotent_form
+def competition_list(request: HttpRequest) -> HttpResponse:
+    form = CompetitionForm(request.POST or None, unions=selectors.union_choices_for_user(user=request.user))
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = comp.competition_create(actor=request.user, **form.cleaned_data)
+            messages.success(request, _("竞赛已创建，请设置评分表、轮次和评委。"))
+            return redirect("console:skills:competition_detail", competition_id=created.pk)
+        except DomainError as exc:
+            apply_domain_error(exc, form=form)
+    return render(request, "skills/pages/console_competitions.html", {
+        "competitions": selectors.competition_list_for_user(user=request.user)[:200], "form": form,
+    })
+
+
+@console_view
+def competition_detail(request: HttpRequest, competition_id: int) -> HttpResponse:
+    competition = selectors.competition_get_for_endorser(user=request.user, competition_id=competition_id)
+    from gonghui.core.jurisdiction import has_action
+
+    organiser = has_action(request.user, "change", competition.union_path)
+    rounds = list(competition.rounds.order_by("order"))
+    open_round = next((r for r in rounds if r.status == Round.Status.OPEN), None)
+    return render(request, "skills/pages/console_competition.html", {
+        "competition": competition, "organiser": organiser, "items": competition.items.order_by("order", "pk"),
+        "rounds": rounds, "judges": competition.judges.order_by("pk") if organiser else [],
+        "entries": selectors.entries_for_staff(user=request.user, competition=competition),
+        "open_round": open_round,
+        "progress": selectors.round_progress(round_=open_round) if organiser and open_round else [],
+        "results": {r.pk: r.results.select_related("entry").order_by("rank", "entry__number") for r in rounds
+                    if r.status == Round.Status.CLOSED} if organiser else {},
+        "awards": comp.results_of(competition), "prizes_text": comp.prizes_text(competition.prizes),
+    })
+
+
+def _comp_back(competition_id: int) -> HttpResponse:
+    return redirect("console:skills:competition_detail", competition_id=competition_id)
+
+
+def _int(raw: str, default: int = -1) -> int:
+    raw = (raw or "").strip()
+    return int(raw) if raw.isdigit() and len(raw) < 7 else default
+
+
+@console_view
+@require_POST
+def competition_setup(request: HttpRequest, competition_id: int) -> HttpResponse:
+    """One form per part of the set-up: a sheet item, a round, a judge; opening registration;
+    starting the judging; publishing the results."""
+    competition = selectors.competition_get_for_user(user=request.user, competition_id=competition_id, action="change")
+    what = request.POST.get("what", "")
+    p = request.POST
+
+    def judge() -> None:
+        from gonghui.orgs.selectors import employer_for_uscc_typed
+
+        employer = None
+        code = p.get("employer_uscc", "").strip()[:30]
+        if code:
+            employer = employer_for_uscc_typed(q=code)
+            if employer is None:
+                raise ValidationFailed(_("没有找到这个统一社会信用代码的单位。"), code="employer_unknown", field="employer_uscc")
+        comp.judge_add(actor=request.user, competition=competition, user=selectors.user_by_phone(phone=p.get("phone", "")[:20]),
+                       name=p.get("name", "")[:40], employer=employer, employer_name=p.get("employer_name", "")[:80])
+
+    actions = {
+        "item": (lambda: comp.item_add(actor=request.user, competition=competition, name=p.get("name", "")[:40],
+                                       weight=_int(p.get("weight", ""))), _("评分项已添加。")),
+        "round": (lambda: comp.round_add(actor=request.user, competition=competition, name=p.get("name", "")[:20],
+                                         advance=_int(p.get("advance", "0") or "0")), _("轮次已添加。")),
+        "judge": (judge, _("评委已添加。")),
+        "open": (lambda: comp.competition_open(actor=request.user, competition=competition), _("已开放报名。")),
+        "judging": (lambda: comp.judging_start(actor=request.user, competition=competition), _("报名已截止，评委可以打分了。")),
+        "publish": (lambda: comp.competition_publish(actor=request.user, competition=competition), _("结果已公布，称号已记入获奖者荣誉记录。")),
+    }
+    if what in actions:
+        action, success = actions[what]
+        run_service(request, action, success=success)
+    return _comp_back(competition.pk)
+
+
+@console_view
+@require_POST
+def round_close(request: HttpRequest, round_id: int) -> HttpResponse:
+    round_obj = selectors.round_get_for_user(user=request.user, round_id=round_id, action="change")
+    run_service(request, lambda: comp.round_close(actor=request.user, round_=round_obj), success=_("本轮已结束，名次已排出。"))
+    return _comp_back(round_obj.competition_id)
+
+
+@console_view
+@require_POST
+def entry_endorse(request: HttpRequest, entry_id: int) -> HttpResponse:
+    entry = selectors.entry_get_for_user(user=request.user, entry_id=entry_id, action="change")
+    endorse = request.POST.get("decision") == "endorse"
+    run_service(request, lambda: comp.entry_endorse(actor=request.user, entry=entry, endorse=endorse,
+                                                    note=request.POST.get("note", "")[:200]),
+                success=_("已推荐。") if endorse else _("已告知报名人未推荐。"))
+    return _comp_back(entry.competition_id)
+
+
+# --- 创新工作室, 技术革新 / 发明创造, 四技五小两比 ------------------------------------------------------
+
+
+@console_view
+@require_http_methods(["GET", "POST"])
+@idempotent_form
+def studio_list(request: HttpRequest) -> HttpResponse:
+    form = StudioForm(request.POST or None, unions=selectors.union_choices_for_user(user=request.user))
+    if request.method == "POST" and form.is_valid():
+        try:
+            studio = innovation.studio_create(actor=request.user, **form.cleaned_data)
+            messages.success(request, _("工作室已登记。"))
+            return redirect("console:skills:studio_detail", studio_id=studio.pk)
+        except DomainError as exc:
+            apply_domain_error(exc, form=form)
+    return render(request, "skills/pages/console_studios.html", {
+        "studios": selectors.studio_list_for_user(user=request.user)[:200], "form": form,
+    })
+
+
+@console_view
+def studio_detail(request: HttpRequest, studio_id: int) -> HttpResponse:
+    studio = selectors.studio_get_for_user(user=request.user, studio_id=studio_id)
+    return render(request, "skills/pages/console_studio.html", {
+        "studio": studio, "members": studio.members.order_by("joined_on", "pk"), "events": studio.events.order_by("at", "pk"),
+        "innovations": studio.innovations.order_by("-year")[:100], "grades": StudioEvent.Grade.choices,
+    })
+
+
+@console_view
+@require_POST
+def studio_change(request: HttpRequest, studio_id: int) -> HttpResponse:
+    """Members, the annual evaluation, renaming and removal, one form each."""
+    studio = selectors.studio_get_for_user(user=request.user, studio_id=studio_id, action="change")
+    p = request.POST
+
+    def member() -> None:
+        try:
+            joined = dt.date.fromisoformat(p.get("joined_on", "")[:10])
+        except ValueError:
+            raise ValidationFailed(_("请填写加入日期。"), code="date_invalid", field="joined_on") from None
+        innovation.studio_member_add(actor=request.user, studio=studio, name=p.get("name", "")[:40],
+                                     role=p.get("role", "")[:40], joined_on=joined)
+
+    actions = {
+        "member": (member, _("成员已添加。")),
+        "evaluate": (lambda: innovation.studio_evaluate(actor=request.user, studio=studio, year=_int(p.get("year", ""), 0),
+                                                        grade=p.get("grade", ""), note=p.get("note", "")[:300]),
+                     _("年度考核已登记。")),
+        "rename": (lambda: innovation.studio_rename(actor=request.user, studio=studio, name=p.get("name", "")[:80],
+                                                    note=p.get("note", "")[:200]), _("已更名。")),
+        "remove": (lambda: innovation.studio_remove(actor=request.user, studio=studio, reason=p.get("reason", "")[:200]),
+                   _("已撤销命名。")),
+    }
+    what = p.get("what", "")
+    if what in actions:
+        action, success = actions[what]
+        run_service(request, action, success=success)
+    return redirect("console:skills:studio_detail", studio_id=studio.pk)
+
+
+@console_view
+@require_http_methods(["GET", "POST"])
+@idempotent_form
+def innovation_list(request: HttpRequest) -> HttpResponse:
+    form = InnovationForm(request.POST or None, unions=selectors.union_choices_for_user(user=request.user),
+                          studios=selectors.studio_list_for_user(user=request.user).filter(status="active"))
+    if request.method == "POST" and form.is_valid():
+        try:
+            innovation.innovation_register(actor=request.user, **form.cleaned_data)
+            messages.success(request, _("成果已登记。"))
+            return redirect("console:skills:innovations")
+        except DomainError as exc:
+            apply_domain_error(exc, form=form)
+    return render(request, "skills/pages/console_innovations.html", {
+        "innovations": selectors.innovation_list_for_user(user=request.user)[:200], "form": form,
+    })
+
+
+@console_view
+@require_http_methods(["GET", "POST"])
+@idempotent_form
+def activity_list(request: HttpRequest) -> HttpResponse:
+    form = ActivityForm(request.POST or None, unions=selectors.union_choices_for_user(user=request.user))
+    if request.method == "POST" and form.is_valid():
+        try:
+            innovation.activity_record(actor=request.user, **form.cleaned_data)
+            messages.success(request, _("活动已登记。"))
+            return redirect("console:skills:activities")
+        except DomainError as exc:
+            apply_domain_error(exc, form=form)
+    return render(request, "skills/pages/console_activities.html", {
+        "activities": selectors.activity_list_for_user(user=request.user)[:200], "form": form,
+    })

@@ -14,7 +14,21 @@ from django.utils.translation import gettext_lazy as _
 from gonghui.stats.registry import Figure, Row
 from gonghui.stats.services import day_bounds
 
-from .models import Certificate, Course, Enrolment, Proposal, Provider
+from .models import (
+    Certificate,
+    Competition,
+    CompetitionLevel,
+    Course,
+    Enrolment,
+    Entry,
+    Honour,
+    Innovation,
+    Proposal,
+    Provider,
+    SkillActivity,
+    Studio,
+    StudioLevel,
+)
 
 ADOPTED = (Proposal.Status.ADOPTED, Proposal.Status.IMPLEMENTED, Proposal.Status.REWARDED)
 
@@ -61,7 +75,7 @@ def skills_proposals_benefit(day: dt.date) -> Iterable[Row]:
     return ((u, "", n or 0) for u, n in qs.values_list("union_id").annotate(n=Sum("benefit_fen")).order_by())
 
 
-FIGURES = (
+LEARNING_AND_PROPOSALS: tuple[Figure, ...] = (
     Figure(
         key="skills.courses", label=_("技能课程"), unit=_("门"), kind="stock", compute=skills_courses,
         phrase=_("技能云上线课程 {value} 门"),
@@ -97,5 +111,85 @@ FIGURES = (
         key="skills.proposals_benefit", label=_("建议经济效益"), unit=_("元"), money=True, compute=skills_proposals_benefit,
         phrase=_("创造经济效益 {value} 元"),
         definition=_("统计期内登记的已实施合理化建议经济效益合计（经核定），按登记日期计入受理工会。"),
+    ),
+)
+
+
+def skills_competitions(day: dt.date) -> Iterable[Row]:
+    start, end = day_bounds(day)
+    qs = Competition.objects.filter(published_at__gte=start, published_at__lt=end)
+    return qs.values_list("union_id", "level").annotate(n=Count("id")).order_by()
+
+
+def skills_competitors(day: dt.date) -> Iterable[Row]:
+    start, end = day_bounds(day)
+    qs = Entry.objects.filter(endorsed_at__gte=start, endorsed_at__lt=end, status=Entry.Status.ENDORSED)
+    return ((u, "", n) for u, n in qs.values_list("union_id").annotate(n=Count("id")).order_by())
+
+
+def skills_titles(day: dt.date) -> Iterable[Row]:
+    start, end = day_bounds(day)
+    qs = Honour.objects.filter(awarded_at__gte=start, awarded_at__lt=end)
+    return ((u, "", n) for u, n in qs.values_list("union_id").annotate(n=Count("id")).order_by())
+
+
+
+def skills_studios(day: dt.date) -> Iterable[Row]:
+    """Studios on the registry at the end of the day (removed ones are no longer counted;
+    the removal is dated by its event)."""
+    _start, end = day_bounds(day)
+    removed_before = Studio.objects.filter(status=Studio.Status.REMOVED, events__kind="remove", events__at__lt=end)
+    qs = Studio.objects.filter(created_at__lt=end).exclude(pk__in=removed_before.values("pk"))
+    return qs.values_list("union_id", "level").annotate(n=Count("id")).order_by()
+
+
+def skills_innovations(day: dt.date) -> Iterable[Row]:
+    start, end = day_bounds(day)
+    qs = Innovation.objects.filter(created_at__gte=start, created_at__lt=end)
+    return qs.values_list("union_id", "kind").annotate(n=Count("id")).order_by()
+
+
+def skills_activity_participants(day: dt.date) -> Iterable[Row]:
+    qs = SkillActivity.objects.filter(held_on=day)
+    return ((u, "", n or 0) for u, n in qs.values_list("union_id").annotate(n=Sum("participants")).order_by())
+
+
+FIGURES: tuple[Figure, ...] = (
+    *LEARNING_AND_PROPOSALS,
+    Figure(
+        key="skills.competitions", label=_("技能竞赛"), unit=_("项"), compute=skills_competitions,
+        phrase=_("举办劳动和技能竞赛 {value} 项"),
+        definition=_("统计期内公布结果的劳动和技能竞赛项数，按公布日期计入主办工会，按竞赛级别分类。"),
+        dimension=_("级别"), dimension_choices=tuple(CompetitionLevel.choices),
+        records_url="console:skills:competitions",
+    ),
+    Figure(
+        key="skills.competitors", label=_("竞赛参赛"), unit=_("人次"), compute=skills_competitors, headline=True,
+        phrase=_("职工参加技能竞赛 {value} 人次"),
+        definition=_("统计期内经工会推荐参赛的报名人次（团体赛一队计一次），按推荐日期计入推荐工会。"),
+    ),
+    Figure(
+        key="skills.titles", label=_("竞赛称号"), unit=_("人"), compute=skills_titles,
+        phrase=_("{value} 人获得技术能手等称号"),
+        definition=_("统计期内通过竞赛授予称号（如技术能手）的人数，按公布日期计入主办工会。"),
+    ),
+    Figure(
+        key="skills.studios", label=_("创新工作室"), unit=_("个"), kind="stock", compute=skills_studios,
+        phrase=_("劳模工匠创新工作室 {value} 个"),
+        definition=_("统计日结束时在册（未撤销）的劳模工匠创新工作室个数，计入命名工会，按级别分类。"),
+        dimension=_("级别"), dimension_choices=tuple(StudioLevel.choices),
+        records_url="console:skills:studios",
+    ),
+    Figure(
+        key="skills.innovations", label=_("创新成果"), unit=_("项"), compute=skills_innovations,
+        phrase=_("登记技术革新和发明创造 {value} 项"),
+        definition=_("统计期内登记的技术革新和发明创造成果项数，按登记日期计入登记工会，按类别分类。"),
+        dimension=_("类别"), dimension_choices=tuple(Innovation.Kind.choices),
+        records_url="console:skills:innovations",
+    ),
+    Figure(
+        key="skills.activity_participants", label=_("四技五小两比参加人次"), unit=_("人次"),
+        compute=skills_activity_participants,
+        definition=_("统计期内举办的四技五小两比活动参加人数合计，按活动日期计入组织工会。"),
     ),
 )

@@ -7,7 +7,17 @@ from django.utils.translation import gettext_lazy as _
 
 from gonghui.orgs.models import Union
 
-from .models import Lesson, Level, Provider
+from .models import (
+    Competition,
+    CompetitionLevel,
+    Innovation,
+    Lesson,
+    Level,
+    Provider,
+    SkillActivity,
+    Studio,
+    StudioLevel,
+)
 
 
 class CourseForm(forms.Form):
@@ -78,6 +88,75 @@ class PolicyForm(forms.Form):
     ordinary_months = forms.IntegerField(label=_("一般建议答复期限（月）"), min_value=1, max_value=12, initial=1)
     major_months = forms.IntegerField(label=_("重大建议答复期限（月）"), min_value=1, max_value=12, initial=3)
     remind_days = forms.IntegerField(label=_("到期前提醒（工作日）"), min_value=0, max_value=20, initial=3)
+
+    def __init__(self, *args: Any, unions: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["union"].queryset = unions  # type: ignore[attr-defined]
+
+
+class CompetitionForm(forms.Form):
+    union = forms.ModelChoiceField(label=_("主办工会"), queryset=Union.objects.none())
+    title = forms.CharField(label=_("竞赛名称"), max_length=80)
+    level = forms.ChoiceField(label=_("级别"), choices=CompetitionLevel.choices)
+    trade = forms.CharField(label=_("工种"), max_length=40)
+    entry_kind = forms.ChoiceField(label=_("参赛方式"), choices=Competition.EntryKind.choices)
+    eligibility = forms.CharField(label=_("参赛条件"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000)
+    registration_closes = forms.DateField(label=_("报名截止"), widget=forms.DateInput(attrs={"type": "date"}))
+    drop_extremes = forms.BooleanField(label=_("去掉一个最高分和一个最低分"), required=False, initial=True)
+    min_judges = forms.IntegerField(label=_("每个选手至少几位评委"), min_value=1, max_value=30, initial=5)
+    tie_rule = forms.ChoiceField(label=_("同分规则"), choices=Competition.TieRule.choices)
+    prizes = forms.CharField(label=_("名次奖励（每行：名次 奖金(元) 称号）"), widget=forms.Textarea(attrs={"rows": 4}),
+                             required=False, max_length=2000, initial="1 5000 技术能手\n2 3000\n3 2000\n4-6 1000")
+
+    def __init__(self, *args: Any, unions: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["union"].queryset = unions  # type: ignore[attr-defined]
+
+
+class EntryForm(forms.Form):
+    team_name = forms.CharField(label=_("队名（团体赛）"), max_length=40, required=False)
+    team_members = forms.CharField(label=_("队员（团体赛，每行一位）"), widget=forms.Textarea(attrs={"rows": 3}),
+                                   required=False, max_length=1000)
+
+
+class StudioForm(forms.Form):
+    union = forms.ModelChoiceField(label=_("命名工会"), queryset=Union.objects.none())
+    name = forms.CharField(label=_("工作室名称"), max_length=80)
+    level = forms.ChoiceField(label=_("级别"), choices=StudioLevel.choices)
+    leader = forms.CharField(label=_("领衔人"), max_length=40)
+    leader_title = forms.CharField(label=_("领衔人称号"), max_length=60, required=False)
+    trades = forms.CharField(label=_("工种"), max_length=200, required=False)
+    named_year = forms.IntegerField(label=_("命名年度"), min_value=1950, max_value=2100)
+
+    def __init__(self, *args: Any, unions: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["union"].queryset = unions  # type: ignore[attr-defined]
+
+
+class InnovationForm(forms.Form):
+    union = forms.ModelChoiceField(label=_("登记工会"), queryset=Union.objects.none())
+    kind = forms.ChoiceField(label=_("类别"), choices=Innovation.Kind.choices)
+    title = forms.CharField(label=_("成果名称"), max_length=100)
+    people = forms.CharField(label=_("完成人（用顿号分隔）"), max_length=200)
+    year = forms.IntegerField(label=_("年度"), min_value=1950, max_value=2100)
+    summary = forms.CharField(label=_("简介"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=4000)
+    patent_kind = forms.ChoiceField(label=_("专利类型"), choices=Innovation.PatentKind.choices, required=False)
+    patent_number = forms.CharField(label=_("专利号（如 ZL202310123456.6）"), max_length=24, required=False)
+    studio = forms.ModelChoiceField(label=_("所属工作室"), queryset=Studio.objects.none(), required=False)
+
+    def __init__(self, *args: Any, unions: Any = None, studios: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["union"].queryset = unions  # type: ignore[attr-defined]
+        self.fields["studio"].queryset = studios  # type: ignore[attr-defined]
+
+
+class ActivityForm(forms.Form):
+    union = forms.ModelChoiceField(label=_("组织工会"), queryset=Union.objects.none())
+    kind = forms.ChoiceField(label=_("类别"), choices=SkillActivity.Kind.choices)
+    title = forms.CharField(label=_("活动名称"), max_length=100)
+    held_on = forms.DateField(label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    participants = forms.IntegerField(label=_("参加人数"), min_value=1, max_value=1_000_000)
+    results = forms.CharField(label=_("成果"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=4000)
 
     def __init__(self, *args: Any, unions: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

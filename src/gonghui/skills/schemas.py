@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from ninja import Schema
 from pydantic import Field
@@ -202,3 +203,131 @@ class RewardIn(Schema):
 class CosignOut(Schema):
     proposal_id: int
     cosigns: int
+
+
+# --- competitions -------------------------------------------------------------------------------
+
+
+class SkillsCompetitionOut(Schema):
+    id: int
+    title: str
+    union: str
+    level: str
+    level_label: str
+    trade: str
+    entry_kind: str
+    status: str
+    status_label: str
+    registration_closes: dt.date
+    drop_extremes: bool
+    min_judges: int
+    tie_rule: str
+    tie_rule_label: str
+
+
+class SkillsScoreItemOut(Schema):
+    id: int
+    name: str
+    weight: int
+
+
+class SkillsRoundOut(Schema):
+    id: int
+    order: int
+    name: str
+    advance: int
+    status: str
+
+
+class SkillsResultOut(Schema):
+    rank: int
+    entry_number: str
+    name: str
+    union: str
+    score: str
+    tie_note: str
+    prize_fen: int
+    title: str
+
+
+class SkillsCompetitionDetailOut(SkillsCompetitionOut):
+    eligibility: str
+    prizes: list[dict[str, Any]]
+    items: list[SkillsScoreItemOut]
+    rounds: list[SkillsRoundOut]
+    results: list[SkillsResultOut]
+
+
+class SkillsEntryIn(Schema):
+    team_name: str = Field(default="", max_length=40)
+    team_members: str = Field(default="", max_length=1000)
+
+
+class SkillsEntryOut(Schema):
+    id: int
+    competition_id: int
+    number: str
+    name: str
+    status: str
+    status_label: str
+    endorse_note: str
+
+
+class SkillsEndorseIn(Schema):
+    endorse: bool
+    note: str = Field(default="", max_length=200)
+
+
+class SkillsSheetIn(Schema):
+    entry_id: int
+    scores: dict[str, int]
+
+
+class SkillsSheetOut(Schema):
+    entry_id: int
+    round_id: int
+    total: str
+
+
+class SkillsJudgingEntryOut(Schema):
+    entry_id: int
+    number: str
+    name: str
+    conflict: str
+    total: str | None
+
+
+class SkillsRoundResultOut(Schema):
+    entry_id: int
+    rank: int
+    score: str
+    judges_counted: int
+    advanced: bool
+    tie_note: str
+
+
+class SkillsStudioOut(Schema):
+    id: int
+    name: str
+    level: str
+    level_label: str
+    union: str
+    leader: str
+    leader_title: str
+    trades: str
+    named_year: int
+    members: int
+    results: int
+
+
+class SkillsInnovationOut(Schema):
+    id: int
+    kind: str
+    kind_label: str
+    title: str
+    people: str
+    year: int
+    union: str
+    studio_id: int | None
+    patent_kind: str
+    patent_number: str

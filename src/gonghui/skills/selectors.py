@@ -16,12 +16,20 @@ from .models import (
     Attempt,
     Author,
     Certificate,
+    Competition,
     Course,
     Enrolment,
+    Entry,
+    Honour,
+    Innovation,
+    Judge,
     Lesson,
     Proposal,
     ProposalEvent,
     Question,
+    Round,
+    SkillActivity,
+    Studio,
 )
 
 
@@ -265,3 +273,135 @@ def user_by_phone(*, phone: str) -> Any:
     from gonghui.core.pii import phone_index
 
     return User.objects.filter(phone_index=phone_index(phone), is_active=True).first()
+
+
+# --- competitions -------------------------------------------------------------------------------
+
+
+def competitions_public() -> QuerySet[Competition]:
+    """Competitions open for registration, being judged or published (never drafts)."""
+    return (Competition.objects.exclude(status=Competition.Status.DRAFT).select_related("union")
+            .annotate(n_entries=Count("entries", filter=Q(entries__status=Entry.Status.ENDORSED)))
+            .order_by("-created_at", "-pk"))
+
+
+def competition_get_public(*, competition_id: int) -> Competition:
+    return get_or_404(Competition.objects.exclude(status=Competition.Status.DRAFT).select_related("union"), pk=competition_id)
+
+
+def entry_of(*, user: Any, competition: Competition) -> Entry | None:
+    return Entry.objects.filter(user_id=_uid(user), competition=competition).select_related("award").first()
+
+
+def entry_get_own(*, user: Any, entry_id: int) -> Entry:
+    return get_or_404(Entry.objects.filter(user_id=_uid(user)).select_related("competition"), pk=entry_id)
+
+
+def entries_of_user(*, user: Any) -> QuerySet[Entry]:
+    return Entry.objects.filter(user_id=_uid(user)).select_related("competition").order_by("-created_at")
+
+
+def honours_of_user(*, user: Any) -> QuerySet[Honour]:
+    return Honour.objects.filter(user_id=_uid(user)).select_related("union").order_by("-awarded_at")
+
+
+def judge_roles_of(*, user: Any) -> QuerySet[Judge]:
+    return (Judge.objects.filter(user_id=_uid(user), competition__status=Competition.Status.JUDGING)
+            .select_related("competition").order_by("-pk"))
+
+
+def judge_get_own(*, user: Any, judge_id: int) -> Judge:
+    return get_or_404(Judge.objects.filter(user_id=_uid(user)).select_related("competition", "employer")
+                      .prefetch_related("recusals"), pk=judge_id)
+
+
+def judge_round_open(*, judge: Judge) -> Round | None:
+    return judge.competition.rounds.filter(status=Round.Status.OPEN).first()
+
+
+def competition_list_for_user(*, user: Any) -> QuerySet[Competition]:
+    return (Competition.objects.visible_to(user).select_related("union")
+            .annotate(n_entries=Count("entries")).order_by("-created_at", "-pk"))
+
+
+def competition_get_for_user(*, user: Any, competition_id: int, action: str = "view") -> Competition:
+    return get_or_404(Competition.objects.visible_to(user, action=action).select_related("union"), pk=competition_id)
+
+
+def entries_for_staff(*, user: Any, competition: Competition) -> QuerySet[Entry]:
+    """Every entry of a competition the user organises, or the entries of their own branch
+    (a grassroots union endorses its members' entries to a city competition)."""
+    from gonghui.core.jurisdiction import has_action
+
+    qs = competition.entries.select_related("union", "employer")
+    if not has_action(user, "view", competition.union_path):
+        qs = qs.filter(pk__in=Entry.objects.visible_to(user).values("pk"))
+    return qs.order_by("number")
+
+
+def competition_get_for_endorser(*, user: Any, competition_id: int) -> Competition:
+    """The competition if the user organises it or some entry of it lies in their branch."""
+    organiser = Competition.objects.visible_to(user).filter(pk=competition_id)
+    entrant = Competition.objects.filter(pk=competition_id, entries__in=Entry.objects.visible_to(user))
+    return get_or_404(Competition.objects.filter(Q(pk__in=organiser.values("pk")) | Q(pk__in=entrant.values("pk")))
+                      .select_related("union"), pk=competition_id)
+
+
+def entry_get_for_user(*, user: Any, entry_id: int, action: str = "view") -> Entry:
+    return get_or_404(Entry.objects.visible_to(user, action=action).select_related("competition", "union"), pk=entry_id)
+
+
+def judge_get_for_user(*, user: Any, judge_id: int) -> Judge:
+    return get_or_404(Judge.objects.filter(competition__in=Competition.objects.visible_to(user)), pk=judge_id)
+
+
+def round_get_for_user(*, user: Any, round_id: int, action: str = "view") -> Round:
+    return get_or_404(Round.objects.filter(competition__in=Competition.objects.visible_to(user, action=action))
+                      .select_related("competition"), pk=round_id)
+
+
+def round_progress(*, round_: Round) -> list[dict[str, Any]]:
+    """Each entry in the round with how many sheets it has (for the organiser's page)."""
+    from .competitions import entries_in
+
+    counts = dict(round_.sheets.values_list("entry_id").annotate(n=Count("id")).order_by())
+    return [{"entry": e, "sheets": counts.get(e.pk, 0)} for e in entries_in(round_)]
+
+
+def honours_for_user(*, user: Any) -> QuerySet[Honour]:
+    return Honour.objects.visible_to(user).select_related("union").order_by("-awarded_at")
+
+
+# --- studios, innovations, 四技五小两比 ---------------------------------------------------------------
+
+
+def studios_public() -> QuerySet[Studio]:
+    return (Studio.objects.filter(status=Studio.Status.ACTIVE).select_related("union")
+            .annotate(n_members=Count("members", filter=Q(members__left_on__isnull=True), distinct=True),
+                      n_results=Count("innovations", distinct=True)).order_by("-named_year", "name", "pk"))
+
+
+def studio_get_public(*, studio_id: int) -> Studio:
+    return get_or_404(Studio.objects.select_related("union"), pk=studio_id)
+
+
+def innovations_public() -> QuerySet[Innovation]:
+    return Innovation.objects.select_related("union", "studio").order_by("-year", "-pk")
+
+
+def studio_list_for_user(*, user: Any) -> QuerySet[Studio]:
+    return (Studio.objects.visible_to(user).select_related("union")
+            .annotate(n_members=Count("members", filter=Q(members__left_on__isnull=True), distinct=True))
+            .order_by("status", "-named_year", "name", "pk"))
+
+
+def studio_get_for_user(*, user: Any, studio_id: int, action: str = "view") -> Studio:
+    return get_or_404(Studio.objects.visible_to(user, action=action).select_related("union"), pk=studio_id)
+
+
+def innovation_list_for_user(*, user: Any) -> QuerySet[Innovation]:
+    return Innovation.objects.visible_to(user).select_related("union", "studio").order_by("-year", "-pk")
+
+
+def activity_list_for_user(*, user: Any) -> QuerySet[SkillActivity]:
+    return SkillActivity.objects.visible_to(user).select_related("union", "studio").order_by("-held_on", "-pk")

@@ -24,4 +24,11 @@ urlpatterns = [
     path("proposals/new/", views.proposal_new, name="proposal_new"),
     path("proposals/<int:proposal_id>/", views.proposal_detail, name="proposal_detail"),
     path("proposals/<int:proposal_id>/cosign/", views.proposal_cosign, name="proposal_cosign"),
+    path("studios/", views.studios, name="studios"),
+    path("studios/<int:studio_id>/", views.studio, name="studio"),
+    path("competitions/", views.competitions, name="competitions"),
+    path("competitions/<int:competition_id>/", views.competition, name="competition"),
+    path("competition-entries/<int:entry_id>/withdraw/", views.entry_withdraw, name="entry_withdraw"),
+    path("judging/<int:judge_id>/", views.judging, name="judging"),
+    path("judging/<int:judge_id>/entries/<int:entry_id>/", views.judging_sheet, name="judging_sheet"),
 ]

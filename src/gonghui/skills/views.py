@@ -20,8 +20,9 @@ from gonghui.core.idempotency import idempotent_form
 from gonghui.core.qr import qr_svg
 from gonghui.core.web import apply_domain_error, domain_errors, run_service
 
+from . import competitions as comp
 from . import selectors, services
-from .forms import CourseForm, LessonForm, ProposalForm, QuestionForm
+from .forms import CourseForm, EntryForm, LessonForm, ProposalForm, QuestionForm
 from .models import Level, Provider
 
 worker_login_required = login_required(login_url="accounts:worker_login")
@@ -287,3 +288,109 @@ def proposal_cosign(request: HttpRequest, proposal_id: int) -> HttpResponse:
     proposal = selectors.proposal_get_colleague(user=request.user, proposal_id=proposal_id)
     run_service(request, lambda: services.proposal_cosign(proposal=proposal, user=request.user), success=_("已附议。"))
     return redirect(reverse("skills:proposal_detail", kwargs={"proposal_id": proposal.pk}))
+
+
+# --- 劳动和技能竞赛 -------------------------------------------------------------------------------
+
+
+@domain_errors
+def competitions(request: HttpRequest) -> HttpResponse:
+    return render(request, "skills/pages/competitions.html", {
+        "competitions": selectors.competitions_public()[:100],
+        "entries": selectors.entries_of_user(user=request.user)[:50],
+        "honours": selectors.honours_of_user(user=request.user)[:50],
+        "judging": selectors.judge_roles_of(user=request.user)[:20],
+    })
+
+
+@require_http_methods(["GET", "POST"])
+@idempotent_form
+@domain_errors
+def competition(request: HttpRequest, competition_id: int) -> HttpResponse:
+    competition_obj = selectors.competition_get_public(competition_id=competition_id)
+    form = EntryForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        if not request.user.is_authenticated:
+            return redirect(f"{reverse('accounts:worker_login')}?next={request.path}")
+        if form.is_valid():
+            try:
+                entry = comp.entry_register(competition=competition_obj, user=request.user, **form.cleaned_data)
+                messages.success(request, _("报名已提交，参赛号 %(n)s，等待您所在工会推荐。") % {"n": entry.number})
+                return redirect("skills:competition", competition_id=competition_obj.pk)
+            except DomainError as exc:
+                apply_domain_error(exc, form=form)
+    return render(request, "skills/pages/competition.html", {
+        "competition": competition_obj, "form": form, "entry": selectors.entry_of(user=request.user, competition=competition_obj),
+        "items": competition_obj.items.order_by("order", "pk"), "rounds": competition_obj.rounds.order_by("order"),
+        "results": comp.results_of(competition_obj), "prizes_text": comp.prizes_text(competition_obj.prizes),
+    })
+
+
+@worker_login_required
+@require_POST
+@domain_errors
+def entry_withdraw(request: HttpRequest, entry_id: int) -> HttpResponse:
+    entry = selectors.entry_get_own(user=request.user, entry_id=entry_id)
+    run_service(request, lambda: comp.entry_withdraw(entry=entry, user=request.user), success=_("报名已撤回。"))
+    return redirect("skills:competition", competition_id=entry.competition_id)
+
+
+@worker_login_required
+@domain_errors
+def judging(request: HttpRequest, judge_id: int) -> HttpResponse:
+    judge = selectors.judge_get_own(user=request.user, judge_id=judge_id)
+    round_obj = selectors.judge_round_open(judge=judge)
+    rows = []
+    if round_obj is not None:
+        mine = dict(round_obj.sheets.filter(judge=judge).values_list("entry_id", "total"))
+        rows = [{"entry": e, "conflict": comp.conflict_of(judge, e), "total": mine.get(e.pk)} for e in comp.entries_in(round_obj)]
+    return render(request, "skills/pages/judging.html", {"judge": judge, "round": round_obj, "rows": rows})
+
+
+@worker_login_required
+@require_http_methods(["GET", "POST"])
+@domain_errors
+def judging_sheet(request: HttpRequest, judge_id: int, entry_id: int) -> HttpResponse:
+    judge = selectors.judge_get_own(user=request.user, judge_id=judge_id)
+    round_obj = selectors.judge_round_open(judge=judge)
+    if round_obj is None:
+        raise NotFound()
+    entry = next((e for e in comp.entries_in(round_obj) if e.pk == entry_id), None)
+    if entry is None:
+        raise NotFound()
+    items = list(judge.competition.items.order_by("order", "pk"))
+    sheet = round_obj.sheets.filter(judge=judge, entry=entry).first()
+    values: dict[str, Any] = dict(sheet.scores) if sheet else {}
+    if request.method == "POST":
+        if request.POST.get("what") == "recuse":
+            if run_service(request, lambda: comp.recusal_declare(judge=judge, entry=entry, reason=request.POST.get("reason", "")[:100]),
+                           success=_("已申报回避，不再给这位选手打分。")):
+                return redirect("skills:judging", judge_id=judge.pk)
+        else:
+            values = {str(i.pk): request.POST.get(f"item_{i.pk}", "")[:5] for i in items}
+            if run_service(request, lambda: comp.sheet_submit(judge=judge, round_=round_obj, entry=entry, scores=values),
+                           success=_("评分已保存。")):
+                return redirect("skills:judging", judge_id=judge.pk)
+    return render(request, "skills/pages/judging_sheet.html", {
+        "judge": judge, "round": round_obj, "entry": entry, "conflict": comp.conflict_of(judge, entry),
+        "rows": [{"item": i, "value": values.get(str(i.pk), "")} for i in items], "sheet": sheet,
+    })
+
+
+# --- 创新工作室 and 创新成果 (public registry) --------------------------------------------------------
+
+
+def studios(request: HttpRequest) -> HttpResponse:
+    return render(request, "skills/pages/studios.html", {
+        "studios": selectors.studios_public()[:200], "innovations": selectors.innovations_public()[:50],
+    })
+
+
+@domain_errors
+def studio(request: HttpRequest, studio_id: int) -> HttpResponse:
+    studio_obj = selectors.studio_get_public(studio_id=studio_id)
+    return render(request, "skills/pages/studio.html", {
+        "studio": studio_obj, "members": studio_obj.members.filter(left_on__isnull=True).order_by("joined_on", "pk"),
+        "innovations": studio_obj.innovations.order_by("-year")[:100],
+        "evaluations": studio_obj.events.filter(kind="evaluation").order_by("-year")[:20],
+    })
