@@ -94,6 +94,9 @@ class FundAccountQuerySet(models.QuerySet["FundAccount"]):
 
 
 class FundAccount(models.Model):
+    # The ledger keeps the tree of the day it was written (append-only, and the monthly
+    # totals must agree with it): a union move does not rewrite these paths (orgs.union_move).
+    TREE_PATH_COPIES: tuple[str, ...] = ()
     union = models.ForeignKey("orgs.Union", verbose_name=_("工会"), on_delete=models.PROTECT,
                               related_name="fund_accounts")
     # The union's tree path, copied: subtree sums filter on it without a join.
@@ -141,6 +144,9 @@ class LedgerTransactionQuerySet(LedgerRowQuerySet):
 
 
 class LedgerTransaction(AppendOnly):
+    # The ledger keeps the tree of the day it was written (append-only, and the monthly
+    # totals must agree with it): a union move does not rewrite these paths (orgs.union_move).
+    TREE_PATH_COPIES: tuple[str, ...] = ()
     union = models.ForeignKey("orgs.Union", verbose_name=_("记账工会"), on_delete=models.PROTECT,
                               related_name="ledger_transactions")
     union_path = models.CharField(_("树路径"), max_length=255, db_index=True, editable=False)
@@ -208,6 +214,9 @@ class LedgerEntry(AppendOnly):
 
 class AccountMonthTotal(models.Model):
     """Pre-aggregated movements of one account in one month by one kind of transaction."""
+    # The ledger keeps the tree of the day it was written (append-only, and the monthly
+    # totals must agree with it): a union move does not rewrite these paths (orgs.union_move).
+    TREE_PATH_COPIES: tuple[str, ...] = ()
 
     account = models.ForeignKey(FundAccount, on_delete=models.PROTECT, related_name="month_totals")
     union = models.ForeignKey("orgs.Union", on_delete=models.PROTECT, related_name="+")
@@ -247,6 +256,9 @@ class LedgerPeriodQuerySet(models.QuerySet["LedgerPeriod"]):
 
 class LedgerPeriod(models.Model):
     """A closed month of one union's books: no leg on its accounts may be booked into it."""
+    # The ledger keeps the tree of the day it was written (append-only, and the monthly
+    # totals must agree with it): a union move does not rewrite these paths (orgs.union_move).
+    TREE_PATH_COPIES: tuple[str, ...] = ()
 
     union = models.ForeignKey("orgs.Union", verbose_name=_("工会"), on_delete=models.PROTECT,
                               related_name="ledger_periods")

@@ -6,7 +6,7 @@ import csv
 from pathlib import Path
 from typing import Any
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -123,16 +123,35 @@ def employer_create(
 # --- staff writes (console and staff API) -----------------------------------------------
 
 
+# Fields that keep a copy of a union's tree path for scoping (`union_path__startswith`).
+TREE_PATH_FIELDS = ("union_path", "approving_path")
+
+
+def tree_path_copies() -> list[tuple[type[models.Model], str]]:
+    """Every copy of a tree path kept on another table, which a move must rewrite: the fields
+    named in TREE_PATH_FIELDS on every model, unless the model names its own in
+    `TREE_PATH_COPIES` (an empty tuple: the copy is history and stays, as the ledger's)."""
+    from django.apps import apps
+
+    found = []
+    for model in apps.get_models():
+        if model is Union or model._meta.proxy or not model._meta.managed:
+            continue
+        names = getattr(model, "TREE_PATH_COPIES", None)
+        if names is None:
+            names = [f.name for f in model._meta.concrete_fields if f.name in TREE_PATH_FIELDS]
+        found += [(model, name) for name in names]
+    return found
+
+
 def union_move(*, union: Union, new_parent: Union, actor: Any = None) -> Union:
     """调整隶属关系: move `union` (with its whole subtree) under `new_parent`. The materialized
-    paths of the subtree and the copies kept on cases and notices change in one transaction,
-    so every scope follows the move at once. The move is recorded (`UnionMove`): statistics
+    paths of the subtree and every copy kept on other tables (cases, notices, hardship files,
+    grants, claims, proposals … see `tree_path_copies`) change in one transaction, so every
+    scope follows the move at once. The move is recorded (`UnionMove`): statistics
     file each day along the tree of that day, so past days stay with the old parent."""
     from django.db.models import F, Value
     from django.db.models.functions import Concat, Substr
-
-    from gonghui.cases.models import Case
-    from gonghui.notices.models import Notice
 
     if union.parent_id is None:
         raise Conflict(_("全国总工会不能调整隶属关系。"), code="root_cannot_move")
@@ -154,9 +173,9 @@ def union_move(*, union: Union, new_parent: Union, actor: Any = None) -> Union:
             path=Concat(Value(new_path), tail), depth=F("depth") + depth_change
         )
         Union.objects.filter(pk=union.pk).update(parent=new_parent)
-        case_tail = Substr(F("union_path"), len(old_path) + 1)
-        Case.objects.filter(union_path__startswith=old_path).update(union_path=Concat(Value(new_path), case_tail))
-        Notice.objects.filter(union_path__startswith=old_path).update(union_path=Concat(Value(new_path), case_tail))
+        for model, field in tree_path_copies():
+            moved = Concat(Value(new_path), Substr(F(field), len(old_path) + 1))
+            model._default_manager.filter(**{f"{field}__startswith": old_path}).update(**{field: moved})
         UnionMove.objects.create(union=union, old_path=old_path, new_path=new_path, moved_at=timezone.now(),
                                  moved_by=actor if getattr(actor, "pk", None) else None)
         audit_record(actor=actor, action="union.move", target=union,
