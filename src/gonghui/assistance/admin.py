@@ -8,6 +8,8 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from gonghui.core.admin import ReadOnlyAdmin
+
 from .models import (
     AccountMonthTotal,
     EducationTier,
@@ -30,17 +32,6 @@ from .models import (
     ReliefCampaign,
     ReliefTarget,
 )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 class LegInline(admin.TabularInline):  # type: ignore[type-arg]

@@ -10,6 +10,8 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from gonghui.core.admin import ReadOnlyAdmin
+
 from .models import (
     BargainingOffer,
     BargainingRound,
@@ -25,17 +27,6 @@ from .models import (
 )
 
 
-class ReadOnly(admin.ModelAdmin):  # type: ignore[type-arg]
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
 class VersionInline(admin.StackedInline):  # type: ignore[type-arg]
     model = ContractVersion
     extra = 0
@@ -49,21 +40,21 @@ class VersionInline(admin.StackedInline):  # type: ignore[type-arg]
 
 
 @admin.register(BargainingUnit)
-class UnitAdmin(ReadOnly):
+class UnitAdmin(ReadOnlyAdmin):
     list_display = ("name", "kind", "union", "workers_covered", "members_covered")
     list_filter = ("kind",)
     search_fields = ("name", "employer_party")
 
 
 @admin.register(BargainingOffer)
-class OfferAdmin(ReadOnly):
+class OfferAdmin(ReadOnlyAdmin):
     list_display = ("number", "unit", "status", "sent_on", "received_on", "answer_due")
     list_filter = ("status",)
     search_fields = ("number",)
 
 
 @admin.register(CollectiveContract)
-class ContractAdmin(ReadOnly):
+class ContractAdmin(ReadOnlyAdmin):
     list_display = ("title", "kind", "status", "starts_on", "ends_on", "signed_on", "filed_on", "in_force_on")
     list_filter = ("status", "kind")
     inlines = [VersionInline]
@@ -77,10 +68,10 @@ class ContractAdmin(ReadOnly):
 
 
 for model in (BargainingRound, CongressVote, OfferCampaign, SafetyChecklist, SafetyInspection, SafetyPhoto):
-    admin.site.register(model, ReadOnly)
+    admin.site.register(model, ReadOnlyAdmin)
 
 
 @admin.register(SafetyHazard)
-class HazardAdmin(ReadOnly):
+class HazardAdmin(ReadOnlyAdmin):
     list_display = ("description", "employer_name", "severity", "status", "rectify_due", "rectified_on")
     list_filter = ("status", "severity", "source")

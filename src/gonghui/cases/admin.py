@@ -11,6 +11,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from gonghui.core import jurisdiction
+from gonghui.core.admin import ReadOnlyMixin
 
 from .models import (
     Case,
@@ -23,17 +24,6 @@ from .models import (
     Supervision,
     SupervisionLetter,
 )
-
-
-class ReadOnlyMixin:
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 class CaseEventInline(ReadOnlyMixin, admin.TabularInline):

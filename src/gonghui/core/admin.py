@@ -13,10 +13,11 @@ from .holidays import holiday_table_clear
 from .models import AuditEvent, HolidayDay, HolidayYear, OutboxMessage
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Records written only by services: the admin may look, never add, change or delete."""
+class ReadOnlyMixin:
+    """Records written only by services: the admin (or an inline) may look, never add,
+    change or delete. The one definition every app's admin uses."""
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
@@ -24,6 +25,10 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+class ReadOnlyAdmin(ReadOnlyMixin, admin.ModelAdmin):  # type: ignore[type-arg]
+    """A model admin that only shows."""
 
 
 @admin.register(AuditEvent)

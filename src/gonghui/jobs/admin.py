@@ -3,11 +3,10 @@ minimum-wage table is kept on its console page by the province."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+
+from gonghui.core.admin import ReadOnlyMixin
 
 from .models import (
     EmployerAccount,
@@ -21,17 +20,6 @@ from .models import (
     TrainingEnrolment,
     TrainingOrder,
 )
-
-
-class ReadOnlyMixin:
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Posting)

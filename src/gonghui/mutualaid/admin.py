@@ -3,23 +3,11 @@ through the console (services), so the ledger and the caps are never bypassed.""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
+
+from gonghui.core.admin import ReadOnlyMixin
 
 from .models import Claim, ClaimLine, Coverage, Enrolment, Plan, PlanVersion, SelfEnrolment
-
-
-class ReadOnlyMixin:
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 class VersionInline(ReadOnlyMixin, admin.TabularInline):

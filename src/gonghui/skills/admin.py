@@ -3,10 +3,9 @@ services (review, certificates, proposal steps); the deadline policy is edited i
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
+
+from gonghui.core.admin import ReadOnlyMixin
 
 from .models import (
     Academy,
@@ -35,17 +34,6 @@ from .models import (
     StudioEvent,
     StudioMember,
 )
-
-
-class ReadOnlyMixin:
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 class LessonInline(ReadOnlyMixin, admin.TabularInline):

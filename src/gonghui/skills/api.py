@@ -455,9 +455,14 @@ def studio_list(request: HttpRequest) -> list[dict[str, Any]]:
             for s in selectors.studios_public()[:200]]
 
 
+class SkillsInnovationQuery(Schema):
+    limit: int = Field(default=50, ge=1, le=100)
+    offset: int = Field(default=0, ge=0, le=10_000)
+
+
 @router.get("/innovations", response=list[SkillsInnovationOut], auth=None, summary="技术革新与发明创造成果")
-def innovation_list(request: HttpRequest, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
-    limit, offset = max(1, min(limit, 100)), max(0, min(offset, 10_000))
+def innovation_list(request: HttpRequest, paging: Query[SkillsInnovationQuery]) -> list[dict[str, Any]]:
+    limit, offset = paging.limit, paging.offset
     return [{"id": i.pk, "kind": i.kind, "kind_label": str(i.get_kind_display()), "title": i.title, "people": i.people,
              "year": i.year, "union": i.union.name, "studio_id": i.studio_id, "patent_kind": i.patent_kind,
              "patent_number": i.patent_number} for i in selectors.innovations_public()[offset:offset + limit]]

@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from gonghui.core.forms import DateField
 from gonghui.orgs.models import Union
 
 from .models import (
@@ -101,7 +102,7 @@ class CompetitionForm(forms.Form):
     trade = forms.CharField(label=_("工种"), max_length=40)
     entry_kind = forms.ChoiceField(label=_("参赛方式"), choices=Competition.EntryKind.choices)
     eligibility = forms.CharField(label=_("参赛条件"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000)
-    registration_closes = forms.DateField(label=_("报名截止"), widget=forms.DateInput(attrs={"type": "date"}))
+    registration_closes = DateField(label=_("报名截止"))
     drop_extremes = forms.BooleanField(label=_("去掉一个最高分和一个最低分"), required=False, initial=True)
     min_judges = forms.IntegerField(label=_("每个选手至少几位评委"), min_value=1, max_value=30, initial=5)
     tie_rule = forms.ChoiceField(label=_("同分规则"), choices=Competition.TieRule.choices)
@@ -154,7 +155,7 @@ class ActivityForm(forms.Form):
     union = forms.ModelChoiceField(label=_("组织工会"), queryset=Union.objects.none())
     kind = forms.ChoiceField(label=_("类别"), choices=SkillActivity.Kind.choices)
     title = forms.CharField(label=_("活动名称"), max_length=100)
-    held_on = forms.DateField(label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    held_on = DateField(label=_("日期"))
     participants = forms.IntegerField(label=_("参加人数"), min_value=1, max_value=1_000_000)
     results = forms.CharField(label=_("成果"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=4000)
 

@@ -3,13 +3,12 @@ records and running the few actions below, which call services."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from gonghui.core.admin import ReadOnlyMixin
 from gonghui.core.errors import DomainError
 
 from . import services
@@ -23,17 +22,6 @@ from .models import (
     StationReport,
     StationVisit,
 )
-
-
-class ReadOnlyMixin:
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Station)

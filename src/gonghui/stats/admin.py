@@ -10,22 +10,13 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from gonghui.core.admin import ReadOnlyAdmin
+
 from .models import Fact, Rollup, SnapshotDay
 
 
-class ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
 @admin.register(SnapshotDay)
-class SnapshotDayAdmin(ReadOnly):
+class SnapshotDayAdmin(ReadOnlyAdmin):
     list_display = ["day", "status", "dirty", "facts", "rollups", "seconds", "computed_at"]
     list_filter = ["status", "dirty"]
     date_hierarchy = "day"
@@ -41,7 +32,7 @@ class SnapshotDayAdmin(ReadOnly):
 
 
 @admin.register(Fact)
-class FactAdmin(ReadOnly):
+class FactAdmin(ReadOnlyAdmin):
     list_display = ["day", "union", "key", "dim", "value"]
     list_filter = ["key"]
     date_hierarchy = "day"
@@ -49,7 +40,7 @@ class FactAdmin(ReadOnly):
 
 
 @admin.register(Rollup)
-class RollupAdmin(ReadOnly):
+class RollupAdmin(ReadOnlyAdmin):
     list_display = ["period", "start", "union", "key", "dim", "value"]
     list_filter = ["period", "key"]
     list_select_related = ["union"]
