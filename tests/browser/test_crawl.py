@@ -40,7 +40,7 @@ WORKER_PAGE_BUDGET = 150 * 1024
 MAX_PER_PATTERN = 2  # detail pages: two objects of each kind are enough to find a template bug
 MAX_PAGES = 90
 # Links the crawler never follows: signing out, downloads, other systems, language switching.
-SKIP = re.compile(r"^/(admin|api|i18n|static|media)/|logout|\.(xlsx|pdf|svg|csv)$|/accounts/")
+SKIP = re.compile(r"^/(admin|api|i18n|static|media)/|logout|\.(xlsx|pdf|svg|csv|txt)$|/accounts/")
 CJK = re.compile(r"[\u3400-\u9fff]")
 MIXED = re.compile(r"\b[A-Za-z]{2,} ?：|\b[A-Za-z]{2,} \d+ ?[\u3400-\u9fff]")
 CHROME_SELECTOR = "th, label, button, legend, summary, dt, nav a, .tabbar a, .sidenav a, .badge"
