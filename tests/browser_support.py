@@ -214,6 +214,16 @@ def sms_outbox(settings: Any) -> list[tuple[str, str]]:
     return CapturingSmsBackend.outbox
 
 
+def sms_settle(outbox: list[tuple[str, str]]) -> None:
+    """Send what the test's setup promised and forget it, so the test sees only the texts its
+    own actions send: factories commit nothing (the test's transaction is rolled back), so
+    their messages wait in the outbox, and the next flush would send them with the test's."""
+    from gonghui.core.outbox import outbox_flush
+
+    outbox_flush()
+    outbox.clear()
+
+
 def sms_code_for(outbox: list[tuple[str, str]], phone: str) -> str:
     """The 6-digit code in the newest SMS sent to `phone`."""
     for to, text in reversed(outbox):

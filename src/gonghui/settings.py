@@ -271,6 +271,10 @@ TASK_RUNNER_FALLBACK = env("TASK_RUNNER_FALLBACK", "thread")
 OUTBOX_GRACE_SECONDS = int(env("OUTBOX_GRACE_SECONDS", "300"))
 OUTBOX_MAX_ATTEMPTS = int(env("OUTBOX_MAX_ATTEMPTS", "8"))
 OUTBOX_KEEP_DAYS = int(env("OUTBOX_KEEP_DAYS", "7"))
+# New messages are sent by one queued flush at a time, this many per transaction; a flush the
+# broker lost stops holding back the next one after OUTBOX_FLUSH_CLAIM_SECONDS.
+OUTBOX_FLUSH_BATCH = int(env("OUTBOX_FLUSH_BATCH", "50"))
+OUTBOX_FLUSH_CLAIM_SECONDS = int(env("OUTBOX_FLUSH_CLAIM_SECONDS", "10"))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from gonghui.members.models import Membership, MembershipTransfer
 from gonghui.notices.models import Notice
+from tests.browser_support import sms_settle
 from tests.factories import Tree
 from tests.members.helpers import make_application, make_transfer
 
@@ -38,7 +39,7 @@ def test_approved_application_reaches_the_workers_inbox_and_phone(sms_outbox, dj
     tree = Tree()
     application = make_application(union=tree.grassroots_a, phone="13912340001")
     worker = application.person.user
-    sms_outbox.clear()
+    sms_settle(sms_outbox)
     _staff_post(tree.staff_a, reverse("console:members:application_approve", args=[application.pk]), {},
                 django_capture_on_commit_callbacks)
     number = Membership.objects.get(person=application.person).number
@@ -53,7 +54,7 @@ def test_approved_application_reaches_the_workers_inbox_and_phone(sms_outbox, dj
 def test_rejected_application_tells_the_worker_the_reason(sms_outbox, django_capture_on_commit_callbacks):
     tree = Tree()
     application = make_application(union=tree.grassroots_a, phone="13912340002")
-    sms_outbox.clear()
+    sms_settle(sms_outbox)
     _staff_post(tree.staff_a, reverse("console:members:application_reject", args=[application.pk]),
                 {"reason": "身份证号与姓名不符"}, django_capture_on_commit_callbacks)
     html = _inbox(application.person.user)
@@ -67,7 +68,7 @@ def test_transfer_release_and_accept_reach_the_worker(sms_outbox, django_capture
     tree = Tree()
     transfer = make_transfer(tree=tree)
     person = transfer.membership.person
-    sms_outbox.clear()
+    sms_settle(sms_outbox)
     url = reverse("console:members:transfer_action", args=[transfer.pk, "release"])
     _staff_post(tree.staff_a, url, {}, django_capture_on_commit_callbacks)
     html = _inbox(person.user)
@@ -87,7 +88,7 @@ def test_rejected_transfer_tells_the_worker_why(sms_outbox, django_capture_on_co
     tree = Tree()
     transfer = make_transfer(tree=tree)
     person = transfer.membership.person
-    sms_outbox.clear()
+    sms_settle(sms_outbox)
     url = reverse("console:members:transfer_action", args=[transfer.pk, "reject"])
     _staff_post(tree.staff_a, url, {"reason": "转入单位信息有误"}, django_capture_on_commit_callbacks)
     html = _inbox(person.user)
@@ -99,7 +100,7 @@ def test_rejected_transfer_tells_the_worker_why(sms_outbox, django_capture_on_co
 def test_decision_notice_is_in_chinese_even_when_staff_use_english(sms_outbox, django_capture_on_commit_callbacks):
     tree = Tree()
     application = make_application(union=tree.grassroots_a, phone="13912340003")
-    sms_outbox.clear()
+    sms_settle(sms_outbox)
     client = Client()
     client.force_login(tree.staff_a)
     client.cookies["django_language"] = "en"
@@ -111,7 +112,7 @@ def test_decision_notice_is_in_chinese_even_when_staff_use_english(sms_outbox, d
 def test_failed_decision_sends_nothing(sms_outbox, django_capture_on_commit_callbacks):
     tree = Tree()
     application = make_application(union=tree.grassroots_a)
-    sms_outbox.clear()
+    sms_settle(sms_outbox)
     # The other branch's staff cannot decide: no notice, no text.
     client = Client()
     client.force_login(tree.staff_b)

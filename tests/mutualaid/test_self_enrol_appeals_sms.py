@@ -20,6 +20,7 @@ from gonghui.core.models import AuditEvent
 from gonghui.mutualaid import services
 from gonghui.mutualaid.models import Coverage, Enrolment, PlanTotal, SelfEnrolment
 from gonghui.notices.models import Notice
+from tests.browser_support import sms_settle
 from tests.factories import Tree, make_staff, make_worker_user
 from tests.mutualaid.helpers import (
     RecordingSms,
@@ -336,6 +337,7 @@ def test_appeal_of_a_lowered_amount_on_the_pages(tree, plan, lowered) -> None:
 def test_group_enrolment_texts_each_member_their_certificate(tree, plan, sms,
                                                             django_capture_on_commit_callbacks) -> None:
     members = members_of(tree.grassroots_a, 3)
+    sms_settle(sms)
     with django_capture_on_commit_callbacks(execute=True):
         enrol_all(plan=plan, union=tree.grassroots_a, actor=tree.staff_a)
     serials = {c.person_id: c.serial for c in Coverage.objects.all()}
@@ -348,7 +350,7 @@ def test_group_enrolment_texts_each_member_their_certificate(tree, plan, sms,
 def test_staff_send_one_certificate_again_by_sms(tree, plan, sms, django_capture_on_commit_callbacks) -> None:
     member, = members_of(tree.grassroots_a, 1)
     enrol_all(plan=plan, union=tree.grassroots_a, actor=tree.staff_a)
-    sms.clear()
+    sms_settle(sms)
     cover = coverage_of(member.person, plan)
     staff = _client(tree.staff_a)
     with django_capture_on_commit_callbacks(execute=True):
@@ -365,7 +367,7 @@ def test_a_rejection_is_texted_with_its_reason(tree, plan, frozen_clock, sms,
     enrol_all(plan=plan, union=tree.grassroots_a, actor=tree.staff_a)
     frozen_clock(at(D(2025, 6, 1)))
     claim = submit(coverage_of(member.person, plan), stay(D(2025, 5, 1), D(2025, 5, 9)))
-    sms.clear()
+    sms_settle(sms)
     with django_capture_on_commit_callbacks(execute=True):
         services.claim_reject(actor=tree.staff_a, claim=claim, reason="非住院治疗")
     assert sms == [(worker.phone, f"【职工之家】您的互助金申请 {claim.number} 不予赔付，原因：非住院治疗")]

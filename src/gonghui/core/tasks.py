@@ -66,6 +66,13 @@ def outbox_run_task(pk: int) -> str:
     return outbox_run(pk)
 
 
+@shared_task(name="core.outbox_flush")
+def outbox_flush_task() -> dict[str, int]:
+    from .outbox import outbox_flush
+
+    return outbox_flush()
+
+
 @shared_task(name="core.outbox_drain")
 def outbox_drain_task() -> int:
     from .outbox import outbox_drain, outbox_purge
