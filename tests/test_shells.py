@@ -150,6 +150,37 @@ def test_console_badges_count_open_items_in_the_users_branch_only():
     assert badge(tree.staff_b, "诉求办理") == 0
 
 
+def test_every_badge_of_the_sidebar_is_counted_in_one_query_and_per_branch():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from gonghui.stations.models import StationReport
+    from tests.members.helpers import make_application, make_transfer
+    from tests.stations.helpers import make_station
+
+    tree = Tree()
+    for _ in range(3):
+        app_case(tree)
+    make_application(union=tree.grassroots_a, phone="13912340091")
+    make_application(union=tree.grassroots_a, phone="13912340092")
+    make_transfer(tree=tree)
+    station = make_station(union=tree.grassroots_a)
+    for text in ("地面很脏", "灯坏了", "没有热水", "门锁坏了"):
+        StationReport.objects.create(station=station, category="dirty", text=text)
+    expected = {"诉求办理": 3, "入会审核": 2, "会员接转": 1, "问题反馈": 4}
+
+    def badges(user):
+        return {str(e.link.label): e.badge for g in registry.console_menu(user) for e in g.entries if e.link.badge}
+
+    admin = make_staff(union=tree.province, role="admin")
+    registry.console_menu(admin)  # the user's grants are read once per request; count the rest
+    with CaptureQueriesContext(connection) as ctx:
+        assert badges(admin) == expected
+    counts = [q["sql"] for q in ctx.captured_queries if "COUNT(" in q["sql"].upper()]
+    assert len(counts) == 1 and counts[0].upper().count("UNION ALL") == len(expected) - 1
+    assert set(badges(make_staff(union=tree.grassroots_b, role="admin")).values()) == {0}
+
+
 def test_the_current_page_is_marked_in_the_sidebar(client):
     tree = Tree()
     client.force_login(tree.staff_a)

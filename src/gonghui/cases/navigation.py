@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -18,8 +19,8 @@ from .models import Status
 CASE_ROLES = frozenset({"admin", "staff", "operator", "legal", "viewer"})
 
 
-def _new_cases(user: Any) -> int:
-    return selectors.case_queue(user=user, queue="new").count()
+def _new_cases(user: Any) -> QuerySet[Any]:
+    return selectors.case_queue(user=user, queue="new")
 
 
 def _waiting(user: Any) -> Iterable[Waiting]:

@@ -26,6 +26,7 @@ from typing import Any
 
 from django.apps import apps
 from django.core.exceptions import ImproperlyConfigured
+from django.db.models import Count, IntegerField, QuerySet, Value
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
 
@@ -50,8 +51,9 @@ class Link:
     roles: frozenset[str] = frozenset()
     # Console: an action (see core.jurisdiction.ROLE_ACTIONS) the user must hold somewhere.
     action: str = ""
-    # A count shown on the entry (open items); called with the user, must be one cheap query.
-    badge: Callable[[Any], int] | None = None
+    # A count shown on the entry (open items): called with the user, returns the QuerySet of
+    # the items (scoped to the user); the sidebar counts every entry's items in one query.
+    badge: Callable[[Any], QuerySet[Any]] | None = None
     # Worker: the entry needs a signed-in worker (the shell still shows it, marked).
     login_required: bool = False
     # Worker: whether this worker is offered the entry (入会 is not offered to a member);
@@ -128,25 +130,48 @@ class MenuGroup:
     entries: list[MenuEntry]
 
 
-def _entry(link: Link, user: Any, path: str, *, with_badge: bool) -> MenuEntry | None:
+def _entry(link: Link, path: str) -> MenuEntry:
     try:
         url = link.url
     except NoReverseMatch:  # a module's declaration names a page it does not serve: fail loudly
         raise ImproperlyConfigured(f"navigation entry {link.url_name!r} does not resolve") from None
-    badge = link.badge(user) if (with_badge and link.badge is not None) else 0
-    return MenuEntry(link=link, url=url, badge=badge, active=bool(path) and path.startswith(url))
+    return MenuEntry(link=link, url=url, active=bool(path) and path.startswith(url))
+
+
+def badge_counts(querysets: list[QuerySet[Any]]) -> list[int]:
+    """Count several querysets (of any models) in one round trip: each becomes
+    `SELECT <its position>, COUNT(DISTINCT pk) … WHERE <its filters>`, joined by UNION ALL."""
+    if not querysets:
+        return []
+    parts = [
+        qs.order_by().values(slot=Value(i, output_field=IntegerField())).annotate(n=Count("pk", distinct=True))
+        for i, qs in enumerate(querysets)
+    ]
+    rows = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+    counts = [0] * len(querysets)
+    for row in rows:
+        counts[row["slot"]] = row["n"]
+    return counts
 
 
 def console_menu(user: Any, path: str = "") -> list[MenuGroup]:
-    """The staff sidebar: every module's console entries this user may see, with badges."""
+    """The staff sidebar: every module's console entries this user may see, with their badges
+    counted in one query."""
     groups = []
+    counted: list[tuple[MenuEntry, QuerySet[Any]]] = []
     for module in modules():
-        entries = [
-            e for link in module.console if link.visible_to(user)
-            if (e := _entry(link, user, path, with_badge=True)) is not None
-        ]
+        entries = []
+        for link in module.console:
+            if not link.visible_to(user):
+                continue
+            entry = _entry(link, path)
+            if link.badge is not None:
+                counted.append((entry, link.badge(user)))
+            entries.append(entry)
         if entries:
             groups.append(MenuGroup(module=module, entries=entries))
+    for (entry, _qs), n in zip(counted, badge_counts([qs for _e, qs in counted]), strict=True):
+        entry.badge = n
     # Only the longest matching entry is "current" (/console/cases/ vs /console/cases/hotline/).
     current = max((e for g in groups for e in g.entries if e.active), key=lambda e: len(e.url), default=None)
     for group in groups:

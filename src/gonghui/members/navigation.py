@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -17,12 +18,12 @@ from . import selectors
 MEMBER_ROLES = frozenset({"admin", "staff", "viewer", "legal"})
 
 
-def _pending_applications(user: Any) -> int:
-    return selectors.membership_application_list(user=user, status="submitted").count()
+def _pending_applications(user: Any) -> QuerySet[Any]:
+    return selectors.membership_application_list(user=user, status="submitted")
 
 
-def _incoming_transfers(user: Any) -> int:
-    return selectors.transfer_list(user=user, direction="in", status="open").count()
+def _incoming_transfers(user: Any) -> QuerySet[Any]:
+    return selectors.transfer_list(user=user, direction="in", status="open")
 
 
 def _is_member(user: Any) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from gonghui.core.modules import Link, Module
@@ -12,8 +13,8 @@ from gonghui.core.modules import Link, Module
 from . import selectors
 
 
-def _open_reports(user: Any) -> int:
-    return selectors.station_report_list_for_user(user=user, status="open").count()
+def _open_reports(user: Any) -> QuerySet[Any]:
+    return selectors.station_report_list_for_user(user=user, status="open")
 
 
 MODULE = Module(
