@@ -344,3 +344,47 @@ def test_api_records_a_visit_with_its_photo_and_refuses_a_bad_file(w, client):
     client.force_login(w.tree.staff_b)  # another branch: 404
     assert client.post(f"{base}/targets/{w.target(w.relative).pk}/visit-with-photo", {
         "visited_on": "2026-01-05", "visitors": "x", "cash_fen": 800_00}).status_code == 404
+
+
+def test_the_relief_payment_batch_needs_finance_not_approve(w, client):
+    """Paying the visited households moves money: like every payment batch it needs `finance`
+    on the paying union. The finance role (财务: view + finance, no approve) pays — service,
+    console and API — but cannot generate the list; an operator of the branch (change, no
+    finance) and a user who may approve only elsewhere are refused, and nothing is queued."""
+    t = w.tree
+    relief.relief_targets_generate(campaign=w.campaign, by=w.boss)
+    _fund_grassroots_a(w)
+    relief.relief_target_update(target=w.target(w.deep), by=t.staff_a, amount=1500_00, bank_account=ACCOUNT)
+    relief.relief_target_update(target=w.target(w.relative), by=t.staff_a, amount=800_00, bank_account=ACCOUNT)
+    _visit(w, w.deep, 1500_00)
+    _visit(w, w.relative, 800_00)
+    finance = make_staff(union=t.county_a, role=RoleGrant.Role.FINANCE)
+    operator = make_staff(union=t.county_a, role=RoleGrant.Role.OPERATOR)
+    approver_elsewhere = make_staff(union=t.grassroots_a, role=RoleGrant.Role.VIEWER)
+    RoleGrant.objects.create(user=approver_elsewhere, union=t.city_b, role=RoleGrant.Role.STAFF)
+
+    for user in (operator, approver_elsewhere):
+        with pytest.raises(PermissionDenied) as exc:
+            relief.relief_payment_batch_create(campaign=w.campaign, union=t.grassroots_a, by=user)
+        assert "财务权限" in exc.value.message
+    client.force_login(operator)
+    page = client.get(reverse("console:assistance:relief_detail", args=[w.campaign.pk])).content.decode()
+    assert "生成代发批次" not in page
+    r = client.post(reverse("console:assistance:relief_step", args=[w.campaign.pk, "pay"]),
+                    {"union": t.grassroots_a.pk})
+    assert r.status_code == 422
+    r = client.post(f"/api/v1/assistance/relief/campaigns/{w.campaign.pk}/payments",
+                    {"union_id": t.grassroots_a.pk}, content_type="application/json")
+    assert r.status_code == 403 and r.json()["code"] == "forbidden"
+    assert not Payout.objects.exists() and not PaymentBatch.objects.exists()
+
+    with pytest.raises(PermissionDenied):  # finance does not approve: the list is the campaign's step
+        relief.relief_targets_generate(campaign=w.campaign, by=finance)
+    client.force_login(finance)
+    page = client.get(reverse("console:assistance:relief_detail", args=[w.campaign.pk])).content.decode()
+    assert "生成代发批次" in page
+    r = client.post(f"/api/v1/assistance/relief/campaigns/{w.campaign.pk}/payments",
+                    {"union_id": t.grassroots_a.pk}, content_type="application/json")
+    assert r.status_code == 201, r.content
+    assert r.json()["households"] == 2 and PaymentBatch.objects.get().created_by == finance
+    assert_books_sound()

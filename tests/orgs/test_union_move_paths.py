@@ -2,7 +2,8 @@
 table (for `union_path__startswith` scoping) is rewritten in the move's transaction, so the
 old parent's staff no longer see the moved branch's files, grants, claims or proposals, and
 the new parent's staff do. Found by discovery: a new module's copy is covered without a line
-here (the ledger alone keeps the tree of its day, by `TREE_PATH_COPIES = ()`)."""
+here. The fund ledger follows the move too (its transactions' paths are the only columns the
+database lets change, and only to the unions' current paths): see tests/assistance/test_ledger_union_move.py."""
 
 from __future__ import annotations
 
@@ -43,8 +44,20 @@ def _honour(w: World) -> Any:
                                  year=2026, source="测试", awarded_at=timezone.now())
 
 
+def _month_total(w: World) -> Any:
+    import datetime as dt
+
+    from gonghui.assistance import services as ledger
+    from gonghui.assistance.models import AccountMonthTotal
+
+    ledger.fund_receipt(union=w.tree.grassroots_a, source="central", amount=100_00, memo="入账",
+                        booked_on=dt.date(2025, 3, 1))
+    return AccountMonthTotal.objects.filter(union=w.tree.grassroots_a).first()
+
+
 # Objects that are not addressed by id (so not in the cross-branch FACTORIES) but keep a path.
-OWN_FACTORIES: dict[str, Callable[[World], Any]] = {"notices.Notice": _notice, "skills.Honour": _honour}
+OWN_FACTORIES: dict[str, Callable[[World], Any]] = {"notices.Notice": _notice, "skills.Honour": _honour,
+                                                    "assistance.AccountMonthTotal": _month_total}
 
 
 @pytest.mark.parametrize("model", MODELS, ids=lambda m: m._meta.label)
@@ -69,13 +82,13 @@ def test_a_move_rewrites_the_path_copies_of_the_moved_subtree(model):
             assert after[field] == before[field], field
 
 
-def test_the_ledger_keeps_the_tree_of_its_day():
-    from gonghui.assistance.models import (
-        AccountMonthTotal,
-        FundAccount,
-        LedgerPeriod,
-        LedgerTransaction,
-    )
-
-    labels = {model for model, _field in tree_path_copies()}
-    assert not labels & {AccountMonthTotal, FundAccount, LedgerPeriod, LedgerTransaction}
+def test_the_ledger_follows_the_move():
+    """Accounts, transactions (booking and counterparty paths), monthly totals and closed
+    periods are all re-filed; the accounts before the transactions (a posting that waited for
+    the move's lock on its accounts then reads the new path: assistance.services._current_path)."""
+    labels = [f"{model._meta.label}.{field}" for model, field in COPIES]
+    ledger = [label for label in labels if label.split(".")[1] in
+              {"FundAccount", "LedgerTransaction", "AccountMonthTotal", "LedgerPeriod"}]
+    assert ledger == ["assistance.FundAccount.union_path", "assistance.LedgerTransaction.union_path",
+                      "assistance.LedgerTransaction.counterparty_path", "assistance.AccountMonthTotal.union_path",
+                      "assistance.LedgerPeriod.union_path"]

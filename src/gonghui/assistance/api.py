@@ -480,6 +480,15 @@ def hardship_file_approve(request: HttpRequest, hardship_file_id: int, payload: 
                                                        note=payload.note))
 
 
+@router.post("/hardship/files/{int:hardship_file_id}/documents", response={201: HardshipFileOut},
+             summary="补充档案材料（工作人员；name 为所需材料名称，其他证明留空）")
+def hardship_document_add(request: HttpRequest, hardship_file_id: int, name: str = Form(""),  # noqa: B008
+                          file: UploadedFile | None = File(None)) -> Status:  # noqa: B008
+    found = _file(request, hardship_file_id)
+    hardship.hardship_document_add(file=found, name=name, upload=_document(file), by=_user(request))
+    return Status(201, hardship_out(_file(request, hardship_file_id)))
+
+
 @router.post("/hardship/files/{int:hardship_file_id}/reject", response=HardshipFileOut, summary="不予建档")
 def hardship_file_reject(request: HttpRequest, hardship_file_id: int, payload: HardshipReasonIn) -> dict[str, Any]:
     return hardship_out(hardship.hardship_file_reject(file=_file(request, hardship_file_id), by=_user(request),

@@ -307,6 +307,12 @@ class ReviewDecideForm(forms.Form):
     note = forms.CharField(label=_("复核意见"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3}))
 
 
+class HardshipDocumentForm(forms.Form):
+    name = forms.CharField(label=_("材料名称"), max_length=40, required=False,
+                           help_text=_("填所需材料的名称（如“诊断证明”）；其他证明留空。"))
+    file = forms.FileField(label=_("文件（图片或 PDF）"))
+
+
 class GrantDocumentForm(forms.Form):
     name = forms.ChoiceField(label=_("材料名称"))
     file = forms.FileField(label=_("文件（图片或 PDF）"))

@@ -241,6 +241,31 @@ def hardship_file_verify(
                                         fields=["visited_on", "findings", "monthly_income", "household_size"])
 
 
+def hardship_document_add(*, file: HardshipFile, name: str, upload: UploadedFile, by: Any) -> HardshipDocument:
+    """Add a document to a file still being handled (申请 … 已评定) or on file (在档): the
+    applicant, or staff of the file's branch. `name` is one of the documents the region's
+    standard requires, or empty for any other proof. Checked like every upload; audited."""
+    own = file.user_id is not None and file.user_id == getattr(by, "pk", None)
+    if not own:
+        _require(by, file)
+    name = (name or "").strip()
+    required = required_documents_for(file.union)
+    if name and name not in required:
+        raise ValidationFailed(
+            _("“%(name)s”不是本地建档所需的材料（所需：%(all)s）；其他证明请不填名称。")
+            % {"name": name[:40], "all": "、".join(required) or _("无")},
+            code="document_name_invalid", field="name",
+        )
+    _uploads_check([upload])
+    with transaction.atomic():
+        file = HardshipFile.objects.select_for_update().get(pk=file.pk)
+        if file.status not in HardshipFile.OPEN:
+            raise Conflict(_("该档案已办结，不能再补充材料。"), code="invalid_transition")
+        _documents_store(file, [upload], by, visit=False, names=[name])
+        audit_record(actor=by, action="hardship.document.add", target=file, data={"name": name})
+    return file.documents.latest("pk")
+
+
 def standard_for(region: str, year: int) -> HardshipStandard | None:
     """The most specific standard of the region's county, city or province for the year."""
     if not region:
@@ -292,13 +317,33 @@ def hardship_file_grade(*, file: HardshipFile, by: Any) -> HardshipFile:
                                         fields=["grade", "per_capita_income", "standard"])
 
 
+def hardship_documents_missing(file: HardshipFile) -> list[str]:
+    """The documents the region's standard requires now that the file does not hold (by name)."""
+    required = required_documents_for(file.union)
+    if not required:
+        return []
+    have = set(file.documents.filter(is_visit=False).exclude(name="").values_list("name", flat=True))
+    return [name for name in required if name not in have]
+
+
 def hardship_file_approve(*, file: HardshipFile, by: Any, note: str = "") -> HardshipFile:
-    """Approve a graded file: on file (在档) until its annual review, a year from today."""
+    """Approve a graded file: on file (在档) until its annual review, a year from today. The
+    required documents are checked again, against the standard as it is now: a document that
+    was removed, or one the province has added since the application, stops the approval
+    (each named) until it is added (`hardship_document_add`)."""
     _require(by, file, "approve")
     with transaction.atomic():
-        file = HardshipFile.objects.select_for_update().get(pk=file.pk)
+        file = HardshipFile.objects.select_for_update().select_related("union").get(pk=file.pk)
         if file.status != Status.GRADED:
             raise Conflict(_("只有已评定的档案可以审批。"), code="invalid_transition")
+        missing = hardship_documents_missing(file)
+        if missing:
+            raise ValidationFailed(
+                _("规则“所需材料”：档案缺少%(missing)s，不能审批。本地建档需要：%(all)s。请先补充材料。")
+                % {"missing": "、".join(f"“{n}”" for n in missing),
+                   "all": "、".join(required_documents_for(file.union))},
+                code="rule_documents", field="documents",
+            )
         today = timezone.localdate()
         file.approved_on = today
         file.review_due = _a_year_after(today)

@@ -7,6 +7,13 @@ sum to zero. Ledger rows are append-only: a mistake is corrected by a reversing
 transaction (`reverses`, at most once per transaction), never by an edit or a delete — the
 models refuse it here, the database refuses it with triggers (migration 0002).
 
+The books follow the union tree as it stands now: a union move (调整隶属关系,
+`orgs.union_move`) re-files the moved unions' accounts, transactions, monthly totals and
+closed periods under their new ancestors by rewriting their tree-path copies, in the move's
+transaction. That rewrite is the only change a transaction row ever takes, and the database
+allows it only to the unions' current paths (migration 0012); amounts never move, so the
+monthly totals still agree with the legs.
+
 Balances are kept pre-aggregated, written in the same database transaction as the legs:
 `FundAccount.balance` (now) and `AccountMonthTotal` (per account, month and transaction
 kind), so a province's balance and its 收支表 for a year read a few thousand summary rows,
@@ -66,9 +73,13 @@ def month_start(day: dt.date) -> dt.date:
 
 
 class LedgerRowQuerySet(models.QuerySet[Any]):
-    """Ledger rows are written once: bulk updates and deletes are refused as well."""
+    """Ledger rows are written once: bulk updates and deletes are refused as well. The one
+    exception is a union move re-filing the rows' tree paths (`TREE_PATH_COPIES`), which the
+    database also allows only to the unions' current paths (migration 0012)."""
 
-    def update(self, **kwargs: Any) -> NoReturn:
+    def update(self, **kwargs: Any) -> int:
+        if kwargs and set(kwargs) <= set(getattr(self.model, "TREE_PATH_COPIES", ())):
+            return super().update(**kwargs)
         raise Conflict(_("账务记录不可修改，请用冲销更正。"), code="ledger_immutable")
 
     def delete(self) -> NoReturn:
@@ -94,9 +105,6 @@ class FundAccountQuerySet(models.QuerySet["FundAccount"]):
 
 
 class FundAccount(models.Model):
-    # The ledger keeps the tree of the day it was written (append-only, and the monthly
-    # totals must agree with it): a union move does not rewrite these paths (orgs.union_move).
-    TREE_PATH_COPIES: tuple[str, ...] = ()
     union = models.ForeignKey("orgs.Union", verbose_name=_("工会"), on_delete=models.PROTECT,
                               related_name="fund_accounts")
     # The union's tree path, copied: subtree sums filter on it without a join.
@@ -144,9 +152,10 @@ class LedgerTransactionQuerySet(LedgerRowQuerySet):
 
 
 class LedgerTransaction(AppendOnly):
-    # The ledger keeps the tree of the day it was written (append-only, and the monthly
-    # totals must agree with it): a union move does not rewrite these paths (orgs.union_move).
-    TREE_PATH_COPIES: tuple[str, ...] = ()
+    # A union move re-files the books under the union's new ancestors (orgs.union_move): these
+    # two paths are the only columns that may change, and only to the unions' current paths
+    # (the database checks it, migration 0012). Amounts, accounts and dates never change.
+    TREE_PATH_COPIES: tuple[str, ...] = ("union_path", "counterparty_path")
     union = models.ForeignKey("orgs.Union", verbose_name=_("记账工会"), on_delete=models.PROTECT,
                               related_name="ledger_transactions")
     union_path = models.CharField(_("树路径"), max_length=255, db_index=True, editable=False)
@@ -214,9 +223,6 @@ class LedgerEntry(AppendOnly):
 
 class AccountMonthTotal(models.Model):
     """Pre-aggregated movements of one account in one month by one kind of transaction."""
-    # The ledger keeps the tree of the day it was written (append-only, and the monthly
-    # totals must agree with it): a union move does not rewrite these paths (orgs.union_move).
-    TREE_PATH_COPIES: tuple[str, ...] = ()
 
     account = models.ForeignKey(FundAccount, on_delete=models.PROTECT, related_name="month_totals")
     union = models.ForeignKey("orgs.Union", on_delete=models.PROTECT, related_name="+")
@@ -256,9 +262,6 @@ class LedgerPeriodQuerySet(models.QuerySet["LedgerPeriod"]):
 
 class LedgerPeriod(models.Model):
     """A closed month of one union's books: no leg on its accounts may be booked into it."""
-    # The ledger keeps the tree of the day it was written (append-only, and the monthly
-    # totals must agree with it): a union move does not rewrite these paths (orgs.union_move).
-    TREE_PATH_COPIES: tuple[str, ...] = ()
 
     union = models.ForeignKey("orgs.Union", verbose_name=_("工会"), on_delete=models.PROTECT,
                               related_name="ledger_periods")

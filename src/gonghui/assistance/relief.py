@@ -319,8 +319,13 @@ def relief_payment_batch_create(*, campaign: ReliefCampaign, union: Union, by: A
     Each household gets one payout (idempotency key `relief-<target id>`, beneficiary the
     file's worker); households without a bank account are named and left for later. The
     payouts and the batch are written together: when the union's funds cannot cover the
-    batch, nothing is queued. A second call finds nothing left to pay."""
-    _require(by, union.path, "approve")
+    batch, nothing is queued. A second call finds nothing left to pay.
+
+    It moves money, so it needs `finance` on the paying union — like every payment batch —
+    not `approve`: the finance role (财务) pays the households the campaign's staff listed and
+    visited; a role without `finance` is refused, whatever else it may do."""
+    if not jurisdiction.has_action(by, "finance", union.path):
+        raise PermissionDenied(_("发放慰问金（生成银行代发批次）需要本工会的财务权限。"), code="forbidden")
     with transaction.atomic():
         targets = list(
             ReliefTarget.objects.select_for_update().filter(

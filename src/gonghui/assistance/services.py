@@ -94,11 +94,12 @@ def fund_accounts_open(*, union: Union, source: str, actor: Any = None) -> dict[
     missing = [kind for kind in AccountKind.values if kind not in found]
     if missing:
         with transaction.atomic():
+            path = Union.objects.values_list("path", flat=True).get(pk=union.pk)  # not a stale copy
             for kind in missing:
                 try:
                     with transaction.atomic():
                         found[kind] = FundAccount.objects.create(
-                            union=union, union_path=union.path, source=source, kind=kind,
+                            union=union, union_path=path, source=source, kind=kind,
                             allow_negative=kind in NEGATIVE_ALLOWED,
                         )
                 except IntegrityError:  # opened at the same moment by another request
@@ -186,6 +187,16 @@ def _funds_check(locked: dict[int, FundAccount], deltas: dict[int, int]) -> None
             )
 
 
+def _current_path(union_id: int, locked: dict[int, FundAccount]) -> str:
+    """The union's tree path as the database has it now. Read after the accounts are locked:
+    a union move (orgs.union_move) re-files the accounts before the transactions, so a posting
+    that waited for it sees the new path, and one it waited for is re-filed by it."""
+    for account in locked.values():
+        if account.union_id == union_id:
+            return account.union_path
+    return Union.objects.values_list("path", flat=True).get(pk=union_id)
+
+
 @dataclass(frozen=True)
 class Posting:
     """One transaction of a `ledger_post_many` call."""
@@ -234,8 +245,9 @@ def ledger_post_many(
                          or LedgerTransaction.objects.filter(reverses__in=mirrored).exists()):
             raise Conflict(_("该凭证已冲销过，不能重复冲销。"), code="already_reversed")
         created_by = actor if getattr(actor, "is_authenticated", False) else None
+        union_path = _current_path(union.pk, locked)
         txns = LedgerTransaction.objects.bulk_create([
-            LedgerTransaction(union=union, union_path=union.path, counterparty_path="", kind=kind, source=source,
+            LedgerTransaction(union=union, union_path=union_path, counterparty_path="", kind=kind, source=source,
                               booked_on=booked_on, month=month, amount=amount, memo=memo,
                               payee_name=posting.payee_name[:60], created_by=created_by,
                               reverses=posting.reverses)
@@ -303,8 +315,9 @@ def ledger_post(
         _refuse_closed(list(locked.values()), month)
         _funds_check(locked, deltas)
         txn = LedgerTransaction.objects.create(
-            union=union, union_path=union.path, counterparty=counterparty,
-            counterparty_path=counterparty.path if counterparty else "", kind=kind, source=source,
+            union=union, union_path=_current_path(union.pk, locked), counterparty=counterparty,
+            counterparty_path=_current_path(counterparty.pk, locked) if counterparty else "",
+            kind=kind, source=source,
             booked_on=booked_on, month=month, amount=amount, memo=memo, payee_name=payee_name[:60],
             reverses=reverses, refund_of=refund_of, idempotency_key=idempotency_key or None,
             created_by=actor if getattr(actor, "is_authenticated", False) else None,
@@ -439,11 +452,11 @@ def ledger_period_close(*, union: Union, month: dt.date, actor: Any = None) -> L
         raise ValidationFailed(_("只能对已经结束的月份结账。"), code="period_not_ended", field="month")
     with transaction.atomic():
         # The same locks a posting takes: a posting and a close of one union run one after the other.
-        list(FundAccount.objects.select_for_update().filter(union=union).order_by("pk"))
+        locked = {a.pk: a for a in FundAccount.objects.select_for_update().filter(union=union).order_by("pk")}
         closed = ledger_closed_through(union_id=union.pk)
         if closed is not None and closed >= month:
             raise Conflict(_("%(month)s 已结账。") % {"month": f"{closed:%Y-%m}"}, code="period_closed")
-        period = LedgerPeriod.objects.create(union=union, union_path=union.path, month=month,
+        period = LedgerPeriod.objects.create(union=union, union_path=_current_path(union.pk, locked), month=month,
                                              closed_by=actor if getattr(actor, "is_authenticated", False) else None)
         audit_record(actor=actor, action="ledger.period_close", target=union, data={"month": f"{month:%Y-%m}"})
     return period

@@ -130,7 +130,9 @@ TREE_PATH_FIELDS = ("union_path", "approving_path")
 def tree_path_copies() -> list[tuple[type[models.Model], str]]:
     """Every copy of a tree path kept on another table, which a move must rewrite: the fields
     named in TREE_PATH_FIELDS on every model, unless the model names its own in
-    `TREE_PATH_COPIES` (an empty tuple: the copy is history and stays, as the ledger's)."""
+    `TREE_PATH_COPIES` (the fund ledger adds its transactions' `counterparty_path`; an empty
+    tuple would mean the copy is history and stays). Returned in model order: the ledger's
+    accounts before its transactions, which a posting racing the move relies on."""
     from django.apps import apps
 
     found = []
@@ -147,7 +149,7 @@ def tree_path_copies() -> list[tuple[type[models.Model], str]]:
 def union_move(*, union: Union, new_parent: Union, actor: Any = None) -> Union:
     """调整隶属关系: move `union` (with its whole subtree) under `new_parent`. The materialized
     paths of the subtree and every copy kept on other tables (cases, notices, hardship files,
-    grants, claims, proposals … see `tree_path_copies`) change in one transaction, so every
+    grants, claims, proposals, the fund ledger … see `tree_path_copies`) change in one transaction, so every
     scope follows the move at once. The move is recorded (`UnionMove`): statistics
     file each day along the tree of that day, so past days stay with the old parent."""
     from django.db.models import F, Value

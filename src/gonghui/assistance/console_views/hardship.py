@@ -23,6 +23,7 @@ from gonghui.core.web import apply_domain_error
 
 from .. import hardship, selectors
 from ..forms import (
+    HardshipDocumentForm,
     HardshipReviewForm,
     HardshipVerifyForm,
     LookupForm,
@@ -55,6 +56,7 @@ def hardship_list(request: HttpRequest) -> HttpResponse:
 STEP_FORMS: dict[str, type[forms.Form]] = {
     "verify": HardshipVerifyForm, "grade": forms.Form, "approve": NoteForm, "reject": ReasonForm,
     "review": HardshipReviewForm, "exit": ReasonForm, "reveal": ReasonForm, "appeal": ReviewDecideForm,
+    "document": HardshipDocumentForm,
 }
 
 
@@ -64,6 +66,7 @@ def _detail(request: HttpRequest, file: HardshipFile, status: int = 200, **extra
     return render(request, "assistance/pages/console_hardship.html", {
         "file": file, "events": selectors.hardship_file_events(file=file),
         "documents": selectors.hardship_file_documents(file=file), "forms": step_forms,
+        "missing_documents": hardship.hardship_documents_missing(file) if file.is_open else [],
         "can_reveal": jurisdiction.has_action(request.user, "reveal_pii", file.union_path),
         "can_approve": jurisdiction.has_action(request.user, "approve", file.union_path),
         "can_decide_appeal": bool(file.appeal_union_id and not file.appeal_outcome and file.appeal_union
@@ -88,6 +91,9 @@ def _run_step(step: str, file: HardshipFile, d: dict[str, Any], request: HttpReq
         ), _("已记录入户核查。")
     if step == "grade":
         return hardship.hardship_file_grade(file=file, by=user), _("已按当地标准评定。")
+    if step == "document":
+        hardship.hardship_document_add(file=file, name=d.get("name", ""), upload=d["file"], by=user)
+        return file, _("已补充材料。")
     if step == "approve":
         return hardship.hardship_file_approve(file=file, by=user, note=d.get("note", "")), _("已审批建档。")
     if step == "reject":

@@ -64,7 +64,7 @@ def _detail(request: HttpRequest, campaign: ReliefCampaign, *, status: int = 200
                                             union_id=int(raw) if raw.isdigit() else None)
     total, rows = relief.relief_progress(campaign=campaign, union=union)
     children = selectors.relief_child_unions(user=request.user, campaign=campaign)
-    payers = selectors.union_choices_for_user(user=request.user, action="approve").filter(
+    payers = selectors.union_choices_for_user(user=request.user, action="finance").filter(
         path__startswith=campaign.union_path)
     target_status = request.GET.get("status", "")
     step_forms: dict[str, forms.Form] = {
@@ -109,7 +109,7 @@ def campaign_step(request: HttpRequest, relief_campaign_id: int, step: str) -> H
                                                                                     campaign=campaign))
     elif step == "pay":
         form = ReliefPayForm(request.POST, unions=selectors.union_choices_for_user(
-            user=request.user, action="approve").filter(path__startswith=campaign.union_path))
+            user=request.user, action="finance").filter(path__startswith=campaign.union_path))
     elif step == "add":
         form = ReliefAddForm(request.POST, files=selectors.relief_addable_files(user=request.user, campaign=campaign))
     else:
