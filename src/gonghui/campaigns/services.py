@@ -396,13 +396,12 @@ def draw_run(*, draw: Draw, now: dt.datetime | None = None) -> list[Winner]:
         pairs = [(token, n) for token, (_uid, n) in entrants.items()]
         prizes = list(Prize.objects.select_for_update().filter(campaign=campaign).order_by("pk"))
         slots = [p for p in prizes for _i in range(min(p.per_night, max(p.stock, 0)))]
-        winners_tokens = fairdraw.draw(draw.seed, pairs, len(slots))
-        text = fairdraw.entrants_text(pairs)
-        draw.entrants_hash = hashlib.sha256(text.encode()).hexdigest()
+        frozen = fairdraw.entrants_file(pairs)
+        winners_tokens = fairdraw.draw_file(draw.seed, frozen, len(slots))
+        draw.entrants_hash = hashlib.sha256(frozen).hexdigest()
         # The frozen list is a file named by its hash (the row keeps the hash and the size):
         # written before the commit, so a draw never commits without its list.
-        draw.entrants_file.save(f"campaigns/draws/{draw.pk}-{draw.entrants_hash}.txt", ContentFile(text.encode()),
-                                save=False)
+        draw.entrants_file.save(f"campaigns/draws/{draw.pk}-{draw.entrants_hash}.txt", ContentFile(frozen), save=False)
         draw.entrants_count = len(pairs)
         draw.tickets_total = sum(n for _t, n in pairs)
         draw.slots = [[p.pk, p.name] for p in slots[: len(winners_tokens)]]
