@@ -174,7 +174,9 @@ def bench_redemptions(vouchers: int, threads: int) -> bool:
     from gonghui.orgs.models import Union
 
     today = services.local_day()
-    union = Union.objects.order_by("pk").first()
+    from gonghui.orgs.services import union_create
+
+    union = Union.objects.order_by("pk").first() or union_create(name="中华全国总工会", kind=Union.Kind.NATIONAL, parent=None)
     staff = User.objects.create_superuser(username="bench-redeem", password=secrets.token_urlsafe(12))
     activity = services.activity_create(actor=staff, union=union, kind="meal", name="爱心餐", starts_on=today,
                                         ends_on=today, points=[services.PointSpec("食堂")])

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core import signing
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -620,25 +620,56 @@ def voucher_redeem(
     activity = point.activity
     if not has_action(actor, "change", activity.union.path):
         raise NotFound()
-    voucher = Voucher.objects.filter(code=(code or "").strip()[:32], activity=activity).select_related("activity").first()
+    code = (code or "").strip()[:32]
+    scan_day = local_day(scanned_at)
+    redeemed = _voucher_redeem_once(actor=actor, code=code, point=point, scan_day=scan_day, scanned_at=scanned_at, now=now)
+    if redeemed is not None:
+        if scan_day < local_day(now):
+            stats_mark_dirty([scan_day])  # an offline scan uploaded after its day was counted
+        return Redemption(redeemed, "redeemed", _("核销成功。"))
+    # Not redeemed now: say why (the one extra read is on the refusal path only).
+    voucher = Voucher.objects.filter(code=code, activity=activity).select_related("activity", "point").first()
     if voucher is None:
         return Redemption(None, "invalid", _("券码无效，或不是本活动的券。"))
-    scan_day = local_day(scanned_at)
     if voucher.day != scan_day:
         return Redemption(voucher, "invalid", _("这张券仅限 %(day)s 当天使用。") % {"day": voucher.day.isoformat()})
-    with transaction.atomic():
-        updated = Voucher.objects.filter(pk=voucher.pk, redeemed_at__isnull=True).update(
-            redeemed_at=now, scanned_at=scanned_at, point=point, redeemed_by=actor,
-        )
-        voucher.refresh_from_db()
-        if updated:
-            audit_record(actor=actor, action="voucher.redeem", target=voucher, data={"point": point.pk})
-    if updated:
-        stats_mark_dirty([scan_day])  # an offline scan uploaded after its day was counted
-        return Redemption(voucher, "redeemed", _("核销成功。"))
+    if voucher.redeemed_at is None:  # pragma: no cover - the UPDATE above would have taken it
+        return Redemption(voucher, "invalid", _("券码无效，或不是本活动的券。"))
     return Redemption(voucher, "already", _("这张券已于 %(at)s 在“%(point)s”核销过，不能重复使用。") % {
         "at": local_now(voucher.scanned_at).strftime("%m-%d %H:%M"), "point": voucher.point.name if voucher.point else "",
     })
+
+
+def _voucher_redeem_once(
+    *, actor: Any, code: str, point: ServicePoint, scan_day: dt.date, scanned_at: dt.datetime, now: dt.datetime,
+) -> Voucher | None:
+    """The voucher of `code` for the point's activity and the scan's day, redeemed now with its
+    audit record — or None when no such unused voucher exists. One conditional UPDATE decides,
+    so two scans at once redeem once. On PostgreSQL the UPDATE and the audit INSERT are one
+    statement (one round trip, atomic by itself); elsewhere one transaction."""
+    from gonghui.core.models import AuditEvent
+
+    actor_id = actor.pk if getattr(actor, "is_authenticated", False) else None
+    if connection.vendor == "postgresql":
+        sql = (  # table names from the models, every value a parameter
+            f"WITH r AS (UPDATE {Voucher._meta.db_table} SET redeemed_at = %s, scanned_at = %s, point_id = %s, "  # noqa: S608
+            "redeemed_by_id = %s WHERE code = %s AND activity_id = %s AND day = %s AND redeemed_at IS NULL RETURNING *), "
+            f"a AS (INSERT INTO {AuditEvent._meta.db_table} (actor_id, action, target_type, target_id, reason, data, at) "
+            "SELECT %s, 'voucher.redeem', %s, r.id::text, '', %s::jsonb, %s FROM r) SELECT * FROM r"
+        )
+        params = [now, scanned_at, point.pk, actor_id, code, point.activity_id, scan_day,
+                  actor_id, Voucher._meta.label_lower, json.dumps({"point": point.pk}), now]
+        rows = list(Voucher.objects.raw(sql, params))
+        return rows[0] if rows else None
+    with transaction.atomic():
+        updated = Voucher.objects.filter(code=code, activity_id=point.activity_id, day=scan_day, redeemed_at__isnull=True).update(
+            redeemed_at=now, scanned_at=scanned_at, point=point, redeemed_by_id=actor_id,
+        )
+        if not updated:
+            return None
+        voucher = Voucher.objects.get(code=code)
+        audit_record(actor=actor, action="voucher.redeem", target=voucher, data={"point": point.pk})
+    return voucher
 
 
 
