@@ -248,6 +248,9 @@ def task_complete(
             _("还差一点：%(task)s目标为 %(goal)d，本次 %(value)d。") % {"task": Task(task).label, "goal": goal, "value": value},
             field="value", code="below_goal",
         )
+    if connection.vendor == "postgresql":
+        return _task_complete_one_statement(campaign=campaign, user=user, task=task, value=value, source=source,
+                                            day=day, rng=rng)
     participant_join(campaign=campaign, user=user)
     existing = TaskCompletion.objects.filter(campaign=campaign, user=user, day=day, task=task).first()
     if existing is not None:
@@ -266,6 +269,60 @@ def task_complete(
         # The same task arrived twice at once: the other request counted it.
         completion = TaskCompletion.objects.get(campaign=campaign, user=user, day=day, task=task)
         return TaskResult(completion, FuCard.objects.filter(completion=completion).first(), counted=False)
+    return TaskResult(completion, card, counted=True)
+
+
+def _campaign_kinds(campaign: Campaign) -> list[CardKind]:
+    """The campaign's card kinds, read once per campaign object (they are fixed once published)."""
+    kinds: list[CardKind] | None = getattr(campaign, "_kinds_cache", None)
+    if kinds is None:
+        kinds = list(campaign.kinds.all())
+        campaign._kinds_cache = kinds  # type: ignore[attr-defined]
+    return kinds
+
+
+def _task_complete_one_statement(
+    *, campaign: Campaign, user: Any, task: str, value: int, source: str, day: dt.date, rng: random.Random | None,
+) -> TaskResult:
+    """`task_complete` on PostgreSQL: joining, the once-per-day completion and its card (within
+    the daily limit) are one statement — one round trip, atomic by itself, no savepoint. The
+    unique constraints decide: a repeat, or the same task sent twice at once, inserts nothing,
+    and the first result is read back."""
+    if not getattr(user, "is_authenticated", False):
+        raise PermissionDenied(_("请先登录。"))
+    if not _eligible(campaign, user):
+        raise PermissionDenied(_("本活动仅限%(who)s参加。") % {"who": campaign.get_eligibility_display()}, code="not_eligible")
+    kind = card_kind_pick(_campaign_kinds(campaign), rng)
+    moment = timezone.now()
+    participants, completions, cards = (m._meta.db_table for m in (Participant, TaskCompletion, FuCard))
+    sql = (  # table names from the models, every value a parameter
+        f"WITH p AS (INSERT INTO {participants} (campaign_id, user_id, joined_at) VALUES (%(c)s, %(u)s, %(at)s) "  # noqa: S608
+        "ON CONFLICT (campaign_id, user_id) DO NOTHING), "
+        f"t AS (INSERT INTO {completions} (campaign_id, user_id, day, task, value, source, created_at) "
+        "VALUES (%(c)s, %(u)s, %(day)s, %(task)s, %(value)s, %(source)s, %(at)s) "
+        "ON CONFLICT (campaign_id, user_id, day, task) DO NOTHING RETURNING id), "
+        f"k AS (INSERT INTO {cards} (campaign_id, user_id, kind_id, completion_id, status, created_at) "
+        "SELECT %(c)s, %(u)s, %(kind)s, t.id, %(held)s, %(at)s FROM t "
+        f"WHERE (SELECT count(*) FROM {cards} f JOIN {completions} d ON d.id = f.completion_id "
+        "WHERE d.campaign_id = %(c)s AND d.user_id = %(u)s AND d.day = %(day)s) < %(limit)s RETURNING id) "
+        "SELECT (SELECT id FROM t), (SELECT id FROM k)"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {"c": campaign.pk, "u": user.pk, "at": moment, "day": day, "task": task, "value": value,
+                             "source": source, "kind": kind.pk, "held": FuCard.Status.HELD,
+                             "limit": campaign.daily_card_limit})
+        completion_id, card_id = cursor.fetchone()
+    if completion_id is None:
+        existing = TaskCompletion.objects.get(campaign=campaign, user=user, day=day, task=task)
+        return TaskResult(existing, FuCard.objects.filter(completion=existing).select_related("kind").first(), counted=False)
+    completion = TaskCompletion(pk=completion_id, campaign=campaign, user=user, day=day, task=task, value=value,
+                                source=source, created_at=moment)
+    completion._state.adding = False
+    card = None
+    if card_id is not None:
+        card = FuCard(pk=card_id, campaign=campaign, user=user, kind=kind, completion=completion,
+                      status=FuCard.Status.HELD, created_at=moment)
+        card._state.adding = False
     return TaskResult(completion, card, counted=True)
 
 
