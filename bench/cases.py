@@ -29,13 +29,18 @@ STATUSES = ("new", "accepted", "awaiting_info", "resolved", "closed", "closed", 
 CITIES, COUNTIES = 20, 10
 
 
-def _setup(workdir: Path) -> tuple[str, Callable[[], None] | None]:
+def _setup(workdir: Path, redis_url: str = "") -> tuple[str, Callable[[], None] | None]:
+    """A throw-away database; Redis as the cache only when `redis_url` is given (never as a
+    Celery broker: tasks run in the process)."""
     url = os.environ.get("BENCH_DATABASE_URL", "")
     os.environ["DATABASE_URL"] = url or f"sqlite:///{workdir / 'bench.sqlite3'}"
     os.environ["MEDIA_ROOT"] = str(workdir / "media")
     os.environ["TASK_RUNNER_FALLBACK"] = "sync"
     os.environ["CELERY_BROKER_URL"] = ""
-    os.environ.pop("REDIS_URL", None)
+    if redis_url:
+        os.environ["REDIS_URL"] = redis_url
+    else:
+        os.environ.pop("REDIS_URL", None)
     os.environ.setdefault("LOG_LEVEL", "WARNING")
     import base64
     import secrets

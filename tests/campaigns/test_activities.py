@@ -77,6 +77,26 @@ def test_a_voucher_scanned_twice_is_redeemed_once_and_the_second_scan_says_when_
     assert selectors.activity_counts(activity=activity).served == 1
 
 
+def test_a_redemption_and_its_audit_record_are_written_together_once(world):
+    """One audit record per voucher redeemed (actor, voucher, point), none for a repeat scan
+    or a refusal; the returned voucher is the stored one."""
+    from gonghui.core.models import AuditEvent
+
+    tree, activity, worker = world
+    v = services.voucher_take(activity=activity, user=worker, now=at(DAY, 11))
+    point = activity.points.get(name="福田食堂")
+    result = services.voucher_redeem(actor=tree.staff_a, code=f"  {v.code} ", point=point, now=at(DAY, 12))
+    assert result.status == "redeemed" and result.voucher.pk == v.pk and result.voucher.point_id == point.pk
+    assert result.voucher.redeemed_by_id == tree.staff_a.pk and result.voucher.user_id == worker.pk
+    services.voucher_redeem(actor=tree.staff_a, code=v.code, point=point, now=at(DAY, 12, 1))
+    assert services.voucher_redeem(actor=tree.staff_a, code="nope", point=point, now=at(DAY, 12, 2)).status == "invalid"
+    events = list(AuditEvent.objects.filter(action="voucher.redeem"))
+    assert [(e.actor_id, e.target_type, e.target_id, e.data) for e in events] == [
+        (tree.staff_a.pk, "campaigns.voucher", str(v.pk), {"point": point.pk})]
+    v.refresh_from_db()
+    assert v.redeemed_at == at(DAY, 12) and v.scanned_at == at(DAY, 12)
+
+
 def test_an_offline_scan_uploaded_after_midnight_counts_on_the_day_it_was_scanned(world):
     tree, activity, worker = world
     v = services.voucher_take(activity=activity, user=worker, now=at(DAY, 20))

@@ -57,7 +57,34 @@ def test_the_independent_script_agrees_with_the_server_on_many_draws():
     for i in range(30):
         seed = hashlib.sha256(f"fixed-{i}".encode()).hexdigest()
         entrants = ENTRANTS[: 5 + i * 6]
-        assert script.rerun(seed, entrants, 1 + i % 7) == fairdraw.draw(seed, entrants, 1 + i % 7)
+        assert script.rerun(seed, fairdraw.entrants_file(entrants), 1 + i % 7) == fairdraw.draw(seed, entrants, 1 + i % 7)
+
+
+def test_the_fast_block_lookup_agrees_with_a_ticket_by_ticket_walk(monkeypatch):
+    """Tickets found through digit-column block totals land on the same entrant as a plain
+    cumulative walk, across block edges and with counts of several digits."""
+    monkeypatch.setattr(fairdraw, "BLOCK", 7)
+    entrants = [(f"{i * 7919:016x}", [1, 12, 305, 9, 100_000][i % 5]) for i in range(60)]
+    data = fairdraw.entrants_file(entrants)
+    table = fairdraw._Fixed(data)
+    walk = [i for i, (_t, n) in enumerate(sorted(entrants)) for _k in range(n)]
+    assert table.total == len(walk) == sum(n for _t, n in entrants)
+    for ticket in (0, 1, 12, 13, 317, 318, len(walk) // 2, len(walk) - 1):
+        assert table.index_of(ticket) == walk[ticket]
+    assert _script().rerun(SEED, data, 20) == fairdraw.draw_file(SEED, data, 20)
+
+
+def test_the_script_refuses_an_unsorted_or_malformed_file_and_reads_the_older_format():
+    script = _script()
+    data = fairdraw.entrants_file(ENTRANTS[:10])
+    lines = data.splitlines(keepends=True)
+    assert script.parse(data) is not None and fairdraw.tokens_valid(data)
+    swapped = b"".join([lines[1], lines[0], *lines[2:]])
+    assert script.parse(swapped) is None and not fairdraw.tokens_valid(swapped)
+    assert script.parse(b"".join([lines[0], lines[0], *lines[1:]])) is None  # an entrant twice
+    assert script.parse(data.replace(b" 000001", b" 00000x", 1)) is None
+    old = "\n".join(f"{t} {n}" for t, n in sorted(ENTRANTS[:10])).encode()  # draws before the fixed width
+    assert script.rerun(SEED, old, 3) == fairdraw.draw_file(SEED, old, 3)
 
 
 def test_winning_chances_follow_one_ticket_per_ultimate_card_chi_square():
@@ -83,7 +110,7 @@ def _drawn_world(frozen_clock, *, winners_wanted=3, stock=10, per_night=2):
     return tree, campaign, workers, draw
 
 
-def test_the_nightly_draw_publishes_a_verifiable_record_and_tells_the_winners(frozen_clock):
+def test_the_nightly_draw_publishes_a_verifiable_record_and_tells_the_winners(frozen_clock, tmp_path):
     _tree, campaign, workers, draw = _drawn_world(frozen_clock)
     # The commitment was published the evening before; the seed is hidden until the draw.
     assert draw.committed_at < at(START, 0)
@@ -98,12 +125,24 @@ def test_the_nightly_draw_publishes_a_verifiable_record_and_tells_the_winners(fr
     draw.refresh_from_db()
     doc = json.loads(json.dumps(selectors.draw_document(draw=draw), default=str))
     assert doc["entrants_count"] == 5 and doc["seed"] and hashlib.sha256(bytes.fromhex(doc["seed"])).hexdigest() == doc["commitment"]
-    assert all(_script().verify(doc).values())
+    assert "entrants" not in doc and doc["entrants_url"] == reverse("campaigns:draw_entrants", args=[draw.pk])
+    data = draw.entrants_bytes()
+    assert all(_script().verify(doc, data).values())
     assert selectors.draw_verify(draw=draw) == dict.fromkeys(
         ("seed_matches_commitment", "list_matches_hash", "winners_reproduced"), True)
-    # A tampered record is caught.
-    assert not _script().verify({**doc, "entrants": doc["entrants"][1:]})["entrant list matches its hash"]
-    assert not _script().verify({**doc, "seed": secrets.token_hex(32)})["seed matches the commitment"]
+    # A tampered record or file is caught.
+    first_line = data[: fairdraw.LINE]
+    assert not _script().verify(doc, data[fairdraw.LINE:])["entrant file matches its hash"]
+    assert not _script().verify(doc, data + first_line)["entrant file is well formed (sorted, no code twice)"]
+    assert not _script().verify(doc, data.replace(b" 000001", b" 000009", 1))["entrant file matches its hash"]
+    assert not _script().verify({**doc, "seed": secrets.token_hex(32)}, data)["seed matches the commitment"]
+    # As anyone would run it: the JSON record and the downloaded file.
+    record, listed = tmp_path / "draw.json", tmp_path / "entrants.txt"
+    record.write_text(json.dumps(doc), encoding="utf-8")
+    listed.write_bytes(data)
+    assert _script().main(["verify_draw.py", str(record), str(listed)]) == 0
+    listed.write_bytes(data[fairdraw.LINE:])
+    assert _script().main(["verify_draw.py", str(record), str(listed)]) == 1
     # Winners are told in the app; stock went down; running again changes nothing.
     assert Notice.objects.filter(module="campaigns", user_id__in=[w.user_id for w in winners]).count() == 3
     assert dict(Prize.objects.values_list("name", "stock")) == {"运动手环": 8, "健身卡": 0}

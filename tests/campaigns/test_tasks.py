@@ -49,6 +49,26 @@ def test_each_task_counts_once_a_day_and_again_the_next_day(world, frozen_clock)
     assert FuCard.objects.filter(user=worker).count() == 6
 
 
+def test_the_daily_card_limit_gives_cards_for_the_first_tasks_only_and_again_the_next_day(frozen_clock):
+    """Limit 2: three tasks a day count, the first two give cards; the returned card is the
+    stored one; the next day starts again."""
+    campaign = make_campaign(union=Tree().city_a, daily_card_limit=2)
+    worker = make_worker_user()
+    for day in (START, START + dt.timedelta(days=1)):
+        frozen_clock(at(day, 12))
+        results = [services.task_complete(campaign=campaign, user=worker, task=task, value=value, source="timer",
+                                          now=at(day, 12))
+                   for task, value in ((Task.STEPS, 5000), (Task.ROPE, 50), (Task.PLANK, 50))]
+        assert [r.counted for r in results] == [True, True, True]
+        assert [r.card is not None for r in results] == [True, True, False]
+        stored = FuCard.objects.get(pk=results[0].card.pk)
+        assert stored.kind_id == results[0].card.kind.pk and stored.completion_id == results[0].completion.pk
+        again = services.task_complete(campaign=campaign, user=worker, task=Task.PLANK, value=60, source="timer", now=at(day, 13))
+        assert not again.counted and again.card is None and again.completion.pk == results[2].completion.pk
+    assert TaskCompletion.objects.filter(user=worker).count() == 6
+    assert FuCard.objects.filter(user=worker).count() == 4
+
+
 def test_below_the_goal_is_refused_in_chinese(world):
     _tree, campaign, worker = world
     with pytest.raises(ValidationFailed, match="目标为 5000"):

@@ -213,12 +213,15 @@ class Draw(models.Model):
     def seed_published(self) -> str:
         return self.seed if self.status == self.Status.DRAWN else ""
 
-    def entrants_text(self) -> str:
-        """The frozen list as published (empty before the draw)."""
+    def entrants_bytes(self) -> bytes:
+        """The frozen list exactly as published and hashed (empty before the draw)."""
         if self.entrants_file:
             with self.entrants_file.open("rb") as fh:
-                return fh.read().decode()
-        return self.entrants
+                return bytes(fh.read())
+        return self.entrants.encode()
+
+    def entrants_text(self) -> str:
+        return self.entrants_bytes().decode()
 
 
 class Winner(models.Model):

@@ -4,10 +4,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
+from django.urls import reverse
 
 from gonghui.core.jurisdiction import get_or_404
 from gonghui.core.pii import mask_name
@@ -146,9 +148,10 @@ def draw_document(*, draw: Draw) -> dict[str, Any]:
         "rule": "one ticket per ultimate card held at the draw time; one prize per person per night",
     }
     if draw.status == Draw.Status.DRAWN:
-        entrants = [(line.split(" ")[0], int(line.split(" ")[1])) for line in draw.entrants_text().splitlines() if line]
+        # The list itself is the file at `entrants_url` (10 million lines do not belong in JSON).
         doc.update(
-            entrants=[[t, n] for t, n in entrants], entrants_hash=draw.entrants_hash,
+            entrants_url=reverse("campaigns:draw_entrants", kwargs={"draw_id": draw.pk}),
+            entrants_hash=draw.entrants_hash,
             entrants_count=draw.entrants_count, slots=draw.slots, seed=draw.seed,
             drawn_at=draw.drawn_at.isoformat() if draw.drawn_at else None,
             winners=list(draw.winners.order_by("slot").values_list("token", flat=True)),
@@ -160,12 +163,12 @@ def draw_verify(*, draw: Draw) -> dict[str, bool]:
     """The server's own check of a drawn night (the same the published script does)."""
     if draw.status != Draw.Status.DRAWN:
         return {}
-    doc = draw_document(draw=draw)
-    pairs = [(t, n) for t, n in doc["entrants"]]
+    data = draw.entrants_bytes()
+    winners = list(draw.winners.order_by("slot").values_list("token", flat=True))
     return {
         "seed_matches_commitment": fairdraw.commitment_of(draw.seed) == draw.commitment,
-        "list_matches_hash": fairdraw.entrants_hash(pairs) == draw.entrants_hash,
-        "winners_reproduced": fairdraw.draw(draw.seed, pairs, len(draw.slots)) == doc["winners"],
+        "list_matches_hash": hashlib.sha256(data).hexdigest() == draw.entrants_hash,
+        "winners_reproduced": fairdraw.draw_file(draw.seed, data, len(draw.slots)) == winners,
     }
 
 

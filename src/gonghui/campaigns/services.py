@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core import signing
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -248,6 +248,9 @@ def task_complete(
             _("还差一点：%(task)s目标为 %(goal)d，本次 %(value)d。") % {"task": Task(task).label, "goal": goal, "value": value},
             field="value", code="below_goal",
         )
+    if connection.vendor == "postgresql":
+        return _task_complete_one_statement(campaign=campaign, user=user, task=task, value=value, source=source,
+                                            day=day, rng=rng)
     participant_join(campaign=campaign, user=user)
     existing = TaskCompletion.objects.filter(campaign=campaign, user=user, day=day, task=task).first()
     if existing is not None:
@@ -266,6 +269,60 @@ def task_complete(
         # The same task arrived twice at once: the other request counted it.
         completion = TaskCompletion.objects.get(campaign=campaign, user=user, day=day, task=task)
         return TaskResult(completion, FuCard.objects.filter(completion=completion).first(), counted=False)
+    return TaskResult(completion, card, counted=True)
+
+
+def _campaign_kinds(campaign: Campaign) -> list[CardKind]:
+    """The campaign's card kinds, read once per campaign object (they are fixed once published)."""
+    kinds: list[CardKind] | None = getattr(campaign, "_kinds_cache", None)
+    if kinds is None:
+        kinds = list(campaign.kinds.all())
+        campaign._kinds_cache = kinds  # type: ignore[attr-defined]
+    return kinds
+
+
+def _task_complete_one_statement(
+    *, campaign: Campaign, user: Any, task: str, value: int, source: str, day: dt.date, rng: random.Random | None,
+) -> TaskResult:
+    """`task_complete` on PostgreSQL: joining, the once-per-day completion and its card (within
+    the daily limit) are one statement — one round trip, atomic by itself, no savepoint. The
+    unique constraints decide: a repeat, or the same task sent twice at once, inserts nothing,
+    and the first result is read back."""
+    if not getattr(user, "is_authenticated", False):
+        raise PermissionDenied(_("请先登录。"))
+    if not _eligible(campaign, user):
+        raise PermissionDenied(_("本活动仅限%(who)s参加。") % {"who": campaign.get_eligibility_display()}, code="not_eligible")
+    kind = card_kind_pick(_campaign_kinds(campaign), rng)
+    moment = timezone.now()
+    participants, completions, cards = (m._meta.db_table for m in (Participant, TaskCompletion, FuCard))
+    sql = (  # table names from the models, every value a parameter
+        f"WITH p AS (INSERT INTO {participants} (campaign_id, user_id, joined_at) VALUES (%(c)s, %(u)s, %(at)s) "  # noqa: S608
+        "ON CONFLICT (campaign_id, user_id) DO NOTHING), "
+        f"t AS (INSERT INTO {completions} (campaign_id, user_id, day, task, value, source, created_at) "
+        "VALUES (%(c)s, %(u)s, %(day)s, %(task)s, %(value)s, %(source)s, %(at)s) "
+        "ON CONFLICT (campaign_id, user_id, day, task) DO NOTHING RETURNING id), "
+        f"k AS (INSERT INTO {cards} (campaign_id, user_id, kind_id, completion_id, status, created_at) "
+        "SELECT %(c)s, %(u)s, %(kind)s, t.id, %(held)s, %(at)s FROM t "
+        f"WHERE (SELECT count(*) FROM {cards} f JOIN {completions} d ON d.id = f.completion_id "
+        "WHERE d.campaign_id = %(c)s AND d.user_id = %(u)s AND d.day = %(day)s) < %(limit)s RETURNING id) "
+        "SELECT (SELECT id FROM t), (SELECT id FROM k)"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {"c": campaign.pk, "u": user.pk, "at": moment, "day": day, "task": task, "value": value,
+                             "source": source, "kind": kind.pk, "held": FuCard.Status.HELD,
+                             "limit": campaign.daily_card_limit})
+        completion_id, card_id = cursor.fetchone()
+    if completion_id is None:
+        existing = TaskCompletion.objects.get(campaign=campaign, user=user, day=day, task=task)
+        return TaskResult(existing, FuCard.objects.filter(completion=existing).select_related("kind").first(), counted=False)
+    completion = TaskCompletion(pk=completion_id, campaign=campaign, user=user, day=day, task=task, value=value,
+                                source=source, created_at=moment)
+    completion._state.adding = False
+    card = None
+    if card_id is not None:
+        card = FuCard(pk=card_id, campaign=campaign, user=user, kind=kind, completion=completion,
+                      status=FuCard.Status.HELD, created_at=moment)
+        card._state.adding = False
     return TaskResult(completion, card, counted=True)
 
 
@@ -396,13 +453,12 @@ def draw_run(*, draw: Draw, now: dt.datetime | None = None) -> list[Winner]:
         pairs = [(token, n) for token, (_uid, n) in entrants.items()]
         prizes = list(Prize.objects.select_for_update().filter(campaign=campaign).order_by("pk"))
         slots = [p for p in prizes for _i in range(min(p.per_night, max(p.stock, 0)))]
-        winners_tokens = fairdraw.draw(draw.seed, pairs, len(slots))
-        text = fairdraw.entrants_text(pairs)
-        draw.entrants_hash = hashlib.sha256(text.encode()).hexdigest()
+        frozen = fairdraw.entrants_file(pairs)
+        winners_tokens = fairdraw.draw_file(draw.seed, frozen, len(slots))
+        draw.entrants_hash = hashlib.sha256(frozen).hexdigest()
         # The frozen list is a file named by its hash (the row keeps the hash and the size):
         # written before the commit, so a draw never commits without its list.
-        draw.entrants_file.save(f"campaigns/draws/{draw.pk}-{draw.entrants_hash}.txt", ContentFile(text.encode()),
-                                save=False)
+        draw.entrants_file.save(f"campaigns/draws/{draw.pk}-{draw.entrants_hash}.txt", ContentFile(frozen), save=False)
         draw.entrants_count = len(pairs)
         draw.tickets_total = sum(n for _t, n in pairs)
         draw.slots = [[p.pk, p.name] for p in slots[: len(winners_tokens)]]
@@ -621,25 +677,56 @@ def voucher_redeem(
     activity = point.activity
     if not has_action(actor, "change", activity.union.path):
         raise NotFound()
-    voucher = Voucher.objects.filter(code=(code or "").strip()[:32], activity=activity).select_related("activity").first()
+    code = (code or "").strip()[:32]
+    scan_day = local_day(scanned_at)
+    redeemed = _voucher_redeem_once(actor=actor, code=code, point=point, scan_day=scan_day, scanned_at=scanned_at, now=now)
+    if redeemed is not None:
+        if scan_day < local_day(now):
+            stats_mark_dirty([scan_day])  # an offline scan uploaded after its day was counted
+        return Redemption(redeemed, "redeemed", _("核销成功。"))
+    # Not redeemed now: say why (the one extra read is on the refusal path only).
+    voucher = Voucher.objects.filter(code=code, activity=activity).select_related("activity", "point").first()
     if voucher is None:
         return Redemption(None, "invalid", _("券码无效，或不是本活动的券。"))
-    scan_day = local_day(scanned_at)
     if voucher.day != scan_day:
         return Redemption(voucher, "invalid", _("这张券仅限 %(day)s 当天使用。") % {"day": voucher.day.isoformat()})
-    with transaction.atomic():
-        updated = Voucher.objects.filter(pk=voucher.pk, redeemed_at__isnull=True).update(
-            redeemed_at=now, scanned_at=scanned_at, point=point, redeemed_by=actor,
-        )
-        voucher.refresh_from_db()
-        if updated:
-            audit_record(actor=actor, action="voucher.redeem", target=voucher, data={"point": point.pk})
-    if updated:
-        stats_mark_dirty([scan_day])  # an offline scan uploaded after its day was counted
-        return Redemption(voucher, "redeemed", _("核销成功。"))
+    if voucher.redeemed_at is None:  # pragma: no cover - the UPDATE above would have taken it
+        return Redemption(voucher, "invalid", _("券码无效，或不是本活动的券。"))
     return Redemption(voucher, "already", _("这张券已于 %(at)s 在“%(point)s”核销过，不能重复使用。") % {
         "at": local_now(voucher.scanned_at).strftime("%m-%d %H:%M"), "point": voucher.point.name if voucher.point else "",
     })
+
+
+def _voucher_redeem_once(
+    *, actor: Any, code: str, point: ServicePoint, scan_day: dt.date, scanned_at: dt.datetime, now: dt.datetime,
+) -> Voucher | None:
+    """The voucher of `code` for the point's activity and the scan's day, redeemed now with its
+    audit record — or None when no such unused voucher exists. One conditional UPDATE decides,
+    so two scans at once redeem once. On PostgreSQL the UPDATE and the audit INSERT are one
+    statement (one round trip, atomic by itself); elsewhere one transaction."""
+    from gonghui.core.models import AuditEvent
+
+    actor_id = actor.pk if getattr(actor, "is_authenticated", False) else None
+    if connection.vendor == "postgresql":
+        sql = (  # table names from the models, every value a parameter
+            f"WITH r AS (UPDATE {Voucher._meta.db_table} SET redeemed_at = %s, scanned_at = %s, point_id = %s, "  # noqa: S608
+            "redeemed_by_id = %s WHERE code = %s AND activity_id = %s AND day = %s AND redeemed_at IS NULL RETURNING *), "
+            f"a AS (INSERT INTO {AuditEvent._meta.db_table} (actor_id, action, target_type, target_id, reason, data, at) "
+            "SELECT %s, 'voucher.redeem', %s, r.id::text, '', %s::jsonb, %s FROM r) SELECT * FROM r"
+        )
+        params = [now, scanned_at, point.pk, actor_id, code, point.activity_id, scan_day,
+                  actor_id, Voucher._meta.label_lower, json.dumps({"point": point.pk}), now]
+        rows = list(Voucher.objects.raw(sql, params))
+        return rows[0] if rows else None
+    with transaction.atomic():
+        updated = Voucher.objects.filter(code=code, activity_id=point.activity_id, day=scan_day, redeemed_at__isnull=True).update(
+            redeemed_at=now, scanned_at=scanned_at, point=point, redeemed_by_id=actor_id,
+        )
+        if not updated:
+            return None
+        voucher = Voucher.objects.get(code=code)
+        audit_record(actor=actor, action="voucher.redeem", target=voucher, data={"point": point.pk})
+    return voucher
 
 
 
