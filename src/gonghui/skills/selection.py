@@ -428,6 +428,7 @@ def objection_raise(*, user: Any, nomination: Nomination, text: str, contact: st
     contact = _text(contact, field="contact", label=_("联系方式"), max_len=60, required=False)
     if len(text) < 10:
         raise ValidationFailed(_("请写明异议的具体事实（不少于 10 字）。"), code="text_short", field="text")
+    nomination = Nomination.objects.select_related("selection__union").get(pk=nomination.pk)  # the state now
     selection = nomination.selection
     if (selection.status != Selection.Status.NOTICE or nomination.status != Nomination.Status.SHORTLISTED
             or not (selection.notice_from or dt.date.max) <= today <= (selection.notice_until or dt.date.min)):
