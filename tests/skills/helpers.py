@@ -149,6 +149,7 @@ def shortlist(nomination: Any) -> Any:
     """Pass the nomination at every step up to the organiser (staff of each step's union)."""
     from gonghui.skills import selection
 
+    nomination.refresh_from_db()
     while nomination.status == "reviewing":
         nomination = selection.nomination_review(actor=make_staff(union=nomination.step_union), nomination=nomination,
                                                  passed=True, note="同意")

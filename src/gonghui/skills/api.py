@@ -563,11 +563,11 @@ def selection_notice(request: HttpRequest, selection_id: int) -> list[dict[str, 
 
 @router.post("/notice-entries/{int:nomination_id}/objections", response={201: dict}, auth=session_or_token,
              summary="对公示的拟表彰对象提出异议（公示期内，需登录）")
-def notice_object(request: HttpRequest, nomination_id: int, payload: SkillsObjectionIn) -> tuple[int, dict[str, Any]]:
+def notice_object(request: HttpRequest, nomination_id: int, payload: SkillsObjectionIn) -> Status[dict[str, Any]]:
     nomination = selectors.notice_entry_get(nomination_id=nomination_id)
     objection = selection.objection_raise(user=request.user, nomination=nomination, text=payload.text,
                                           contact=payload.contact)
-    return 201, {"id": objection.pk}
+    return Status(201, {"id": objection.pk})
 
 
 @router.get("/laureates", response=list[SkillsLaureateOut], auth=None, summary="劳模工匠名录（在册）")
@@ -588,10 +588,10 @@ def staff_selection_list(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @router.post("/staff/selections", response={201: SkillsSelectionOut}, auth=session_or_token, summary="发起评选")
-def staff_selection_create(request: HttpRequest, payload: SkillsSelectionIn) -> tuple[int, dict[str, Any]]:
+def staff_selection_create(request: HttpRequest, payload: SkillsSelectionIn) -> Status[dict[str, Any]]:
     data = payload.dict()
     union = _union_for(request, data.pop("union_id"))
-    return 201, selection_out(selection.selection_create(actor=request.user, union=union, **data))
+    return Status(201, selection_out(selection.selection_create(actor=request.user, union=union, **data)))
 
 
 def _organised(request: HttpRequest, selection_id: int) -> Selection:
@@ -642,13 +642,13 @@ def staff_nomination_list(request: HttpRequest, selection_id: int) -> list[dict[
 
 @router.post("/staff/selections/{int:selection_id}/nominations", response={201: SkillsNominationOut}, auth=session_or_token,
              summary="推荐人选（材料文件请在管理后台页面上传）")
-def staff_nomination_create(request: HttpRequest, selection_id: int, payload: SkillsNominationIn) -> tuple[int, dict[str, Any]]:
+def staff_nomination_create(request: HttpRequest, selection_id: int, payload: SkillsNominationIn) -> Status[dict[str, Any]]:
     item = selectors.selection_get_for_nominator(user=request.user, selection_id=selection_id)
     data = payload.dict()
     union = selectors.nomination_union_choices(user=request.user, selection=item).filter(pk=data.pop("union_id")).first()
     if union is None:
         raise ValidationFailed(_("这个工会没有可用的推荐名额。"), code="union_invalid", field="union_id")
-    return 201, nomination_out(selection.nomination_submit(actor=request.user, selection=item, union=union, **data))
+    return Status(201, nomination_out(selection.nomination_submit(actor=request.user, selection=item, union=union, **data)))
 
 
 @router.get("/staff/nominations/{int:nomination_id}", response=SkillsNominationOut, auth=session_or_token, summary="推荐详情")
@@ -686,10 +686,10 @@ def staff_laureate_list(request: HttpRequest, query: Query[SkillsLaureateQuery])
 
 
 @router.post("/staff/laureates", response={201: SkillsLaureateOut}, auth=session_or_token, summary="登记以往获得称号的劳模工匠")
-def staff_laureate_create(request: HttpRequest, payload: SkillsLaureateIn) -> tuple[int, dict[str, Any]]:
+def staff_laureate_create(request: HttpRequest, payload: SkillsLaureateIn) -> Status[dict[str, Any]]:
     data = payload.dict()
     union = _union_for(request, data.pop("union_id"))
-    return 201, laureate_out(selection.laureate_register(actor=request.user, union=union, **data))
+    return Status(201, laureate_out(selection.laureate_register(actor=request.user, union=union, **data)))
 
 
 def _laureate(request: HttpRequest, laureate_id: int) -> Laureate:
