@@ -222,3 +222,39 @@ def test_registry_entry_from_the_archive_by_api_and_its_public_detail():
                content_type="application/json")
     assert Client().get(f"/api/v1/skills/laureates/{laureate_id}").status_code == 404
     assert Laureate.objects.get(pk=laureate_id).status == "revoked"
+
+
+def _count(client: Client, url: str) -> tuple[int, int]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(url)  # warm the session
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(captured), len(response.json())
+
+
+@pytest.mark.parametrize("rows", [1, 2])
+def test_list_endpoints_answer_in_a_fixed_number_of_queries(rows):
+    """Nominations (with their reviews, objections and files) and the public registry: the
+    query count does not grow with the rows."""
+    counts = []
+    for n in (rows, rows + 3):
+        tree = Tree()
+        item = make_selection(tree=tree, quotas=[(tree.county_a, 10)])
+        for i in range(n):
+            nomination = nominate(item, union=tree.grassroots_a, name=f"人{i}",
+                                  files=[SimpleUploadedFile("事迹.pdf", PDF)])
+            selection.nomination_review(actor=tree.staff_a, nomination=nomination, passed=True, note="同意")
+            selection.laureate_register(actor=tree.staff_a, union=tree.grassroots_a, name=f"人{i}", id_number=make_id_number(),
+                                        kind="craftsman", title="甲市工匠", level="city", year=2024, unit_name="甲厂",
+                                        awarding_body="甲市总工会")
+        staff = _client(tree.staff_a)
+        counts.append((_count(staff, f"/api/v1/skills/staff/selections/{item.pk}/nominations"),
+                       _count(Client(), "/api/v1/skills/laureates?limit=100")))
+        Laureate.objects.all().delete()
+    (few_nom, few_rows), (few_reg, _r1) = counts[0]
+    (many_nom, many_rows), (many_reg, _r2) = counts[1]
+    assert many_rows == few_rows + 3
+    assert (many_nom, many_reg) == (few_nom, few_reg)

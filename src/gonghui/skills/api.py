@@ -521,11 +521,11 @@ def nomination_out(n: Nomination) -> dict[str, Any]:
             "id_number_masked": n.id_number_masked, "unit_name": n.unit_name, "post": n.post, "union": n.union.name,
             "status": n.status, "status_label": str(n.get_status_display()),
             "step_union": n.step_union.name if n.step_union_id and n.step_union else None,
-            "decision_note": n.decision_note, "files": n.files.count(),
-            "reviews": [{"union": r.union.name, "passed": r.passed, "note": r.note, "at": r.at}
-                        for r in n.reviews.select_related("union").order_by("at", "pk")],
+            "decision_note": n.decision_note, "files": len(n.files.all()),
+            # .all() (the models order by time) so the list's prefetch serves every row.
+            "reviews": [{"union": r.union.name, "passed": r.passed, "note": r.note, "at": r.at} for r in n.reviews.all()],
             "objections": [{"id": o.pk, "text": o.text, "at": o.at, "finding": o.finding, "answer": o.answer}
-                           for o in n.objections.order_by("at", "pk")]}
+                           for o in n.objections.all()]}
 
 
 def laureate_out(item: Laureate) -> dict[str, Any]:
