@@ -321,8 +321,9 @@ def nomination_review(*, actor: Any, nomination: Nomination, passed: bool, note:
     """The awaited union (or one above it) passes the nomination up, or not, with a reason."""
     note = _text(note, field="note", label=_("审核意见"), max_len=300, required=not passed)
     with transaction.atomic():
-        nomination = (Nomination.objects.select_for_update().select_related("selection__union", "step_union", "union")
-                      .get(pk=nomination.pk))
+        # Lock the nomination row only: PostgreSQL refuses FOR UPDATE on the outer join of step_union.
+        nomination = (Nomination.objects.select_for_update(of=("self",))
+                      .select_related("selection__union", "step_union", "union").get(pk=nomination.pk))
         if nomination.status != Nomination.Status.REVIEWING or nomination.step_union is None:
             raise Conflict(_("这份推荐已经审核完毕。"), code="nomination_decided")
         step = nomination.step_union
