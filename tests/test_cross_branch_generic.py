@@ -121,6 +121,7 @@ from gonghui.mutualaid.models import Enrolment as AidEnrolment
 from gonghui.orgs.models import Employer, Union
 from gonghui.skills import competitions as skills_competitions
 from gonghui.skills import innovation as skills_innovation
+from gonghui.skills import selection as skills_selection
 from gonghui.skills import services as skills_services
 from gonghui.skills.models import (
     Academy,
@@ -133,10 +134,14 @@ from gonghui.skills.models import (
     Entry,
     Innovation,
     Judge,
+    Laureate,
     Lesson,
+    Nomination,
+    NominationObjection,
     Proposal,
     ProposalPolicy,
     Round,
+    Selection,
     SkillActivity,
     Studio,
 )
@@ -160,7 +165,16 @@ from tests.jobs.helpers import make_posting, make_recruiter, make_seeker
 from tests.members.helpers import make_transfer
 from tests.mutualaid.helpers import claim_for, covered_worker, self_enrolment_for
 from tests.roster.helpers import csv_bytes, row, upload
-from tests.skills.helpers import certificate_for, make_author, make_competition, make_course
+from tests.skills.helpers import (
+    certificate_for,
+    make_author,
+    make_competition,
+    make_course,
+    make_selection,
+    nominate,
+    on_notice,
+    shortlist,
+)
 from tests.stations.helpers import make_station
 
 pytestmark = pytest.mark.django_db
@@ -260,6 +274,15 @@ def _checkup_slot(w: Any) -> Any:
         actor=w.tree.staff_a, activity=activity, point=activity.points.get(), day=today + dt.timedelta(days=2),
         start=dt.time(9), end=dt.time(10), minutes=30, capacity=5,
     )[0]
+
+
+def _skills_objection(w: World) -> models.Model:
+    from gonghui.skills import selection
+
+    nomination = shortlist(w.get(Nomination))
+    item = on_notice(w.get(Selection), start=dt.date(2026, 12, 7))
+    return selection.objection_raise(user=w.worker, nomination=nomination, text="事迹中的效益数字有夸大，请核实。",
+                                     today=item.notice_from)
 
 
 def _skills_entry(w: World) -> models.Model:
@@ -433,6 +456,13 @@ FACTORIES: dict[type[models.Model], Callable[[World], Any]] = {
     SkillActivity: lambda w: skills_innovation.activity_record(actor=w.tree.staff_a, union=w.tree.grassroots_a,
                                                                kind="compare_skill", title="岗位练兵",
                                                                held_on=dt.date(2025, 5, 20), participants=30),
+    Selection: lambda w: make_selection(tree=w.tree),
+    Nomination: lambda w: nominate(w.get(Selection), union=w.tree.grassroots_a, actor=w.tree.staff_a),
+    NominationObjection: _skills_objection,
+    Laureate: lambda w: skills_selection.laureate_register(
+        actor=w.tree.staff_a, union=w.tree.grassroots_a, name="王师傅", id_number=make_id_number(), kind="craftsman",
+        title="大国工匠", level="national", year=2022, unit_name="甲市重工集团", awarding_body="中华全国总工会",
+    ),
     ProposalPolicy: lambda w: skills_services.policy_set(actor=w.tree.staff_a, union=w.tree.grassroots_a,
                                                          ordinary_months=1, major_months=3),
     # The worker's own proposal (a member of grassroots A), so /me/ operations have an owner.
@@ -507,6 +537,11 @@ NOT_BRANCH_OBJECTS: dict[str, str] = {
     "skills.Honour": "a title on a person's record, never addressed by id: the person reads their own list",
     "skills.StudioMember": "a studio's member: read and changed only through its studio",
     "skills.StudioEvent": "a studio's history: read only through its studio",
+    "skills.SelectionQuota": "a selection's places: set and read only through its selection",
+    "skills.NominationFile": "read only through its nomination (served by name via core/files, checked there)",
+    "skills.NominationReview": "a nomination's review steps: read only through its nomination",
+    "skills.LaureateEvent": "a registry entry's history: read only through the entry",
+    "skills.Talk": "a 宣讲 of a registry entry: written and read only through the entry",
     "mutualaid.PlanVersion": "a plan's terms from a day on: read only through its plan",
     "mutualaid.ClaimLine": "one benefit's payout of a claim: read only through its claim",
     "mutualaid.ClaimInvoice": "an invoice number's keyed hash, never shown or addressed",
@@ -535,6 +570,9 @@ PUBLIC_OPERATIONS: dict[str, str] = {
     "course_enrol": "any worker enrols in any published course",
     "competition_detail": "a competition's rules and published places are public",
     "competition_register": "any member registers for any competition (eligibility is the service's rule)",
+    "selection_notice": "a selection's 公示 is public (ID numbers masked, no phones)",
+    "notice_object": "anyone signed in may object to a nominee on public notice",
+    "laureate_public_detail": "the registry of model workers and craftsmen is public",
     "posting_detail": "a published job posting is public (the job search is open to everyone)",
     "posting_apply": "any worker applies to any published posting",
     "fair_detail": "a job fair and its booths are public (workers find fairs anywhere)",

@@ -255,6 +255,7 @@ CELERY_BEAT_SCHEDULE = {
 # 技能云 lesson uploads (skills/services.py) and the hosts an external video link may point at.
 SKILLS_VIDEO_MAX_MB = int(env("SKILLS_VIDEO_MAX_MB", "200"))
 SKILLS_PDF_MAX_MB = int(env("SKILLS_PDF_MAX_MB", "20"))
+SKILLS_NOMINATION_FILE_MAX_MB = int(env("SKILLS_NOMINATION_FILE_MAX_MB", "10"))
 SKILLS_VIDEO_HOSTS = tuple(
     h.strip() for h in env("SKILLS_VIDEO_HOSTS", "v.qq.com,www.bilibili.com,player.bilibili.com,www.ixigua.com,tv.cctv.com").split(",")
     if h.strip()

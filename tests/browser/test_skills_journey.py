@@ -186,3 +186,96 @@ def test_competition_from_registration_to_published_ranks(browser_page_factory: 
     assert results.index("甲选手") < results.index("乙选手")
     worker.goto(live_site + reverse("skills:competitions"))
     assert "技术能手" in worker.locator('[data-testid="my-honours"]').inner_text()
+
+
+def test_model_worker_from_nomination_through_public_notice_to_the_registry(browser_page_factory: Any,
+                                                                            live_site: str) -> None:
+    """A union nominates with a PDF in the console, the nominee passes both reviews, the shortlist
+    goes on notice; a worker reads it on the phone (ID masked) and objects; staff answer the
+    objection and, after the notice, confirm; the worker finds the registry entry and the honour."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from gonghui.skills.models import Laureate, Nomination, Selection
+    from tests.factories import make_id_number
+    from tests.skills.helpers import ACHIEVEMENTS, make_selection
+
+    tree = Tree()
+    item = make_selection(tree=tree, quotas=[(tree.county_a, 2)])
+    nominee = make_worker_user(name="张建国")
+    id_number = make_id_number()
+
+    staff = browser_page_factory(desktop=True)
+    browser_login(staff, tree.staff_a, live_site)
+    staff.goto(live_site + reverse("console:skills:selection_detail", kwargs={"selection_id": item.pk}))
+    staff.get_by_role("link", name="推荐人选").click()
+    staff.get_by_label("推荐工会").select_option(str(tree.grassroots_a.pk))
+    staff.get_by_label("姓名").fill("张建国")
+    staff.get_by_label("身份证号").fill(id_number)
+    staff.get_by_label("手机号（可不填；已注册职工之家的，表彰后记入本人荣誉）").fill(nominee.phone)
+    staff.get_by_label("工作单位").fill("甲市重工集团")
+    staff.get_by_label("职务或岗位").fill("焊工班班长")
+    staff.get_by_label("主要事迹（不少于 30 字）").fill(ACHIEVEMENTS)
+    staff.get_by_label("推荐材料（PDF、JPG、PNG，每个不超过 10 MB，最多 10 个）").set_input_files(
+        files=[{"name": "事迹材料.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4\n%%EOF\n"}])
+    staff.get_by_role("button", name="提交推荐").click()
+    staff.wait_for_url("**/nominations/*/")
+    assert staff.locator('[data-testid="nomination-status"]').inner_text() == "审核中"
+    link = staff.locator('[data-testid="files"] a', has_text="事迹材料.pdf")
+    assert staff.request.get(live_site + link.get_attribute("href")).body().startswith(b"%PDF-")
+    # The city's admin reviews for the county (a union above it), then as the organiser.
+    for _step in range(2):
+        staff.get_by_role("button", name="审核通过").click()
+    assert staff.locator('[data-testid="nomination-status"]').inner_text() == "拟表彰"
+    reviews = staff.locator('[data-testid="reviews"]').inner_text()
+    assert tree.county_a.name in reviews and tree.city_a.name in reviews
+    staff.get_by_role("link", name=item.title).click()
+    staff.get_by_role("button", name="截止推荐").click()
+    staff.get_by_role("button", name="公示拟表彰名单").click()
+    assert staff.locator('[data-testid="selection-status"]').inner_text() == "公示中"
+    item.refresh_from_db()
+    nomination = Nomination.objects.get()
+    if item.notice_from > timezone.localdate():  # started on a rest day: the notice opens on the next working day
+        Selection.objects.filter(pk=item.pk).update(notice_from=timezone.localdate())
+
+    worker = browser_page_factory()
+    browser_login(worker, make_worker_user(name="李同事"), live_site)
+    worker.goto(live_site + reverse("skills:laureates"))
+    worker.get_by_role("link", name=item.title).click()
+    entry = worker.locator('[data-testid="notice-entry"]')
+    assert "张建国" in entry.inner_text()
+    assert worker.locator('[data-testid="masked-id"]').inner_text() == nomination.id_number_masked
+    assert id_number not in worker.content() and nominee.phone not in worker.content()
+    worker.get_by_label("异议内容（请写明具体事实）").fill("事迹中的经济效益数字有夸大，请核实。")
+    worker.get_by_role("button", name="提出异议").click()
+    assert "异议已提交" in worker.content()
+
+    staff.goto(live_site + reverse("console:skills:nomination_detail", kwargs={"nomination_id": nomination.pk}))
+    assert "经济效益数字有夸大" in staff.locator('[data-testid="objections"]').inner_text()
+    staff.get_by_label("核实结果").select_option("unfounded")
+    staff.get_by_label("答复").fill("经核实，效益数字有财务报表为证。")
+    staff.get_by_role("button", name="答复异议").click()
+    assert "经核实不属实" in staff.locator('[data-testid="objections"]').inner_text()
+
+    # The notice ends (moved into the past: the test's time travel), then the decision.
+    Selection.objects.filter(pk=item.pk).update(notice_from=timezone.localdate() - dt.timedelta(days=20),
+                                                notice_until=timezone.localdate() - dt.timedelta(days=13))
+    staff.goto(live_site + reverse("console:skills:selection_detail", kwargs={"selection_id": item.pk}))
+    staff.get_by_label("表彰决定文号").fill("甲工发〔2026〕8号")
+    staff.get_by_label("表彰决定日期").fill(timezone.localdate().isoformat())
+    staff.get_by_role("button", name="确认表彰").click()
+    assert staff.locator('[data-testid="selection-status"]').inner_text() == "已表彰"
+    laureate = Laureate.objects.get()
+
+    worker.goto(live_site + reverse("skills:laureates"))
+    worker.get_by_label("姓名、称号、单位或工种").fill("张建国")
+    worker.get_by_role("button", name="查找").click()
+    worker.get_by_role("link", name="张建国").click()
+    worker.wait_for_url(f"**/laureates/{laureate.pk}/")
+    assert "市劳动模范" in worker.content() and id_number not in worker.content()
+
+    mine = browser_page_factory()
+    browser_login(mine, nominee, live_site)
+    mine.goto(live_site + reverse("skills:competitions"))
+    assert "市劳动模范" in mine.locator('[data-testid="my-honours"]').inner_text()

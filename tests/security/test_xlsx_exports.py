@@ -42,7 +42,7 @@ TESTED_ROUTES = {
     "console:members:people_export", "console:stats:export", "console:assistance:statement_export",
     "console:assistance:batch_file", "console:mutualaid:enrolment_export", "console:mutualaid:report_export",
     "console:campaigns:winners_export", "console:jobs:placements_export", "console:jobs:services_export",
-    "console:jobs:fair_export",
+    "console:jobs:fair_export", "console:skills:selection_export", "console:skills:laureates_export",
 }
 # CSV exports, tested below in the same way (formula triggers made inert).
 CSV_ROUTES = {"console:assistance:batch_file_csv"}
@@ -236,6 +236,35 @@ def test_jobs_exports_keep_hostile_employer_fair_and_union_names_as_text(client)
         content = _body(response)
         assert _formula_cells(content) == [], name
         assert HOSTILE[0] in _texts(content) or HOSTILE[1] in _texts(content), name
+
+
+def test_skills_selection_exports_keep_hostile_names_units_and_achievements_as_text(client):
+    """Names, units, posts, achievements and union names are user text in the nominations and
+    registry exports; the ID numbers come out masked."""
+    from gonghui.skills import selection
+    from tests.factories import make_id_number
+    from tests.skills.helpers import make_selection
+
+    tree = Tree()
+    item = make_selection(tree=tree, quotas=[(tree.county_a, len(HOSTILE))])
+    numbers = []
+    for i, text in enumerate(HOSTILE):
+        numbers.append(make_id_number())
+        selection.nomination_submit(actor=tree.staff_a, selection=item, union=tree.grassroots_a, name=text[:40],
+                                    id_number=numbers[-1], unit_name=text[:80], post=text[:60],
+                                    achievements=(text + "，长期扎根一线，攻克多项技术难题，成绩突出。" * 2)[:8000])
+        selection.laureate_register(actor=tree.staff_a, union=tree.grassroots_a, name=text[:40], id_number=make_id_number(),
+                                    kind="craftsman", title=text[:40], level="city", year=2020 + i % 5,
+                                    unit_name=text[:80], awarding_body=text[:80])
+    client.force_login(tree.staff_a)
+    for name, args in (("console:skills:selection_export", [item.pk]), ("console:skills:laureates_export", [])):
+        response = client.get(reverse(name, args=args))
+        assert response.status_code == 200, name
+        content = _body(response)
+        assert _formula_cells(content) == [], name
+        texts = _texts(content)
+        assert HOSTILE[0] in texts, name
+        assert not any(number in texts for number in numbers), name
 
 
 def test_safe_writer_neutralises_every_trigger_and_keeps_numbers_typed():

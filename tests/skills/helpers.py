@@ -109,3 +109,57 @@ def make_entry(*, competition: Any, union: Any, user: Any = None, name: str = "�
     if endorse:
         entry = comp.entry_endorse(actor=make_staff(union=union), entry=entry, endorse=True, note="推荐")
     return entry
+
+
+# --- 劳模工匠评选 -----------------------------------------------------------------------------------
+
+ACHIEVEMENTS = "长期扎根焊接一线，带领班组攻克大型构件焊接变形难题，获评技术能手，培养徒弟二十余人，创造经济效益三百余万元。"
+
+
+def make_selection(*, tree: Any, organiser: Any = None, quotas: Any = None, open_: bool = True, notice_days: int = 5,
+                   honour_title: str = "市劳动模范", level: str = "city") -> Any:
+    """A selection organised by city A (by default) with 2 places for county A, open for nominations."""
+    import datetime as dt
+
+    from gonghui.skills import selection
+
+    organiser = organiser or tree.city_a
+    staff = make_staff(union=organiser)
+    item = selection.selection_create(actor=staff, union=organiser, title="2026年劳动模范评选", kind="model_worker",
+                                      honour_title=honour_title, level=level, year=2026,
+                                      nominate_until=dt.date(2030, 12, 31), notice_days=notice_days)
+    for union, places in quotas if quotas is not None else [(tree.county_a, 2)]:
+        selection.quota_set(actor=staff, selection=item, union=union, places=places)
+    if open_:
+        selection.selection_open(actor=staff, selection=item)
+    return item
+
+
+def nominate(item: Any, *, union: Any, actor: Any = None, name: str = "张建国", id_number: str | None = None,
+             phone: str = "", files: Any = (), achievements: str = ACHIEVEMENTS) -> Any:
+    from gonghui.skills import selection
+    from tests.factories import make_id_number
+
+    return selection.nomination_submit(actor=actor or make_staff(union=union), selection=item, union=union, name=name,
+                                       id_number=id_number or make_id_number(), phone=phone, unit_name="甲市重工集团",
+                                       post="焊工班班长", trade="焊工", achievements=achievements, files=files)
+
+
+def shortlist(nomination: Any) -> Any:
+    """Pass the nomination at every step up to the organiser (staff of each step's union)."""
+    from gonghui.skills import selection
+
+    nomination.refresh_from_db()
+    while nomination.status == "reviewing":
+        nomination = selection.nomination_review(actor=make_staff(union=nomination.step_union), nomination=nomination,
+                                                 passed=True, note="同意")
+    return nomination
+
+
+def on_notice(item: Any, *, start: Any) -> Any:
+    """Close nominations and put the shortlist on notice from `start` (taken as today)."""
+    from gonghui.skills import selection
+
+    staff = make_staff(union=item.union)
+    selection.selection_close(actor=staff, selection=item)
+    return selection.selection_notice_start(actor=staff, selection=item, today=start)

@@ -3,7 +3,10 @@ services (review, certificates, proposal steps); the deadline policy is edited i
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
+from django.http import HttpRequest
 
 from gonghui.core.admin import ReadOnlyMixin
 
@@ -21,7 +24,12 @@ from .models import (
     Honour,
     Innovation,
     Judge,
+    Laureate,
+    LaureateEvent,
     Lesson,
+    Nomination,
+    NominationObjection,
+    NominationReview,
     Proposal,
     ProposalEvent,
     ProposalPolicy,
@@ -29,10 +37,13 @@ from .models import (
     RoundResult,
     ScoreItem,
     ScoreSheet,
+    Selection,
+    SelectionQuota,
     SkillActivity,
     Studio,
     StudioEvent,
     StudioMember,
+    Talk,
 )
 
 
@@ -183,3 +194,64 @@ class InnovationAdmin(ReadOnlyMixin, admin.ModelAdmin):
 class SkillActivityAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ("title", "kind", "held_on", "participants", "union")
     list_filter = ("kind",)
+
+
+# --- 劳模工匠评选 and the registry: ID and phone numbers are never shown here -------------------------
+
+
+class _BranchScoped(ReadOnlyMixin, admin.ModelAdmin):  # type: ignore[type-arg]
+    def get_queryset(self, request: HttpRequest) -> Any:
+        return super().get_queryset(request).visible_to(request.user)  # type: ignore[attr-defined]
+
+
+class SelectionQuotaInline(ReadOnlyMixin, admin.TabularInline):
+    model = SelectionQuota
+    fields = ("union", "places")
+
+
+@admin.register(Selection)
+class SelectionAdmin(_BranchScoped):
+    list_display = ("title", "honour_title", "level", "year", "union", "status", "notice_from", "notice_until")
+    list_filter = ("status", "level", "kind")
+    search_fields = ("title", "honour_title")
+    inlines = (SelectionQuotaInline,)
+
+
+class NominationReviewInline(ReadOnlyMixin, admin.TabularInline):
+    model = NominationReview
+    fields = ("at", "union", "passed", "note")
+
+
+class NominationObjectionInline(ReadOnlyMixin, admin.TabularInline):
+    model = NominationObjection
+    fields = ("at", "text", "finding", "answer", "answered_at")
+
+
+@admin.register(Nomination)
+class NominationAdmin(_BranchScoped):
+    list_display = ("number", "name", "selection", "union", "status")
+    list_filter = ("status",)
+    search_fields = ("number", "name", "unit_name")
+    fields = ("number", "selection", "name", "gender", "birth_date", "unit_name", "post", "frontline", "trade", "union",
+              "quota_union", "step_union", "status", "decision_note", "achievements", "prior_honours", "created_at")
+    inlines = (NominationReviewInline, NominationObjectionInline)
+
+
+class LaureateEventInline(ReadOnlyMixin, admin.TabularInline):
+    model = LaureateEvent
+    fields = ("at", "kind", "year", "title", "note")
+
+
+class TalkInline(ReadOnlyMixin, admin.TabularInline):
+    model = Talk
+    fields = ("held_on", "topic", "place", "audience")
+
+
+@admin.register(Laureate)
+class LaureateAdmin(_BranchScoped):
+    list_display = ("name", "title", "level", "year", "unit_name", "union", "status")
+    list_filter = ("status", "level", "kind")
+    search_fields = ("name", "title", "unit_name")
+    fields = ("name", "gender", "kind", "title", "level", "year", "awarding_body", "decision_ref", "unit_name", "trade",
+              "union", "awarded_by", "status", "revoked_reason", "revoked_at", "achievements", "created_at")
+    inlines = (LaureateEventInline, TalkInline)

@@ -16,8 +16,19 @@ from gonghui.accounts.auth import session_or_token
 from gonghui.core.errors import Conflict, NotFound, ValidationFailed
 
 from . import competitions as comp
-from . import selectors, services
-from .models import Attempt, Certificate, Competition, Course, Enrolment, Entry, Proposal
+from . import selection, selectors, services
+from .models import (
+    Attempt,
+    Certificate,
+    Competition,
+    Course,
+    Enrolment,
+    Entry,
+    Laureate,
+    Nomination,
+    Proposal,
+    Selection,
+)
 from .schemas import (
     AnswersIn,
     AttemptOut,
@@ -41,15 +52,35 @@ from .schemas import (
     RouteIn,
     SkillsCompetitionDetailOut,
     SkillsCompetitionOut,
+    SkillsConfirmIn,
     SkillsEndorseIn,
     SkillsEntryIn,
     SkillsEntryOut,
     SkillsInnovationOut,
     SkillsJudgingEntryOut,
+    SkillsLaureateDetailOut,
+    SkillsLaureateHonourIn,
+    SkillsLaureateIn,
+    SkillsLaureateOut,
+    SkillsLaureateQuery,
+    SkillsNominationIn,
+    SkillsNominationOut,
+    SkillsNoticeEntryOut,
+    SkillsNoticeStartIn,
+    SkillsObjectionAnswerIn,
+    SkillsObjectionIn,
+    SkillsObjectionOut,
+    SkillsQuotaIn,
+    SkillsReviewIn,
+    SkillsRevokeIn,
     SkillsRoundResultOut,
+    SkillsSelectionIn,
+    SkillsSelectionOut,
     SkillsSheetIn,
     SkillsSheetOut,
     SkillsStudioOut,
+    SkillsTalkIn,
+    SkillsWithdrawIn,
     StaffCourseOut,
     TranscriptOut,
 )
@@ -466,3 +497,223 @@ def innovation_list(request: HttpRequest, paging: Query[SkillsInnovationQuery]) 
     return [{"id": i.pk, "kind": i.kind, "kind_label": str(i.get_kind_display()), "title": i.title, "people": i.people,
              "year": i.year, "union": i.union.name, "studio_id": i.studio_id, "patent_kind": i.patent_kind,
              "patent_number": i.patent_number} for i in selectors.innovations_public()[offset:offset + limit]]
+
+
+# --- 劳模工匠评选表彰 and the registry --------------------------------------------------------------
+
+
+def selection_out(s: Selection) -> dict[str, Any]:
+    return {"id": s.pk, "title": s.title, "union": s.union.name, "kind": s.kind, "honour_title": s.honour_title,
+            "level": s.level, "level_label": str(s.get_level_display()), "year": s.year, "status": s.status,
+            "status_label": str(s.get_status_display()), "nominate_until": s.nominate_until, "notice_days": s.notice_days,
+            "notice_from": s.notice_from, "notice_until": s.notice_until, "decision_ref": s.decision_ref}
+
+
+def notice_entry_out(n: Nomination) -> dict[str, Any]:
+    """What the public notice shows: no phone, the ID number masked."""
+    return {"id": n.pk, "number": n.number, "name": n.name, "gender": str(n.get_gender_display()),
+            "birth_month": f"{n.birth_date:%Y-%m}", "id_number_masked": n.id_number_masked, "unit_name": n.unit_name,
+            "post": n.post, "achievements": n.achievements, "status": n.status}
+
+
+def nomination_out(n: Nomination) -> dict[str, Any]:
+    return {"id": n.pk, "number": n.number, "selection_id": n.selection_id, "name": n.name, "gender": n.gender,
+            "id_number_masked": n.id_number_masked, "unit_name": n.unit_name, "post": n.post, "union": n.union.name,
+            "status": n.status, "status_label": str(n.get_status_display()),
+            "step_union": n.step_union.name if n.step_union_id and n.step_union else None,
+            "decision_note": n.decision_note, "files": len(n.files.all()),
+            # .all() (the models order by time) so the list's prefetch serves every row.
+            "reviews": [{"union": r.union.name, "passed": r.passed, "note": r.note, "at": r.at} for r in n.reviews.all()],
+            "objections": [{"id": o.pk, "text": o.text, "at": o.at, "finding": o.finding, "answer": o.answer}
+                           for o in n.objections.all()]}
+
+
+def laureate_out(item: Laureate) -> dict[str, Any]:
+    return {"id": item.pk, "name": item.name, "kind": item.kind, "title": item.title, "level": item.level,
+            "level_label": str(item.get_level_display()), "year": item.year, "unit_name": item.unit_name,
+            "trade": item.trade, "awarding_body": item.awarding_body, "status": item.status}
+
+
+def laureate_detail_out(item: Laureate) -> dict[str, Any]:
+    works = selectors.laureate_works(laureate=item)
+    return {**laureate_out(item), "achievements": item.achievements,
+            "honours": [f"{e.year} {e.title}" for e in works["honours"]],
+            "courses": [c.title for c in works["courses"]], "studios": [s.name for s in works["studios"]],
+            "talks": [f"{t.held_on:%Y-%m-%d} {t.topic}" for t in works["talks"]]}
+
+
+def _union_for(request: HttpRequest, union_id: int) -> Any:
+    union = selectors.union_choices_for_user(user=request.user).filter(pk=union_id).first()
+    if union is None:
+        raise ValidationFailed(_("请选择您所在分支的工会。"), code="union_invalid", field="union_id")
+    return union
+
+
+@router.get("/selections", response=list[SkillsSelectionOut], auth=None, summary="劳模工匠评选（推荐中、公示中、已表彰）")
+def selection_public_list(request: HttpRequest) -> list[dict[str, Any]]:
+    return [selection_out(s) for s in selectors.selections_public()[:100]]
+
+
+@router.get("/selections/{int:selection_id}/notice", response=list[SkillsNoticeEntryOut], auth=None,
+            summary="评选公示：拟表彰对象（身份证号脱敏，不含手机号）")
+def selection_notice(request: HttpRequest, selection_id: int) -> list[dict[str, Any]]:
+    item = selectors.selection_get_public(selection_id=selection_id)
+    return [notice_entry_out(n) for n in selectors.notice_entries(selection=item)]
+
+
+@router.post("/notice-entries/{int:nomination_id}/objections", response={201: dict}, auth=session_or_token,
+             summary="对公示的拟表彰对象提出异议（公示期内，需登录）")
+def notice_object(request: HttpRequest, nomination_id: int, payload: SkillsObjectionIn) -> Status[dict[str, Any]]:
+    nomination = selectors.notice_entry_get(nomination_id=nomination_id)
+    objection = selection.objection_raise(user=request.user, nomination=nomination, text=payload.text,
+                                          contact=payload.contact)
+    return Status(201, {"id": objection.pk})
+
+
+@router.get("/laureates", response=list[SkillsLaureateOut], auth=None, summary="劳模工匠名录（在册）")
+def laureate_public_list(request: HttpRequest, query: Query[SkillsLaureateQuery]) -> list[dict[str, Any]]:
+    qs = selectors.laureates_public(q=query.q, level=query.level, kind=query.kind)
+    return [laureate_out(item) for item in qs[query.offset:query.offset + query.limit]]
+
+
+@router.get("/laureates/{int:laureate_id}", response=SkillsLaureateDetailOut, auth=None,
+            summary="劳模工匠：称号、后续荣誉、课程、工作室和宣讲")
+def laureate_public_detail(request: HttpRequest, laureate_id: int) -> dict[str, Any]:
+    return laureate_detail_out(selectors.laureate_get_public(laureate_id=laureate_id))
+
+
+@router.get("/staff/selections", response=list[SkillsSelectionOut], auth=session_or_token, summary="评选（本分支组织或有名额）")
+def staff_selection_list(request: HttpRequest) -> list[dict[str, Any]]:
+    return [selection_out(s) for s in selectors.selection_list_for_user(user=request.user)]
+
+
+@router.post("/staff/selections", response={201: SkillsSelectionOut}, auth=session_or_token, summary="发起评选")
+def staff_selection_create(request: HttpRequest, payload: SkillsSelectionIn) -> Status[dict[str, Any]]:
+    data = payload.dict()
+    union = _union_for(request, data.pop("union_id"))
+    return Status(201, selection_out(selection.selection_create(actor=request.user, union=union, **data)))
+
+
+def _organised(request: HttpRequest, selection_id: int) -> Selection:
+    return selectors.selection_get_for_user(user=request.user, selection_id=selection_id, action="change")
+
+
+@router.post("/staff/selections/{int:selection_id}/quotas", response=SkillsSelectionOut, auth=session_or_token,
+             summary="分配推荐名额")
+def staff_selection_quota(request: HttpRequest, selection_id: int, payload: SkillsQuotaIn) -> dict[str, Any]:
+    item = _organised(request, selection_id)
+    selection.quota_set(actor=request.user, selection=item, union=_union_for(request, payload.union_id), places=payload.places)
+    return selection_out(item)
+
+
+@router.post("/staff/selections/{int:selection_id}/open", response=SkillsSelectionOut, auth=session_or_token, summary="开始推荐")
+def staff_selection_open(request: HttpRequest, selection_id: int) -> dict[str, Any]:
+    return selection_out(selection.selection_open(actor=request.user, selection=_organised(request, selection_id)))
+
+
+@router.post("/staff/selections/{int:selection_id}/close", response=SkillsSelectionOut, auth=session_or_token, summary="截止推荐")
+def staff_selection_close(request: HttpRequest, selection_id: int) -> dict[str, Any]:
+    return selection_out(selection.selection_close(actor=request.user, selection=_organised(request, selection_id)))
+
+
+@router.post("/staff/selections/{int:selection_id}/notice", response=SkillsSelectionOut, auth=session_or_token,
+             summary="公示拟表彰名单（工作日计算）")
+def staff_selection_notice(request: HttpRequest, selection_id: int, payload: SkillsNoticeStartIn) -> dict[str, Any]:
+    return selection_out(selection.selection_notice_start(actor=request.user, selection=_organised(request, selection_id),
+                                                          start=payload.start))
+
+
+@router.post("/staff/selections/{int:selection_id}/confirm", response=list[SkillsLaureateOut], auth=session_or_token,
+             summary="确认表彰（公示期满、异议均已答复）")
+def staff_selection_confirm(request: HttpRequest, selection_id: int, payload: SkillsConfirmIn) -> list[dict[str, Any]]:
+    item = _organised(request, selection_id)
+    return [laureate_out(x) for x in selection.selection_confirm(actor=request.user, selection=item,
+                                                                 decision_ref=payload.decision_ref,
+                                                                 decided_on=payload.decided_on)]
+
+
+@router.get("/staff/selections/{int:selection_id}/nominations", response=list[SkillsNominationOut], auth=session_or_token,
+            summary="推荐名单（本分支）")
+def staff_nomination_list(request: HttpRequest, selection_id: int) -> list[dict[str, Any]]:
+    item = selectors.selection_get_for_nominator(user=request.user, selection_id=selection_id)
+    return [nomination_out(n) for n in selectors.nominations_for_staff(user=request.user, selection=item)
+            .prefetch_related("reviews__union", "objections", "files")[:200]]
+
+
+@router.post("/staff/selections/{int:selection_id}/nominations", response={201: SkillsNominationOut}, auth=session_or_token,
+             summary="推荐人选（材料文件请在管理后台页面上传）")
+def staff_nomination_create(request: HttpRequest, selection_id: int, payload: SkillsNominationIn) -> Status[dict[str, Any]]:
+    item = selectors.selection_get_for_nominator(user=request.user, selection_id=selection_id)
+    data = payload.dict()
+    union = selectors.nomination_union_choices(user=request.user, selection=item).filter(pk=data.pop("union_id")).first()
+    if union is None:
+        raise ValidationFailed(_("这个工会没有可用的推荐名额。"), code="union_invalid", field="union_id")
+    return Status(201, nomination_out(selection.nomination_submit(actor=request.user, selection=item, union=union, **data)))
+
+
+@router.get("/staff/nominations/{int:nomination_id}", response=SkillsNominationOut, auth=session_or_token, summary="推荐详情")
+def staff_nomination_detail(request: HttpRequest, nomination_id: int) -> dict[str, Any]:
+    return nomination_out(selectors.nomination_get_for_user(user=request.user, nomination_id=nomination_id))
+
+
+@router.post("/staff/nominations/{int:nomination_id}/review", response=SkillsNominationOut, auth=session_or_token,
+             summary="逐级审核：通过或不通过（须写原因）")
+def staff_nomination_review(request: HttpRequest, nomination_id: int, payload: SkillsReviewIn) -> dict[str, Any]:
+    nomination = selectors.nomination_get_for_user(user=request.user, nomination_id=nomination_id)
+    return nomination_out(selection.nomination_review(actor=request.user, nomination=nomination, passed=payload.passed,
+                                                      note=payload.note))
+
+
+@router.post("/staff/nominations/{int:nomination_id}/withdraw", response=SkillsNominationOut, auth=session_or_token,
+             summary="撤回推荐（释放名额）")
+def staff_nomination_withdraw(request: HttpRequest, nomination_id: int, payload: SkillsWithdrawIn) -> dict[str, Any]:
+    nomination = selectors.nomination_get_for_user(user=request.user, nomination_id=nomination_id, action="change")
+    return nomination_out(selection.nomination_withdraw(actor=request.user, nomination=nomination, reason=payload.reason))
+
+
+@router.post("/staff/objections/{int:objection_id}/answer", response=SkillsObjectionOut, auth=session_or_token,
+             summary="答复公示异议（属实则取消拟表彰）")
+def staff_objection_answer(request: HttpRequest, objection_id: int, payload: SkillsObjectionAnswerIn) -> dict[str, Any]:
+    objection = selectors.objection_get_for_user(user=request.user, objection_id=objection_id)
+    o = selection.objection_answer(actor=request.user, objection=objection, finding=payload.finding, answer=payload.answer)
+    return {"id": o.pk, "text": o.text, "at": o.at, "finding": o.finding, "answer": o.answer}
+
+
+@router.get("/staff/laureates", response=list[SkillsLaureateOut], auth=session_or_token, summary="劳模工匠名录（本分支）")
+def staff_laureate_list(request: HttpRequest, query: Query[SkillsLaureateQuery]) -> list[dict[str, Any]]:
+    qs = selectors.laureate_list_for_user(user=request.user, q=query.q)
+    return [laureate_out(item) for item in qs[query.offset:query.offset + query.limit]]
+
+
+@router.post("/staff/laureates", response={201: SkillsLaureateOut}, auth=session_or_token, summary="登记以往获得称号的劳模工匠")
+def staff_laureate_create(request: HttpRequest, payload: SkillsLaureateIn) -> Status[dict[str, Any]]:
+    data = payload.dict()
+    union = _union_for(request, data.pop("union_id"))
+    return Status(201, laureate_out(selection.laureate_register(actor=request.user, union=union, **data)))
+
+
+def _laureate(request: HttpRequest, laureate_id: int) -> Laureate:
+    return selectors.laureate_get_for_user(user=request.user, laureate_id=laureate_id, action="change")
+
+
+@router.post("/staff/laureates/{int:laureate_id}/honours", response=SkillsLaureateDetailOut, auth=session_or_token,
+             summary="登记后续荣誉")
+def staff_laureate_honour(request: HttpRequest, laureate_id: int, payload: SkillsLaureateHonourIn) -> dict[str, Any]:
+    item = _laureate(request, laureate_id)
+    selection.laureate_honour_add(actor=request.user, laureate=item, year=payload.year, title=payload.title, note=payload.note)
+    return laureate_detail_out(item)
+
+
+@router.post("/staff/laureates/{int:laureate_id}/talks", response=SkillsLaureateDetailOut, auth=session_or_token,
+             summary="登记宣讲")
+def staff_laureate_talk(request: HttpRequest, laureate_id: int, payload: SkillsTalkIn) -> dict[str, Any]:
+    item = _laureate(request, laureate_id)
+    selection.talk_record(actor=request.user, laureate=item, topic=payload.topic, held_on=payload.held_on,
+                          place=payload.place, audience=payload.audience)
+    return laureate_detail_out(item)
+
+
+@router.post("/staff/laureates/{int:laureate_id}/revoke", response=SkillsLaureateOut, auth=session_or_token, summary="撤销称号")
+def staff_laureate_revoke(request: HttpRequest, laureate_id: int, payload: SkillsRevokeIn) -> dict[str, Any]:
+    return laureate_out(selection.laureate_revoke(actor=request.user, laureate=_laureate(request, laureate_id),
+                                                  reason=payload.reason))

@@ -19,17 +19,20 @@ from gonghui.core.money import yuan_to_fen
 from gonghui.core.web import apply_domain_error, run_service
 
 from . import competitions as comp
-from . import innovation, selectors, services
+from . import innovation, selection, selectors, services
 from .forms import (
     AcademyForm,
     ActivityForm,
     AuthorForm,
     CompetitionForm,
     InnovationForm,
+    LaureateForm,
+    NominationForm,
     PolicyForm,
+    SelectionForm,
     StudioForm,
 )
-from .models import Course, Proposal, Round, StudioEvent
+from .models import Course, NominationObjection, Proposal, Round, Selection, StudioEvent
 
 
 @console_view
@@ -419,3 +422,229 @@ def activity_list(request: HttpRequest) -> HttpResponse:
     return render(request, "skills/pages/console_activities.html", {
         "activities": selectors.activity_list_for_user(user=request.user)[:200], "form": form,
     })
+
+
+# --- 劳模工匠评选表彰 and the registry --------------------------------------------------------------
+
+
+def _date(raw: str, field: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat((raw or "")[:10])
+    except ValueError:
+        raise ValidationFailed(_("请填写日期（如 2026-05-01）。"), code="date_invalid", field=field) from None
+
+
+@console_view
+@require_http_methods(["GET", "POST"])
+@idempotent_form
+def selection_list(request: HttpRequest) -> HttpResponse:
+    form = SelectionForm(request.POST or None, unions=selectors.union_choices_for_user(user=request.user))
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = selection.selection_create(actor=request.user, **form.cleaned_data)
+            messages.success(request, _("评选已创建，请分配推荐名额后开始推荐。"))
+            return redirect("console:skills:selection_detail", selection_id=created.pk)
+        except DomainError as exc:
+            apply_domain_error(exc, form=form)
+    return render(request, "skills/pages/console_selections.html", {
+        "selections": selectors.selection_list_for_user(user=request.user), "form": form,
+    })
+
+
+@console_view
+def selection_detail(request: HttpRequest, selection_id: int) -> HttpResponse:
+    item = selectors.selection_get_for_nominator(user=request.user, selection_id=selection_id)
+    from gonghui.core.jurisdiction import has_action
+
+    organiser = has_action(request.user, "change", item.union_path)
+    quotas = [(q, selection.places_used(item, q.union)) for q in item.quotas.select_related("union")]
+    return render(request, "skills/pages/console_selection.html", {
+        "selection": item, "organiser": organiser, "quotas": quotas,
+        "nominations": selectors.nominations_for_staff(user=request.user, selection=item),
+        "can_nominate": item.status == Selection.Status.NOMINATING
+        and selectors.nomination_union_choices(user=request.user, selection=item).exists(),
+        "quota_unions": selectors.union_choices_for_user(user=request.user).filter(path__startswith=item.union_path)[:300]
+        if organiser else [],
+    })
+
+
+@console_view
+@require_POST
+def selection_change(request: HttpRequest, selection_id: int) -> HttpResponse:
+    """One form per step: a quota, open nominations, close them, start the notice, confirm."""
+    item = selectors.selection_get_for_user(user=request.user, selection_id=selection_id, action="change")
+    p = request.POST
+
+    def quota() -> None:
+        union = selectors.union_choices_for_user(user=request.user).filter(pk=_int(p.get("union", ""))).first()
+        if union is None:
+            raise ValidationFailed(_("请选择工会。"), code="union_required", field="union")
+        selection.quota_set(actor=request.user, selection=item, union=union, places=_int(p.get("places", ""), 0))
+
+    def notice() -> None:
+        start = _date(p["start"], "start") if p.get("start") else None
+        selection.selection_notice_start(actor=request.user, selection=item, start=start)
+
+    actions = {
+        "quota": (quota, _("名额已保存。")),
+        "open": (lambda: selection.selection_open(actor=request.user, selection=item), _("已开始推荐，已通知有名额的工会。")),
+        "close": (lambda: selection.selection_close(actor=request.user, selection=item), _("推荐已截止。")),
+        "notice": (notice, _("拟表彰名单已公示。")),
+        "confirm": (lambda: selection.selection_confirm(actor=request.user, selection=item,
+                                                        decision_ref=p.get("decision_ref", "")[:60],
+                                                        decided_on=_date(p.get("decided_on", ""), "decided_on")),
+                    _("已确认表彰，获奖者已记入劳模工匠名录。")),
+    }
+    what = p.get("what", "")
+    if what in actions:
+        action, success = actions[what]
+        run_service(request, action, success=success)
+    return redirect("console:skills:selection_detail", selection_id=item.pk)
+
+
+@console_view
+def selection_export(request: HttpRequest, selection_id: int) -> HttpResponse:
+    from .exports import nominations_xlsx
+
+    item = selectors.selection_get_for_nominator(user=request.user, selection_id=selection_id)
+    rows = selectors.nominations_for_staff(user=request.user, selection=item)[:20000]
+    return _xlsx_response(nominations_xlsx(item, rows), f"selection-{item.pk}.xlsx")
+
+
+def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@console_view
+@require_http_methods(["GET", "POST"])
+@idempotent_form
+def nomination_new(request: HttpRequest, selection_id: int) -> HttpResponse:
+    item = selectors.selection_get_for_nominator(user=request.user, selection_id=selection_id)
+    unions = selectors.nomination_union_choices(user=request.user, selection=item)
+    form = NominationForm(request.POST or None, unions=unions)
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = selection.nomination_submit(actor=request.user, selection=item, files=request.FILES.getlist("files"),
+                                                  **form.cleaned_data)
+            messages.success(request, _("已推荐，等待审核。"))
+            return redirect("console:skills:nomination_detail", nomination_id=created.pk)
+        except DomainError as exc:
+            apply_domain_error(exc, form=form)
+            if exc.field == "files":
+                form.add_error(None, str(exc.message))
+    return render(request, "skills/pages/console_nomination_form.html", {"selection": item, "form": form})
+
+
+@console_view
+def nomination_detail(request: HttpRequest, nomination_id: int) -> HttpResponse:
+    nomination = selectors.nomination_get_for_user(user=request.user, nomination_id=nomination_id)
+    from gonghui.core.jurisdiction import has_action
+
+    step = nomination.step_union
+    return render(request, "skills/pages/console_nomination.html", {
+        "nomination": nomination, "selection": nomination.selection,
+        "files": nomination.files.order_by("at", "pk"), "reviews": nomination.reviews.select_related("union").order_by("at", "pk"),
+        "objections": nomination.objections.order_by("at", "pk"),
+        "can_review": step is not None and has_action(request.user, "approve", step.path),
+        "organiser": has_action(request.user, "approve", nomination.selection.union_path),
+        "findings": NominationObjection.Finding.choices,
+    })
+
+
+@console_view
+@require_POST
+def nomination_change(request: HttpRequest, nomination_id: int) -> HttpResponse:
+    nomination = selectors.nomination_get_for_user(user=request.user, nomination_id=nomination_id)
+    p = request.POST
+    actions = {
+        "pass": (lambda: selection.nomination_review(actor=request.user, nomination=nomination, passed=True,
+                                                     note=p.get("note", "")[:300]), _("已审核通过。")),
+        "reject": (lambda: selection.nomination_review(actor=request.user, nomination=nomination, passed=False,
+                                                       note=p.get("note", "")[:300]), _("已退回：未通过审核。")),
+        "withdraw": (lambda: selection.nomination_withdraw(actor=request.user, nomination=nomination,
+                                                           reason=p.get("reason", "")[:300]), _("推荐已撤回。")),
+        "files": (lambda: selection.nomination_files_add(actor=request.user, nomination=nomination,
+                                                         files=request.FILES.getlist("files")), _("材料已上传。")),
+    }
+    what = p.get("what", "")
+    if what in actions:
+        action, success = actions[what]
+        run_service(request, action, success=success)
+    return redirect("console:skills:nomination_detail", nomination_id=nomination.pk)
+
+
+@console_view
+@require_POST
+def objection_answer(request: HttpRequest, objection_id: int) -> HttpResponse:
+    objection = selectors.objection_get_for_user(user=request.user, objection_id=objection_id)
+    run_service(request, lambda: selection.objection_answer(actor=request.user, objection=objection,
+                                                            finding=request.POST.get("finding", ""),
+                                                            answer=request.POST.get("answer", "")[:2000]),
+                success=_("异议已答复。"))
+    return redirect("console:skills:nomination_detail", nomination_id=objection.nomination_id)
+
+
+@console_view
+@require_http_methods(["GET", "POST"])
+@idempotent_form
+def laureate_list(request: HttpRequest) -> HttpResponse:
+    form = LaureateForm(request.POST or None, unions=selectors.union_choices_for_user(user=request.user))
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = selection.laureate_register(actor=request.user, **form.cleaned_data)
+            messages.success(request, _("已记入劳模工匠名录。"))
+            return redirect("console:skills:laureate_detail", laureate_id=created.pk)
+        except DomainError as exc:
+            apply_domain_error(exc, form=form)
+    q = request.GET.get("q", "").strip()[:40]
+    return render(request, "skills/pages/console_laureates.html", {
+        "laureates": selectors.laureate_list_for_user(user=request.user, q=q)[:200], "form": form, "q": q,
+    })
+
+
+@console_view
+def laureates_export(request: HttpRequest) -> HttpResponse:
+    from .exports import laureates_xlsx
+
+    return _xlsx_response(laureates_xlsx(selectors.laureate_list_for_user(user=request.user)[:50000]), "laureates.xlsx")
+
+
+@console_view
+def laureate_detail(request: HttpRequest, laureate_id: int) -> HttpResponse:
+    laureate = selectors.laureate_get_for_user(user=request.user, laureate_id=laureate_id)
+    return render(request, "skills/pages/console_laureate.html", {
+        "laureate": laureate, "events": laureate.events.order_by("at", "pk"), **selectors.laureate_works(laureate=laureate),
+        "authors": selectors.author_list_for_user(user=request.user).filter(laureate__isnull=True)[:100],
+        "studios_free": selectors.studio_list_for_user(user=request.user).filter(laureate__isnull=True, status="active")[:100],
+    })
+
+
+@console_view
+@require_POST
+def laureate_change(request: HttpRequest, laureate_id: int) -> HttpResponse:
+    laureate = selectors.laureate_get_for_user(user=request.user, laureate_id=laureate_id, action="change")
+    p = request.POST
+
+    def link() -> None:
+        author = selectors.author_list_for_user(user=request.user).filter(pk=_int(p.get("author", ""))).first()
+        studio = selectors.studio_list_for_user(user=request.user).filter(pk=_int(p.get("studio", ""))).first()
+        selection.laureate_link(actor=request.user, laureate=laureate, author=author, studio=studio)
+
+    actions = {
+        "honour": (lambda: selection.laureate_honour_add(actor=request.user, laureate=laureate, year=_int(p.get("year", ""), 0),
+                                                         title=p.get("title", "")[:60], note=p.get("note", "")[:300]),
+                   _("后续荣誉已登记。")),
+        "talk": (lambda: selection.talk_record(actor=request.user, laureate=laureate, topic=p.get("topic", "")[:100],
+                                               held_on=_date(p.get("held_on", ""), "held_on"), place=p.get("place", "")[:100],
+                                               audience=_int(p.get("audience", ""), 0)), _("宣讲已登记。")),
+        "link": (link, _("已关联。")),
+        "revoke": (lambda: selection.laureate_revoke(actor=request.user, laureate=laureate, reason=p.get("reason", "")[:300]),
+                   _("称号已撤销。")),
+    }
+    what = p.get("what", "")
+    if what in actions:
+        action, success = actions[what]
+        run_service(request, action, success=success)
+    return redirect("console:skills:laureate_detail", laureate_id=laureate.pk)

@@ -22,7 +22,11 @@ from .models import (
     Enrolment,
     Entry,
     Honour,
+    HonourKind,
+    HonourLevel,
     Innovation,
+    Laureate,
+    Nomination,
     Proposal,
     Provider,
     SkillActivity,
@@ -129,8 +133,23 @@ def skills_competitors(day: dt.date) -> Iterable[Row]:
 
 def skills_titles(day: dt.date) -> Iterable[Row]:
     start, end = day_bounds(day)
-    qs = Honour.objects.filter(awarded_at__gte=start, awarded_at__lt=end)
+    # Titles from competitions only (劳模 and 工匠 titles are counted by skills.laureates).
+    qs = Honour.objects.filter(awarded_at__gte=start, awarded_at__lt=end, award__isnull=False)
     return ((u, "", n) for u, n in qs.values_list("union_id").annotate(n=Count("id")).order_by())
+
+
+def skills_nominations(day: dt.date) -> Iterable[Row]:
+    start, end = day_bounds(day)
+    qs = Nomination.objects.filter(created_at__gte=start, created_at__lt=end)
+    return qs.values_list("union_id", "selection__kind").annotate(n=Count("id")).order_by()
+
+
+def skills_laureates(day: dt.date) -> Iterable[Row]:
+    """Model workers and craftsmen on the registry at the end of the day (a revoked title stops
+    counting on the day it is revoked), at the person's own union, by level."""
+    _start, end = day_bounds(day)
+    qs = Laureate.objects.filter(created_at__lt=end).exclude(revoked_at__lt=end)
+    return qs.values_list("union_id", "level").annotate(n=Count("id")).order_by()
 
 
 
@@ -191,5 +210,19 @@ FIGURES: tuple[Figure, ...] = (
         key="skills.activity_participants", label=_("四技五小两比参加人次"), unit=_("人次"),
         compute=skills_activity_participants,
         definition=_("统计期内举办的四技五小两比活动参加人数合计，按活动日期计入组织工会。"),
+    ),
+    Figure(
+        key="skills.nominations", label=_("劳模工匠推荐"), unit=_("人"), compute=skills_nominations,
+        phrase=_("推荐劳模工匠人选 {value} 人"),
+        definition=_("统计期内各级工会推荐参加劳模工匠评选的人数，按推荐日期计入推荐工会，按类别（劳动模范、工匠）分类。"),
+        dimension=_("类别"), dimension_choices=tuple(HonourKind.choices),
+        records_url="console:skills:selections",
+    ),
+    Figure(
+        key="skills.laureates", label=_("劳模工匠"), unit=_("人"), kind="stock", compute=skills_laureates, headline=True,
+        phrase=_("在册劳模工匠 {value} 人"),
+        definition=_("统计日结束时劳模工匠名录在册（未撤销称号）的人数，计入本人所在工会，按称号级别分类；同一人获得不同称号分别计算。"),
+        dimension=_("级别"), dimension_choices=tuple(HonourLevel.choices),
+        records_url="console:skills:laureates",
     ),
 )

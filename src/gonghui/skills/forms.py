@@ -11,6 +11,8 @@ from gonghui.orgs.models import Union
 from .models import (
     Competition,
     CompetitionLevel,
+    HonourKind,
+    HonourLevel,
     Innovation,
     Lesson,
     Level,
@@ -162,3 +164,64 @@ class ActivityForm(forms.Form):
     def __init__(self, *args: Any, unions: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["union"].queryset = unions  # type: ignore[attr-defined]
+
+
+# --- 劳模工匠评选 and the registry -----------------------------------------------------------------
+
+
+class SelectionForm(forms.Form):
+    union = forms.ModelChoiceField(label=_("组织工会"), queryset=Union.objects.none())
+    title = forms.CharField(label=_("评选名称"), max_length=100)
+    kind = forms.ChoiceField(label=_("类别"), choices=HonourKind.choices)
+    honour_title = forms.CharField(label=_("授予称号（如：省劳动模范）"), max_length=40)
+    level = forms.ChoiceField(label=_("级别"), choices=HonourLevel.choices)
+    year = forms.IntegerField(label=_("年度"), min_value=1950, max_value=2100)
+    awarding_body = forms.CharField(label=_("授予机关（不填为组织工会）"), max_length=80, required=False)
+    nominate_until = DateField(label=_("推荐截止"))
+    notice_days = forms.IntegerField(label=_("公示工作日（5 到 30）"), min_value=5, max_value=30, initial=5)
+    criteria = forms.CharField(label=_("评选条件"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=4000)
+
+    def __init__(self, *args: Any, unions: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["union"].queryset = unions  # type: ignore[attr-defined]
+
+
+class NominationForm(forms.Form):
+    union = forms.ModelChoiceField(label=_("推荐工会"), queryset=Union.objects.none())
+    name = forms.CharField(label=_("姓名"), max_length=40)
+    id_number = forms.CharField(label=_("身份证号"), max_length=20)
+    phone = forms.CharField(label=_("手机号（可不填；已注册职工之家的，表彰后记入本人荣誉）"), max_length=20, required=False)
+    unit_name = forms.CharField(label=_("工作单位"), max_length=80)
+    post = forms.CharField(label=_("职务或岗位"), max_length=60)
+    frontline = forms.BooleanField(label=_("一线职工"), required=False, initial=True)
+    trade = forms.CharField(label=_("工种或专业"), max_length=40, required=False)
+    achievements = forms.CharField(label=_("主要事迹（不少于 30 字）"), widget=forms.Textarea(attrs={"rows": 6}), max_length=8000)
+    prior_honours = forms.CharField(label=_("曾获荣誉"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000)
+
+    def __init__(self, *args: Any, unions: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["union"].queryset = unions  # type: ignore[attr-defined]
+
+
+class LaureateForm(forms.Form):
+    union = forms.ModelChoiceField(label=_("所在工会"), queryset=Union.objects.none())
+    name = forms.CharField(label=_("姓名"), max_length=40)
+    id_number = forms.CharField(label=_("身份证号"), max_length=20)
+    kind = forms.ChoiceField(label=_("类别"), choices=HonourKind.choices)
+    title = forms.CharField(label=_("称号（如：全国劳动模范）"), max_length=40)
+    level = forms.ChoiceField(label=_("级别"), choices=HonourLevel.choices)
+    year = forms.IntegerField(label=_("年度"), min_value=1950, max_value=2100)
+    awarding_body = forms.CharField(label=_("授予机关"), max_length=80)
+    decision_ref = forms.CharField(label=_("表彰决定文号"), max_length=60, required=False)
+    unit_name = forms.CharField(label=_("工作单位"), max_length=80)
+    trade = forms.CharField(label=_("工种或专业"), max_length=40, required=False)
+    achievements = forms.CharField(label=_("主要事迹"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=8000)
+
+    def __init__(self, *args: Any, unions: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["union"].queryset = unions  # type: ignore[attr-defined]
+
+
+class ObjectionForm(forms.Form):
+    text = forms.CharField(label=_("异议内容（请写明具体事实）"), widget=forms.Textarea(attrs={"rows": 4}), max_length=2000)
+    contact = forms.CharField(label=_("联系方式（可不填）"), max_length=60, required=False)

@@ -75,6 +75,8 @@ class Author(models.Model):
     title = models.CharField(_("荣誉称号"), max_length=60, help_text=_("如：全国劳动模范、大国工匠"))
     academy = models.ForeignKey(Academy, verbose_name=_("工匠学院"), on_delete=models.SET_NULL, null=True, blank=True, related_name="authors")
     active = models.BooleanField(_("可以编写课程"), default=True)
+    laureate = models.ForeignKey("skills.Laureate", verbose_name=_("劳模工匠名录"), on_delete=models.SET_NULL, null=True, blank=True,
+                                 related_name="authors")
 
     objects = UnionScopedQuerySet.as_manager()
 
@@ -647,6 +649,9 @@ class Honour(models.Model):
     year = models.PositiveSmallIntegerField(_("年度"))
     source = models.CharField(_("来源"), max_length=120)
     award = models.OneToOneField(Award, verbose_name=_("竞赛奖项"), on_delete=models.PROTECT, null=True, blank=True, related_name="honour")
+    laureate = models.OneToOneField("skills.Laureate", verbose_name=_("劳模工匠名录"), on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="honour")
+    revoked_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
     awarded_at = models.DateTimeField(_("授予时间"))
 
     objects = PathScopedQuerySet.as_manager()
@@ -689,6 +694,8 @@ class Studio(models.Model):
     named_year = models.PositiveSmallIntegerField(_("命名年度"))
     status = models.CharField(_("状态"), max_length=8, choices=Status.choices, default=Status.ACTIVE)
     removed_reason = models.CharField(_("撤销原因"), max_length=200, blank=True)
+    laureate = models.ForeignKey("skills.Laureate", verbose_name=_("领衔人（劳模工匠名录）"), on_delete=models.SET_NULL, null=True,
+                                 blank=True, related_name="studios")
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
     objects = PathScopedQuerySet.as_manager()
@@ -829,3 +836,21 @@ class SkillActivity(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+# --- 劳模工匠评选表彰 and the registry (models in selection_models.py) -------------------------------
+
+from .selection_models import (  # noqa: E402, F401
+    Gender,
+    HonourKind,
+    HonourLevel,
+    Laureate,
+    LaureateEvent,
+    Nomination,
+    NominationFile,
+    NominationObjection,
+    NominationReview,
+    Selection,
+    SelectionQuota,
+    Talk,
+)

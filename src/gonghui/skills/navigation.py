@@ -28,6 +28,9 @@ MODULE = Module(
         Link(_("技能竞赛"), "skills:competitions", icon="star",
              description=_("劳动和技能竞赛：报名参赛、评委打分、查看名次和奖励"),
              keywords=_("竞赛 比赛 技能竞赛 劳动竞赛 技术能手 报名 评委 名次")),
+        Link(_("劳模工匠"), "skills:laureates", icon="star",
+             description=_("劳模工匠名录，评选公示和异议"),
+             keywords=_("劳模 劳动模范 工匠 评选 表彰 公示 异议 先进 宣讲")),
     ),
     console=(
         Link(_("技能课程"), "console:skills:courses", icon="book"),
@@ -36,5 +39,7 @@ MODULE = Module(
         Link(_("合理化建议"), "console:skills:proposals", icon="bulb"),
         Link(_("技能竞赛"), "console:skills:competitions", icon="star"),
         Link(_("创新工作室"), "console:skills:studios", icon="bulb"),
+        Link(_("劳模工匠评选"), "console:skills:selections", icon="star"),
+        Link(_("劳模工匠名录"), "console:skills:laureates", icon="star"),
     ),
 )

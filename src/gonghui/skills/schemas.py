@@ -331,3 +331,192 @@ class SkillsInnovationOut(Schema):
     studio_id: int | None
     patent_kind: str
     patent_number: str
+
+
+# --- 劳模工匠评选 and the registry -----------------------------------------------------------------
+
+
+class SkillsSelectionOut(Schema):
+    id: int
+    title: str
+    union: str
+    kind: str
+    honour_title: str
+    level: str
+    level_label: str
+    year: int
+    status: str
+    status_label: str
+    nominate_until: dt.date
+    notice_days: int
+    notice_from: dt.date | None
+    notice_until: dt.date | None
+    decision_ref: str
+
+
+class SkillsSelectionIn(Schema):
+    union_id: int
+    title: str = Field(max_length=100)
+    kind: str
+    honour_title: str = Field(max_length=40)
+    level: str
+    year: int = Field(ge=1950, le=2100)
+    nominate_until: dt.date
+    notice_days: int = Field(default=5, ge=5, le=30)
+    criteria: str = Field(default="", max_length=4000)
+    awarding_body: str = Field(default="", max_length=80)
+
+
+class SkillsQuotaIn(Schema):
+    union_id: int
+    places: int = Field(ge=1, le=1000)
+
+
+class SkillsNoticeStartIn(Schema):
+    start: dt.date | None = None
+
+
+class SkillsConfirmIn(Schema):
+    decision_ref: str = Field(max_length=60)
+    decided_on: dt.date
+
+
+class SkillsNoticeEntryOut(Schema):
+    id: int
+    number: str
+    name: str
+    gender: str
+    birth_month: str
+    id_number_masked: str
+    unit_name: str
+    post: str
+    achievements: str
+    status: str
+
+
+class SkillsNominationIn(Schema):
+    union_id: int
+    name: str = Field(max_length=40)
+    id_number: str = Field(max_length=20)
+    phone: str = Field(default="", max_length=20)
+    unit_name: str = Field(max_length=80)
+    post: str = Field(max_length=60)
+    frontline: bool = True
+    trade: str = Field(default="", max_length=40)
+    achievements: str = Field(max_length=8000)
+    prior_honours: str = Field(default="", max_length=2000)
+
+
+class SkillsNominationReviewOut(Schema):
+    union: str
+    passed: bool
+    note: str
+    at: dt.datetime
+
+
+class SkillsObjectionOut(Schema):
+    id: int
+    text: str
+    at: dt.datetime
+    finding: str
+    answer: str
+
+
+class SkillsNominationOut(Schema):
+    id: int
+    number: str
+    selection_id: int
+    name: str
+    gender: str
+    id_number_masked: str
+    unit_name: str
+    post: str
+    union: str
+    status: str
+    status_label: str
+    step_union: str | None
+    decision_note: str
+    files: int
+    reviews: list[SkillsNominationReviewOut]
+    objections: list[SkillsObjectionOut]
+
+
+class SkillsReviewIn(Schema):
+    passed: bool
+    note: str = Field(default="", max_length=300)
+
+
+class SkillsWithdrawIn(Schema):
+    reason: str = Field(max_length=300)
+
+
+class SkillsObjectionIn(Schema):
+    text: str = Field(max_length=2000)
+    contact: str = Field(default="", max_length=60)
+
+
+class SkillsObjectionAnswerIn(Schema):
+    finding: str
+    answer: str = Field(max_length=2000)
+
+
+class SkillsLaureateOut(Schema):
+    id: int
+    name: str
+    kind: str
+    title: str
+    level: str
+    level_label: str
+    year: int
+    unit_name: str
+    trade: str
+    awarding_body: str
+    status: str
+
+
+class SkillsLaureateDetailOut(SkillsLaureateOut):
+    achievements: str
+    honours: list[str]
+    courses: list[str]
+    studios: list[str]
+    talks: list[str]
+
+
+class SkillsLaureateIn(Schema):
+    union_id: int
+    name: str = Field(max_length=40)
+    id_number: str = Field(max_length=20)
+    kind: str
+    title: str = Field(max_length=40)
+    level: str
+    year: int = Field(ge=1950, le=2100)
+    unit_name: str = Field(max_length=80)
+    awarding_body: str = Field(max_length=80)
+    trade: str = Field(default="", max_length=40)
+    achievements: str = Field(default="", max_length=8000)
+    decision_ref: str = Field(default="", max_length=60)
+
+
+class SkillsLaureateHonourIn(Schema):
+    year: int = Field(ge=1950, le=2100)
+    title: str = Field(max_length=60)
+    note: str = Field(default="", max_length=300)
+
+
+class SkillsTalkIn(Schema):
+    topic: str = Field(max_length=100)
+    held_on: dt.date
+    place: str = Field(max_length=100)
+    audience: int = Field(ge=1, le=1_000_000)
+
+
+class SkillsRevokeIn(Schema):
+    reason: str = Field(max_length=300)
+
+
+class SkillsLaureateQuery(Schema):
+    q: str = Field(default="", max_length=40)
+    level: str = Field(default="", max_length=12)
+    kind: str = Field(default="", max_length=14)
+    limit: int = Field(default=50, ge=1, le=100)
+    offset: int = Field(default=0, ge=0, le=10_000)

@@ -23,11 +23,15 @@ from .models import (
     Honour,
     Innovation,
     Judge,
+    Laureate,
     Lesson,
+    Nomination,
+    NominationObjection,
     Proposal,
     ProposalEvent,
     Question,
     Round,
+    Selection,
     SkillActivity,
     Studio,
 )
@@ -405,3 +409,140 @@ def innovation_list_for_user(*, user: Any) -> QuerySet[Innovation]:
 
 def activity_list_for_user(*, user: Any) -> QuerySet[SkillActivity]:
     return SkillActivity.objects.visible_to(user).select_related("union", "studio").order_by("-held_on", "-pk")
+
+
+# --- 劳模工匠评选 and the registry ------------------------------------------------------------------
+
+
+def selections_public() -> QuerySet[Selection]:
+    return (Selection.objects.exclude(status=Selection.Status.DRAFT).select_related("union")
+            .order_by("-year", "-created_at", "-pk"))
+
+
+def selection_get_public(*, selection_id: int) -> Selection:
+    return get_or_404(selections_public(), pk=selection_id)
+
+
+def notice_entries(*, selection: Selection) -> QuerySet[Nomination]:
+    """The shortlist on public notice (and, after it, the confirmed and the dropped)."""
+    if selection.status not in (Selection.Status.NOTICE, Selection.Status.CONFIRMED):
+        return Nomination.objects.none()
+    return (selection.nominations.filter(status__in=[Nomination.Status.SHORTLISTED, Nomination.Status.CONFIRMED,
+                                                     Nomination.Status.DROPPED])
+            .select_related("union").order_by("number"))
+
+
+def notice_entry_get(*, nomination_id: int) -> Nomination:
+    """A nominee on a running notice (anyone signed in may object)."""
+    return get_or_404(Nomination.objects.filter(selection__status=Selection.Status.NOTICE,
+                                                status=Nomination.Status.SHORTLISTED).select_related("selection"),
+                      pk=nomination_id)
+
+
+def laureates_public(*, q: str = "", level: str = "", kind: str = "") -> QuerySet[Laureate]:
+    qs = Laureate.objects.filter(status=Laureate.Status.ACTIVE).select_related("union")
+    if q:
+        qs = qs.filter(Q(name__contains=q) | Q(title__contains=q) | Q(unit_name__contains=q) | Q(trade__contains=q))
+    if level:
+        qs = qs.filter(level=level)
+    if kind:
+        qs = qs.filter(kind=kind)
+    return qs.order_by("-year", "name", "pk")
+
+
+def laureate_get_public(*, laureate_id: int) -> Laureate:
+    return get_or_404(Laureate.objects.filter(status=Laureate.Status.ACTIVE).select_related("union"), pk=laureate_id)
+
+
+def laureate_works(*, laureate: Laureate) -> dict[str, Any]:
+    """The courses, studios and talks behind a registry entry (published courses, studios on the register)."""
+    return {
+        "courses": Course.objects.filter(author__laureate=laureate, status=Course.Status.PUBLISHED).order_by("-pk")[:50],
+        "studios": laureate.studios.filter(status=Studio.Status.ACTIVE).order_by("name")[:20],
+        "talks": laureate.talks.order_by("-held_on", "-pk")[:50],
+        "honours": laureate.events.filter(kind="honour").order_by("year", "pk"),
+    }
+
+
+def _touches(paths: list[str] | None, union_path: str) -> bool:
+    """The user's subtree contains `union_path`, or lies inside it."""
+    if paths is None:
+        return True
+    return any(union_path.startswith(p) or p.startswith(union_path) for p in paths)
+
+
+def selection_list_for_user(*, user: Any) -> list[Selection]:
+    """Selections the user organises, or in which a union of their branch (or one above it) has places."""
+    from gonghui.core.jurisdiction import union_paths_for
+
+    paths = union_paths_for(user, "view")
+    own = set(Selection.objects.visible_to(user).values_list("pk", flat=True)[:500])
+    rows = list(Selection.objects.filter(status__in=[Selection.Status.NOMINATING, Selection.Status.REVIEWING,
+                                                     Selection.Status.NOTICE, Selection.Status.CONFIRMED])
+                .exclude(pk__in=own).prefetch_related("quotas__union").order_by("-year", "-pk")[:200])
+    shared = [s for s in rows if any(_touches(paths, q.union.path) for q in s.quotas.all())]
+    mine = list(Selection.objects.filter(pk__in=own).select_related("union").order_by("-year", "-pk"))
+    return sorted(mine + shared, key=lambda s: (-s.year, -s.pk))[:200]
+
+
+def selection_get_for_user(*, user: Any, selection_id: int, action: str = "view") -> Selection:
+    return get_or_404(Selection.objects.visible_to(user, action=action).select_related("union"), pk=selection_id)
+
+
+def selection_get_for_nominator(*, user: Any, selection_id: int) -> Selection:
+    """The selection if the user organises it or a quota union lies at, under or above their branch."""
+    from gonghui.core.jurisdiction import has_action, union_paths_for
+
+    selection = get_or_404(Selection.objects.select_related("union"), pk=selection_id)
+    if has_action(user, "view", selection.union_path):
+        return selection
+    paths = union_paths_for(user, "view")
+    if selection.status != Selection.Status.DRAFT and any(_touches(paths, q.union.path)
+                                                          for q in selection.quotas.select_related("union")):
+        return selection
+    from gonghui.core.errors import NotFound
+
+    raise NotFound()
+
+
+def nominations_for_staff(*, user: Any, selection: Selection) -> QuerySet[Nomination]:
+    return (Nomination.objects.visible_to(user).filter(selection=selection)
+            .select_related("union", "step_union", "quota_union").annotate(n_objections=Count("objections"))
+            .order_by("number"))
+
+
+def nomination_get_for_user(*, user: Any, nomination_id: int, action: str = "view") -> Nomination:
+    return get_or_404(Nomination.objects.visible_to(user, action=action)
+                      .select_related("selection__union", "union", "step_union", "quota_union"), pk=nomination_id)
+
+
+def objection_get_for_user(*, user: Any, objection_id: int) -> NominationObjection:
+    """An objection, for staff of the union that runs the selection."""
+    return get_or_404(NominationObjection.objects.filter(
+        nomination__selection__in=Selection.objects.visible_to(user, action="approve"))
+        .select_related("nomination__selection"), pk=objection_id)
+
+
+def nomination_union_choices(*, user: Any, selection: Selection) -> QuerySet[Any]:
+    """Unions the user may nominate for: theirs (with change) that draw on a quota."""
+    from gonghui.orgs.models import Union
+
+    quota_paths = [q.union.path for q in selection.quotas.select_related("union")]
+    if not quota_paths:
+        return Union.objects.none()
+    condition = Q()
+    for path in quota_paths:
+        condition |= Q(path__startswith=path)
+    return Union.objects.visible_to(user, "change").active().filter(condition).order_by("path")
+
+
+def laureate_list_for_user(*, user: Any, q: str = "") -> QuerySet[Laureate]:
+    qs = Laureate.objects.visible_to(user).select_related("union")
+    if q:
+        qs = qs.filter(Q(name__contains=q) | Q(title__contains=q) | Q(unit_name__contains=q))
+    return qs.order_by("-year", "name", "pk")
+
+
+def laureate_get_for_user(*, user: Any, laureate_id: int, action: str = "view") -> Laureate:
+    return get_or_404(Laureate.objects.visible_to(user, action=action).select_related("union", "awarded_by"),
+                      pk=laureate_id)

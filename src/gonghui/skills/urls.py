@@ -31,4 +31,8 @@ urlpatterns = [
     path("competition-entries/<int:entry_id>/withdraw/", views.entry_withdraw, name="entry_withdraw"),
     path("judging/<int:judge_id>/", views.judging, name="judging"),
     path("judging/<int:judge_id>/entries/<int:entry_id>/", views.judging_sheet, name="judging_sheet"),
+    path("laureates/", views.laureates, name="laureates"),
+    path("laureates/<int:laureate_id>/", views.laureate, name="laureate"),
+    path("selections/<int:selection_id>/notice/", views.selection_notice, name="selection_notice"),
+    path("notice-entries/<int:nomination_id>/object/", views.notice_object, name="notice_object"),
 ]

@@ -22,7 +22,7 @@ from gonghui.core.web import apply_domain_error, domain_errors, run_service
 
 from . import competitions as comp
 from . import selectors, services
-from .forms import CourseForm, EntryForm, LessonForm, ProposalForm, QuestionForm
+from .forms import CourseForm, EntryForm, LessonForm, ObjectionForm, ProposalForm, QuestionForm
 from .models import Level, Provider
 
 worker_login_required = login_required(login_url="accounts:worker_login")
@@ -394,3 +394,50 @@ def studio(request: HttpRequest, studio_id: int) -> HttpResponse:
         "innovations": studio_obj.innovations.order_by("-year")[:100],
         "evaluations": studio_obj.events.filter(kind="evaluation").order_by("-year")[:20],
     })
+
+
+# --- 劳模工匠: the registry, 公示 and objections -----------------------------------------------------
+
+
+@domain_errors
+def laureates(request: HttpRequest) -> HttpResponse:
+    from .models import HonourKind, HonourLevel, Selection
+
+    q = request.GET.get("q", "").strip()[:40]
+    level = request.GET.get("level", "")[:12]
+    kind = request.GET.get("kind", "")[:14]
+    return render(request, "skills/pages/laureates.html", {
+        "laureates": selectors.laureates_public(q=q, level=level, kind=kind)[:100], "q": q, "level": level, "kind": kind,
+        "levels": HonourLevel.choices, "kinds": HonourKind.choices,
+        "notices": selectors.selections_public().filter(status=Selection.Status.NOTICE)[:20],
+    })
+
+
+@domain_errors
+def laureate(request: HttpRequest, laureate_id: int) -> HttpResponse:
+    item = selectors.laureate_get_public(laureate_id=laureate_id)
+    return render(request, "skills/pages/laureate.html", {"laureate": item, **selectors.laureate_works(laureate=item)})
+
+
+@domain_errors
+def selection_notice(request: HttpRequest, selection_id: int) -> HttpResponse:
+    item = selectors.selection_get_public(selection_id=selection_id)
+    return render(request, "skills/pages/selection_notice.html", {
+        "selection": item, "entries": selectors.notice_entries(selection=item), "form": ObjectionForm(),
+    })
+
+
+@worker_login_required
+@domain_errors
+@require_POST
+def notice_object(request: HttpRequest, nomination_id: int) -> HttpResponse:
+    from . import selection as sel
+
+    nomination = selectors.notice_entry_get(nomination_id=nomination_id)
+    form = ObjectionForm(request.POST)
+    if form.is_valid():
+        run_service(request, lambda: sel.objection_raise(user=request.user, nomination=nomination, **form.cleaned_data),
+                    success=_("异议已提交，组织评选的工会核实后会答复您。"))
+    else:
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    return redirect(reverse("skills:selection_notice", kwargs={"selection_id": nomination.selection_id}) + "#n" + str(nomination.pk))
