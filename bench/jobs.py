@@ -271,7 +271,11 @@ def _run(label: str, postings: int, seekers: int, queries: int, rnd: random.Rand
                                         queries), base),
         ("search: city + pay ≥ 6000", _timed(search(place=place, pay_min=600000), queries), base),
         ("search: rare keyword only (no match)", _timed(search(q="zzqx"), max(5, queries // 20)), base),
-        ("search: rare 2-char Chinese, no place", _timed(search(q="鲸鱼"), max(5, queries // 20)), base),
+        ("search: rare 1-char Chinese, no place", _timed(search(q="鲸"), max(5, queries // 10)), base),
+        ("search: rare 2-char Chinese, no place", _timed(search(q="鲸鱼"), max(5, queries // 10)), base),
+        ("search: rare 3-char Chinese, no place", _timed(search(q="鲸鱼馆"), max(5, queries // 10)), base),
+        ("search: common 1-char, no place", _timed(search(q="工"), max(5, queries // 10)), base),
+        ("search: 2 chars each common, never together", _timed(search(q="安焊"), max(5, queries // 10)), base),
     ]
     print(f"{len(sample)} seekers sampled; recommendations returned {min(counts)}–{max(counts)} postings")
     for name, ms, b in rows:

@@ -25,12 +25,12 @@ from .schemas import (
     JobsFairOut,
     JobsFairRegistrationOut,
     JobsFairSummaryOut,
+    JobsPlacementOut,
     JobsPostingEditIn,
+    JobsPostingIn,
+    JobsPostingOut,
     JobsStageIn,
     JobSuggestionOut,
-    PlacementOut,
-    PostingIn,
-    PostingOut,
 )
 from .services import ABSURD_MONTHLY as ABSURD
 
@@ -58,7 +58,7 @@ def _placement_out(p: Placement) -> dict[str, Any]:
             "due_3m": p.due_3m, "due_6m": p.due_6m, "status_3m": p.status_3m, "status_6m": p.status_6m}
 
 
-@router.get("/postings", response=list[PostingOut], auth=None, summary="搜索招聘中的岗位",
+@router.get("/postings", response=list[JobsPostingOut], auth=None, summary="搜索招聘中的岗位",
             description="q：关键词（中文或拼音首字母，匹配岗位名称任意位置）；place：区划代码（省/市/区县）；"
                         "trade：工种；pay_min：月薪下限（分）。按发布时间从新到旧。")
 def posting_search(request: HttpRequest, q: str = "", place: str = "", trade: str = "", pay_min: PayFloor = 0,
@@ -67,16 +67,16 @@ def posting_search(request: HttpRequest, q: str = "", place: str = "", trade: st
                                                                pay_min=max(0, pay_min), limit=limit, offset=offset)]
 
 
-@router.get("/postings/{int:posting_id}", response=PostingOut, auth=None, summary="岗位详情")
+@router.get("/postings/{int:posting_id}", response=JobsPostingOut, auth=None, summary="岗位详情")
 def posting_detail(request: HttpRequest, posting_id: int) -> dict[str, Any]:
     return _posting_out(selectors.posting_get_public(posting_id=posting_id))
 
 
-@router.post("/postings", response={201: PostingOut}, auth=session_or_token, summary="合作方发布岗位",
+@router.post("/postings", response={201: JobsPostingOut}, auth=session_or_token, summary="合作方发布岗位",
              description="以工作人员账号的接口令牌调用；union_id 为该账号有权管理的工会，单位须在其服务范围内。"
                          "发布前核对最低工资与歧视性要求：被拒绝时返回 422 问题文档（code 为 below_minimum_wage、"
                          "discriminatory、pay_min_over_max、closes_in_past、pay_absurd 等）；需人工审核时状态为 review。")
-def posting_create(request: HttpRequest, payload: PostingIn) -> Status:
+def posting_create(request: HttpRequest, payload: JobsPostingIn) -> Status:
     employer = selectors.employer_choices_for_user(user=request.user).filter(uscc=payload.employer_uscc.upper()).first()
     if employer is None:
         raise ValidationFailed(_("未找到该统一社会信用代码的单位，或不在您的服务范围内。"), code="employer_unknown",
@@ -94,25 +94,25 @@ def posting_create(request: HttpRequest, payload: PostingIn) -> Status:
     return Status(201, _posting_out(posting))
 
 
-@router.get("/manage/postings", response=list[PostingOut], auth=session_or_token, summary="本工会的岗位（含审核状态）")
+@router.get("/manage/postings", response=list[JobsPostingOut], auth=session_or_token, summary="本工会的岗位（含审核状态）")
 def posting_list_managed(request: HttpRequest, status: str = "", limit: Limit200 = 50,
                           offset: Offset = 0) -> list[dict[str, Any]]:
     qs = selectors.posting_list_for_user(user=request.user, status=status[:10])
     return [_posting_out(p) for p in qs[offset:offset + limit]]
 
 
-@router.get("/manage/postings/{int:posting_id}", response=PostingOut, auth=session_or_token, summary="本工会的岗位详情")
+@router.get("/manage/postings/{int:posting_id}", response=JobsPostingOut, auth=session_or_token, summary="本工会的岗位详情")
 def posting_managed(request: HttpRequest, posting_id: int) -> dict[str, Any]:
     return _posting_out(selectors.posting_get_for_user(user=request.user, posting_id=posting_id))
 
 
-@router.get("/placements", response=list[PlacementOut], auth=session_or_token, summary="就业安置与回访状态")
+@router.get("/placements", response=list[JobsPlacementOut], auth=session_or_token, summary="就业安置与回访状态")
 def placement_list(request: HttpRequest, limit: Limit200 = 50, offset: Offset = 0) -> list[dict[str, Any]]:
     qs = selectors.placement_list_for_user(user=request.user).select_related("application")
     return [_placement_out(p) for p in qs[offset:offset + limit]]
 
 
-@router.get("/placements/{int:placement_id}", response=PlacementOut, auth=session_or_token, summary="一条就业安置")
+@router.get("/placements/{int:placement_id}", response=JobsPlacementOut, auth=session_or_token, summary="一条就业安置")
 def placement_detail(request: HttpRequest, placement_id: int) -> dict[str, Any]:
     return _placement_out(selectors.placement_get_for_user(user=request.user, placement_id=placement_id))
 
@@ -153,7 +153,7 @@ def _posting_update(request: HttpRequest, posting: Posting, payload: JobsPosting
     return _posting_out(updated)
 
 
-@router.put("/manage/postings/{int:posting_id}", response=PostingOut, auth=session_or_token, summary="修改岗位",
+@router.put("/manage/postings/{int:posting_id}", response=JobsPostingOut, auth=session_or_token, summary="修改岗位",
             description="与发布时相同的核对（最低工资、歧视性要求）：不通过返回 422，内容不变；有审核提示时回到 review。"
                         "工资、工时、地点、用工形式、名称或工种有变化时，仍在应聘的求职者会收到通知。")
 def posting_update_managed(request: HttpRequest, posting_id: int, payload: JobsPostingEditIn) -> dict[str, Any]:
@@ -175,20 +175,20 @@ def _applicant_out(a: JobApplication) -> dict[str, Any]:
             "created_at": a.created_at, "stage_changed_at": a.stage_changed_at}
 
 
-@router.get("/employer/postings", response=list[PostingOut], auth=session_or_token, summary="单位招聘：本单位的岗位",
+@router.get("/employer/postings", response=list[JobsPostingOut], auth=session_or_token, summary="单位招聘：本单位的岗位",
             description="单位招聘账号（工会开通）调用；只返回其单位的岗位。")
 def recruiter_postings(request: HttpRequest, limit: Limit200 = 50, offset: Offset = 0) -> list[dict[str, Any]]:
     return [_posting_out(p) for p in selectors.recruiter_postings(user=request.user)[offset:offset + limit]]
 
 
-@router.put("/employer/postings/{int:posting_id}", response=PostingOut, auth=session_or_token,
+@router.put("/employer/postings/{int:posting_id}", response=JobsPostingOut, auth=session_or_token,
             summary="单位招聘：修改岗位")
 def recruiter_posting_update(request: HttpRequest, posting_id: int, payload: JobsPostingEditIn) -> dict[str, Any]:
     posting = selectors.recruiter_posting_get(user=request.user, posting_id=posting_id)
     return _posting_update(request, posting, payload)
 
 
-@router.post("/employer/postings/{int:posting_id}/close", response=PostingOut, auth=session_or_token,
+@router.post("/employer/postings/{int:posting_id}/close", response=JobsPostingOut, auth=session_or_token,
              summary="单位招聘：关闭岗位（filled=true 为已招满）")
 def recruiter_posting_close(request: HttpRequest, posting_id: int, payload: JobsCloseIn) -> dict[str, Any]:
     posting = selectors.recruiter_posting_get(user=request.user, posting_id=posting_id)

@@ -6,7 +6,7 @@ from ninja import Schema
 from pydantic import Field
 
 
-class PostingIn(Schema):
+class JobsPostingIn(Schema):
     """A partner's posting. Pay in fen (整数分); `pay_unit` month or hour."""
 
     employer_uscc: str = Field(min_length=18, max_length=18)
@@ -26,14 +26,14 @@ class PostingIn(Schema):
     closes_on: dt.date
 
 
-class FlagOut(Schema):
+class JobsFlagOut(Schema):
     rule: str
     severity: str
     text: str
     explanation: str
 
 
-class PostingOut(Schema):
+class JobsPostingOut(Schema):
     id: int
     title: str
     employer: str
@@ -51,12 +51,12 @@ class PostingOut(Schema):
     closes_on: dt.date
     status: str
     status_label: str
-    flags: list[FlagOut]
+    flags: list[JobsFlagOut]
     published_at: dt.datetime | None = None
 
 
 class JobSuggestionOut(Schema):
-    posting: PostingOut
+    posting: JobsPostingOut
     score: int
     reasons: list[str]
     parts: dict[str, float]
@@ -73,7 +73,7 @@ class JobApplicationOut(Schema):
     stage_changed_at: dt.datetime
 
 
-class PlacementOut(Schema):
+class JobsPlacementOut(Schema):
     id: int
     employer: str
     employer_uscc: str
