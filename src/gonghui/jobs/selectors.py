@@ -614,11 +614,19 @@ def fair_summary(*, fair: JobFair) -> dict[str, int]:
 
 
 def training_order_list_for_user(*, user: Any) -> QuerySet[TrainingOrder]:
-    return TrainingOrder.objects.visible_to(user).select_related("union", "employer", "course") \
-        .annotate(n_enrolled=Count("enrolments", filter=~Q(enrolments__status="dropped")),
-                  n_completed=Count("enrolments", filter=Q(enrolments__status__in=["completed", "placed"])),
-                  n_placed=Count("enrolments", filter=Q(enrolments__status="placed"))) \
+    return _with_training_counts(TrainingOrder.objects.visible_to(user).select_related("union", "employer", "course")) \
         .order_by("-starts_on", "-pk")
+
+
+def _with_training_counts(qs: QuerySet[TrainingOrder]) -> QuerySet[TrainingOrder]:
+    return qs.annotate(n_enrolled=Count("enrolments", filter=~Q(enrolments__status="dropped")),
+                       n_completed=Count("enrolments", filter=Q(enrolments__status__in=["completed", "placed"])),
+                       n_placed=Count("enrolments", filter=Q(enrolments__status="placed")))
+
+
+def training_list_public_counted() -> QuerySet[TrainingOrder]:
+    """The open classes with their enrolled / completed / placed counts (one query)."""
+    return _with_training_counts(training_list_public().select_related("course"))
 
 
 def training_order_get_for_user(*, user: Any, training_order_id: int, action: str = "view") -> TrainingOrder:
@@ -657,6 +665,11 @@ def training_get_public(*, training_order_id: int) -> TrainingOrder:
 def trainings_of(*, user: Any) -> QuerySet[TrainingEnrolment]:
     return TrainingEnrolment.objects.filter(seeker__user_id=_uid(user)).select_related("order__employer") \
         .order_by("-pk")
+
+
+def training_enrolment_of(*, user: Any, training_enrolment_id: int) -> TrainingEnrolment:
+    """The worker's own enrolment."""
+    return get_or_404(trainings_of(user=user).select_related("seeker", "certificate"), pk=training_enrolment_id)
 
 
 def course_choices() -> QuerySet[Any]:
