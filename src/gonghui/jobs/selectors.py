@@ -37,7 +37,7 @@ from django.db.models import (
     TextField,
     Value,
 )
-from django.db.models.functions import Concat
+from django.db.models.functions import Concat, StrIndex
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -101,13 +101,16 @@ def _keyword_filter(qs: QuerySet[Posting], q: str) -> QuerySet[Posting]:
     takes the freshest-first index instead when the keyword is common."""
     from django.db import connection
 
-    qs = qs.filter(search_text__contains=q)
     if connection.vendor != "postgresql":
-        return qs
+        return qs.filter(search_text__contains=q)
     from django.contrib.postgres.fields import ArrayField
 
+    # The substring test is `strpos`, not LIKE: the planner then takes its share of matches from
+    # the key statistics alone (LIKE's own estimate, multiplied in as if independent of the keys,
+    # made every keyword look rare and sent common ones through the key index: 1 s instead of 2 ms).
     grams = Func(F("search_text"), function="jobs_search_grams", output_field=ArrayField(TextField()))
-    return qs.alias(search_grams=grams).filter(search_grams__contains=search_grams(q))
+    return qs.alias(search_grams=grams, search_at=StrIndex("search_text", Value(q))) \
+        .filter(search_grams__contains=search_grams(q), search_at__gt=0)
 
 
 def posting_search(*, q: str = "", place: str = "", trade: str = "", pay_min: int = 0, limit: int = 20,
