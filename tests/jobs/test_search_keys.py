@@ -112,13 +112,15 @@ def _plan_with_many_common_postings(q):
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the key index is PostgreSQL's")
-@pytest.mark.parametrize("q", ["鲸", "鲸鱼", "鲸鱼馆"])
-def test_a_rare_keyword_is_found_through_the_key_index(postings, q):
+@pytest.mark.parametrize(("q", "index"), [("鲸", "posting_search_grams"), ("鲸鱼", "posting_search_grams")])
+def test_a_rare_keyword_is_found_through_the_key_index(postings, q, index):
     """The query's expression must be the index's, or PostgreSQL scans every open posting (what a
     rare 2-character word did before: 6.6 s at 1,000,000). With 3,000 common postings and
-    fresh statistics, the plan for a rare keyword of any length must read the key index."""
+    fresh statistics, the plan for a rare 1- or 2-character keyword must read the key index.
+    (3 or more characters go to the trigram index of 0006; on a table this small the planner
+    does not take it, so that case is measured in the bench, not planned here.)"""
     plan = _plan_with_many_common_postings(q)
-    assert "posting_search_grams" in plan, plan
+    assert index in plan, plan
     assert set(titles(selectors.posting_search(q=q))) == {"鲸鱼馆讲解员"}
 
 
