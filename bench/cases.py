@@ -29,9 +29,13 @@ STATUSES = ("new", "accepted", "awaiting_info", "resolved", "closed", "closed", 
 CITIES, COUNTIES = 20, 10
 
 
-def _setup(workdir: Path, redis_url: str = "") -> tuple[str, Callable[[], None] | None]:
-    """A throw-away database; Redis as the cache only when `redis_url` is given (never as a
-    Celery broker: tasks run in the process)."""
+def _setup(
+    workdir: Path, redis_url: str = "", *, keep: bool = False, reuse: bool = False
+) -> tuple[str, Callable[[], None] | None]:
+    """Settings for a bench, and a throw-away PostgreSQL database (dropped by the returned
+    teardown); Redis as the cache only when `redis_url` is given (never as a Celery broker:
+    tasks run in the process). `keep`: leave the database behind; `reuse`: open the database
+    an earlier `keep` run left (migrated to the current code) instead of creating it."""
     url = os.environ.get("BENCH_DATABASE_URL", "")
     os.environ["DATABASE_URL"] = url or f"sqlite:///{workdir / 'bench.sqlite3'}"
     os.environ["MEDIA_ROOT"] = str(workdir / "media")
@@ -71,8 +75,18 @@ def _setup(workdir: Path, redis_url: str = "") -> tuple[str, Callable[[], None] 
         call_command("createcachetable", verbosity=0)
         return f"SQLite file {workdir / 'bench.sqlite3'}", None
     old_name = connection.settings_dict["NAME"]
+    if reuse:
+        from django.conf import settings
+
+        name = connection.creation._get_test_db_name()
+        connection.close()
+        connection.settings_dict["NAME"] = settings.DATABASES["default"]["NAME"] = name
+        call_command("migrate", verbosity=0)
+        return f"{connection.vendor} (kept database {name}, reused)", None
     connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
     label = f"{connection.vendor} (throw-away database {connection.settings_dict['NAME']})"
+    if keep:
+        return f"{connection.vendor} (database {connection.settings_dict['NAME']}, kept for --reuse)", None
 
     def teardown() -> None:
         connection.creation.destroy_test_db(old_name, verbosity=0)

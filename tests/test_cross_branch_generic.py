@@ -578,6 +578,7 @@ PUBLIC_OPERATIONS: dict[str, str] = {
     "fair_detail": "a job fair and its booths are public (workers find fairs anywhere)",
     "fair_register": "any worker with a job-seeker profile registers for any fair",
     "fair_apply": "any worker applies, at any fair, to a posting shown there",
+    "training_join": "any worker with a job-seeker profile joins any open 订单式培训 class (as on the worker page)",
     "grant_object": "anyone signed in may object to a grant on public notice (the notice board is public)",
     "activity_vouchers": "the worker's own vouchers in any published service activity",
     "activity_voucher_take": "any eligible worker takes a voucher in any published service activity",

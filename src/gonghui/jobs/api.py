@@ -16,7 +16,7 @@ from gonghui.core.errors import NotFound, ValidationFailed
 from gonghui.core.paging import Limit200, Offset
 
 from . import selectors, services
-from .models import JobApplication, JobFair, Placement, Posting
+from .models import JobApplication, JobFair, Placement, Posting, TrainingEnrolment, TrainingOrder
 from .schemas import (
     JobApplicationOut,
     JobsApplicantOut,
@@ -25,12 +25,17 @@ from .schemas import (
     JobsFairOut,
     JobsFairRegistrationOut,
     JobsFairSummaryOut,
+    JobsPlacementOut,
     JobsPostingEditIn,
+    JobsPostingIn,
+    JobsPostingOut,
     JobsStageIn,
+    JobsTrainingEnrolIn,
+    JobsTrainingEnrolmentOut,
+    JobsTrainingOrderDetailOut,
+    JobsTrainingOrderIn,
+    JobsTrainingOrderOut,
     JobSuggestionOut,
-    PlacementOut,
-    PostingIn,
-    PostingOut,
 )
 from .services import ABSURD_MONTHLY as ABSURD
 
@@ -58,7 +63,7 @@ def _placement_out(p: Placement) -> dict[str, Any]:
             "due_3m": p.due_3m, "due_6m": p.due_6m, "status_3m": p.status_3m, "status_6m": p.status_6m}
 
 
-@router.get("/postings", response=list[PostingOut], auth=None, summary="搜索招聘中的岗位",
+@router.get("/postings", response=list[JobsPostingOut], auth=None, summary="搜索招聘中的岗位",
             description="q：关键词（中文或拼音首字母，匹配岗位名称任意位置）；place：区划代码（省/市/区县）；"
                         "trade：工种；pay_min：月薪下限（分）。按发布时间从新到旧。")
 def posting_search(request: HttpRequest, q: str = "", place: str = "", trade: str = "", pay_min: PayFloor = 0,
@@ -67,16 +72,16 @@ def posting_search(request: HttpRequest, q: str = "", place: str = "", trade: st
                                                                pay_min=max(0, pay_min), limit=limit, offset=offset)]
 
 
-@router.get("/postings/{int:posting_id}", response=PostingOut, auth=None, summary="岗位详情")
+@router.get("/postings/{int:posting_id}", response=JobsPostingOut, auth=None, summary="岗位详情")
 def posting_detail(request: HttpRequest, posting_id: int) -> dict[str, Any]:
     return _posting_out(selectors.posting_get_public(posting_id=posting_id))
 
 
-@router.post("/postings", response={201: PostingOut}, auth=session_or_token, summary="合作方发布岗位",
+@router.post("/postings", response={201: JobsPostingOut}, auth=session_or_token, summary="合作方发布岗位",
              description="以工作人员账号的接口令牌调用；union_id 为该账号有权管理的工会，单位须在其服务范围内。"
                          "发布前核对最低工资与歧视性要求：被拒绝时返回 422 问题文档（code 为 below_minimum_wage、"
                          "discriminatory、pay_min_over_max、closes_in_past、pay_absurd 等）；需人工审核时状态为 review。")
-def posting_create(request: HttpRequest, payload: PostingIn) -> Status:
+def posting_create(request: HttpRequest, payload: JobsPostingIn) -> Status:
     employer = selectors.employer_choices_for_user(user=request.user).filter(uscc=payload.employer_uscc.upper()).first()
     if employer is None:
         raise ValidationFailed(_("未找到该统一社会信用代码的单位，或不在您的服务范围内。"), code="employer_unknown",
@@ -94,25 +99,25 @@ def posting_create(request: HttpRequest, payload: PostingIn) -> Status:
     return Status(201, _posting_out(posting))
 
 
-@router.get("/manage/postings", response=list[PostingOut], auth=session_or_token, summary="本工会的岗位（含审核状态）")
+@router.get("/manage/postings", response=list[JobsPostingOut], auth=session_or_token, summary="本工会的岗位（含审核状态）")
 def posting_list_managed(request: HttpRequest, status: str = "", limit: Limit200 = 50,
                           offset: Offset = 0) -> list[dict[str, Any]]:
     qs = selectors.posting_list_for_user(user=request.user, status=status[:10])
     return [_posting_out(p) for p in qs[offset:offset + limit]]
 
 
-@router.get("/manage/postings/{int:posting_id}", response=PostingOut, auth=session_or_token, summary="本工会的岗位详情")
+@router.get("/manage/postings/{int:posting_id}", response=JobsPostingOut, auth=session_or_token, summary="本工会的岗位详情")
 def posting_managed(request: HttpRequest, posting_id: int) -> dict[str, Any]:
     return _posting_out(selectors.posting_get_for_user(user=request.user, posting_id=posting_id))
 
 
-@router.get("/placements", response=list[PlacementOut], auth=session_or_token, summary="就业安置与回访状态")
+@router.get("/placements", response=list[JobsPlacementOut], auth=session_or_token, summary="就业安置与回访状态")
 def placement_list(request: HttpRequest, limit: Limit200 = 50, offset: Offset = 0) -> list[dict[str, Any]]:
     qs = selectors.placement_list_for_user(user=request.user).select_related("application")
     return [_placement_out(p) for p in qs[offset:offset + limit]]
 
 
-@router.get("/placements/{int:placement_id}", response=PlacementOut, auth=session_or_token, summary="一条就业安置")
+@router.get("/placements/{int:placement_id}", response=JobsPlacementOut, auth=session_or_token, summary="一条就业安置")
 def placement_detail(request: HttpRequest, placement_id: int) -> dict[str, Any]:
     return _placement_out(selectors.placement_get_for_user(user=request.user, placement_id=placement_id))
 
@@ -153,7 +158,7 @@ def _posting_update(request: HttpRequest, posting: Posting, payload: JobsPosting
     return _posting_out(updated)
 
 
-@router.put("/manage/postings/{int:posting_id}", response=PostingOut, auth=session_or_token, summary="修改岗位",
+@router.put("/manage/postings/{int:posting_id}", response=JobsPostingOut, auth=session_or_token, summary="修改岗位",
             description="与发布时相同的核对（最低工资、歧视性要求）：不通过返回 422，内容不变；有审核提示时回到 review。"
                         "工资、工时、地点、用工形式、名称或工种有变化时，仍在应聘的求职者会收到通知。")
 def posting_update_managed(request: HttpRequest, posting_id: int, payload: JobsPostingEditIn) -> dict[str, Any]:
@@ -175,20 +180,20 @@ def _applicant_out(a: JobApplication) -> dict[str, Any]:
             "created_at": a.created_at, "stage_changed_at": a.stage_changed_at}
 
 
-@router.get("/employer/postings", response=list[PostingOut], auth=session_or_token, summary="单位招聘：本单位的岗位",
+@router.get("/employer/postings", response=list[JobsPostingOut], auth=session_or_token, summary="单位招聘：本单位的岗位",
             description="单位招聘账号（工会开通）调用；只返回其单位的岗位。")
 def recruiter_postings(request: HttpRequest, limit: Limit200 = 50, offset: Offset = 0) -> list[dict[str, Any]]:
     return [_posting_out(p) for p in selectors.recruiter_postings(user=request.user)[offset:offset + limit]]
 
 
-@router.put("/employer/postings/{int:posting_id}", response=PostingOut, auth=session_or_token,
+@router.put("/employer/postings/{int:posting_id}", response=JobsPostingOut, auth=session_or_token,
             summary="单位招聘：修改岗位")
 def recruiter_posting_update(request: HttpRequest, posting_id: int, payload: JobsPostingEditIn) -> dict[str, Any]:
     posting = selectors.recruiter_posting_get(user=request.user, posting_id=posting_id)
     return _posting_update(request, posting, payload)
 
 
-@router.post("/employer/postings/{int:posting_id}/close", response=PostingOut, auth=session_or_token,
+@router.post("/employer/postings/{int:posting_id}/close", response=JobsPostingOut, auth=session_or_token,
              summary="单位招聘：关闭岗位（filled=true 为已招满）")
 def recruiter_posting_close(request: HttpRequest, posting_id: int, payload: JobsCloseIn) -> dict[str, Any]:
     posting = selectors.recruiter_posting_get(user=request.user, posting_id=posting_id)
@@ -271,3 +276,147 @@ def fair_checkin(request: HttpRequest, job_fair_id: int, payload: JobsCheckinIn)
             summary="招聘会汇总（报名、签到、投递、面试、录用、入职）")
 def fair_summary(request: HttpRequest, job_fair_id: int) -> dict[str, int]:
     return selectors.fair_summary(fair=selectors.fair_get_for_user(user=request.user, job_fair_id=job_fair_id))
+
+
+# --- training to order (订单式培训) -------------------------------------------------------------
+
+
+def _training_order_out(order: TrainingOrder, summary: dict[str, int]) -> dict[str, Any]:
+    return {"id": order.pk, "union": order.union.name, "employer": order.employer.name, "posting_id": order.posting_id,
+            "name": order.name, "trade": order.trade, "demand": order.demand, "seats": order.seats,
+            "starts_on": order.starts_on, "ends_on": order.ends_on, "place": order.place, "teacher": order.teacher,
+            "course": order.course.title if order.course_id else "", "status": order.status,  # type: ignore[union-attr]
+            "status_label": order.get_status_display(), "enrolled": summary["enrolled"],
+            "completed": summary["completed"], "placed": summary["placed"]}
+
+
+def _training_enrolment_out(e: TrainingEnrolment) -> dict[str, Any]:
+    return {"id": e.pk, "training_order_id": e.order_id, "seeker_id": e.seeker_id, "seeker": e.seeker.name_masked,
+            "status": e.status, "status_label": e.get_status_display(), "completed_on": e.completed_on,
+            "certificate_serial": e.certificate.serial if e.certificate_id else "",  # type: ignore[union-attr]
+            "placement_id": e.placement_id}
+
+
+def _training_detail(order: TrainingOrder) -> dict[str, Any]:
+    return {**_training_order_out(order, selectors.training_summary(order=order)),
+            "enrolments": [_training_enrolment_out(e) for e in selectors.training_enrolments(order=order)[:1000]]}
+
+
+@router.get("/training/orders", response=list[JobsTrainingOrderOut], auth=session_or_token,
+            summary="订单式培训班（本工会及下级）")
+def training_order_list(request: HttpRequest, limit: Limit200 = 50, offset: Offset = 0) -> list[dict[str, Any]]:
+    rows = selectors.training_order_list_for_user(user=request.user)[offset:offset + limit]
+    return [_training_order_out(o, _counted(o)) for o in rows]
+
+
+def _counted(order: Any) -> dict[str, int]:
+    return {"enrolled": order.n_enrolled, "completed": order.n_completed, "placed": order.n_placed}
+
+
+@router.post("/training/orders", response={201: JobsTrainingOrderDetailOut}, auth=session_or_token,
+             summary="按单位需求开设培训班", description="单位、工会、课程和岗位须在本工会范围内；结业后安置到该单位。")
+def training_order_create(request: HttpRequest, payload: JobsTrainingOrderIn) -> Status:
+    user = request.user
+    union = selectors.union_choices_for_user(user=user).filter(pk=payload.union_id).first()
+    if union is None:
+        raise ValidationFailed(_("工会不存在或不在您的管理范围内。"), code="union_unknown", field="union_id")
+    employer = selectors.employer_choices_for_user(user=user).filter(pk=payload.employer_id).first()
+    if employer is None:
+        raise ValidationFailed(_("该单位不在本工会服务范围内，或尚未登记。"), code="employer_unknown", field="employer_id")
+    course = None
+    if payload.course_id is not None:
+        course = selectors.course_choices().filter(pk=payload.course_id).first()
+        if course is None:
+            raise ValidationFailed(_("所选技能云课程不存在或尚未发布。"), code="course_unknown", field="course_id")
+    posting = None
+    if payload.posting_id is not None:
+        posting = selectors.posting_choices_for_user(user=user).filter(pk=payload.posting_id).first()
+        if posting is None:
+            raise ValidationFailed(_("对应岗位不存在、已关闭或不在您的管理范围内。"), code="posting_unknown",
+                                   field="posting_id")
+    order = services.training_order_create(
+        actor=user, union=union, employer=employer, name=payload.name, trade=payload.trade, demand=payload.demand,
+        seats=payload.seats, starts_on=payload.starts_on, ends_on=payload.ends_on, teacher=payload.teacher,
+        place=payload.place, course=course, posting=posting)
+    order = selectors.training_order_get_for_user(user=user, training_order_id=order.pk)
+    return Status(201, _training_detail(order))
+
+
+@router.get("/training/orders/{int:training_order_id}", response=JobsTrainingOrderDetailOut, auth=session_or_token,
+            summary="培训班详情与学员")
+def training_order_detail(request: HttpRequest, training_order_id: int) -> dict[str, Any]:
+    return _training_detail(selectors.training_order_get_for_user(user=request.user,
+                                                                  training_order_id=training_order_id))
+
+
+@router.post("/training/orders/{int:training_order_id}/close", response=JobsTrainingOrderDetailOut,
+             auth=session_or_token, summary="结班（不再招收学员）")
+def training_order_close(request: HttpRequest, training_order_id: int) -> dict[str, Any]:
+    order = selectors.training_order_get_for_user(user=request.user, training_order_id=training_order_id)
+    services.training_order_close(actor=request.user, order=order)
+    return _training_detail(selectors.training_order_get_for_user(user=request.user,
+                                                                  training_order_id=training_order_id))
+
+
+@router.post("/training/orders/{int:training_order_id}/enrolments", response={201: JobsTrainingEnrolmentOut},
+             auth=session_or_token, summary="为本工会服务的求职者报名")
+def training_order_enrol(request: HttpRequest, training_order_id: int, payload: JobsTrainingEnrolIn) -> Status:
+    order = selectors.training_order_get_for_user(user=request.user, training_order_id=training_order_id)
+    try:
+        seeker = selectors.seeker_get_for_user(user=request.user, seeker_id=payload.seeker_id)
+    except NotFound:
+        # The class was found: an unknown trainee is bad input, not a missing class.
+        raise ValidationFailed(_("求职者编号不存在，或不在您的服务范围内。"), code="seeker_unknown",
+                               field="seeker_id") from None
+    enrolment = services.training_enrol(actor=request.user, order=order, seeker=seeker)
+    return Status(201, _training_enrolment_out(selectors.training_enrolment_get_for_user(
+        user=request.user, training_enrolment_id=enrolment.pk)))
+
+
+def _training_step(request: HttpRequest, training_enrolment_id: int, step: Any) -> dict[str, Any]:
+    enrolment = selectors.training_enrolment_get_for_user(user=request.user, training_enrolment_id=training_enrolment_id)
+    step(actor=request.user, enrolment=enrolment)
+    return _training_enrolment_out(selectors.training_enrolment_get_for_user(
+        user=request.user, training_enrolment_id=training_enrolment_id))
+
+
+@router.post("/training/enrolments/{int:training_enrolment_id}/complete", response=JobsTrainingEnrolmentOut,
+             auth=session_or_token, summary="学员结业（计一人次技能培训）",
+             description="培训班关联技能云课程时，须有该课程的有效证书。")
+def training_enrolment_complete(request: HttpRequest, training_enrolment_id: int) -> dict[str, Any]:
+    return _training_step(request, training_enrolment_id, services.training_complete)
+
+
+@router.post("/training/enrolments/{int:training_enrolment_id}/place", response=JobsTrainingEnrolmentOut,
+             auth=session_or_token, summary="结业学员到订单单位上岗（就业安置，3、6个月回访）")
+def training_enrolment_place(request: HttpRequest, training_enrolment_id: int) -> dict[str, Any]:
+    return _training_step(request, training_enrolment_id, services.training_place)
+
+
+@router.post("/training/enrolments/{int:training_enrolment_id}/drop", response=JobsTrainingEnrolmentOut,
+             auth=session_or_token, summary="学员退训（空出名额）")
+def training_enrolment_drop(request: HttpRequest, training_enrolment_id: int) -> dict[str, Any]:
+    return _training_step(request, training_enrolment_id, services.training_drop)
+
+
+@router.get("/training/open", response=list[JobsTrainingOrderOut], auth=None, summary="正在招收学员的培训班")
+def training_open_list(request: HttpRequest, limit: Limit200 = 50, offset: Offset = 0) -> list[dict[str, Any]]:
+    return [_training_order_out(o, _counted(o)) for o in selectors.training_list_public_counted()[offset:offset + limit]]
+
+
+@router.post("/training/open/{int:training_order_id}/join", response={201: JobsTrainingEnrolmentOut},
+             auth=session_or_token, summary="我报名培训班", description="需先有求职登记；名额满或已结班时不能报名。")
+def training_join(request: HttpRequest, training_order_id: int) -> Status:
+    order = selectors.training_get_public(training_order_id=training_order_id)
+    seeker = selectors.seeker_of(user=request.user)
+    if seeker is None:
+        raise ValidationFailed(_("请先填写求职登记。"), code="profile_required")
+    enrolment = services.training_enrol(actor=request.user, order=order, seeker=seeker)
+    return Status(201, _training_enrolment_out(selectors.training_enrolment_of(user=request.user,
+                                                                               training_enrolment_id=enrolment.pk)))
+
+
+@router.get("/me/trainings", response=list[JobsTrainingEnrolmentOut], auth=session_or_token, summary="我的培训")
+def my_trainings(request: HttpRequest) -> list[dict[str, Any]]:
+    return [_training_enrolment_out(e) for e in selectors.trainings_of(user=request.user)
+            .select_related("seeker", "certificate")[:100]]

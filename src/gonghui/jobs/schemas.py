@@ -6,7 +6,7 @@ from ninja import Schema
 from pydantic import Field
 
 
-class PostingIn(Schema):
+class JobsPostingIn(Schema):
     """A partner's posting. Pay in fen (整数分); `pay_unit` month or hour."""
 
     employer_uscc: str = Field(min_length=18, max_length=18)
@@ -26,14 +26,14 @@ class PostingIn(Schema):
     closes_on: dt.date
 
 
-class FlagOut(Schema):
+class JobsFlagOut(Schema):
     rule: str
     severity: str
     text: str
     explanation: str
 
 
-class PostingOut(Schema):
+class JobsPostingOut(Schema):
     id: int
     title: str
     employer: str
@@ -51,12 +51,12 @@ class PostingOut(Schema):
     closes_on: dt.date
     status: str
     status_label: str
-    flags: list[FlagOut]
+    flags: list[JobsFlagOut]
     published_at: dt.datetime | None = None
 
 
 class JobSuggestionOut(Schema):
-    posting: PostingOut
+    posting: JobsPostingOut
     score: int
     reasons: list[str]
     parts: dict[str, float]
@@ -73,7 +73,7 @@ class JobApplicationOut(Schema):
     stage_changed_at: dt.datetime
 
 
-class PlacementOut(Schema):
+class JobsPlacementOut(Schema):
     id: int
     employer: str
     employer_uscc: str
@@ -175,3 +175,63 @@ class JobsFairSummaryOut(Schema):
     interviews: int
     offers: int
     hired: int
+
+
+class JobsTrainingOrderIn(Schema):
+    """订单式培训: an employer's demand turned into a class. `course_id`: a published skills-module
+    course whose certificate proves completion (omit for an offline course); `posting_id`: the
+    employer's posting the trainees will be hired into (optional)."""
+
+    union_id: int
+    employer_id: int
+    name: str = Field(min_length=1, max_length=60)
+    trade: str = Field(max_length=16)
+    demand: int = Field(ge=1, le=10_000)
+    seats: int = Field(ge=1, le=10_000)
+    starts_on: dt.date
+    ends_on: dt.date
+    teacher: str = Field(min_length=1, max_length=60)
+    place: str = Field(default="", max_length=120)
+    course_id: int | None = None
+    posting_id: int | None = None
+
+
+class JobsTrainingEnrolmentOut(Schema):
+    id: int
+    training_order_id: int
+    seeker_id: int
+    seeker: str
+    status: str
+    status_label: str
+    completed_on: dt.date | None = None
+    certificate_serial: str = ""
+    placement_id: int | None = None
+
+
+class JobsTrainingOrderOut(Schema):
+    id: int
+    union: str
+    employer: str
+    posting_id: int | None = None
+    name: str
+    trade: str
+    demand: int
+    seats: int
+    starts_on: dt.date
+    ends_on: dt.date
+    place: str
+    teacher: str
+    course: str = ""
+    status: str
+    status_label: str
+    enrolled: int
+    completed: int
+    placed: int
+
+
+class JobsTrainingOrderDetailOut(JobsTrainingOrderOut):
+    enrolments: list[JobsTrainingEnrolmentOut]
+
+
+class JobsTrainingEnrolIn(Schema):
+    seeker_id: int

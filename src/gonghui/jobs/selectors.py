@@ -25,7 +25,19 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import (
+    CharField,
+    Count,
+    Exists,
+    F,
+    Func,
+    OuterRef,
+    Q,
+    QuerySet,
+    TextField,
+    Value,
+)
+from django.db.models.functions import Concat, StrIndex
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -74,6 +86,35 @@ def posting_get_public(*, posting_id: int) -> Posting:
                       .select_related("employer", "region", "union"), pk=posting_id)
 
 
+def search_grams(q: str) -> list[str]:
+    """The index keys a keyword is looked up by: a single character itself, a longer keyword
+    each of its 2-character substrings (every one occurs in any text that contains it)."""
+    if len(q) < 2:
+        return [q] if q else []
+    return sorted({q[i:i + 2] for i in range(len(q) - 1)})
+
+
+def _keyword_filter(qs: QuerySet[Posting], q: str) -> QuerySet[Posting]:
+    """`search_text` contains `q`. On PostgreSQL the 1-/2-character key index of the open
+    postings (migration 0007: `jobs_search_grams(search_text)`, GIN) finds the postings holding
+    every key of `q` first — any length, rare or common — and LIKE re-checks them; the planner
+    takes the freshest-first index instead when the keyword is common."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql" or len(q) >= 3:
+        # Three characters or more: the trigram index (0006) serves LIKE. Their several common
+        # 2-character keys (xq, qb, ba for "xqba") made the key index a slow plan (0.4 s at 1M).
+        return qs.filter(search_text__contains=q)
+    from django.contrib.postgres.fields import ArrayField
+
+    # The substring test is `strpos`, not LIKE: the planner then takes its share of matches from
+    # the key statistics alone (LIKE's own estimate, multiplied in as if independent of the keys,
+    # made every keyword look rare and sent common ones through the key index: 1 s instead of 2 ms).
+    grams = Func(F("search_text"), function="jobs_search_grams", output_field=ArrayField(TextField()))
+    return qs.alias(search_grams=grams, search_at=StrIndex("search_text", Value(q))) \
+        .filter(search_grams__contains=search_grams(q), search_at__gt=0)
+
+
 def posting_search(*, q: str = "", place: str = "", trade: str = "", pay_min: int = 0, limit: int = 20,
                    offset: int = 0) -> list[Posting]:
     """Live postings matching a keyword (Chinese, or pinyin initials / full pinyin anywhere in
@@ -82,7 +123,7 @@ def posting_search(*, q: str = "", place: str = "", trade: str = "", pay_min: in
     qs = posting_list_live()
     q = q.strip().lower()[:20]
     if q:
-        qs = qs.filter(search_text__contains=q)
+        qs = _keyword_filter(qs, q)
     place = place.strip()
     if place:
         if place.endswith("0000"):
@@ -258,12 +299,14 @@ def score_posting(*, seeker: Seeker, posting: Posting, on: dt.date | None = None
                       reasons=_reasons(seeker, posting, matched, where, age, have))
 
 
-def _candidate_queries(seeker: Seeker, on: dt.date) -> list[QuerySet[Any]]:
+def _candidate_queries(seeker: Seeker, on: dt.date, fields: tuple[str, ...] = _CANDIDATE_FIELDS) -> list[QuerySet[Any]]:
     """One bounded read per (trade, city), (trade, province) and city: each is an ordered scan of
     one index range (freshest first) that stops after its limit — no read sorts a whole city's
     or province's postings. The covering indexes hold every column the score needs, so
-    PostgreSQL answers them from the index alone."""
-    live = Posting.objects.live(on)
+    PostgreSQL answers them from the index alone. Postings the seeker applied to are left out
+    inside each read (an index probe of `uniq_application`), so they take no candidate's slot."""
+    applied = JobApplication.objects.filter(posting_id=OuterRef("pk"), seeker_id=seeker.pk)
+    live = Posting.objects.live(on).filter(~Exists(applied))
     codes = [seeker.region_id, *seeker.places]
     cities = sorted({region_parents(c)[1] for c in codes})
     provinces = sorted({region_parents(c)[2] for c in codes})
@@ -271,44 +314,76 @@ def _candidate_queries(seeker: Seeker, on: dt.date) -> list[QuerySet[Any]]:
     reads = [(live.filter(trade=t, city_code=c), PER_TRADE_CITY) for t in trades for c in cities][:MAX_READS]
     reads += [(live.filter(trade=t, province_code=p), PER_TRADE_PROVINCE) for t in trades for p in provinces][:MAX_READS]
     reads += [(live.filter(city_code=c), PER_CITY) for c in cities]
-    return [qs.order_by("-published_at").values_list(*_CANDIDATE_FIELDS)[:limit] for qs, limit in reads]
+    return [qs.order_by("-published_at").values_list(*fields)[:limit] for qs, limit in reads]
 
 
-def _candidates(seeker: Seeker, on: dt.date, exclude: set[int]) -> list[_Candidate]:
-    from django.db import connection
+def _certificate_words(user_id: int) -> QuerySet[Any]:
+    """The course title and trade of each valid certificate of the user: what `_Have` matches."""
+    from gonghui.skills.models import Certificate
 
-    sliced = _candidate_queries(seeker, on)
-    if connection.features.supports_slicing_ordering_in_compound and len(sliced) > 1:
-        # One round trip (PostgreSQL): the bounded index reads as UNION ALL.
-        rows: list[Any] = list(sliced[0].union(*sliced[1:], all=True))
-    else:
-        rows = [row for qs in sliced for row in qs]
-    seen: dict[int, _Candidate] = {}
-    for row in rows:
-        if row[0] not in exclude:
-            seen.setdefault(row[0], _Candidate(*row))
-    return list(seen.values())
+    return Certificate.objects.filter(enrolment__user_id=user_id, revoked_at__isnull=True) \
+        .values_list(Concat("enrolment__course__title", Value(" "), "enrolment__course__trade",
+                            output_field=CharField()), flat=True)
 
 
-def recommendations(*, seeker: Seeker, limit: int = 20, on: dt.date | None = None) -> list[Suggestion]:
-    """The seeker's top postings by the stated score (ties: fresher first), applied-to left out.
-
-    The candidates are read as plain columns and scored; only the chosen few are loaded as
-    postings (with employer and place) and given their reasons."""
-    on = on or today()
-    applied = set(JobApplication.objects.filter(seeker=seeker).values_list("posting_id", flat=True))
-    have = _have(seeker)
+def _rank(seeker: Seeker, on: dt.date, have: _Have, candidates: list[_Candidate], limit: int,
+          ) -> list[tuple[int, float, int, dict[str, float], list[str], int, int]]:
     scored = []
-    for c in _candidates(seeker, on, applied):
+    for c in candidates:
         parts, matched, where, age = _parts(seeker, c, on, have)
         scored.append((round(sum(parts.values())), c.published_at.timestamp() if c.published_at else 0.0, c.pk,
                        parts, matched, where, age))
     scored.sort(key=lambda row: (-row[0], -row[1], -row[2]))
-    top = scored[:limit]
+    return scored[:limit]
+
+
+def _recommendations_one_query(seeker: Seeker, on: dt.date, limit: int) -> list[Suggestion]:
+    """PostgreSQL: everything in one round trip. The bounded index reads (UNION ALL, applied-to
+    postings left out) give the candidates' ids; the outer query loads those postings with
+    their employer and place, and carries the seeker's certificate words as one array computed
+    once (an uncorrelated sub-select, an InitPlan)."""
+    from django.contrib.postgres.expressions import ArraySubquery
+
+    reads = _candidate_queries(seeker, on, ("pk",))
+    ids = reads[0].union(*reads[1:], all=True) if len(reads) > 1 else reads[0]
+    rows = list(Posting.objects.filter(pk__in=ids).select_related("employer", "region")
+                .annotate(certificate_words=ArraySubquery(_certificate_words(seeker.user_id))))
+    if not rows:
+        return []
+    have = _Have(frozenset(s.lower() for s in seeker.skills),
+                 tuple(w.lower() for w in rows[0].certificate_words))  # type: ignore[attr-defined]
+    postings = {p.pk: p for p in rows}
+    candidates = [_Candidate(*(getattr(p, f) for f in _CANDIDATE_FIELDS)) for p in rows]
+    return [Suggestion(posting=postings[pk], score=score, parts=parts,
+                       reasons=_reasons(seeker, postings[pk], matched, where, age, have))
+            for score, _ts, pk, parts, matched, where, age in _rank(seeker, on, have, candidates, limit)]
+
+
+def _recommendations_per_read(seeker: Seeker, on: dt.date, limit: int) -> list[Suggestion]:
+    """Databases that cannot order and slice inside a UNION (SQLite): the certificates, one
+    read per candidate index, then the chosen postings."""
+    have = _have(seeker)
+    seen: dict[int, _Candidate] = {}
+    for qs in _candidate_queries(seeker, on):
+        for row in qs:
+            seen.setdefault(row[0], _Candidate(*row))
+    top = _rank(seeker, on, have, list(seen.values()), limit)
     postings = Posting.objects.select_related("employer", "region").in_bulk([row[2] for row in top])
     return [Suggestion(posting=postings[pk], score=score, parts=parts,
                        reasons=_reasons(seeker, postings[pk], matched, where, age, have))
             for score, _ts, pk, parts, matched, where, age in top if pk in postings]
+
+
+def recommendations(*, seeker: Seeker, limit: int = 20, on: dt.date | None = None) -> list[Suggestion]:
+    """The seeker's top postings by the stated score (ties: fresher first, then newer id),
+    applied-to left out. On PostgreSQL one query; elsewhere one read per candidate index. Both
+    score the same candidates with the same Python function, so they rank alike."""
+    from django.db import connection
+
+    on = on or today()
+    if connection.vendor == "postgresql":
+        return _recommendations_one_query(seeker, on, limit)
+    return _recommendations_per_read(seeker, on, limit)
 
 
 # --- the worker's own -----------------------------------------------------------------------
@@ -544,11 +619,19 @@ def fair_summary(*, fair: JobFair) -> dict[str, int]:
 
 
 def training_order_list_for_user(*, user: Any) -> QuerySet[TrainingOrder]:
-    return TrainingOrder.objects.visible_to(user).select_related("union", "employer", "course") \
-        .annotate(n_enrolled=Count("enrolments", filter=~Q(enrolments__status="dropped")),
-                  n_completed=Count("enrolments", filter=Q(enrolments__status__in=["completed", "placed"])),
-                  n_placed=Count("enrolments", filter=Q(enrolments__status="placed"))) \
+    return _with_training_counts(TrainingOrder.objects.visible_to(user).select_related("union", "employer", "course")) \
         .order_by("-starts_on", "-pk")
+
+
+def _with_training_counts(qs: QuerySet[TrainingOrder]) -> QuerySet[TrainingOrder]:
+    return qs.annotate(n_enrolled=Count("enrolments", filter=~Q(enrolments__status="dropped")),
+                       n_completed=Count("enrolments", filter=Q(enrolments__status__in=["completed", "placed"])),
+                       n_placed=Count("enrolments", filter=Q(enrolments__status="placed")))
+
+
+def training_list_public_counted() -> QuerySet[TrainingOrder]:
+    """The open classes with their enrolled / completed / placed counts (one query)."""
+    return _with_training_counts(training_list_public().select_related("course"))
 
 
 def training_order_get_for_user(*, user: Any, training_order_id: int, action: str = "view") -> TrainingOrder:
@@ -587,6 +670,11 @@ def training_get_public(*, training_order_id: int) -> TrainingOrder:
 def trainings_of(*, user: Any) -> QuerySet[TrainingEnrolment]:
     return TrainingEnrolment.objects.filter(seeker__user_id=_uid(user)).select_related("order__employer") \
         .order_by("-pk")
+
+
+def training_enrolment_of(*, user: Any, training_enrolment_id: int) -> TrainingEnrolment:
+    """The worker's own enrolment."""
+    return get_or_404(trainings_of(user=user).select_related("seeker", "certificate"), pk=training_enrolment_id)
 
 
 def course_choices() -> QuerySet[Any]:
