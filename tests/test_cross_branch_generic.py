@@ -42,6 +42,7 @@ from gonghui.assistance.models import (
     Grant,
     GrantProgram,
     HardshipFile,
+    HardshipObjection,
     LedgerPeriod,
     LedgerTransaction,
     PaymentBatch,
@@ -243,8 +244,9 @@ def _relief_target(w: World) -> Any:
     HardshipStandard.objects.get_or_create(region="440000", year=timezone.localdate().year,
                                            defaults={"low_income_line": 1000_00})
     file = hardship.hardship_file_verify(file=file, by=w.tree.staff_a, visited_on=timezone.localdate(), findings="属实")
-    file = hardship.hardship_file_approve(file=hardship.hardship_file_grade(file=file, by=w.tree.staff_a),
-                                          by=w.tree.staff_a)
+    from tests.assistance.hardship_helpers import approved
+
+    file = approved(hardship.hardship_file_grade(file=file, by=w.tree.staff_a), w.tree.staff_a)
     campaign = w.get(ReliefCampaign)
     relief.relief_targets_generate(campaign=campaign, by=w.tree.staff_a)
     return campaign.targets.get(hardship_file=file)
@@ -291,6 +293,16 @@ def _skills_entry(w: World) -> models.Model:
     if membership_live_for_worker(user=w.worker) is None:
         make_member(union=w.tree.grassroots_a, user=w.worker)
     return skills_competitions.entry_register(competition=w.get(Competition), user=w.worker)
+
+
+def _hardship_objection(w: World) -> Any:
+    from gonghui.assistance.models import HardshipStandard
+    from tests.assistance.hardship_helpers import graded
+
+    HardshipStandard.objects.get_or_create(region="440000", year=timezone.localdate().year,
+                                           defaults={"low_income_line": 1000_00})
+    file = hardship.hardship_file_notice_start(file=graded(w.tree.grassroots_a, w.tree.staff_a), by=w.tree.staff_a)
+    return hardship.hardship_object(file=file, text="他家有两套房", by=w.worker)
 
 
 # One object in branch A per model; the test fails for a discovered model that has none.
@@ -434,6 +446,7 @@ FACTORIES: dict[type[models.Model], Callable[[World], Any]] = {
         user=make_member(union=w.tree.grassroots_a, user=w.worker).person.user, household=[], monthly_income=0,
         cause="illness", cause_note="重病",
     ),
+    HardshipObjection: _hardship_objection,
     Academy: lambda w: skills_services.academy_create(actor=w.tree.staff_a, union=w.tree.grassroots_a, name="焊工工匠学院"),
     # The worker authors the course, so the authoring /me/ operations have an owner.
     Author: lambda w: make_author(union=w.tree.grassroots_a, user=w.worker),
@@ -580,6 +593,8 @@ PUBLIC_OPERATIONS: dict[str, str] = {
     "fair_apply": "any worker applies, at any fair, to a posting shown there",
     "training_join": "any worker with a job-seeker profile joins any open 订单式培训 class (as on the worker page)",
     "grant_object": "anyone signed in may object to a grant on public notice (the notice board is public)",
+    "hardship_object": "anyone signed in may object to a hardship file on public notice (the board is public)",
+    "hardship_notice_object": "the same objection from the public notice board page",
     "activity_vouchers": "the worker's own vouchers in any published service activity",
     "activity_voucher_take": "any eligible worker takes a voucher in any published service activity",
     "activity_slots": "a published 体检 drive's open slots are public",

@@ -7,7 +7,7 @@ import datetime as dt
 from django.utils import timezone
 
 from gonghui.assistance import hardship
-from gonghui.assistance.models import HardshipStandard
+from gonghui.assistance.models import HardshipFile, HardshipStandard
 from tests.factories import make_member
 
 HOUSEHOLD = [{"name": "李梅", "relation": "配偶", "age": 40}, {"name": "张小明", "relation": "子女", "age": 12}]
@@ -27,10 +27,31 @@ def applied(union, *, income: int = 2400_00, cause: str = "illness", member=None
     )
 
 
-def active(union, staff, **kwargs):
-    """A file applied, visited, graded and approved."""
+def graded(union, staff, **kwargs):
+    """A file applied, visited and graded (待公示)."""
     file = applied(union, **kwargs)
     file = hardship.hardship_file_verify(file=file, by=staff, visited_on=timezone.localdate() - dt.timedelta(days=0),
                                          findings="住房简陋，爱人卧床。")
-    file = hardship.hardship_file_grade(file=file, by=staff)
-    return hardship.hardship_file_approve(file=file, by=staff, note="主席办公会同意")
+    return hardship.hardship_file_grade(file=file, by=staff)
+
+
+def notice_ended(file, staff):
+    """Start the file's 公示 and let it end without objections: the notice dates are moved back
+    so that it ended yesterday (tests of the notice itself move the clock instead, see
+    test_hardship_notice.py)."""
+    file = hardship.hardship_file_notice_start(file=file, by=staff)
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    HardshipFile.objects.filter(pk=file.pk).update(notice_from=yesterday - dt.timedelta(days=7),
+                                                   notice_until=yesterday)
+    file.refresh_from_db()
+    return file
+
+
+def approved(file, staff, note="主席办公会同意"):
+    """A graded file through an ended notice to 在档."""
+    return hardship.hardship_file_approve(file=notice_ended(file, staff), by=staff, note=note)
+
+
+def active(union, staff, **kwargs):
+    """A file applied, visited, graded, on notice that ended, and approved."""
+    return approved(graded(union, staff, **kwargs), staff)

@@ -153,7 +153,7 @@ def test_annual_review_regrades_and_exit_closes_with_a_reason(tree):
     exited = hardship.hardship_file_exit(file=reviewed, by=tree.staff_a, reason="家庭收入稳定，已脱困")
     assert (exited.status, exited.closed_reason, exited.review_due) == ("exited", "家庭收入稳定，已脱困", None)
     assert list(exited.events.values_list("status", flat=True)) == [
-        "applied", "verified", "graded", "active", "active", "exited"]
+        "applied", "verified", "graded", "notice", "active", "active", "exited"]
 
 
 def test_standards_are_set_by_the_province_only(tree):
@@ -202,6 +202,15 @@ def test_staff_pages_run_the_steps_and_mask_the_id_number(client, tree):
     assert step("verify", {"visited_on": timezone.localdate().isoformat(), "findings": "核实属实",
                            "photos": [png("visit.png")]}).status_code == 302
     assert step("grade").status_code == 302
+    refused = step("approve", {"note": "主席办公会同意"})  # not before the 公示
+    assert refused.status_code == 422 and "须先公示" in refused.content.decode()
+    assert step("notice").status_code == 302
+    file.refresh_from_db()
+    page = client.get(reverse("console:assistance:hardship_detail", args=[file.pk])).content.decode()
+    assert "公示与异议" in page and f"{file.notice_until:%Y-%m-%d}" in page and "没有收到异议" in page
+    refused = step("approve", {"note": "主席办公会同意"})
+    assert refused.status_code == 422 and "期满后才能审批" in refused.content.decode()
+    HardshipFile.objects.filter(pk=file.pk).update(notice_until=timezone.localdate() - dt.timedelta(days=1))
     assert step("approve", {"note": "主席办公会同意"}).status_code == 302
     file.refresh_from_db()
     assert (file.status, file.grade) == ("active", "deep")  # 2,400 元 for 3 people: 800 ≤ 1,000
@@ -234,6 +243,13 @@ def test_hardship_api_end_to_end(client, tree):
     assert client.post(f"{base}/verify", {"visited_on": timezone.localdate().isoformat(), "findings": "属实"},
                        content_type="application/json").status_code == 200
     assert client.post(f"{base}/grade").json()["grade"] == "deep"
+    refused = client.post(f"{base}/approve", {"note": ""}, content_type="application/json")
+    assert refused.status_code == 409 and refused.json()["code"] == "notice_required"
+    noticed = client.post(f"{base}/notice").json()
+    assert noticed["status"] == "notice" and noticed["notice_until"] > noticed["notice_from"]
+    refused = client.post(f"{base}/approve", {"note": ""}, content_type="application/json")
+    assert refused.status_code == 409 and refused.json()["code"] == "notice_running"
+    HardshipFile.objects.filter(pk=file_id).update(notice_until=timezone.localdate() - dt.timedelta(days=1))
     assert client.post(f"{base}/approve", {"note": ""}, content_type="application/json").json()["status"] == "active"
     r = client.post(f"{base}/exit", {"reason": ""}, content_type="application/json")
     assert r.status_code == 422

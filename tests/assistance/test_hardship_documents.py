@@ -13,7 +13,7 @@ from gonghui.assistance import hardship
 from gonghui.assistance.models import HardshipDocument, HardshipFile
 from gonghui.core.errors import Conflict, PermissionDenied, ValidationFailed
 from gonghui.core.models import AuditEvent
-from tests.assistance.hardship_helpers import HOUSEHOLD
+from tests.assistance.hardship_helpers import HOUSEHOLD, notice_ended
 from tests.cases.helpers import png
 from tests.factories import Tree, make_member, make_staff
 
@@ -32,7 +32,7 @@ def _graded(tree: Tree, named: dict[str, object]) -> HardshipFile:
                                         cause="illness", cause_note="爱人患重病。", named_documents=named)
     file = hardship.hardship_file_verify(file=file, by=tree.staff_a, visited_on=timezone.localdate(),
                                          findings="住房简陋。")
-    return hardship.hardship_file_grade(file=file, by=tree.staff_a)
+    return notice_ended(hardship.hardship_file_grade(file=file, by=tree.staff_a), tree.staff_a)
 
 
 def test_a_required_document_removed_after_submission_stops_the_approval_until_added_again():
@@ -47,7 +47,7 @@ def test_a_required_document_removed_after_submission_stops_the_approval_until_a
     assert "缺少“诊断证明”" in exc.value.message and "不能审批" in exc.value.message
     assert "收入证明" not in exc.value.message.split("本地建档需要")[0]
     file.refresh_from_db()
-    assert (file.status, file.approved_on) == ("graded", None)
+    assert (file.status, file.approved_on) == ("notice", None)
 
     hardship.hardship_document_add(file=file, name="诊断证明", upload=png("c.png"), by=tree.staff_a)
     assert AuditEvent.objects.filter(action="hardship.document.add").count() == 1
@@ -70,7 +70,7 @@ def test_a_document_required_since_the_application_is_asked_for_on_the_page_and_
     r = client.post(f"{api}/approve", {"note": "同意"}, content_type="application/json")
     assert r.status_code == 422 and r.json()["code"] == "rule_documents" and "残疾证" in r.json()["title"]
     file.refresh_from_db()
-    assert file.status == "graded"
+    assert file.status == "notice"
 
     # A name that is not a required document, and no file: clear errors, nothing stored.
     r = client.post(f"{api}/documents", {"name": "户口本", "file": png("d.png")})

@@ -208,3 +208,58 @@ def test_refused_hardship_file_is_reviewed_by_the_union_above(
     board = browser_page_factory()
     board.goto(f"{live_site}{reverse('assistance:school_results')}")
     assert "暂无金秋助学结果公示" in board.locator("main").inner_text()
+
+
+def test_hardship_file_goes_on_public_notice_and_is_approved_after_the_objection_is_answered(
+    browser_page_factory: Any, live_site: str, frozen_clock: Any, tmp_path: Path,
+) -> None:
+    """The union starts the 公示 of a graded file; a worker reads the board on the phone (masked
+    name only) and objects; after the notice (5 working days across 国庆) the union cannot
+    approve until it answers the objection, then approves."""
+    from gonghui.assistance.models import HardshipFile
+    from tests.assistance.hardship_helpers import graded, standard
+
+    frozen_clock(at(dt.date(2025, 9, 30), 9))
+    tree = Tree()
+    standard()
+    member = make_member(union=tree.grassroots_a, name="张大山")
+    file = graded(tree.grassroots_a, tree.staff_a, member=member)
+
+    staff = browser_page_factory(desktop=True)
+    browser_login(staff, tree.staff_a, live_site)
+    page_url = f"{live_site}{reverse('console:assistance:hardship_detail', args=[file.pk])}"
+    staff.goto(page_url)
+    staff.get_by_role("button", name="开始公示").click()
+    staff.wait_for_load_state()
+    assert "公示中" in staff.locator("h1").inner_text()
+    assert "2025-09-30 — 2025-10-14" in staff.locator("#notice").inner_text()
+
+    worker = browser_page_factory()
+    browser_login(worker, make_member(union=tree.grassroots_b, name="王五").person.user, live_site)
+    worker.goto(f"{live_site}{reverse('assistance:notices')}")
+    board = worker.locator("main").inner_text()
+    assert "张**" in board and "深度困难" in board and "2025-10-14" in board
+    assert "张大山" not in board and member.person.id_number not in board
+    worker.locator("#hardship ~ .card summary").first.click()
+    worker.fill(f"#hardship-objection-{file.pk}", "他家在镇上开了一家店")
+    worker.locator(f"form[action$='/notices/hardship/{file.pk}/object/'] button").click()
+    worker.wait_for_load_state()
+    assert "异议已送达建档工会" in worker.locator("body").inner_text()
+    worker.screenshot(path=str(tmp_path / "hardship-notice-phone.png"), full_page=True)
+
+    frozen_clock(at(dt.date(2025, 10, 15), 9))
+    browser_login(staff, tree.staff_a, live_site)  # the session from before the holiday has expired
+    staff.goto(page_url)
+    assert "他家在镇上开了一家店" in staff.locator("#notice").inner_text()
+    staff.get_by_role("button", name="同意建档").click()
+    staff.wait_for_load_state()
+    assert "还有 1 条未答复" in staff.locator("body").inner_text()
+    staff.fill("textarea[name=answer]", "经核实，店铺为其兄弟所有")
+    staff.get_by_role("button", name="答复", exact=True).click()
+    staff.wait_for_load_state()
+    assert "经核实，店铺为其兄弟所有" in staff.locator("#notice").inner_text()
+    staff.get_by_role("button", name="同意建档").click()
+    staff.wait_for_load_state()
+    assert "在档" in staff.locator("h1").inner_text()
+    staff.screenshot(path=str(tmp_path / "hardship-notice-console.png"), full_page=True)
+    assert HardshipFile.objects.get(pk=file.pk).status == "active"

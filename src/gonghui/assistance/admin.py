@@ -20,6 +20,7 @@ from .models import (
     GrantProgram,
     HardshipFile,
     HardshipFileEvent,
+    HardshipObjection,
     HardshipStandard,
     LedgerEntry,
     LedgerPeriod,
@@ -133,16 +134,27 @@ class HardshipEventInline(admin.TabularInline):  # type: ignore[type-arg]
         return False
 
 
+class HardshipObjectionInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = HardshipObjection
+    fields = ("at", "text", "by", "answer", "answered_by", "answered_at")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 @admin.register(HardshipFile)
 class HardshipFileAdmin(ReadOnlyAdmin):
     # The ID number is shown masked only; the console reveals it, audited.
-    list_display = ("pk", "name", "union", "status", "grade", "review_due")
+    list_display = ("pk", "name", "union", "status", "grade", "notice_until", "review_due")
     list_filter = ("status", "grade", "cause")
     search_fields = ("name", "union__name")
     list_select_related = ("union",)
     exclude = ("id_number", "id_number_index")
     readonly_fields = ("id_number_masked",)
-    inlines = [HardshipEventInline]
+    inlines = [HardshipEventInline, HardshipObjectionInline]
 
 
 @admin.register(GrantProgram)

@@ -55,6 +55,9 @@ from .schemas import (
     HardshipLookupIn,
     HardshipLookupOut,
     HardshipNoteIn,
+    HardshipNoticeOut,
+    HardshipObjectionAnswerIn,
+    HardshipObjectionOut,
     HardshipReasonIn,
     HardshipReviewIn,
     HardshipStandardIn,
@@ -353,7 +356,13 @@ def hardship_out(file: HardshipFile) -> dict[str, Any]:
         "appeal_reason": file.appeal_reason, "appeal_requested_on": file.appeal_requested_on,
         "appeal_due": file.appeal_due, "appeal_outcome": file.appeal_outcome, "appeal_note": file.appeal_note,
         "appeal_decided_on": file.appeal_decided_on,
+        "notice_from": file.notice_from, "notice_until": file.notice_until,
     }
+
+
+def objection_out(objection: Any) -> dict[str, Any]:
+    return {"id": objection.pk, "file_id": objection.file_id, "text": objection.text, "at": objection.at,
+            "answer": objection.answer, "answered_at": objection.answered_at}
 
 
 def standard_out(standard: HardshipStandard) -> dict[str, Any]:
@@ -478,6 +487,42 @@ def hardship_file_grade(request: HttpRequest, hardship_file_id: int) -> dict[str
 def hardship_file_approve(request: HttpRequest, hardship_file_id: int, payload: HardshipNoteIn) -> dict[str, Any]:
     return hardship_out(hardship.hardship_file_approve(file=_file(request, hardship_file_id), by=_user(request),
                                                        note=payload.note))
+
+
+@router.post("/hardship/files/{int:hardship_file_id}/notice", response=HardshipFileOut, summary="开始建档公示")
+def hardship_file_notice_start(request: HttpRequest, hardship_file_id: int) -> dict[str, Any]:
+    return hardship_out(hardship.hardship_file_notice_start(file=_file(request, hardship_file_id), by=_user(request)))
+
+
+@router.get("/hardship/files/{int:hardship_file_id}/objections", response=list[HardshipObjectionOut],
+            summary="建档公示异议（工作人员）")
+def hardship_objection_list(request: HttpRequest, hardship_file_id: int) -> list[dict[str, Any]]:
+    return [objection_out(o) for o in selectors.hardship_objections(file=_file(request, hardship_file_id))[:200]]
+
+
+@router.post("/hardship/objections/{int:hardship_objection_id}/answer", response=HardshipObjectionOut,
+             summary="答复建档公示异议")
+def hardship_objection_answer(request: HttpRequest, hardship_objection_id: int,
+                              payload: HardshipObjectionAnswerIn) -> dict[str, Any]:
+    objection = selectors.hardship_objection_get_for_user(user=_user(request), objection_id=hardship_objection_id)
+    return objection_out(hardship.hardship_objection_answer(objection=objection, answer=payload.answer,
+                                                            by=_user(request)))
+
+
+@router.get("/hardship/notices", response=list[HardshipNoticeOut], auth=None,
+            summary="困难职工建档公示（公开，姓名脱敏）")
+def hardship_notice_list(request: HttpRequest, limit: Limit200 = 100, offset: Offset = 0) -> list[dict[str, Any]]:
+    found = selectors.hardship_notices_public(today=timezone.localdate())[offset: offset + limit]
+    return [{"id": f.pk, "name_masked": f.name_masked, "union_name": f.union.name,
+             "grade_label": f.get_grade_display() if f.grade else "", "notice_until": f.notice_until} for f in found]
+
+
+@router.post("/hardship/notices/{int:hardship_file_id}/objections", response={201: dict},
+             summary="对建档公示提出异议")
+def hardship_object(request: HttpRequest, hardship_file_id: int, payload: ObjectionIn) -> Status:
+    found = selectors.hardship_notice_get(hardship_file_id=hardship_file_id, today=timezone.localdate())
+    hardship.hardship_object(file=found, text=payload.text, by=_user(request))
+    return Status(201, {"ok": True})
 
 
 @router.post("/hardship/files/{int:hardship_file_id}/documents", response={201: HardshipFileOut},

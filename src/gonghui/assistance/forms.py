@@ -216,6 +216,11 @@ class NoteForm(forms.Form):
     note = forms.CharField(label=_("审批意见"), max_length=500, required=False)
 
 
+class ObjectionAnswerForm(forms.Form):
+    objection = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    answer = forms.CharField(label=_("核实答复"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
 class LookupForm(forms.Form):
     id_number = forms.CharField(label=_("身份证号"), max_length=18, min_length=15)
 

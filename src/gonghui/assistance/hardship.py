@@ -1,5 +1,6 @@
 """Hardship files (困难职工建档): apply → home visit → grade against the local standard →
-approve; annual review; exit. One function per write, one database transaction each.
+public notice (公示, NOTICE_WORKDAYS working days, masked names, objections answered by the
+union) → approve; annual review; exit. One function per write, one database transaction each.
 
 One open file per person nationally: `HardshipFile.id_number_index` (the ID number's blind
 index) is unique over the open statuses in the database. A union that meets a person already
@@ -33,6 +34,7 @@ from .models import (
     HardshipFile,
     HardshipFileEvent,
     HardshipGrade,
+    HardshipObjection,
     HardshipStandard,
 )
 
@@ -44,7 +46,8 @@ DECIDE_WORKDAYS = 10  # grading and approval, after the visit
 ALLOWED: dict[str, tuple[str, ...]] = {
     Status.APPLIED: (Status.VERIFIED, Status.REJECTED),
     Status.VERIFIED: (Status.GRADED, Status.REJECTED),
-    Status.GRADED: (Status.ACTIVE, Status.REJECTED, Status.VERIFIED),
+    Status.GRADED: (Status.NOTICE, Status.REJECTED, Status.VERIFIED),
+    Status.NOTICE: (Status.ACTIVE, Status.REJECTED),
     Status.ACTIVE: (Status.ACTIVE, Status.EXITED),
     # 复核 that sets the decision aside: a refused application is handled again, an exited
     # file goes back on the register.
@@ -52,6 +55,7 @@ ALLOWED: dict[str, tuple[str, ...]] = {
     Status.EXITED: (Status.ACTIVE,),
 }
 APPEAL_WORKDAYS = 10
+NOTICE_WORKDAYS = 5  # 公示: as long as a grant's default notice
 
 
 def _actor(actor: Any) -> Any:
@@ -87,6 +91,7 @@ def hardship_file_transition(*, file: HardshipFile, to: str, by: Any, note: str 
     today = timezone.localdate()
     # The deadline of the next step: the staff's, shown to the worker too.
     file.due_on = (add_workdays(today, DECIDE_WORKDAYS) if to in (Status.VERIFIED, Status.GRADED)
+                   else add_workdays(file.notice_until or today, DECIDE_WORKDAYS) if to == Status.NOTICE
                    else add_workdays(today, VERIFY_WORKDAYS) if to == Status.APPLIED else None)
     file.save(update_fields=["status", "due_on", *fields])
     HardshipFileEvent.objects.create(file=file, status=to, note=note[:2000], by=_actor(by))
@@ -326,16 +331,76 @@ def hardship_documents_missing(file: HardshipFile) -> list[str]:
     return [name for name in required if name not in have]
 
 
+def hardship_file_notice_start(*, file: HardshipFile, by: Any) -> HardshipFile:
+    """公示: a graded file is shown on the public notice board (masked name, union, grade) from
+    today for NOTICE_WORKDAYS working days (core.workdays: weekends and holidays skipped).
+    The same design as a grant's notice (`grants.grant_notice_start`)."""
+    _require(by, file)
+    with transaction.atomic():
+        file = HardshipFile.objects.select_for_update().get(pk=file.pk)
+        if file.status != Status.GRADED:
+            raise Conflict(_("只有已评定的档案可以公示。"), code="invalid_transition")
+        today = timezone.localdate()
+        file.notice_from, file.notice_until = today, add_workdays(today, NOTICE_WORKDAYS)
+        return hardship_file_transition(
+            file=file, to=Status.NOTICE, by=by, fields=["notice_from", "notice_until"],
+            note=_("公示至 %(until)s") % {"until": f"{file.notice_until:%Y-%m-%d}"})
+
+
+def hardship_object(*, file: HardshipFile, text: str, by: Any = None) -> HardshipObjection:
+    """Anyone signed in may object while the notice runs (to its last day); the objection stays
+    with the file and reaches the union that approves it."""
+    text = _text(text, field="text", max_len=1000, message=_("请填写异议内容。"))
+    with transaction.atomic():
+        file = HardshipFile.objects.select_for_update().get(pk=file.pk)
+        if file.status != Status.NOTICE or timezone.localdate() > (file.notice_until or dt.date.min):
+            raise Conflict(_("该公示已结束，不能再提出异议。"), code="notice_closed")
+        objection = HardshipObjection.objects.create(file=file, text=text, by=_actor(by))
+        audit_record(actor=by, action="hardship.objection", target=file)
+    return objection
+
+
+def hardship_objection_answer(*, objection: HardshipObjection, answer: str, by: Any) -> HardshipObjection:
+    """The approving union (the file's union) records what it found about an objection. Once;
+    the file must still be on notice."""
+    objection = HardshipObjection.objects.select_related("file").get(pk=objection.pk)
+    _require(by, objection.file, "approve")
+    answer = _text(answer, field="answer", max_len=1000, message=_("请填写对异议的核实答复。"))
+    with transaction.atomic():
+        file = HardshipFile.objects.select_for_update().get(pk=objection.file_id)
+        objection = HardshipObjection.objects.select_for_update().get(pk=objection.pk)
+        if file.status != Status.NOTICE:
+            raise Conflict(_("该档案已不在公示中，异议不能再答复。"), code="invalid_transition")
+        if objection.answered_at is not None:
+            raise Conflict(_("该异议已答复。"), code="objection_answered")
+        objection.answer, objection.answered_by, objection.answered_at = answer, _actor(by), timezone.now()
+        objection.save(update_fields=["answer", "answered_by", "answered_at"])
+        HardshipFileEvent.objects.create(file=file, status=file.status, by=_actor(by),
+                                         note=_("答复公示异议：%(answer)s") % {"answer": answer})
+        audit_record(actor=by, action="hardship.objection.answer", target=file, reason=answer[:500])
+    return objection
+
+
 def hardship_file_approve(*, file: HardshipFile, by: Any, note: str = "") -> HardshipFile:
-    """Approve a graded file: on file (在档) until its annual review, a year from today. The
+    """Approve a file whose public notice has ended (the day after `notice_until`) and whose
+    every objection is answered: on file (在档) until its annual review, a year from today. The
     required documents are checked again, against the standard as it is now: a document that
     was removed, or one the province has added since the application, stops the approval
     (each named) until it is added (`hardship_document_add`)."""
     _require(by, file, "approve")
     with transaction.atomic():
         file = HardshipFile.objects.select_for_update().select_related("union").get(pk=file.pk)
-        if file.status != Status.GRADED:
-            raise Conflict(_("只有已评定的档案可以审批。"), code="invalid_transition")
+        if file.status == Status.GRADED:
+            raise Conflict(_("建档前须先公示：请先开始公示，期满后再审批。"), code="notice_required")
+        if file.status != Status.NOTICE:
+            raise Conflict(_("只有公示期满的档案可以审批。"), code="invalid_transition")
+        if timezone.localdate() <= (file.notice_until or dt.date.max):
+            raise Conflict(_("公示期至 %(until)s，期满后才能审批。") % {"until": f"{file.notice_until:%Y-%m-%d}"},
+                           code="notice_running")
+        open_objections = file.objections.filter(answered_at__isnull=True).count()
+        if open_objections:
+            raise Conflict(_("公示期间收到的异议还有 %(n)s 条未答复，请先核实并答复，再审批。") % {"n": open_objections},
+                           code="objection_unanswered")
         missing = hardship_documents_missing(file)
         if missing:
             raise ValidationFailed(

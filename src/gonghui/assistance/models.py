@@ -504,20 +504,21 @@ class HardshipFileQuerySet(models.QuerySet["HardshipFile"]):
 class HardshipFile(models.Model):
     """A worker's hardship file (困难职工档案), held by one union.
 
-    待核查 → 已核查 → 已评定 → 在档 (annual review keeps it there) → 已脱困; or 不予建档 before
-    approval. One person has at most one open file nationally: a partial unique index on the
-    ID number's blind index over the open statuses.
+    待核查 → 已核查 → 已评定 → 公示中 (masked, open to objections) → 在档 (annual review keeps it
+    there) → 已脱困; or 不予建档 before approval. One person has at most one open file
+    nationally: a partial unique index on the ID number's blind index over the open statuses.
     """
 
     class Status(models.TextChoices):
         APPLIED = "applied", _("待入户核查")
         VERIFIED = "verified", _("待评定")
-        GRADED = "graded", _("待审批")
+        GRADED = "graded", _("待公示")
+        NOTICE = "notice", _("公示中")
         ACTIVE = "active", _("在档")
         EXITED = "exited", _("已脱困退档")
         REJECTED = "rejected", _("不予建档")
 
-    OPEN = (Status.APPLIED, Status.VERIFIED, Status.GRADED, Status.ACTIVE)
+    OPEN = (Status.APPLIED, Status.VERIFIED, Status.GRADED, Status.NOTICE, Status.ACTIVE)
 
     union = models.ForeignKey("orgs.Union", verbose_name=_("建档工会"), on_delete=models.PROTECT,
                               related_name="hardship_files")
@@ -540,6 +541,8 @@ class HardshipFile(models.Model):
     per_capita_income = models.BigIntegerField(_("人均月收入（分）"), null=True, blank=True)
     standard = models.ForeignKey(HardshipStandard, verbose_name=_("认定标准"), null=True, blank=True,
                                  on_delete=models.PROTECT, related_name="+")
+    notice_from = models.DateField(_("公示开始"), null=True, blank=True)
+    notice_until = models.DateField(_("公示截止"), null=True, blank=True)
     approved_on = models.DateField(_("建档日期"), null=True, blank=True)
     review_due = models.DateField(_("下次年度复核"), null=True, blank=True)
     last_reviewed_on = models.DateField(_("上次复核"), null=True, blank=True)
@@ -566,7 +569,7 @@ class HardshipFile(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["id_number_index"], name="hardship_file_one_open_per_person",
-                condition=Q(status__in=["applied", "verified", "graded", "active"]),
+                condition=Q(status__in=["applied", "verified", "graded", "notice", "active"]),
             ),
         ]
         indexes = [models.Index(fields=["union", "status"], name="hardship_file_union_status")]
@@ -583,6 +586,12 @@ class HardshipFile(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in self.OPEN
+
+    @property
+    def name_masked(self) -> str:
+        from gonghui.core.pii import mask_name
+
+        return mask_name(self.name)
 
 
 class HardshipFileEvent(models.Model):
@@ -818,6 +827,29 @@ class GrantObjection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.grant_id} {self.at:%Y-%m-%d}"
+
+
+class HardshipObjection(models.Model):
+    """An objection to a hardship file on notice (公示). It stays with the file; the file's union
+    answers it, and the file cannot be approved while an objection is unanswered."""
+
+    file = models.ForeignKey(HardshipFile, verbose_name=_("档案"), on_delete=models.PROTECT, related_name="objections")
+    text = models.TextField(_("异议内容"), max_length=1000)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("提出人"), null=True, blank=True,
+                           on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("提出时间"), auto_now_add=True)
+    answer = models.TextField(_("核实答复"), max_length=1000, blank=True)
+    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("答复人"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    answered_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("建档公示异议")
+        verbose_name_plural = _("建档公示异议")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.file_id} {self.at:%Y-%m-%d}"
 
 
 # 送温暖 campaigns live in their own file (this one is long enough); importing them here makes

@@ -244,6 +244,29 @@ class HardshipFileOut(Schema):
     appeal_outcome: str = Field("", description="upheld（维持原决定）/ overturned（撤销原决定）/ 空：待复核或未申请")
     appeal_note: str = ""
     appeal_decided_on: dt.date | None = None
+    notice_from: dt.date | None = Field(None, description="公示开始日期")
+    notice_until: dt.date | None = Field(None, description="公示截止日期（含当日；次日起可审批）")
+
+
+class HardshipObjectionOut(Schema):
+    id: int
+    file_id: int
+    text: str
+    at: dt.datetime
+    answer: str = Field("", description="工会的核实答复；空：未答复（未答复时不能审批）")
+    answered_at: dt.datetime | None = None
+
+
+class HardshipObjectionAnswerIn(Schema):
+    answer: str = Field(..., min_length=1, max_length=1000)
+
+
+class HardshipNoticeOut(Schema):
+    id: int
+    name_masked: str = Field(..., description="姓名（脱敏，如 张*）；不含身份证号、电话")
+    union_name: str
+    grade_label: str
+    notice_until: dt.date
 
 
 class HardshipVerifyIn(Schema):

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from gonghui.core.errors import NotFound, ValidationFailed
 from gonghui.core.jurisdiction import get_or_404
+from gonghui.core.jurisdiction import scope as jurisdiction_scope
 from gonghui.orgs.models import Union
 
 from .models import (
@@ -34,6 +35,7 @@ from .models import (
     HardshipDocument,
     HardshipFile,
     HardshipFileEvent,
+    HardshipObjection,
     HardshipStandard,
     LedgerEntry,
     LedgerPeriod,
@@ -338,6 +340,30 @@ def hardship_file_get_for_user(*, user: Any, hardship_file_id: int, action: str 
     return get_or_404(HardshipFile.objects.visible_to(user, action).select_related("union", "standard",
                                                                                     "appeal_union"),
                       pk=hardship_file_id)
+
+
+def hardship_objections(*, file: HardshipFile) -> QuerySet[HardshipObjection]:
+    return file.objections.select_related("answered_by").order_by("at", "pk")
+
+
+def hardship_objection_get_for_user(*, user: Any, objection_id: int, action: str = "view") -> HardshipObjection:
+    """An objection to a file in the user's branch (404 otherwise, like the file itself)."""
+    queryset = jurisdiction_scope(HardshipObjection.objects.select_related("file"), user,
+                                  path_field="file__union_path", action=action)
+    return get_or_404(queryset, pk=objection_id)
+
+
+def hardship_notices_public(*, today: dt.date) -> QuerySet[HardshipFile]:
+    """Hardship files on public notice today: masked name, union and grade only."""
+    return (HardshipFile.objects.filter(status=HardshipFile.Status.NOTICE, notice_until__gte=today)
+            .select_related("union").order_by("notice_until", "pk"))
+
+
+def hardship_notice_get(*, hardship_file_id: int, today: dt.date) -> HardshipFile:
+    found = hardship_notices_public(today=today).filter(pk=hardship_file_id).first()
+    if found is None:
+        raise NotFound()
+    return found
 
 
 def hardship_file_list_for_worker(*, user: Any) -> QuerySet[HardshipFile]:

@@ -16,4 +16,5 @@ urlpatterns = [
     path("notices/", views.notices, name="notices"),
     path("notices/school/", views.school_results, name="school_results"),
     path("notices/<int:pk>/object/", views.notice_object, name="notice_object"),
+    path("notices/hardship/<int:pk>/object/", views.hardship_notice_object, name="hardship_notice_object"),
 ]

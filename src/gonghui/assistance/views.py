@@ -152,6 +152,7 @@ def notices(request: HttpRequest) -> HttpResponse:
     """The public notice board (公示): open to everyone, names masked."""
     return render(request, "assistance/pages/notices.html", {
         "grants": selectors.grant_notices_public(today=timezone.localdate())[:500], "form": ObjectionForm(),
+        "files": selectors.hardship_notices_public(today=timezone.localdate())[:500],
     })
 
 
@@ -177,4 +178,19 @@ def notice_object(request: HttpRequest, pk: int) -> HttpResponse:
         run_service(request, lambda: grants.grant_object(grant=grant, text=form.cleaned_data["text"],
                                                          by=request.user),
                     success=_("异议已送达审批工会。"))
+    return redirect("assistance:notices")
+
+
+@worker_required
+@require_POST
+def hardship_notice_object(request: HttpRequest, pk: int) -> HttpResponse:
+    """An objection to a hardship file on notice: it stays with the file for its union to answer."""
+    file = selectors.hardship_notice_get(hardship_file_id=pk, today=timezone.localdate())
+    form = ObjectionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("请填写异议内容（不超过 1000 字）。"))
+    else:
+        run_service(request, lambda: hardship.hardship_object(file=file, text=form.cleaned_data["text"],
+                                                              by=request.user),
+                    success=_("异议已送达建档工会，将在审批前核实答复。"))
     return redirect("assistance:notices")

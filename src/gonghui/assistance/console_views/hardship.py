@@ -1,5 +1,5 @@
 """Staff pages of hardship files, under /console/assistance/hardship/: the register (filters,
-reviews due), one file with its steps (入户核查, 评定, 审批, 不予建档, 年度复核, 退档), the
+reviews due), one file with its steps (入户核查, 评定, 公示 and answers to its objections, 审批, 不予建档, 年度复核, 退档), the
 national look-up by ID number, and the province's standards table."""
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from gonghui.console.decorators import console_view
 from gonghui.core import jurisdiction
-from gonghui.core.errors import DomainError
+from gonghui.core.errors import DomainError, NotFound
 from gonghui.core.web import apply_domain_error
 
 from .. import hardship, selectors
@@ -28,6 +28,7 @@ from ..forms import (
     HardshipVerifyForm,
     LookupForm,
     NoteForm,
+    ObjectionAnswerForm,
     ReasonForm,
     ReviewDecideForm,
     StandardForm,
@@ -56,7 +57,7 @@ def hardship_list(request: HttpRequest) -> HttpResponse:
 STEP_FORMS: dict[str, type[forms.Form]] = {
     "verify": HardshipVerifyForm, "grade": forms.Form, "approve": NoteForm, "reject": ReasonForm,
     "review": HardshipReviewForm, "exit": ReasonForm, "reveal": ReasonForm, "appeal": ReviewDecideForm,
-    "document": HardshipDocumentForm,
+    "document": HardshipDocumentForm, "notice": forms.Form, "answer": ObjectionAnswerForm,
 }
 
 
@@ -66,6 +67,8 @@ def _detail(request: HttpRequest, file: HardshipFile, status: int = 200, **extra
     return render(request, "assistance/pages/console_hardship.html", {
         "file": file, "events": selectors.hardship_file_events(file=file),
         "documents": selectors.hardship_file_documents(file=file), "forms": step_forms,
+        "objections": list(selectors.hardship_objections(file=file)), "notice_days": hardship.NOTICE_WORKDAYS,
+        "notice_over": bool(file.notice_until and timezone.localdate() > file.notice_until),
         "missing_documents": hardship.hardship_documents_missing(file) if file.is_open else [],
         "can_reveal": jurisdiction.has_action(request.user, "reveal_pii", file.union_path),
         "can_approve": jurisdiction.has_action(request.user, "approve", file.union_path),
@@ -94,6 +97,14 @@ def _run_step(step: str, file: HardshipFile, d: dict[str, Any], request: HttpReq
     if step == "document":
         hardship.hardship_document_add(file=file, name=d.get("name", ""), upload=d["file"], by=user)
         return file, _("已补充材料。")
+    if step == "notice":
+        return hardship.hardship_file_notice_start(file=file, by=user), _("已开始公示。")
+    if step == "answer":
+        objection = selectors.hardship_objection_get_for_user(user=user, objection_id=d["objection"])
+        if objection.file_id != file.pk:
+            raise NotFound()
+        hardship.hardship_objection_answer(objection=objection, answer=d["answer"], by=user)
+        return file, _("已答复异议。")
     if step == "approve":
         return hardship.hardship_file_approve(file=file, by=user, note=d.get("note", "")), _("已审批建档。")
     if step == "reject":
